@@ -1,0 +1,657 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libvirt.h: the public hypervisor API of libxvirt.
+ *
+ * Names, signatures, struct layouts, enum values and macro behaviour are
+ * those of the early libvirt API (see shared/seed/libvirt-api.txt), which
+ * libvirt still ships, so a program written for that API compiles unchanged
+ * against this header and links with -lxvirt.
+ *
+ * Ownership rules, stated once: a virConnectPtr is released with
+ * virConnectClose(), a virDomainPtr with virDomainFree() (or, once it
+ * succeeded, virDomainDestroy()); a returned "char *" is released by the
+ * caller with free(); a returned "const char *" is borrowed and its lifetime
+ * is given in the call's comment.
+ *
+ * This header is C89/C99/C++ clean and includes nothing project-internal.
+ */
+#ifndef LIBVIRT_H
+#define LIBVIRT_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * LIBVIR_VERSION_NUMBER:
+ *
+ * The version of this library as major * 1,000,000 + minor * 1,000 + micro.
+ */
+#define LIBVIR_VERSION_NUMBER 1000
+
+/**
+ * virConnect: private connection object; virConnectPtr is the handle used
+ * to reference a connection to a hypervisor in the API.
+ */
+typedef struct _virConnect virConnect;
+typedef virConnect *virConnectPtr;
+
+/**
+ * virDomain: private domain object; virDomainPtr references one domain of
+ * a connection.
+ */
+typedef struct _virDomain virDomain;
+typedef virDomain *virDomainPtr;
+
+/**
+ * virDomainState: the running state of a domain (virDomainInfo.state).
+ */
+typedef enum {
+    VIR_DOMAIN_NOSTATE = 0,  /* no state */
+    VIR_DOMAIN_RUNNING = 1,  /* the domain is running */
+    VIR_DOMAIN_BLOCKED = 2,  /* the domain is blocked on resource */
+    VIR_DOMAIN_PAUSED = 3,   /* the domain is paused by user */
+    VIR_DOMAIN_SHUTDOWN = 4, /* the domain is being shut down */
+    VIR_DOMAIN_SHUTOFF = 5,  /* the domain is shut off */
+    VIR_DOMAIN_CRASHED = 6   /* the domain is crashed */
+} virDomainState;
+
+/**
+ * virDomainInfo: what virDomainGetInfo() reports about a domain.
+ */
+typedef struct _virDomainInfo virDomainInfo;
+struct _virDomainInfo {
+    unsigned char state;        /* the running state, one of virDomainState */
+    unsigned long maxMem;       /* the maximum memory in KBytes allowed */
+    unsigned long memory;       /* the memory in KBytes used by the domain */
+    unsigned short nrVirtCpu;   /* the number of virtual CPUs for the domain */
+    unsigned long long cpuTime; /* the CPU time used in nanoseconds */
+};
+typedef virDomainInfo *virDomainInfoPtr;
+
+/**
+ * virDomainCreateFlags: flags for virDomainCreateLinux().
+ */
+typedef enum {
+    VIR_DOMAIN_NONE = 0
+} virDomainCreateFlags;
+
+/**
+ * virNodeInfo: hardware information about the node (virNodeGetInfo()).
+ */
+typedef struct _virNodeInfo virNodeInfo;
+struct _virNodeInfo {
+    char model[32];       /* string indicating the CPU model */
+    unsigned long memory; /* memory size in kilobytes */
+    unsigned int cpus;    /* the number of active CPUs */
+    unsigned int mhz;     /* expected CPU frequency */
+    unsigned int nodes;   /* the number of NUMA cells, 1 for uniform */
+    unsigned int sockets; /* number of CPU sockets per node */
+    unsigned int cores;   /* number of cores per socket */
+    unsigned int threads; /* number of threads per core */
+};
+typedef virNodeInfo *virNodeInfoPtr;
+
+/**
+ * virDomainKernel: kernel boot information of a Linux guest.
+ */
+typedef struct _virDomainKernel virDomainKernel;
+struct _virDomainKernel {
+    const char *kernel;  /* filename pointing to the kernel image */
+    const char *ramdisk; /* an optional init ramdisk */
+    const char *root;    /* an optional root block device */
+    const char *extra;   /* optional kernel command line parameters */
+};
+typedef virDomainKernel *virDomainKernelPtr;
+
+/**
+ * virDomainRestart: what to do when a domain stops.
+ */
+typedef enum {
+    VIR_DOMAIN_DESTROY = 1,       /* destroy the domain */
+    VIR_DOMAIN_RESTART = 2,       /* restart the domain */
+    VIR_DOMAIN_PRESERVE = 3,      /* keep as is, need manual destroy, for debug */
+    VIR_DOMAIN_RENAME_RESTART = 4 /* restart under a new unique name */
+} virDomainRestart;
+
+/**
+ * virDeviceMode: access mode of a device.
+ */
+typedef enum {
+    VIR_DEVICE_DEFAULT = 0,  /* default mode */
+    VIR_DEVICE_RO = 1,       /* access read-only */
+    VIR_DEVICE_RW = 2,       /* access read-write */
+    VIR_DEVICE_RW_FORCE = 3  /* forced read-write even if already used */
+} virDeviceMode;
+
+/**
+ * virVcpuState: state of one virtual CPU (virVcpuInfo.state).
+ */
+typedef enum {
+    VIR_VCPU_OFFLINE = 0, /* the virtual CPU is offline */
+    VIR_VCPU_RUNNING = 1, /* the virtual CPU is running */
+    VIR_VCPU_BLOCKED = 2  /* the virtual CPU is blocked on resource */
+} virVcpuState;
+
+/**
+ * virVcpuInfo: what virDomainGetVcpus() reports about one virtual CPU.
+ */
+typedef struct _virVcpuInfo virVcpuInfo;
+struct _virVcpuInfo {
+    unsigned int number;        /* virtual CPU number */
+    int state;                  /* value from virVcpuState */
+    unsigned long long cpuTime; /* CPU time used, in nanoseconds */
+    int cpu;                    /* real CPU number, or -1 if offline */
+};
+typedef virVcpuInfo *virVcpuInfoPtr;
+
+/**
+ * VIR_NODEINFO_MAXCPUS:
+ * @nodeinfo: a virNodeInfo (not a pointer)
+ *
+ * The total number of CPUs supported, but not necessarily active, in the
+ * host: nodes * sockets * cores * threads.
+ */
+#define VIR_NODEINFO_MAXCPUS(nodeinfo) \
+    ((nodeinfo).nodes * (nodeinfo).sockets * (nodeinfo).cores * (nodeinfo).threads)
+
+/**
+ * VIR_CPU_MAPLEN:
+ * @cpu: number of physical CPUs
+ *
+ * The length in bytes of a CPU map able to hold @cpu physical CPUs, as
+ * virDomainPinVcpu() and virDomainGetVcpus() expect it.
+ */
+#define VIR_CPU_MAPLEN(cpu) (((cpu) + 7) / 8)
+
+/**
+ * VIR_USE_CPU:
+ * @cpumap: CPU map (unsigned char *), as for virDomainPinVcpu()
+ * @cpu: physical CPU number
+ *
+ * Sets the bit of @cpu in @cpumap: the CPU is usable.
+ */
+#define VIR_USE_CPU(cpumap, cpu) ((cpumap)[(cpu) / 8] |= (1 << ((cpu) % 8)))
+
+/**
+ * VIR_UNUSE_CPU:
+ * @cpumap: CPU map (unsigned char *), as for virDomainPinVcpu()
+ * @cpu: physical CPU number
+ *
+ * Clears the bit of @cpu in @cpumap: the CPU is not usable.
+ */
+#define VIR_UNUSE_CPU(cpumap, cpu) ((cpumap)[(cpu) / 8] &= ~(1 << ((cpu) % 8)))
+
+/**
+ * VIR_CPU_USABLE:
+ * @cpumaps: the cpumaps array filled by virDomainGetVcpus()
+ * @maplen: the length of one map, as passed to virDomainGetVcpus()
+ * @vcpu: virtual CPU number
+ * @cpu: physical CPU number
+ *
+ * Non-zero if @vcpu may run on @cpu, 0 otherwise.
+ */
+#define VIR_CPU_USABLE(cpumaps, maplen, vcpu, cpu) \
+    ((cpumaps)[((vcpu) * (maplen)) + ((cpu) / 8)] & (1 << ((cpu) % 8)))
+
+/**
+ * VIR_COPY_CPUMAP:
+ * @cpumaps: the cpumaps array filled by virDomainGetVcpus()
+ * @maplen: the length of one map
+ * @vcpu: virtual CPU number
+ * @cpumap: destination of @maplen bytes
+ *
+ * Copies the map of @vcpu out of @cpumaps into @cpumap, ready for
+ * virDomainPinVcpu().
+ */
+#define VIR_COPY_CPUMAP(cpumaps, maplen, vcpu, cpumap) \
+    memcpy(cpumap, &((cpumaps)[(vcpu) * (maplen)]), (maplen))
+
+/**
+ * VIR_GET_CPUMAP:
+ * @cpumaps: the cpumaps array filled by virDomainGetVcpus()
+ * @maplen: the length of one map
+ * @vcpu: virtual CPU number
+ *
+ * A pointer to the map of @vcpu inside @cpumaps.
+ */
+#define VIR_GET_CPUMAP(cpumaps, maplen, vcpu) (&((cpumaps)[(vcpu) * (maplen)]))
+
+/* ---- Library and connections ---------------------------------------- */
+
+/**
+ * virInitialize:
+ *
+ * Initializes the library. Calling it first is recommended in threaded
+ * programs; every other entry point also initializes on demand, and the
+ * call may be repeated any number of times from any thread.
+ *
+ * Returns 0 in case of success, -1 in case of error.
+ */
+int virInitialize(void);
+
+/**
+ * virGetVersion:
+ * @libVer: where to store the library version (OUT), may be NULL
+ * @type: the driver whose version is asked for ("Xen" when NULL; "Xen" or
+ *        "Test", compared case-insensitively)
+ * @typeVer: where to store the version of that driver (OUT), may be NULL
+ *
+ * Versions have the form major * 1,000,000 + minor * 1,000 + release. The
+ * "Xen" version is that of the Xen headers libxvirt was built against; it
+ * is an error (and *@typeVer is 0) when the Xen driver is not built, or
+ * when @type names no driver.
+ *
+ * Returns -1 in case of failure, 0 otherwise.
+ */
+int virGetVersion(unsigned long *libVer, const char *type,
+                  unsigned long *typeVer);
+
+/**
+ * virConnectOpen:
+ * @name: the URI of the hypervisor: NULL, "xen" or "xen:///" for the local
+ *        Xen hypervisor; "test:///default" for the built-in simulated node;
+ *        "test:///ABSOLUTE/PATH.xml" for a simulated node read from a file.
+ *
+ * Opens a read-write connection. All connections of one process to the
+ * same test URI share one simulated node.
+ *
+ * Returns a connection to release with virConnectClose(), or NULL on error.
+ */
+virConnectPtr virConnectOpen(const char *name);
+
+/**
+ * virConnectOpenReadOnly:
+ * @name: the URI of the hypervisor, as for virConnectOpen()
+ *
+ * Opens a read-only connection: every call that changes a domain fails on
+ * it with VIR_ERR_OPERATION_DENIED.
+ *
+ * Returns a connection to release with virConnectClose(), or NULL on error.
+ */
+virConnectPtr virConnectOpenReadOnly(const char *name);
+
+/**
+ * virConnectClose:
+ * @conn: pointer to the hypervisor connection
+ *
+ * Closes the connection. Domain objects obtained from it stay valid until
+ * they are freed, and keep the underlying connection alive until then.
+ *
+ * Returns 0 in case of success or -1 in case of error.
+ */
+int virConnectClose(virConnectPtr conn);
+
+/**
+ * virConnectGetType:
+ * @conn: pointer to the hypervisor connection
+ *
+ * Returns the name of the hypervisor driver ("Xen", "TEST"), a static
+ * string, or NULL in case of error.
+ */
+const char *virConnectGetType(virConnectPtr conn);
+
+/**
+ * virConnectGetVersion:
+ * @conn: pointer to the hypervisor connection
+ * @hvVer: where to store the version of the running hypervisor (OUT)
+ *
+ * Returns -1 in case of error, 0 otherwise; @hvVer is major * 1,000,000 +
+ * minor * 1,000 + release, or 0 when the version cannot be extracted.
+ */
+int virConnectGetVersion(virConnectPtr conn, unsigned long *hvVer);
+
+/**
+ * virNodeGetInfo:
+ * @conn: pointer to the hypervisor connection
+ * @info: structure to fill, allocated by the caller (OUT)
+ *
+ * Extracts hardware information about the node. @info is zeroed first.
+ *
+ * Returns 0 in case of success and -1 in case of failure.
+ */
+int virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
+
+/**
+ * virConnectNumOfDomains:
+ * @conn: pointer to the hypervisor connection
+ *
+ * Returns the number of active domains, or -1 in case of error.
+ */
+int virConnectNumOfDomains(virConnectPtr conn);
+
+/**
+ * virConnectListDomains:
+ * @conn: pointer to the hypervisor connection
+ * @ids: array to fill with the IDs of active domains (OUT)
+ * @maxids: size of @ids (>= 0; @ids may be NULL only when it is 0)
+ *
+ * Returns the number of IDs stored (at most @maxids), or -1 in case of
+ * error. There is no cap: size @ids from virConnectNumOfDomains().
+ */
+int virConnectListDomains(virConnectPtr conn, int *ids, int maxids);
+
+/**
+ * virConnectListDefinedDomains:
+ * @conn: pointer to the hypervisor connection
+ * @names: array to fill with the names of the defined, inactive domains (OUT)
+ * @maxnames: size of @names (>= 0; @names may be NULL only when it is 0)
+ *
+ * Each stored name is a new string that the caller releases with
+ * free((char *) names[i]).
+ *
+ * Returns the number of names stored, or -1 in case of error.
+ */
+int virConnectListDefinedDomains(virConnectPtr conn, const char **names,
+                                 int maxnames);
+
+/* ---- Domains --------------------------------------------------------- */
+
+/**
+ * virDomainCreateLinux:
+ * @conn: pointer to the hypervisor connection
+ * @xmlDesc: an XML description of the domain (as virDomainGetXMLDesc() gives)
+ * @flags: VIR_DOMAIN_NONE
+ *
+ * Starts a new, transient domain: it vanishes when it stops.
+ *
+ * Returns a new domain object (release with virDomainFree()) or NULL.
+ */
+virDomainPtr virDomainCreateLinux(virConnectPtr conn, const char *xmlDesc,
+                                  unsigned int flags);
+
+/**
+ * virDomainDefineXML:
+ * @conn: pointer to the hypervisor connection
+ * @xml: the XML description of the domain, UTF-8
+ *
+ * Defines a persistent domain without starting it, or replaces the
+ * definition of the existing domain with the same name and UUID.
+ *
+ * Returns a new domain object (release with virDomainFree()) or NULL.
+ */
+virDomainPtr virDomainDefineXML(virConnectPtr conn, const char *xml);
+
+/**
+ * virDomainUndefine:
+ * @domain: a defined domain
+ *
+ * Removes the persistent definition; a running domain keeps running and
+ * becomes transient.
+ *
+ * Returns 0 in case of success, -1 in case of error.
+ */
+int virDomainUndefine(virDomainPtr domain);
+
+/**
+ * virDomainCreate:
+ * @domain: a defined, inactive domain
+ *
+ * Starts the domain; it gets a new ID.
+ *
+ * Returns 0 in case of success, -1 in case of error.
+ */
+int virDomainCreate(virDomainPtr domain);
+
+/**
+ * virDomainLookupByID:
+ * @conn: pointer to the hypervisor connection
+ * @id: the ID of an active domain
+ *
+ * Returns a new domain object (release with virDomainFree()) or NULL.
+ */
+virDomainPtr virDomainLookupByID(virConnectPtr conn, int id);
+
+/**
+ * virDomainLookupByName:
+ * @conn: pointer to the hypervisor connection
+ * @name: name of the domain
+ *
+ * Returns a new domain object (release with virDomainFree()) or NULL.
+ */
+virDomainPtr virDomainLookupByName(virConnectPtr conn, const char *name);
+
+/**
+ * virDomainLookupByUUID:
+ * @conn: pointer to the hypervisor connection
+ * @uuid: the raw 16-byte UUID of the domain
+ *
+ * Returns a new domain object (release with virDomainFree()) or NULL.
+ */
+virDomainPtr virDomainLookupByUUID(virConnectPtr conn,
+                                   const unsigned char *uuid);
+
+/**
+ * virDomainLookupByUUIDString:
+ * @conn: pointer to the hypervisor connection
+ * @uuidstr: the UUID as a string, RFC 4122 form (dashes optional)
+ *
+ * Returns a new domain object (release with virDomainFree()) or NULL.
+ */
+virDomainPtr virDomainLookupByUUIDString(virConnectPtr conn,
+                                         const char *uuidstr);
+
+/**
+ * virDomainFree:
+ * @domain: a domain object
+ *
+ * Releases the object; the domain itself is left as it is.
+ *
+ * Returns 0 in case of success and -1 in case of failure.
+ */
+int virDomainFree(virDomainPtr domain);
+
+/**
+ * virDomainDestroy:
+ * @domain: an active domain
+ *
+ * Stops the domain at once and gives its resources back. On success the
+ * object is also released and must not be used again.
+ *
+ * Returns 0 in case of success and -1 in case of failure.
+ */
+int virDomainDestroy(virDomainPtr domain);
+
+/**
+ * virDomainSuspend:
+ * @domain: a running domain
+ *
+ * Pauses the domain; its memory stays allocated.
+ *
+ * Returns 0 in case of success and -1 in case of failure.
+ */
+int virDomainSuspend(virDomainPtr domain);
+
+/**
+ * virDomainResume:
+ * @domain: a paused domain
+ *
+ * Returns 0 in case of success and -1 in case of failure.
+ */
+int virDomainResume(virDomainPtr domain);
+
+/**
+ * virDomainShutdown:
+ * @domain: an active domain
+ *
+ * Asks the guest to shut down; the guest may ignore the request.
+ *
+ * Returns 0 in case of success and -1 in case of failure.
+ */
+int virDomainShutdown(virDomainPtr domain);
+
+/**
+ * virDomainReboot:
+ * @domain: an active domain
+ * @flags: 0
+ *
+ * Asks the guest to reboot; the guest may ignore the request.
+ *
+ * Returns 0 in case of success and -1 in case of failure.
+ */
+int virDomainReboot(virDomainPtr domain, unsigned int flags);
+
+/**
+ * virDomainSave:
+ * @domain: an active domain
+ * @to: path of the file to write
+ *
+ * Saves the domain's state to @to and stops it.
+ *
+ * Returns 0 in case of success and -1 in case of failure.
+ */
+int virDomainSave(virDomainPtr domain, const char *to);
+
+/**
+ * virDomainRestore:
+ * @conn: pointer to the hypervisor connection
+ * @from: path of a file written by virDomainSave()
+ *
+ * Returns 0 in case of success and -1 in case of failure.
+ */
+int virDomainRestore(virConnectPtr conn, const char *from);
+
+/**
+ * virDomainGetName:
+ * @domain: a domain object
+ *
+ * Returns the name, borrowed: it lives as long as @domain; NULL on error.
+ */
+const char *virDomainGetName(virDomainPtr domain);
+
+/**
+ * virDomainGetID:
+ * @domain: a domain object
+ *
+ * Returns the hypervisor ID of the domain, (unsigned int) -1 for an
+ * inactive domain, and (unsigned int) -1 in case of error.
+ */
+unsigned int virDomainGetID(virDomainPtr domain);
+
+/**
+ * virDomainGetUUID:
+ * @domain: a domain object
+ * @uuid: a 16-byte array (OUT)
+ *
+ * Returns -1 in case of error, 0 in case of success.
+ */
+int virDomainGetUUID(virDomainPtr domain, unsigned char *uuid);
+
+/**
+ * virDomainGetUUIDString:
+ * @domain: a domain object
+ * @buf: a 37-byte array (OUT), filled with the RFC 4122 form
+ *
+ * Returns -1 in case of error, 0 in case of success.
+ */
+int virDomainGetUUIDString(virDomainPtr domain, char *buf);
+
+/**
+ * virDomainGetOSType:
+ * @domain: a domain object
+ *
+ * Returns the OS type ("linux" for a paravirtualized guest, "hvm" for a
+ * fully virtualized one) as a new string to free(), or NULL on error.
+ */
+char *virDomainGetOSType(virDomainPtr domain);
+
+/**
+ * virDomainGetMaxMemory:
+ * @domain: a domain object
+ *
+ * Returns the maximum memory of the domain in KiB, or 0 in case of error
+ * (a NULL @domain is an error: there is no connection to ask).
+ */
+unsigned long virDomainGetMaxMemory(virDomainPtr domain);
+
+/**
+ * virDomainSetMaxMemory:
+ * @domain: a domain object
+ * @memory: the new maximum in KiB (> 0); the current memory is lowered to
+ *          it when above
+ *
+ * Returns 0 in case of success and -1 in case of failure.
+ */
+int virDomainSetMaxMemory(virDomainPtr domain, unsigned long memory);
+
+/**
+ * virDomainSetMemory:
+ * @domain: a domain object
+ * @memory: the new target in KiB, 0 < @memory <= the maximum memory
+ *
+ * Returns 0 in case of success and -1 in case of failure.
+ */
+int virDomainSetMemory(virDomainPtr domain, unsigned long memory);
+
+/**
+ * virDomainGetInfo:
+ * @domain: a domain object
+ * @info: structure to fill, allocated by the caller (OUT); zeroed first
+ *
+ * Returns 0 in case of success and -1 in case of failure.
+ */
+int virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info);
+
+/**
+ * virDomainGetXMLDesc:
+ * @domain: a domain object
+ * @flags: 0
+ *
+ * Returns the XML description as a new UTF-8 string to free(), or NULL.
+ * Fed to virDomainDefineXML() it defines the same domain.
+ */
+char *virDomainGetXMLDesc(virDomainPtr domain, int flags);
+
+/**
+ * virDomainSetVcpus:
+ * @domain: an active domain
+ * @nvcpus: the new number of online virtual CPUs, 1 up to the domain's
+ *          maximum (its <vcpu> count)
+ *
+ * Returns 0 in case of success, -1 in case of failure.
+ */
+int virDomainSetVcpus(virDomainPtr domain, unsigned int nvcpus);
+
+/**
+ * virDomainPinVcpu:
+ * @domain: an active domain
+ * @vcpu: virtual CPU number
+ * @cpumap: bit map of usable physical CPUs (IN): byte 0 holds CPUs 0-7,
+ *          byte 1 CPUs 8-15...; in each byte the lowest CPU is the least
+ *          significant bit
+ * @maplen: bytes in @cpumap, 1 up to VIR_CPU_MAPLEN(VIR_NODEINFO_MAXCPUS());
+ *          missing bytes count as zero, a longer map is an error, and the map
+ *          must name at least one CPU of the node
+ *
+ * Returns 0 in case of success, -1 in case of failure.
+ */
+int virDomainPinVcpu(virDomainPtr domain, unsigned int vcpu,
+                     unsigned char *cpumap, int maplen);
+
+/**
+ * virDomainGetVcpus:
+ * @domain: an active domain
+ * @info: array of @maxinfo structures to fill (OUT)
+ * @maxinfo: size of @info, >= 1
+ * @cpumaps: NULL, or @maxinfo * @maplen bytes to receive one CPU map per
+ *           virtual CPU (OUT), in the format of virDomainPinVcpu(); bytes
+ *           past the node's CPUs are zeroed
+ * @maplen: bytes in one map, >= 1 when @cpumaps is given
+ *
+ * Every virtual CPU up to the domain's maximum is reported; an offline one
+ * has state VIR_VCPU_OFFLINE and cpu -1.
+ *
+ * Returns the number of entries filled, or -1 in case of failure.
+ */
+int virDomainGetVcpus(virDomainPtr domain, virVcpuInfoPtr info, int maxinfo,
+                      unsigned char *cpumaps, int maplen);
+
+#ifdef __cplusplus
+}
+#endif
+
+#include <libvirt/virterror.h>
+
+#endif /* LIBVIRT_H */

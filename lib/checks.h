@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* checks.h: the argument checks every public entry point starts with.
+ * Each reports the error and jumps to @label; the message names the call. */
+#pragma once
+
+#include "datatypes.h"
+#include "driver.h"
+#include "virerror.h"
+
+#define xvCheckConnectGoto(conn, label) \
+    do { \
+        if (!xvIsConnect(conn)) { \
+            xvReportError(VIR_ERR_INVALID_CONN, "invalid connection pointer in %s", \
+                          __func__); \
+            goto label; \
+        } \
+    } while (0)
+
+#define xvCheckDomainGoto(dom, label) \
+    do { \
+        if (!xvIsDomain(dom)) { \
+            xvReportError(VIR_ERR_INVALID_DOMAIN, "invalid domain pointer in %s", \
+                          __func__); \
+            goto label; \
+        } \
+    } while (0)
+
+#define xvCheckReadOnlyGoto(conn, label) \
+    do { \
+        if ((conn)->readOnly) { \
+            xvReportError(VIR_ERR_OPERATION_DENIED, \
+                          "%s is forbidden on a read-only connection", __func__); \
+            goto label; \
+        } \
+    } while (0)
+
+#define xvCheckNonNullArgGoto(arg, label) \
+    do { \
+        if (!(arg)) { \
+            xvReportError(VIR_ERR_INVALID_ARG, "%s in %s must not be NULL", \
+                          #arg, __func__); \
+            goto label; \
+        } \
+    } while (0)
+
+#define xvCheckPositiveArgGoto(arg, label) \
+    do { \
+        if ((arg) <= 0) { \
+            xvReportError(VIR_ERR_INVALID_ARG, "%s in %s must be greater than zero", \
+                          #arg, __func__); \
+            goto label; \
+        } \
+    } while (0)
+
+#define xvCheckNonNegativeArgGoto(arg, label) \
+    do { \
+        if ((arg) < 0) { \
+            xvReportError(VIR_ERR_INVALID_ARG, "%s in %s must not be negative", \
+                          #arg, __func__); \
+            goto label; \
+        } \
+    } while (0)
+
+#define xvCheckFlagsGoto(flags, supported, label) \
+    do { \
+        if ((unsigned int)(flags) & ~(unsigned int)(supported)) { \
+            xvReportError(VIR_ERR_INVALID_ARG, "unsupported flags (0x%x) in %s", \
+                          (unsigned int)(flags) & ~(unsigned int)(supported), __func__); \
+            goto label; \
+        } \
+    } while (0)
+
+/* The driver slot, or a VIR_ERR_NO_SUPPORT error naming the call. */
+#define xvCheckDriverSlotGoto(conn, slot, label) \
+    do { \
+        if (!(conn)->driver->slot) { \
+            xvReportError(VIR_ERR_NO_SUPPORT, "%s is not supported by the %s driver", \
+                          __func__, (conn)->driver->name); \
+            goto label; \
+        } \
+    } while (0)
+
+/* The connection to dispatch an error on, when the handle is sound. */
+static inline virConnectPtr
+xvDomainConnOrNull(virDomainPtr dom)
+{
+    return xvIsDomain(dom) ? dom->conn : NULL;
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * driver.h: the hypervisor driver table. One table per backend, filled with
+ * const designated initializers. Only name, connectOpen and connectClose are
+ * required; a NULL slot makes the public call fail with VIR_ERR_NO_SUPPORT.
+ *
+ * The public layer (libvirt.c, libvirt-domain.c) has already checked every
+ * handle and argument, refused writes on read-only connections, and zeroed
+ * output structures, so drivers see only valid input. A driver reports its
+ * own errors with xvReportError() and returns -1/NULL.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include <libvirt/libvirt.h>
+
+typedef enum {
+    XV_DRV_OPEN_SUCCESS = 0,   /* the URI is ours and the connection is open */
+    XV_DRV_OPEN_DECLINED = -2, /* not our URI: try the next driver */
+    XV_DRV_OPEN_ERROR = -1     /* our URI, but opening failed (error reported) */
+} xvDrvOpenStatus;
+
+/* @uri is never NULL here: NULL is mapped to "xen:///" before. */
+typedef xvDrvOpenStatus (*xvDrvConnectOpen)(virConnectPtr conn, const char *uri,
+                                            bool readOnly);
+typedef int (*xvDrvConnectClose)(virConnectPtr conn);
+typedef int (*xvDrvConnectGetVersion)(virConnectPtr conn, unsigned long *hvVer);
+typedef int (*xvDrvNodeGetInfo)(virConnectPtr conn, virNodeInfoPtr info);
+typedef int (*xvDrvConnectNumOfDomains)(virConnectPtr conn);
+typedef int (*xvDrvConnectListDomains)(virConnectPtr conn, int *ids, int maxids);
+/* Stores new strings; on error frees what it stored. */
+typedef int (*xvDrvConnectListDefinedDomains)(virConnectPtr conn, char **names,
+                                              int maxnames);
+/* Lookups return a new handle made with xvDomainNew(). */
+typedef virDomainPtr (*xvDrvDomainCreateLinux)(virConnectPtr conn,
+                                               const char *xmlDesc,
+                                               unsigned int flags);
+typedef virDomainPtr (*xvDrvDomainDefineXML)(virConnectPtr conn, const char *xml);
+typedef virDomainPtr (*xvDrvDomainLookupByID)(virConnectPtr conn, int id);
+typedef virDomainPtr (*xvDrvDomainLookupByName)(virConnectPtr conn,
+                                                const char *name);
+typedef virDomainPtr (*xvDrvDomainLookupByUUID)(virConnectPtr conn,
+                                                const unsigned char *uuid);
+typedef int (*xvDrvDomainRestore)(virConnectPtr conn, const char *from);
+/* Domain calls: the handle's uuid identifies the domain. Calls that change
+ * the domain's ID update the handle with xvDomainSetIDCached(). */
+typedef int (*xvDrvDomainOp)(virDomainPtr dom);
+typedef int (*xvDrvDomainOpFlags)(virDomainPtr dom, unsigned int flags);
+typedef int (*xvDrvDomainSave)(virDomainPtr dom, const char *to);
+typedef int (*xvDrvDomainGetInfo)(virDomainPtr dom, virDomainInfoPtr info);
+typedef char *(*xvDrvDomainGetOSType)(virDomainPtr dom);
+/* 0 on error (with the error reported). */
+typedef unsigned long (*xvDrvDomainGetMaxMemory)(virDomainPtr dom);
+typedef int (*xvDrvDomainSetMemory)(virDomainPtr dom, unsigned long memKiB);
+typedef char *(*xvDrvDomainGetXMLDesc)(virDomainPtr dom, int flags);
+typedef int (*xvDrvDomainSetVcpus)(virDomainPtr dom, unsigned int nvcpus);
+/* @cpumap has exactly @maplen = VIR_CPU_MAPLEN(node max CPUs) bytes, with no
+ * bit set past the node's CPUs and at least one bit set. */
+typedef int (*xvDrvDomainPinVcpu)(virDomainPtr dom, unsigned int vcpu,
+                                  const unsigned char *cpumap, int maplen);
+/* @cpumaps (maxinfo * maplen bytes, already zeroed) may be NULL; a driver
+ * writes at most min(maplen, its own map length) bytes per map. */
+typedef int (*xvDrvDomainGetVcpus)(virDomainPtr dom, virVcpuInfoPtr info,
+                                   int maxinfo, unsigned char *cpumaps,
+                                   int maplen);
+
+typedef struct _xvHypervisorDriver xvHypervisorDriver;
+struct _xvHypervisorDriver {
+    const char *name;     /* what virConnectGetType() returns */
+    const char *typeName; /* what virGetVersion()'s @type matches, e.g. "Test" */
+    unsigned long version;                            /* for virGetVersion() */
+    xvDrvConnectOpen connectOpen;                     /* required */
+    xvDrvConnectClose connectClose;                   /* required */
+    xvDrvConnectGetVersion connectGetVersion;
+    xvDrvNodeGetInfo nodeGetInfo;
+    xvDrvConnectNumOfDomains connectNumOfDomains;
+    xvDrvConnectListDomains connectListDomains;
+    xvDrvConnectListDefinedDomains connectListDefinedDomains;
+    xvDrvDomainCreateLinux domainCreateLinux;
+    xvDrvDomainDefineXML domainDefineXML;
+    xvDrvDomainOp domainUndefine;
+    xvDrvDomainOp domainCreate;
+    xvDrvDomainLookupByID domainLookupByID;
+    xvDrvDomainLookupByName domainLookupByName;
+    xvDrvDomainLookupByUUID domainLookupByUUID;
+    xvDrvDomainOp domainDestroy;
+    xvDrvDomainOp domainSuspend;
+    xvDrvDomainOp domainResume;
+    xvDrvDomainOp domainShutdown;
+    xvDrvDomainOpFlags domainReboot;
+    xvDrvDomainSave domainSave;
+    xvDrvDomainRestore domainRestore;
+    xvDrvDomainGetOSType domainGetOSType;
+    xvDrvDomainGetMaxMemory domainGetMaxMemory;
+    xvDrvDomainSetMemory domainSetMaxMemory;
+    xvDrvDomainSetMemory domainSetMemory;
+    xvDrvDomainGetInfo domainGetInfo;
+    xvDrvDomainGetXMLDesc domainGetXMLDesc;
+    xvDrvDomainSetVcpus domainSetVcpus;
+    xvDrvDomainPinVcpu domainPinVcpu;
+    xvDrvDomainGetVcpus domainGetVcpus;
+};
+
+/* Built-in drivers, in the order xvDriverOpen() tries them. */
+extern const xvHypervisorDriver xvTestDriver; /* lib/test/test_driver.c */
+#ifdef WITH_XEN
+extern const xvHypervisorDriver xvXenDriver;  /* lib/xen/xen_driver.c */
+#endif
+
+/* Binds @conn to the first driver accepting @uri; reports an error naming
+ * the URI when none does. Returns 0 or -1. */
+int xvDriverOpen(virConnectPtr conn, const char *uri, bool readOnly);
+
+/* The driver virGetVersion() means by @type (case-insensitive), or NULL. */
+const xvHypervisorDriver *xvDriverFindByType(const char *type);

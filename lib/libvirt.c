@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* libvirt.c: public entry points for the library, connections and the node:
+ * argument checks, then dispatch to the connection's driver. */
+#include "config.h"
+
+#include <pthread.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+
+#include "checks.h"
+
+#define XV_FROM_THIS VIR_FROM_NONE
+
+static pthread_once_t xvInitOnce = PTHREAD_ONCE_INIT;
+static int xvInitResult = -1;
+
+static void
+xvInitializeOnce(void)
+{
+    if (xvErrorInitialize() < 0)
+        return;
+    xmlInitParser();
+    xvInitResult = 0;
+}
+
+XV_EXPORT int
+virInitialize(void)
+{
+    if (pthread_once(&xvInitOnce, xvInitializeOnce) != 0)
+        return -1;
+    return xvInitResult;
+}
+
+XV_EXPORT int
+virGetVersion(unsigned long *libVer, const char *type, unsigned long *typeVer)
+{
+    const xvHypervisorDriver *drv;
+
+    if (virInitialize() < 0)
+        return -1;
+    virResetLastError();
+    if (typeVer)
+        *typeVer = 0;
+    xvCheckNonNullArgGoto(libVer, error);
+    *libVer = LIBVIR_VERSION_NUMBER;
+    if (!typeVer)
+        return 0;
+    if (!type)
+        type = "Xen";
+    if (!(drv = xvDriverFindByType(type))) {
+        if (strcasecmp(type, "Xen") == 0)
+            xvReportError(VIR_ERR_NO_SUPPORT, "%s",
+                          "this libxvirt was built without the Xen driver");
+        else
+            xvReportError(VIR_ERR_NO_SUPPORT, "unknown hypervisor type '%s'", type);
+        goto error;
+    }
+    *typeVer = drv->version;
+    return 0;
+
+ error:
+    xvDispatchError(NULL);
+    return -1;
+}
+
+static virConnectPtr
+xvConnectOpenInternal(const char *name, bool readOnly)
+{
+    virConnectPtr conn;
+
+    if (virInitialize() < 0)
+        return NULL;
+    virResetLastError();
+    if (!name)
+        name = "xen:///";
+    conn = xvConnectNew(name, readOnly);
+    if (xvDriverOpen(conn, name, readOnly) < 0) {
+        xvConnectUnref(conn);
+        xvDispatchError(NULL);
+        return NULL;
+    }
+    return conn;
+}
+
+XV_EXPORT virConnectPtr
+virConnectOpen(const char *name)
+{
+    return xvConnectOpenInternal(name, false);
+}
+
+XV_EXPORT virConnectPtr
+virConnectOpenReadOnly(const char *name)
+{
+    return xvConnectOpenInternal(name, true);
+}
+
+XV_EXPORT int
+virConnectClose(virConnectPtr conn)
+{
+    virResetLastError();
+    xvCheckConnectGoto(conn, error);
+    /* Domains still referencing the connection keep it alive: only the
+     * user's reference goes here. */
+    if (__atomic_exchange_n(&conn->closed, true, __ATOMIC_ACQ_REL)) {
+        xvReportError(VIR_ERR_INVALID_CONN, "connection already closed in %s", __func__);
+        goto error;
+    }
+    xvConnectUnref(conn);
+    return 0;
+
+ error:
+    xvDispatchError(NULL);
+    return -1;
+}
+
+XV_EXPORT const char *
+virConnectGetType(virConnectPtr conn)
+{
+    virResetLastError();
+    xvCheckConnectGoto(conn, error);
+    return conn->driver->name;
+
+ error:
+    xvDispatchError(NULL);
+    return NULL;
+}
+
+XV_EXPORT int
+virConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
+{
+    virResetLastError();
+    xvCheckConnectGoto(conn, error_noconn);
+    xvCheckNonNullArgGoto(hvVer, error);
+    *hvVer = 0;
+    xvCheckDriverSlotGoto(conn, connectGetVersion, error);
+    if (conn->driver->connectGetVersion(conn, hvVer) < 0)
+        goto error;
+    return 0;
+
+ error:
+    xvDispatchError(conn);
+    return -1;
+ error_noconn:
+    xvDispatchError(NULL);
+    return -1;
+}
+
+XV_EXPORT int
+virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
+{
+    virResetLastError();
+    xvCheckConnectGoto(conn, error_noconn);
+    xvCheckNonNullArgGoto(info, error);
+    memset(info, 0, sizeof(*info));
+    xvCheckDriverSlotGoto(conn, nodeGetInfo, error);
+    if (conn->driver->nodeGetInfo(conn, info) < 0)
+        goto error;
+    return 0;
+
+ error:
+    xvDispatchError(conn);
+    return -1;
+ error_noconn:
+    xvDispatchError(NULL);
+    return -1;
+}
+
+XV_EXPORT int
+virConnectNumOfDomains(virConnectPtr conn)
+{
+    int ret;
+
+    virResetLastError();
+    xvCheckConnectGoto(conn, error_noconn);
+    xvCheckDriverSlotGoto(conn, connectNumOfDomains, error);
+    if ((ret = conn->driver->connectNumOfDomains(conn)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    xvDispatchError(conn);
+    return -1;
+ error_noconn:
+    xvDispatchError(NULL);
+    return -1;
+}
+
+XV_EXPORT int
+virConnectListDomains(virConnectPtr conn, int *ids, int maxids)
+{
+    int ret;
+
+    virResetLastError();
+    xvCheckConnectGoto(conn, error_noconn);
+    xvCheckNonNegativeArgGoto(maxids, error);
+    if (maxids > 0)
+        xvCheckNonNullArgGoto(ids, error);
+    xvCheckDriverSlotGoto(conn, connectListDomains, error);
+    if ((ret = conn->driver->connectListDomains(conn, ids, maxids)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    xvDispatchError(conn);
+    return -1;
+ error_noconn:
+    xvDispatchError(NULL);
+    return -1;
+}
+
+XV_EXPORT int
+virConnectListDefinedDomains(virConnectPtr conn, const char **names, int maxnames)
+{
+    int ret;
+
+    virResetLastError();
+    xvCheckConnectGoto(conn, error_noconn);
+    xvCheckNonNegativeArgGoto(maxnames, error);
+    if (maxnames > 0)
+        xvCheckNonNullArgGoto(names, error);
+    xvCheckDriverSlotGoto(conn, connectListDefinedDomains, error);
+    /* The seed types @names as const char **; the strings are new and the
+     * caller frees them (as libvirt has always done). */
+    if ((ret = conn->driver->connectListDefinedDomains(conn, (char **)names,
+                                                       maxnames)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    xvDispatchError(conn);
+    return -1;
+ error_noconn:
+    xvDispatchError(NULL);
+    return -1;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* xvuuid.c: RFC 4122 UUID parsing, formatting and generation. */
+#include "util/xvuuid.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+static int
+xvHexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int
+xvUUIDParse(const char *str, unsigned char *uuid)
+{
+    size_t i = 0;
+
+    while (isspace((unsigned char)*str))
+        str++;
+    while (i < XV_UUID_BUFLEN) {
+        int hi, lo;
+
+        if (*str == '-') {
+            str++;
+            continue;
+        }
+        hi = xvHexValue(str[0]);
+        lo = hi < 0 ? -1 : xvHexValue(str[1]);
+        if (lo < 0)
+            return -1;
+        uuid[i++] = (unsigned char)(hi << 4 | lo);
+        str += 2;
+    }
+    while (isspace((unsigned char)*str))
+        str++;
+    return *str == '\0' ? 0 : -1;
+}
+
+void
+xvUUIDFormat(const unsigned char *u, char *buf)
+{
+    snprintf(buf, XV_UUID_STRING_BUFLEN,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7],
+             u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+int
+xvUUIDGenerate(unsigned char *uuid)
+{
+    size_t got = 0;
+
+    while (got < XV_UUID_BUFLEN) {
+        ssize_t n = getrandom(uuid + got, XV_UUID_BUFLEN - got, 0);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        got += (size_t)n;
+    }
+    uuid[6] = (uuid[6] & 0x0f) | 0x40; /* version 4 */
+    uuid[8] = (uuid[8] & 0x3f) | 0x80; /* RFC 4122 variant */
+    return 0;
+}
+
+bool
+xvUUIDIsNull(const unsigned char *uuid)
+{
+    static const unsigned char zero[XV_UUID_BUFLEN];
+
+    return memcmp(uuid, zero, XV_UUID_BUFLEN) == 0;
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* xvtest.c: helpers shared by the cmocka tests. */
+#include "xvtest.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *
+xvTestDataDir(void)
+{
+    const char *dir = getenv("XV_TEST_DATADIR");
+
+    if (!dir)
+        fail_msg("XV_TEST_DATADIR is not set: run the tests through meson test");
+    return dir;
+}
+
+const char *
+xvTestDataPath(const char *rel)
+{
+    static char path[PATH_MAX];
+
+    snprintf(path, sizeof(path), "%s/%s", xvTestDataDir(), rel);
+    return path;
+}
+
+const char *
+xvTestNodeURI(const char *rel)
+{
+    static char uri[PATH_MAX + 16];
+
+    snprintf(uri, sizeof(uri), "test://%s/%s", xvTestDataDir(), rel);
+    return uri;
+}
+
+char *
+xvTestReadFile(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    char *data;
+    long len;
+
+    if (!fp)
+        fail_msg("cannot open '%s': %s", path, strerror(errno));
+    fseek(fp, 0, SEEK_END);
+    len = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    data = malloc((size_t)len + 1);
+    assert_non_null(data);
+    if (len > 0 && fread(data, 1, (size_t)len, fp) != (size_t)len)
+        fail_msg("cannot read '%s'", path);
+    data[len] = '\0';
+    fclose(fp);
+    return data;
+}
+
+static void
+xvTestWriteFile(const char *path, const char *data)
+{
+    FILE *fp = fopen(path, "wb");
+
+    if (!fp || fputs(data, fp) < 0 || fclose(fp) != 0)
+        fail_msg("cannot write '%s': %s", path, strerror(errno));
+}
+
+void
+xvTestCompareGolden(const char *actual, const char *rel)
+{
+    const char *path = xvTestDataPath(rel);
+    const char *regen = getenv("XV_TEST_REGENERATE");
+    char *expected;
+    size_t line = 1, i;
+
+    if (regen && strcmp(regen, "1") == 0) {
+        xvTestWriteFile(path, actual);
+        return;
+    }
+    expected = xvTestReadFile(path);
+    for (i = 0; actual[i] && actual[i] == expected[i]; i++) {
+        if (actual[i] == '\n')
+            line++;
+    }
+    if (actual[i] != expected[i]) {
+        print_error("golden %s differs at line %zu:\n--- expected\n%.200s\n--- actual\n%.200s\n",
+                    rel, line, expected + i, actual + i);
+        free(expected);
+        fail_msg("output differs from %s (XV_TEST_REGENERATE=1 rewrites it)", rel);
+    }
+    free(expected);
+}
+
+char *
+xvTestTempDir(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *dir;
+
+    if (asprintf(&dir, "%s/xvtest-XXXXXX", tmp ? tmp : "/tmp") < 0)
+        fail_msg("out of memory");
+    if (!mkdtemp(dir))
+        fail_msg("mkdtemp: %s", strerror(errno));
+    return dir;
+}
+
+void
+xvTestApplyFilter(void)
+{
+    const char *filter = getenv("XV_TEST_FILTER");
+
+    /* TAP so meson can count every test case */
+    cmocka_set_message_output(CM_OUTPUT_TAP);
+    if (filter && *filter)
+        cmocka_set_test_filter(filter);
+}

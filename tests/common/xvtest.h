@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* xvtest.h: helpers shared by the cmocka tests. */
+#pragma once
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+/* Absolute path of tests/data/<rel> (static buffer, valid until next call). */
+const char *xvTestDataPath(const char *rel);
+/* A "test:///ABS/tests/data/<rel>" URI (static buffer). */
+const char *xvTestNodeURI(const char *rel);
+/* Whole file contents, NUL-terminated, to free(); fails the test if unreadable. */
+char *xvTestReadFile(const char *path);
+/*
+ * Compares @actual with the golden file tests/data/<rel>; with
+ * XV_TEST_REGENERATE=1 in the environment, rewrites the golden instead.
+ * Fails the test with a unified-ish first-difference report.
+ */
+void xvTestCompareGolden(const char *actual, const char *rel);
+/* A fresh temporary directory (mkdtemp) under $TMPDIR, to free(). */
+char *xvTestTempDir(void);
+/* Applies XV_TEST_FILTER (a glob) as cmocka's test filter, then runs the group. */
+#define XV_TEST_MAIN(tests)                                          \
+    int main(void)                                                   \
+    {                                                                \
+        xvTestApplyFilter();                                         \
+        return cmocka_run_group_tests(tests, NULL, NULL);            \
+    }
+void xvTestApplyFilter(void);
