@@ -124,9 +124,12 @@ struct _xvDomainDef {
     char *graphicsType;         /* NULL: no <graphics> */
     int graphicsPort;           /* -1 if absent */
     char *graphicsListen;
-    /* Child elements of <domain> in XV_TEST_NS, serialized, in document
-     * order, re-emitted verbatim by Format; NULL if none. The test driver
-     * reads its per-domain settings from here. */
+    /* Child elements of <domain> in XV_TEST_NS or XV_LIBVIRT_TEST_NS,
+     * serialized, in document order, re-emitted verbatim by Format; NULL
+     * if none. The test driver reads its per-domain settings from here.
+     * Each element starts a line indented by 2 and ends with a newline,
+     * its children re-indented, and declares its own namespace on itself,
+     * so the string parses once wrapped in any element. */
     char *testExtra;
 };
 
@@ -137,7 +140,8 @@ struct _xvDomainDef {
 
 /*
  * Parses a domain description. On error reports VIR_ERR_XML_ERROR (or the
- * seed-era code: NO_NAME, NO_OS, OS_TYPE, NO_SOURCE, NO_TARGET, INVALID_MAC)
+ * seed-era code: NO_NAME, NO_OS, OS_TYPE, NO_KERNEL, NO_SOURCE, NO_TARGET,
+ * INVALID_MAC)
  * with a message naming the element at fault, and returns NULL.
  * @allowedTypes: NULL-terminated list of accepted <domain type> values.
  */
