@@ -1,0 +1,488 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* util.c: helpers shared by the xvirsh commands: output, lookup, parsing, tables. */
+#include "config.h"
+
+#include "xvirsh.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The largest XML file create/define accept, as virsh. */
+#define XVSH_MAX_XML_FILE (10 * 1024 * 1024)
+
+static void
+utilOOM(void)
+{
+    fputs("xvirsh: out of memory\n", stderr);
+    abort();
+}
+
+void *
+xvshAlloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+
+    if (!p)
+        utilOOM();
+    return p;
+}
+
+void *
+xvshRealloc(void *ptr, size_t count, size_t size)
+{
+    void *p;
+
+    if (size && count > SIZE_MAX / size)
+        utilOOM();
+    if (!(p = realloc(ptr, count * size > 0 ? count * size : 1)))
+        utilOOM();
+    return p;
+}
+
+char *
+xvshStrdup(const char *s)
+{
+    char *p;
+
+    if (!s)
+        return NULL;
+    if (!(p = strdup(s)))
+        utilOOM();
+    return p;
+}
+
+char *
+xvshAsprintf(const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    if (rc < 0)
+        utilOOM();
+    return s;
+}
+
+void
+xvshPrint(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vfprintf(stdout, fmt, ap);
+    va_end(ap);
+}
+
+void
+xvshError(const char *fmt, ...)
+{
+    va_list ap;
+
+    /* Keep stdout and stderr in order when both go to one place. */
+    fflush(stdout);
+    fputs("error: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+/* A whole-string, non-negative decimal int. */
+static bool
+utilParseId(const char *s, int *ret)
+{
+    long val;
+    char *end;
+
+    if (*s < '0' || *s > '9')
+        return false;
+    errno = 0;
+    val = strtol(s, &end, 10);
+    if (errno != 0 || *end != '\0' || val > INT_MAX)
+        return false;
+    *ret = val;
+    return true;
+}
+
+virDomainPtr
+xvshCommandOptDomain(xvshControl *ctl, const xvshCmd *cmd, unsigned int flags,
+                     const char **retName)
+{
+    const char *name = xvshOptString(cmd, "domain");
+    virDomainPtr dom = NULL;
+    size_t len = strlen(name);
+    int id;
+
+    if (retName)
+        *retName = name;
+    if ((flags & XVSH_BY_ID) && utilParseId(name, &id))
+        dom = virDomainLookupByID(ctl->conn, id);
+    if (!dom && (flags & XVSH_BY_UUID) && (len == 36 || len == 32))
+        dom = virDomainLookupByUUIDString(ctl->conn, name);
+    if (!dom && (flags & XVSH_BY_NAME))
+        dom = virDomainLookupByName(ctl->conn, name);
+
+    if (dom) {
+        /* An earlier miss (an ID that was a name) is no error. */
+        xvshResetError(ctl);
+        return dom;
+    }
+    xvshError("failed to get domain '%s'", name);
+    return NULL;
+}
+
+static const char *const utilDomainStates[] = {
+    [VIR_DOMAIN_NOSTATE] = "no state",
+    [VIR_DOMAIN_RUNNING] = "running",
+    [VIR_DOMAIN_BLOCKED] = "idle",
+    [VIR_DOMAIN_PAUSED] = "paused",
+    [VIR_DOMAIN_SHUTDOWN] = "in shutdown",
+    [VIR_DOMAIN_SHUTOFF] = "shut off",
+    [VIR_DOMAIN_CRASHED] = "crashed",
+};
+_Static_assert(XVSH_N_ELEMENTS(utilDomainStates) == VIR_DOMAIN_CRASHED + 1,
+               "one name per virDomainState");
+
+const char *
+xvshDomainStateToString(int state)
+{
+    if (state < 0 || (size_t)state >= XVSH_N_ELEMENTS(utilDomainStates))
+        return "no state";
+    return utilDomainStates[state];
+}
+
+static const char *const utilVcpuStates[] = {
+    [VIR_VCPU_OFFLINE] = "offline",
+    [VIR_VCPU_RUNNING] = "running",
+    [VIR_VCPU_BLOCKED] = "blocked",
+};
+_Static_assert(XVSH_N_ELEMENTS(utilVcpuStates) == VIR_VCPU_BLOCKED + 1,
+               "one name per virVcpuState");
+
+const char *
+xvshVcpuStateToString(int state)
+{
+    if (state < 0 || (size_t)state >= XVSH_N_ELEMENTS(utilVcpuStates))
+        return "no state";
+    return utilVcpuStates[state];
+}
+
+char *
+xvshReadFile(const char *path)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    size_t cap = 0;
+    int fd;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+        xvshError("Failed to open file '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    while (true) {
+        ssize_t got;
+
+        if (cap - len < 4096) {
+            cap = cap ? cap * 2 : 8192;
+            buf = xvshRealloc(buf, cap + 1, 1);
+        }
+        got = read(fd, buf + len, cap - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            xvshError("Failed to read file '%s': %s", path, strerror(errno));
+            goto error;
+        }
+        if (got == 0)
+            break;
+        len += got;
+        if (len > XVSH_MAX_XML_FILE) {
+            xvshError("File '%s' is too large", path);
+            goto error;
+        }
+    }
+    close(fd);
+    buf[len] = '\0';
+    return buf;
+
+ error:
+    close(fd);
+    free(buf);
+    return NULL;
+}
+
+/* vCPU arrays start at the domain's vCPU count and double up to this. */
+#define UTIL_MAX_VCPUS 65536
+
+/* The domain's maximum vCPU count may exceed its current one and the
+ * early API cannot tell it, so the arrays grow until not filled up. */
+int
+xvshDomainGetVcpus(virDomainPtr dom, unsigned int nrVirtCpu, int maplen,
+                   virVcpuInfoPtr *retInfo, unsigned char **retMaps)
+{
+    virVcpuInfoPtr info = NULL;
+    unsigned char *maps = NULL;
+    int max = nrVirtCpu > 0 ? nrVirtCpu : 1;
+    int got;
+
+    while (true) {
+        info = xvshRealloc(info, max, sizeof(*info));
+        maps = xvshRealloc(maps, max, maplen);
+        if ((got = virDomainGetVcpus(dom, info, max, maps, maplen)) < 0) {
+            free(info);
+            free(maps);
+            return -1;
+        }
+        if (got < max || max >= UTIL_MAX_VCPUS)
+            break;
+        max *= 2;
+    }
+    *retInfo = info;
+    *retMaps = maps;
+    return got;
+}
+
+/* Skips blanks; reads a CPU number (< @maxcpu is checked by the caller). */
+static bool
+utilCpulistNumber(const char **p, unsigned long *ret)
+{
+    char *end;
+
+    while (**p == ' ' || **p == '\t')
+        (*p)++;
+    if (**p < '0' || **p > '9')
+        return false;
+    errno = 0;
+    *ret = strtoul(*p, &end, 10);
+    if (errno != 0 || *ret > INT_MAX)
+        return false;
+    *p = end;
+    while (**p == ' ' || **p == '\t')
+        (*p)++;
+    return true;
+}
+
+int
+xvshParseCpulist(const char *cpulist, unsigned int maxcpu,
+                 unsigned char *cpumap, size_t maplen)
+{
+    const char *p = cpulist;
+    unsigned int cpu;
+    bool any = false;
+
+    memset(cpumap, 0, maplen);
+    if (XVSH_STREQ(cpulist, "r")) {
+        for (cpu = 0; cpu < maxcpu; cpu++)
+            VIR_USE_CPU(cpumap, cpu);
+        return 0;
+    }
+
+    /* Items are applied left to right: "^N" clears what earlier ones set. */
+    while (*p) {
+        bool negate = false;
+        unsigned long first;
+        unsigned long last;
+
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '^') {
+            negate = true;
+            p++;
+        }
+        if (!utilCpulistNumber(&p, &first))
+            goto invalid;
+        last = first;
+        if (!negate && *p == '-') {
+            p++;
+            if (!utilCpulistNumber(&p, &last) || last < first)
+                goto invalid;
+        }
+        if (*p == ',' && p[1] != '\0')
+            p++;
+        else if (*p != '\0')
+            goto invalid;
+
+        if (last >= maxcpu) {
+            xvshError("CPU %lu in cpulist '%s' exceed the maxcpu %u", last, cpulist, maxcpu);
+            return -1;
+        }
+        for (cpu = first; cpu <= last; cpu++) {
+            if (negate)
+                VIR_UNUSE_CPU(cpumap, cpu);
+            else
+                VIR_USE_CPU(cpumap, cpu);
+        }
+    }
+
+    for (cpu = 0; cpu < maxcpu; cpu++)
+        any |= (cpumap[cpu / 8] & (1 << (cpu % 8))) != 0;
+    if (!any)
+        goto invalid;
+    return 0;
+
+ invalid:
+    xvshError("Invalid cpulist '%s'", cpulist);
+    return -1;
+}
+
+char *
+xvshFormatCpumap(const unsigned char *cpumap, unsigned int maxcpu)
+{
+    char *out = xvshStrdup("");
+    unsigned int cpu = 0;
+
+    while (cpu < maxcpu) {
+        unsigned int last;
+        char *tmp;
+
+        if (!(cpumap[cpu / 8] & (1 << (cpu % 8)))) {
+            cpu++;
+            continue;
+        }
+        last = cpu;
+        while (last + 1 < maxcpu && (cpumap[(last + 1) / 8] & (1 << ((last + 1) % 8))))
+            last++;
+        if (last == cpu)
+            tmp = xvshAsprintf("%s%s%u", out, *out ? "," : "", cpu);
+        else
+            tmp = xvshAsprintf("%s%s%u-%u", out, *out ? "," : "", cpu, last);
+        free(out);
+        out = tmp;
+        cpu = last + 1;
+    }
+    return out;
+}
+
+struct _xvshTable {
+    size_t ncols;
+    size_t nrows;       /* row 0 is the header */
+    char ***rows;       /* nrows x ncols cells, control characters escaped */
+    size_t **widths;    /* display width of each cell */
+};
+
+/* Copies @s with control characters as \xNN (virsh does the same), and
+ * measures its width counting one column per UTF-8 character. */
+static char *
+utilTableCell(const char *s, size_t *width)
+{
+    char *out = xvshAlloc(strlen(s) * 4 + 1, 1);
+    char *o = out;
+
+    *width = 0;
+    for (; *s; s++) {
+        unsigned char ch = *s;
+
+        if (ch < 0x20 || ch == 0x7f || (ch == '\\' && s[1] == 'x')) {
+            o += sprintf(o, "\\x%02x", ch);
+            *width += 4;
+            continue;
+        }
+        *o++ = ch;
+        if ((ch & 0xc0) != 0x80)
+            (*width)++;
+    }
+    *o = '\0';
+    return out;
+}
+
+xvshTable *
+xvshTableNew(size_t ncols, const char *const *headers)
+{
+    xvshTable *table = xvshAlloc(1, sizeof(*table));
+
+    table->ncols = ncols;
+    xvshTableAddRow(table, headers);
+    return table;
+}
+
+void
+xvshTableAddRow(xvshTable *table, const char *const *cells)
+{
+    size_t i;
+
+    table->rows = xvshRealloc(table->rows, table->nrows + 1, sizeof(*table->rows));
+    table->widths = xvshRealloc(table->widths, table->nrows + 1, sizeof(*table->widths));
+    table->rows[table->nrows] = xvshAlloc(table->ncols, sizeof(char *));
+    table->widths[table->nrows] = xvshAlloc(table->ncols, sizeof(size_t));
+    for (i = 0; i < table->ncols; i++) {
+        table->rows[table->nrows][i] = utilTableCell(cells[i],
+                                                     &table->widths[table->nrows][i]);
+    }
+    table->nrows++;
+}
+
+static void
+utilTablePrintRow(const xvshTable *table, size_t row, const size_t *maxw)
+{
+    size_t i;
+    size_t pad;
+
+    for (i = 0; i < table->ncols; i++) {
+        xvshPrint(" %s", table->rows[row][i]);
+        if (i + 1 < table->ncols) {
+            for (pad = table->widths[row][i]; pad < maxw[i] + 2; pad++)
+                xvshPrint(" ");
+        }
+    }
+    xvshPrint("\n");
+}
+
+/*
+ * Layout of virsh's tables: every cell preceded by one space, columns as
+ * wide as their widest cell plus two spaces (none after the last), and a
+ * dashed line of (width + 3) per column under the header.
+ */
+void
+xvshTablePrint(const xvshTable *table)
+{
+    size_t *maxw = xvshAlloc(table->ncols, sizeof(*maxw));
+    size_t row;
+    size_t i;
+    size_t j;
+
+    for (row = 0; row < table->nrows; row++) {
+        for (i = 0; i < table->ncols; i++) {
+            if (table->widths[row][i] > maxw[i])
+                maxw[i] = table->widths[row][i];
+        }
+    }
+    utilTablePrintRow(table, 0, maxw);
+    for (i = 0; i < table->ncols; i++) {
+        for (j = 0; j < maxw[i] + 3; j++)
+            xvshPrint("-");
+    }
+    xvshPrint("\n");
+    for (row = 1; row < table->nrows; row++)
+        utilTablePrintRow(table, row, maxw);
+    free(maxw);
+}
+
+void
+xvshTableFree(xvshTable *table)
+{
+    size_t row;
+    size_t i;
+
+    if (!table)
+        return;
+    for (row = 0; row < table->nrows; row++) {
+        for (i = 0; i < table->ncols; i++)
+            free(table->rows[row][i]);
+        free(table->rows[row]);
+        free(table->widths[row]);
+    }
+    free(table->rows);
+    free(table->widths);
+    free(table);
+}

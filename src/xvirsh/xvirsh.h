@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* xvirsh.h: shared types and helpers of xvirsh, a virsh-style shell over the public API. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#define XVSH_PRINTF(fmtpos, argpos) __attribute__((format(printf, fmtpos, argpos)))
+#define XVSH_STREQ(a, b) (strcmp((a), (b)) == 0)
+#define XVSH_N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * libxvirt implements the 0.1-era contract in which a successful
+ * virDomainDestroy() also releases the domain object; later libvirt leaves
+ * that to virDomainFree(). The API version tells which contract we have.
+ */
+#define XVSH_DESTROY_RELEASES_DOMAIN (LIBVIR_VERSION_NUMBER < 1000000)
+
+/* Per-process state: one lazily opened connection. */
+typedef struct _xvshControl xvshControl;
+struct _xvshControl {
+    const char *uri;        /* NULL: the library's default */
+    bool readonly;
+    bool quit;              /* "quit", or no connection: run no more commands */
+    virConnectPtr conn;
+    /* Copy of the last error the library raised. Later successful calls
+     * (virDomainFree...) clear the library's own last error before the
+     * command fails, so the error callback keeps it here. */
+    virErrorPtr lastError;
+};
+
+typedef enum {
+    XVSH_OT_BOOL = 0,   /* --name */
+    XVSH_OT_DATA,       /* positional, or --name VALUE */
+    XVSH_OT_STRING,     /* only as --name VALUE */
+    XVSH_OT_LAST
+} xvshOptType;
+
+typedef struct _xvshOptDef xvshOptDef;
+struct _xvshOptDef {
+    const char *name;
+    xvshOptType type;
+    bool required;
+    const char *valueName;  /* shown in help: "string", "number" */
+    const char *help;
+};
+
+#define XVSH_MAX_OPTS 8
+
+/* The "domain" argument every per-domain command takes first. */
+#define XVSH_OPT_DOMAIN \
+    { .name = "domain", .type = XVSH_OT_DATA, .required = true, \
+      .valueName = "string", .help = "domain name, id or uuid" }
+
+typedef struct _xvshCmd xvshCmd;
+typedef struct _xvshCmdDef xvshCmdDef;
+struct _xvshCmdDef {
+    const char *name;
+    const char *usage;          /* synopsis after the name */
+    const char *help;           /* one-line summary */
+    const char *desc;           /* longer description for "help NAME" */
+    const xvshOptDef *opts;     /* terminated by { .name = NULL } */
+    bool noConnect;             /* runs without a hypervisor connection */
+    bool (*run)(xvshControl *ctl, const xvshCmd *cmd);
+};
+
+/* A parsed command: its definition and the option values. */
+struct _xvshCmd {
+    const xvshCmdDef *def;
+    const char *values[XVSH_MAX_OPTS];  /* borrowed from argv; "" for bools set */
+    char **argv;                        /* owned tokens */
+    size_t argc;
+    xvshCmd *next;
+};
+
+typedef struct _xvshCmdGroup xvshCmdGroup;
+struct _xvshCmdGroup {
+    const char *name;
+    const char *keyword;
+    const xvshCmdDef *const *cmds;  /* NULL-terminated */
+};
+
+/* cmd-help.c: the grouped command list of "help" and --help. */
+void xvshPrintCommandList(const xvshCmdGroup *only);
+
+/* commands.c */
+extern const xvshCmdGroup xvshCmdGroups[];  /* terminated by { .name = NULL } */
+const xvshCmdDef *xvshCmdDefLookup(const char *name);
+const xvshCmdGroup *xvshCmdGroupLookup(const char *keyword);
+
+/*
+ * parse.c: command strings ("cmd1 a b; cmd2 'c d'") and argument vectors
+ * into xvshCmd lists. Both return 0 and set *@ret (NULL when there is no
+ * command), or report the first syntax error and return -1.
+ */
+int xvshParseString(const char *line, xvshCmd **ret);
+int xvshParseArgv(int argc, char *const *argv, xvshCmd **ret);
+void xvshCmdFree(xvshCmd *cmd);   /* frees the whole list */
+const char *xvshOptString(const xvshCmd *cmd, const char *name);
+bool xvshOptBool(const xvshCmd *cmd, const char *name);
+/* 1 and *ret set: parsed; 0: absent; -1: malformed (reported). */
+int xvshOptUInt(const xvshCmd *cmd, const char *name, unsigned int *ret);
+/* A scaled size ("512M", "1G"; bare numbers are KiB) in KiB, rounded up. */
+int xvshOptScaledKiB(const xvshCmd *cmd, const char *name, unsigned long *retKiB);
+
+/* xvirsh.c: error callback and connection */
+/* The library's error callback: keeps a copy in ctl->lastError (@opaque). */
+void xvshErrorHandler(void *opaque, virErrorPtr err);
+/* Forgets the library's last error. */
+void xvshResetError(xvshControl *ctl);
+/* Prints the library's last error, if any, as "error: MESSAGE" and forgets it. */
+void xvshReportLastError(xvshControl *ctl);
+
+/* Opens the connection on first use; NULL (reported) if it cannot. */
+virConnectPtr xvshConnection(xvshControl *ctl);
+
+/* util.c */
+void *xvshAlloc(size_t count, size_t size);  /* zeroed; aborts on OOM */
+void *xvshRealloc(void *ptr, size_t count, size_t size);
+char *xvshStrdup(const char *s);
+char *xvshAsprintf(const char *fmt, ...) XVSH_PRINTF(1, 2);
+
+void xvshPrint(const char *fmt, ...) XVSH_PRINTF(1, 2);
+/* "error: MESSAGE" on stderr. */
+void xvshError(const char *fmt, ...) XVSH_PRINTF(1, 2);
+typedef enum {
+    XVSH_BY_ID = 1 << 0,
+    XVSH_BY_UUID = 1 << 1,
+    XVSH_BY_NAME = 1 << 2,
+    XVSH_BY_ANY = XVSH_BY_ID | XVSH_BY_UUID | XVSH_BY_NAME,
+} xvshLookupFlags;
+
+/*
+ * Looks the "domain" option up as virsh does: as an ID when it is a
+ * non-negative number, then as a UUID, then as a name. On failure reports
+ * "failed to get domain 'X'" (the library's reason stays as last error).
+ * @retName: the option as given, for messages; may be NULL.
+ */
+virDomainPtr xvshCommandOptDomain(xvshControl *ctl, const xvshCmd *cmd,
+                                  unsigned int flags, const char **retName);
+
+const char *xvshDomainStateToString(int state);
+const char *xvshVcpuStateToString(int state);
+
+/*
+ * Every vCPU of an active domain with its CPU map (@maplen bytes each),
+ * starting with @nrVirtCpu entries (virDomainInfo.nrVirtCpu). Returns the
+ * count, *@retInfo and *@retMaps to free(); -1 if virDomainGetVcpus fails.
+ */
+int xvshDomainGetVcpus(virDomainPtr dom, unsigned int nrVirtCpu, int maplen,
+                       virVcpuInfoPtr *retInfo, unsigned char **retMaps);
+
+/* Reads a whole (XML) file, to free(); NULL (reported) on error. */
+char *xvshReadFile(const char *path);
+
+/*
+ * Parses a host CPU list ("0-3,^2,5", or "r" for all) into @cpumap
+ * (@maplen bytes, zeroed first) for @maxcpu host CPUs. Reports and returns
+ * -1 on bad syntax, out-of-range CPUs or an empty result.
+ */
+int xvshParseCpulist(const char *cpulist, unsigned int maxcpu,
+                     unsigned char *cpumap, size_t maplen);
+/* Formats a CPU map as ranges ("0-3,5"), to free(). */
+char *xvshFormatCpumap(const unsigned char *cpumap, unsigned int maxcpu);
+
+/* A table printed the way virsh's tables are. */
+typedef struct _xvshTable xvshTable;
+xvshTable *xvshTableNew(size_t ncols, const char *const *headers);
+void xvshTableAddRow(xvshTable *table, const char *const *cells);
+void xvshTablePrint(const xvshTable *table);
+void xvshTableFree(xvshTable *table);
