@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# differential_test.sh: libxvirt and xvirsh against Debian's libvirt and
+# virsh, on the same simulated nodes (libvirt's test driver reads the same
+# node XML as ours). Outputs must be identical once the known, documented
+# differences are masked; each mask is explained where it is applied and in
+# README ("Differences from libvirt"). TAP output.
+#
+# env: XVIRSH (our xvirsh), XV_TEST_DATADIR (tests/data), SEEDPROG_XVIRT and
+# SEEDPROG_LIBVIRT (seedprog.c built against each library; the latter is
+# unset when the system libvirt is not installed). Skipped without virsh.
+set -u
+
+DATADIR=${XV_TEST_DATADIR:-$(cd "$(dirname "$0")/../data" && pwd)}
+NODE=$DATADIR/differential/node.xml
+XVIRSH=${XVIRSH:-}
+SEEDPROG_XVIRT=${SEEDPROG_XVIRT:-}
+SEEDPROG_LIBVIRT=${SEEDPROG_LIBVIRT:-}
+VIRSH=${VIRSH:-virsh}
+export LC_ALL=C
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+diag() { sed 's/^/# /' "$@"; }
+
+if ! command -v "$VIRSH" >/dev/null 2>&1; then
+    echo "1..0 # SKIP virsh is not installed (apt-get install libvirt-clients libvirt-daemon)"
+    exit 0
+fi
+if [ -z "$XVIRSH" ] || [ ! -x "$XVIRSH" ]; then
+    echo "Bail out! XVIRSH is not set to the xvirsh binary"
+    exit 1
+fi
+# virsh needs libvirt's test driver (libvirt-daemon-driver-* / libvirt-daemon).
+if ! "$VIRSH" -c test:///default nodeinfo >/dev/null 2>&1; then
+    echo "1..0 # SKIP virsh cannot open test:///default (libvirt test driver missing)"
+    exit 0
+fi
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# ---- masks ---------------------------------------------------------------
+# Each mask replaces a value by a placeholder on BOTH sides, so the layout
+# (labels, spacing, line count) is still compared.
+
+# CPU time: libvirt's test driver derives it from the wall clock; ours
+# reports a simulated clock that starts when the node is loaded.
+# OS Type: libvirt's test driver answers "linux" for every domain; ours
+# answers the domain's <os><type> (here "hvm"), as Xen does. Checked apart.
+mask_dominfo() {
+    sed -E -e 's/^(CPU time: +).*/\1<cputime>/' \
+           -e 's/^(OS Type: +).*/\1<ostype>/'
+}
+# virsh-only dominfo lines: they come from calls that postdate the seed API
+# (virDomainIsPersistent, virDomainGetAutostart, virDomainHasManagedSaveImage,
+# virDomainGetSecurityLabel, virNodeGetSecurityModel), which xvirsh cannot make.
+strip_virsh_dominfo() {
+    grep -vE '^(Persistent|Autostart|Managed save|Security model|Security DOI|Security label):'
+}
+# vcpuinfo: "CPU:" is the physical CPU a vCPU last ran on (libvirt's test
+# driver: the highest CPU of its affinity; ours: spread like Xen's scheduler
+# would, checked to be within the affinity by seedprog), and CPU time as above.
+# "CPU Affinity:" has one character per host CPU: virsh takes the count from
+# virNodeGetCPUMap(), which libvirt's test driver hard-codes to 8 CPUs,
+# while the seed API only knows VIR_NODEINFO_MAXCPUS (16 on these nodes), so
+# only the first $aff_len characters (virsh's width) are compared.
+mask_vcpuinfo() {
+    local aff_len=$1
+    sed -E -e 's/^(CPU: +)[0-9]+$/\1<cpu>/' \
+           -e 's/^(CPU time: +)[0-9.]+s$/\1<cputime>/' \
+           -e "s/^(CPU Affinity: +)(.{1,$aff_len}).*/\\1\\2/"
+}
+# vCPUs offline (<vcpu current='N'> below the maximum): libxvirt reports
+# every vCPU up to the maximum, offline ones with CPU -1, as Xen does;
+# libvirt's test driver leaves them out. Their records are dropped.
+drop_offline_vcpus() {
+    awk 'BEGIN { RS = ""; ORS = "\n\n" } !/\nState: +offline(\n|$)/'
+}
+# drop_cputime FILE...: removes the CPU time lines (see mask_dominfo).
+drop_cputime() {
+    local f
+    for f in "$@"; do
+        sed -i -E '/^CPU time:? /d' "$f"
+    done
+}
+# seedprog: values tagged [mask:TAG] are replaced, lines tagged [drop:TAG]
+# are removed (see seedprog.c and the tags listed in README).
+mask_seedprog() {
+    sed -E -e '/\[drop:[a-z-]+\]$/d' \
+           -e 's/^([^=]*[:=] ?).*\[mask:([a-z-]+)\]$/\1<\2>/'
+}
+
+# compare DESCRIPTION EXPECTED ACTUAL: files must be identical.
+compare() {
+    if diff -u "$2" "$3" >"$TMP/diff" 2>&1; then
+        ok "$1"
+    else
+        not_ok "$1"
+        diag "$TMP/diff"
+    fi
+}
+
+# run_both TAG ARGS...: runs virsh and xvirsh, stdout (+ exit status) to
+# $TMP/TAG.virsh / $TMP/TAG.xvirsh, stderr to .err files.
+run_both() {
+    local tag=$1
+    shift
+    "$VIRSH" "$@" >"$TMP/$tag.virsh" 2>"$TMP/$tag.virsh.err"
+    echo "exit status: $?" >>"$TMP/$tag.virsh"
+    "$XVIRSH" "$@" >"$TMP/$tag.xvirsh" 2>"$TMP/$tag.xvirsh.err"
+    echo "exit status: $?" >>"$TMP/$tag.xvirsh"
+}
+
+# ---- virsh vs xvirsh -----------------------------------------------------
+diff_commands() {
+    local label=$1 uri=$2
+    local cmd tag dom id state aff_len
+
+    for cmd in nodeinfo list "list --all"; do
+        tag=$label-${cmd// /}
+        # shellcheck disable=SC2086
+        run_both "$tag" -c "$uri" $cmd
+        compare "$label: $cmd" "$TMP/$tag.virsh" "$TMP/$tag.xvirsh"
+    done
+
+    # Domains, IDs and states, from virsh's own "list --all".
+    "$VIRSH" -c "$uri" list --all |
+        awk 'NR > 2 && NF >= 3 { st = $3; for (i = 4; i <= NF; i++) st = st "_" $i;
+                                 print $2, $1, st }' >"$TMP/$label.domains"
+    while read -r dom id state; do
+        tag=$label-dominfo-$dom
+        run_both "$tag" -c "$uri" dominfo "$dom"
+        strip_virsh_dominfo <"$TMP/$tag.virsh" | mask_dominfo >"$TMP/$tag.virsh.m"
+        mask_dominfo <"$TMP/$tag.xvirsh" >"$TMP/$tag.xvirsh.m"
+        # CPU time of a domain that is not running: libvirt's test driver
+        # reports the wall clock even for a shut-off or paused domain, so
+        # virsh prints the line; libxvirt reports the CPU time the domain
+        # used, 0 when it has not run since the node was loaded, and then
+        # virsh's rule (and xvirsh's) leaves the line out.
+        if [ "$state" != running ]; then
+            drop_cputime "$TMP/$tag.virsh.m" "$TMP/$tag.xvirsh.m"
+        fi
+        compare "$label: dominfo $dom" "$TMP/$tag.virsh.m" "$TMP/$tag.xvirsh.m"
+
+        tag=$label-vcpuinfo-$dom
+        run_both "$tag" -c "$uri" vcpuinfo "$dom"
+        if [ "$id" = "-" ]; then
+            # Inactive domain: virsh falls back to virDomainGetVcpuPinInfo()
+            # (libvirt >= 0.9.3) and prints "N/A" rows; the seed's only
+            # source, virDomainGetVcpus(), refuses an inactive domain, so
+            # xvirsh must report that error (exit status != 0, a message on
+            # stderr) and print no rows.
+            if ! grep -q '^VCPU:' "$TMP/$tag.xvirsh" &&
+                    grep -q 'exit status: [1-9]' "$TMP/$tag.xvirsh" &&
+                    [ -s "$TMP/$tag.xvirsh.err" ]; then
+                ok "$label: vcpuinfo $dom (inactive) fails with an error"
+            else
+                not_ok "$label: vcpuinfo $dom (inactive) fails with an error"
+                diag "$TMP/$tag.xvirsh" "$TMP/$tag.xvirsh.err"
+            fi
+            continue
+        fi
+        aff_len=$(sed -nE 's/^CPU Affinity: +//p' "$TMP/$tag.virsh" | head -n1 | tr -d '\n' |
+                  wc -c)
+        [ "$aff_len" -gt 0 ] || aff_len=1
+        mask_vcpuinfo "$aff_len" <"$TMP/$tag.virsh" | drop_offline_vcpus >"$TMP/$tag.virsh.m"
+        mask_vcpuinfo "$aff_len" <"$TMP/$tag.xvirsh" | drop_offline_vcpus >"$TMP/$tag.xvirsh.m"
+        if [ "$state" != running ]; then
+            drop_cputime "$TMP/$tag.virsh.m" "$TMP/$tag.xvirsh.m"
+        fi
+        if [ "$state" = paused ]; then
+            sed -i -E 's/^(State: +).*/\1<paused-vcpu-state>/' \
+                "$TMP/$tag.virsh.m" "$TMP/$tag.xvirsh.m"
+        fi
+        compare "$label: vcpuinfo $dom" "$TMP/$tag.virsh.m" "$TMP/$tag.xvirsh.m"
+    done <"$TMP/$label.domains"
+
+    # Errors: a missing domain fails in both, with nothing on stdout.
+    tag=$label-dominfo-missing
+    run_both "$tag" -c "$uri" dominfo no-such-domain
+    compare "$label: dominfo of a missing domain" "$TMP/$tag.virsh" "$TMP/$tag.xvirsh"
+}
+
+diff_commands node "test://$NODE"
+diff_commands default "test:///default"
+
+# The masked OS type is the one of the domain XML.
+for pair in dom-0005:hvm dom-0006:linux; do
+    "$XVIRSH" -c "test://$NODE" dominfo "${pair%%:*}" >"$TMP/ostype" 2>&1
+    if grep -qE "^OS Type: +${pair#*:}\$" "$TMP/ostype"; then
+        ok "xvirsh reports the OS type of the domain XML (${pair%%:*}: ${pair#*:})"
+    else
+        not_ok "xvirsh reports the OS type of the domain XML (${pair%%:*}: ${pair#*:})"
+        diag "$TMP/ostype"
+    fi
+done
+
+# ---- seedprog: the same seed-API program on both libraries ---------------
+seedprog_diff() {
+    local label=$1 uri=$2
+
+    if [ -z "$SEEDPROG_LIBVIRT" ] || [ ! -x "$SEEDPROG_LIBVIRT" ]; then
+        skip "seedprog $label: libxvirt == libvirt" "seedprog-libvirt not built"
+        return
+    fi
+    if [ -z "$SEEDPROG_XVIRT" ] || [ ! -x "$SEEDPROG_XVIRT" ]; then
+        not_ok "seedprog $label: libxvirt == libvirt (SEEDPROG_XVIRT not built)"
+        return
+    fi
+    mkdir -p "$TMP/scratch-libvirt-$label" "$TMP/scratch-xvirt-$label"
+    "$SEEDPROG_LIBVIRT" "$uri" "$TMP/scratch-libvirt-$label" \
+        >"$TMP/seed-$label.libvirt" 2>"$TMP/seed-$label.libvirt.err"
+    echo "exit status: $?" >>"$TMP/seed-$label.libvirt"
+    "$SEEDPROG_XVIRT" "$uri" "$TMP/scratch-xvirt-$label" \
+        >"$TMP/seed-$label.xvirt" 2>"$TMP/seed-$label.xvirt.err"
+    echo "exit status: $?" >>"$TMP/seed-$label.xvirt"
+    mask_seedprog <"$TMP/seed-$label.libvirt" >"$TMP/seed-$label.libvirt.m"
+    mask_seedprog <"$TMP/seed-$label.xvirt" >"$TMP/seed-$label.xvirt.m"
+    compare "seedprog $label: libxvirt == libvirt" \
+        "$TMP/seed-$label.libvirt.m" "$TMP/seed-$label.xvirt.m"
+    # Never vacuous: the program must have gone all the way through.
+    if grep -q '^lists final:' "$TMP/seed-$label.xvirt" &&
+            [ "$(grep -c '^domain ' "$TMP/seed-$label.xvirt")" -ge 1 ]; then
+        ok "seedprog $label: libxvirt run completed"
+    else
+        not_ok "seedprog $label: libxvirt run completed"
+        diag "$TMP/seed-$label.xvirt" "$TMP/seed-$label.xvirt.err"
+    fi
+}
+
+seedprog_diff node "test://$NODE"
+seedprog_diff default "test:///default"
+
+echo "1..$n"
+[ $failed = 0 ]

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# exports_test.sh: libxvirt.so exports the public API and nothing else: only
+# vir* symbols, each declared in a public header, and every function of the
+# seed API (shared/seed/libvirt-api.txt, found beside the source tree). TAP.
+#
+# env: XV_TEST_SRCDIR, XV_TEST_BUILDDIR (the .so is $XV_TEST_BUILDDIR/lib/libxvirt.so)
+set -u
+
+SRCDIR=${XV_TEST_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILDDIR=${XV_TEST_BUILDDIR:-$SRCDIR/build}
+SO=$BUILDDIR/lib/libxvirt.so
+SEED=$SRCDIR/../shared/seed/libvirt-api.txt
+NM=${NM:-nm}
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+result() { # result DESCRIPTION OFFENDERS...: passes when there are none
+    local desc=$1
+    shift
+    if [ $# -eq 0 ]; then
+        ok "$desc"
+    else
+        not_ok "$desc"
+        printf '# %s\n' "$@"
+    fi
+}
+
+if [ ! -f "$SO" ]; then
+    not_ok "$SO exists"
+    echo "1..$n"
+    exit 1
+fi
+ok "libxvirt.so exists"
+
+# "TYPE NAME" for every defined dynamic symbol, version suffix removed.
+# The version node itself (an absolute symbol named like XVIRT_0.1) is not
+# an export.
+mapfile -t syms < <("$NM" -D --defined-only "$SO" |
+                    awk '{ t = $(NF-1); s = $NF; sub(/@.*/, "", s);
+                           if (t != "A") print t, s }' | sort -u)
+names=()
+funcs=()
+for line in "${syms[@]}"; do
+    names+=("${line#* }")
+    case ${line%% *} in
+        T|t|W|i) funcs+=("${line#* }") ;;
+    esac
+done
+if [ ${#names[@]} -gt 0 ]; then
+    ok "libxvirt.so exports symbols (${#names[@]})"
+else
+    not_ok "libxvirt.so exports symbols"
+fi
+
+bad=()
+for s in "${names[@]}"; do
+    [[ $s == vir* ]] || bad+=("$s")
+done
+result "only vir* symbols are exported" "${bad[@]}"
+
+bad=()
+for s in "${names[@]}"; do
+    [[ $s == xv* || $s == XV* || $s == _xv* ]] && bad+=("$s")
+done
+result "no xv* symbols are exported" "${bad[@]}"
+
+bad=()
+for s in "${names[@]}"; do
+    [[ $s == test* || $s == _test* ]] && bad+=("$s")
+done
+result "no test* symbols are exported" "${bad[@]}"
+
+# Every export is part of the public API: declared in a public header.
+bad=()
+for s in "${names[@]}"; do
+    grep -qE "[^A-Za-z0-9_]${s}[[:space:]]*\(" "$SRCDIR"/include/libvirt/*.h || bad+=("$s")
+done
+result "every export is declared in include/libvirt/" "${bad[@]}"
+
+# Every function the seed documents is exported, as a function.
+if [ ! -f "$SEED" ]; then
+    skip "every seed function is exported" "seed API text not found at $SEED"
+else
+    mapfile -t seed < <(sed -nE 's/^Function: (vir[A-Za-z0-9_]+)[[:space:]]*$/\1/p' "$SEED" |
+                        sort -u)
+    if [ ${#seed[@]} -lt 30 ]; then
+        not_ok "seed API text lists its functions (found ${#seed[@]})"
+    else
+        missing=()
+        for f in "${seed[@]}"; do
+            printf '%s\n' "${funcs[@]}" | grep -qxF "$f" || missing+=("$f")
+        done
+        result "every seed function is exported (${#seed[@]})" "${missing[@]}"
+    fi
+fi
+
+# Every function declared in the public headers is exported (nothing
+# declared but missing from the version script or the build).
+mapfile -t declared < <(sed -nE 's/^[A-Za-z_][A-Za-z0-9_ *]*[ *](vir[A-Za-z0-9_]+)\(.*/\1/p' \
+                        "$SRCDIR"/include/libvirt/*.h | sort -u)
+missing=()
+for f in "${declared[@]}"; do
+    printf '%s\n' "${funcs[@]}" | grep -qxF "$f" || missing+=("$f")
+done
+result "every function declared in the public headers is exported (${#declared[@]})" \
+    "${missing[@]}"
+
+echo "1..$n"
+[ $failed = 0 ]
