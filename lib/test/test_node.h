@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test_node.h: the simulated node of the test driver: node XML loading, the
+ * simulated clock, scripted events and faults, domain life-cycle primitives
+ * and the save-file format. Used by test_driver.c only.
+ *
+ * Locking: every field marked "locked" is read and written with node->lock
+ * held, which xvTestNodeBegin() takes and xvTestNodeEnd() releases. Fields
+ * marked "immutable" are set by the loader and never change afterwards.
+ *
+ * Time: the node keeps a simulated clock in nanoseconds. It reads
+ * clockStartNs when the node is loaded and then runs clockRate times as fast
+ * as the real monotonic clock (plus whatever the test hook adds). Domains of
+ * the node file that are running at load time were started at simulated time
+ * 0, so with start='S' they already have S seconds of CPU time per busy vcpu,
+ * and the scripted events with at < S are due at the first call.
+ */
+#pragma once
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libvirt/libvirt.h>
+
+#include "conf/domain_conf.h"
+#include "internal.h"
+
+/* The public calls a <xvirt:fault call='...'/> can target. */
+typedef enum {
+    XV_TEST_CALL_CONNECT_OPEN = 0,
+    XV_TEST_CALL_CONNECT_GET_VERSION,
+    XV_TEST_CALL_NODE_GET_INFO,
+    XV_TEST_CALL_CONNECT_NUM_OF_DOMAINS,
+    XV_TEST_CALL_CONNECT_LIST_DOMAINS,
+    XV_TEST_CALL_CONNECT_LIST_DEFINED_DOMAINS,
+    XV_TEST_CALL_DOMAIN_CREATE_LINUX,
+    XV_TEST_CALL_DOMAIN_DEFINE_XML,
+    XV_TEST_CALL_DOMAIN_UNDEFINE,
+    XV_TEST_CALL_DOMAIN_CREATE,
+    XV_TEST_CALL_DOMAIN_LOOKUP_BY_ID,
+    XV_TEST_CALL_DOMAIN_LOOKUP_BY_NAME,
+    XV_TEST_CALL_DOMAIN_LOOKUP_BY_UUID,
+    XV_TEST_CALL_DOMAIN_DESTROY,
+    XV_TEST_CALL_DOMAIN_SUSPEND,
+    XV_TEST_CALL_DOMAIN_RESUME,
+    XV_TEST_CALL_DOMAIN_SHUTDOWN,
+    XV_TEST_CALL_DOMAIN_REBOOT,
+    XV_TEST_CALL_DOMAIN_SAVE,
+    XV_TEST_CALL_DOMAIN_RESTORE,
+    XV_TEST_CALL_DOMAIN_GET_OS_TYPE,
+    XV_TEST_CALL_DOMAIN_GET_MAX_MEMORY,
+    XV_TEST_CALL_DOMAIN_SET_MAX_MEMORY,
+    XV_TEST_CALL_DOMAIN_SET_MEMORY,
+    XV_TEST_CALL_DOMAIN_GET_INFO,
+    XV_TEST_CALL_DOMAIN_GET_XML_DESC,
+    XV_TEST_CALL_DOMAIN_SET_VCPUS,
+    XV_TEST_CALL_DOMAIN_PIN_VCPU,
+    XV_TEST_CALL_DOMAIN_GET_VCPUS,
+    XV_TEST_CALL_LAST
+} xvTestCall;
+
+/* "virDomainGetInfo"... */
+const char *xvTestCallToString(xvTestCall call);
+/* Also accepts the aliases virConnectOpenReadOnly and
+ * virDomainLookupByUUIDString. Returns -1 if unknown. */
+int xvTestCallFromString(const char *name);
+
+typedef struct _xvTestHash xvTestHash;
+typedef struct _xvTestEvent xvTestEvent;
+typedef struct _xvTestTimer xvTestTimer;
+typedef struct _xvTestFault xvTestFault;
+
+/* Per-domain settings read from the <xvirt:*> elements of a definition. */
+typedef struct _xvTestDomSettings xvTestDomSettings;
+struct _xvTestDomSettings {
+    double *loads;              /* def->maxVcpus entries, 1.0 by default */
+    size_t nloads;
+    long long memDemandKiB;     /* -1: none */
+    uint64_t shutdownDelayNs;   /* simulated time spent in SHUTDOWN */
+    bool ignoreShutdown;        /* the guest ignores shutdown/reboot requests */
+};
+
+typedef struct _xvTestVcpu xvTestVcpu;
+struct _xvTestVcpu {
+    uint64_t baseNs;            /* CPU time accumulated up to sinceNs */
+    uint64_t sinceNs;           /* simulated time of the last fold */
+    double load;                /* fraction of a pCPU burnt while running */
+    unsigned char *affinity;    /* node->maplen bytes */
+};
+
+typedef struct _xvTestDom xvTestDom;
+struct _xvTestDom {
+    xvTestDom *prev, *next;     /* node->domains list, creation order */
+    xvDomainDef *def;           /* the live config while active, else the
+                                 * persistent one; name and uuid immutable */
+    xvDomainDef *newDef;        /* persistent config to use at the next start,
+                                 * when it differs from the live one; or NULL */
+    bool persistent;
+    virDomainState state;       /* SHUTOFF when inactive */
+    int id;                     /* -1 when inactive */
+    xvTestVcpu *vcpus;          /* def->maxVcpus entries while active */
+    size_t nvcpus;
+    xvTestDomSettings settings; /* from def (re-read when def changes) */
+    long long memDemandKiB;     /* guest-reported demand, -1: none */
+    uint64_t shutdownToken;     /* names the pending shutdown timer, if any */
+};
+
+typedef struct _xvTestNode xvTestNode;
+struct _xvTestNode {
+    pthread_mutex_t lock;
+    char *path;                 /* immutable: canonical node file, NULL built-in */
+    /* immutable: the host */
+    char model[32];
+    unsigned long memoryKiB;
+    unsigned int cpus, mhz, nodes, sockets, cores, threads;
+    unsigned int maxCpus;       /* nodes * sockets * cores * threads */
+    int maplen;                 /* VIR_CPU_MAPLEN(maxCpus) */
+    unsigned long hvVersion;    /* virConnectGetVersion() */
+    char *hvType;               /* <xvirt:hypervisor type>, informational */
+    /* immutable: the clock */
+    double clockRate;
+    uint64_t clockStartNs;
+    uint64_t loadMonoNs;        /* monotonic time at load */
+    /* locked */
+    uint64_t clockOffsetNs;     /* added by the test hook */
+    uint64_t nowNs;             /* simulated time of the current call */
+    xvTestEvent *events;        /* sorted by time, then document order */
+    size_t nevents;
+    size_t nextEvent;           /* first event not fired yet */
+    xvTestTimer *timers;        /* min-heap of pending shutdown completions */
+    size_t ntimers, timersCap;
+    uint64_t timerSeq;
+    xvTestFault *faults[XV_TEST_CALL_LAST]; /* per call, document order */
+    size_t nfaults[XV_TEST_CALL_LAST];
+    long long hostFreeKiB;      /* <xvirt:host-free> override, -1: none */
+    xvTestDom *domains, *lastDomain;
+    size_t ndomains, nactive;
+    xvTestHash *byName, *byUUID, *byID;
+    int nextID;
+    uint64_t nextToken;
+};
+
+/* ---- Loading ---------------------------------------------------------- */
+
+/* The built-in node of test:///default. */
+xvTestNode *xvTestNodeLoadDefault(void);
+/* A node file; @path should be absolute (relative <domain file='...'/> are
+ * resolved against its directory). Reports VIR_ERR_OPEN_FAILED or
+ * VIR_ERR_XML_ERROR naming the file and the element at fault. */
+xvTestNode *xvTestNodeLoadFile(const char *path);
+/* A node document in memory; @label names it in errors; @dir resolves
+ * <domain file='...'/> (NULL: such elements are an error). */
+xvTestNode *xvTestNodeLoadString(const char *xml, const char *label,
+                                 const char *dir);
+void xvTestNodeFree(xvTestNode *node);
+
+/* ---- Calls ------------------------------------------------------------ */
+
+/* Locks the node, brings the simulated clock to now and fires the events
+ * that are due, then applies the faults injected on @call (for the domain
+ * named @domName, may be NULL). Returns 0 with the node locked, or -1 with
+ * the injected error reported and the node unlocked. A "hang" fault sleeps
+ * with the node unlocked, then proceeds. XV_TEST_CALL_LAST: no faults. */
+int xvTestNodeBegin(xvTestNode *node, xvTestCall call, const char *domName);
+void xvTestNodeEnd(xvTestNode *node);
+/* Test hook: moves the clock forward by @ns and fires what became due.
+ * Locks the node itself. */
+void xvTestNodeAdvanceClock(xvTestNode *node, uint64_t ns);
+
+/* ---- Domains (node locked) -------------------------------------------- */
+
+xvTestDom *xvTestNodeFindByName(xvTestNode *node, const char *name);
+xvTestDom *xvTestNodeFindByUUID(xvTestNode *node, const unsigned char *uuid);
+xvTestDom *xvTestNodeFindByID(xvTestNode *node, int id);
+
+static inline bool
+xvTestDomIsActive(const xvTestDom *dom)
+{
+    return dom->id >= 0;
+}
+
+/* Reads the xvirt settings of @def; reports VIR_ERR_XML_ERROR naming the
+ * element when one is wrong. */
+int xvTestDomSettingsParse(const xvDomainDef *def, xvTestDomSettings *settings);
+void xvTestDomSettingsClear(xvTestDomSettings *settings);
+
+/* Adds an inactive domain owning @def (the caller checked for clashes).
+ * Returns 0, or -1 (error reported) when the settings of @def are wrong; then
+ * @def is still the caller's. */
+int xvTestNodeDomainAdd(xvTestNode *node, xvDomainDef *def, bool persistent,
+                        xvTestDom **ret);
+/* Removes an inactive domain, or a domain that has not started. */
+void xvTestNodeDomainRemove(xvTestNode *node, xvTestDom *dom);
+/* Replaces the config: of an inactive domain at once; of an active one for
+ * its next start. Takes @def. Returns -1 (error reported, @def still the
+ * caller's) when its settings are wrong. */
+int xvTestNodeDomainRedefine(xvTestNode *node, xvTestDom *dom, xvDomainDef *def);
+/* Starts an inactive domain at the current time, with a new ID. With
+ * @liveDef (taken), runs it with that config and keeps the current one as
+ * the persistent config. Returns -1 (error reported, @liveDef still the
+ * caller's) when the settings of @liveDef are wrong. */
+int xvTestNodeDomainStart(xvTestNode *node, xvTestDom *dom, xvDomainDef *liveDef);
+/* Stops an active domain; returns true if it vanished (transient), in which
+ * case @dom is freed. */
+bool xvTestNodeDomainStop(xvTestNode *node, xvTestDom *dom);
+/* Sets the state of an active domain (RUNNING <-> PAUSED), folding CPU time. */
+void xvTestNodeDomainSetState(xvTestNode *node, xvTestDom *dom, virDomainState state);
+/* A shutdown (or reboot) request from the host: honours ignore-shutdown and
+ * shutdown-delay, then on_poweroff (on_reboot). Returns true if @dom vanished. */
+bool xvTestNodeDomainRequestShutdown(xvTestNode *node, xvTestDom *dom, bool reboot);
+/* Changes the online vcpus of an active domain (config of an inactive one). */
+void xvTestNodeDomainSetVcpus(xvTestNode *node, xvTestDom *dom, unsigned int nvcpus);
+/* Before a live change of an active persistent domain: keeps the persistent
+ * config aside. */
+void xvTestNodeDomainKeepPersistentDef(xvTestDom *dom);
+
+/* CPU time of one vcpu / of all vcpus of an active domain at the current time. */
+uint64_t xvTestDomVcpuTimeNs(const xvTestNode *node, const xvTestDom *dom, size_t vcpu);
+uint64_t xvTestDomCpuTimeNs(const xvTestNode *node, const xvTestDom *dom);
+
+/* Physical CPU that @vcpu of the active @dom runs on (deterministic). */
+int xvTestDomVcpuPlacement(const xvTestNode *node, const xvTestDom *dom, size_t vcpu);
+
+/* ---- Save files -------------------------------------------------------- */
+
+typedef struct _xvTestSaveImage xvTestSaveImage;
+struct _xvTestSaveImage {
+    xvDomainDef *def;           /* memKiB and vcpus are the saved ones */
+    uint64_t cpuTimeNs;
+    bool paused;
+};
+
+/* Writes the state of the active @dom to @path atomically. */
+int xvTestSaveWrite(const xvTestNode *node, const xvTestDom *dom, const char *path);
+/* Reads and checks a save file; reports VIR_ERR_READ_FAILED or
+ * VIR_ERR_OPERATION_FAILED naming @path and the problem. */
+int xvTestSaveRead(const char *path, xvTestSaveImage *image);
+void xvTestSaveImageClear(xvTestSaveImage *image);
+/* Gives the just restored (started) @dom the saved CPU time and state. */
+void xvTestNodeDomainRestoreState(xvTestNode *node, xvTestDom *dom,
+                                  uint64_t cpuTimeNs, bool paused);

@@ -1,0 +1,1601 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* test_driver_test.c: the test driver (lib/test/test_driver.c) through the
+ * public API, with the test-only clock hook for deterministic time. */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "test/test_driverpriv.h"
+#include "xvtest.h"
+
+#define NS_PER_SEC 1000000000ULL
+
+#define SIM "test_driver/node-sim.xml"
+#define EVENTS "test_driver/node-events.xml"
+#define FAULTS "test_driver/node-faults.xml"
+
+#define WEB_UUID "0a0a0a0a-0000-4000-8000-000000000001"
+#define SPARE_UUID "0a0a0a0a-0000-4000-8000-000000000006"
+
+#define PV_XML(name, uuid, mem) \
+    "<domain type='xen'><name>" name "</name><uuid>" uuid "</uuid>" \
+    "<memory>" mem "</memory><vcpu>1</vcpu>" \
+    "<os><type>linux</type><kernel>/boot/vmlinuz</kernel></os></domain>"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void
+quietErrorFunc(void *userData, virErrorPtr err)
+{
+    (void)userData;
+    (void)err;
+}
+
+static void
+assertError(int code, const char *substr)
+{
+    virErrorPtr err = virGetLastError();
+
+    if (!err)
+        fail_msg("expected error %d, got none", code);
+    if (err->code != code)
+        fail_msg("expected error code %d, got %d: %s", code, err->code,
+                 err->message ? err->message : "(null)");
+    if (!err->message || !strstr(err->message, substr))
+        fail_msg("message '%s' lacks '%s'", err->message ? err->message : "(null)", substr);
+}
+
+static virConnectPtr
+openNode(const char *rel)
+{
+    virConnectPtr conn = virConnectOpen(xvTestNodeURI(rel));
+
+    if (!conn)
+        fail_msg("cannot open %s: %s", rel, virGetLastErrorMessage());
+    return conn;
+}
+
+static virDomainPtr
+getDom(virConnectPtr conn, const char *name)
+{
+    virDomainPtr dom = virDomainLookupByName(conn, name);
+
+    if (!dom)
+        fail_msg("no domain '%s': %s", name, virGetLastErrorMessage());
+    return dom;
+}
+
+static virDomainInfo
+getInfo(virDomainPtr dom)
+{
+    virDomainInfo info;
+
+    if (virDomainGetInfo(dom, &info) < 0)
+        fail_msg("virDomainGetInfo: %s", virGetLastErrorMessage());
+    return info;
+}
+
+/* State of the domain named @name, fetched afresh. */
+static int
+stateOf(virConnectPtr conn, const char *name)
+{
+    virDomainPtr dom = getDom(conn, name);
+    int state = getInfo(dom).state;
+
+    virDomainFree(dom);
+    return state;
+}
+
+static unsigned long long
+cpuOf(virConnectPtr conn, const char *name)
+{
+    virDomainPtr dom = getDom(conn, name);
+    unsigned long long t = getInfo(dom).cpuTime;
+
+    virDomainFree(dom);
+    return t;
+}
+
+static int
+idOf(virConnectPtr conn, const char *name)
+{
+    virDomainPtr dom = getDom(conn, name);
+    int id = (int)virDomainGetID(dom);
+
+    virDomainFree(dom);
+    return id;
+}
+
+static void
+advance(virConnectPtr conn, double seconds)
+{
+    assert_int_equal(xvTestDriverAdvanceClock(conn, (unsigned long long)(seconds * 1e9)), 0);
+}
+
+static bool
+definedHas(virConnectPtr conn, const char *name)
+{
+    const char *names[64];
+    int n = virConnectListDefinedDomains(conn, names, 64);
+    bool found = false;
+    int i;
+
+    assert_true(n >= 0);
+    for (i = 0; i < n; i++) {
+        if (strcmp(names[i], name) == 0)
+            found = true;
+        free((char *)names[i]);
+    }
+    return found;
+}
+
+static void
+writeFile(const char *path, const char *data)
+{
+    FILE *fp = fopen(path, "w");
+
+    assert_non_null(fp);
+    assert_true(fputs(data, fp) >= 0);
+    assert_int_equal(fclose(fp), 0);
+}
+
+static char *
+tempFile(char **dir, const char *name)
+{
+    char *path;
+
+    *dir = xvTestTempDir();
+    assert_true(asprintf(&path, "%s/%s", *dir, name) > 0);
+    return path;
+}
+
+static void
+removeTemp(char *dir, char *path)
+{
+    unlink(path);
+    rmdir(dir);
+    free(path);
+    free(dir);
+}
+
+static double
+elapsedSince(const struct timespec *start)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* ---- URIs and connections -------------------------------------------------- */
+
+static void
+test_default_uri_is_libvirts_default_node(void **state)
+{
+    virConnectPtr conn = virConnectOpen("test:///default");
+    unsigned long ver = 0;
+    virNodeInfo node;
+    virDomainPtr dom;
+    virDomainInfo info;
+    int ids[4];
+    char *os;
+
+    (void)state;
+    assert_non_null(conn);
+    assert_string_equal(virConnectGetType(conn), "TEST");
+    assert_int_equal(virConnectGetVersion(conn, &ver), 0);
+    assert_int_equal(ver, 2);
+    assert_int_equal(virNodeGetInfo(conn, &node), 0);
+    assert_string_equal(node.model, "i686");
+    assert_int_equal(node.memory, 3145728);
+    assert_int_equal(node.cpus, 16);
+    assert_int_equal(node.mhz, 1400);
+    assert_int_equal(node.nodes, 2);
+    assert_int_equal(node.sockets, 2);
+    assert_int_equal(node.cores, 2);
+    assert_int_equal(node.threads, 2);
+    assert_int_equal(virConnectNumOfDomains(conn), 1);
+    assert_int_equal(virConnectListDomains(conn, ids, 4), 1);
+    assert_int_equal(ids[0], 1);
+    dom = getDom(conn, "test");
+    assert_int_equal(virDomainGetID(dom), 1);
+    info = getInfo(dom);
+    assert_int_equal(info.state, VIR_DOMAIN_RUNNING);
+    assert_int_equal(info.maxMem, 8388608);
+    assert_int_equal(info.memory, 2097152);
+    assert_int_equal(info.nrVirtCpu, 2);
+    os = virDomainGetOSType(dom);
+    assert_string_equal(os, "hvm");
+    free(os);
+    virDomainFree(dom);
+    assert_int_equal(virConnectClose(conn), 0);
+}
+
+static void
+test_node_file_reports_its_hypervisor_version(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    unsigned long ver = 0;
+
+    (void)state;
+    assert_int_equal(virConnectGetVersion(conn, &ver), 0);
+    assert_int_equal(ver, 4017000);
+    virConnectClose(conn);
+}
+
+static void
+test_missing_node_file_is_open_failed(void **state)
+{
+    (void)state;
+    assert_null(virConnectOpen("test:///nonexistent/xvirt-node.xml"));
+    assertError(VIR_ERR_OPEN_FAILED, "/nonexistent/xvirt-node.xml");
+}
+
+static void
+test_malformed_node_file_is_xml_error(void **state)
+{
+    (void)state;
+    assert_null(virConnectOpen(xvTestNodeURI("test_driver/node-malformed.xml")));
+    assertError(VIR_ERR_XML_ERROR, "node-malformed.xml");
+}
+
+static void
+test_test_uri_with_host_or_relative_path_is_rejected(void **state)
+{
+    (void)state;
+    assert_null(virConnectOpen("test://somehost/tmp/node.xml"));
+    assertError(VIR_ERR_INVALID_ARG, "test://somehost/tmp/node.xml");
+    assert_null(virConnectOpen("test:node.xml"));
+    assertError(VIR_ERR_INVALID_ARG, "test:node.xml");
+    assert_null(virConnectOpen("test:///"));
+    assertError(VIR_ERR_INVALID_ARG, "test:///");
+}
+
+static void
+test_other_scheme_is_left_to_other_drivers(void **state)
+{
+    (void)state;
+    assert_null(virConnectOpen("bogus:///system"));
+    assertError(VIR_ERR_NO_CONNECT, "bogus:///system");
+}
+
+static void
+test_connections_to_one_uri_share_the_node(void **state)
+{
+    virConnectPtr a = openNode(SIM), b = openNode(SIM);
+    virDomainPtr dom;
+
+    (void)state;
+    dom = virDomainDefineXML(a, PV_XML("shared", "0a0a0a0a-0000-4000-8000-0000000000aa",
+                                       "65536"));
+    assert_non_null(dom);
+    virDomainFree(dom);
+    assert_true(definedHas(b, "shared"));
+    advance(a, 10);
+    /* one clock too */
+    assert_int_equal(cpuOf(b, "db"), 20 * NS_PER_SEC);
+    virConnectClose(a);
+    assert_true(definedHas(b, "shared"));
+    virConnectClose(b);
+    /* the last close dropped the node: a new open reads the file again */
+    a = openNode(SIM);
+    assert_false(definedHas(a, "shared"));
+    assert_int_equal(cpuOf(a, "db"), 0);
+    virConnectClose(a);
+}
+
+static void
+test_paths_naming_one_file_share_the_node(void **state)
+{
+    virConnectPtr a = openNode(SIM);
+    virConnectPtr b = openNode("test_driver/../test_driver/node-sim.xml");
+    virDomainPtr dom = getDom(a, "web");
+
+    (void)state;
+    assert_int_equal(virDomainSuspend(dom), 0);
+    assert_int_equal(stateOf(b, "web"), VIR_DOMAIN_PAUSED);
+    virDomainFree(dom);
+    virConnectClose(a);
+    virConnectClose(b);
+}
+
+static void
+test_domain_handles_keep_the_node_after_close(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "web");
+
+    (void)state;
+    assert_int_equal(virConnectClose(conn), 0);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_RUNNING);
+    virDomainFree(dom);
+}
+
+static void
+test_read_only_connection_refuses_changes(void **state)
+{
+    virConnectPtr conn = virConnectOpenReadOnly(xvTestNodeURI(SIM));
+    virDomainPtr dom;
+
+    (void)state;
+    assert_non_null(conn);
+    dom = getDom(conn, "web");
+    assert_int_equal(virDomainSuspend(dom), -1);
+    assertError(VIR_ERR_OPERATION_DENIED, "");
+    assert_int_equal(virDomainSetMemory(dom, 300000), -1);
+    assertError(VIR_ERR_OPERATION_DENIED, "");
+    assert_null(virDomainDefineXML(conn, PV_XML("ro", "0a0a0a0a-0000-4000-8000-0000000000ab",
+                                                "65536")));
+    assertError(VIR_ERR_OPERATION_DENIED, "");
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_RUNNING);
+    assert_int_equal(getInfo(dom).memory, 524288);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+/* ---- lookups and lists --------------------------------------------------------- */
+
+static void
+test_lookups_by_id_name_and_uuid_agree(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr byId = virDomainLookupByID(conn, 3);
+    virDomainPtr byUUID = virDomainLookupByUUIDString(conn, SPARE_UUID);
+    char uuid[37];
+
+    (void)state;
+    assert_non_null(byId);
+    assert_string_equal(virDomainGetName(byId), "cache");
+    assert_non_null(byUUID);
+    assert_string_equal(virDomainGetName(byUUID), "spare");
+    assert_int_equal(virDomainGetID(byUUID), (unsigned int)-1);
+    assert_int_equal(virDomainGetUUIDString(byId, uuid), 0);
+    assert_string_equal(uuid, "0a0a0a0a-0000-4000-8000-000000000003");
+    virDomainFree(byId);
+    virDomainFree(byUUID);
+    virConnectClose(conn);
+}
+
+static void
+test_failed_lookups_are_no_domain(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+
+    (void)state;
+    assert_null(virDomainLookupByID(conn, 99));
+    assertError(VIR_ERR_NO_DOMAIN, "no domain with matching id 99");
+    assert_null(virDomainLookupByID(conn, 6));
+    assertError(VIR_ERR_NO_DOMAIN, "id 6");
+    assert_null(virDomainLookupByName(conn, "nope"));
+    assertError(VIR_ERR_NO_DOMAIN, "no domain with matching name 'nope'");
+    assert_null(virDomainLookupByUUIDString(conn, "0a0a0a0a-0000-4000-8000-0000000000ff"));
+    assertError(VIR_ERR_NO_DOMAIN, "'0a0a0a0a-0000-4000-8000-0000000000ff'");
+    virConnectClose(conn);
+}
+
+static void
+test_lists_give_ascending_ids_and_sorted_names(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom;
+    const char *names[8];
+    int ids[8];
+
+    (void)state;
+    dom = virDomainDefineXML(conn, PV_XML("aardvark", "0a0a0a0a-0000-4000-8000-0000000000ac",
+                                          "65536"));
+    assert_non_null(dom);
+    virDomainFree(dom);
+    assert_int_equal(virConnectNumOfDomains(conn), 5);
+    assert_int_equal(virConnectListDomains(conn, ids, 8), 5);
+    assert_int_equal(ids[0], 1);
+    assert_int_equal(ids[4], 5);
+    assert_int_equal(virConnectListDomains(conn, ids, 2), 2);
+    assert_int_equal(ids[1], 2);
+    assert_int_equal(virConnectListDefinedDomains(conn, names, 8), 2);
+    assert_string_equal(names[0], "aardvark");
+    assert_string_equal(names[1], "spare");
+    free((char *)names[0]);
+    free((char *)names[1]);
+    assert_int_equal(virConnectListDefinedDomains(conn, names, 1), 1);
+    assert_string_equal(names[0], "aardvark");
+    free((char *)names[0]);
+    virConnectClose(conn);
+}
+
+/* ---- life cycle ------------------------------------------------------------------- */
+
+static void
+test_define_create_destroy_undefine_cycle(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom;
+    virDomainInfo info;
+
+    (void)state;
+    dom = virDomainDefineXML(conn, PV_XML("fresh", "0a0a0a0a-0000-4000-8000-0000000000ad",
+                                          "131072"));
+    assert_non_null(dom);
+    assert_int_equal(virDomainGetID(dom), (unsigned int)-1);
+    info = getInfo(dom);
+    assert_int_equal(info.state, VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(info.cpuTime, 0);
+    assert_true(definedHas(conn, "fresh"));
+    assert_int_equal(virDomainCreate(dom), 0);
+    assert_int_equal(virDomainGetID(dom), 6);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_RUNNING);
+    assert_false(definedHas(conn, "fresh"));
+    assert_int_equal(virConnectNumOfDomains(conn), 6);
+    assert_int_equal(virDomainDestroy(dom), 0); /* releases the handle */
+    assert_int_equal(stateOf(conn, "fresh"), VIR_DOMAIN_SHUTOFF);
+    assert_true(definedHas(conn, "fresh"));
+    dom = getDom(conn, "fresh");
+    assert_int_equal(virDomainUndefine(dom), 0);
+    assert_int_equal(virDomainGetInfo(dom, &info), -1);
+    assertError(VIR_ERR_NO_DOMAIN, "fresh");
+    virDomainFree(dom);
+    assert_null(virDomainLookupByName(conn, "fresh"));
+    virConnectClose(conn);
+}
+
+static void
+test_ids_are_never_reused(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "spare");
+
+    (void)state;
+    assert_int_equal(virDomainCreate(dom), 0);
+    assert_int_equal(virDomainGetID(dom), 6);
+    assert_int_equal(virDomainShutdown(dom), 0);
+    assert_int_equal(virDomainGetID(dom), (unsigned int)-1);
+    assert_int_equal(virDomainCreate(dom), 0);
+    assert_int_equal(virDomainGetID(dom), 7);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_create_of_running_domain_is_operation_invalid(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "web");
+
+    (void)state;
+    assert_int_equal(virDomainCreate(dom), -1);
+    assertError(VIR_ERR_OPERATION_INVALID, "domain 'web' is already running");
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_destroy_of_inactive_domain_is_operation_invalid(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "spare");
+
+    (void)state;
+    assert_int_equal(virDomainDestroy(dom), -1);
+    assertError(VIR_ERR_OPERATION_INVALID, "domain 'spare' is not running");
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_suspend_and_resume_check_the_state(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr web = getDom(conn, "web"), spare = getDom(conn, "spare");
+
+    (void)state;
+    assert_int_equal(virDomainSuspend(web), 0);
+    assert_int_equal(getInfo(web).state, VIR_DOMAIN_PAUSED);
+    assert_int_equal(virDomainSuspend(web), -1);
+    assertError(VIR_ERR_OPERATION_INVALID, "domain 'web' is already paused");
+    assert_int_equal(virDomainResume(web), 0);
+    assert_int_equal(getInfo(web).state, VIR_DOMAIN_RUNNING);
+    assert_int_equal(virDomainResume(web), -1);
+    assertError(VIR_ERR_OPERATION_INVALID, "domain 'web' is not paused");
+    assert_int_equal(virDomainSuspend(spare), -1);
+    assertError(VIR_ERR_OPERATION_INVALID, "not running");
+    assert_int_equal(virDomainResume(spare), -1);
+    assertError(VIR_ERR_OPERATION_INVALID, "not paused");
+    virDomainFree(web);
+    virDomainFree(spare);
+    virConnectClose(conn);
+}
+
+static void
+test_undefine_of_running_domain_makes_it_transient(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "web");
+
+    (void)state;
+    assert_int_equal(virDomainUndefine(dom), 0);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_RUNNING);
+    assert_int_equal(virDomainUndefine(dom), -1);
+    assertError(VIR_ERR_OPERATION_INVALID, "cannot undefine transient domain 'web'");
+    assert_int_equal(virDomainDestroy(dom), 0);
+    assert_null(virDomainLookupByName(conn, "web"));
+    assertError(VIR_ERR_NO_DOMAIN, "'web'");
+    assert_false(definedHas(conn, "web"));
+    virConnectClose(conn);
+}
+
+static void
+test_create_linux_starts_a_transient_domain(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom;
+
+    (void)state;
+    dom = virDomainCreateLinux(conn, PV_XML("temp", "0a0a0a0a-0000-4000-8000-0000000000ae",
+                                            "65536"), 0);
+    assert_non_null(dom);
+    assert_int_equal(virDomainGetID(dom), 6);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_RUNNING);
+    assert_false(definedHas(conn, "temp"));
+    assert_int_equal(virDomainDestroy(dom), 0);
+    assert_null(virDomainLookupByName(conn, "temp"));
+    assert_int_equal(virConnectNumOfDomains(conn), 5);
+    virConnectClose(conn);
+}
+
+static void
+test_create_linux_clashes_are_dom_exist(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+
+    (void)state;
+    assert_null(virDomainCreateLinux(conn, PV_XML("web", WEB_UUID, "65536"), 0));
+    assertError(VIR_ERR_DOM_EXIST, "domain 'web' is already active");
+    assert_null(virDomainCreateLinux(
+        conn, PV_XML("spare", "0a0a0a0a-0000-4000-8000-0000000000af", "65536"), 0));
+    assertError(VIR_ERR_DOM_EXIST, "domain 'spare' already exists with uuid '" SPARE_UUID);
+    assert_null(virDomainCreateLinux(conn, PV_XML("impostor", WEB_UUID, "65536"), 0));
+    assertError(VIR_ERR_DOM_EXIST, "already exists as 'web'");
+    assert_null(virDomainCreateLinux(conn, "<domain type='xen'><name>x</name></domain>", 0));
+    assert_true(virGetLastErrorCode() != VIR_ERR_OK);
+    assert_int_equal(virConnectNumOfDomains(conn), 5);
+    virConnectClose(conn);
+}
+
+static void
+test_create_linux_of_defined_domain_runs_the_given_config_once(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom;
+
+    (void)state;
+    dom = virDomainCreateLinux(conn, PV_XML("spare", SPARE_UUID, "524288"), 0);
+    assert_non_null(dom);
+    assert_int_equal(virDomainGetMaxMemory(dom), 524288);
+    assert_int_equal(getInfo(dom).nrVirtCpu, 1);
+    assert_int_equal(virDomainDestroy(dom), 0);
+    /* still defined, with its own config */
+    dom = getDom(conn, "spare");
+    assert_int_equal(virDomainGetMaxMemory(dom), 262144);
+    assert_int_equal(getInfo(dom).nrVirtCpu, 2);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_define_clashes_are_dom_exist(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+
+    (void)state;
+    assert_null(virDomainDefineXML(
+        conn, PV_XML("web", "0a0a0a0a-0000-4000-8000-0000000000af", "65536")));
+    assertError(VIR_ERR_DOM_EXIST, "domain 'web' already exists with uuid '" WEB_UUID);
+    assert_null(virDomainDefineXML(conn, PV_XML("other", SPARE_UUID, "65536")));
+    assertError(VIR_ERR_DOM_EXIST, "already exists as 'spare'");
+    assert_null(virDomainDefineXML(conn, "<domain"));
+    assertError(VIR_ERR_XML_ERROR, "");
+    virConnectClose(conn);
+}
+
+static void
+test_define_of_inactive_domain_replaces_its_config(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = virDomainDefineXML(conn, PV_XML("spare", SPARE_UUID, "393216"));
+
+    (void)state;
+    assert_non_null(dom);
+    assert_int_equal(virDomainGetMaxMemory(dom), 393216);
+    assert_int_equal(getInfo(dom).nrVirtCpu, 1);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_define_of_running_domain_applies_at_next_start(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = virDomainDefineXML(conn, PV_XML("web", WEB_UUID, "2097152"));
+
+    (void)state;
+    assert_non_null(dom);
+    assert_int_equal(virDomainGetMaxMemory(dom), 1048576);
+    assert_int_equal(virDomainDestroy(dom), 0);
+    dom = getDom(conn, "web");
+    assert_int_equal(virDomainGetMaxMemory(dom), 2097152);
+    assert_int_equal(virDomainCreate(dom), 0);
+    assert_int_equal(virDomainGetMaxMemory(dom), 2097152);
+    assert_int_equal(getInfo(dom).nrVirtCpu, 1);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_define_makes_a_transient_domain_persistent(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom;
+
+    (void)state;
+    dom = virDomainCreateLinux(conn, PV_XML("temp", "0a0a0a0a-0000-4000-8000-0000000000ae",
+                                            "65536"), 0);
+    assert_non_null(dom);
+    virDomainFree(dom);
+    dom = virDomainDefineXML(conn, PV_XML("temp", "0a0a0a0a-0000-4000-8000-0000000000ae",
+                                          "65536"));
+    assert_non_null(dom);
+    assert_int_equal(virDomainDestroy(dom), 0);
+    assert_true(definedHas(conn, "temp"));
+    virConnectClose(conn);
+}
+
+/* ---- shutdown and reboot --------------------------------------------------------- */
+
+static void
+test_shutdown_without_delay_powers_off_at_once(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "web");
+
+    (void)state;
+    assert_int_equal(virDomainShutdown(dom), 0);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(virDomainGetID(dom), (unsigned int)-1);
+    assert_true(definedHas(conn, "web"));
+    assert_int_equal(virDomainShutdown(dom), -1);
+    assertError(VIR_ERR_OPERATION_INVALID, "not running");
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_shutdown_delay_keeps_the_domain_shutting_down(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "db");
+
+    (void)state;
+    assert_int_equal(virDomainShutdown(dom), 0);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_SHUTDOWN);
+    /* asking again changes nothing */
+    assert_int_equal(virDomainShutdown(dom), 0);
+    advance(conn, 29);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_SHUTDOWN);
+    /* the guest keeps running while it shuts down */
+    assert_int_equal(getInfo(dom).cpuTime, 58 * NS_PER_SEC);
+    assert_int_equal(virDomainGetID(dom), 2);
+    advance(conn, 1);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(virDomainGetID(dom), (unsigned int)-1);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_destroy_during_shutdown_delay_cancels_it(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "db");
+
+    (void)state;
+    assert_int_equal(virDomainShutdown(dom), 0);
+    assert_int_equal(virDomainDestroy(dom), 0);
+    dom = getDom(conn, "db");
+    assert_int_equal(virDomainCreate(dom), 0);
+    advance(conn, 31);
+    /* the old timer does not stop the new run */
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_RUNNING);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_ignore_shutdown_keeps_the_guest_running(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "cache");
+
+    (void)state;
+    assert_int_equal(virDomainShutdown(dom), 0);
+    assert_int_equal(virDomainReboot(dom, 0), 0);
+    advance(conn, 100);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_RUNNING);
+    assert_int_equal(virDomainGetID(dom), 3);
+    assert_int_equal(virDomainDestroy(dom), 0);
+    assert_int_equal(stateOf(conn, "cache"), VIR_DOMAIN_SHUTOFF);
+    virConnectClose(conn);
+}
+
+static void
+test_poweroff_restart_action_gives_a_new_id(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "batch");
+
+    (void)state;
+    advance(conn, 10);
+    assert_int_equal(virDomainShutdown(dom), 0);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_RUNNING);
+    assert_int_equal(virDomainGetID(dom), 6);
+    assert_int_equal(getInfo(dom).cpuTime, 0);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_reboot_restarts_with_new_id_and_fresh_cpu_time(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "web");
+
+    (void)state;
+    advance(conn, 10);
+    /* 2 online vcpus at load 0.5 */
+    assert_int_equal(getInfo(dom).cpuTime, 10 * NS_PER_SEC);
+    assert_int_equal(virDomainReboot(dom, 0), 0);
+    assert_int_equal(virDomainGetID(dom), 6);
+    assert_int_equal(getInfo(dom).cpuTime, 0);
+    advance(conn, 2);
+    assert_int_equal(getInfo(dom).cpuTime, 2 * NS_PER_SEC);
+    assert_null(virDomainLookupByID(conn, 1));
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_reboot_destroy_action_powers_off(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "batch");
+
+    (void)state;
+    assert_int_equal(virDomainReboot(dom, 0), 0);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_SHUTOFF);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_shutdown_of_paused_domain_is_operation_invalid(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "frozen");
+
+    (void)state;
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_PAUSED);
+    assert_int_equal(virDomainShutdown(dom), -1);
+    assertError(VIR_ERR_OPERATION_INVALID, "domain 'frozen' is not running");
+    assert_int_equal(virDomainReboot(dom, 0), -1);
+    assertError(VIR_ERR_OPERATION_INVALID, "domain 'frozen' is not running");
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+/* ---- scripted events ----------------------------------------------------------------- */
+
+static void
+test_crash_with_destroy_stops_the_domain(void **state)
+{
+    virConnectPtr conn = openNode(EVENTS);
+
+    (void)state;
+    advance(conn, 9.999);
+    assert_int_equal(stateOf(conn, "destroyer"), VIR_DOMAIN_RUNNING);
+    advance(conn, 0.001);
+    assert_int_equal(stateOf(conn, "destroyer"), VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(idOf(conn, "destroyer"), -1);
+    assert_true(definedHas(conn, "destroyer"));
+    virConnectClose(conn);
+}
+
+static void
+test_crash_with_restart_gives_new_id_and_fresh_cpu_time(void **state)
+{
+    virConnectPtr conn = openNode(EVENTS);
+    virDomainPtr dom = getDom(conn, "restarter");
+
+    (void)state;
+    assert_int_equal(virDomainGetID(dom), 2);
+    advance(conn, 15);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_RUNNING);
+    /* ids 6 went to the rebooter at 7 s */
+    assert_int_equal(virDomainGetID(dom), 7);
+    assert_int_equal(getInfo(dom).cpuTime, 5 * NS_PER_SEC);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_crash_with_preserve_keeps_a_crashed_domain_until_destroyed(void **state)
+{
+    virConnectPtr conn = openNode(EVENTS);
+    virDomainPtr dom = getDom(conn, "preserver");
+    virVcpuInfo vcpu;
+
+    (void)state;
+    advance(conn, 15);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_CRASHED);
+    assert_int_equal(virDomainGetID(dom), 3);
+    /* frozen at the crash */
+    assert_int_equal(getInfo(dom).cpuTime, 10 * NS_PER_SEC);
+    advance(conn, 5);
+    assert_int_equal(getInfo(dom).cpuTime, 10 * NS_PER_SEC);
+    assert_int_equal(virDomainGetVcpus(dom, &vcpu, 1, NULL, 0), 1);
+    assert_int_equal(vcpu.state, VIR_VCPU_BLOCKED);
+    assert_int_equal(virDomainSuspend(dom), -1);
+    assertError(VIR_ERR_OPERATION_INVALID, "not running");
+    assert_int_equal(virDomainDestroy(dom), 0);
+    assert_int_equal(stateOf(conn, "preserver"), VIR_DOMAIN_SHUTOFF);
+    virConnectClose(conn);
+}
+
+static void
+test_crash_of_transient_domain_makes_it_vanish(void **state)
+{
+    virConnectPtr conn = openNode(EVENTS);
+    virDomainPtr dom;
+
+    (void)state;
+    /* 'destroyer' is undefined while running: transient, on_crash destroy */
+    dom = getDom(conn, "destroyer");
+    assert_int_equal(virDomainUndefine(dom), 0);
+    advance(conn, 10);
+    assert_int_equal(virDomainGetInfo(dom, &(virDomainInfo){ 0 }), -1);
+    assertError(VIR_ERR_NO_DOMAIN, "destroyer");
+    assert_int_equal(virDomainGetID(dom), (unsigned int)-1);
+    virDomainFree(dom);
+    assert_null(virDomainLookupByName(conn, "destroyer"));
+    virConnectClose(conn);
+}
+
+static void
+test_vcpu_load_events_change_cpu_time(void **state)
+{
+    virConnectPtr conn = openNode(EVENTS);
+    virDomainPtr dom = getDom(conn, "worker");
+    virVcpuInfo vcpus[2];
+
+    (void)state;
+    advance(conn, 10);
+    /* 0-5 s: both busy; then vcpu 0 idle, vcpu 1 at 0.75 */
+    assert_int_equal(getInfo(dom).cpuTime, 13750000000ULL);
+    assert_int_equal(virDomainGetVcpus(dom, vcpus, 2, NULL, 0), 2);
+    assert_int_equal(vcpus[0].cpuTime, 5 * NS_PER_SEC);
+    assert_int_equal(vcpus[0].state, VIR_VCPU_BLOCKED);
+    assert_int_equal(vcpus[1].cpuTime, 8750000000ULL);
+    assert_int_equal(vcpus[1].state, VIR_VCPU_RUNNING);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_guest_shutdown_event_goes_through_the_shutdown_delay(void **state)
+{
+    virConnectPtr conn = openNode(EVENTS);
+
+    (void)state;
+    advance(conn, 22);
+    assert_int_equal(stateOf(conn, "worker"), VIR_DOMAIN_SHUTDOWN);
+    advance(conn, 3);
+    assert_int_equal(stateOf(conn, "worker"), VIR_DOMAIN_SHUTOFF);
+    virConnectClose(conn);
+}
+
+static void
+test_guest_reboot_event_restarts_the_domain(void **state)
+{
+    virConnectPtr conn = openNode(EVENTS);
+
+    (void)state;
+    advance(conn, 10);
+    assert_int_equal(idOf(conn, "rebooter"), 6);
+    assert_int_equal(cpuOf(conn, "rebooter"), 3 * NS_PER_SEC);
+    virConnectClose(conn);
+}
+
+static void
+test_memory_demand_and_host_free_are_visible_through_hooks(void **state)
+{
+    virConnectPtr conn = openNode(EVENTS);
+    virDomainPtr dom = getDom(conn, "worker");
+    long long kib = 0;
+
+    (void)state;
+    assert_int_equal(xvTestDriverGetMemoryDemand(dom, &kib), 0);
+    assert_int_equal(kib, -1);
+    assert_int_equal(xvTestDriverGetHostFree(conn, &kib), 0);
+    assert_int_equal(kib, -1);
+    advance(conn, 4);
+    assert_int_equal(xvTestDriverGetMemoryDemand(dom, &kib), 0);
+    assert_int_equal(kib, 123456);
+    assert_int_equal(xvTestDriverGetHostFree(conn, &kib), 0);
+    assert_int_equal(kib, 1048576);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_initial_memory_demand_comes_from_the_domain(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "web");
+    unsigned long long now = 1;
+    long long kib = 0;
+
+    (void)state;
+    assert_int_equal(xvTestDriverGetMemoryDemand(dom, &kib), 0);
+    assert_int_equal(kib, 400000);
+    assert_int_equal(xvTestDriverGetTimeNs(conn, &now), 0);
+    assert_int_equal(now, 0);
+    assert_int_equal(xvTestDriverAdvanceClock(NULL, 1), -1);
+    assertError(VIR_ERR_INVALID_ARG, "not a test driver connection");
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+/* ---- CPU time ------------------------------------------------------------------------ */
+
+static void
+test_paused_domain_does_not_accumulate_cpu_time(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "web");
+
+    (void)state;
+    advance(conn, 10);
+    assert_int_equal(virDomainSuspend(dom), 0);
+    advance(conn, 10);
+    assert_int_equal(getInfo(dom).cpuTime, 10 * NS_PER_SEC);
+    assert_int_equal(virDomainResume(dom), 0);
+    advance(conn, 10);
+    assert_int_equal(getInfo(dom).cpuTime, 20 * NS_PER_SEC);
+    assert_int_equal(cpuOf(conn, "frozen"), 0);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_inactive_domain_info_is_shutoff_with_zero_cpu_time(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "spare");
+    virDomainInfo info;
+
+    (void)state;
+    advance(conn, 10);
+    info = getInfo(dom);
+    assert_int_equal(info.state, VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(info.cpuTime, 0);
+    assert_int_equal(info.maxMem, 262144);
+    assert_int_equal(info.memory, 262144);
+    assert_int_equal(info.nrVirtCpu, 2);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+/* ---- memory and vcpus ---------------------------------------------------------------- */
+
+static void
+test_set_memory_changes_current_memory_up_to_the_maximum(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "web");
+    char *xml;
+
+    (void)state;
+    assert_int_equal(virDomainSetMemory(dom, 600000), 0);
+    assert_int_equal(getInfo(dom).memory, 600000);
+    xml = virDomainGetXMLDesc(dom, 0);
+    assert_non_null(strstr(xml, "<currentMemory unit='KiB'>600000</currentMemory>"));
+    free(xml);
+    assert_int_equal(virDomainSetMemory(dom, 2000000), -1);
+    assertError(VIR_ERR_INVALID_ARG,
+                "memory 2000000 KiB is above the maximum 1048576 KiB of domain 'web'");
+    assert_int_equal(getInfo(dom).memory, 600000);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_live_changes_leave_the_persistent_config_alone(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "web");
+
+    (void)state;
+    assert_int_equal(virDomainSetMemory(dom, 600000), 0);
+    assert_int_equal(virDomainSetVcpus(dom, 4), 0);
+    assert_int_equal(virDomainSetMaxMemory(dom, 900000), 0);
+    assert_int_equal(virDomainDestroy(dom), 0);
+    dom = getDom(conn, "web");
+    assert_int_equal(getInfo(dom).memory, 524288);
+    assert_int_equal(getInfo(dom).maxMem, 1048576);
+    assert_int_equal(getInfo(dom).nrVirtCpu, 2);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_set_memory_of_inactive_domain_changes_its_config(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "spare");
+
+    (void)state;
+    assert_int_equal(virDomainSetMemory(dom, 131072), 0);
+    assert_int_equal(virDomainSetVcpus(dom, 1), 0);
+    assert_int_equal(virDomainCreate(dom), 0);
+    assert_int_equal(getInfo(dom).memory, 131072);
+    assert_int_equal(getInfo(dom).nrVirtCpu, 1);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_set_max_memory_lowers_current_memory(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "web");
+
+    (void)state;
+    assert_int_equal(virDomainSetMaxMemory(dom, 262144), 0);
+    assert_int_equal(virDomainGetMaxMemory(dom), 262144);
+    assert_int_equal(getInfo(dom).memory, 262144);
+    assert_int_equal(virDomainSetMaxMemory(dom, 2097152), 0);
+    assert_int_equal(getInfo(dom).memory, 262144);
+    assert_int_equal(virDomainSetMemory(dom, 2000000), 0);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_set_vcpus_range_and_offline_vcpus(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "web");
+    virVcpuInfo vcpus[4];
+
+    (void)state;
+    assert_int_equal(virDomainSetVcpus(dom, 5), -1);
+    assertError(VIR_ERR_INVALID_ARG, "5 vcpus are not within 1 to the 4 vcpus of domain 'web'");
+    assert_int_equal(virDomainSetVcpus(dom, 4), 0);
+    assert_int_equal(getInfo(dom).nrVirtCpu, 4);
+    advance(conn, 10);
+    assert_int_equal(virDomainSetVcpus(dom, 1), 0);
+    advance(conn, 10);
+    assert_int_equal(virDomainGetVcpus(dom, vcpus, 4, NULL, 0), 4);
+    assert_int_equal(vcpus[0].state, VIR_VCPU_RUNNING);
+    assert_int_equal(vcpus[0].cpuTime, 10 * NS_PER_SEC);
+    assert_int_equal(vcpus[1].state, VIR_VCPU_OFFLINE);
+    assert_int_equal(vcpus[1].cpu, -1);
+    /* an offline vcpu keeps the time it had */
+    assert_int_equal(vcpus[1].cpuTime, 5 * NS_PER_SEC);
+    assert_int_equal(vcpus[3].number, 3);
+    assert_int_equal(getInfo(dom).cpuTime, 25 * NS_PER_SEC);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+/* ---- vcpus and pinning -------------------------------------------------------------- */
+
+static void
+test_get_vcpus_reports_every_vcpu_with_placement_and_affinity(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "web");
+    virVcpuInfo vcpus[8];
+    unsigned char maps[8 * 2];
+
+    (void)state;
+    memset(maps, 0x5a, sizeof(maps));
+    assert_int_equal(virDomainGetVcpus(dom, vcpus, 8, maps, 2), 4);
+    /* id 1: vcpu n runs on the (1 + n)-th of the 8 allowed CPUs */
+    assert_int_equal(vcpus[0].cpu, 1);
+    assert_int_equal(vcpus[1].cpu, 2);
+    assert_int_equal(vcpus[2].state, VIR_VCPU_OFFLINE);
+    assert_int_equal(maps[0], 0xff);
+    assert_int_equal(maps[1], 0x00);
+    assert_int_equal(maps[3 * 2], 0xff);
+    assert_true(VIR_CPU_USABLE(maps, 2, 3, 7));
+    assert_int_equal(virDomainGetVcpus(dom, vcpus, 1, NULL, 0), 1);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_pinning_shows_in_cpumaps_and_placement(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "web");
+    unsigned char map = 0x30; /* CPUs 4 and 5 */
+    virVcpuInfo vcpus[4];
+    unsigned char maps[4];
+
+    (void)state;
+    assert_int_equal(virDomainPinVcpu(dom, 1, &map, 1), 0);
+    assert_int_equal(virDomainGetVcpus(dom, vcpus, 4, maps, 1), 4);
+    assert_int_equal(maps[0], 0xff);
+    assert_int_equal(maps[1], 0x30);
+    /* (id 1 + vcpu 1) % 2 allowed -> first allowed CPU */
+    assert_int_equal(vcpus[1].cpu, 4);
+    assert_true(VIR_CPU_USABLE(maps, 1, 1, 5));
+    assert_false(VIR_CPU_USABLE(maps, 1, 1, 3));
+    /* offline vcpus can be pinned too */
+    map = 0x01;
+    assert_int_equal(virDomainPinVcpu(dom, 3, &map, 1), 0);
+    assert_int_equal(virDomainGetVcpus(dom, vcpus, 4, maps, 1), 4);
+    assert_int_equal(maps[3], 0x01);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_pin_vcpu_beyond_the_domain_is_invalid_arg(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "web");
+    unsigned char map = 0x01;
+
+    (void)state;
+    assert_int_equal(virDomainPinVcpu(dom, 4, &map, 1), -1);
+    assertError(VIR_ERR_INVALID_ARG, "vcpu 4 is not within the 4 vcpus of domain 'web'");
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_vcpu_calls_on_inactive_domain_are_operation_invalid(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "spare");
+    unsigned char map = 0x01;
+    virVcpuInfo vcpu;
+
+    (void)state;
+    assert_int_equal(virDomainGetVcpus(dom, &vcpu, 1, NULL, 0), -1);
+    assertError(VIR_ERR_OPERATION_INVALID, "domain 'spare' is not running");
+    assert_int_equal(virDomainPinVcpu(dom, 0, &map, 1), -1);
+    assertError(VIR_ERR_OPERATION_INVALID, "domain 'spare' is not running");
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+/* ---- descriptions ---------------------------------------------------------------------- */
+
+static void
+test_xml_desc_has_the_live_id_only_when_active(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr web = getDom(conn, "web"), spare = getDom(conn, "spare");
+    char *xml = virDomainGetXMLDesc(web, 0);
+    char *os;
+
+    (void)state;
+    assert_non_null(xml);
+    assert_true(strncmp(xml, "<domain type='xen' id='1'>", 26) == 0);
+    assert_non_null(strstr(xml, "<vcpu current='2'>4</vcpu>"));
+    assert_non_null(strstr(xml, "xvirt"));
+    free(xml);
+    xml = virDomainGetXMLDesc(spare, 0);
+    assert_non_null(xml);
+    assert_null(strstr(xml, " id="));
+    free(xml);
+    os = virDomainGetOSType(web);
+    assert_string_equal(os, "linux");
+    free(os);
+    assert_int_equal(virDomainGetMaxMemory(web), 1048576);
+    virDomainFree(web);
+    virDomainFree(spare);
+    virConnectClose(conn);
+}
+
+/* ---- save and restore ----------------------------------------------------------------- */
+
+static void
+test_save_writes_our_format_and_stops_the_domain(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "web");
+    char *dir, *path = tempFile(&dir, "web.save");
+    const char *expect = "XvirtTestSave 1\n"
+                         "memory=524288 vcpus=2 cputime=10000000000 paused=0\n"
+                         "<domain type='xen'>\n";
+    char *data;
+
+    (void)state;
+    advance(conn, 10);
+    assert_int_equal(virDomainSave(dom, path), 0);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(virDomainGetID(dom), (unsigned int)-1);
+    data = xvTestReadFile(path);
+    if (strncmp(data, expect, strlen(expect)) != 0)
+        fail_msg("save file starts with:\n%.120s", data);
+    free(data);
+    assert_int_equal(virDomainSave(dom, path), -1);
+    assertError(VIR_ERR_OPERATION_INVALID, "not running");
+    virDomainFree(dom);
+    removeTemp(dir, path);
+    virConnectClose(conn);
+}
+
+static void
+test_restore_brings_back_memory_cpu_time_with_a_new_id(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "web");
+    char *dir, *path = tempFile(&dir, "web.save");
+    virDomainInfo info;
+
+    (void)state;
+    advance(conn, 10);
+    assert_int_equal(virDomainSetMemory(dom, 600000), 0);
+    assert_int_equal(virDomainSave(dom, path), 0);
+    advance(conn, 5);
+    assert_int_equal(virDomainRestore(conn, path), 0);
+    info = getInfo(dom);
+    assert_int_equal(info.state, VIR_DOMAIN_RUNNING);
+    assert_int_equal(info.memory, 600000);
+    assert_int_equal(info.nrVirtCpu, 2);
+    assert_int_equal(info.cpuTime, 10 * NS_PER_SEC);
+    assert_int_equal(virDomainGetID(dom), 6);
+    advance(conn, 2);
+    assert_int_equal(getInfo(dom).cpuTime, 12 * NS_PER_SEC);
+    /* still persistent, with the config it was defined with */
+    assert_int_equal(virDomainDestroy(dom), 0);
+    dom = getDom(conn, "web");
+    assert_int_equal(getInfo(dom).memory, 524288);
+    virDomainFree(dom);
+    removeTemp(dir, path);
+    virConnectClose(conn);
+}
+
+static void
+test_restore_keeps_a_paused_domain_paused(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "frozen");
+    char *dir, *path = tempFile(&dir, "frozen.save");
+
+    (void)state;
+    assert_int_equal(virDomainSave(dom, path), 0);
+    assert_int_equal(virDomainRestore(conn, path), 0);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_PAUSED);
+    advance(conn, 10);
+    assert_int_equal(getInfo(dom).cpuTime, 0);
+    assert_int_equal(virDomainResume(dom), 0);
+    virDomainFree(dom);
+    removeTemp(dir, path);
+    virConnectClose(conn);
+}
+
+static void
+test_restore_over_an_active_domain_is_dom_exist(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "web");
+    char *dir, *path = tempFile(&dir, "web.save");
+
+    (void)state;
+    assert_int_equal(virDomainSave(dom, path), 0);
+    assert_int_equal(virDomainCreate(dom), 0);
+    assert_int_equal(virDomainRestore(conn, path), -1);
+    assertError(VIR_ERR_DOM_EXIST, "domain 'web' is already active");
+    virDomainFree(dom);
+    removeTemp(dir, path);
+    virConnectClose(conn);
+}
+
+static void
+test_saved_transient_domain_vanishes_and_comes_back(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    char *dir, *path = tempFile(&dir, "temp.save");
+    virDomainPtr dom;
+
+    (void)state;
+    dom = virDomainCreateLinux(conn, PV_XML("temp", "0a0a0a0a-0000-4000-8000-0000000000ae",
+                                            "65536"), 0);
+    assert_non_null(dom);
+    assert_int_equal(virDomainSave(dom, path), 0);
+    virDomainFree(dom);
+    assert_null(virDomainLookupByName(conn, "temp"));
+    assert_int_equal(virDomainRestore(conn, path), 0);
+    dom = getDom(conn, "temp");
+    assert_int_equal(virDomainGetID(dom), 7);
+    assert_int_equal(virDomainDestroy(dom), 0);
+    assert_null(virDomainLookupByName(conn, "temp"));
+    removeTemp(dir, path);
+    virConnectClose(conn);
+}
+
+static void
+test_restore_of_bad_files_names_file_and_problem(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    char *dir, *path = tempFile(&dir, "bad.save");
+
+    (void)state;
+    assert_int_equal(virDomainRestore(conn, "/nonexistent/xvirt.save"), -1);
+    assertError(VIR_ERR_READ_FAILED, "'/nonexistent/xvirt.save'");
+    writeFile(path, "LinuxGuestRecord\n");
+    assert_int_equal(virDomainRestore(conn, path), -1);
+    assertError(VIR_ERR_OPERATION_FAILED, "bad magic");
+    assertError(VIR_ERR_OPERATION_FAILED, path);
+    writeFile(path, "XvirtTestSave 1\nmemory=lots\n<domain/>");
+    assert_int_equal(virDomainRestore(conn, path), -1);
+    assertError(VIR_ERR_OPERATION_FAILED, "bad state line");
+    writeFile(path, "XvirtTestSave 1\nmemory=1 vcpus=1 cputime=0 paused=0\n<domain");
+    assert_int_equal(virDomainRestore(conn, path), -1);
+    assertError(VIR_ERR_OPERATION_FAILED, "bad domain description");
+    writeFile(path, "XvirtTestSave 1\nmemory=999999 vcpus=1 cputime=0 paused=0\n"
+              PV_XML("big", "0a0a0a0a-0000-4000-8000-0000000000b0", "65536"));
+    assert_int_equal(virDomainRestore(conn, path), -1);
+    assertError(VIR_ERR_OPERATION_FAILED, "do not fit");
+    assert_int_equal(virConnectNumOfDomains(conn), 5);
+    removeTemp(dir, path);
+    virConnectClose(conn);
+}
+
+static void
+test_save_to_an_unwritable_place_keeps_the_domain_running(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    virDomainPtr dom = getDom(conn, "web");
+
+    (void)state;
+    assert_int_equal(virDomainSave(dom, "/nonexistent/dir/web.save"), -1);
+    assertError(VIR_ERR_WRITE_FAILED, "'/nonexistent/dir/web.save'");
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_RUNNING);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+/* ---- injected faults -------------------------------------------------------------------- */
+
+static void
+test_fault_fail_hits_the_named_domain_count_times(void **state)
+{
+    virConnectPtr conn = openNode(FAULTS);
+    virDomainPtr flaky = getDom(conn, "flaky"), slow = getDom(conn, "slow");
+    virDomainInfo info;
+
+    (void)state;
+    assert_int_equal(virDomainGetInfo(slow, &info), 0);
+    assert_int_equal(virDomainGetInfo(flaky, &info), -1);
+    assertError(VIR_ERR_OPERATION_FAILED, "injected fault: virDomainGetInfo");
+    assert_int_equal(virDomainGetInfo(flaky, &info), -1);
+    assert_int_equal(virDomainGetInfo(flaky, &info), 0);
+    assert_int_equal(info.state, VIR_DOMAIN_RUNNING);
+    virDomainFree(flaky);
+    virDomainFree(slow);
+    virConnectClose(conn);
+}
+
+static void
+test_fault_fail_holds_only_inside_its_window(void **state)
+{
+    virConnectPtr conn = openNode(FAULTS);
+    int ids[4];
+
+    (void)state;
+    assert_int_equal(virConnectListDomains(conn, ids, 4), 2);
+    advance(conn, 10);
+    assert_int_equal(virConnectListDomains(conn, ids, 4), -1);
+    assertError(VIR_ERR_OPERATION_FAILED, "virConnectListDomains");
+    advance(conn, 9.5);
+    assert_int_equal(virConnectListDomains(conn, ids, 4), -1);
+    advance(conn, 0.5);
+    assert_int_equal(virConnectListDomains(conn, ids, 4), 2);
+    virConnectClose(conn);
+}
+
+typedef struct {
+    virDomainPtr dom;
+    double seconds;
+    int ret;
+} hangCall;
+
+static void *
+hangThread(void *opaque)
+{
+    hangCall *call = opaque;
+    virVcpuInfo vcpus[2];
+    struct timespec start;
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    call->ret = virDomainGetVcpus(call->dom, vcpus, 2, NULL, 0);
+    call->seconds = elapsedSince(&start);
+    return NULL;
+}
+
+static void
+test_fault_hang_delays_the_call_without_blocking_the_node(void **state)
+{
+    virConnectPtr conn = openNode(FAULTS);
+    hangCall call = { .dom = getDom(conn, "slow") };
+    struct timespec pause = { 0, 50 * 1000 * 1000 }, start;
+    virVcpuInfo vcpus[2];
+    pthread_t thread;
+
+    (void)state;
+    assert_int_equal(pthread_create(&thread, NULL, hangThread, &call), 0);
+    nanosleep(&pause, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    assert_int_equal(virConnectNumOfDomains(conn), 2);
+    assert_true(elapsedSince(&start) < 0.2);
+    assert_int_equal(pthread_join(thread, NULL), 0);
+    assert_int_equal(call.ret, 2);
+    assert_true(call.seconds >= 0.29);
+    /* count='1': the next call is quick */
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    assert_int_equal(virDomainGetVcpus(call.dom, vcpus, 2, NULL, 0), 2);
+    assert_true(elapsedSince(&start) < 0.2);
+    virDomainFree(call.dom);
+    virConnectClose(conn);
+}
+
+/* ---- scale ---------------------------------------------------------------------------------- */
+
+static void
+test_thousand_domain_node_lookups_stay_fast(void **state)
+{
+    char *dir, *path = tempFile(&dir, "big.xml");
+    FILE *fp = fopen(path, "w");
+    char uri[4200], name[32], uuid[40];
+    struct timespec start;
+    virConnectPtr conn;
+    int *ids = calloc(1000, sizeof(int));
+    int i, round;
+
+    (void)state;
+    assert_non_null(fp);
+    assert_non_null(ids);
+    fputs("<node xmlns:xvirt='http://xvirt.dev/schemas/test/1.0'>"
+          "<xvirt:clock rate='0'/>\n", fp);
+    for (i = 0; i < 1000; i++)
+        fprintf(fp, "<domain type='xen'><name>vm%04d</name>"
+                "<uuid>00000000-0000-4000-8000-%012d</uuid><memory>65536</memory>"
+                "<vcpu>2</vcpu><os><type>hvm</type></os></domain>\n", i, i);
+    fputs("</node>\n", fp);
+    assert_int_equal(fclose(fp), 0);
+    snprintf(uri, sizeof(uri), "test://%s", path);
+    conn = virConnectOpen(uri);
+    assert_non_null(conn);
+    assert_int_equal(virConnectNumOfDomains(conn), 1000);
+    assert_int_equal(virConnectListDomains(conn, ids, 1000), 1000);
+    for (i = 0; i < 1000; i++)
+        assert_int_equal(ids[i], i + 1);
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (round = 0; round < 5; round++) {
+        for (i = 0; i < 1000; i++) {
+            virDomainPtr a, b, c;
+            virDomainInfo info;
+
+            snprintf(name, sizeof(name), "vm%04d", i);
+            snprintf(uuid, sizeof(uuid), "00000000-0000-4000-8000-%012d", i);
+            a = virDomainLookupByName(conn, name);
+            b = virDomainLookupByID(conn, i + 1);
+            c = virDomainLookupByUUIDString(conn, uuid);
+            assert_non_null(a);
+            assert_non_null(b);
+            assert_non_null(c);
+            assert_int_equal(virDomainGetID(a), (unsigned int)(i + 1));
+            assert_string_equal(virDomainGetName(b), name);
+            assert_int_equal(virDomainGetInfo(c, &info), 0);
+            virDomainFree(a);
+            virDomainFree(b);
+            virDomainFree(c);
+        }
+    }
+    /* 15000 lookups + 5000 GetInfo: far below a second when O(1) */
+    assert_true(elapsedSince(&start) < 2.0);
+    free(ids);
+    virConnectClose(conn);
+    removeTemp(dir, path);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_default_uri_is_libvirts_default_node),
+    cmocka_unit_test(test_node_file_reports_its_hypervisor_version),
+    cmocka_unit_test(test_missing_node_file_is_open_failed),
+    cmocka_unit_test(test_malformed_node_file_is_xml_error),
+    cmocka_unit_test(test_test_uri_with_host_or_relative_path_is_rejected),
+    cmocka_unit_test(test_other_scheme_is_left_to_other_drivers),
+    cmocka_unit_test(test_connections_to_one_uri_share_the_node),
+    cmocka_unit_test(test_paths_naming_one_file_share_the_node),
+    cmocka_unit_test(test_domain_handles_keep_the_node_after_close),
+    cmocka_unit_test(test_read_only_connection_refuses_changes),
+    cmocka_unit_test(test_lookups_by_id_name_and_uuid_agree),
+    cmocka_unit_test(test_failed_lookups_are_no_domain),
+    cmocka_unit_test(test_lists_give_ascending_ids_and_sorted_names),
+    cmocka_unit_test(test_define_create_destroy_undefine_cycle),
+    cmocka_unit_test(test_ids_are_never_reused),
+    cmocka_unit_test(test_create_of_running_domain_is_operation_invalid),
+    cmocka_unit_test(test_destroy_of_inactive_domain_is_operation_invalid),
+    cmocka_unit_test(test_suspend_and_resume_check_the_state),
+    cmocka_unit_test(test_undefine_of_running_domain_makes_it_transient),
+    cmocka_unit_test(test_create_linux_starts_a_transient_domain),
+    cmocka_unit_test(test_create_linux_clashes_are_dom_exist),
+    cmocka_unit_test(test_create_linux_of_defined_domain_runs_the_given_config_once),
+    cmocka_unit_test(test_define_clashes_are_dom_exist),
+    cmocka_unit_test(test_define_of_inactive_domain_replaces_its_config),
+    cmocka_unit_test(test_define_of_running_domain_applies_at_next_start),
+    cmocka_unit_test(test_define_makes_a_transient_domain_persistent),
+    cmocka_unit_test(test_shutdown_without_delay_powers_off_at_once),
+    cmocka_unit_test(test_shutdown_delay_keeps_the_domain_shutting_down),
+    cmocka_unit_test(test_destroy_during_shutdown_delay_cancels_it),
+    cmocka_unit_test(test_ignore_shutdown_keeps_the_guest_running),
+    cmocka_unit_test(test_poweroff_restart_action_gives_a_new_id),
+    cmocka_unit_test(test_reboot_restarts_with_new_id_and_fresh_cpu_time),
+    cmocka_unit_test(test_reboot_destroy_action_powers_off),
+    cmocka_unit_test(test_shutdown_of_paused_domain_is_operation_invalid),
+    cmocka_unit_test(test_crash_with_destroy_stops_the_domain),
+    cmocka_unit_test(test_crash_with_restart_gives_new_id_and_fresh_cpu_time),
+    cmocka_unit_test(test_crash_with_preserve_keeps_a_crashed_domain_until_destroyed),
+    cmocka_unit_test(test_crash_of_transient_domain_makes_it_vanish),
+    cmocka_unit_test(test_vcpu_load_events_change_cpu_time),
+    cmocka_unit_test(test_guest_shutdown_event_goes_through_the_shutdown_delay),
+    cmocka_unit_test(test_guest_reboot_event_restarts_the_domain),
+    cmocka_unit_test(test_memory_demand_and_host_free_are_visible_through_hooks),
+    cmocka_unit_test(test_initial_memory_demand_comes_from_the_domain),
+    cmocka_unit_test(test_paused_domain_does_not_accumulate_cpu_time),
+    cmocka_unit_test(test_inactive_domain_info_is_shutoff_with_zero_cpu_time),
+    cmocka_unit_test(test_set_memory_changes_current_memory_up_to_the_maximum),
+    cmocka_unit_test(test_live_changes_leave_the_persistent_config_alone),
+    cmocka_unit_test(test_set_memory_of_inactive_domain_changes_its_config),
+    cmocka_unit_test(test_set_max_memory_lowers_current_memory),
+    cmocka_unit_test(test_set_vcpus_range_and_offline_vcpus),
+    cmocka_unit_test(test_get_vcpus_reports_every_vcpu_with_placement_and_affinity),
+    cmocka_unit_test(test_pinning_shows_in_cpumaps_and_placement),
+    cmocka_unit_test(test_pin_vcpu_beyond_the_domain_is_invalid_arg),
+    cmocka_unit_test(test_vcpu_calls_on_inactive_domain_are_operation_invalid),
+    cmocka_unit_test(test_xml_desc_has_the_live_id_only_when_active),
+    cmocka_unit_test(test_save_writes_our_format_and_stops_the_domain),
+    cmocka_unit_test(test_restore_brings_back_memory_cpu_time_with_a_new_id),
+    cmocka_unit_test(test_restore_keeps_a_paused_domain_paused),
+    cmocka_unit_test(test_restore_over_an_active_domain_is_dom_exist),
+    cmocka_unit_test(test_saved_transient_domain_vanishes_and_comes_back),
+    cmocka_unit_test(test_restore_of_bad_files_names_file_and_problem),
+    cmocka_unit_test(test_save_to_an_unwritable_place_keeps_the_domain_running),
+    cmocka_unit_test(test_fault_fail_hits_the_named_domain_count_times),
+    cmocka_unit_test(test_fault_fail_holds_only_inside_its_window),
+    cmocka_unit_test(test_fault_hang_delays_the_call_without_blocking_the_node),
+    cmocka_unit_test(test_thousand_domain_node_lookups_stay_fast),
+};
+
+int
+main(void)
+{
+    xvTestApplyFilter();
+    virSetErrorFunc(NULL, quietErrorFunc);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

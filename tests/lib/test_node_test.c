@@ -1,0 +1,718 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* test_node_test.c: white-box tests of the test driver's node model
+ * (lib/test/test_node.c): node XML loading, validation, clock and events. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "test/test_node.h"
+#include "util/xvuuid.h"
+#include "xvtest.h"
+
+#define NS_PER_SEC 1000000000ULL
+
+#define NODE_HEAD \
+    "<node xmlns:xvirt='http://xvirt.dev/schemas/test/1.0' " \
+    "xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n"
+
+#define DOMAIN(name, uuidTail, extra) \
+    "<domain type='test'><name>" name "</name>" \
+    "<uuid>99999999-0000-4000-8000-" uuidTail "</uuid>" \
+    "<memory>65536</memory><vcpu>2</vcpu><os><type>hvm</type></os>" extra "</domain>\n"
+
+/* The last error must have @code and a message containing @substr. */
+static void
+assertError(int code, const char *substr)
+{
+    virErrorPtr err = virGetLastError();
+
+    if (!err)
+        fail_msg("expected error %d, got none", code);
+    if (err->code != code)
+        fail_msg("expected error code %d, got %d: %s", code, err->code,
+                 err->message ? err->message : "(null)");
+    if (!err->message || !strstr(err->message, substr))
+        fail_msg("message '%s' lacks '%s'", err->message ? err->message : "(null)", substr);
+}
+
+/* Loading @xml must fail with VIR_ERR_XML_ERROR naming @substr. */
+static void
+assertBadNode(const char *xml, const char *substr)
+{
+    xvTestNode *node;
+
+    virResetLastError();
+    node = xvTestNodeLoadString(xml, "bad.xml", NULL);
+    if (node) {
+        xvTestNodeFree(node);
+        fail_msg("node loaded, but should fail with '%s'", substr);
+    }
+    assertError(VIR_ERR_XML_ERROR, substr);
+    assert_non_null(strstr(virGetLastError()->message, "bad.xml"));
+}
+
+static xvTestNode *
+loadString(const char *xml)
+{
+    xvTestNode *node = xvTestNodeLoadString(xml, "inline.xml", NULL);
+
+    if (!node)
+        fail_msg("cannot load node: %s", virGetLastErrorMessage());
+    return node;
+}
+
+/* Brings the node's clock to now and fires due events. */
+static void
+tick(xvTestNode *node)
+{
+    assert_int_equal(xvTestNodeBegin(node, XV_TEST_CALL_LAST, NULL), 0);
+    xvTestNodeEnd(node);
+}
+
+static uint64_t
+cpuTime(xvTestNode *node, const char *name)
+{
+    xvTestDom *dom;
+    uint64_t t;
+
+    assert_int_equal(xvTestNodeBegin(node, XV_TEST_CALL_LAST, NULL), 0);
+    dom = xvTestNodeFindByName(node, name);
+    assert_non_null(dom);
+    t = xvTestDomCpuTimeNs(node, dom);
+    xvTestNodeEnd(node);
+    return t;
+}
+
+/* ---- the built-in node -------------------------------------------------- */
+
+static void
+test_default_node_has_libvirt_host_values(void **state)
+{
+    xvTestNode *node = xvTestNodeLoadDefault();
+
+    (void)state;
+    assert_non_null(node);
+    assert_string_equal(node->model, "i686");
+    assert_int_equal(node->mhz, 1400);
+    assert_int_equal(node->cpus, 16);
+    assert_int_equal(node->nodes, 2);
+    assert_int_equal(node->sockets, 2);
+    assert_int_equal(node->cores, 2);
+    assert_int_equal(node->threads, 2);
+    assert_int_equal(node->memoryKiB, 3145728);
+    assert_int_equal(node->maxCpus, 16);
+    assert_int_equal(node->maplen, 2);
+    assert_int_equal(node->hvVersion, 2);
+    assert_null(node->path);
+    xvTestNodeFree(node);
+}
+
+static void
+test_default_node_runs_domain_test_with_id_1(void **state)
+{
+    xvTestNode *node = xvTestNodeLoadDefault();
+    unsigned char uuid[16];
+    xvTestDom *dom;
+
+    (void)state;
+    assert_non_null(node);
+    assert_int_equal(node->ndomains, 1);
+    assert_int_equal(node->nactive, 1);
+    dom = xvTestNodeFindByID(node, 1);
+    assert_non_null(dom);
+    assert_ptr_equal(dom, xvTestNodeFindByName(node, "test"));
+    assert_int_equal(xvUUIDParse("6695eb01-f6a4-8304-79aa-97f2502e193f", uuid), 0);
+    assert_ptr_equal(dom, xvTestNodeFindByUUID(node, uuid));
+    assert_true(dom->persistent);
+    assert_int_equal(dom->state, VIR_DOMAIN_RUNNING);
+    assert_int_equal(dom->def->maxMemKiB, 8388608);
+    assert_int_equal(dom->def->memKiB, 2097152);
+    assert_int_equal(dom->def->maxVcpus, 2);
+    assert_int_equal(dom->def->vcpus, 2);
+    assert_string_equal(dom->def->os.type, "hvm");
+    assert_int_equal(dom->def->ndisks, 1);
+    assert_string_equal(dom->def->disks[0].source, "/guest/diskimage1");
+    assert_string_equal(dom->def->disks[0].target, "vda");
+    assert_int_equal(dom->def->nnets, 1);
+    assert_string_equal(dom->def->nets[0].mac, "aa:bb:cc:dd:ee:ff");
+    assert_string_equal(dom->def->nets[0].source, "default");
+    assert_string_equal(dom->def->nets[0].target, "testnet0");
+    assert_int_equal(node->nextID, 2);
+    xvTestNodeFree(node);
+}
+
+/* ---- node files ----------------------------------------------------------- */
+
+static void
+test_file_node_reads_cpu_memory_and_hypervisor(void **state)
+{
+    xvTestNode *node = xvTestNodeLoadFile(xvTestDataPath("test_driver/node-basic.xml"));
+
+    (void)state;
+    if (!node)
+        fail_msg("%s", virGetLastErrorMessage());
+    assert_string_equal(node->model, "x86_64");
+    assert_int_equal(node->mhz, 2400);
+    assert_int_equal(node->cpus, 6);
+    assert_int_equal(node->maxCpus, 8);
+    assert_int_equal(node->maplen, 1);
+    assert_int_equal(node->memoryKiB, 8388608);
+    assert_int_equal(node->hvVersion, 4017000);
+    assert_string_equal(node->hvType, "Xen");
+    assert_string_equal(node->path, xvTestDataPath("test_driver/node-basic.xml"));
+    xvTestNodeFree(node);
+}
+
+static void
+test_file_node_loads_inline_and_file_domains_in_order(void **state)
+{
+    xvTestNode *node = xvTestNodeLoadFile(xvTestDataPath("test_driver/node-basic.xml"));
+    xvTestDom *alpha, *beta, *gamma, *delta;
+
+    (void)state;
+    if (!node)
+        fail_msg("%s", virGetLastErrorMessage());
+    assert_int_equal(node->ndomains, 4);
+    assert_int_equal(node->nactive, 3);
+    alpha = xvTestNodeFindByName(node, "alpha");
+    beta = xvTestNodeFindByName(node, "beta");
+    gamma = xvTestNodeFindByName(node, "gamma");
+    delta = xvTestNodeFindByName(node, "delta");
+    assert_non_null(alpha);
+    assert_non_null(beta);
+    assert_non_null(gamma);
+    assert_non_null(delta);
+    /* running ones numbered in document order; runstate 5 stays defined */
+    assert_int_equal(alpha->id, 1);
+    assert_int_equal(beta->id, 2);
+    assert_int_equal(gamma->id, -1);
+    assert_int_equal(gamma->state, VIR_DOMAIN_SHUTOFF);
+    assert_true(gamma->persistent);
+    assert_int_equal(delta->id, 3);
+    assert_int_equal(delta->state, VIR_DOMAIN_PAUSED);
+    assert_ptr_equal(node->domains, alpha);
+    assert_string_equal(beta->def->os.cmdline, "console=hvc0");
+    assert_int_equal(beta->def->memKiB, 786432);
+    assert_int_equal(beta->nvcpus, 4);
+    assert_int_equal(beta->def->vcpus, 2);
+    xvTestNodeFree(node);
+}
+
+static void
+test_file_domain_settings_come_from_its_xvirt_elements(void **state)
+{
+    xvTestNode *node = xvTestNodeLoadFile(xvTestDataPath("test_driver/node-basic.xml"));
+    xvTestDom *beta;
+
+    (void)state;
+    if (!node)
+        fail_msg("%s", virGetLastErrorMessage());
+    beta = xvTestNodeFindByName(node, "beta");
+    assert_non_null(beta);
+    assert_true(beta->vcpus[0].load == 1.0);
+    assert_true(beta->vcpus[1].load == 0.25);
+    assert_int_equal(beta->memDemandKiB, 600000);
+    assert_int_equal(beta->settings.shutdownDelayNs, 2500000000ULL);
+    assert_false(beta->settings.ignoreShutdown);
+    xvTestNodeFree(node);
+}
+
+static void
+test_missing_node_file_is_open_failed_naming_the_path(void **state)
+{
+    (void)state;
+    virResetLastError();
+    assert_null(xvTestNodeLoadFile("/nonexistent/xvirt/node.xml"));
+    assertError(VIR_ERR_OPEN_FAILED, "'/nonexistent/xvirt/node.xml'");
+    assertError(VIR_ERR_OPEN_FAILED, "No such file");
+}
+
+static void
+test_malformed_node_file_is_xml_error_with_line(void **state)
+{
+    (void)state;
+    virResetLastError();
+    assert_null(xvTestNodeLoadFile(xvTestDataPath("test_driver/node-malformed.xml")));
+    assertError(VIR_ERR_XML_ERROR, "node-malformed.xml");
+    assertError(VIR_ERR_XML_ERROR, "line 6");
+}
+
+static void
+test_missing_domain_file_names_it(void **state)
+{
+    (void)state;
+    virResetLastError();
+    assert_null(xvTestNodeLoadFile(xvTestDataPath("test_driver/node-missing-file.xml")));
+    assertError(VIR_ERR_XML_ERROR, "no-such-domain.xml");
+    assertError(VIR_ERR_XML_ERROR, "<domain>");
+}
+
+/* ---- validation ------------------------------------------------------------ */
+
+static void
+test_wrong_root_element_is_rejected(void **state)
+{
+    (void)state;
+    assertBadNode("<host/>", "<node>");
+}
+
+static void
+test_zero_cpu_value_names_its_element(void **state)
+{
+    (void)state;
+    assertBadNode("<node><cpu><mhz>0</mhz></cpu></node>", "<mhz>");
+    assertBadNode("<node><cpu><sockets>two</sockets></cpu></node>", "<sockets>");
+    assertBadNode("<node><memory>-5</memory></node>", "<memory>");
+}
+
+static void
+test_more_active_cpus_than_topology_is_rejected(void **state)
+{
+    (void)state;
+    assertBadNode("<node><cpu><active>9</active><nodes>1</nodes><sockets>1</sockets>"
+                  "<cores>4</cores><threads>2</threads></cpu></node>",
+                  "9 active CPUs are more than the 8");
+}
+
+static void
+test_long_cpu_model_is_rejected(void **state)
+{
+    (void)state;
+    assertBadNode("<node><cpu><model>0123456789012345678901234567890123</model></cpu></node>",
+                  "<model>");
+}
+
+static void
+test_duplicate_domain_name_is_rejected(void **state)
+{
+    (void)state;
+    assertBadNode(NODE_HEAD DOMAIN("twin", "000000000001", "")
+                  DOMAIN("twin", "000000000002", "") "</node>",
+                  "duplicate domain name 'twin'");
+}
+
+static void
+test_duplicate_domain_uuid_is_rejected(void **state)
+{
+    (void)state;
+    assertBadNode(NODE_HEAD DOMAIN("one", "000000000001", "")
+                  DOMAIN("two", "000000000001", "") "</node>",
+                  "duplicate domain uuid '99999999-0000-4000-8000-000000000001'");
+}
+
+static void
+test_bad_domain_reports_node_line_and_conf_reason(void **state)
+{
+    (void)state;
+    assertBadNode(NODE_HEAD "<domain type='test'><memory>1024</memory></domain></node>",
+                  "line 2");
+    assertBadNode(NODE_HEAD "<domain type='kvm'><name>k</name><memory>1024</memory>"
+                  "<os><type>hvm</type></os></domain></node>", "kvm");
+}
+
+static void
+test_bad_runstate_is_rejected(void **state)
+{
+    (void)state;
+    assertBadNode(NODE_HEAD DOMAIN("r", "000000000001", "<test:runstate>9</test:runstate>")
+                  "</node>", "<test:runstate>");
+}
+
+static void
+test_relative_domain_file_needs_a_node_file(void **state)
+{
+    (void)state;
+    assertBadNode("<node><domain file='x.xml'/></node>", "needs a node file");
+}
+
+static void
+test_unknown_xvirt_node_element_is_rejected(void **state)
+{
+    (void)state;
+    assertBadNode(NODE_HEAD "<xvirt:weather/></node>", "<xvirt:weather>");
+}
+
+static void
+test_undeclared_xvirt_prefix_is_an_xml_error(void **state)
+{
+    (void)state;
+    assertBadNode("<node><xvirt:clock rate='0'/></node>", "xvirt");
+}
+
+static void
+test_bad_hypervisor_version_is_rejected(void **state)
+{
+    (void)state;
+    assertBadNode(NODE_HEAD "<xvirt:hypervisor version='4.x'/></node>", "<xvirt:hypervisor>");
+    assertBadNode(NODE_HEAD "<xvirt:hypervisor version='4.1000.0'/></node>", "4.1000.0");
+}
+
+static void
+test_unknown_domain_xvirt_element_is_rejected(void **state)
+{
+    (void)state;
+    assertBadNode(NODE_HEAD DOMAIN("d", "000000000001", "<xvirt:turbo/>") "</node>",
+                  "domain 'd': <xvirt:turbo>: unknown element");
+}
+
+static void
+test_domain_vcpu_load_out_of_range_is_rejected(void **state)
+{
+    (void)state;
+    assertBadNode(NODE_HEAD DOMAIN("d", "000000000001",
+                                   "<xvirt:vcpu-load vcpu='2' load='0.5'/>") "</node>",
+                  "vcpu '2'");
+    assertBadNode(NODE_HEAD DOMAIN("d", "000000000001",
+                                   "<xvirt:vcpu-load vcpu='all' load='1.5'/>") "</node>",
+                  "load '1.5'");
+    assertBadNode(NODE_HEAD DOMAIN("d", "000000000001",
+                                   "<xvirt:shutdown-delay seconds='-1'/>") "</node>",
+                  "<xvirt:shutdown-delay>");
+}
+
+static void
+test_bad_events_name_their_element(void **state)
+{
+    (void)state;
+    assertBadNode(NODE_HEAD "<xvirt:events><xvirt:explode at='1' domain='x'/>"
+                  "</xvirt:events></node>", "<xvirt:explode>");
+    assertBadNode(NODE_HEAD "<xvirt:events><xvirt:crash at='1'/></xvirt:events></node>",
+                  "<xvirt:crash>: missing attribute 'domain'");
+    assertBadNode(NODE_HEAD "<xvirt:events><xvirt:crash at='soon' domain='x'/>"
+                  "</xvirt:events></node>", "attribute 'at'");
+    assertBadNode(NODE_HEAD "<xvirt:events><xvirt:host-free at='1' domain='x' kib='5'/>"
+                  "</xvirt:events></node>", "no 'domain' attribute");
+    assertBadNode(NODE_HEAD "<xvirt:events><xvirt:memory-demand domain='x'/>"
+                  "</xvirt:events></node>", "attribute 'kib'");
+    assertBadNode(NODE_HEAD "<xvirt:events><xvirt:vcpu-load domain='x' vcpu='one' "
+                  "load='1'/></xvirt:events></node>", "vcpu 'one'");
+}
+
+static void
+test_bad_faults_name_their_element(void **state)
+{
+    (void)state;
+    assertBadNode(NODE_HEAD "<xvirt:events><xvirt:fault call='virDomainExplode' "
+                  "mode='fail'/></xvirt:events></node>", "virDomainExplode");
+    assertBadNode(NODE_HEAD "<xvirt:events><xvirt:fault call='virDomainGetInfo' "
+                  "mode='crash'/></xvirt:events></node>", "'mode'");
+    assertBadNode(NODE_HEAD "<xvirt:events><xvirt:fault at='5' until='5' "
+                  "call='virDomainGetInfo' mode='fail'/></xvirt:events></node>",
+                  "'until' must come after 'at'");
+    assertBadNode(NODE_HEAD "<xvirt:events><xvirt:fault call='virDomainGetInfo' "
+                  "mode='fail' count='0'/></xvirt:events></node>", "count '0'");
+}
+
+static void
+test_call_names_map_both_ways(void **state)
+{
+    int i;
+
+    (void)state;
+    for (i = 0; i < XV_TEST_CALL_LAST; i++)
+        assert_int_equal(xvTestCallFromString(xvTestCallToString((xvTestCall)i)), i);
+    assert_int_equal(xvTestCallFromString("virDomainLookupByUUIDString"),
+                     XV_TEST_CALL_DOMAIN_LOOKUP_BY_UUID);
+    assert_int_equal(xvTestCallFromString("virConnectOpenReadOnly"),
+                     XV_TEST_CALL_CONNECT_OPEN);
+    assert_int_equal(xvTestCallFromString("virDomainFree"), -1);
+}
+
+/* ---- clock and events -------------------------------------------------------- */
+
+static void
+test_frozen_clock_only_moves_with_the_hook(void **state)
+{
+    xvTestNode *node = loadString(NODE_HEAD "<xvirt:clock rate='0' start='100'/>"
+                                  DOMAIN("d", "000000000001", "") "</node>");
+    struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+    (void)state;
+    tick(node);
+    assert_int_equal(node->nowNs, 100 * NS_PER_SEC);
+    nanosleep(&ts, NULL);
+    tick(node);
+    assert_int_equal(node->nowNs, 100 * NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, 5 * NS_PER_SEC);
+    assert_int_equal(node->nowNs, 105 * NS_PER_SEC);
+    xvTestNodeFree(node);
+}
+
+static void
+test_start_counts_as_time_already_run(void **state)
+{
+    xvTestNode *node = loadString(NODE_HEAD "<xvirt:clock rate='0' start='100'/>"
+                                  DOMAIN("d", "000000000001", "") "</node>");
+
+    (void)state;
+    /* started at time 0 with 2 busy vcpus: 2 x 100 s */
+    assert_int_equal(cpuTime(node, "d"), 200 * NS_PER_SEC);
+    xvTestNodeFree(node);
+}
+
+static void
+test_fast_clock_runs_rate_times_real_time(void **state)
+{
+    xvTestNode *node = loadString(NODE_HEAD "<xvirt:clock rate='1000'/></node>");
+    struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+    (void)state;
+    nanosleep(&ts, NULL);
+    tick(node);
+    /* 20 ms of real time is at least 20 s here */
+    assert_true(node->nowNs >= 20 * NS_PER_SEC);
+    assert_true(node->nowNs < 3600 * NS_PER_SEC);
+    xvTestNodeFree(node);
+}
+
+static void
+test_real_time_clock_is_the_default(void **state)
+{
+    xvTestNode *node = loadString(NODE_HEAD "</node>");
+    struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+    (void)state;
+    assert_true(node->clockRate == 1.0);
+    nanosleep(&ts, NULL);
+    tick(node);
+    assert_true(node->nowNs >= 10 * 1000 * 1000);
+    assert_true(node->nowNs < 10 * NS_PER_SEC);
+    xvTestNodeFree(node);
+}
+
+static void
+test_events_fire_in_time_order_not_document_order(void **state)
+{
+    xvTestNode *node = loadString(
+        NODE_HEAD "<xvirt:clock rate='0'/><xvirt:events>"
+        "<xvirt:vcpu-load at='20' domain='d' load='1'/>"
+        "<xvirt:vcpu-load at='10' domain='d' load='0'/>"
+        "</xvirt:events>" DOMAIN("d", "000000000001", "") "</node>");
+
+    (void)state;
+    xvTestNodeAdvanceClock(node, 30 * NS_PER_SEC);
+    /* busy 0-10 and 20-30, idle in between: 2 vcpus x 20 s */
+    assert_int_equal(cpuTime(node, "d"), 40 * NS_PER_SEC);
+    xvTestNodeFree(node);
+}
+
+static void
+test_simultaneous_events_keep_document_order(void **state)
+{
+    xvTestNode *node = loadString(
+        NODE_HEAD "<xvirt:clock rate='0'/><xvirt:events>"
+        "<xvirt:vcpu-load at='10' domain='d' load='0.5'/>"
+        "<xvirt:vcpu-load at='10' domain='d' vcpu='1' load='0'/>"
+        "</xvirt:events>" DOMAIN("d", "000000000001", "") "</node>");
+
+    (void)state;
+    xvTestNodeAdvanceClock(node, 20 * NS_PER_SEC);
+    /* 0-10: 2 x 10 s; 10-20: vcpu 0 at 0.5 (5 s), vcpu 1 idle */
+    assert_int_equal(cpuTime(node, "d"), 25 * NS_PER_SEC);
+    xvTestNodeFree(node);
+}
+
+static void
+test_events_fire_at_their_own_time_between_calls(void **state)
+{
+    xvTestNode *node = loadString(
+        NODE_HEAD "<xvirt:clock rate='0'/><xvirt:events>"
+        "<xvirt:crash at='4' domain='d'/>"
+        "</xvirt:events>" DOMAIN("d", "000000000001", "<on_crash>preserve</on_crash>")
+        "</node>");
+    xvTestDom *dom;
+
+    (void)state;
+    xvTestNodeAdvanceClock(node, 60 * NS_PER_SEC);
+    /* crashed at 4 s, not at the 60 s of the next call */
+    assert_int_equal(cpuTime(node, "d"), 8 * NS_PER_SEC);
+    dom = xvTestNodeFindByName(node, "d");
+    assert_int_equal(dom->state, VIR_DOMAIN_CRASHED);
+    assert_int_equal(dom->id, 1);
+    xvTestNodeFree(node);
+}
+
+static void
+test_events_for_unknown_domains_are_ignored(void **state)
+{
+    xvTestNode *node = loadString(
+        NODE_HEAD "<xvirt:clock rate='0'/><xvirt:events>"
+        "<xvirt:crash at='1' domain='ghost'/>"
+        "<xvirt:host-free at='2' kib='4096'/>"
+        "</xvirt:events></node>");
+
+    (void)state;
+    assert_int_equal(node->hostFreeKiB, -1);
+    xvTestNodeAdvanceClock(node, 3 * NS_PER_SEC);
+    assert_int_equal(node->hostFreeKiB, 4096);
+    xvTestNodeFree(node);
+}
+
+static void
+test_shutdown_runstate_finishes_after_the_delay(void **state)
+{
+    xvTestNode *node = loadString(
+        NODE_HEAD "<xvirt:clock rate='0'/>"
+        DOMAIN("d", "000000000001",
+               "<xvirt:shutdown-delay seconds='3'/><test:runstate>4</test:runstate>")
+        "</node>");
+    xvTestDom *dom = xvTestNodeFindByName(node, "d");
+
+    (void)state;
+    tick(node);
+    assert_int_equal(dom->state, VIR_DOMAIN_SHUTDOWN);
+    xvTestNodeAdvanceClock(node, 3 * NS_PER_SEC);
+    assert_int_equal(dom->state, VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(dom->id, -1);
+    assert_int_equal(node->nactive, 0);
+    xvTestNodeFree(node);
+}
+
+static void
+test_cpuset_sets_the_initial_affinity(void **state)
+{
+    xvTestNode *node = loadString(
+        NODE_HEAD "<cpu><nodes>1</nodes><sockets>1</sockets><cores>4</cores>"
+        "<threads>4</threads></cpu>"
+        "<domain type='test'><name>p</name><memory>65536</memory>"
+        "<vcpu cpuset='1-3,^2,9'>2</vcpu><os><type>hvm</type></os></domain></node>");
+    xvTestDom *dom = xvTestNodeFindByName(node, "p");
+
+    (void)state;
+    assert_int_equal(node->maplen, 2);
+    assert_int_equal(dom->vcpus[0].affinity[0], 0x0a);
+    assert_int_equal(dom->vcpus[0].affinity[1], 0x02);
+    /* id 1: vcpu 0 -> 2nd allowed CPU (3), vcpu 1 -> 3rd (9) */
+    assert_int_equal(xvTestDomVcpuPlacement(node, dom, 0), 3);
+    assert_int_equal(xvTestDomVcpuPlacement(node, dom, 1), 9);
+    xvTestNodeFree(node);
+}
+
+static void
+test_fault_matches_call_domain_window_and_count(void **state)
+{
+    xvTestNode *node = loadString(
+        NODE_HEAD "<xvirt:clock rate='0'/><xvirt:events>"
+        "<xvirt:fault at='1' until='2' call='virDomainGetInfo' mode='fail' domain='d' "
+        "count='1'/></xvirt:events></node>");
+
+    (void)state;
+    /* before the window */
+    assert_int_equal(xvTestNodeBegin(node, XV_TEST_CALL_DOMAIN_GET_INFO, "d"), 0);
+    xvTestNodeEnd(node);
+    xvTestNodeAdvanceClock(node, NS_PER_SEC);
+    /* other domain, other call: no fault */
+    assert_int_equal(xvTestNodeBegin(node, XV_TEST_CALL_DOMAIN_GET_INFO, "e"), 0);
+    xvTestNodeEnd(node);
+    assert_int_equal(xvTestNodeBegin(node, XV_TEST_CALL_DOMAIN_GET_XML_DESC, "d"), 0);
+    xvTestNodeEnd(node);
+    virResetLastError();
+    assert_int_equal(xvTestNodeBegin(node, XV_TEST_CALL_DOMAIN_GET_INFO, "d"), -1);
+    assertError(VIR_ERR_OPERATION_FAILED, "injected fault: virDomainGetInfo");
+    /* count exhausted */
+    assert_int_equal(xvTestNodeBegin(node, XV_TEST_CALL_DOMAIN_GET_INFO, "d"), 0);
+    xvTestNodeEnd(node);
+    xvTestNodeFree(node);
+}
+
+static void
+test_domain_settings_parse_from_test_extra(void **state)
+{
+    xvDomainDef *def = xvDomainDefParseString(
+        "<domain type='test' xmlns:x='http://xvirt.dev/schemas/test/1.0'>"
+        "<name>s</name><memory>65536</memory><vcpu>3</vcpu><os><type>hvm</type></os>"
+        "<x:vcpu-load vcpu='all' load='0.5'/><x:vcpu-load vcpu='2' load='0.125'/>"
+        "<x:memory-demand kib='777'/><x:shutdown-delay seconds='1.5'/>"
+        "<x:ignore-shutdown/></domain>", (const char *const[]){ "test", NULL });
+    xvTestDomSettings settings;
+
+    (void)state;
+    if (!def)
+        fail_msg("%s", virGetLastErrorMessage());
+    assert_int_equal(xvTestDomSettingsParse(def, &settings), 0);
+    assert_int_equal(settings.nloads, 3);
+    assert_true(settings.loads[0] == 0.5);
+    assert_true(settings.loads[1] == 0.5);
+    assert_true(settings.loads[2] == 0.125);
+    assert_int_equal(settings.memDemandKiB, 777);
+    assert_int_equal(settings.shutdownDelayNs, 1500000000ULL);
+    assert_true(settings.ignoreShutdown);
+    xvTestDomSettingsClear(&settings);
+    xvDomainDefFree(def);
+}
+
+static void
+test_shipped_example_node_loads(void **state)
+{
+    const char *srcdir = getenv("XV_TEST_SRCDIR");
+    char path[4096];
+    xvTestNode *node;
+    xvTestDom *dom;
+
+    (void)state;
+    assert_non_null(srcdir);
+    snprintf(path, sizeof(path), "%s/config/test-node.xml", srcdir);
+    node = xvTestNodeLoadFile(path);
+    if (!node)
+        fail_msg("%s", virGetLastErrorMessage());
+    assert_int_equal(node->ndomains, 5);
+    assert_int_equal(node->nactive, 4);
+    assert_int_equal(node->hvVersion, 4017000);
+    dom = xvTestNodeFindByName(node, "build01");
+    assert_non_null(dom);
+    assert_int_equal(dom->id, -1);
+    dom = xvTestNodeFindByName(node, "win01");
+    assert_non_null(dom);
+    assert_string_equal(dom->def->os.type, "hvm");
+    /* db01 is confined to CPUs 4-7 by its cpuset */
+    dom = xvTestNodeFindByName(node, "db01");
+    assert_int_equal(dom->vcpus[0].affinity[0], 0xf0);
+    xvTestNodeFree(node);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_default_node_has_libvirt_host_values),
+    cmocka_unit_test(test_default_node_runs_domain_test_with_id_1),
+    cmocka_unit_test(test_file_node_reads_cpu_memory_and_hypervisor),
+    cmocka_unit_test(test_file_node_loads_inline_and_file_domains_in_order),
+    cmocka_unit_test(test_file_domain_settings_come_from_its_xvirt_elements),
+    cmocka_unit_test(test_missing_node_file_is_open_failed_naming_the_path),
+    cmocka_unit_test(test_malformed_node_file_is_xml_error_with_line),
+    cmocka_unit_test(test_missing_domain_file_names_it),
+    cmocka_unit_test(test_wrong_root_element_is_rejected),
+    cmocka_unit_test(test_zero_cpu_value_names_its_element),
+    cmocka_unit_test(test_more_active_cpus_than_topology_is_rejected),
+    cmocka_unit_test(test_long_cpu_model_is_rejected),
+    cmocka_unit_test(test_duplicate_domain_name_is_rejected),
+    cmocka_unit_test(test_duplicate_domain_uuid_is_rejected),
+    cmocka_unit_test(test_bad_domain_reports_node_line_and_conf_reason),
+    cmocka_unit_test(test_bad_runstate_is_rejected),
+    cmocka_unit_test(test_relative_domain_file_needs_a_node_file),
+    cmocka_unit_test(test_unknown_xvirt_node_element_is_rejected),
+    cmocka_unit_test(test_undeclared_xvirt_prefix_is_an_xml_error),
+    cmocka_unit_test(test_bad_hypervisor_version_is_rejected),
+    cmocka_unit_test(test_unknown_domain_xvirt_element_is_rejected),
+    cmocka_unit_test(test_domain_vcpu_load_out_of_range_is_rejected),
+    cmocka_unit_test(test_bad_events_name_their_element),
+    cmocka_unit_test(test_bad_faults_name_their_element),
+    cmocka_unit_test(test_call_names_map_both_ways),
+    cmocka_unit_test(test_frozen_clock_only_moves_with_the_hook),
+    cmocka_unit_test(test_start_counts_as_time_already_run),
+    cmocka_unit_test(test_fast_clock_runs_rate_times_real_time),
+    cmocka_unit_test(test_real_time_clock_is_the_default),
+    cmocka_unit_test(test_events_fire_in_time_order_not_document_order),
+    cmocka_unit_test(test_simultaneous_events_keep_document_order),
+    cmocka_unit_test(test_events_fire_at_their_own_time_between_calls),
+    cmocka_unit_test(test_events_for_unknown_domains_are_ignored),
+    cmocka_unit_test(test_shutdown_runstate_finishes_after_the_delay),
+    cmocka_unit_test(test_cpuset_sets_the_initial_affinity),
+    cmocka_unit_test(test_fault_matches_call_domain_window_and_count),
+    cmocka_unit_test(test_domain_settings_parse_from_test_extra),
+    cmocka_unit_test(test_shipped_example_node_loads),
+};
+
+XV_TEST_MAIN(tests)
