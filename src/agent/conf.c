@@ -1,0 +1,1654 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* conf.c: reads the agent's YAML configuration with libyaml and validates it. */
+#include "conf.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <yaml.h>
+
+/*
+ * The file is read in two steps: confRead*() turns the libyaml event stream
+ * into an xvConfNode tree (rejecting what a configuration never needs:
+ * anchors, aliases, tags, several documents, duplicate keys, NUL bytes), then
+ * confParse*() walks the tree in file order, so the first error reported is
+ * the first one in the file. Everything is owned by the call: no globals.
+ */
+
+#define CONF_QUOTE_MAX 64       /* bytes of a user value quoted in a message */
+
+static const char *const confNodeKindNames[] = {
+    [XV_CONF_NODE_SCALAR] = "scalar",
+    [XV_CONF_NODE_SEQUENCE] = "sequence",
+    [XV_CONF_NODE_MAPPING] = "mapping",
+};
+_Static_assert(sizeof(confNodeKindNames) / sizeof(confNodeKindNames[0]) == XV_CONF_NODE_LAST,
+               "confNodeKindNames must name every xvConfNodeKind");
+
+static const char *const confCollectorNames[] = {
+    [XV_AGENT_COLLECTOR_NODE] = "node",
+    [XV_AGENT_COLLECTOR_DOMAIN] = "domain",
+    [XV_AGENT_COLLECTOR_VCPU] = "vcpu",
+    NULL,
+};
+_Static_assert(sizeof(confCollectorNames) / sizeof(confCollectorNames[0]) ==
+               XV_AGENT_COLLECTOR_LAST + 1,
+               "confCollectorNames must name every xvAgentCollector");
+
+static const char *const confPolicyTypeNames[] = {
+    [XV_AGENT_POLICY_AUTOPIN] = "autopin",
+    [XV_AGENT_POLICY_BALLOON] = "balloon",
+    [XV_AGENT_POLICY_RESTART] = "restart",
+    NULL,
+};
+_Static_assert(sizeof(confPolicyTypeNames) / sizeof(confPolicyTypeNames[0]) ==
+               XV_AGENT_POLICY_LAST + 1,
+               "confPolicyTypeNames must name every xvAgentPolicyType");
+
+/* Indexed by syslog priority; 0..2 (emerg, alert, crit) are not levels. */
+static const char *const confLogLevelNames[] = {
+    NULL, NULL, NULL, "error", "warning", "notice", "info", "debug",
+};
+
+
+/* ---- small helpers ----------------------------------------------------- */
+
+/* Allocation failures abort, as xvAlloc does in the library. */
+static void *
+confAlloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+
+    if (!p)
+        abort();
+    return p;
+}
+
+static void *
+confReallocN(void *ptr, size_t count, size_t size)
+{
+    void *p;
+
+    if (size && count > SIZE_MAX / size)
+        abort();
+    p = realloc(ptr, count * size > 0 ? count * size : 1);
+    if (!p)
+        abort();
+    return p;
+}
+
+static char *
+confStrdup(const char *s)
+{
+    char *p;
+
+    if (!s)
+        return NULL;
+    p = strdup(s);
+    if (!p)
+        abort();
+    return p;
+}
+
+static char *
+confVasprintf(const char *fmt, va_list ap)
+{
+    char *s = NULL;
+
+    if (vasprintf(&s, fmt, ap) < 0)
+        abort();
+    return s;
+}
+
+static char *
+confAsprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+confAsprintf(const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+
+    va_start(ap, fmt);
+    s = confVasprintf(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/*
+ * @text made safe to quote in a message: control bytes become '?', and a
+ * long text is cut (at a UTF-8 boundary) and ends with "...". To free().
+ */
+static char *
+confQuote(const char *text)
+{
+    size_t len = strlen(text);
+    size_t n = len;
+    char *s;
+    size_t i;
+
+    if (n > CONF_QUOTE_MAX) {
+        n = CONF_QUOTE_MAX;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--;
+    }
+    s = confAlloc(n + 4, 1);
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        s[i] = (c < 0x20 || c == 0x7F) ? '?' : (char)c;
+    }
+    if (n < len)
+        memcpy(s + n, "...", 3);
+    return s;
+}
+
+/* "a, b, c" from a NULL-terminated list. To free(). */
+static char *
+confJoin(const char *const *names)
+{
+    size_t len = 1;
+    size_t i;
+    char *s;
+
+    for (i = 0; names[i]; i++)
+        len += strlen(names[i]) + 2;
+    s = confAlloc(len, 1);
+    for (i = 0; names[i]; i++) {
+        if (i > 0)
+            strcat(s, ", ");
+        strcat(s, names[i]);
+    }
+    return s;
+}
+
+static int
+confLookupName(const char *const *names, const char *name, bool nocase)
+{
+    int i;
+
+    for (i = 0; names[i]; i++) {
+        if (nocase ? strcasecmp(names[i], name) == 0 : strcmp(names[i], name) == 0)
+            return i;
+    }
+    return -1;
+}
+
+
+/* ---- errors ------------------------------------------------------------ */
+
+void
+xvConfErrorClear(xvConfError *err)
+{
+    if (!err)
+        return;
+    free(err->file);
+    free(err->message);
+    memset(err, 0, sizeof(*err));
+}
+
+char *
+xvConfErrorFormat(const xvConfError *err)
+{
+    const char *msg = err && err->message ? err->message : "unknown configuration error";
+
+    if (!err || !err->file)
+        return confStrdup(msg);
+    if (err->line <= 0)
+        return confAsprintf("%s: %s", err->file, msg);
+    return confAsprintf("%s:%d:%d: %s", err->file, err->line, err->column, msg);
+}
+
+static int
+confErrorSetV(xvConfError *err, const char *file, int line, int column,
+              const char *fmt, va_list ap)
+{
+    if (!err)
+        return -EINVAL;
+    xvConfErrorClear(err);
+    err->file = confStrdup(file);
+    err->line = line;
+    err->column = line > 0 ? column : 0;
+    err->message = confVasprintf(fmt, ap);
+    return -EINVAL;
+}
+
+int
+xvConfErrorSetAt(xvConfError *err, const char *file, int line, int column,
+                 const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    confErrorSetV(err, file, line, column, fmt, ap);
+    va_end(ap);
+    return -EINVAL;
+}
+
+/* An error at the position of @node. Returns -EINVAL. */
+static int
+confErrorNode(xvConfError *err, const char *file, const xvConfNode *node,
+              const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int
+confErrorNode(xvConfError *err, const char *file, const xvConfNode *node,
+              const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    confErrorSetV(err, file, node->line, node->column, fmt, ap);
+    va_end(ap);
+    return -EINVAL;
+}
+
+/* An error at the position of @node's key. Returns -EINVAL. */
+static int
+confErrorKey(xvConfError *err, const char *file, const xvConfNode *node,
+             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int
+confErrorKey(xvConfError *err, const char *file, const xvConfNode *node,
+             const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    confErrorSetV(err, file, node->keyLine, node->keyColumn, fmt, ap);
+    va_end(ap);
+    return -EINVAL;
+}
+
+/* What a node is, for "got ...": "'fast'", "a sequence", "an empty value". To free(). */
+static char *
+confDescribe(const xvConfNode *node)
+{
+    if (node->kind == XV_CONF_NODE_SCALAR) {
+        char *q;
+        char *s;
+
+        if (xvConfNodeIsNull(node))
+            return confStrdup("an empty value");
+        q = confQuote(node->value);
+        s = confAsprintf("'%s'", q);
+        free(q);
+        return s;
+    }
+    return confAsprintf("a %s", xvConfNodeKindName(node->kind));
+}
+
+/* "expected <what>, got <node>" at @node. Returns -EINVAL. */
+static int
+confErrorExpected(xvConfError *err, const char *file, const xvConfNode *node, const char *what)
+{
+    char *got = confDescribe(node);
+
+    confErrorNode(err, file, node, "expected %s, got %s", what, got);
+    free(got);
+    return -EINVAL;
+}
+
+
+/* ---- nodes ------------------------------------------------------------- */
+
+const char *
+xvConfNodeKindName(xvConfNodeKind kind)
+{
+    if ((int)kind < 0 || kind >= XV_CONF_NODE_LAST)
+        return "unknown";
+    return confNodeKindNames[kind];
+}
+
+bool
+xvConfNodeIsNull(const xvConfNode *node)
+{
+    static const char *const nulls[] = { "", "~", "null", "Null", "NULL", NULL };
+
+    return node && node->kind == XV_CONF_NODE_SCALAR && node->plain &&
+        confLookupName(nulls, node->value, false) >= 0;
+}
+
+const xvConfNode *
+xvConfNodeFind(const xvConfNode *map, const char *key)
+{
+    size_t i;
+
+    if (!map || map->kind != XV_CONF_NODE_MAPPING)
+        return NULL;
+    for (i = 0; i < map->nchildren; i++) {
+        if (strcmp(map->children[i].key, key) == 0)
+            return &map->children[i];
+    }
+    return NULL;
+}
+
+/* Frees what @node holds, not @node itself, and zeroes it. */
+static void
+confNodeClear(xvConfNode *node)
+{
+    size_t i;
+
+    for (i = 0; i < node->nchildren; i++)
+        confNodeClear(&node->children[i]);
+    free(node->children);
+    free(node->value);
+    free(node->key);
+    memset(node, 0, sizeof(*node));
+}
+
+void
+xvConfNodeFree(xvConfNode *node)
+{
+    if (!node)
+        return;
+    confNodeClear(node);
+    free(node);
+}
+
+static void
+confNodeCopyInto(xvConfNode *dst, const xvConfNode *src)
+{
+    size_t i;
+
+    *dst = *src;
+    dst->value = confStrdup(src->value);
+    dst->key = confStrdup(src->key);
+    dst->children = NULL;
+    if (src->nchildren > 0) {
+        dst->children = confAlloc(src->nchildren, sizeof(*dst->children));
+        for (i = 0; i < src->nchildren; i++)
+            confNodeCopyInto(&dst->children[i], &src->children[i]);
+    }
+}
+
+xvConfNode *
+xvConfNodeCopy(const xvConfNode *node)
+{
+    xvConfNode *copy;
+
+    if (!node)
+        return NULL;
+    copy = confAlloc(1, sizeof(*copy));
+    confNodeCopyInto(copy, node);
+    return copy;
+}
+
+
+/* ---- a set of strings, to find duplicates in O(1) ---------------------- */
+
+typedef struct {
+    const char **keys;          /* borrowed; NULL = free slot */
+    size_t *where;              /* caller's data for each key (an index) */
+    size_t size;                /* power of 2 */
+    size_t count;
+} confStrSet;
+
+static size_t
+confStrHash(const char *s)
+{
+    size_t h = 14695981039346656037ULL & SIZE_MAX;  /* FNV-1a */
+
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= (size_t)1099511628211ULL;
+    }
+    return h;
+}
+
+static void
+confStrSetClear(confStrSet *set)
+{
+    free(set->keys);
+    free(set->where);
+    memset(set, 0, sizeof(*set));
+}
+
+/* Adds @key; if it is already there, returns false and its @where in *retWhere. */
+static bool
+confStrSetAdd(confStrSet *set, const char *key, size_t where, size_t *retWhere)
+{
+    size_t i;
+
+    if ((set->count + 1) * 2 > set->size) {
+        confStrSet bigger = { 0 };
+        size_t j;
+
+        bigger.size = set->size ? set->size * 2 : 16;
+        bigger.keys = confAlloc(bigger.size, sizeof(*bigger.keys));
+        bigger.where = confAlloc(bigger.size, sizeof(*bigger.where));
+        for (j = 0; j < set->size; j++) {
+            if (set->keys[j])
+                confStrSetAdd(&bigger, set->keys[j], set->where[j], NULL);
+        }
+        confStrSetClear(set);
+        *set = bigger;
+    }
+    for (i = confStrHash(key) & (set->size - 1); set->keys[i]; i = (i + 1) & (set->size - 1)) {
+        if (strcmp(set->keys[i], key) == 0) {
+            *retWhere = set->where[i];
+            return false;
+        }
+    }
+    set->keys[i] = key;
+    set->where[i] = where;
+    set->count++;
+    return true;
+}
+
+
+/* ---- YAML events -> node tree ------------------------------------------ */
+
+typedef struct {
+    const char *file;
+    const unsigned char *data;
+    size_t len;
+    yaml_parser_t parser;
+    size_t nnodes;
+    xvConfError *err;
+} confReader;
+
+/* 1-based line and column of byte @offset of the input, for reader errors. */
+static void
+confReaderOffsetMark(const confReader *r, size_t offset, int *line, int *column)
+{
+    size_t i;
+
+    *line = 1;
+    *column = 1;
+    i = (r->len >= 3 && memcmp(r->data, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;    /* BOM */
+    for (; i < offset && i < r->len; i++) {
+        unsigned char c = r->data[i];
+
+        if (c == '\n' || (c == '\r' && (i + 1 >= r->len || r->data[i + 1] != '\n'))) {
+            (*line)++;
+            *column = 1;
+        } else if ((c & 0xC0) != 0x80 && c != '\r') {
+            (*column)++;
+        }
+    }
+}
+
+static int
+confReaderSyntaxError(confReader *r)
+{
+    yaml_parser_t *p = &r->parser;
+    const char *problem = p->problem ? p->problem : "unknown error";
+    int line;
+    int column;
+
+    switch (p->error) {
+    case YAML_MEMORY_ERROR:
+        xvConfErrorSetAt(r->err, r->file, 0, 0, "out of memory while reading YAML");
+        return -ENOMEM;
+    case YAML_READER_ERROR:
+        confReaderOffsetMark(r, p->problem_offset, &line, &column);
+        if (p->problem_value >= 0 && strstr(problem, "control character")) {
+            return xvConfErrorSetAt(r->err, r->file, line, column, "%s (U+%04X)",
+                                    problem, (unsigned int)p->problem_value);
+        }
+        if (p->problem_value >= 0) {
+            return xvConfErrorSetAt(r->err, r->file, line, column,
+                                    "%s (0x%02X): the file must be UTF-8 text",
+                                    problem, (unsigned int)p->problem_value);
+        }
+        return xvConfErrorSetAt(r->err, r->file, line, column,
+                                "%s: the file must be UTF-8 text", problem);
+    default:
+        line = (int)p->problem_mark.line + 1;
+        column = (int)p->problem_mark.column + 1;
+        if (p->context) {
+            return xvConfErrorSetAt(r->err, r->file, line, column,
+                                    "YAML syntax error: %s (%s at line %d, column %d)",
+                                    problem, p->context, (int)p->context_mark.line + 1,
+                                    (int)p->context_mark.column + 1);
+        }
+        return xvConfErrorSetAt(r->err, r->file, line, column,
+                                "YAML syntax error: %s", problem);
+    }
+}
+
+static int
+confReaderNext(confReader *r, yaml_event_t *ev)
+{
+    if (!yaml_parser_parse(&r->parser, ev))
+        return confReaderSyntaxError(r);
+    return 0;
+}
+
+static int
+confReaderError(confReader *r, const yaml_mark_t *mark, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+confReaderError(confReader *r, const yaml_mark_t *mark, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    confErrorSetV(r->err, r->file, (int)mark->line + 1, (int)mark->column + 1, fmt, ap);
+    va_end(ap);
+    return -EINVAL;
+}
+
+/* Refuses anchors and tags on the node started by @ev. */
+static int
+confReaderCheckProperties(confReader *r, const yaml_event_t *ev)
+{
+    const yaml_char_t *anchor = NULL;
+    const yaml_char_t *tag = NULL;
+    char *q;
+
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        anchor = ev->data.scalar.anchor;
+        tag = ev->data.scalar.tag;
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+        anchor = ev->data.sequence_start.anchor;
+        tag = ev->data.sequence_start.tag;
+        break;
+    case YAML_MAPPING_START_EVENT:
+        anchor = ev->data.mapping_start.anchor;
+        tag = ev->data.mapping_start.tag;
+        break;
+    case YAML_ALIAS_EVENT:
+        q = confQuote((const char *)ev->data.alias.anchor);
+        confReaderError(r, &ev->start_mark, "YAML aliases are not supported ('*%s')", q);
+        free(q);
+        return -EINVAL;
+    default:
+        return 0;
+    }
+    if (anchor) {
+        q = confQuote((const char *)anchor);
+        confReaderError(r, &ev->start_mark, "YAML anchors are not supported ('&%s')", q);
+        free(q);
+        return -EINVAL;
+    }
+    if (tag) {
+        /* Show the usual short form that was written: !!str, not tag:yaml.org,2002:str. */
+        const char *core = "tag:yaml.org,2002:";
+        bool isCore = strncmp((const char *)tag, core, strlen(core)) == 0;
+
+        q = confQuote((const char *)tag + (isCore ? strlen(core) : 0));
+        confReaderError(r, &ev->start_mark, "YAML tags are not supported ('%s%s')",
+                        isCore ? "!!" : "", q);
+        free(q);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static int confReadNode(confReader *r, const yaml_event_t *ev, int depth, xvConfNode *node);
+
+/* Appends a zeroed child to @node and returns it. */
+static xvConfNode *
+confNodeAppend(xvConfNode *node, size_t *alloc)
+{
+    if (node->nchildren == *alloc) {
+        *alloc = *alloc ? *alloc * 2 : 4;
+        node->children = confReallocN(node->children, *alloc, sizeof(*node->children));
+    }
+    memset(&node->children[node->nchildren], 0, sizeof(*node->children));
+    return &node->children[node->nchildren++];
+}
+
+/* Reads the items of a sequence whose start event was consumed. */
+static int
+confReadSequence(confReader *r, int depth, xvConfNode *node)
+{
+    size_t alloc = 0;
+    int rc;
+
+    for (;;) {
+        yaml_event_t ev;
+
+        if ((rc = confReaderNext(r, &ev)) < 0)
+            return rc;
+        if (ev.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&ev);
+            return 0;
+        }
+        rc = confReadNode(r, &ev, depth + 1, confNodeAppend(node, &alloc));
+        yaml_event_delete(&ev);
+        if (rc < 0)
+            return rc;
+    }
+}
+
+/* Reads a key (a scalar) and its value into a new child of the mapping @node. */
+static int
+confReadPair(confReader *r, const yaml_event_t *kev, int depth, xvConfNode *node,
+             size_t *alloc, confStrSet *keys)
+{
+    xvConfNode *child;
+    yaml_event_t vev;
+    size_t first;
+    char *key;
+    int rc;
+
+    if ((rc = confReaderCheckProperties(r, kev)) < 0)
+        return rc;
+    if (kev->type != YAML_SCALAR_EVENT) {
+        return confReaderError(r, &kev->start_mark, "expected a scalar key, got a %s",
+                               kev->type == YAML_MAPPING_START_EVENT ? "mapping" : "sequence");
+    }
+    if (memchr(kev->data.scalar.value, '\0', kev->data.scalar.length))
+        return confReaderError(r, &kev->start_mark, "NUL characters are not allowed in keys");
+    key = confStrdup((const char *)kev->data.scalar.value);
+    /* The set borrows the key string, which the tree keeps at a fixed address. */
+    if (!confStrSetAdd(keys, key, node->nchildren, &first)) {
+        char *q = confQuote(key);
+
+        confReaderError(r, &kev->start_mark, "duplicate key '%s' (first defined at line %d)",
+                        q, node->children[first].keyLine);
+        free(q);
+        free(key);
+        return -EINVAL;
+    }
+    child = confNodeAppend(node, alloc);
+    child->key = key;
+    child->keyLine = (int)kev->start_mark.line + 1;
+    child->keyColumn = (int)kev->start_mark.column + 1;
+    if ((rc = confReaderNext(r, &vev)) < 0)
+        return rc;
+    rc = confReadNode(r, &vev, depth + 1, child);
+    yaml_event_delete(&vev);
+    return rc;
+}
+
+/* Reads the pairs of a mapping whose start event was consumed. */
+static int
+confReadMapping(confReader *r, int depth, xvConfNode *node)
+{
+    confStrSet keys = { 0 };
+    size_t alloc = 0;
+    int rc;
+
+    for (;;) {
+        yaml_event_t kev;
+
+        if ((rc = confReaderNext(r, &kev)) < 0)
+            break;
+        if (kev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&kev);
+            break;
+        }
+        rc = confReadPair(r, &kev, depth, node, &alloc, &keys);
+        yaml_event_delete(&kev);
+        if (rc < 0)
+            break;
+    }
+    confStrSetClear(&keys);
+    return rc;
+}
+
+/*
+ * Fills @node (zeroed, or holding only its key) from the node starting with
+ * @ev, which the caller deletes. On error @node may be half-filled: the
+ * caller frees the whole tree.
+ */
+static int
+confReadNode(confReader *r, const yaml_event_t *ev, int depth, xvConfNode *node)
+{
+    int rc;
+
+    if ((rc = confReaderCheckProperties(r, ev)) < 0)
+        return rc;
+    if (++r->nnodes > XV_AGENT_CONF_MAX_NODES) {
+        return confReaderError(r, &ev->start_mark, "too many YAML nodes (the limit is %d)",
+                               XV_AGENT_CONF_MAX_NODES);
+    }
+    node->line = (int)ev->start_mark.line + 1;
+    node->column = (int)ev->start_mark.column + 1;
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length)) {
+            return confReaderError(r, &ev->start_mark,
+                                   "NUL characters are not allowed in values");
+        }
+        node->kind = XV_CONF_NODE_SCALAR;
+        node->value = confStrdup((const char *)ev->data.scalar.value);
+        node->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        return 0;
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT:
+        if (depth >= XV_AGENT_CONF_MAX_DEPTH) {
+            return confReaderError(r, &ev->start_mark,
+                                   "collections are nested too deeply (the limit is %d)",
+                                   XV_AGENT_CONF_MAX_DEPTH);
+        }
+        if (ev->type == YAML_SEQUENCE_START_EVENT) {
+            node->kind = XV_CONF_NODE_SEQUENCE;
+            return confReadSequence(r, depth, node);
+        }
+        node->kind = XV_CONF_NODE_MAPPING;
+        return confReadMapping(r, depth, node);
+    default:
+        /* libyaml only starts a node with the events above. */
+        return confReaderError(r, &ev->start_mark, "unexpected YAML event %d", (int)ev->type);
+    }
+}
+
+/*
+ * Reads the stream into @root. No document, or a null one, leaves @root an
+ * empty mapping. A second document is an error.
+ */
+static int
+confReadStream(confReader *r, xvConfNode *root)
+{
+    yaml_event_t ev;
+    bool seenDocument = false;
+    int rc;
+
+    root->kind = XV_CONF_NODE_MAPPING;
+    root->line = 1;
+    root->column = 1;
+    for (;;) {
+        if ((rc = confReaderNext(r, &ev)) < 0)
+            return rc;
+        switch (ev.type) {
+        case YAML_STREAM_END_EVENT:
+            yaml_event_delete(&ev);
+            return 0;
+        case YAML_DOCUMENT_START_EVENT:
+            if (seenDocument) {
+                rc = confReaderError(r, &ev.start_mark,
+                                     "expected a single YAML document, found a second one");
+                yaml_event_delete(&ev);
+                return rc;
+            }
+            seenDocument = true;
+            yaml_event_delete(&ev);
+            if ((rc = confReaderNext(r, &ev)) < 0)
+                return rc;
+            rc = confReadNode(r, &ev, 0, root);
+            yaml_event_delete(&ev);
+            if (rc < 0)
+                return rc;
+            if (xvConfNodeIsNull(root)) {
+                confNodeClear(root);
+                root->kind = XV_CONF_NODE_MAPPING;
+                root->line = 1;
+                root->column = 1;
+            }
+            break;
+        default:
+            /* STREAM_START, DOCUMENT_END */
+            yaml_event_delete(&ev);
+            break;
+        }
+    }
+}
+
+
+/* ---- typed values ------------------------------------------------------ */
+
+static const char *
+confNodeName(const xvConfNode *node)
+{
+    return node->key ? node->key : "value";
+}
+
+int
+xvConfNodeCheckKind(const xvConfNode *node, const char *file, xvConfNodeKind kind,
+                    xvConfError *err)
+{
+    char *what;
+    int rc;
+
+    if (node->kind == kind)
+        return 0;
+    what = confAsprintf("a %s", xvConfNodeKindName(kind));
+    rc = confErrorExpected(err, file, node, what);
+    free(what);
+    return rc;
+}
+
+int
+xvConfNodeGetBool(const xvConfNode *node, const char *file, bool *ret, xvConfError *err)
+{
+    static const char *const yes[] = { "true", "yes", "on", NULL };
+    static const char *const no[] = { "false", "no", "off", NULL };
+    const char *what = "a boolean (true/false, yes/no, on/off)";
+
+    if (node->kind != XV_CONF_NODE_SCALAR || xvConfNodeIsNull(node))
+        return confErrorExpected(err, file, node, what);
+    if (confLookupName(yes, node->value, true) >= 0) {
+        *ret = true;
+        return 0;
+    }
+    if (confLookupName(no, node->value, true) >= 0) {
+        *ret = false;
+        return 0;
+    }
+    return confErrorExpected(err, file, node, what);
+}
+
+/* Strict decimal: [+-]?[0-9]+. Returns 0, -EINVAL, or -ERANGE (*ret clamped). */
+static int
+confParseInt(const char *text, long long *ret)
+{
+    const char *p = text;
+    char *end = NULL;
+
+    if (*p == '+' || *p == '-')
+        p++;
+    if (*p < '0' || *p > '9')
+        return -EINVAL;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -EINVAL;
+    }
+    errno = 0;
+    *ret = strtoll(text, &end, 10);
+    if (errno == ERANGE)
+        return -ERANGE;
+    return 0;
+}
+
+int
+xvConfNodeGetInt(const xvConfNode *node, const char *file, long long min, long long max,
+                 long long *ret, xvConfError *err)
+{
+    long long value = 0;
+    char *q;
+    int rc;
+
+    if (node->kind != XV_CONF_NODE_SCALAR || xvConfNodeIsNull(node))
+        return confErrorExpected(err, file, node, "an integer");
+    rc = confParseInt(node->value, &value);
+    if (rc == -EINVAL)
+        return confErrorExpected(err, file, node, "an integer");
+    if (rc < 0 || value < min || value > max) {
+        q = confQuote(node->value);
+        confErrorNode(err, file, node, "%s %s is out of range %lld..%lld",
+                      confNodeName(node), q, min, max);
+        free(q);
+        return -EINVAL;
+    }
+    *ret = value;
+    return 0;
+}
+
+int
+xvConfParseDuration(const char *text, uint64_t *retMs)
+{
+    static const struct {
+        const char *name;
+        uint64_t ms;
+    } units[] = {
+        { "ms", 1 }, { "s", 1000 }, { "m", 60 * 1000 }, { "h", 60 * 60 * 1000 },
+    };
+    uint64_t value = 0;
+    bool overflow = false;
+    const char *p = text;
+    size_t i;
+
+    if (*p < '0' || *p > '9')
+        return -EINVAL;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        unsigned int digit = (unsigned int)(*p - '0');
+
+        if (value > (UINT64_MAX - digit) / 10)
+            overflow = true;
+        else
+            value = value * 10 + digit;
+    }
+    for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcmp(p, units[i].name) != 0)
+            continue;
+        if (overflow || value > UINT64_MAX / units[i].ms)
+            return -ERANGE;
+        *retMs = value * units[i].ms;
+        return 0;
+    }
+    return -EINVAL;
+}
+
+void
+xvConfFormatDuration(uint64_t ms, char *buf, size_t buflen)
+{
+    static const struct {
+        const char *name;
+        uint64_t ms;
+    } units[] = {
+        { "h", 60 * 60 * 1000 }, { "m", 60 * 1000 }, { "s", 1000 },
+    };
+    size_t i;
+
+    for (i = 0; ms > 0 && i < sizeof(units) / sizeof(units[0]); i++) {
+        if (ms % units[i].ms == 0) {
+            snprintf(buf, buflen, "%llu%s", (unsigned long long)(ms / units[i].ms),
+                     units[i].name);
+            return;
+        }
+    }
+    snprintf(buf, buflen, "%llums", (unsigned long long)ms);
+}
+
+int
+xvConfNodeGetDuration(const xvConfNode *node, const char *file, uint64_t minMs,
+                      uint64_t maxMs, uint64_t *retMs, xvConfError *err)
+{
+    const char *what = "a duration like 15s or 500ms";
+    char limit[32];
+    uint64_t ms = 0;
+    long long dummy;
+    char *q;
+    int rc;
+
+    if (node->kind != XV_CONF_NODE_SCALAR || xvConfNodeIsNull(node))
+        return confErrorExpected(err, file, node, what);
+    rc = xvConfParseDuration(node->value, &ms);
+    if (rc == -EINVAL) {
+        if (confParseInt(node->value, &dummy) != -EINVAL) {
+            q = confQuote(node->value);
+            confErrorNode(err, file, node, "expected %s, got '%s' (add a unit: ms, s, m or h)",
+                          what, q);
+            free(q);
+            return -EINVAL;
+        }
+        return confErrorExpected(err, file, node, what);
+    }
+    q = confQuote(node->value);
+    if (rc < 0 || ms > maxMs) {
+        xvConfFormatDuration(maxMs, limit, sizeof(limit));
+        confErrorNode(err, file, node, "%s %s is above the maximum of %s",
+                      confNodeName(node), q, limit);
+    } else if (ms < minMs) {
+        xvConfFormatDuration(minMs, limit, sizeof(limit));
+        confErrorNode(err, file, node, "%s %s is below the minimum of %s",
+                      confNodeName(node), q, limit);
+    } else {
+        *retMs = ms;
+    }
+    free(q);
+    return (rc < 0 || ms > maxMs || ms < minMs) ? -EINVAL : 0;
+}
+
+int
+xvConfNodeGetString(const xvConfNode *node, const char *file, char **ret, xvConfError *err)
+{
+    if (node->kind != XV_CONF_NODE_SCALAR || node->value[0] == '\0' ||
+        xvConfNodeIsNull(node))
+        return confErrorExpected(err, file, node, "a non-empty string");
+    *ret = confStrdup(node->value);
+    return 0;
+}
+
+int
+xvConfNodeUnknownKey(const xvConfNode *child, const char *file, const char *where,
+                     const char *const *allowed, xvConfError *err)
+{
+    char *q = confQuote(child->key ? child->key : "");
+    char *list = confJoin(allowed);
+
+    if (where) {
+        confErrorKey(err, file, child, "unknown key '%s' in '%s' (expected one of: %s)",
+                     q, where, list);
+    } else {
+        confErrorKey(err, file, child, "unknown key '%s' at the top level (expected one of: %s)",
+                     q, list);
+    }
+    free(q);
+    free(list);
+    return -EINVAL;
+}
+
+
+/* ---- addresses --------------------------------------------------------- */
+
+/*
+ * Checks a listen address: an IPv4 or IPv6 literal (an IPv6 one may be in
+ * brackets, which are dropped) or a host name of [A-Za-z0-9.-]. On success
+ * *retAddress is a copy to free(); else *retMessage explains, to free().
+ */
+static int
+confCheckAddress(const char *text, char **retAddress, char **retMessage)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+    size_t len = strlen(text);
+    bool digitsAndDots = true;
+    char *q;
+    size_t i;
+
+    if (len > 2 && text[0] == '[' && text[len - 1] == ']') {
+        char *inner = confAlloc(len - 1, 1);
+
+        memcpy(inner, text + 1, len - 2);
+        if (inet_pton(AF_INET6, inner, buf) == 1) {
+            *retAddress = inner;
+            return 0;
+        }
+        free(inner);
+        q = confQuote(text);
+        *retMessage = confAsprintf("'%s' is not a valid IPv6 address", q);
+        free(q);
+        return -EINVAL;
+    }
+    if (inet_pton(AF_INET, text, buf) == 1 || inet_pton(AF_INET6, text, buf) == 1) {
+        *retAddress = confStrdup(text);
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        char c = text[i];
+
+        if (c != '.' && (c < '0' || c > '9'))
+            digitsAndDots = false;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '-'))
+            break;
+    }
+    q = confQuote(text);
+    if (len > 0 && digitsAndDots)
+        *retMessage = confAsprintf("'%s' is not a valid IPv4 address", q);
+    else if (len == 0 || i < len || text[0] == '.' || text[0] == '-' || strstr(text, ".."))
+        *retMessage = confAsprintf("expected an IP address or a host name, got '%s'", q);
+    else if (len > 253)
+        *retMessage = confAsprintf("host name '%s' is longer than 253 characters", q);
+    else
+        *retMessage = NULL;
+    free(q);
+    if (*retMessage)
+        return -EINVAL;
+    *retAddress = confStrdup(text);
+    return 0;
+}
+
+int
+xvAgentConfParseListen(const char *text, char **retAddress, unsigned int *retPort,
+                       char **retMessage)
+{
+    const char *colon;
+    char *host = NULL;
+    char *address = NULL;
+    char *message = NULL;
+    long long port = 0;
+    char *q;
+
+    if (text[0] == '[') {
+        /* "[v6]:port": the host keeps its brackets for confCheckAddress() */
+        const char *close = strchr(text, ']');
+
+        colon = close ? close + 1 : NULL;
+        if (!colon || *colon != ':') {
+            q = confQuote(text);
+            message = confAsprintf("expected [ipv6]:port, got '%s'", q);
+            free(q);
+            goto error;
+        }
+    } else {
+        colon = strchr(text, ':');
+        if (!colon || strchr(colon + 1, ':')) {
+            q = confQuote(text);
+            message = confAsprintf("expected host:port, [ipv6]:port or :port, got '%s'", q);
+            free(q);
+            goto error;
+        }
+    }
+    if (colon[1] == '+' || colon[1] == '-' || confParseInt(colon + 1, &port) < 0 ||
+        port < 1 || port > 65535) {
+        q = confQuote(colon + 1);
+        message = confAsprintf("port '%s' is not a number in 1..65535", q);
+        free(q);
+        goto error;
+    }
+    if (colon == text) {
+        address = confStrdup(XV_AGENT_DEFAULT_ADDRESS);
+    } else {
+        host = confAlloc((size_t)(colon - text) + 1, 1);
+        memcpy(host, text, (size_t)(colon - text));
+        if (confCheckAddress(host, &address, &message) < 0)
+            goto error;
+    }
+    free(host);
+    *retAddress = address;
+    *retPort = (unsigned int)port;
+    return 0;
+
+ error:
+    free(host);
+    if (retMessage)
+        *retMessage = message;
+    else
+        free(message);
+    return -EINVAL;
+}
+
+
+/* ---- sections ---------------------------------------------------------- */
+
+typedef struct {
+    const char *file;
+    xvConfError *err;
+    xvAgentConf *conf;
+} confParser;
+
+/* A section's value: a mapping, or null for "all defaults" (returns 1). */
+static int
+confParseSectionKind(confParser *p, const xvConfNode *node)
+{
+    if (xvConfNodeIsNull(node))
+        return 1;
+    return xvConfNodeCheckKind(node, p->file, XV_CONF_NODE_MAPPING, p->err);
+}
+
+static int
+confParseUInt(confParser *p, const xvConfNode *node, long long min, long long max,
+              unsigned int *ret)
+{
+    long long value;
+    int rc;
+
+    if ((rc = xvConfNodeGetInt(node, p->file, min, max, &value, p->err)) < 0)
+        return rc;
+    *ret = (unsigned int)value;
+    return 0;
+}
+
+static int
+confParseReplaceString(confParser *p, const xvConfNode *node, char **field)
+{
+    char *value = NULL;
+    int rc;
+
+    if ((rc = xvConfNodeGetString(node, p->file, &value, p->err)) < 0)
+        return rc;
+    free(*field);
+    *field = value;
+    return 0;
+}
+
+static int
+confParseConnection(confParser *p, const xvConfNode *map)
+{
+    static const char *const keys[] = { "uri", NULL };
+    size_t i;
+    int rc;
+
+    for (i = 0; i < map->nchildren; i++) {
+        const xvConfNode *child = &map->children[i];
+
+        if (strcmp(child->key, "uri") != 0)
+            return xvConfNodeUnknownKey(child, p->file, "connection", keys, p->err);
+        if (xvConfNodeIsNull(child))
+            continue;
+        if ((rc = confParseReplaceString(p, child, &p->conf->uri)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int
+confParseAddress(confParser *p, const xvConfNode *node)
+{
+    char *address = NULL;
+    char *message = NULL;
+    int rc;
+
+    if (node->kind != XV_CONF_NODE_SCALAR)
+        return confErrorExpected(p->err, p->file, node, "an IP address or a host name");
+    if (confCheckAddress(node->value, &address, &message) < 0) {
+        rc = confErrorNode(p->err, p->file, node, "%s", message);
+        free(message);
+        return rc;
+    }
+    free(p->conf->listenAddress);
+    p->conf->listenAddress = address;
+    return 0;
+}
+
+static int
+confParseListenSection(confParser *p, const xvConfNode *map)
+{
+    static const char *const keys[] = {
+        "address", "port", "max_connections", "max_header_bytes",
+        "read_timeout", "write_timeout", NULL,
+    };
+    xvAgentConf *conf = p->conf;
+    size_t i;
+
+    for (i = 0; i < map->nchildren; i++) {
+        const xvConfNode *child = &map->children[i];
+        const char *key = child->key;
+        int rc;
+
+        if (confLookupName(keys, key, false) < 0)
+            return xvConfNodeUnknownKey(child, p->file, "listen", keys, p->err);
+        if (xvConfNodeIsNull(child))
+            continue;
+        if (strcmp(key, "address") == 0) {
+            rc = confParseAddress(p, child);
+        } else if (strcmp(key, "port") == 0) {
+            rc = confParseUInt(p, child, 1, 65535, &conf->listenPort);
+        } else if (strcmp(key, "max_connections") == 0) {
+            rc = confParseUInt(p, child, XV_AGENT_MAX_CONNECTIONS_MIN,
+                               XV_AGENT_MAX_CONNECTIONS_MAX, &conf->maxConnections);
+        } else if (strcmp(key, "max_header_bytes") == 0) {
+            rc = confParseUInt(p, child, XV_AGENT_MAX_HEADER_BYTES_MIN,
+                               XV_AGENT_MAX_HEADER_BYTES_MAX, &conf->maxHeaderBytes);
+        } else if (strcmp(key, "read_timeout") == 0) {
+            rc = xvConfNodeGetDuration(child, p->file, XV_AGENT_TIMEOUT_MIN_MS,
+                                       XV_AGENT_TIMEOUT_MAX_MS, &conf->readTimeoutMs, p->err);
+        } else {
+            rc = xvConfNodeGetDuration(child, p->file, XV_AGENT_TIMEOUT_MIN_MS,
+                                       XV_AGENT_TIMEOUT_MAX_MS, &conf->writeTimeoutMs, p->err);
+        }
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int
+confParseCollectors(confParser *p, const xvConfNode *map)
+{
+    size_t i;
+    int rc;
+
+    if ((rc = confParseSectionKind(p, map)) != 0)
+        return rc < 0 ? rc : 0;
+    for (i = 0; i < map->nchildren; i++) {
+        const xvConfNode *child = &map->children[i];
+        int id = confLookupName(confCollectorNames, child->key, false);
+        bool enabled;
+
+        if (id < 0) {
+            return xvConfNodeUnknownKey(child, p->file, "sampling.collectors",
+                                        confCollectorNames, p->err);
+        }
+        if (xvConfNodeIsNull(child))
+            continue;
+        if ((rc = xvConfNodeGetBool(child, p->file, &enabled, p->err)) < 0)
+            return rc;
+        p->conf->collectorSet[id] = true;
+        p->conf->collectorEnabled[id] = enabled;
+    }
+    return 0;
+}
+
+static int
+confParseSampling(confParser *p, const xvConfNode *map)
+{
+    static const char *const keys[] = { "interval", "collectors", NULL };
+    size_t i;
+    int rc;
+
+    for (i = 0; i < map->nchildren; i++) {
+        const xvConfNode *child = &map->children[i];
+
+        if (confLookupName(keys, child->key, false) < 0)
+            return xvConfNodeUnknownKey(child, p->file, "sampling", keys, p->err);
+        if (xvConfNodeIsNull(child))
+            continue;
+        if (strcmp(child->key, "interval") == 0) {
+            rc = xvConfNodeGetDuration(child, p->file, XV_AGENT_INTERVAL_MIN_MS,
+                                       XV_AGENT_INTERVAL_MAX_MS, &p->conf->intervalMs, p->err);
+        } else {
+            rc = confParseCollectors(p, child);
+        }
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int
+confParseLogging(confParser *p, const xvConfNode *map)
+{
+    static const char *const keys[] = { "level", NULL };
+    static const char *const levels[] = { "debug", "info", "notice", "warning", "error", NULL };
+    size_t i;
+
+    for (i = 0; i < map->nchildren; i++) {
+        const xvConfNode *child = &map->children[i];
+        char *list;
+        char *q;
+        int level;
+
+        if (strcmp(child->key, "level") != 0)
+            return xvConfNodeUnknownKey(child, p->file, "logging", keys, p->err);
+        if (xvConfNodeIsNull(child))
+            continue;
+        if (child->kind != XV_CONF_NODE_SCALAR)
+            return confErrorExpected(p->err, p->file, child, "a logging level");
+        for (level = 3; level <= 7; level++) {
+            if (strcasecmp(confLogLevelNames[level], child->value) == 0)
+                break;
+        }
+        if (level > 7) {
+            q = confQuote(child->value);
+            list = confJoin(levels);
+            confErrorNode(p->err, p->file, child,
+                          "unknown logging level '%s' (expected one of: %s)", q, list);
+            free(q);
+            free(list);
+            return -EINVAL;
+        }
+        p->conf->logLevel = level;
+    }
+    return 0;
+}
+
+/* Reads `name` or `type` of a policy entry: a required non-empty string. */
+static const xvConfNode *
+confPolicyRequired(confParser *p, const xvConfNode *entry, const char *key)
+{
+    const xvConfNode *node = xvConfNodeFind(entry, key);
+
+    if (!node) {
+        confErrorNode(p->err, p->file, entry,
+                      "policy entry is missing the required key '%s'", key);
+        return NULL;
+    }
+    if (node->kind != XV_CONF_NODE_SCALAR || node->value[0] == '\0' || xvConfNodeIsNull(node)) {
+        confErrorExpected(p->err, p->file, node, "a non-empty string");
+        return NULL;
+    }
+    return node;
+}
+
+static int
+confParsePolicies(confParser *p, xvConfNode *seq)
+{
+    xvAgentConf *conf = p->conf;
+    confStrSet names = { 0 };
+    size_t i;
+    int rc = 0;
+
+    if ((rc = xvConfNodeCheckKind(seq, p->file, XV_CONF_NODE_SEQUENCE, p->err)) < 0)
+        return rc;
+    conf->policies = confAlloc(seq->nchildren, sizeof(*conf->policies));
+    for (i = 0; i < seq->nchildren; i++) {
+        xvConfNode *entry = &seq->children[i];
+        const xvConfNode *name;
+        const xvConfNode *type;
+        xvAgentConfPolicy *policy;
+        size_t first;
+        char *list;
+        char *q;
+        int id;
+
+        if ((rc = xvConfNodeCheckKind(entry, p->file, XV_CONF_NODE_MAPPING, p->err)) < 0)
+            break;
+        if (!(name = confPolicyRequired(p, entry, "name")) ||
+            !(type = confPolicyRequired(p, entry, "type"))) {
+            rc = -EINVAL;
+            break;
+        }
+        if (!confStrSetAdd(&names, name->value, i, &first)) {
+            q = confQuote(name->value);
+            rc = confErrorNode(p->err, p->file, name,
+                               "duplicate policy name '%s' (first defined at line %d)",
+                               q, xvConfNodeFind(&seq->children[first], "name")->line);
+            free(q);
+            break;
+        }
+        if ((id = confLookupName(confPolicyTypeNames, type->value, false)) < 0) {
+            q = confQuote(type->value);
+            list = confJoin(confPolicyTypeNames);
+            rc = confErrorNode(p->err, p->file, type,
+                               "unknown policy type '%s' (expected one of: %s)", q, list);
+            free(q);
+            free(list);
+            break;
+        }
+        policy = &conf->policies[conf->npolicies++];
+        policy->name = confStrdup(name->value);
+        policy->type = (xvAgentPolicyType)id;
+        policy->node = xvConfNodeCopy(entry);
+    }
+    confStrSetClear(&names);
+    return rc;
+}
+
+static int
+confParseRoot(confParser *p, xvConfNode *root)
+{
+    static const char *const keys[] = {
+        "connection", "listen", "sampling", "logging", "policies", "policies_dir", NULL,
+    };
+    size_t i;
+    int rc;
+
+    if ((rc = xvConfNodeCheckKind(root, p->file, XV_CONF_NODE_MAPPING, p->err)) < 0)
+        return rc;
+    for (i = 0; i < root->nchildren; i++) {
+        xvConfNode *child = &root->children[i];
+        const char *key = child->key;
+
+        if (confLookupName(keys, key, false) < 0)
+            return xvConfNodeUnknownKey(child, p->file, NULL, keys, p->err);
+        if (xvConfNodeIsNull(child))
+            continue;
+        if (strcmp(key, "policies") == 0) {
+            rc = confParsePolicies(p, child);
+        } else if (strcmp(key, "policies_dir") == 0) {
+            rc = confParseReplaceString(p, child, &p->conf->policiesDir);
+        } else if ((rc = confParseSectionKind(p, child)) == 0) {
+            if (strcmp(key, "connection") == 0)
+                rc = confParseConnection(p, child);
+            else if (strcmp(key, "listen") == 0)
+                rc = confParseListenSection(p, child);
+            else if (strcmp(key, "sampling") == 0)
+                rc = confParseSampling(p, child);
+            else
+                rc = confParseLogging(p, child);
+        }
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+
+/* ---- loading ----------------------------------------------------------- */
+
+xvAgentConf *
+xvAgentConfNew(void)
+{
+    xvAgentConf *conf = confAlloc(1, sizeof(*conf));
+
+    conf->listenAddress = confStrdup(XV_AGENT_DEFAULT_ADDRESS);
+    conf->listenPort = XV_AGENT_DEFAULT_PORT;
+    conf->maxConnections = XV_AGENT_DEFAULT_MAX_CONNECTIONS;
+    conf->maxHeaderBytes = XV_AGENT_DEFAULT_MAX_HEADER_BYTES;
+    conf->readTimeoutMs = XV_AGENT_DEFAULT_TIMEOUT_MS;
+    conf->writeTimeoutMs = XV_AGENT_DEFAULT_TIMEOUT_MS;
+    conf->intervalMs = XV_AGENT_DEFAULT_INTERVAL_MS;
+    conf->logLevel = XV_AGENT_DEFAULT_LOG_LEVEL;
+    return conf;
+}
+
+void
+xvAgentConfFree(xvAgentConf *conf)
+{
+    size_t i;
+
+    if (!conf)
+        return;
+    for (i = 0; i < conf->npolicies; i++) {
+        free(conf->policies[i].name);
+        xvConfNodeFree(conf->policies[i].node);
+    }
+    free(conf->policies);
+    free(conf->policiesDir);
+    free(conf->listenAddress);
+    free(conf->uri);
+    free(conf->file);
+    free(conf);
+}
+
+/* Loads @len bytes of @data, which need not be NUL-terminated. */
+static int
+confLoadData(const char *name, const unsigned char *data, size_t len,
+             xvAgentConf **ret, xvConfError *err)
+{
+    confReader r = { .file = name, .data = data, .len = len, .err = err };
+    xvConfNode root = { 0 };
+    confParser p = { .file = name, .err = err };
+    int rc;
+
+    if (len > XV_AGENT_CONF_MAX_BYTES) {
+        xvConfErrorSetAt(err, name, 0, 0, "file is too large (%zu bytes; the limit is %d)",
+                         len, XV_AGENT_CONF_MAX_BYTES);
+        return -EFBIG;
+    }
+    /* libyaml would read UTF-16 too; the files are UTF-8 (with or without a BOM). */
+    if (len >= 2 && ((data[0] == 0xFF && data[1] == 0xFE) ||
+                     (data[0] == 0xFE && data[1] == 0xFF))) {
+        return xvConfErrorSetAt(err, name, 1, 1,
+                                "found a UTF-16 byte order mark: the file must be UTF-8 text");
+    }
+    if (!yaml_parser_initialize(&r.parser)) {
+        xvConfErrorSetAt(err, name, 0, 0, "out of memory while reading YAML");
+        return -ENOMEM;
+    }
+    /* Left to detect the encoding, libyaml skips a UTF-8 BOM without counting
+     * it in the columns. */
+    yaml_parser_set_input_string(&r.parser, data, len);
+    rc = confReadStream(&r, &root);
+    yaml_parser_delete(&r.parser);
+    if (rc == 0) {
+        p.conf = xvAgentConfNew();
+        p.conf->file = confStrdup(name);
+        rc = confParseRoot(&p, &root);
+    }
+    confNodeClear(&root);
+    if (rc < 0) {
+        xvAgentConfFree(p.conf);
+        return rc;
+    }
+    *ret = p.conf;
+    return 0;
+}
+
+int
+xvAgentConfLoadString(const char *name, const char *yaml, xvAgentConf **ret, xvConfError *err)
+{
+    return confLoadData(name, (const unsigned char *)yaml, strlen(yaml), ret, err);
+}
+
+/* Reads at most XV_AGENT_CONF_MAX_BYTES + 1 bytes of @path into *retData. */
+static int
+confReadFile(const char *path, unsigned char **retData, size_t *retLen, xvConfError *err)
+{
+    const size_t cap = XV_AGENT_CONF_MAX_BYTES + 1;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    struct stat sb;
+    char ebuf[128];
+    int fd;
+    int rc;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+        rc = -errno;
+        xvConfErrorSetAt(err, path, 0, 0, "cannot open the configuration file: %s",
+                         strerror_r(-rc, ebuf, sizeof(ebuf)));
+        return rc;
+    }
+    if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        rc = -EISDIR;
+        xvConfErrorSetAt(err, path, 0, 0, "cannot read the configuration file: %s",
+                         strerror_r(EISDIR, ebuf, sizeof(ebuf)));
+        goto cleanup;
+    }
+    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > XV_AGENT_CONF_MAX_BYTES) {
+        rc = -EFBIG;
+        xvConfErrorSetAt(err, path, 0, 0, "file is too large (%lld bytes; the limit is %d)",
+                         (long long)sb.st_size, XV_AGENT_CONF_MAX_BYTES);
+        goto cleanup;
+    }
+    data = confAlloc(cap, 1);
+    while (len < cap) {
+        ssize_t n = read(fd, data + len, cap - len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = -errno;
+            xvConfErrorSetAt(err, path, 0, 0, "cannot read the configuration file: %s",
+                             strerror_r(-rc, ebuf, sizeof(ebuf)));
+            goto cleanup;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    if (len > XV_AGENT_CONF_MAX_BYTES) {
+        /* a file that grew, or a pipe: the size was not known in advance */
+        rc = -EFBIG;
+        xvConfErrorSetAt(err, path, 0, 0, "file is too large (more than %d bytes)",
+                         XV_AGENT_CONF_MAX_BYTES);
+        goto cleanup;
+    }
+    *retData = data;
+    *retLen = len;
+    data = NULL;
+    rc = 0;
+
+ cleanup:
+    free(data);
+    close(fd);
+    return rc;
+}
+
+int
+xvAgentConfLoadFile(const char *path, xvAgentConf **ret, xvConfError *err)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int rc;
+
+    if ((rc = confReadFile(path, &data, &len, err)) < 0)
+        return rc;
+    rc = confLoadData(path, data, len, ret, err);
+    free(data);
+    return rc;
+}
+
+
+/* ---- queries ----------------------------------------------------------- */
+
+const char *
+xvAgentCollectorName(xvAgentCollector collector)
+{
+    if ((int)collector < 0 || collector >= XV_AGENT_COLLECTOR_LAST)
+        return NULL;
+    return confCollectorNames[collector];
+}
+
+const char *
+xvAgentPolicyTypeName(xvAgentPolicyType type)
+{
+    if ((int)type < 0 || type >= XV_AGENT_POLICY_LAST)
+        return NULL;
+    return confPolicyTypeNames[type];
+}
+
+bool
+xvAgentConfCollectorEnabled(const xvAgentConf *conf, const char *name, bool defaultEnabled)
+{
+    int id = confLookupName(confCollectorNames, name, false);
+
+    if (!conf || id < 0 || !conf->collectorSet[id])
+        return defaultEnabled;
+    return conf->collectorEnabled[id];
+}
+
+const char *
+xvAgentConfLogLevelName(int level)
+{
+    if (level < 3 || level > 7)
+        return NULL;
+    return confLogLevelNames[level];
+}

@@ -1,0 +1,1425 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* conf_test.c: unit tests of the agent's YAML configuration loader (src/agent/conf.c). */
+#include "conf.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xvtest.h"
+
+/* ---- helpers ----------------------------------------------------------- */
+
+/* Loads @yaml as "agent.yaml"; fails the test unless it is valid. */
+static xvAgentConf *
+loadOk(const char *yaml)
+{
+    xvAgentConf *conf = NULL;
+    xvConfError err = { 0 };
+    int rc = xvAgentConfLoadString("agent.yaml", yaml, &conf, &err);
+
+    if (rc != 0) {
+        char *msg = xvConfErrorFormat(&err);
+
+        print_error("unexpected error: %s\n", msg);
+        free(msg);
+        xvConfErrorClear(&err);
+        fail_msg("loading failed with %d", rc);
+    }
+    assert_non_null(conf);
+    assert_null(err.message);
+    return conf;
+}
+
+static void
+assertErrorIs(int rc, int expectedRc, xvAgentConf *conf, xvConfError *err, const char *expected)
+{
+    char *msg = xvConfErrorFormat(err);
+
+    if (strcmp(msg, expected) != 0)
+        print_error("expected: %s\nactual:   %s\n", expected, msg);
+    assert_string_equal(msg, expected);
+    assert_int_equal(rc, expectedRc);
+    assert_ptr_equal(conf, (xvAgentConf *)0x1);  /* left untouched on failure */
+    free(msg);
+    xvConfErrorClear(err);
+}
+
+/* Loads @yaml as "agent.yaml" and expects exactly the error @expected. */
+static void
+assertLoadError(const char *yaml, const char *expected)
+{
+    xvAgentConf *conf = (xvAgentConf *)0x1;
+    xvConfError err = { 0 };
+    int rc = xvAgentConfLoadString("agent.yaml", yaml, &conf, &err);
+
+    assertErrorIs(rc, -EINVAL, conf, &err, expected);
+}
+
+/* Loads tests/data/agent/conf/@rel and expects the error "<path>@suffix". */
+static void
+assertFileError(const char *rel, int expectedRc, const char *suffix)
+{
+    char *path = strdup(xvTestDataPath(rel));
+    xvAgentConf *conf = (xvAgentConf *)0x1;
+    xvConfError err = { 0 };
+    char *expected;
+    int rc;
+
+    assert_non_null(path);
+    assert_true(asprintf(&expected, "%s%s", path, suffix) > 0);
+    rc = xvAgentConfLoadFile(path, &conf, &err);
+    assertErrorIs(rc, expectedRc, conf, &err, expected);
+    free(expected);
+    free(path);
+}
+
+static void
+assertDefaults(const xvAgentConf *conf)
+{
+    size_t i;
+
+    assert_null(conf->uri);
+    assert_string_equal(conf->listenAddress, "0.0.0.0");
+    assert_int_equal(conf->listenPort, XV_AGENT_DEFAULT_PORT);
+    assert_int_equal(conf->listenPort, 9913);
+    assert_int_equal(conf->maxConnections, 64);
+    assert_int_equal(conf->maxHeaderBytes, 8192);
+    assert_int_equal(conf->readTimeoutMs, 10000);
+    assert_int_equal(conf->writeTimeoutMs, 10000);
+    assert_int_equal(conf->intervalMs, 5000);
+    for (i = 0; i < XV_AGENT_COLLECTOR_LAST; i++)
+        assert_false(conf->collectorSet[i]);
+    assert_int_equal(conf->logLevel, 6);
+    assert_int_equal(conf->npolicies, 0);
+    assert_null(conf->policies);
+    assert_null(conf->policiesDir);
+}
+
+static void
+writeFile(const char *path, const char *data, size_t len)
+{
+    FILE *fp = fopen(path, "wb");
+
+    assert_non_null(fp);
+    assert_int_equal(fwrite(data, 1, len, fp), len);
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* A YAML text of exactly @len bytes: comment lines. To free(). */
+static char *
+commentText(size_t len)
+{
+    char *text = malloc(len + 1);
+    size_t i;
+
+    assert_non_null(text);
+    for (i = 0; i < len; i++)
+        text[i] = (i % 64 == 63) ? '\n' : (i % 64 == 0 ? '#' : 'x');
+    text[len] = '\0';
+    return text;
+}
+
+
+/* ---- defaults ---------------------------------------------------------- */
+
+static void
+test_new_holds_the_defaults(void **state)
+{
+    xvAgentConf *conf = xvAgentConfNew();
+
+    assertDefaults(conf);
+    assert_null(conf->file);
+    xvAgentConfFree(conf);
+    xvAgentConfFree(NULL);
+}
+
+static void
+test_empty_string_gives_the_defaults(void **state)
+{
+    xvAgentConf *conf = loadOk("");
+
+    assertDefaults(conf);
+    assert_string_equal(conf->file, "agent.yaml");
+    xvAgentConfFree(conf);
+}
+
+static void
+test_comments_only_give_the_defaults(void **state)
+{
+    xvAgentConf *conf = loadOk("# nothing here\n\n   # still nothing\n");
+
+    assertDefaults(conf);
+    xvAgentConfFree(conf);
+}
+
+static void
+test_null_document_gives_the_defaults(void **state)
+{
+    const char *docs[] = { "---\n", "~\n", "null\n", "--- ~\n...\n" };
+    size_t i;
+
+    for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+        xvAgentConf *conf = loadOk(docs[i]);
+
+        assertDefaults(conf);
+        xvAgentConfFree(conf);
+    }
+}
+
+static void
+test_empty_sections_and_values_keep_the_defaults(void **state)
+{
+    xvAgentConf *conf = loadOk("connection:\n"
+                               "  uri:\n"
+                               "listen:\n"
+                               "  port: ~\n"
+                               "  address: null\n"
+                               "sampling:\n"
+                               "  collectors:\n"
+                               "logging: ~\n"
+                               "policies:\n"
+                               "policies_dir:\n");
+
+    assertDefaults(conf);
+    xvAgentConfFree(conf);
+}
+
+
+/* ---- valid files ------------------------------------------------------- */
+
+static void
+test_full_file_sets_every_key(void **state)
+{
+    char *path = strdup(xvTestDataPath("agent/conf/full.yaml"));
+    xvAgentConf *conf = NULL;
+    xvConfError err = { 0 };
+    const xvConfNode *node;
+    const xvConfNode *item;
+
+    assert_int_equal(xvAgentConfLoadFile(path, &conf, &err), 0);
+    assert_null(err.message);
+    assert_string_equal(conf->file, path);
+    assert_string_equal(conf->uri, "test:///default");
+    assert_string_equal(conf->listenAddress, "::1");
+    assert_int_equal(conf->listenPort, 19913);
+    assert_int_equal(conf->maxConnections, 10);
+    assert_int_equal(conf->maxHeaderBytes, 4096);
+    assert_int_equal(conf->readTimeoutMs, 1500);
+    assert_int_equal(conf->writeTimeoutMs, 120000);
+    assert_int_equal(conf->intervalMs, 250);
+    assert_true(conf->collectorSet[XV_AGENT_COLLECTOR_NODE]);
+    assert_true(conf->collectorEnabled[XV_AGENT_COLLECTOR_NODE]);
+    assert_true(conf->collectorSet[XV_AGENT_COLLECTOR_DOMAIN]);
+    assert_false(conf->collectorEnabled[XV_AGENT_COLLECTOR_DOMAIN]);
+    assert_true(conf->collectorSet[XV_AGENT_COLLECTOR_VCPU]);
+    assert_false(conf->collectorEnabled[XV_AGENT_COLLECTOR_VCPU]);
+    assert_int_equal(conf->logLevel, 7);
+    assert_string_equal(conf->policiesDir, "/etc/xvirt/policies.d");
+
+    assert_int_equal(conf->npolicies, 2);
+    assert_string_equal(conf->policies[0].name, "pin-web");
+    assert_int_equal(conf->policies[0].type, XV_AGENT_POLICY_AUTOPIN);
+    assert_string_equal(conf->policies[1].name, "restart-crashed");
+    assert_int_equal(conf->policies[1].type, XV_AGENT_POLICY_RESTART);
+
+    /* The entries are kept whole, with their marks, for issue #5. */
+    node = conf->policies[0].node;
+    assert_int_equal(node->kind, XV_CONF_NODE_MAPPING);
+    assert_int_equal(node->line, 20);
+    assert_int_equal(node->column, 5);
+    assert_int_equal(node->nchildren, 4);
+    assert_string_equal(node->children[2].key, "domains");
+    assert_int_equal(node->children[2].keyLine, 22);
+    assert_int_equal(node->children[2].keyColumn, 5);
+    item = xvConfNodeFind(node, "domains");
+    assert_ptr_equal(item, &node->children[2]);
+    assert_int_equal(item->kind, XV_CONF_NODE_SEQUENCE);
+    assert_int_equal(item->line, 22);
+    assert_int_equal(item->column, 14);
+    assert_int_equal(item->nchildren, 2);
+    assert_string_equal(item->children[1].value, "web2");
+    assert_null(item->children[1].key);
+    assert_int_equal(item->children[1].line, 22);
+    assert_int_equal(item->children[1].column, 21);
+    item = xvConfNodeFind(node, "spread");
+    assert_string_equal(item->value, "true");
+    assert_true(item->plain);
+    assert_null(xvConfNodeFind(node, "nonexistent"));
+    assert_null(xvConfNodeFind(item, "spread"));    /* not a mapping */
+
+    node = xvConfNodeFind(conf->policies[1].node, "backoff");
+    assert_non_null(node);
+    assert_int_equal(node->kind, XV_CONF_NODE_MAPPING);
+    item = xvConfNodeFind(node, "max");
+    assert_string_equal(item->value, "10m");
+    assert_int_equal(item->line, 26);
+    assert_int_equal(item->column, 33);
+    assert_int_equal(item->keyColumn, 28);
+
+    xvAgentConfFree(conf);
+    free(path);
+}
+
+static void
+test_shipped_example_loads_and_states_the_defaults(void **state)
+{
+    const char *srcdir = getenv("XV_TEST_SRCDIR");
+    xvAgentConf *conf = NULL;
+    xvConfError err = { 0 };
+    char *path;
+    int rc;
+
+    assert_non_null(srcdir);
+    assert_true(asprintf(&path, "%s/config/xvirt-agent.yaml", srcdir) > 0);
+    rc = xvAgentConfLoadFile(path, &conf, &err);
+    if (rc < 0) {
+        char *msg = xvConfErrorFormat(&err);
+
+        print_error("%s\n", msg);
+        free(msg);
+    }
+    assert_int_equal(rc, 0);
+    /* Every value the example writes out is the built-in default. */
+    assert_null(conf->uri);
+    assert_string_equal(conf->listenAddress, XV_AGENT_DEFAULT_ADDRESS);
+    assert_int_equal(conf->listenPort, XV_AGENT_DEFAULT_PORT);
+    assert_int_equal(conf->maxConnections, XV_AGENT_DEFAULT_MAX_CONNECTIONS);
+    assert_int_equal(conf->maxHeaderBytes, XV_AGENT_DEFAULT_MAX_HEADER_BYTES);
+    assert_int_equal(conf->readTimeoutMs, XV_AGENT_DEFAULT_TIMEOUT_MS);
+    assert_int_equal(conf->writeTimeoutMs, XV_AGENT_DEFAULT_TIMEOUT_MS);
+    assert_int_equal(conf->intervalMs, XV_AGENT_DEFAULT_INTERVAL_MS);
+    assert_int_equal(conf->logLevel, XV_AGENT_DEFAULT_LOG_LEVEL);
+    assert_int_equal(conf->npolicies, 0);
+    assert_null(conf->policiesDir);
+    assert_true(xvAgentConfCollectorEnabled(conf, "node", false));
+    assert_true(xvAgentConfCollectorEnabled(conf, "domain", false));
+    assert_true(xvAgentConfCollectorEnabled(conf, "vcpu", false));
+    xvAgentConfFree(conf);
+    free(path);
+}
+
+static void
+test_utf8_bom_and_crlf_are_accepted(void **state)
+{
+    char *path = strdup(xvTestDataPath("agent/conf/utf8-bom.yaml"));
+    xvAgentConf *conf = NULL;
+    xvConfError err = { 0 };
+
+    assert_int_equal(xvAgentConfLoadFile(path, &conf, &err), 0);
+    assert_int_equal(conf->listenPort, 1234);
+    xvAgentConfFree(conf);
+    free(path);
+
+    /* The BOM takes no column. */
+    assertLoadError("\xEF\xBB\xBF" "bogus: 1\n",
+                    "agent.yaml:1:1: unknown key 'bogus' at the top level (expected one of: "
+                    "connection, listen, sampling, logging, policies, policies_dir)");
+    assertLoadError("\xEF\xBB\xBF" "a: \xFF\n",
+                    "agent.yaml:1:4: invalid leading UTF-8 octet (0xFF): "
+                    "the file must be UTF-8 text");
+
+    conf = loadOk("listen:\r\n  port: 4321\r\n");
+    assert_int_equal(conf->listenPort, 4321);
+    xvAgentConfFree(conf);
+    /* Lines count CRLF once. */
+    assertFileError("agent/conf/crlf.yaml", -EINVAL,
+                    ":4:10: unknown logging level 'loud' "
+                    "(expected one of: debug, info, notice, warning, error)");
+}
+
+static void
+test_flow_style_is_accepted(void **state)
+{
+    xvAgentConf *conf = loadOk("{listen: {port: 80, address: localhost}, "
+                               "sampling: {collectors: {vcpu: off}}}");
+
+    assert_int_equal(conf->listenPort, 80);
+    assert_string_equal(conf->listenAddress, "localhost");
+    assert_false(xvAgentConfCollectorEnabled(conf, "vcpu", true));
+    xvAgentConfFree(conf);
+}
+
+
+/* ---- files ------------------------------------------------------------- */
+
+static void
+test_missing_file_reports_strerror(void **state)
+{
+    char *dir = xvTestTempDir();
+    xvAgentConf *conf = (xvAgentConf *)0x1;
+    xvConfError err = { 0 };
+    char *path;
+    char *expected;
+    int rc;
+
+    assert_true(asprintf(&path, "%s/absent.yaml", dir) > 0);
+    assert_true(asprintf(&expected, "%s: cannot open the configuration file: "
+                         "No such file or directory", path) > 0);
+    rc = xvAgentConfLoadFile(path, &conf, &err);
+    assert_int_equal(err.line, 0);
+    assert_int_equal(err.column, 0);
+    assertErrorIs(rc, -ENOENT, conf, &err, expected);
+    free(expected);
+
+    /* A directory is not a file either. */
+    assert_true(asprintf(&expected, "%s: cannot read the configuration file: "
+                         "Is a directory", dir) > 0);
+    rc = xvAgentConfLoadFile(dir, &conf, &err);
+    assertErrorIs(rc, -EISDIR, conf, &err, expected);
+    free(expected);
+    free(path);
+    assert_int_equal(rmdir(dir), 0);
+    free(dir);
+}
+
+static void
+test_file_over_one_mib_is_rejected(void **state)
+{
+    char *dir = xvTestTempDir();
+    char *text = commentText(XV_AGENT_CONF_MAX_BYTES + 1);
+    xvAgentConf *conf = (xvAgentConf *)0x1;
+    xvConfError err = { 0 };
+    char *path;
+    char *expected;
+    int rc;
+
+    assert_true(asprintf(&path, "%s/huge.yaml", dir) > 0);
+    writeFile(path, text, XV_AGENT_CONF_MAX_BYTES + 1);
+    assert_true(asprintf(&expected, "%s: file is too large (1048577 bytes; "
+                         "the limit is 1048576)", path) > 0);
+    rc = xvAgentConfLoadFile(path, &conf, &err);
+    assertErrorIs(rc, -EFBIG, conf, &err, expected);
+
+    /* Exactly the limit is fine. */
+    writeFile(path, text, XV_AGENT_CONF_MAX_BYTES);
+    conf = NULL;
+    assert_int_equal(xvAgentConfLoadFile(path, &conf, &err), 0);
+    assertDefaults(conf);
+    xvAgentConfFree(conf);
+
+    /* The same limit holds for strings. */
+    conf = (xvAgentConf *)0x1;
+    rc = xvAgentConfLoadString("big.yaml", text, &conf, &err);
+    assertErrorIs(rc, -EFBIG, conf, &err,
+                  "big.yaml: file is too large (1048577 bytes; the limit is 1048576)");
+
+    free(expected);
+    free(text);
+    assert_int_equal(unlink(path), 0);
+    free(path);
+    assert_int_equal(rmdir(dir), 0);
+    free(dir);
+}
+
+static void
+test_error_points_at_the_offending_value_in_a_file(void **state)
+{
+    assertFileError("agent/conf/bad-interval.yaml", -EINVAL,
+                    ":7:13: expected a duration like 15s or 500ms, got 'fast'");
+}
+
+
+/* ---- encoding ---------------------------------------------------------- */
+
+static void
+test_invalid_utf8_is_rejected_with_its_position(void **state)
+{
+    assertFileError("agent/conf/latin1.yaml", -EINVAL,
+                    ":2:14: invalid trailing UTF-8 octet (0x74): the file must be UTF-8 text");
+}
+
+static void
+test_utf16_is_rejected(void **state)
+{
+    assertFileError("agent/conf/utf16.yaml", -EINVAL,
+                    ":1:1: found a UTF-16 byte order mark: the file must be UTF-8 text");
+}
+
+static void
+test_invalid_utf8_is_reported_at_the_bad_byte(void **state)
+{
+    /* after valid multi-byte characters on the same line */
+    assertLoadError("# x\nlisten: {address: \"\xC3\xA9\xC3\xA9\x80\"}\n",
+                    "agent.yaml:2:22: invalid leading UTF-8 octet (0x80): "
+                    "the file must be UTF-8 text");
+    assertLoadError("listen:\r\n  port: \xC3\n",
+                    "agent.yaml:2:10: invalid trailing UTF-8 octet (0x0A): "
+                    "the file must be UTF-8 text");
+}
+
+static void
+test_nul_bytes_are_rejected(void **state)
+{
+    assertFileError("agent/conf/nul-byte.yaml", -EINVAL,
+                    ":3:10: control characters are not allowed (U+0000)");
+    assertLoadError("connection:\n  uri: \"xen\\0///\"\n",
+                    "agent.yaml:2:8: NUL characters are not allowed in values");
+    assertLoadError("\"a\\0b\": 1\n",
+                    "agent.yaml:1:1: NUL characters are not allowed in keys");
+}
+
+static void
+test_columns_count_characters_not_bytes(void **state)
+{
+    /* "é" is two bytes but one column. */
+    assertLoadError("{ \"éé\": 1 , listen: 5 }",
+                    "agent.yaml:1:3: unknown key 'éé' at the top level (expected one of: "
+                    "connection, listen, sampling, logging, policies, policies_dir)");
+    assertLoadError("# ééé\nconnection: {uri: \"ééé\", bogus: 1}\n",
+                    "agent.yaml:2:26: unknown key 'bogus' in 'connection' (expected one of: uri)");
+}
+
+
+/* ---- YAML features refused --------------------------------------------- */
+
+static void
+test_anchors_and_aliases_are_rejected(void **state)
+{
+    assertLoadError("listen:\n  port: &p 80\n",
+                    "agent.yaml:2:9: YAML anchors are not supported ('&p')");
+    assertLoadError("listen: &l\n  port: 80\n",
+                    "agent.yaml:1:9: YAML anchors are not supported ('&l')");
+    assertLoadError("listen:\n  port: *p\n",
+                    "agent.yaml:2:9: YAML aliases are not supported ('*p')");
+    /* billion laughs stops at the first anchor */
+    assertLoadError("a: &a [\"lol\",\"lol\"]\nb: &b [*a,*a,*a]\nc: [*b,*b,*b]\n",
+                    "agent.yaml:1:4: YAML anchors are not supported ('&a')");
+    assertLoadError("*a : 1\n",
+                    "agent.yaml:1:1: YAML aliases are not supported ('*a')");
+}
+
+static void
+test_tags_are_rejected(void **state)
+{
+    assertLoadError("listen:\n  port: !!int 80\n",
+                    "agent.yaml:2:9: YAML tags are not supported ('!!int')");
+    assertLoadError("listen: !custom\n  port: 80\n",
+                    "agent.yaml:1:9: YAML tags are not supported ('!custom')");
+}
+
+static void
+test_second_document_is_rejected(void **state)
+{
+    assertLoadError("listen:\n  port: 80\n---\nlisten:\n  port: 81\n",
+                    "agent.yaml:3:1: expected a single YAML document, found a second one");
+}
+
+static void
+test_deep_nesting_is_rejected(void **state)
+{
+    char text[200];
+
+    memset(text, '[', 100);
+    memset(text + 100, ']', 99);
+    text[199] = '\0';
+    assertLoadError(text, "agent.yaml:1:65: collections are nested too deeply (the limit is 64)");
+}
+
+static void
+test_too_many_nodes_are_rejected(void **state)
+{
+    size_t n = XV_AGENT_CONF_MAX_NODES + 1;
+    char *text = malloc(2 * n + 16);
+    char expected[128];
+    char *p = text;
+    size_t i;
+
+    assert_non_null(text);
+    p += sprintf(p, "x: [1");
+    for (i = 1; i < n; i++)
+        p += sprintf(p, ",1");
+    strcpy(p, "]");
+    /* the root, the key's value and 99998 items fit */
+    snprintf(expected, sizeof(expected),
+             "agent.yaml:1:%d: too many YAML nodes (the limit is 100000)", 4 + 2 * 99998 + 1);
+    assertLoadError(text, expected);
+    free(text);
+}
+
+
+/* ---- syntax errors ----------------------------------------------------- */
+
+static void
+test_syntax_errors_carry_libyaml_marks(void **state)
+{
+    assertLoadError("listen:\n  port: 1\n   address: x\n",
+                    "agent.yaml:3:11: YAML syntax error: "
+                    "mapping values are not allowed in this context");
+    assertLoadError("connection:\n  uri: \"xen:///\n",
+                    "agent.yaml:3:1: YAML syntax error: found unexpected end of stream "
+                    "(while scanning a quoted scalar at line 2, column 8)");
+    assertLoadError("listen:\n\tport: 1\n",
+                    "agent.yaml:2:1: YAML syntax error: found character that cannot "
+                    "start any token (while scanning for the next token at line 2, column 1)");
+    assertLoadError("listen: {port: 1\n",
+                    "agent.yaml:2:1: YAML syntax error: did not find expected ',' or '}' "
+                    "(while parsing a flow mapping at line 1, column 9)");
+    assertLoadError("listen:\n  - a\n  b: 1\n",
+                    "agent.yaml:3:3: YAML syntax error: did not find expected '-' indicator "
+                    "(while parsing a block collection at line 2, column 3)");
+}
+
+
+/* ---- shapes ------------------------------------------------------------ */
+
+static void
+test_wrong_shapes_are_reported(void **state)
+{
+    assertLoadError("- listen\n", "agent.yaml:1:1: expected a mapping, got a sequence");
+    assertLoadError("listen\n", "agent.yaml:1:1: expected a mapping, got 'listen'");
+    assertLoadError("listen: [1]\n", "agent.yaml:1:9: expected a mapping, got a sequence");
+    assertLoadError("sampling: 5s\n", "agent.yaml:1:11: expected a mapping, got '5s'");
+    assertLoadError("sampling:\n  collectors: [node]\n",
+                    "agent.yaml:2:15: expected a mapping, got a sequence");
+    assertLoadError("logging:\n  level: [info]\n",
+                    "agent.yaml:2:10: expected a logging level, got a sequence");
+    assertLoadError("listen:\n  port: {a: 1}\n",
+                    "agent.yaml:2:9: expected an integer, got a mapping");
+    assertLoadError("listen:\n  address: [a]\n",
+                    "agent.yaml:2:12: expected an IP address or a host name, got a sequence");
+    assertLoadError("connection:\n  uri: {a: 1}\n",
+                    "agent.yaml:2:8: expected a non-empty string, got a mapping");
+    assertLoadError("? [a, b]\n: 1\n", "agent.yaml:1:3: expected a scalar key, got a sequence");
+    assertLoadError("? {a: b}\n: 1\n", "agent.yaml:1:3: expected a scalar key, got a mapping");
+}
+
+static void
+test_unknown_keys_are_rejected_at_every_level(void **state)
+{
+    assertLoadError("listen:\n  port: 1\nlisen:\n  port: 2\n",
+                    "agent.yaml:3:1: unknown key 'lisen' at the top level (expected one of: "
+                    "connection, listen, sampling, logging, policies, policies_dir)");
+    assertLoadError("connection:\n  url: xen:///\n",
+                    "agent.yaml:2:3: unknown key 'url' in 'connection' (expected one of: uri)");
+    assertLoadError("listen:\n  host: localhost\n",
+                    "agent.yaml:2:3: unknown key 'host' in 'listen' (expected one of: address, "
+                    "port, max_connections, max_header_bytes, read_timeout, write_timeout)");
+    assertLoadError("sampling:\n  interval: 5s\n  intervall: 5s\n",
+                    "agent.yaml:3:3: unknown key 'intervall' in 'sampling' "
+                    "(expected one of: interval, collectors)");
+    assertLoadError("sampling:\n  collectors:\n    node: on\n    cpu: on\n",
+                    "agent.yaml:4:5: unknown key 'cpu' in 'sampling.collectors' "
+                    "(expected one of: node, domain, vcpu)");
+    assertLoadError("logging:\n  lvl: info\n",
+                    "agent.yaml:2:3: unknown key 'lvl' in 'logging' (expected one of: level)");
+    /* even with an empty value */
+    assertLoadError("listen:\n  prot:\n",
+                    "agent.yaml:2:3: unknown key 'prot' in 'listen' (expected one of: address, "
+                    "port, max_connections, max_header_bytes, read_timeout, write_timeout)");
+    /* quoted and odd keys are quoted safely */
+    assertLoadError("\"\": 1\n",
+                    "agent.yaml:1:1: unknown key '' at the top level (expected one of: "
+                    "connection, listen, sampling, logging, policies, policies_dir)");
+    assertLoadError("\"a\\tb\": 1\n",
+                    "agent.yaml:1:1: unknown key 'a?b' at the top level (expected one of: "
+                    "connection, listen, sampling, logging, policies, policies_dir)");
+}
+
+static void
+test_first_error_in_file_order_wins(void **state)
+{
+    assertLoadError("listen:\n  port: 0\nbogus: 1\n",
+                    "agent.yaml:2:9: port 0 is out of range 1..65535");
+    assertLoadError("bogus: 1\nlisten:\n  port: 0\n",
+                    "agent.yaml:1:1: unknown key 'bogus' at the top level (expected one of: "
+                    "connection, listen, sampling, logging, policies, policies_dir)");
+}
+
+static void
+test_duplicate_keys_are_rejected_at_every_level(void **state)
+{
+    assertLoadError("listen:\n  port: 1\nlisten:\n  port: 2\n",
+                    "agent.yaml:3:1: duplicate key 'listen' (first defined at line 1)");
+    assertLoadError("listen:\n  port: 1\n  address: x\n  port: 2\n",
+                    "agent.yaml:4:3: duplicate key 'port' (first defined at line 2)");
+    assertLoadError("listen: {port: 1, \"port\": 2}\n",
+                    "agent.yaml:1:19: duplicate key 'port' (first defined at line 1)");
+    assertLoadError("bogus: 1\nbogus: 2\n",
+                    "agent.yaml:2:1: duplicate key 'bogus' (first defined at line 1)");
+    /* inside policy entries too, although their other keys are not validated */
+    assertLoadError("policies:\n  - name: a\n    type: balloon\n    x: 1\n    x: 2\n",
+                    "agent.yaml:5:5: duplicate key 'x' (first defined at line 4)");
+}
+
+static void
+test_many_keys_are_checked_for_duplicates(void **state)
+{
+    char *text = malloc(20 * 3000 + 64);
+    char expected[128];
+    size_t len = 0;
+    int i;
+
+    assert_non_null(text);
+    len += (size_t)sprintf(text + len, "policies:\n  - name: a\n    type: restart\n");
+    for (i = 0; i < 3000; i++)
+        len += (size_t)sprintf(text + len, "    k%d: %d\n", i, i);
+    /* all distinct: fine, all kept */
+    {
+        xvAgentConf *conf = loadOk(text);
+
+        assert_int_equal(conf->policies[0].node->nchildren, 3002);
+        assert_string_equal(xvConfNodeFind(conf->policies[0].node, "k2999")->value, "2999");
+        xvAgentConfFree(conf);
+    }
+    sprintf(text + len, "    k1234: again\n");
+    snprintf(expected, sizeof(expected),
+             "agent.yaml:%d:5: duplicate key 'k1234' (first defined at line %d)",
+             3000 + 4, 1234 + 4);
+    assertLoadError(text, expected);
+    free(text);
+}
+
+
+/* ---- scalars ----------------------------------------------------------- */
+
+static void
+test_durations_accept_each_unit(void **state)
+{
+    static const struct {
+        const char *text;
+        uint64_t ms;
+    } cases[] = {
+        { "500ms", 500 }, { "15s", 15000 }, { "2m", 120000 }, { "1h", 3600000 },
+        { "100ms", 100 }, { "24h", 86400000 }, { "0100ms", 100 }, { "\"15s\"", 15000 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char yaml[64];
+        xvAgentConf *conf;
+
+        snprintf(yaml, sizeof(yaml), "sampling:\n  interval: %s\n", cases[i].text);
+        conf = loadOk(yaml);
+        assert_int_equal(conf->intervalMs, cases[i].ms);
+        xvAgentConfFree(conf);
+    }
+}
+
+static void
+test_bad_durations_are_rejected(void **state)
+{
+    assertLoadError("sampling:\n  interval: fast\n",
+                    "agent.yaml:2:13: expected a duration like 15s or 500ms, got 'fast'");
+    assertLoadError("sampling:\n  interval: 15\n",
+                    "agent.yaml:2:13: expected a duration like 15s or 500ms, got '15' "
+                    "(add a unit: ms, s, m or h)");
+    assertLoadError("sampling:\n  interval: 1.5s\n",
+                    "agent.yaml:2:13: expected a duration like 15s or 500ms, got '1.5s'");
+    assertLoadError("sampling:\n  interval: 1m30s\n",
+                    "agent.yaml:2:13: expected a duration like 15s or 500ms, got '1m30s'");
+    assertLoadError("sampling:\n  interval: 15 s\n",
+                    "agent.yaml:2:13: expected a duration like 15s or 500ms, got '15 s'");
+    assertLoadError("sampling:\n  interval: 15S\n",
+                    "agent.yaml:2:13: expected a duration like 15s or 500ms, got '15S'");
+    assertLoadError("sampling:\n  interval: -1s\n",
+                    "agent.yaml:2:13: expected a duration like 15s or 500ms, got '-1s'");
+    assertLoadError("sampling:\n  interval: \"\"\n",
+                    "agent.yaml:2:13: expected a duration like 15s or 500ms, got ''");
+    assertLoadError("sampling:\n  interval: [5s]\n",
+                    "agent.yaml:2:13: expected a duration like 15s or 500ms, got a sequence");
+}
+
+static void
+test_interval_must_be_at_least_100ms(void **state)
+{
+    assertLoadError("sampling:\n  interval: 0s\n",
+                    "agent.yaml:2:13: interval 0s is below the minimum of 100ms");
+    assertLoadError("sampling:\n  interval: 99ms\n",
+                    "agent.yaml:2:13: interval 99ms is below the minimum of 100ms");
+    assertLoadError("sampling:\n  interval: 1441m\n",
+                    "agent.yaml:2:13: interval 1441m is above the maximum of 24h");
+    assertLoadError("sampling:\n  interval: 99999999999999999999999h\n",
+                    "agent.yaml:2:13: interval 99999999999999999999999h is above the "
+                    "maximum of 24h");
+    assertLoadError("listen:\n  read_timeout: 50ms\n",
+                    "agent.yaml:2:17: read_timeout 50ms is below the minimum of 100ms");
+    assertLoadError("listen:\n  write_timeout: 61m\n",
+                    "agent.yaml:2:18: write_timeout 61m is above the maximum of 1h");
+}
+
+static void
+test_parse_duration_is_strict(void **state)
+{
+    static const char *const bad[] = {
+        "", "s", "ms", "15", " 15s", "15s ", "+15s", "-15s", "15sec", "15 s", "1.5s",
+        "1m30s", "0x10s", "15S", "15d", "1e3ms",
+    };
+    uint64_t ms = 42;
+    size_t i;
+
+    assert_int_equal(xvConfParseDuration("0ms", &ms), 0);
+    assert_int_equal(ms, 0);
+    assert_int_equal(xvConfParseDuration("18446744073709551615ms", &ms), 0);
+    assert_true(ms == UINT64_MAX);
+    assert_int_equal(xvConfParseDuration("18446744073709551616ms", &ms), -ERANGE);
+    assert_int_equal(xvConfParseDuration("5124095576030h", &ms), 0);
+    assert_true(ms == 5124095576030ULL * 3600000ULL);
+    assert_int_equal(xvConfParseDuration("5124095576031h", &ms), -ERANGE);
+    assert_true(ms == 5124095576030ULL * 3600000ULL);   /* untouched on failure */
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (xvConfParseDuration(bad[i], &ms) != -EINVAL)
+            fail_msg("'%s' was accepted as a duration", bad[i]);
+    }
+}
+
+static void
+test_format_duration_uses_the_largest_exact_unit(void **state)
+{
+    static const struct {
+        uint64_t ms;
+        const char *text;
+    } cases[] = {
+        { 0, "0ms" }, { 1, "1ms" }, { 1500, "1500ms" }, { 1000, "1s" }, { 90000, "90s" },
+        { 120000, "2m" }, { 3600000, "1h" }, { 86400000, "24h" },
+    };
+    char buf[32];
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        xvConfFormatDuration(cases[i].ms, buf, sizeof(buf));
+        assert_string_equal(buf, cases[i].text);
+    }
+}
+
+static void
+test_integers_are_strict_and_range_checked(void **state)
+{
+    xvAgentConf *conf;
+
+    conf = loadOk("listen:\n  port: 65535\n  max_connections: 1\n"
+                  "  max_header_bytes: 1048576\n");
+    assert_int_equal(conf->listenPort, 65535);
+    assert_int_equal(conf->maxConnections, 1);
+    assert_int_equal(conf->maxHeaderBytes, 1048576);
+    xvAgentConfFree(conf);
+    conf = loadOk("listen:\n  port: \"8080\"\n  max_connections: +10000\n"
+                  "  max_header_bytes: 512\n");
+    assert_int_equal(conf->listenPort, 8080);
+    assert_int_equal(conf->maxConnections, 10000);
+    assert_int_equal(conf->maxHeaderBytes, 512);
+    xvAgentConfFree(conf);
+
+    assertLoadError("listen:\n  port: 70000\n",
+                    "agent.yaml:2:9: port 70000 is out of range 1..65535");
+    assertLoadError("listen:\n  port: 0\n", "agent.yaml:2:9: port 0 is out of range 1..65535");
+    assertLoadError("listen:\n  port: -1\n", "agent.yaml:2:9: port -1 is out of range 1..65535");
+    assertLoadError("listen:\n  port: 99999999999999999999\n",
+                    "agent.yaml:2:9: port 99999999999999999999 is out of range 1..65535");
+    assertLoadError("listen:\n  port: 80a\n", "agent.yaml:2:9: expected an integer, got '80a'");
+    assertLoadError("listen:\n  port: 0x50\n", "agent.yaml:2:9: expected an integer, got '0x50'");
+    assertLoadError("listen:\n  port: 8e1\n", "agent.yaml:2:9: expected an integer, got '8e1'");
+    assertLoadError("listen:\n  port: 80.0\n", "agent.yaml:2:9: expected an integer, got '80.0'");
+    assertLoadError("listen:\n  port: 1_000\n",
+                    "agent.yaml:2:9: expected an integer, got '1_000'");
+    assertLoadError("listen:\n  port: \" 80\"\n", "agent.yaml:2:9: expected an integer, got ' 80'");
+    assertLoadError("listen:\n  port: \"\"\n", "agent.yaml:2:9: expected an integer, got ''");
+    assertLoadError("listen:\n  max_connections: 10001\n",
+                    "agent.yaml:2:20: max_connections 10001 is out of range 1..10000");
+    assertLoadError("listen:\n  max_header_bytes: 511\n",
+                    "agent.yaml:2:21: max_header_bytes 511 is out of range 512..1048576");
+}
+
+static void
+test_booleans_accept_three_spellings_in_any_case(void **state)
+{
+    static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "on", "ON" };
+    static const char *const no[] = { "false", "False", "no", "NO", "off", "Off" };
+    char yaml[64];
+    size_t i;
+
+    for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+        xvAgentConf *conf;
+
+        snprintf(yaml, sizeof(yaml), "sampling:\n  collectors:\n    vcpu: %s\n", yes[i]);
+        conf = loadOk(yaml);
+        assert_true(conf->collectorSet[XV_AGENT_COLLECTOR_VCPU]);
+        assert_true(conf->collectorEnabled[XV_AGENT_COLLECTOR_VCPU]);
+        assert_false(xvAgentConfCollectorEnabled(conf, "node", false));
+        xvAgentConfFree(conf);
+    }
+    for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+        xvAgentConf *conf;
+
+        snprintf(yaml, sizeof(yaml), "sampling:\n  collectors:\n    vcpu: %s\n", no[i]);
+        conf = loadOk(yaml);
+        assert_true(conf->collectorSet[XV_AGENT_COLLECTOR_VCPU]);
+        assert_false(conf->collectorEnabled[XV_AGENT_COLLECTOR_VCPU]);
+        assert_false(xvAgentConfCollectorEnabled(conf, "vcpu", true));
+        xvAgentConfFree(conf);
+    }
+    assertLoadError("sampling:\n  collectors:\n    node: maybe\n",
+                    "agent.yaml:3:11: expected a boolean (true/false, yes/no, on/off), "
+                    "got 'maybe'");
+    assertLoadError("sampling:\n  collectors:\n    node: 1\n",
+                    "agent.yaml:3:11: expected a boolean (true/false, yes/no, on/off), got '1'");
+    assertLoadError("sampling:\n  collectors:\n    node: y\n",
+                    "agent.yaml:3:11: expected a boolean (true/false, yes/no, on/off), got 'y'");
+}
+
+static void
+test_strings_accept_any_scalar_but_not_empty(void **state)
+{
+    xvAgentConf *conf = loadOk("connection:\n  uri: 12\npolicies_dir: 'a dir'\n");
+
+    assert_string_equal(conf->uri, "12");
+    assert_string_equal(conf->policiesDir, "a dir");
+    xvAgentConfFree(conf);
+    assertLoadError("connection:\n  uri: \"\"\n",
+                    "agent.yaml:2:8: expected a non-empty string, got ''");
+    assertLoadError("policies_dir: [a]\n",
+                    "agent.yaml:1:15: expected a non-empty string, got a sequence");
+}
+
+static void
+test_long_values_are_cut_in_messages(void **state)
+{
+    char yaml[256];
+    char expected[256];
+
+    char nines[101];
+
+    memset(nines, '9', 100);
+    nines[100] = '\0';
+    snprintf(yaml, sizeof(yaml), "listen:\n  port: %s\n", nines);
+    snprintf(expected, sizeof(expected),
+             "agent.yaml:2:9: port %.64s... is out of range 1..65535", nines);
+    assertLoadError(yaml, expected);
+}
+
+static void
+test_logging_levels_map_to_syslog_priorities(void **state)
+{
+    static const struct {
+        const char *name;
+        int level;
+    } cases[] = {
+        { "debug", 7 }, { "info", 6 }, { "notice", 5 }, { "warning", 4 }, { "error", 3 },
+        { "DEBUG", 7 }, { "Warning", 4 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char yaml[64];
+        xvAgentConf *conf;
+
+        snprintf(yaml, sizeof(yaml), "logging:\n  level: %s\n", cases[i].name);
+        conf = loadOk(yaml);
+        assert_int_equal(conf->logLevel, cases[i].level);
+        xvAgentConfFree(conf);
+    }
+    assertLoadError("logging:\n  level: verbose\n",
+                    "agent.yaml:2:10: unknown logging level 'verbose' "
+                    "(expected one of: debug, info, notice, warning, error)");
+    assertLoadError("logging:\n  level: warn\n",
+                    "agent.yaml:2:10: unknown logging level 'warn' "
+                    "(expected one of: debug, info, notice, warning, error)");
+    assert_string_equal(xvAgentConfLogLevelName(3), "error");
+    assert_string_equal(xvAgentConfLogLevelName(6), "info");
+    assert_string_equal(xvAgentConfLogLevelName(7), "debug");
+    assert_null(xvAgentConfLogLevelName(2));
+    assert_null(xvAgentConfLogLevelName(8));
+}
+
+static void
+test_listen_address_accepts_ips_and_host_names(void **state)
+{
+    static const struct {
+        const char *yaml;
+        const char *address;
+    } cases[] = {
+        { "127.0.0.1", "127.0.0.1" }, { "\"::\"", "::" }, { "\"fe80::1\"", "fe80::1" },
+        { "\"[::1]\"", "::1" }, { "localhost", "localhost" },
+        { "metrics-01.example.org", "metrics-01.example.org" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char yaml[128];
+        xvAgentConf *conf;
+
+        snprintf(yaml, sizeof(yaml), "listen:\n  address: %s\n", cases[i].yaml);
+        conf = loadOk(yaml);
+        assert_string_equal(conf->listenAddress, cases[i].address);
+        xvAgentConfFree(conf);
+    }
+}
+
+static void
+test_bad_listen_addresses_are_rejected(void **state)
+{
+    char yaml[400];
+    char expected[400];
+
+    assertLoadError("listen:\n  address: 999.1.1.1\n",
+                    "agent.yaml:2:12: '999.1.1.1' is not a valid IPv4 address");
+    assertLoadError("listen:\n  address: 10.0.0\n",
+                    "agent.yaml:2:12: '10.0.0' is not a valid IPv4 address");
+    assertLoadError("listen:\n  address: \"[1.2.3.4]\"\n",
+                    "agent.yaml:2:12: '[1.2.3.4]' is not a valid IPv6 address");
+    assertLoadError("listen:\n  address: \"bad host\"\n",
+                    "agent.yaml:2:12: expected an IP address or a host name, got 'bad host'");
+    assertLoadError("listen:\n  address: \"a..b\"\n",
+                    "agent.yaml:2:12: expected an IP address or a host name, got 'a..b'");
+    assertLoadError("listen:\n  address: \"-a\"\n",
+                    "agent.yaml:2:12: expected an IP address or a host name, got '-a'");
+    assertLoadError("listen:\n  address: \"host:80\"\n",
+                    "agent.yaml:2:12: expected an IP address or a host name, got 'host:80'");
+    assertLoadError("listen:\n  address: \"\"\n",
+                    "agent.yaml:2:12: expected an IP address or a host name, got ''");
+    memset(yaml, 0, sizeof(yaml));
+    strcpy(yaml, "listen:\n  address: ");
+    memset(yaml + strlen(yaml), 'a', 254);
+    strcat(yaml, "\n");
+    snprintf(expected, sizeof(expected),
+             "agent.yaml:2:12: host name '%.64s...' is longer than 253 characters", yaml + 19);
+    assertLoadError(yaml, expected);
+}
+
+
+/* ---- policies ---------------------------------------------------------- */
+
+static void
+test_policies_keep_their_entries(void **state)
+{
+    xvAgentConf *conf = loadOk("policies:\n"
+                               "  - {name: b1, type: balloon, target: 50%}\n"
+                               "  - name: p1\n"
+                               "    type: autopin\n");
+    const xvConfNode *node;
+
+    assert_int_equal(conf->npolicies, 2);
+    assert_string_equal(conf->policies[0].name, "b1");
+    assert_int_equal(conf->policies[0].type, XV_AGENT_POLICY_BALLOON);
+    node = xvConfNodeFind(conf->policies[0].node, "target");
+    assert_string_equal(node->value, "50%");
+    assert_int_equal(node->line, 2);
+    assert_int_equal(node->column, 39);
+    assert_string_equal(conf->policies[1].name, "p1");
+    assert_int_equal(conf->policies[1].type, XV_AGENT_POLICY_AUTOPIN);
+    assert_int_equal(conf->policies[1].node->line, 3);
+    assert_int_equal(conf->policies[1].node->column, 5);
+    xvAgentConfFree(conf);
+
+    conf = loadOk("policies: []\n");
+    assert_int_equal(conf->npolicies, 0);
+    xvAgentConfFree(conf);
+}
+
+static void
+test_policy_shape_errors_are_reported(void **state)
+{
+    assertLoadError("policies:\n  name: a\n",
+                    "agent.yaml:2:3: expected a sequence, got a mapping");
+    assertLoadError("policies: autopin\n",
+                    "agent.yaml:1:11: expected a sequence, got 'autopin'");
+    assertLoadError("policies:\n  - autopin\n",
+                    "agent.yaml:2:5: expected a mapping, got 'autopin'");
+    assertLoadError("policies:\n  -\n",
+                    "agent.yaml:2:4: expected a mapping, got an empty value");
+    assertLoadError("policies:\n  - type: autopin\n",
+                    "agent.yaml:2:5: policy entry is missing the required key 'name'");
+    assertLoadError("policies:\n  - name: a\n    target: 1\n",
+                    "agent.yaml:2:5: policy entry is missing the required key 'type'");
+    assertLoadError("policies:\n  - name: \"\"\n    type: autopin\n",
+                    "agent.yaml:2:11: expected a non-empty string, got ''");
+    assertLoadError("policies:\n  - name:\n    type: autopin\n",
+                    "agent.yaml:2:10: expected a non-empty string, got an empty value");
+    assertLoadError("policies:\n  - name: [a]\n    type: autopin\n",
+                    "agent.yaml:2:11: expected a non-empty string, got a sequence");
+    assertLoadError("policies:\n  - name: a\n    type: autopn\n",
+                    "agent.yaml:3:11: unknown policy type 'autopn' "
+                    "(expected one of: autopin, balloon, restart)");
+    assertLoadError("policies:\n  - name: a\n    type: AUTOPIN\n",
+                    "agent.yaml:3:11: unknown policy type 'AUTOPIN' "
+                    "(expected one of: autopin, balloon, restart)");
+    assertLoadError("policies:\n  - name: a\n    type: {x: 1}\n",
+                    "agent.yaml:3:11: expected a non-empty string, got a mapping");
+}
+
+static void
+test_duplicate_policy_names_point_at_the_second(void **state)
+{
+    assertLoadError("policies:\n"
+                    "  - name: web\n"
+                    "    type: autopin\n"
+                    "  - name: other\n"
+                    "    type: restart\n"
+                    "  - type: balloon\n"
+                    "    name: web\n",
+                    "agent.yaml:7:11: duplicate policy name 'web' (first defined at line 2)");
+}
+
+
+/* ---- error and node API ------------------------------------------------ */
+
+static void
+test_error_format_variants(void **state)
+{
+    xvConfError err = { 0 };
+    char *s;
+
+    s = xvConfErrorFormat(&err);
+    assert_string_equal(s, "unknown configuration error");
+    free(s);
+    s = xvConfErrorFormat(NULL);
+    assert_string_equal(s, "unknown configuration error");
+    free(s);
+
+    assert_int_equal(xvConfErrorSetAt(&err, "f.yaml", 3, 7, "bad %s", "thing"), -EINVAL);
+    s = xvConfErrorFormat(&err);
+    assert_string_equal(s, "f.yaml:3:7: bad thing");
+    free(s);
+    /* Setting again replaces (and frees) the previous error. */
+    assert_int_equal(xvConfErrorSetAt(&err, "f.yaml", 0, 7, "whole file"), -EINVAL);
+    assert_int_equal(err.column, 0);
+    s = xvConfErrorFormat(&err);
+    assert_string_equal(s, "f.yaml: whole file");
+    free(s);
+    assert_int_equal(xvConfErrorSetAt(&err, NULL, 1, 1, "no file"), -EINVAL);
+    s = xvConfErrorFormat(&err);
+    assert_string_equal(s, "no file");
+    free(s);
+    xvConfErrorClear(&err);
+    assert_null(err.file);
+    assert_null(err.message);
+    assert_int_equal(err.line, 0);
+    xvConfErrorClear(&err);
+    xvConfErrorClear(NULL);
+    assert_int_equal(xvConfErrorSetAt(NULL, "f", 1, 1, "dropped"), -EINVAL);
+}
+
+static void
+test_error_struct_is_reusable_and_optional(void **state)
+{
+    xvAgentConf *conf = (xvAgentConf *)0x1;
+    xvConfError err = { 0 };
+    char *s;
+
+    assert_int_equal(xvAgentConfLoadString("a.yaml", "x: 1\n", &conf, &err), -EINVAL);
+    assert_int_equal(xvAgentConfLoadString("b.yaml", "listen: 1\n", &conf, &err), -EINVAL);
+    assert_string_equal(err.file, "b.yaml");
+    assert_int_equal(err.line, 1);
+    assert_int_equal(err.column, 9);
+    s = xvConfErrorFormat(&err);
+    assert_string_equal(s, "b.yaml:1:9: expected a mapping, got '1'");
+    free(s);
+    /* success leaves the error as it was */
+    assert_int_equal(xvAgentConfLoadString("c.yaml", "", &conf, &err), 0);
+    assert_string_equal(err.file, "b.yaml");
+    xvAgentConfFree(conf);
+    xvConfErrorClear(&err);
+
+    conf = (xvAgentConf *)0x1;
+    assert_int_equal(xvAgentConfLoadString("d.yaml", "x: [", &conf, NULL), -EINVAL);
+    assert_ptr_equal(conf, (xvAgentConf *)0x1);
+}
+
+static void
+test_node_readers_work_on_any_node(void **state)
+{
+    xvAgentConf *conf = loadOk("policies:\n"
+                               "  - name: a\n"
+                               "    type: autopin\n"
+                               "    cpus: [1, 70000, x]\n"
+                               "    every: 30s\n"
+                               "    on: yes\n");
+    const xvConfNode *entry = conf->policies[0].node;
+    const xvConfNode *cpus = xvConfNodeFind(entry, "cpus");
+    xvConfError err = { 0 };
+    long long n = -1;
+    uint64_t ms = 0;
+    bool b = false;
+    char *s = NULL;
+    char *msg;
+
+    assert_int_equal(xvConfNodeGetInt(&cpus->children[0], conf->file, 0, 63, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(xvConfNodeGetInt(&cpus->children[1], conf->file, 0, 63, &n, &err),
+                     -EINVAL);
+    assert_int_equal(n, 1);
+    msg = xvConfErrorFormat(&err);
+    assert_string_equal(msg, "agent.yaml:4:15: value 70000 is out of range 0..63");
+    free(msg);
+    assert_int_equal(xvConfNodeGetInt(&cpus->children[2], conf->file, 0, 63, &n, &err),
+                     -EINVAL);
+    msg = xvConfErrorFormat(&err);
+    assert_string_equal(msg, "agent.yaml:4:22: expected an integer, got 'x'");
+    free(msg);
+    assert_int_equal(xvConfNodeGetDuration(xvConfNodeFind(entry, "every"), conf->file,
+                                           1000, 60000, &ms, &err), 0);
+    assert_int_equal(ms, 30000);
+    assert_int_equal(xvConfNodeGetBool(xvConfNodeFind(entry, "on"), conf->file, &b, &err), 0);
+    assert_true(b);
+    assert_int_equal(xvConfNodeGetString(xvConfNodeFind(entry, "every"), conf->file, &s,
+                                         &err), 0);
+    assert_string_equal(s, "30s");
+    free(s);
+    assert_int_equal(xvConfNodeCheckKind(cpus, conf->file, XV_CONF_NODE_SEQUENCE, &err), 0);
+    assert_int_equal(xvConfNodeCheckKind(cpus, conf->file, XV_CONF_NODE_MAPPING, &err),
+                     -EINVAL);
+    msg = xvConfErrorFormat(&err);
+    assert_string_equal(msg, "agent.yaml:4:11: expected a mapping, got a sequence");
+    free(msg);
+    {
+        static const char *const allowed[] = { "name", "type", "target", NULL };
+
+        assert_int_equal(xvConfNodeUnknownKey(cpus, conf->file, "policies[0]", allowed, &err),
+                         -EINVAL);
+        msg = xvConfErrorFormat(&err);
+        assert_string_equal(msg, "agent.yaml:4:5: unknown key 'cpus' in 'policies[0]' "
+                            "(expected one of: name, type, target)");
+        free(msg);
+    }
+    xvConfErrorClear(&err);
+    xvAgentConfFree(conf);
+}
+
+static void
+test_node_copy_is_deep(void **state)
+{
+    xvAgentConf *conf = loadOk("policies:\n"
+                               "  - name: a\n"
+                               "    type: restart\n"
+                               "    x: {y: [1, {z: ~}]}\n");
+    xvConfNode *copy = xvConfNodeCopy(conf->policies[0].node);
+    const xvConfNode *z;
+
+    xvAgentConfFree(conf);  /* the copy outlives the configuration */
+    z = xvConfNodeFind(&xvConfNodeFind(xvConfNodeFind(copy, "x"), "y")->children[1], "z");
+    assert_non_null(z);
+    assert_true(xvConfNodeIsNull(z));
+    assert_int_equal(z->line, 4);
+    assert_int_equal(z->column, 20);
+    assert_string_equal(xvConfNodeFind(copy, "name")->value, "a");
+    xvConfNodeFree(copy);
+    xvConfNodeFree(NULL);
+    assert_null(xvConfNodeCopy(NULL));
+}
+
+static void
+test_null_detection_follows_yaml(void **state)
+{
+    xvConfNode node = { .kind = XV_CONF_NODE_SCALAR, .plain = true };
+    static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
+    static const char *const values[] = { "nUll", "none", "0", "false" };
+    size_t i;
+
+    for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++) {
+        node.value = (char *)nulls[i];
+        assert_true(xvConfNodeIsNull(&node));
+    }
+    for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+        node.value = (char *)values[i];
+        assert_false(xvConfNodeIsNull(&node));
+    }
+    node.value = (char *)"~";
+    node.plain = false;     /* "~" quoted is a string */
+    assert_false(xvConfNodeIsNull(&node));
+    assert_false(xvConfNodeIsNull(NULL));
+    assert_string_equal(xvConfNodeKindName(XV_CONF_NODE_SCALAR), "scalar");
+    assert_string_equal(xvConfNodeKindName(XV_CONF_NODE_MAPPING), "mapping");
+    assert_string_equal(xvConfNodeKindName(XV_CONF_NODE_LAST), "unknown");
+}
+
+static void
+test_names_of_collectors_and_policy_types(void **state)
+{
+    assert_string_equal(xvAgentCollectorName(XV_AGENT_COLLECTOR_NODE), "node");
+    assert_string_equal(xvAgentCollectorName(XV_AGENT_COLLECTOR_DOMAIN), "domain");
+    assert_string_equal(xvAgentCollectorName(XV_AGENT_COLLECTOR_VCPU), "vcpu");
+    assert_null(xvAgentCollectorName(XV_AGENT_COLLECTOR_LAST));
+    assert_string_equal(xvAgentPolicyTypeName(XV_AGENT_POLICY_AUTOPIN), "autopin");
+    assert_string_equal(xvAgentPolicyTypeName(XV_AGENT_POLICY_BALLOON), "balloon");
+    assert_string_equal(xvAgentPolicyTypeName(XV_AGENT_POLICY_RESTART), "restart");
+    assert_null(xvAgentPolicyTypeName(XV_AGENT_POLICY_LAST));
+    /* unknown names and a missing configuration fall back to the default */
+    assert_true(xvAgentConfCollectorEnabled(NULL, "node", true));
+    {
+        xvAgentConf *conf = loadOk("sampling: {collectors: {node: off}}");
+
+        assert_false(xvAgentConfCollectorEnabled(conf, "node", true));
+        assert_true(xvAgentConfCollectorEnabled(conf, "domain", true));
+        assert_false(xvAgentConfCollectorEnabled(conf, "domain", false));
+        assert_true(xvAgentConfCollectorEnabled(conf, "gpu", true));
+        xvAgentConfFree(conf);
+    }
+}
+
+
+/* ---- --listen ---------------------------------------------------------- */
+
+static void
+test_parse_listen_accepts_the_three_forms(void **state)
+{
+    static const struct {
+        const char *text;
+        const char *address;
+        unsigned int port;
+    } cases[] = {
+        { "127.0.0.1:9100", "127.0.0.1", 9100 }, { "[::1]:80", "::1", 80 },
+        { ":9913", "0.0.0.0", 9913 }, { "localhost:65535", "localhost", 65535 },
+        { "[::]:1", "::", 1 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *address = NULL;
+        unsigned int port = 0;
+        char *msg = NULL;
+
+        assert_int_equal(xvAgentConfParseListen(cases[i].text, &address, &port, &msg), 0);
+        assert_null(msg);
+        assert_string_equal(address, cases[i].address);
+        assert_int_equal(port, cases[i].port);
+        free(address);
+    }
+}
+
+static void
+test_parse_listen_rejects_bad_input(void **state)
+{
+    static const struct {
+        const char *text;
+        const char *message;
+    } cases[] = {
+        { "9100", "expected host:port, [ipv6]:port or :port, got '9100'" },
+        { "::1:80", "expected host:port, [ipv6]:port or :port, got '::1:80'" },
+        { "", "expected host:port, [ipv6]:port or :port, got ''" },
+        { "host:", "port '' is not a number in 1..65535" },
+        { "host:0", "port '0' is not a number in 1..65535" },
+        { "host:65536", "port '65536' is not a number in 1..65535" },
+        { "host:+80", "port '+80' is not a number in 1..65535" },
+        { "host:http", "port 'http' is not a number in 1..65535" },
+        { "[::1]", "expected [ipv6]:port, got '[::1]'" },
+        { "[::1:80", "expected [ipv6]:port, got '[::1:80'" },
+        { "[::1]80", "expected [ipv6]:port, got '[::1]80'" },
+        { "[]:80", "expected an IP address or a host name, got '[]'" },
+        { "[::1]:", "port '' is not a number in 1..65535" },
+        { "[1.2.3.4]:80", "'[1.2.3.4]' is not a valid IPv6 address" },
+        { "bad host:80", "expected an IP address or a host name, got 'bad host'" },
+        { "300.1.1.1:80", "'300.1.1.1' is not a valid IPv4 address" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *address = (char *)0x1;
+        unsigned int port = 7;
+        char *msg = NULL;
+
+        assert_int_equal(xvAgentConfParseListen(cases[i].text, &address, &port, &msg), -EINVAL);
+        assert_non_null(msg);
+        if (strcmp(msg, cases[i].message) != 0)
+            print_error("'%s': got '%s'\n", cases[i].text, msg);
+        assert_string_equal(msg, cases[i].message);
+        assert_ptr_equal(address, (char *)0x1);
+        assert_int_equal(port, 7);
+        free(msg);
+    }
+    assert_int_equal(xvAgentConfParseListen("x", NULL, NULL, NULL), -EINVAL);
+}
+
+
+/* ---- threads ----------------------------------------------------------- */
+
+static void *
+loadManyTimes(void *arg)
+{
+    const char *path = arg;
+    int i;
+
+    for (i = 0; i < 200; i++) {
+        xvAgentConf *conf = NULL;
+        xvConfError err = { 0 };
+
+        if (xvAgentConfLoadFile(path, &conf, &err) != 0 || conf->listenPort != 19913 ||
+            conf->npolicies != 2)
+            return (void *)1;
+        xvAgentConfFree(conf);
+        if (xvAgentConfLoadString("t.yaml", "listen: {port: 0}", &conf, &err) != -EINVAL ||
+            err.column != 16)
+            return (void *)1;
+        xvConfErrorClear(&err);
+    }
+    return NULL;
+}
+
+static void
+test_loading_is_reentrant_across_threads(void **state)
+{
+    char *path = strdup(xvTestDataPath("agent/conf/full.yaml"));
+    pthread_t threads[4];
+    size_t i;
+
+    for (i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, loadManyTimes, path), 0);
+    for (i = 0; i < 4; i++) {
+        void *result = (void *)1;
+
+        assert_int_equal(pthread_join(threads[i], &result), 0);
+        assert_null(result);
+    }
+    free(path);
+}
+
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_new_holds_the_defaults),
+    cmocka_unit_test(test_empty_string_gives_the_defaults),
+    cmocka_unit_test(test_comments_only_give_the_defaults),
+    cmocka_unit_test(test_null_document_gives_the_defaults),
+    cmocka_unit_test(test_empty_sections_and_values_keep_the_defaults),
+    cmocka_unit_test(test_full_file_sets_every_key),
+    cmocka_unit_test(test_shipped_example_loads_and_states_the_defaults),
+    cmocka_unit_test(test_utf8_bom_and_crlf_are_accepted),
+    cmocka_unit_test(test_flow_style_is_accepted),
+    cmocka_unit_test(test_missing_file_reports_strerror),
+    cmocka_unit_test(test_file_over_one_mib_is_rejected),
+    cmocka_unit_test(test_error_points_at_the_offending_value_in_a_file),
+    cmocka_unit_test(test_invalid_utf8_is_rejected_with_its_position),
+    cmocka_unit_test(test_utf16_is_rejected),
+    cmocka_unit_test(test_invalid_utf8_is_reported_at_the_bad_byte),
+    cmocka_unit_test(test_nul_bytes_are_rejected),
+    cmocka_unit_test(test_columns_count_characters_not_bytes),
+    cmocka_unit_test(test_anchors_and_aliases_are_rejected),
+    cmocka_unit_test(test_tags_are_rejected),
+    cmocka_unit_test(test_second_document_is_rejected),
+    cmocka_unit_test(test_deep_nesting_is_rejected),
+    cmocka_unit_test(test_too_many_nodes_are_rejected),
+    cmocka_unit_test(test_syntax_errors_carry_libyaml_marks),
+    cmocka_unit_test(test_wrong_shapes_are_reported),
+    cmocka_unit_test(test_unknown_keys_are_rejected_at_every_level),
+    cmocka_unit_test(test_first_error_in_file_order_wins),
+    cmocka_unit_test(test_duplicate_keys_are_rejected_at_every_level),
+    cmocka_unit_test(test_many_keys_are_checked_for_duplicates),
+    cmocka_unit_test(test_durations_accept_each_unit),
+    cmocka_unit_test(test_bad_durations_are_rejected),
+    cmocka_unit_test(test_interval_must_be_at_least_100ms),
+    cmocka_unit_test(test_parse_duration_is_strict),
+    cmocka_unit_test(test_format_duration_uses_the_largest_exact_unit),
+    cmocka_unit_test(test_integers_are_strict_and_range_checked),
+    cmocka_unit_test(test_booleans_accept_three_spellings_in_any_case),
+    cmocka_unit_test(test_strings_accept_any_scalar_but_not_empty),
+    cmocka_unit_test(test_long_values_are_cut_in_messages),
+    cmocka_unit_test(test_logging_levels_map_to_syslog_priorities),
+    cmocka_unit_test(test_listen_address_accepts_ips_and_host_names),
+    cmocka_unit_test(test_bad_listen_addresses_are_rejected),
+    cmocka_unit_test(test_policies_keep_their_entries),
+    cmocka_unit_test(test_policy_shape_errors_are_reported),
+    cmocka_unit_test(test_duplicate_policy_names_point_at_the_second),
+    cmocka_unit_test(test_error_format_variants),
+    cmocka_unit_test(test_error_struct_is_reusable_and_optional),
+    cmocka_unit_test(test_node_readers_work_on_any_node),
+    cmocka_unit_test(test_node_copy_is_deep),
+    cmocka_unit_test(test_null_detection_follows_yaml),
+    cmocka_unit_test(test_names_of_collectors_and_policy_types),
+    cmocka_unit_test(test_parse_listen_accepts_the_three_forms),
+    cmocka_unit_test(test_parse_listen_rejects_bad_input),
+    cmocka_unit_test(test_loading_is_reentrant_across_threads),
+};
+
+XV_TEST_MAIN(tests)
