@@ -234,7 +234,7 @@ int virInitialize(void);
 
 /**
  * virGetVersion:
- * @libVer: where to store the library version (OUT), may be NULL
+ * @libVer: where to store the library version (OUT); required, as in libvirt
  * @type: the driver whose version is asked for ("Xen" when NULL; "Xen" or
  *        "Test", compared case-insensitively)
  * @typeVer: where to store the version of that driver (OUT), may be NULL

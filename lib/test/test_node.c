@@ -1845,7 +1845,8 @@ testLoadDoc(xmlDocPtr doc, const char *label, const char *dir)
             testLoadDomain(&ld, doc, el) < 0)
             goto error;
     }
-    qsort(ld.node->events, ld.node->nevents, sizeof(xvTestEvent), testEventCompare);
+    if (ld.node->nevents > 0)
+        qsort(ld.node->events, ld.node->nevents, sizeof(xvTestEvent), testEventCompare);
     ld.node->loadMonoNs = testMonoNowNs();
     return ld.node;
 
