@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * collector.h: what the sampler runs to fill a snapshot. One file per
+ * collector, each exposing one const xvCollector, listed in collectors.c.
+ * Collectors use only the public libvirt API, on the sampler's own
+ * read-only connection, from the sampler thread.
+ *
+ * A sample runs the "collect" step of each enabled collector in table
+ * order. The domain collector enumerates the domains; for each domain it
+ * adds to the snapshot it runs the "collectDomain" step of the other
+ * enabled collectors (vcpu), so per-domain data lands next to its domain.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libvirt/libvirt.h>
+
+#include "snapshot.h"
+
+typedef struct _xvCollector xvCollector;
+typedef struct _xvCollectContext xvCollectContext;
+
+struct _xvCollector {
+    const char *name;        /* "node", "domain", "vcpu": the config's keys */
+    bool defaultEnabled;
+    /* Once per sample; NULL if the collector only works per domain.
+     * Returns 0, or -1 when its data is missing from the snapshot. */
+    int (*collect)(xvCollectContext *ctx);
+    /* Once per active domain just added to the snapshot (@sd is the last
+     * domain added); NULL if not per domain. Returns 0 or -1 (data missing
+     * for this domain only). */
+    int (*collectDomain)(xvCollectContext *ctx, virDomainPtr dom, xvSnapDomain *sd);
+    /* Frees what the collector keeps across samples (NULL-safe state). */
+    void (*freeState)(void *state);
+};
+
+/* What one sample hands to the collectors. */
+struct _xvCollectContext {
+    virConnectPtr conn;
+    xvSnapshot *snap;
+    /* Enabled collectors in run order, their timing and outcome. */
+    const xvCollector *const *collectors;
+    size_t ncollectors;
+    uint64_t durationNs[XV_SNAPSHOT_MAX_COLLECTORS];
+    bool failed[XV_SNAPSHOT_MAX_COLLECTORS];
+    /* Per-collector state kept across samples (index as in collectors[]). */
+    void **state;
+};
+
+/* The built-in collectors, in run order; NULL-terminated. */
+extern const xvCollector *const xvCollectors[];
+extern const xvCollector xvCollectorNode;
+extern const xvCollector xvCollectorDomain;
+extern const xvCollector xvCollectorVcpu;
+
+/* Runs the per-domain step of every enabled collector for @dom/@sd and
+ * charges the time to each. Called by the domain collector. */
+void xvCollectDomainHooks(xvCollectContext *ctx, virDomainPtr dom, xvSnapDomain *sd);
+
+/* Counts a failed call in the snapshot; returns true if the failure means
+ * the domain vanished (VIR_ERR_NO_DOMAIN), which is not counted. */
+bool xvCollectNoteFailure(xvCollectContext *ctx, xvSampleCall call);
+
+/* CLOCK_MONOTONIC in ns. */
+uint64_t xvCollectNowNs(void);

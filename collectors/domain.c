@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * domain.c: the domain collector. Lists every active domain (by ID) and
+ * every defined, inactive one (by name) -- with no cap on their number --
+ * and records identity, state, memory, vcpu count, CPU time and OS type.
+ * A domain that vanishes mid-sample is dropped; a failing call on one
+ * domain drops or marks that domain only.
+ */
+#include "collector.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libvirt/virterror.h>
+
+/* The OS type of an active domain cannot change while it runs: it is kept
+ * across samples, keyed by (uuid, id), so a steady host does not ask again. */
+typedef struct {
+    unsigned char uuid[16];
+    int id;
+    char *osType;
+    uint64_t seenSeq;          /* last sample that used the entry */
+} domainOSTypeEntry;
+
+typedef struct {
+    domainOSTypeEntry *entries;
+    size_t nentries;
+    size_t cap;
+    size_t hint;               /* where the next search starts */
+} domainState;
+
+static void
+domainStateFree(void *opaque)
+{
+    domainState *st = opaque;
+    size_t i;
+
+    if (!st)
+        return;
+    for (i = 0; i < st->nentries; i++)
+        free(st->entries[i].osType);
+    free(st->entries);
+    free(st);
+}
+
+static void *
+domainGrow(void *ptr, size_t n, size_t size)
+{
+    void *p = realloc(ptr, n * size);
+
+    if (!p)
+        abort();
+    return p;
+}
+
+static domainOSTypeEntry *
+domainCacheFind(domainState *st, const unsigned char *uuid, int id)
+{
+    size_t i;
+
+    /* Entries are kept in the order domains are listed, which changes
+     * little between samples: searching on from the last hit finds the
+     * next one at once. */
+    for (i = 0; i < st->nentries; i++) {
+        domainOSTypeEntry *e = &st->entries[(st->hint + i) % st->nentries];
+
+        if (e->id == id && memcmp(e->uuid, uuid, 16) == 0) {
+            st->hint = (st->hint + i + 1) % st->nentries;
+            return e;
+        }
+    }
+    return NULL;
+}
+
+/* Drops entries of domains not seen in the sample @seq. */
+static void
+domainCachePrune(domainState *st, uint64_t seq)
+{
+    size_t i, kept = 0;
+
+    for (i = 0; i < st->nentries; i++) {
+        if (st->entries[i].seenSeq == seq)
+            st->entries[kept++] = st->entries[i];
+        else
+            free(st->entries[i].osType);
+    }
+    st->nentries = kept;
+}
+
+/* The OS type of @dom as a new string, from the cache when possible;
+ * NULL if the call failed (counted). */
+static char *
+domainGetOSType(xvCollectContext *ctx, domainState *st, virDomainPtr dom,
+                const xvSnapDomain *sd)
+{
+    domainOSTypeEntry *e = NULL;
+    char *os;
+
+    if (sd->id >= 0 && (e = domainCacheFind(st, sd->uuid, sd->id))) {
+        e->seenSeq = ctx->snap->seq;
+        return strdup(e->osType);
+    }
+    if (!(os = virDomainGetOSType(dom))) {
+        xvCollectNoteFailure(ctx, XV_CALL_GET_OS_TYPE);
+        return NULL;
+    }
+    if (sd->id >= 0) {
+        if (st->nentries == st->cap) {
+            st->cap = st->cap ? st->cap * 2 : 64;
+            st->entries = domainGrow(st->entries, st->cap, sizeof(*st->entries));
+        }
+        e = &st->entries[st->nentries++];
+        memcpy(e->uuid, sd->uuid, 16);
+        e->id = sd->id;
+        e->osType = strdup(os);
+        e->seenSeq = ctx->snap->seq;
+        if (!e->osType)
+            abort();
+    }
+    return os;
+}
+
+/*
+ * Adds @dom to the snapshot and runs the per-domain collectors on it.
+ * Returns 0, or -1 if the domain had to be dropped (vanished or unreadable).
+ */
+static int
+domainAdd(xvCollectContext *ctx, domainState *st, virDomainPtr dom)
+{
+    xvSnapshot *snap = ctx->snap;
+    xvSnapDomain *sd;
+    virDomainInfo info;
+    const char *name;
+
+    if (virDomainGetInfo(dom, &info) < 0) {
+        xvCollectNoteFailure(ctx, XV_CALL_GET_INFO);
+        return -1;
+    }
+    name = virDomainGetName(dom);
+    sd = xvSnapshotAddDomain(snap);
+    sd->name = strdup(name ? name : "");
+    if (!sd->name)
+        abort();
+    sd->id = (int)virDomainGetID(dom);
+    if (virDomainGetUUID(dom, sd->uuid) < 0 ||
+        virDomainGetUUIDString(dom, sd->uuidstr) < 0) {
+        xvCollectNoteFailure(ctx, XV_CALL_GET_UUID);
+        xvSnapshotDropLastDomain(snap);
+        return -1;
+    }
+    sd->state = info.state;
+    sd->maxMemKiB = info.maxMem;
+    sd->memKiB = info.memory;
+    sd->nrVirtCpu = info.nrVirtCpu;
+    sd->cpuTimeNs = info.cpuTime;
+    sd->osType = domainGetOSType(ctx, st, dom, sd);
+    if (sd->id >= 0)
+        xvCollectDomainHooks(ctx, dom, sd);
+    return 0;
+}
+
+/* The IDs of the active domains, sized as needed: NULL on failure. */
+static int *
+domainListIDs(xvCollectContext *ctx, int *retn)
+{
+    int *ids = NULL;
+    int cap, n;
+
+    if ((n = virConnectNumOfDomains(ctx->conn)) < 0) {
+        xvCollectNoteFailure(ctx, XV_CALL_NUM_OF_DOMAINS);
+        return NULL;
+    }
+    /* Domains may start between the two calls: a full array means the
+     * list may be cut, so grow and ask again. */
+    for (cap = n + 16;; cap *= 2) {
+        ids = domainGrow(ids, (size_t)cap, sizeof(*ids));
+        if ((n = virConnectListDomains(ctx->conn, ids, cap)) < 0) {
+            xvCollectNoteFailure(ctx, XV_CALL_LIST_DOMAINS);
+            free(ids);
+            return NULL;
+        }
+        if (n < cap)
+            break;
+    }
+    *retn = n;
+    return ids;
+}
+
+/* The names of the defined, inactive domains (caller frees each): NULL on
+ * failure. The API has no count call for them, so the array grows until
+ * the list fits. */
+static char **
+domainListDefined(xvCollectContext *ctx, int *retn)
+{
+    char **names = NULL;
+    int cap, n;
+
+    for (cap = 64;; cap *= 2) {
+        names = domainGrow(names, (size_t)cap, sizeof(*names));
+        if ((n = virConnectListDefinedDomains(ctx->conn, (const char **)names, cap)) < 0) {
+            xvCollectNoteFailure(ctx, XV_CALL_LIST_DEFINED_DOMAINS);
+            free(names);
+            return NULL;
+        }
+        if (n < cap)
+            break;
+        while (n > 0)
+            free(names[--n]);
+    }
+    *retn = n;
+    return names;
+}
+
+static int
+domainCollectActive(xvCollectContext *ctx, domainState *st)
+{
+    int *ids;
+    int n, i;
+
+    if (!(ids = domainListIDs(ctx, &n)))
+        return -1;
+    for (i = 0; i < n; i++) {
+        virDomainPtr dom = virDomainLookupByID(ctx->conn, ids[i]);
+
+        if (!dom) {
+            xvCollectNoteFailure(ctx, XV_CALL_LOOKUP_BY_ID);
+            continue;
+        }
+        domainAdd(ctx, st, dom);
+        virDomainFree(dom);
+    }
+    free(ids);
+    return 0;
+}
+
+static int
+domainCollectDefined(xvCollectContext *ctx, domainState *st)
+{
+    char **names;
+    int n, i;
+
+    if (!(names = domainListDefined(ctx, &n)))
+        return -1;
+    for (i = 0; i < n; i++) {
+        virDomainPtr dom = virDomainLookupByName(ctx->conn, names[i]);
+
+        if (!dom)
+            xvCollectNoteFailure(ctx, XV_CALL_LOOKUP_BY_NAME);
+        /* skip one started since it was listed: it is no longer inactive */
+        else if ((int)virDomainGetID(dom) == -1)
+            domainAdd(ctx, st, dom);
+        if (dom)
+            virDomainFree(dom);
+        free(names[i]);
+    }
+    free(names);
+    return 0;
+}
+
+static int
+domainCollect(xvCollectContext *ctx)
+{
+    size_t self;
+    domainState *st;
+    int ret = 0;
+
+    for (self = 0; ctx->collectors[self] != &xvCollectorDomain; self++)
+        ;
+    if (!(st = ctx->state[self])) {
+        st = calloc(1, sizeof(*st));
+        if (!st)
+            abort();
+        ctx->state[self] = st;
+    }
+    if (domainCollectActive(ctx, st) < 0)
+        ret = -1;
+    if (domainCollectDefined(ctx, st) < 0)
+        ret = -1;
+    domainCachePrune(st, ctx->snap->seq);
+    return ret;
+}
+
+const xvCollector xvCollectorDomain = {
+    .name = "domain",
+    .defaultEnabled = true,
+    .collect = domainCollect,
+    .freeState = domainStateFree,
+};

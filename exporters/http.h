@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * http.h: the agent's HTTP endpoint, on libevent's evhttp.
+ *
+ *   GET /metrics     the newest snapshot, Prometheus text 0.0.4, or
+ *                    OpenMetrics 1.0.0 when the scraper's Accept asks for it
+ *   GET /            a small landing page linking to /metrics
+ *   GET /-/healthy   200 while the process serves
+ *   GET /-/ready     200 once a first snapshot exists, else 503
+ *
+ * Scrapes never call the hypervisor: the body is the snapshot's, rendered
+ * once when the snapshot was made, and is sent without copying; only the
+ * few per-scrape self metrics are rendered per request.
+ *
+ * Limits, so a slow or hostile client cannot tie the agent up: at most
+ * maxConnections open connections (the listener pauses at the cap), a cap
+ * on request header bytes, no request bodies, GET and HEAD only, and read
+ * and write timeouts on every connection.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "prometheus.h"
+
+struct event_base;
+
+typedef struct _xvHttpServer xvHttpServer;
+
+typedef struct _xvHttpLimits xvHttpLimits;
+struct _xvHttpLimits {
+    unsigned int maxConnections;
+    size_t maxHeaderBytes;
+    uint64_t readTimeoutMs;
+    uint64_t writeTimeoutMs;
+};
+
+/* A rendered body lent to the server until it calls release(opaque). */
+typedef struct _xvScrapeBody xvScrapeBody;
+struct _xvScrapeBody {
+    const char *data;
+    size_t len;
+    void (*release)(void *opaque);
+    void *opaque;
+};
+
+/* Where scrapes come from; every callback runs in the loop thread. */
+typedef struct _xvScrapeSource xvScrapeSource;
+struct _xvScrapeSource {
+    /* The newest snapshot rendered in @fmt; false if there is none yet. */
+    bool (*body)(void *opaque, xvPromFormat fmt, xvScrapeBody *body);
+    /* The per-scrape self metrics of this scrape (counts it). */
+    void (*self)(void *opaque, xvPromSelf *self);
+    void *opaque;
+};
+
+/*
+ * Listens on @address:@port (an IPv4/IPv6 literal or host name; NULL or ""
+ * for every address). On failure returns NULL with a message in *errmsg
+ * (to free()).
+ */
+xvHttpServer *xvHttpServerNew(struct event_base *base, const char *address,
+                              unsigned int port, const xvHttpLimits *limits,
+                              const xvScrapeSource *source, char **errmsg);
+
+/* New limits for connections accepted from now on. */
+void xvHttpServerSetLimits(xvHttpServer *srv, const xvHttpLimits *limits);
+
+/* The port actually bound (useful with port 0 in tests). */
+unsigned int xvHttpServerPort(const xvHttpServer *srv);
+
+/*
+ * Stops accepting connections and calls @done(opaque) from the loop once
+ * every reply in progress has been sent, or the write timeout passed.
+ */
+void xvHttpServerDrain(xvHttpServer *srv, void (*done)(void *opaque), void *opaque);
+
+/* Open connections (tests, metrics). */
+unsigned int xvHttpServerConnections(const xvHttpServer *srv);
+
+/* Closes everything; NULL-safe. */
+void xvHttpServerFree(xvHttpServer *srv);

@@ -1,0 +1,467 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * agent.c: the event loop side of the agent. The sampler thread publishes
+ * each snapshot with its rendered bodies; the loop swaps it in and serves
+ * scrapes from it; signals stop or reload the agent in loop context.
+ */
+#include "config.h"
+
+#include "agent.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <libvirt/libvirt.h>
+
+#include "collector.h"
+#include "http.h"
+#include "log.h"
+#include "prometheus.h"
+#include "worker.h"
+
+/* How long shutdown waits for a sample in progress (a hung hypervisor call
+ * must not keep the agent from exiting). */
+#define AGENT_STOP_TIMEOUT_MS 3000
+
+/* A snapshot with its rendered bodies, shared by the loop and the replies
+ * still being sent; immutable once made. */
+typedef struct {
+    atomic_int refs;
+    xvSnapshot *snap;
+    char *body[XV_PROM_FORMAT_LAST];
+    size_t len[XV_PROM_FORMAT_LAST];
+    uint64_t endMonoNs;
+} agentPublication;
+
+struct _xvAgent {
+    struct event_base *base;
+    xvAgentOptions opts;
+    xvAgentConf *conf;
+    char *apiVersion;             /* "libxvirt 0.1.0" / "libvirt 9.0.0" */
+    xvWorker *worker;
+    xvHttpServer *http;
+    pthread_mutex_t pubLock;      /* guards pending */
+    agentPublication *pending;    /* from the sampler, not yet taken */
+    struct event *pubEvent;
+    agentPublication *current;    /* loop thread only */
+    uint64_t lastErrors;          /* sum of errorsTotal last logged */
+    struct event *sigterm, *sigint, *sighup;
+    bool stopping;
+    uint64_t scrapes;
+    bool reloadOk;
+    uint64_t reloadSuccessNs;
+    uint64_t reloadsSucceeded;
+    uint64_t reloadsFailed;
+};
+
+static uint64_t
+agentMonoNs(void)
+{
+    return xvCollectNowNs();
+}
+
+static uint64_t
+agentRealtimeNs(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- publications ---------------------------------------------------- */
+
+static void
+agentPublicationUnref(agentPublication *pub)
+{
+    size_t i;
+
+    if (!pub || atomic_fetch_sub(&pub->refs, 1) > 1)
+        return;
+    for (i = 0; i < XV_PROM_FORMAT_LAST; i++)
+        free(pub->body[i]);
+    xvSnapshotUnref(pub->snap);
+    free(pub);
+}
+
+static void
+agentReleaseBody(void *opaque)
+{
+    agentPublicationUnref(opaque);
+}
+
+/* Sampler thread: renders the snapshot once per format and hands it over. */
+static void
+agentPublish(xvSnapshot *snap, void *opaque)
+{
+    xvAgent *agent = opaque;
+    agentPublication *pub = calloc(1, sizeof(*pub));
+    agentPublication *old;
+    int fmt;
+
+    if (!pub)
+        abort();
+    atomic_init(&pub->refs, 1);
+    pub->snap = snap;
+    pub->endMonoNs = snap->startedMonoNs + snap->durationNs;
+    for (fmt = 0; fmt < XV_PROM_FORMAT_LAST; fmt++)
+        pub->body[fmt] = xvPromRender(snap, (xvPromFormat)fmt, &pub->len[fmt]);
+
+    pthread_mutex_lock(&agent->pubLock);
+    old = agent->pending;
+    agent->pending = pub;
+    pthread_mutex_unlock(&agent->pubLock);
+    agentPublicationUnref(old);
+    event_active(agent->pubEvent, EV_READ, 0);
+}
+
+static void
+agentLogSample(xvAgent *agent, const xvSnapshot *snap)
+{
+    uint64_t total = 0;
+    size_t i;
+
+    for (i = 0; i < XV_CALL_LAST; i++)
+        total += snap->errorsTotal[i];
+    if (!snap->connected)
+        xvLogDebug("sample %llu: no hypervisor connection",
+                   (unsigned long long)snap->seq);
+    else if (total > agent->lastErrors)
+        xvLogWarning("sample %llu: %llu hypervisor calls failed (see "
+                     "xvirt_sample_errors_total)", (unsigned long long)snap->seq,
+                     (unsigned long long)(total - agent->lastErrors));
+    else
+        xvLogDebug("sample %llu: %zu domains, %zu vcpus in %.3f ms",
+                   (unsigned long long)snap->seq, snap->ndomains, snap->nvcpus,
+                   (double)snap->durationNs / 1e6);
+    agent->lastErrors = total;
+}
+
+/* Loop thread: takes the newest publication. */
+static void
+agentOnPublication(evutil_socket_t fd, short what, void *opaque)
+{
+    xvAgent *agent = opaque;
+    agentPublication *pub;
+
+    (void)fd;
+    (void)what;
+    pthread_mutex_lock(&agent->pubLock);
+    pub = agent->pending;
+    agent->pending = NULL;
+    pthread_mutex_unlock(&agent->pubLock);
+    if (!pub)
+        return;
+    agentLogSample(agent, pub->snap);
+    agentPublicationUnref(agent->current);
+    agent->current = pub;
+}
+
+/* ---- scrape source --------------------------------------------------- */
+
+static bool
+agentScrapeBody(void *opaque, xvPromFormat fmt, xvScrapeBody *body)
+{
+    xvAgent *agent = opaque;
+    agentPublication *pub = agent->current;
+
+    if (!pub)
+        return false;
+    atomic_fetch_add(&pub->refs, 1);
+    body->data = pub->body[fmt];
+    body->len = pub->len[fmt];
+    body->release = agentReleaseBody;
+    body->opaque = pub;
+    return true;
+}
+
+static void
+agentScrapeSelf(void *opaque, xvPromSelf *self)
+{
+    xvAgent *agent = opaque;
+
+    self->version = PACKAGE_VERSION;
+    self->api = agent->apiVersion;
+    self->haveSnapshot = agent->current != NULL;
+    if (agent->current) {
+        uint64_t now = agentMonoNs();
+
+        self->snapshotAgeNs = now > agent->current->endMonoNs ?
+                              now - agent->current->endMonoNs : 0;
+    }
+    self->scrapes = ++agent->scrapes;
+    self->reloadOk = agent->reloadOk;
+    self->reloadSuccessNs = agent->reloadSuccessNs;
+    self->reloadsSucceeded = agent->reloadsSucceeded;
+    self->reloadsFailed = agent->reloadsFailed;
+}
+
+/* ---- configuration --------------------------------------------------- */
+
+/* Loads the configuration named in the options and applies the command
+ * line overrides. Returns 0 or -1 (logged). */
+static int
+agentLoadConf(const xvAgentOptions *opts, xvAgentConf **ret)
+{
+    xvConfError err = { 0 };
+    xvAgentConf *conf = NULL;
+
+    if (opts->configPath) {
+        if (xvAgentConfLoadFile(opts->configPath, &conf, &err) < 0) {
+            char *msg = xvConfErrorFormat(&err);
+
+            xvLogError("config: %s", msg);
+            free(msg);
+            xvConfErrorClear(&err);
+            return -1;
+        }
+    } else {
+        conf = xvAgentConfNew();
+    }
+    if (opts->connectURI) {
+        free(conf->uri);
+        conf->uri = strdup(opts->connectURI);
+    }
+    if (opts->listen) {
+        char *addr = NULL, *msg = NULL;
+        unsigned int port;
+
+        if (xvAgentConfParseListen(opts->listen, &addr, &port, &msg) < 0) {
+            xvLogError("--listen: %s", msg ? msg : "invalid address");
+            free(msg);
+            xvAgentConfFree(conf);
+            return -1;
+        }
+        free(conf->listenAddress);
+        conf->listenAddress = addr;
+        conf->listenPort = port;
+    }
+    *ret = conf;
+    return 0;
+}
+
+static void
+agentWorkerSettings(const xvAgentConf *conf, xvWorkerSettings *s)
+{
+    size_t i;
+
+    memset(s, 0, sizeof(*s));
+    s->uri = conf->uri;
+    s->intervalMs = conf->intervalMs;
+    for (i = 0; xvCollectors[i] && i < XV_WORKER_MAX_COLLECTORS; i++)
+        s->enabled[i] = xvAgentConfCollectorEnabled(conf, xvCollectors[i]->name,
+                                                    xvCollectors[i]->defaultEnabled);
+}
+
+static void
+agentHttpLimits(const xvAgentConf *conf, xvHttpLimits *l)
+{
+    l->maxConnections = conf->maxConnections;
+    l->maxHeaderBytes = conf->maxHeaderBytes;
+    l->readTimeoutMs = conf->readTimeoutMs;
+    l->writeTimeoutMs = conf->writeTimeoutMs;
+}
+
+static xvHttpServer *
+agentListen(xvAgent *agent, const xvAgentConf *conf)
+{
+    xvScrapeSource source = {
+        .body = agentScrapeBody,
+        .self = agentScrapeSelf,
+        .opaque = agent,
+    };
+    xvHttpLimits limits;
+    xvHttpServer *srv;
+    char *msg = NULL;
+
+    agentHttpLimits(conf, &limits);
+    if (!(srv = xvHttpServerNew(agent->base, conf->listenAddress, conf->listenPort,
+                                &limits, &source, &msg))) {
+        xvLogError("http: %s", msg ? msg : "cannot start the HTTP server");
+        free(msg);
+        return NULL;
+    }
+    xvLogInfo("http: serving /metrics on %s:%u", conf->listenAddress,
+              xvHttpServerPort(srv));
+    return srv;
+}
+
+static bool
+agentSameListen(const xvAgentConf *a, const xvAgentConf *b)
+{
+    return a->listenPort == b->listenPort &&
+           strcmp(a->listenAddress, b->listenAddress) == 0;
+}
+
+/* SIGHUP: all of the new file or none of it. */
+static void
+agentReload(xvAgent *agent)
+{
+    xvAgentConf *conf = NULL;
+    xvWorkerSettings settings;
+    xvHttpLimits limits;
+
+    xvLogInfo("config: reloading %s", agent->opts.configPath ?
+              agent->opts.configPath : "(built-in defaults)");
+    if (agentLoadConf(&agent->opts, &conf) < 0) {
+        agent->reloadOk = false;
+        agent->reloadsFailed++;
+        xvLogError("config: reload rejected, the running configuration stays in force");
+        return;
+    }
+    if (!agentSameListen(conf, agent->conf)) {
+        xvHttpServer *srv = agentListen(agent, conf);
+
+        if (!srv) {
+            agent->reloadOk = false;
+            agent->reloadsFailed++;
+            xvAgentConfFree(conf);
+            xvLogError("config: reload rejected, the running configuration stays in force");
+            return;
+        }
+        xvHttpServerFree(agent->http);
+        agent->http = srv;
+    }
+    agentHttpLimits(conf, &limits);
+    xvHttpServerSetLimits(agent->http, &limits);
+    agentWorkerSettings(conf, &settings);
+    xvWorkerReconfigure(agent->worker, &settings);
+    xvLogSetLevel(conf->logLevel);
+    xvAgentConfFree(agent->conf);
+    agent->conf = conf;
+    agent->reloadOk = true;
+    agent->reloadsSucceeded++;
+    agent->reloadSuccessNs = agentRealtimeNs();
+    xvLogNotice("config: reloaded");
+}
+
+/* ---- signals and life cycle ------------------------------------------ */
+
+static void
+agentDrained(void *opaque)
+{
+    xvAgent *agent = opaque;
+
+    event_base_loopexit(agent->base, NULL);
+}
+
+static void
+agentOnSignal(evutil_socket_t sig, short what, void *opaque)
+{
+    xvAgent *agent = opaque;
+
+    (void)what;
+    if (sig == SIGHUP) {
+        if (!agent->stopping)
+            agentReload(agent);
+        return;
+    }
+    if (agent->stopping)
+        return;
+    agent->stopping = true;
+    xvLogNotice("received %s: finishing replies in progress, then exiting",
+                sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    xvHttpServerDrain(agent->http, agentDrained, agent);
+}
+
+static char *
+agentAPIVersion(void)
+{
+    unsigned long ver = 0;
+    char *s = NULL;
+
+    if (virGetVersion(&ver, NULL, NULL) < 0)
+        ver = 0;
+    if (asprintf(&s, "%s %lu.%lu.%lu", XV_API_NAME, ver / 1000000,
+                 (ver / 1000) % 1000, ver % 1000) < 0)
+        abort();
+    return s;
+}
+
+xvAgent *
+xvAgentNew(const xvAgentOptions *opts)
+{
+    xvAgent *agent = calloc(1, sizeof(*agent));
+    xvWorkerSettings settings;
+
+    if (!agent)
+        abort();
+    agent->opts = *opts;
+    pthread_mutex_init(&agent->pubLock, NULL);
+    if (agentLoadConf(opts, &agent->conf) < 0)
+        goto error;
+    xvLogSetLevel(agent->conf->logLevel);
+    agent->reloadOk = true;
+    agent->reloadSuccessNs = agentRealtimeNs();
+    agent->apiVersion = agentAPIVersion();
+    /* the sampler thread wakes the loop with event_active() */
+    if (evthread_use_pthreads() < 0 || !(agent->base = event_base_new())) {
+        xvLogError("cannot create the event loop");
+        goto error;
+    }
+    agent->pubEvent = event_new(agent->base, -1, 0, agentOnPublication, agent);
+    agent->sigterm = evsignal_new(agent->base, SIGTERM, agentOnSignal, agent);
+    agent->sigint = evsignal_new(agent->base, SIGINT, agentOnSignal, agent);
+    agent->sighup = evsignal_new(agent->base, SIGHUP, agentOnSignal, agent);
+    event_add(agent->sigterm, NULL);
+    event_add(agent->sigint, NULL);
+    event_add(agent->sighup, NULL);
+    if (!(agent->http = agentListen(agent, agent->conf)))
+        goto error;
+    agentWorkerSettings(agent->conf, &settings);
+    if (!(agent->worker = xvWorkerStart(&settings, agentPublish, agent))) {
+        xvLogError("cannot start the sampler thread: %s", strerror(errno));
+        goto error;
+    }
+    xvLogInfo("sampling %s every %llu ms", agent->conf->uri ? agent->conf->uri : "xen:///",
+              (unsigned long long)agent->conf->intervalMs);
+    return agent;
+
+ error:
+    xvAgentFree(agent);
+    return NULL;
+}
+
+int
+xvAgentRun(xvAgent *agent)
+{
+    if (event_base_dispatch(agent->base) < 0) {
+        xvLogError("event loop failed");
+        return 1;
+    }
+    return 0;
+}
+
+void
+xvAgentFree(xvAgent *agent)
+{
+    if (!agent)
+        return;
+    if (agent->worker && xvWorkerStop(agent->worker, AGENT_STOP_TIMEOUT_MS) < 0)
+        xvLogWarning("sampler: a hypervisor call is still hanging; exiting without it");
+    agent->worker = NULL;
+    xvHttpServerFree(agent->http);
+    if (agent->pubEvent)
+        event_free(agent->pubEvent);
+    if (agent->sigterm)
+        event_free(agent->sigterm);
+    if (agent->sigint)
+        event_free(agent->sigint);
+    if (agent->sighup)
+        event_free(agent->sighup);
+    agentPublicationUnref(agent->pending);
+    agentPublicationUnref(agent->current);
+    if (agent->base)
+        event_base_free(agent->base);
+    xvAgentConfFree(agent->conf);
+    free(agent->apiVersion);
+    pthread_mutex_destroy(&agent->pubLock);
+    free(agent);
+}

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* worker.c: the sampler thread: connection, schedule, collectors. */
+#include "worker.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "collector.h"
+#include "log.h"
+
+struct _xvWorker {
+    pthread_t thread;
+    pthread_mutex_t lock;       /* guards everything below */
+    pthread_cond_t wake;        /* settings changed, kick, or stop */
+    pthread_cond_t done;        /* the thread has finished */
+    bool stop;
+    bool kick;
+    bool finished;
+    bool detached;              /* Stop gave up waiting: the thread frees */
+    bool settingsChanged;
+    char *uri;
+    uint64_t intervalMs;
+    bool enabled[XV_WORKER_MAX_COLLECTORS];
+    xvWorkerPublishFunc publish;
+    void *opaque;
+};
+
+static void workerFree(xvWorker *w);
+
+static uint64_t
+workerMonoNs(void)
+{
+    return xvCollectNowNs();
+}
+
+static void
+workerRealtimeNs(uint64_t *ns)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    *ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Library errors are read where they happen; never printed by libxvirt. */
+static void
+workerQuietErrors(void *opaque, virErrorPtr err)
+{
+    (void)opaque;
+    (void)err;
+}
+
+xvSnapshot *
+xvWorkerSample(virConnectPtr conn, const bool *enabled, const xvSnapshot *prev,
+               uint64_t seq, void **state)
+{
+    const xvCollector *run[XV_SNAPSHOT_MAX_COLLECTORS];
+    xvCollectContext ctx;
+    xvSnapshot *snap = xvSnapshotNew();
+    size_t i, n = 0;
+
+    snap->seq = seq;
+    snap->startedMonoNs = workerMonoNs();
+    xvSnapshotCarryTotals(snap, prev);
+    for (i = 0; xvCollectors[i] && n < XV_SNAPSHOT_MAX_COLLECTORS; i++) {
+        if (enabled[i])
+            run[n++] = xvCollectors[i];
+    }
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.conn = conn;
+    ctx.snap = snap;
+    ctx.collectors = run;
+    ctx.ncollectors = n;
+    ctx.state = state;
+    snap->connected = conn != NULL;
+    for (i = 0; conn && i < n; i++) {
+        uint64_t start;
+
+        if (!run[i]->collect)
+            continue;
+        start = workerMonoNs();
+        if (run[i]->collect(&ctx) < 0)
+            ctx.failed[i] = true;
+        /* per-domain hooks of other collectors already charged themselves */
+        ctx.durationNs[i] += workerMonoNs() - start;
+    }
+    for (i = 0; i < n; i++) {
+        uint64_t own = ctx.durationNs[i];
+
+        xvSnapshotAddCollector(snap, run[i]->name, own, conn && !ctx.failed[i]);
+    }
+    snap->durationNs = workerMonoNs() - snap->startedMonoNs;
+    workerRealtimeNs(&snap->timestampNs);
+    xvSnapshotFinish(snap);
+    return snap;
+}
+
+void
+xvWorkerFreeState(void **state)
+{
+    size_t i;
+
+    for (i = 0; xvCollectors[i] && i < XV_SNAPSHOT_MAX_COLLECTORS; i++) {
+        if (xvCollectors[i]->freeState)
+            xvCollectors[i]->freeState(state[i]);
+        state[i] = NULL;
+    }
+}
+
+static void
+workerApplySettings(xvWorker *w, const xvWorkerSettings *s)
+{
+    free(w->uri);
+    w->uri = s->uri ? strdup(s->uri) : NULL;
+    w->intervalMs = s->intervalMs;
+    memcpy(w->enabled, s->enabled, sizeof(w->enabled));
+}
+
+/* Opens the read-only connection, or returns NULL (logged, counted by the
+ * caller). */
+static virConnectPtr
+workerConnect(const char *uri)
+{
+    virConnectPtr conn = virConnectOpenReadOnly(uri);
+
+    if (!conn) {
+        xvLogError("sampler: cannot connect to '%s': %s", uri ? uri : "xen:///",
+                   virGetLastErrorMessage());
+        return NULL;
+    }
+    virConnSetErrorFunc(conn, NULL, workerQuietErrors);
+    xvLogInfo("sampler: connected to '%s' (%s)", uri ? uri : "xen:///",
+              virConnectGetType(conn));
+    return conn;
+}
+
+/* Sleeps until @deadlineNs (monotonic), a kick, new settings or stop.
+ * Called with the lock held. */
+static void
+workerWait(xvWorker *w, uint64_t deadlineNs)
+{
+    struct timespec ts;
+
+    ts.tv_sec = (time_t)(deadlineNs / 1000000000u);
+    ts.tv_nsec = (long)(deadlineNs % 1000000000u);
+    while (!w->stop && !w->kick && workerMonoNs() < deadlineNs) {
+        if (pthread_cond_timedwait(&w->wake, &w->lock, &ts) == ETIMEDOUT)
+            break;
+    }
+    w->kick = false;
+}
+
+static bool
+workerSameURI(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Takes the settings for the next sample; closes the connection when the
+ * URI changed. Called with the lock held. */
+static void
+workerTakeSettings(xvWorker *w, char **uri, bool *enabled, virConnectPtr *conn)
+{
+    if (w->settingsChanged) {
+        if (*conn && !workerSameURI(*uri, w->uri)) {
+            virConnectClose(*conn);
+            *conn = NULL;
+        }
+        free(*uri);
+        *uri = w->uri ? strdup(w->uri) : NULL;
+        w->settingsChanged = false;
+    }
+    memcpy(enabled, w->enabled, sizeof(w->enabled));
+}
+
+static void *
+workerMain(void *opaque)
+{
+    xvWorker *w = opaque;
+    void *state[XV_SNAPSHOT_MAX_COLLECTORS] = { 0 };
+    virConnectPtr conn = NULL;
+    xvSnapshot *prev = NULL;
+    char *uri = NULL;
+    bool enabled[XV_WORKER_MAX_COLLECTORS];
+    uint64_t seq = 0, next;
+    bool detached;
+
+    pthread_mutex_lock(&w->lock);
+    while (!w->stop) {
+        xvSnapshot *snap;
+
+        workerTakeSettings(w, &uri, enabled, &conn);
+        /* fixed rate: the next tick counts from this sample's start */
+        next = workerMonoNs() + w->intervalMs * 1000000u;
+        pthread_mutex_unlock(&w->lock);
+
+        if (!conn)
+            conn = workerConnect(uri);
+        snap = xvWorkerSample(conn, enabled, prev, ++seq, state);
+        if (!conn)
+            snap->errorsTotal[XV_CALL_OPEN]++;
+        xvSnapshotUnref(prev);
+        prev = xvSnapshotRef(snap);
+
+        pthread_mutex_lock(&w->lock);
+        /* once stopping, the publisher may be gone (a hung call outlived
+         * xvWorkerStop's wait): drop the sample */
+        if (w->stop) {
+            xvSnapshotUnref(snap);
+            break;
+        }
+        pthread_mutex_unlock(&w->lock);
+        w->publish(snap, w->opaque);
+        pthread_mutex_lock(&w->lock);
+        workerWait(w, next);
+    }
+    w->finished = true;
+    detached = w->detached;
+    pthread_cond_broadcast(&w->done);
+    pthread_mutex_unlock(&w->lock);
+
+    xvSnapshotUnref(prev);
+    xvWorkerFreeState(state);
+    if (conn)
+        virConnectClose(conn);
+    free(uri);
+    if (detached)
+        workerFree(w);
+    return NULL;
+}
+
+static void
+workerFree(xvWorker *w)
+{
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->wake);
+    pthread_cond_destroy(&w->done);
+    free(w->uri);
+    free(w);
+}
+
+xvWorker *
+xvWorkerStart(const xvWorkerSettings *settings, xvWorkerPublishFunc publish,
+              void *opaque)
+{
+    xvWorker *w = calloc(1, sizeof(*w));
+    pthread_condattr_t attr;
+    int rc;
+
+    if (!w)
+        abort();
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&w->wake, &attr);
+    pthread_cond_init(&w->done, &attr);
+    pthread_condattr_destroy(&attr);
+    w->publish = publish;
+    w->opaque = opaque;
+    workerApplySettings(w, settings);
+    w->settingsChanged = true;
+    if ((rc = pthread_create(&w->thread, NULL, workerMain, w)) != 0) {
+        workerFree(w);
+        errno = rc;
+        return NULL;
+    }
+    return w;
+}
+
+void
+xvWorkerReconfigure(xvWorker *w, const xvWorkerSettings *settings)
+{
+    pthread_mutex_lock(&w->lock);
+    workerApplySettings(w, settings);
+    w->settingsChanged = true;
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+}
+
+void
+xvWorkerKick(xvWorker *w)
+{
+    pthread_mutex_lock(&w->lock);
+    w->kick = true;
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+}
+
+int
+xvWorkerStop(xvWorker *w, uint64_t timeoutMs)
+{
+    uint64_t deadline = workerMonoNs() + timeoutMs * 1000000u;
+    struct timespec ts;
+
+    if (!w)
+        return 0;
+    ts.tv_sec = (time_t)(deadline / 1000000000u);
+    ts.tv_nsec = (long)(deadline % 1000000000u);
+    pthread_mutex_lock(&w->lock);
+    w->stop = true;
+    pthread_cond_signal(&w->wake);
+    while (!w->finished) {
+        if (pthread_cond_timedwait(&w->done, &w->lock, &ts) == ETIMEDOUT)
+            break;
+    }
+    if (!w->finished) {
+        /* stuck in a hypervisor call: leave it; it frees itself if the
+         * call ever returns before the process exits */
+        w->detached = true;
+        pthread_mutex_unlock(&w->lock);
+        pthread_detach(w->thread);
+        return -ETIMEDOUT;
+    }
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    workerFree(w);
+    return 0;
+}
