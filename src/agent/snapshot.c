@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* snapshot.c: the immutable, reference-counted picture of the hypervisor. */
+#include "snapshot.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const snapshotCallNames[] = {
+    [XV_CALL_NODE_GET_INFO] = "virNodeGetInfo",
+    [XV_CALL_CONNECT_GET_VERSION] = "virConnectGetVersion",
+    [XV_CALL_NUM_OF_DOMAINS] = "virConnectNumOfDomains",
+    [XV_CALL_LIST_DOMAINS] = "virConnectListDomains",
+    [XV_CALL_LOOKUP_BY_ID] = "virDomainLookupByID",
+    [XV_CALL_GET_INFO] = "virDomainGetInfo",
+    [XV_CALL_GET_UUID] = "virDomainGetUUID",
+    [XV_CALL_GET_OS_TYPE] = "virDomainGetOSType",
+    [XV_CALL_GET_VCPUS] = "virDomainGetVcpus",
+    [XV_CALL_OPEN] = "virConnectOpenReadOnly",
+    [XV_CALL_LIST_DEFINED_DOMAINS] = "virConnectListDefinedDomains",
+    [XV_CALL_LOOKUP_BY_NAME] = "virDomainLookupByName",
+};
+_Static_assert(sizeof(snapshotCallNames) / sizeof(snapshotCallNames[0]) == XV_CALL_LAST,
+               "snapshotCallNames must name every xvSampleCall");
+
+const char *
+xvSampleCallName(xvSampleCall call)
+{
+    if ((unsigned int)call >= XV_CALL_LAST)
+        return NULL;
+    return snapshotCallNames[call];
+}
+
+/* Allocation failures abort, as xvAlloc does in the library. */
+static void *
+snapshotRealloc(void *ptr, size_t n, size_t size)
+{
+    void *ret;
+
+    if (size != 0 && n > SIZE_MAX / size)
+        abort();
+    ret = realloc(ptr, n * size);
+    if (!ret && n * size != 0)
+        abort();
+    return ret;
+}
+
+/* A change to a published snapshot is a bug in the caller, never a runtime condition. */
+static void
+snapshotCheckOpen(const xvSnapshot *snap)
+{
+    if (snap->finished) {
+        fprintf(stderr, "xvSnapshot: changed after xvSnapshotFinish()\n");
+        abort();
+    }
+}
+
+xvSnapshot *
+xvSnapshotNew(void)
+{
+    xvSnapshot *snap = calloc(1, sizeof(*snap));
+
+    if (!snap)
+        abort();
+    atomic_init(&snap->refs, 1);
+    return snap;
+}
+
+xvSnapshot *
+xvSnapshotRef(xvSnapshot *snap)
+{
+    if (snap)
+        atomic_fetch_add_explicit(&snap->refs, 1, memory_order_relaxed);
+    return snap;
+}
+
+static void
+snapshotFree(xvSnapshot *snap)
+{
+    size_t i;
+
+    for (i = 0; i < snap->ndomains; i++) {
+        free(snap->domains[i].name);
+        free(snap->domains[i].osType);
+    }
+    free(snap->domains);
+    free(snap->vcpus);
+    free(snap->cpumaps);
+    free(snap->hvType);
+    free(snap);
+}
+
+xvSnapshot *
+xvSnapshotUnref(xvSnapshot *snap)
+{
+    if (!snap)
+        return NULL;
+    /* release: our writes happen before the free; acquire: the freeing thread sees them all */
+    if (atomic_fetch_sub_explicit(&snap->refs, 1, memory_order_acq_rel) == 1)
+        snapshotFree(snap);
+    return NULL;
+}
+
+xvSnapDomain *
+xvSnapshotAddDomain(xvSnapshot *snap)
+{
+    xvSnapDomain *dom;
+
+    snapshotCheckOpen(snap);
+    snap->domains = snapshotRealloc(snap->domains, snap->ndomains + 1, sizeof(*dom));
+    dom = &snap->domains[snap->ndomains++];
+    memset(dom, 0, sizeof(*dom));
+    dom->firstVcpu = snap->nvcpus;
+    return dom;
+}
+
+void
+xvSnapshotDropLastDomain(xvSnapshot *snap)
+{
+    xvSnapDomain *dom;
+
+    snapshotCheckOpen(snap);
+    if (snap->ndomains == 0)
+        return;
+    dom = &snap->domains[--snap->ndomains];
+    /* its vcpus, if any, are the last ones added */
+    if (dom->nvcpus > 0 && dom->firstVcpu + dom->nvcpus == snap->nvcpus)
+        snap->nvcpus = dom->firstVcpu;
+    free(dom->name);
+    free(dom->osType);
+    memset(dom, 0, sizeof(*dom));
+}
+
+xvSnapVcpu *
+xvSnapshotAddVcpus(xvSnapshot *snap, xvSnapDomain *dom, size_t n)
+{
+    size_t maplen;
+    size_t first = snap->nvcpus;
+
+    snapshotCheckOpen(snap);
+    if (snap->ndomains == 0 || dom != &snap->domains[snap->ndomains - 1] || snap->maplen < 0 ||
+        (dom->nvcpus > 0 && dom->firstVcpu + dom->nvcpus != snap->nvcpus)) {
+        fprintf(stderr, "xvSnapshotAddVcpus: not the domain last added\n");
+        abort();
+    }
+    maplen = (size_t)snap->maplen;
+    if (n > SIZE_MAX - first)
+        abort();
+    snap->vcpus = snapshotRealloc(snap->vcpus, first + n, sizeof(xvSnapVcpu));
+    memset(&snap->vcpus[first], 0, n * sizeof(xvSnapVcpu));
+    if (maplen > 0) {
+        snap->cpumaps = snapshotRealloc(snap->cpumaps, first + n, maplen);
+        memset(snap->cpumaps + first * maplen, 0, n * maplen);
+    }
+    if (dom->nvcpus == 0)
+        dom->firstVcpu = first;
+    dom->nvcpus += n;
+    snap->nvcpus = first + n;
+    return &snap->vcpus[first];
+}
+
+unsigned char *
+xvSnapshotVcpuMap(const xvSnapshot *snap, size_t vcpuIndex)
+{
+    if (snap->maplen <= 0 || !snap->cpumaps || vcpuIndex >= snap->nvcpus)
+        return NULL;
+    return snap->cpumaps + vcpuIndex * (size_t)snap->maplen;
+}
+
+int
+xvSnapshotAddCollector(xvSnapshot *snap, const char *name, uint64_t durationNs, bool success)
+{
+    xvCollectorResult *res;
+
+    snapshotCheckOpen(snap);
+    if (snap->ncollectors >= XV_SNAPSHOT_MAX_COLLECTORS)
+        return -ENOSPC;
+    res = &snap->collectors[snap->ncollectors++];
+    res->name = name;
+    res->durationNs = durationNs;
+    res->success = success;
+    return 0;
+}
+
+void
+xvSnapshotCarryTotals(xvSnapshot *snap, const xvSnapshot *prev)
+{
+    snapshotCheckOpen(snap);
+    if (prev)
+        memcpy(snap->errorsTotal, prev->errorsTotal, sizeof(snap->errorsTotal));
+    else
+        memset(snap->errorsTotal, 0, sizeof(snap->errorsTotal));
+}
+
+static int
+snapshotCompareDomains(const void *a, const void *b)
+{
+    const xvSnapDomain *da = a;
+    const xvSnapDomain *db = b;
+    int cmp = strcmp(da->name ? da->name : "", db->name ? db->name : "");
+
+    if (cmp != 0)
+        return cmp;
+    /* names are unique per hypervisor; ids keep qsort deterministic anyway */
+    return (da->id > db->id) - (da->id < db->id);
+}
+
+/*
+ * Sorts one domain's vcpus by number, moving their maps along. Insertion
+ * sort: GetVcpus already returns them in order, so this is one linear check.
+ */
+static void
+snapshotSortVcpus(xvSnapshot *snap, const xvSnapDomain *dom, unsigned char *tmpmap)
+{
+    size_t maplen = snap->maplen > 0 && snap->cpumaps ? (size_t)snap->maplen : 0;
+    xvSnapVcpu *v = &snap->vcpus[dom->firstVcpu];
+    size_t i, j;
+
+    for (i = 1; i < dom->nvcpus; i++) {
+        xvSnapVcpu key;
+
+        if (v[i - 1].number <= v[i].number)
+            continue;
+        key = v[i];
+        if (maplen > 0)
+            memcpy(tmpmap, snap->cpumaps + (dom->firstVcpu + i) * maplen, maplen);
+        for (j = i; j > 0 && v[j - 1].number > key.number; j--)
+            v[j] = v[j - 1];
+        if (maplen > 0) {
+            unsigned char *base = snap->cpumaps + dom->firstVcpu * maplen;
+
+            memmove(base + (j + 1) * maplen, base + j * maplen, (i - j) * maplen);
+            memcpy(base + j * maplen, tmpmap, maplen);
+        }
+        v[j] = key;
+    }
+}
+
+void
+xvSnapshotFinish(xvSnapshot *snap)
+{
+    unsigned char *tmpmap;
+    size_t i;
+
+    snapshotCheckOpen(snap);
+    tmpmap = snapshotRealloc(NULL, snap->maplen > 0 ? (size_t)snap->maplen : 1, 1);
+    for (i = 0; i < snap->ndomains; i++)
+        snapshotSortVcpus(snap, &snap->domains[i], tmpmap);
+    free(tmpmap);
+    if (snap->ndomains > 1)
+        qsort(snap->domains, snap->ndomains, sizeof(xvSnapDomain), snapshotCompareDomains);
+    snap->finished = true;
+}
+
+const xvSnapDomain *
+xvSnapshotFindDomain(const xvSnapshot *snap, const char *name)
+{
+    size_t lo = 0, hi = snap->ndomains, i;
+
+    if (!name)
+        return NULL;
+    if (!snap->finished) {
+        for (i = 0; i < snap->ndomains; i++) {
+            if (snap->domains[i].name && strcmp(snap->domains[i].name, name) == 0)
+                return &snap->domains[i];
+        }
+        return NULL;
+    }
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp = strcmp(snap->domains[mid].name ? snap->domains[mid].name : "", name);
+
+        if (cmp == 0)
+            return &snap->domains[mid];
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * snapshot.h: one immutable picture of the hypervisor, built by the sampler
+ * thread through the public API and read by the exporter and the policy
+ * engine. A snapshot holds plain values (no virDomainPtr), so it is
+ * self-contained; once published it never changes. Readers take a
+ * reference; the last xvSnapshotUnref() frees it.
+ */
+#pragma once
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libvirt/libvirt.h>
+
+/*
+ * Life cycle
+ *
+ * 1. The sampler calls xvSnapshotNew() (one reference, all fields zero),
+ *    fills the scalar fields, sets maplen before adding any vcpu, adds
+ *    domains and their vcpus with the calls below, then xvSnapshotFinish().
+ * 2. It publishes the snapshot; from then on nobody writes to it, and every
+ *    thread may read it without locking while it holds a reference.
+ * 3. Readers xvSnapshotRef() it while they use it; xvSnapshotUnref() drops a
+ *    reference (atomically), and the last one frees everything.
+ *
+ * Ordering (relied on by the exporter's deterministic output): after
+ * xvSnapshotFinish() the domains are sorted by name (strcmp order) and the
+ * vcpus of each domain by vcpu number.
+ *
+ * Allocation failures abort, as everywhere in xvirt.
+ */
+
+/* Calls whose failures are counted (xvirt_sample_errors_total{call}). */
+typedef enum {
+    XV_CALL_NODE_GET_INFO = 0,
+    XV_CALL_CONNECT_GET_VERSION,
+    XV_CALL_NUM_OF_DOMAINS,
+    XV_CALL_LIST_DOMAINS,
+    XV_CALL_LIST_DEFINED_DOMAINS,
+    XV_CALL_LOOKUP_BY_ID,
+    XV_CALL_LOOKUP_BY_NAME,
+    XV_CALL_GET_INFO,
+    XV_CALL_GET_UUID,
+    XV_CALL_GET_OS_TYPE,
+    XV_CALL_GET_VCPUS,
+    XV_CALL_OPEN,
+    XV_CALL_LAST
+} xvSampleCall;
+
+/* The public API name of @call ("virDomainGetInfo"); NULL if out of range. */
+const char *xvSampleCallName(xvSampleCall call);
+
+/* Most collector results one snapshot records. */
+#define XV_SNAPSHOT_MAX_COLLECTORS 8
+
+typedef struct _xvSnapVcpu xvSnapVcpu;
+struct _xvSnapVcpu {
+    unsigned int number;
+    int state;                   /* virVcpuState */
+    uint64_t cpuTimeNs;
+    int cpu;                     /* physical CPU, -1 if offline */
+    unsigned int affinityCount;  /* CPUs set in the affinity map */
+};
+
+typedef struct _xvSnapDomain xvSnapDomain;
+struct _xvSnapDomain {
+    int id;
+    char *name;                  /* owned (malloc), never NULL once added */
+    unsigned char uuid[16];
+    char uuidstr[37];
+    char *osType;                /* owned; NULL if virDomainGetOSType failed */
+    unsigned char state;         /* virDomainState */
+    uint64_t maxMemKiB;
+    uint64_t memKiB;
+    unsigned int nrVirtCpu;
+    uint64_t cpuTimeNs;
+    bool vcpusOk;                /* false: virDomainGetVcpus failed, no vcpus */
+    size_t firstVcpu;            /* index into xvSnapshot.vcpus */
+    size_t nvcpus;
+};
+
+typedef struct _xvCollectorResult xvCollectorResult;
+struct _xvCollectorResult {
+    const char *name;            /* static: the collector's name */
+    uint64_t durationNs;
+    bool success;
+};
+
+typedef struct _xvSnapshot xvSnapshot;
+struct _xvSnapshot {
+    atomic_int refs;             /* only through xvSnapshotRef/Unref */
+    bool finished;               /* set by xvSnapshotFinish(): no more changes */
+    uint64_t seq;                /* 1, 2, 3... per sampler */
+    uint64_t startedMonoNs;      /* CLOCK_MONOTONIC when sampling began */
+    uint64_t durationNs;         /* how long the sample took */
+    uint64_t timestampNs;        /* CLOCK_REALTIME (ns since the epoch) at the end */
+    bool connected;              /* false: the hypervisor could not be reached */
+    bool nodeOk;                 /* node holds a virNodeGetInfo() result */
+    virNodeInfo node;
+    unsigned long hvVersion;     /* virConnectGetVersion, 0 if unknown */
+    char *hvType;                /* owned; virConnectGetType, NULL if unknown */
+    xvSnapDomain *domains;       /* sorted by name after xvSnapshotFinish() */
+    size_t ndomains;
+    xvSnapVcpu *vcpus;           /* each domain's vcpus are contiguous */
+    size_t nvcpus;
+    unsigned char *cpumaps;      /* nvcpus maps of maplen bytes, vcpu order */
+    int maplen;                  /* set before the first xvSnapshotAddVcpus(); 0: no maps */
+    /*
+     * Failed calls by call, CUMULATIVE since the agent started (a counter):
+     * the sampler starts each snapshot from the previous one's totals
+     * (xvSnapshotCarryTotals) and adds this sample's failures.
+     */
+    uint64_t errorsTotal[XV_CALL_LAST];
+    xvCollectorResult collectors[XV_SNAPSHOT_MAX_COLLECTORS];  /* run order */
+    size_t ncollectors;
+};
+
+/* A new, empty snapshot holding one reference. */
+xvSnapshot *xvSnapshotNew(void);
+/* Takes one more reference on @snap (NULL-safe); returns @snap. */
+xvSnapshot *xvSnapshotRef(xvSnapshot *snap);
+/* Drops one reference (NULL-safe); the last one frees. Returns NULL. */
+xvSnapshot *xvSnapshotUnref(xvSnapshot *snap);
+
+/*
+ * Adds a zeroed domain and returns it for the caller to fill; name and
+ * osType must be malloc'd strings, owned by the snapshot from then on. The
+ * pointer is valid until the next xvSnapshotAddDomain()/DropLastDomain().
+ */
+xvSnapDomain *xvSnapshotAddDomain(xvSnapshot *snap);
+/* Drops the domain last added, with its vcpus (it vanished mid-sample). */
+void xvSnapshotDropLastDomain(xvSnapshot *snap);
+/*
+ * Reserves @n zeroed vcpus (and zeroed maps) for @dom, which must be the
+ * domain last added; calling it again for the same domain extends its
+ * range. Returns the first new vcpu, valid until the next call.
+ */
+xvSnapVcpu *xvSnapshotAddVcpus(xvSnapshot *snap, xvSnapDomain *dom, size_t n);
+/* The affinity map (maplen bytes) of vcpu @vcpuIndex; NULL if maplen is 0. */
+unsigned char *xvSnapshotVcpuMap(const xvSnapshot *snap, size_t vcpuIndex);
+/* Records a collector's result; returns 0, or -ENOSPC if the table is full. */
+int xvSnapshotAddCollector(xvSnapshot *snap, const char *name, uint64_t durationNs,
+                           bool success);
+/* Copies the cumulative counters (errorsTotal) of @prev (NULL: zeros). */
+void xvSnapshotCarryTotals(xvSnapshot *snap, const xvSnapshot *prev);
+/* Sorts domains by name and vcpus by number; called once when sampling is done. */
+void xvSnapshotFinish(xvSnapshot *snap);
+/* The domain named @name, or NULL; binary search once finished. */
+const xvSnapDomain *xvSnapshotFindDomain(const xvSnapshot *snap, const char *name);

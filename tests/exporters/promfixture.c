@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* promfixture.c: hand-built snapshots for the exporter tests and goldens. */
+#include "promfixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *
+fixtureStrdup(const char *s)
+{
+    char *ret = s ? strdup(s) : NULL;
+
+    if (s && !ret)
+        abort();
+    return ret;
+}
+
+static void
+fixtureUuid(xvSnapDomain *dom, unsigned int n)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(dom->uuid); i++)
+        dom->uuid[i] = (unsigned char)(n * 16 + i);
+    snprintf(dom->uuidstr, sizeof(dom->uuidstr),
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             dom->uuid[0], dom->uuid[1], dom->uuid[2], dom->uuid[3], dom->uuid[4],
+             dom->uuid[5], dom->uuid[6], dom->uuid[7], dom->uuid[8], dom->uuid[9],
+             dom->uuid[10], dom->uuid[11], dom->uuid[12], dom->uuid[13], dom->uuid[14],
+             dom->uuid[15]);
+}
+
+static xvSnapDomain *
+fixtureDomain(xvSnapshot *snap, unsigned int n, int id, const char *name, const char *os,
+              unsigned char state, uint64_t memKiB, unsigned int nrVirtCpu, uint64_t cpuTimeNs)
+{
+    xvSnapDomain *dom = xvSnapshotAddDomain(snap);
+
+    dom->id = id;
+    dom->name = fixtureStrdup(name);
+    dom->osType = fixtureStrdup(os);
+    dom->state = state;
+    dom->memKiB = memKiB;
+    dom->maxMemKiB = memKiB * 2;
+    dom->nrVirtCpu = nrVirtCpu;
+    dom->cpuTimeNs = cpuTimeNs;
+    dom->vcpusOk = true;
+    fixtureUuid(dom, n);
+    return dom;
+}
+
+/* Fills vcpu @idx of the snapshot; @cpus is a -1 terminated affinity list. */
+static void
+fixtureVcpu(xvSnapshot *snap, xvSnapVcpu *v, unsigned int number, int state, int cpu,
+            uint64_t cpuTimeNs, const int *cpus)
+{
+    unsigned char *map = xvSnapshotVcpuMap(snap, (size_t)(v - snap->vcpus));
+
+    v->number = number;
+    v->state = state;
+    v->cpu = cpu;
+    v->cpuTimeNs = cpuTimeNs;
+    for (; *cpus >= 0; cpus++) {
+        VIR_USE_CPU(map, *cpus);
+        v->affinityCount++;
+    }
+}
+
+static void
+fixtureNode(xvSnapshot *snap, unsigned int cores, unsigned int threads)
+{
+    snap->connected = true;
+    snap->nodeOk = true;
+    strcpy(snap->node.model, "x86_64");
+    snap->node.memory = 16777216;
+    snap->node.cpus = cores * threads;
+    snap->node.mhz = 2400;
+    snap->node.nodes = 1;
+    snap->node.sockets = 1;
+    snap->node.cores = cores;
+    snap->node.threads = threads;
+    snap->hvType = fixtureStrdup("Xen");
+    snap->hvVersion = 4017000;
+    snap->maplen = VIR_CPU_MAPLEN(VIR_NODEINFO_MAXCPUS(snap->node));
+}
+
+xvSnapshot *
+promFixtureGolden(void)
+{
+    static const int all[] = { 0, 1, 2, 3, 4, 5, 6, 7, -1 };
+    static const int low[] = { 0, 1, 2, 3, -1 };
+    static const int odd[] = { 0, 1, 2, 3, 5, 7, -1 };
+    static const int even[] = { 0, 2, 4, 6, -1 };
+    static const int one[] = { 6, -1 };
+    xvSnapshot *snap = xvSnapshotNew();
+    xvSnapDomain *dom;
+    xvSnapVcpu *v;
+    int i;
+
+    snap->seq = 42;
+    snap->startedMonoNs = 1000000000;
+    snap->durationNs = 12345678;
+    snap->timestampNs = 1700000000123456789ULL;
+    fixtureNode(snap, 4, 2);
+
+    dom = fixtureDomain(snap, 1, 3, "web", "linux", VIR_DOMAIN_RUNNING, 1048576, 2,
+                        12345678901ULL);
+    v = xvSnapshotAddVcpus(snap, dom, 2);
+    fixtureVcpu(snap, &v[0], 0, VIR_VCPU_RUNNING, 2, 1500000000, low);
+    fixtureVcpu(snap, &v[1], 1, VIR_VCPU_BLOCKED, 5, 10845678901ULL, odd);
+
+    /* Domain-0's vcpus come in reverse order: the snapshot sorts them */
+    dom = fixtureDomain(snap, 0, 0, "Domain-0", "linux", VIR_DOMAIN_RUNNING, 4194304, 4,
+                        987654321000ULL);
+    v = xvSnapshotAddVcpus(snap, dom, 4);
+    for (i = 0; i < 4; i++) {
+        fixtureVcpu(snap, &v[i], (unsigned int)(3 - i), VIR_VCPU_RUNNING, 3 - i,
+                    (uint64_t)(3 - i) * 1000000000 + 1, all);
+    }
+
+    dom = fixtureDomain(snap, 2, 7, "we\"ird\\name", "hvm", VIR_DOMAIN_PAUSED, 524288, 1, 1);
+    v = xvSnapshotAddVcpus(snap, dom, 1);
+    fixtureVcpu(snap, &v[0], 0, VIR_VCPU_OFFLINE, -1, 0, even);
+
+    /* virDomainGetVcpus and virDomainGetOSType failed for this one */
+    dom = fixtureDomain(snap, 3, 9, "new\nline", NULL, VIR_DOMAIN_CRASHED, 262144, 2,
+                        5000000000ULL);
+    dom->vcpusOk = false;
+
+    dom = fixtureDomain(snap, 4, 12, "db", "linux", VIR_DOMAIN_SHUTOFF, 2097152, 1, 0);
+    v = xvSnapshotAddVcpus(snap, dom, 1);
+    fixtureVcpu(snap, &v[0], 0, VIR_VCPU_OFFLINE, -1, 42, one);
+
+    dom = fixtureDomain(snap, 5, 14, "caf\xc3\xa9", "linux", VIR_DOMAIN_BLOCKED, 131072, 1,
+                        999999999);
+    v = xvSnapshotAddVcpus(snap, dom, 1);
+    fixtureVcpu(snap, &v[0], 0, VIR_VCPU_BLOCKED, 7, 999999999, one);
+
+    /* not UTF-8: rendered with U+FFFD */
+    dom = fixtureDomain(snap, 6, 15, "zz-bad-\xff\xc3", "linux", VIR_DOMAIN_SHUTDOWN, 65536, 1,
+                        100);
+    v = xvSnapshotAddVcpus(snap, dom, 1);
+    fixtureVcpu(snap, &v[0], 0, VIR_VCPU_RUNNING, 0, 100, all);
+
+    /* a domain that vanished mid-sample */
+    dom = fixtureDomain(snap, 7, 16, "gone", "linux", VIR_DOMAIN_RUNNING, 1, 1, 1);
+    xvSnapshotAddVcpus(snap, dom, 1);
+    xvSnapshotDropLastDomain(snap);
+
+    snap->errorsTotal[XV_CALL_GET_VCPUS] = 3;
+    snap->errorsTotal[XV_CALL_GET_OS_TYPE] = 1;
+    xvSnapshotAddCollector(snap, "node", 123456, true);
+    xvSnapshotAddCollector(snap, "domain", 4000000, true);
+    xvSnapshotAddCollector(snap, "vcpu", 1500000, false);
+    xvSnapshotFinish(snap);
+    return snap;
+}
+
+xvSnapshot *
+promFixtureDown(void)
+{
+    xvSnapshot *snap = xvSnapshotNew();
+
+    snap->seq = 7;
+    snap->durationNs = 2000000000;
+    snap->timestampNs = 1700000100000000000ULL;
+    snap->errorsTotal[XV_CALL_OPEN] = 5;
+    xvSnapshotAddCollector(snap, "node", 0, false);
+    xvSnapshotFinish(snap);
+    return snap;
+}
+
+xvSnapshot *
+promFixtureLarge(size_t ndomains, size_t nvcpus)
+{
+    xvSnapshot *snap = xvSnapshotNew();
+    size_t d, j;
+
+    snap->seq = 1;
+    snap->durationNs = 8765432;
+    snap->timestampNs = 1700000000000000000ULL;
+    fixtureNode(snap, 32, 2);
+    for (d = 0; d < ndomains; d++) {
+        char name[32];
+        xvSnapDomain *dom;
+        xvSnapVcpu *v;
+
+        snprintf(name, sizeof(name), "dom-%05zu", d);
+        dom = fixtureDomain(snap, (unsigned int)d, (int)d + 1, name, "linux",
+                            VIR_DOMAIN_RUNNING, 1048576 + d, (unsigned int)nvcpus,
+                            123456789012ULL + d);
+        v = xvSnapshotAddVcpus(snap, dom, nvcpus);
+        for (j = 0; j < nvcpus; j++) {
+            unsigned char *map = xvSnapshotVcpuMap(snap, (size_t)(&v[j] - snap->vcpus));
+
+            v[j].number = (unsigned int)j;
+            v[j].state = VIR_VCPU_RUNNING;
+            v[j].cpu = (int)((d + j) % 64);
+            v[j].cpuTimeNs = 1000000000ULL * d + j * 1234567;
+            memset(map, 0xff, (size_t)snap->maplen);
+            v[j].affinityCount = 64;
+        }
+    }
+    xvSnapshotAddCollector(snap, "node", 10000, true);
+    xvSnapshotAddCollector(snap, "domain", 5000000, true);
+    xvSnapshotAddCollector(snap, "vcpu", 3000000, true);
+    xvSnapshotFinish(snap);
+    return snap;
+}
+
+void
+promFixtureSelf(xvPromSelf *self)
+{
+    memset(self, 0, sizeof(*self));
+    self->version = "0.1.0";
+    self->api = "libxvirt 0.1.0";
+    self->haveSnapshot = true;
+    self->snapshotAgeNs = 1250000000;
+    self->scrapes = 7;
+    self->reloadOk = true;
+    self->reloadSuccessNs = 1700000000000000000ULL;
+    self->reloadsSucceeded = 2;
+    self->reloadsFailed = 1;
+}
+
+char *
+promFixtureExposition(const xvSnapshot *snap, const xvPromSelf *self, xvPromFormat fmt,
+                      size_t *retlen)
+{
+    xvPromBuf buf = { 0 };
+
+    xvPromRenderBody(snap, fmt, &buf);
+    xvPromRenderSelf(self, fmt, &buf);
+    xvPromRenderEnd(fmt, &buf);
+    return xvPromBufSteal(&buf, retlen);
+}
