@@ -37,9 +37,13 @@
  *   YAML document, of at most XV_AGENT_CONF_MAX_BYTES bytes of UTF-8 text.
  */
 
-/* Default TCP port of the HTTP exporter. */
-/* TODO(#3): confirm against Prometheus' default port allocations */
-#define XV_AGENT_DEFAULT_PORT 9913
+/*
+ * Default TCP port of the HTTP exporter. Prometheus' list of default port
+ * allocations has no free port left in the exporters' 9100-9999 range, so
+ * newer exporters take ports above 10000; 10077 is used by no exporter we
+ * know of (9177 is prometheus-libvirt-exporter's).
+ */
+#define XV_AGENT_DEFAULT_PORT 10077
 
 /* Largest configuration file accepted, in bytes. */
 #define XV_AGENT_CONF_MAX_BYTES (1024 * 1024)

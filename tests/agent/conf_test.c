@@ -86,7 +86,7 @@ assertDefaults(const xvAgentConf *conf)
     assert_null(conf->uri);
     assert_string_equal(conf->listenAddress, "0.0.0.0");
     assert_int_equal(conf->listenPort, XV_AGENT_DEFAULT_PORT);
-    assert_int_equal(conf->listenPort, 9913);
+    assert_int_equal(conf->listenPort, XV_AGENT_DEFAULT_PORT);
     assert_int_equal(conf->maxConnections, 64);
     assert_int_equal(conf->maxHeaderBytes, 8192);
     assert_int_equal(conf->readTimeoutMs, 10000);
