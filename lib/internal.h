@@ -17,6 +17,19 @@
     ((a) == (b) || ((a) && (b) && strcmp((a), (b)) == 0))
 #define XV_N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The value of hex digit @c, or -1 if it is none. */
+static inline int
+xvHexDigit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 /* Scope-bound cleanup: XV_AUTOFREE(char *) s = NULL; is free()d on exit. */
 static inline void
 xvFreep(void *p)

@@ -434,16 +434,23 @@ virDomainGetMaxMemory(virDomainPtr domain)
     return ret;
 }
 
-XV_EXPORT int
-virDomainSetMaxMemory(virDomainPtr domain, unsigned long memory)
+/* SetMaxMemory and SetMemory differ only in the driver slot they call. */
+static int
+xvDomainSetMemoryCommon(virDomainPtr domain, unsigned long memory, bool maximum,
+                        const char *func)
 {
+    xvDrvDomainSetMemory set;
+
     virResetLastError();
-    if (!xvDomainEnter(domain, true, __func__))
+    if (!xvDomainEnter(domain, true, func))
         goto error;
-    xvCheckPositiveArgGoto(memory, error);
-    if (!xvDriverHas(domain->conn,
-                     domain->conn->driver->domainSetMaxMemory != NULL, __func__) ||
-        domain->conn->driver->domainSetMaxMemory(domain, memory) < 0)
+    if (memory == 0) {
+        xvReportError(VIR_ERR_INVALID_ARG, "memory in %s must be greater than zero", func);
+        goto error;
+    }
+    set = maximum ? domain->conn->driver->domainSetMaxMemory :
+                    domain->conn->driver->domainSetMemory;
+    if (!xvDriverHas(domain->conn, set != NULL, func) || set(domain, memory) < 0)
         goto error;
     return 0;
 
@@ -453,21 +460,15 @@ virDomainSetMaxMemory(virDomainPtr domain, unsigned long memory)
 }
 
 XV_EXPORT int
+virDomainSetMaxMemory(virDomainPtr domain, unsigned long memory)
+{
+    return xvDomainSetMemoryCommon(domain, memory, true, __func__);
+}
+
+XV_EXPORT int
 virDomainSetMemory(virDomainPtr domain, unsigned long memory)
 {
-    virResetLastError();
-    if (!xvDomainEnter(domain, true, __func__))
-        goto error;
-    xvCheckPositiveArgGoto(memory, error);
-    if (!xvDriverHas(domain->conn, domain->conn->driver->domainSetMemory != NULL,
-                     __func__) ||
-        domain->conn->driver->domainSetMemory(domain, memory) < 0)
-        goto error;
-    return 0;
-
- error:
-    xvDispatchError(xvDomainConnOrNull(domain));
-    return -1;
+    return xvDomainSetMemoryCommon(domain, memory, false, __func__);
 }
 
 /* ---- virtual CPUs ---------------------------------------------------- */

@@ -616,18 +616,6 @@ domainDefParseDisk(xmlNodePtr node, xvDomainDiskDef *disk)
     return 0;
 }
 
-static int
-domainDefHexDigit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Six ':'-separated bytes of one or two hex digits each, as libvirt accepts;
  * stored as lowercase two-digit pairs. */
 static int
@@ -638,12 +626,12 @@ domainDefParseMAC(const char *str, char **ret)
     size_t i;
 
     for (i = 0; i < 6; i++) {
-        int hi = domainDefHexDigit(p[0]);
+        int hi = xvHexDigit(p[0]);
         int lo;
 
         if (hi < 0)
             goto invalid;
-        if ((lo = domainDefHexDigit(p[1])) >= 0) {
+        if ((lo = xvHexDigit(p[1])) >= 0) {
             bytes[i] = (unsigned int)(hi << 4 | lo);
             p += 2;
         } else {

@@ -2,23 +2,13 @@
 /* xvuuid.c: RFC 4122 UUID parsing, formatting and generation. */
 #include "util/xvuuid.h"
 
+#include "internal.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
-
-static int
-xvHexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 int
 xvUUIDParse(const char *str, unsigned char *uuid)
@@ -34,8 +24,8 @@ xvUUIDParse(const char *str, unsigned char *uuid)
             str++;
             continue;
         }
-        hi = xvHexValue(str[0]);
-        lo = hi < 0 ? -1 : xvHexValue(str[1]);
+        hi = xvHexDigit(str[0]);
+        lo = hi < 0 ? -1 : xvHexDigit(str[1]);
         if (lo < 0)
             return -1;
         uuid[i++] = (unsigned char)(hi << 4 | lo);
