@@ -234,17 +234,35 @@ domainCollectActive(xvCollectContext *ctx, domainState *st)
 }
 
 static int
+domainCompareName(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int
 domainCollectDefined(xvCollectContext *ctx, domainState *st)
 {
+    const xvSnapshot *snap = ctx->snap;
+    const char **seen;
+    size_t nseen = snap->ndomains, j;
     char **names;
     int n, i;
 
     if (!(names = domainListDefined(ctx, &n)))
         return -1;
+    /* A domain that stopped after the active ones were listed is in the
+     * snapshot already, read after it stopped; the inactive list names it
+     * again: a domain must appear once. Names are unique on a host. */
+    seen = domainGrow(NULL, nseen ? nseen : 1, sizeof(*seen));
+    for (j = 0; j < nseen; j++)
+        seen[j] = snap->domains[j].name;
+    qsort(seen, nseen, sizeof(*seen), domainCompareName);
     for (i = 0; i < n; i++) {
-        virDomainPtr dom = virDomainLookupByName(ctx->conn, names[i]);
+        virDomainPtr dom = NULL;
 
-        if (!dom)
+        if (bsearch(&names[i], seen, nseen, sizeof(*seen), domainCompareName))
+            ; /* read in the active pass */
+        else if (!(dom = virDomainLookupByName(ctx->conn, names[i])))
             xvCollectNoteFailure(ctx, XV_CALL_LOOKUP_BY_NAME);
         /* skip one started since it was listed: it is no longer inactive */
         else if ((int)virDomainGetID(dom) == -1)
@@ -253,6 +271,7 @@ domainCollectDefined(xvCollectContext *ctx, domainState *st)
             virDomainFree(dom);
         free(names[i]);
     }
+    free(seen);
     free(names);
     return 0;
 }

@@ -20,6 +20,9 @@
  * resumed). */
 #define HTTP_SWEEP_MS 200
 
+/* Most bytes handed to one writev(2) of a reply. */
+#define HTTP_MAX_SINGLE_WRITE (4u * 1024 * 1024)
+
 struct _xvHttpServer {
     struct event_base *base;
     struct evhttp *http;
@@ -100,6 +103,10 @@ httpNewConnection(struct event_base *base, void *opaque)
         return NULL;
     /* A client cannot make the agent buffer more than a header's worth. */
     bufferevent_setwatermark(bev, EV_READ, 0, srv->limits.maxHeaderBytes + 4096);
+    /* libevent writes at most 16 KiB per call by default: a 2.7 MB scrape
+     * (1000 domains x 4 vcpus) took 164 writev + epoll_wait rounds; let the
+     * socket buffer be the limit instead */
+    bufferevent_set_max_single_write(bev, HTTP_MAX_SINGLE_WRITE);
     if (srv->nconns == srv->capconns) {
         srv->capconns = srv->capconns ? srv->capconns * 2 : 64;
         srv->conns = realloc(srv->conns, srv->capconns * sizeof(*srv->conns));
@@ -144,6 +151,16 @@ httpSend(xvHttpServer *srv, struct evhttp_request *req, int code,
 
     if (contentType)
         evhttp_add_header(out, "Content-Type", contentType);
+    /* evhttp (2.1) sends the body of a HEAD reply, with no length: a
+     * keep-alive client would read it as the next reply. Announce the
+     * length and send none. */
+    if (buf && evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+        char len[32];
+
+        snprintf(len, sizeof(len), "%zu", evbuffer_get_length(buf));
+        evhttp_add_header(out, "Content-Length", len);
+        buf = NULL;
+    }
     if (srv->draining)
         evhttp_add_header(out, "Connection", "close");
     if (evcon)

@@ -149,7 +149,7 @@ workerWait(xvWorker *w, uint64_t deadlineNs)
 
     ts.tv_sec = (time_t)(deadlineNs / 1000000000u);
     ts.tv_nsec = (long)(deadlineNs % 1000000000u);
-    while (!w->stop && !w->kick && workerMonoNs() < deadlineNs) {
+    while (!w->stop && !w->kick && !w->settingsChanged && workerMonoNs() < deadlineNs) {
         if (pthread_cond_timedwait(&w->wake, &w->lock, &ts) == ETIMEDOUT)
             break;
     }

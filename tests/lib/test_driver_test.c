@@ -21,6 +21,7 @@
 #define SIM "test_driver/node-sim.xml"
 #define EVENTS "test_driver/node-events.xml"
 #define FAULTS "test_driver/node-faults.xml"
+#define STARTSTOP "test_driver/node-startstop.xml"
 
 #define WEB_UUID "0a0a0a0a-0000-4000-8000-000000000001"
 #define SPARE_UUID "0a0a0a0a-0000-4000-8000-000000000006"
@@ -922,6 +923,86 @@ test_guest_reboot_event_restarts_the_domain(void **state)
 }
 
 static void
+test_start_event_runs_a_defined_domain_from_its_time(void **state)
+{
+    virConnectPtr conn = openNode(STARTSTOP);
+    virDomainPtr dom;
+
+    (void)state;
+    assert_int_equal(stateOf(conn, "spare"), VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(idOf(conn, "spare"), -1);
+    assert_int_equal(virConnectNumOfDomains(conn), 1);
+    advance(conn, 4.999);
+    assert_int_equal(stateOf(conn, "spare"), VIR_DOMAIN_SHUTOFF);
+    assert_true(definedHas(conn, "spare"));
+    advance(conn, 0.001);
+    assert_int_equal(stateOf(conn, "spare"), VIR_DOMAIN_RUNNING);
+    assert_int_equal(idOf(conn, "spare"), 2);
+    assert_int_equal(virConnectNumOfDomains(conn), 2);
+    assert_false(definedHas(conn, "spare"));
+    dom = virDomainLookupByID(conn, 2);
+    assert_non_null(dom);
+    assert_string_equal(virDomainGetName(dom), "spare");
+    virDomainFree(dom);
+    /* CPU time counts from the start: 2 busy vcpus for 3 s */
+    advance(conn, 3);
+    assert_int_equal(cpuOf(conn, "spare"), 6 * NS_PER_SEC);
+    virConnectClose(conn);
+}
+
+static void
+test_destroy_event_stops_a_domain_and_a_later_start_gives_a_new_id(void **state)
+{
+    virConnectPtr conn = openNode(STARTSTOP);
+    virDomainPtr dom = getDom(conn, "steady");
+
+    (void)state;
+    advance(conn, 10);
+    assert_int_equal(stateOf(conn, "spare"), VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(idOf(conn, "spare"), -1);
+    assert_true(definedHas(conn, "spare"));
+    assert_int_equal(virConnectNumOfDomains(conn), 1);
+    advance(conn, 2);
+    assert_int_equal(idOf(conn, "spare"), 3);
+    assert_int_equal(cpuOf(conn, "spare"), 0);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_RUNNING);
+    advance(conn, 8);
+    /* the handle follows: a destroyed persistent domain is shut off */
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(virDomainGetID(dom), (unsigned int)-1);
+    assert_true(definedHas(conn, "steady"));
+    assert_int_equal(virConnectNumOfDomains(conn), 1);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_destroy_event_of_a_transient_domain_makes_it_vanish(void **state)
+{
+    virConnectPtr conn = openNode(STARTSTOP);
+    virDomainPtr dom;
+
+    (void)state;
+    dom = virDomainCreateLinux(conn, PV_XML("temp", "0c0c0c0c-0000-4000-8000-0000000000ff",
+                                            "65536"), 0);
+    if (!dom)
+        fail_msg("virDomainCreateLinux: %s", virGetLastErrorMessage());
+    advance(conn, 14.999);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_RUNNING);
+    advance(conn, 0.001);
+    virResetLastError();
+    assert_int_equal(virDomainGetInfo(dom, &(virDomainInfo){ 0 }), -1);
+    assertError(VIR_ERR_NO_DOMAIN, "temp");
+    virDomainFree(dom);
+    assert_null(virDomainLookupByName(conn, "temp"));
+    assertError(VIR_ERR_NO_DOMAIN, "temp");
+    assert_false(definedHas(conn, "temp"));
+    /* steady and the restarted spare run on */
+    assert_int_equal(virConnectNumOfDomains(conn), 2);
+    virConnectClose(conn);
+}
+
+static void
 test_memory_demand_and_host_free_are_visible_through_hooks(void **state)
 {
     virConnectPtr conn = openNode(EVENTS);
@@ -1565,6 +1646,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_vcpu_load_events_change_cpu_time),
     cmocka_unit_test(test_guest_shutdown_event_goes_through_the_shutdown_delay),
     cmocka_unit_test(test_guest_reboot_event_restarts_the_domain),
+    cmocka_unit_test(test_start_event_runs_a_defined_domain_from_its_time),
+    cmocka_unit_test(test_destroy_event_stops_a_domain_and_a_later_start_gives_a_new_id),
+    cmocka_unit_test(test_destroy_event_of_a_transient_domain_makes_it_vanish),
     cmocka_unit_test(test_memory_demand_and_host_free_are_visible_through_hooks),
     cmocka_unit_test(test_initial_memory_demand_comes_from_the_domain),
     cmocka_unit_test(test_paused_domain_does_not_accumulate_cpu_time),

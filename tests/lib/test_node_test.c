@@ -553,6 +553,91 @@ test_events_for_unknown_domains_are_ignored(void **state)
 }
 
 static void
+test_start_event_of_unknown_domain_is_rejected_at_load(void **state)
+{
+    (void)state;
+    assertBadNode(NODE_HEAD "<xvirt:events><xvirt:start at='1' domain='ghost'/>"
+                  "</xvirt:events>" DOMAIN("d", "000000000001", "") "</node>",
+                  "bad.xml' line 2: <xvirt:start>: no domain named 'ghost' in the node");
+    assertBadNode(NODE_HEAD "<xvirt:events><xvirt:start at='1'/></xvirt:events></node>",
+                  "<xvirt:start>: missing attribute 'domain'");
+    assertBadNode(NODE_HEAD "<xvirt:events><xvirt:destroy at='1'/></xvirt:events></node>",
+                  "<xvirt:destroy>: missing attribute 'domain'");
+}
+
+static void
+test_start_and_destroy_events_only_touch_domains_in_the_right_state(void **state)
+{
+    xvTestNode *node = loadString(
+        NODE_HEAD "<xvirt:clock rate='0'/><xvirt:events>"
+        "<xvirt:start at='1' domain='d'/>"
+        "<xvirt:destroy at='2' domain='e'/>"
+        "<xvirt:start at='3' domain='e'/>"
+        "<xvirt:destroy at='4' domain='d'/>"
+        "<xvirt:destroy at='5' domain='ghost'/>"
+        "</xvirt:events>"
+        DOMAIN("d", "000000000001", "")
+        DOMAIN("e", "000000000002", "<test:runstate>5</test:runstate>") "</node>");
+    xvTestDom *d = xvTestNodeFindByName(node, "d");
+    xvTestDom *e = xvTestNodeFindByName(node, "e");
+
+    (void)state;
+    xvTestNodeAdvanceClock(node, 2 * NS_PER_SEC);
+    /* starting a running domain and destroying an inactive one do nothing */
+    assert_int_equal(d->id, 1);
+    assert_int_equal(d->state, VIR_DOMAIN_RUNNING);
+    assert_int_equal(e->id, -1);
+    assert_int_equal(e->state, VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(node->nactive, 1);
+    xvTestNodeAdvanceClock(node, NS_PER_SEC);
+    assert_int_equal(e->id, 2);
+    assert_int_equal(e->state, VIR_DOMAIN_RUNNING);
+    assert_int_equal(node->nactive, 2);
+    /* a fresh start: no CPU time yet, then 2 busy vcpus */
+    assert_int_equal(cpuTime(node, "e"), 0);
+    xvTestNodeAdvanceClock(node, NS_PER_SEC);
+    assert_int_equal(cpuTime(node, "e"), 2 * NS_PER_SEC);
+    /* destroyed at 4 s: a persistent domain stays defined */
+    assert_int_equal(d->id, -1);
+    assert_int_equal(d->state, VIR_DOMAIN_SHUTOFF);
+    assert_ptr_equal(xvTestNodeFindByName(node, "d"), d);
+    assert_null(xvTestNodeFindByID(node, 1));
+    assert_int_equal(node->nactive, 1);
+    assert_int_equal(node->ndomains, 2);
+    xvTestNodeAdvanceClock(node, 5 * NS_PER_SEC);
+    assert_int_equal(node->ndomains, 2);
+    xvTestNodeFree(node);
+}
+
+static void
+test_destroy_event_cancels_a_pending_shutdown(void **state)
+{
+    xvTestNode *node = loadString(
+        NODE_HEAD "<xvirt:clock rate='0'/><xvirt:events>"
+        "<xvirt:shutdown at='1' domain='d'/>"
+        "<xvirt:destroy at='2' domain='d'/>"
+        "<xvirt:start at='3' domain='d'/>"
+        "</xvirt:events>"
+        DOMAIN("d", "000000000001", "<xvirt:shutdown-delay seconds='5'/>") "</node>");
+    xvTestDom *d = xvTestNodeFindByName(node, "d");
+
+    (void)state;
+    xvTestNodeAdvanceClock(node, NS_PER_SEC);
+    assert_int_equal(d->state, VIR_DOMAIN_SHUTDOWN);
+    xvTestNodeAdvanceClock(node, NS_PER_SEC);
+    assert_int_equal(d->state, VIR_DOMAIN_SHUTOFF);
+    xvTestNodeAdvanceClock(node, NS_PER_SEC);
+    assert_int_equal(d->state, VIR_DOMAIN_RUNNING);
+    assert_int_equal(d->id, 2);
+    /* the shutdown begun at 1 s would end at 6 s: it no longer applies */
+    xvTestNodeAdvanceClock(node, 7 * NS_PER_SEC);
+    assert_int_equal(d->state, VIR_DOMAIN_RUNNING);
+    assert_int_equal(d->id, 2);
+    assert_int_equal(cpuTime(node, "d"), 14 * NS_PER_SEC);
+    xvTestNodeFree(node);
+}
+
+static void
 test_shutdown_runstate_finishes_after_the_delay(void **state)
 {
     xvTestNode *node = loadString(
@@ -708,6 +793,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_simultaneous_events_keep_document_order),
     cmocka_unit_test(test_events_fire_at_their_own_time_between_calls),
     cmocka_unit_test(test_events_for_unknown_domains_are_ignored),
+    cmocka_unit_test(test_start_event_of_unknown_domain_is_rejected_at_load),
+    cmocka_unit_test(test_start_and_destroy_events_only_touch_domains_in_the_right_state),
+    cmocka_unit_test(test_destroy_event_cancels_a_pending_shutdown),
     cmocka_unit_test(test_shutdown_runstate_finishes_after_the_delay),
     cmocka_unit_test(test_cpuset_sets_the_initial_affinity),
     cmocka_unit_test(test_fault_matches_call_domain_window_and_count),

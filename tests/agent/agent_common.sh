@@ -1,0 +1,301 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# agent_common.sh: shared helpers of the end-to-end tests of xvirt-agent
+# (tests/agent/*_test.sh), sourced, not run: TAP output, a private temporary
+# directory, agents started on 127.0.0.1 and stopped by PID on exit, scrapes
+# and metric lookups.
+#
+# Environment: XVIRT_AGENT (the binary), XV_TEST_DATADIR (tests/data).
+# A script sets WATCHDOG (seconds, default 120) before sourcing this file;
+# past it the script is ended, its agents with it.
+
+set -u
+
+: "${XVIRT_AGENT:?XVIRT_AGENT must name the xvirt-agent binary}"
+: "${XV_TEST_DATADIR:?XV_TEST_DATADIR must name tests/data}"
+
+export LC_ALL=C
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy
+
+DATA=$XV_TEST_DATADIR/agent
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/xvagent.XXXXXX")
+AGENT_PIDS=()
+HELPER_PIDS=()         # background curl, python... of the script
+WATCHDOG_PID=
+ntests=0
+nfailed=0
+
+# own_child PID: PID is still a child of this script (not a reused PID).
+own_child() {
+    [ "$(ps -o ppid= -p "$1" 2>/dev/null | tr -d ' ')" = "$$" ]
+}
+
+agent_cleanup() {
+    local pid
+    for pid in "${AGENT_PIDS[@]}" "${HELPER_PIDS[@]}"; do
+        own_child "$pid" && kill -KILL "$pid" 2>/dev/null
+    done
+    own_child "$WATCHDOG_PID" && kill -TERM "$WATCHDOG_PID" 2>/dev/null
+    for pid in "${AGENT_PIDS[@]}" "${HELPER_PIDS[@]}" "$WATCHDOG_PID"; do
+        wait "$pid" 2>/dev/null
+    done
+    rm -rf "$TMP"
+}
+trap agent_cleanup EXIT
+trap 'echo "Bail out! interrupted (signal, or the watchdog after ${WATCHDOG:-120} s)"; exit 1' TERM INT
+
+# The watchdog: a child that ends this script if it runs too long. It keeps
+# no descriptor of the TAP stream and takes its sleep with it when stopped.
+(
+    trap 'kill "$sp" 2>/dev/null; exit 0' TERM
+    sleep "${WATCHDOG:-120}" &
+    sp=$!
+    wait "$sp" && kill -TERM $$
+) </dev/null >/dev/null 2>&1 &
+WATCHDOG_PID=$!
+
+# ---- TAP ------------------------------------------------------------------
+
+ok() {
+    ntests=$((ntests + 1))
+    echo "ok $ntests - $1"
+}
+
+# not_ok NAME [DIAGNOSTIC...]: each further argument is a line, or a file
+# whose first 40 lines are shown.
+not_ok() {
+    local d
+    ntests=$((ntests + 1))
+    nfailed=$((nfailed + 1))
+    echo "not ok $ntests - $1"
+    shift
+    for d in "$@"; do
+        if [ -f "$d" ]; then
+            head -n 40 "$d" | sed 's/^/#   /'
+        else
+            printf '%s\n' "$d" | sed 's/^/#   /'
+        fi
+    done
+}
+
+diag() {
+    printf '%s\n' "$*" | sed 's/^/# /'
+}
+
+# check NAME COMMAND...: ok if COMMAND succeeds.
+check() {
+    local name=$1
+    shift
+    if "$@"; then ok "$name"; else not_ok "$name" "command failed: $*"; fi
+}
+
+# is NAME GOT EXPECTED
+is() {
+    if [ "$2" = "$3" ]; then
+        ok "$1"
+    else
+        not_ok "$1" "got:      '$2'" "expected: '$3'"
+    fi
+}
+
+# like NAME FILE REGEX (grep -E): FILE has a line matching REGEX.
+like() {
+    if grep -Eq -- "$3" "$2"; then
+        ok "$1"
+    else
+        not_ok "$1" "no line matches: $3" "$2"
+    fi
+}
+
+# unlike NAME FILE REGEX: no line of FILE matches REGEX.
+unlike() {
+    if grep -Eq -- "$3" "$2"; then
+        not_ok "$1" "unexpected line(s):" "$(grep -E -- "$3" "$2" | head -n 5)"
+    else
+        ok "$1"
+    fi
+}
+
+# cmp_num NAME GOT OP LIMIT (OP as in awk: < <= > >= ==); GOT and LIMIT are
+# numbers, not expressions: compute a bound first.
+cmp_num() {
+    if awk -v a="$2" -v b="$4" "BEGIN { exit !((a + 0) $3 (b + 0)) }" && [ -n "$2" ]; then
+        ok "$1"
+    else
+        not_ok "$1" "got '$2', expected $3 $4"
+    fi
+}
+
+done_testing() {
+    echo "1..$ntests"
+    [ "$nfailed" -eq 0 ]
+    exit
+}
+
+# ---- agents ---------------------------------------------------------------
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+now() {
+    date +%s.%N
+}
+
+elapsed_since() {
+    awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f\n", b - a }'
+}
+
+# write_config FILE PORT URI [YAML-LINES...]: a config on 127.0.0.1:PORT
+# sampling URI. Further lines are appended as written, after the listen
+# section: indented lines first go on under "listen:", then whole sections
+# ("sampling:", "  interval: 1s").
+write_config() {
+    local file=$1 port=$2 uri=$3
+    shift 3
+    {
+        echo "connection:"
+        echo "  uri: \"$uri\""
+        echo "listen:"
+        echo "  address: 127.0.0.1"
+        echo "  port: $port"
+        printf '%s\n' "$@"
+    } >"$file"
+}
+
+# start_agent NAME ARGS...: starts xvirt-agent ARGS with stderr in
+# $TMP/NAME.log; sets AGENT_PID and AGENT_LOG. Does not wait.
+start_agent() {
+    local name=$1
+    shift
+    AGENT_LOG=$TMP/$name.log
+    "$XVIRT_AGENT" "$@" </dev/null >"$TMP/$name.out" 2>"$AGENT_LOG" &
+    AGENT_PID=$!
+    AGENT_PIDS+=("$AGENT_PID")
+}
+
+# wait_for SECONDS COMMAND...: runs COMMAND every 50 ms until it succeeds;
+# fails after SECONDS.
+wait_for() {
+    local limit=$1 start
+    shift
+    start=$(now)
+    until "$@"; do
+        awk -v e="$(elapsed_since "$start")" -v l="$limit" 'BEGIN { exit !(e > l) }' && return 1
+        sleep 0.05
+    done
+}
+
+# wait_http PORT PATH CODE [SECONDS]: until GET PATH answers CODE.
+wait_http() {
+    local port=$1 path=$2 code=$3 limit=${4:-10} start
+    start=$(now)
+    while :; do
+        [ "$(http_code "$port" "$path")" = "$code" ] && return 0
+        awk -v e="$(elapsed_since "$start")" -v l="$limit" 'BEGIN { exit !(e > l) }' && return 1
+        sleep 0.05
+    done
+}
+
+# wait_log FILE REGEX [SECONDS]
+wait_log() {
+    local file=$1 re=$2 limit=${3:-10} start
+    start=$(now)
+    while ! grep -Eq -- "$re" "$file" 2>/dev/null; do
+        awk -v e="$(elapsed_since "$start")" -v l="$limit" 'BEGIN { exit !(e > l) }' && return 1
+        sleep 0.05
+    done
+}
+
+# wait_exit PID [SECONDS]: waits for PID to end; sets EXIT_STATUS (or
+# "timeout") and EXIT_AFTER (seconds waited).
+wait_exit() {
+    local pid=$1 limit=${2:-10} start
+    start=$(now)
+    while kill -0 "$pid" 2>/dev/null; do
+        if awk -v e="$(elapsed_since "$start")" -v l="$limit" 'BEGIN { exit !(e > l) }'; then
+            EXIT_STATUS=timeout
+            EXIT_AFTER=$(elapsed_since "$start")
+            return 1
+        fi
+        sleep 0.02
+    done
+    wait "$pid"
+    EXIT_STATUS=$?
+    EXIT_AFTER=$(elapsed_since "$start")
+}
+
+# http_code PORT PATH [CURL-ARGS...]: the status code ("000": no answer).
+http_code() {
+    local port=$1 path=$2
+    shift 2
+    curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" "http://127.0.0.1:$port$path"
+}
+
+# scrape PORT FILE [CURL-ARGS...]: GET /metrics into FILE; prints the
+# status code and the total time ("200 0.001234").
+scrape() {
+    local port=$1 file=$2
+    shift 2
+    curl -s -o "$file" -w '%{http_code} %{time_total}\n' --max-time 10 "$@" \
+        "http://127.0.0.1:$port/metrics"
+}
+
+# metric FILE SERIES: the value of the series (exact name and labels, as
+# printed), or nothing.
+metric() {
+    awk -v s="$2" 'substr($0, 1, length(s) + 1) == s " " { print $2; exit }' "$1"
+}
+
+# count_series FILE REGEX: samples (non-comment lines) whose series
+# matches ^REGEX.
+count_series() {
+    grep -v '^#' "$1" | grep -Ec -- "^$2"
+}
+
+# sample_errors FILE: the sum of xvirt_sample_errors_total over every call.
+sample_errors() {
+    grep '^xvirt_sample_errors_total{' "$1" | awk '{ s += $2 } END { print s + 0 }'
+}
+
+# duplicate_series FILE: the series appearing more than once.
+duplicate_series() {
+    grep -v '^#' "$1" | sed -E 's/ [^ ]+$//' | sort | uniq -d
+}
+
+# scrape_value PORT SERIES: scrapes and prints the series' value.
+scrape_value() {
+    scrape "$1" "$TMP/scrape_value.prom" >/dev/null
+    metric "$TMP/scrape_value.prom" "$2"
+}
+
+# metric_is PORT SERIES VALUE: scrapes; true if SERIES has VALUE.
+metric_is() {
+    [ "$(scrape_value "$1" "$2")" = "$3" ]
+}
+
+# gen_node FILE N VCPUS [EVENTS-XML]: writes a node of N running domains
+# dom-0001.. with VCPUS vcpus each (on a 64-CPU host, real-time clock),
+# EVENTS-XML inside <xvirt:events>.
+gen_node() {
+    python3 - "$@" <<'PY'
+import sys
+path, n, vcpus = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+events = sys.argv[4] if len(sys.argv) > 4 else ""
+out = ["<?xml version='1.0'?>",
+       "<node xmlns:xvirt='http://xvirt.dev/schemas/test/1.0'>",
+       "  <cpu><mhz>2400</mhz><model>x86_64</model><nodes>2</nodes><sockets>1</sockets>"
+       "<cores>16</cores><threads>2</threads></cpu>",
+       "  <memory>%d</memory>" % max(n * 1048576, 16777216),
+       "  <xvirt:events>%s</xvirt:events>" % events]
+for i in range(1, n + 1):
+    out.append("  <domain type='xen'><name>dom-%04d</name>"
+               "<uuid>d0000000-0000-4000-8000-%012d</uuid>"
+               "<memory>524288</memory><vcpu>%d</vcpu>"
+               "<os><type>linux</type><kernel>/boot/vmlinuz</kernel></os></domain>"
+               % (i, i, vcpus))
+out.append("</node>")
+with open(path, "w") as f:
+    f.write("\n".join(out) + "\n")
+PY
+}
