@@ -262,7 +262,6 @@ httpHandle(struct evhttp_request *req, void *opaque)
     xvHttpServer *srv = opaque;
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
     const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
-    xvScrapeBody probe;
 
     if (!path || !*path)
         path = "/";
@@ -277,8 +276,7 @@ httpHandle(struct evhttp_request *req, void *opaque)
     } else if (strcmp(path, "/-/healthy") == 0) {
         httpSendText(srv, req, 200, "OK", "xvirt-agent is healthy.\n");
     } else if (strcmp(path, "/-/ready") == 0) {
-        if (srv->source.body(srv->source.opaque, XV_PROM_FORMAT_TEXT, &probe)) {
-            probe.release(probe.opaque);
+        if (srv->source.ready(srv->source.opaque)) {
             httpSendText(srv, req, 200, "OK", "xvirt-agent is ready.\n");
         } else {
             httpSendText(srv, req, 503, "Service Unavailable",

@@ -53,6 +53,8 @@ struct _xvScrapeSource {
     bool (*body)(void *opaque, xvPromFormat fmt, xvScrapeBody *body);
     /* The per-scrape self metrics of this scrape (counts it). */
     void (*self)(void *opaque, xvPromSelf *self);
+    /* True once there is a snapshot to serve (/-/ready). */
+    bool (*ready)(void *opaque);
     void *opaque;
 };
 

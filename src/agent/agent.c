@@ -30,8 +30,13 @@
  * must not keep the agent from exiting). */
 #define AGENT_STOP_TIMEOUT_MS 3000
 
-/* A snapshot with its rendered bodies, shared by the loop and the replies
- * still being sent; immutable once made. */
+/*
+ * A snapshot with its rendered bodies, shared by the loop and the replies
+ * still being sent. The OpenMetrics body (what Prometheus asks for) is
+ * rendered by the sampler; the text body only when first asked for, by the
+ * loop, so a host scraped by Prometheus alone holds one body per snapshot.
+ * A body never changes once rendered.
+ */
 typedef struct {
     atomic_int refs;
     xvSnapshot *snap;
@@ -104,15 +109,14 @@ agentPublish(xvSnapshot *snap, void *opaque)
     xvAgent *agent = opaque;
     agentPublication *pub = calloc(1, sizeof(*pub));
     agentPublication *old;
-    int fmt;
 
     if (!pub)
         abort();
     atomic_init(&pub->refs, 1);
     pub->snap = snap;
     pub->endMonoNs = snap->startedMonoNs + snap->durationNs;
-    for (fmt = 0; fmt < XV_PROM_FORMAT_LAST; fmt++)
-        pub->body[fmt] = xvPromRender(snap, (xvPromFormat)fmt, &pub->len[fmt]);
+    pub->body[XV_PROM_FORMAT_OPENMETRICS] =
+        xvPromRender(snap, XV_PROM_FORMAT_OPENMETRICS, &pub->len[XV_PROM_FORMAT_OPENMETRICS]);
 
     pthread_mutex_lock(&agent->pubLock);
     old = agent->pending;
@@ -174,12 +178,22 @@ agentScrapeBody(void *opaque, xvPromFormat fmt, xvScrapeBody *body)
 
     if (!pub)
         return false;
+    if (!pub->body[fmt])
+        pub->body[fmt] = xvPromRender(pub->snap, fmt, &pub->len[fmt]);
     atomic_fetch_add(&pub->refs, 1);
     body->data = pub->body[fmt];
     body->len = pub->len[fmt];
     body->release = agentReleaseBody;
     body->opaque = pub;
     return true;
+}
+
+static bool
+agentScrapeReady(void *opaque)
+{
+    xvAgent *agent = opaque;
+
+    return agent->current != NULL;
 }
 
 static void
@@ -275,6 +289,7 @@ agentListen(xvAgent *agent, const xvAgentConf *conf)
     xvScrapeSource source = {
         .body = agentScrapeBody,
         .self = agentScrapeSelf,
+        .ready = agentScrapeReady,
         .opaque = agent,
     };
     xvHttpLimits limits;

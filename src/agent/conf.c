@@ -1542,9 +1542,9 @@ xvAgentConfLoadString(const char *name, const char *yaml, xvAgentConf **ret, xvC
 static int
 confReadFile(const char *path, unsigned char **retData, size_t *retLen, xvConfError *err)
 {
-    const size_t cap = XV_AGENT_CONF_MAX_BYTES + 1;
+    const size_t limit = XV_AGENT_CONF_MAX_BYTES + 1;
     unsigned char *data = NULL;
-    size_t len = 0;
+    size_t len = 0, size;
     struct stat sb;
     char ebuf[128];
     int fd;
@@ -1568,10 +1568,18 @@ confReadFile(const char *path, unsigned char **retData, size_t *retLen, xvConfEr
                          (long long)sb.st_size, XV_AGENT_CONF_MAX_BYTES);
         goto cleanup;
     }
-    data = confAlloc(cap, 1);
-    while (len < cap) {
-        ssize_t n = read(fd, data + len, cap - len);
+    /* sized from the file, so a reload does not hold a 1 MiB buffer; a pipe
+     * or a file that grows makes the buffer grow, up to the limit + 1 */
+    size = S_ISREG(sb.st_mode) ? (size_t)sb.st_size + 1 : 4096;
+    data = confAlloc(size, 1);
+    while (len < limit) {
+        ssize_t n;
 
+        if (len == size) {
+            size = size * 2 < limit ? size * 2 : limit;
+            data = confReallocN(data, size, 1);
+        }
+        n = read(fd, data + len, size - len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
