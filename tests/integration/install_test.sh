@@ -61,8 +61,14 @@ main(void)
     return virConnectClose(conn) == 0 ? 0 : 1;
 }
 C
+# A sanitizer build of libxvirt needs its runtime first in the program.
+libso=$(find "$tmp/root" -name 'libxvirt.so.0' | head -1)
+san=""
+if [ -n "$libso" ] && ldd "$libso" | grep -q libasan; then
+  san="-fsanitize=address,undefined"
+fi
 # shellcheck disable=SC2086
-if gcc -std=c99 -Wall -Werror $cflags -o "$tmp/prog" "$tmp/prog.c" $libs 2>"$tmp/cc.log"; then
+if gcc $san -std=c99 -Wall -Werror $cflags -o "$tmp/prog" "$tmp/prog.c" $libs 2>"$tmp/cc.log"; then
   ok "a seed-API program builds with pkg-config --cflags --libs xvirt"
 else
   nok "a seed-API program builds with pkg-config --cflags --libs xvirt" "$(head -5 "$tmp/cc.log")"
