@@ -729,10 +729,18 @@ chain_end
 # ================================================================== agent, at the end
 section "agent at the end"
 if [ "$AGENT_UP" = 1 ]; then
-    scrape; XOK=ok
-    eq "agent: the same domains as xl list after all the changes" \
-       "$(awk 'index($0, "xvirt_domain_id{") == 1' "$W/metrics" | sed 's/.*domain="\([^"]*\)".*/\1/' | sort | tr '\n' ' ')" \
-       "$(xl list | awk 'NR > 1 {print $1}' | sort | tr '\n' ' ')"
+    XOK=ok
+    # the last change may be younger than the agent's newest sample (1 s
+    # interval): wait up to 5 s for a sample that has seen it
+    i=0
+    while :; do
+        scrape
+        agentdoms=$(awk 'index($0, "xvirt_domain_id{") == 1' "$W/metrics" | sed 's/.*domain="\([^"]*\)".*/\1/' | sort | tr '\n' ' ')
+        xldoms=$(xl list | awk 'NR > 1 {print $1}' | sort | tr '\n' ' ')
+        [ "$agentdoms" = "$xldoms" ] || [ $i -ge 10 ] && break
+        sleep 0.5; i=$((i + 1))
+    done
+    eq "agent: the same domains as xl list after all the changes" "$agentdoms" "$xldoms"
     kill -TERM $AGENT_PID
     i=0; while [ $i -lt 20 ] && kill -0 $AGENT_PID 2>/dev/null; do sleep 0.5; i=$((i + 1)); done
     if kill -0 $AGENT_PID 2>/dev/null; then
