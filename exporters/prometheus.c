@@ -453,6 +453,12 @@ promPutEscaped(xvPromBuf *buf, const char *s, size_t n, bool quote)
     promCommit(buf, p);
 }
 
+void
+xvPromPutLabelValue(xvPromBuf *buf, const char *s, size_t n)
+{
+    promPutEscaped(buf, s, n, true);
+}
+
 /* Appends `name="value"` (with a leading comma if @comma). */
 static void
 promPutLabel(xvPromBuf *buf, bool comma, const char *name, const char *value, size_t valuelen)

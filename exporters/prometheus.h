@@ -61,6 +61,10 @@ void xvPromBufReserve(xvPromBuf *buf, size_t extra);
  */
 char *xvPromBufSteal(xvPromBuf *buf, size_t *retlen);
 
+/* Appends @s (@n bytes) escaped as a label value (backslash, double quote,
+ * newline; invalid UTF-8 becomes U+FFFD), for renderers of other parts. */
+void xvPromPutLabelValue(xvPromBuf *buf, const char *s, size_t n);
+
 /* Appends the snapshot's families to @buf. */
 void xvPromRenderBody(const xvSnapshot *snap, xvPromFormat fmt, xvPromBuf *buf);
 /*

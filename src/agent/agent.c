@@ -21,9 +21,11 @@
 #include <libvirt/libvirt.h>
 
 #include "collector.h"
+#include "engine.h"
 #include "http.h"
 #include "log.h"
 #include "prometheus.h"
+#include "report.h"
 #include "worker.h"
 
 /* How long shutdown waits for a sample in progress (a hung hypervisor call
@@ -51,6 +53,7 @@ struct _xvAgent {
     xvAgentConf *conf;
     char *apiVersion;             /* "libxvirt 0.1.0" / "libvirt 9.0.0" */
     xvWorker *worker;
+    xvPolicyEngine *policy;       /* used by the sampler thread once started */
     xvHttpServer *http;
     pthread_mutex_t pubLock;      /* guards pending */
     agentPublication *pending;    /* from the sampler, not yet taken */
@@ -102,6 +105,19 @@ agentReleaseBody(void *opaque)
     agentPublicationUnref(opaque);
 }
 
+/* The snapshot's families, then those of the policies' report. */
+static char *
+agentRender(const xvSnapshot *snap, xvPromFormat fmt, size_t *retlen)
+{
+    xvPromBuf buf;
+
+    xvPromBufInit(&buf);
+    xvPromRenderBody(snap, fmt, &buf);
+    if (snap->policyReport)
+        xvPolicyReportRender(snap->policyReport, fmt, &buf);
+    return xvPromBufSteal(&buf, retlen);
+}
+
 /* Sampler thread: renders the snapshot once per format and hands it over. */
 static void
 agentPublish(xvSnapshot *snap, void *opaque)
@@ -116,7 +132,7 @@ agentPublish(xvSnapshot *snap, void *opaque)
     pub->snap = snap;
     pub->endMonoNs = snap->startedMonoNs + snap->durationNs;
     pub->body[XV_PROM_FORMAT_OPENMETRICS] =
-        xvPromRender(snap, XV_PROM_FORMAT_OPENMETRICS, &pub->len[XV_PROM_FORMAT_OPENMETRICS]);
+        agentRender(snap, XV_PROM_FORMAT_OPENMETRICS, &pub->len[XV_PROM_FORMAT_OPENMETRICS]);
 
     pthread_mutex_lock(&agent->pubLock);
     old = agent->pending;
@@ -179,7 +195,7 @@ agentScrapeBody(void *opaque, xvPromFormat fmt, xvScrapeBody *body)
     if (!pub)
         return false;
     if (!pub->body[fmt])
-        pub->body[fmt] = xvPromRender(pub->snap, fmt, &pub->len[fmt]);
+        pub->body[fmt] = agentRender(pub->snap, fmt, &pub->len[fmt]);
     atomic_fetch_add(&pub->refs, 1);
     body->data = pub->body[fmt];
     body->len = pub->len[fmt];
@@ -261,13 +277,32 @@ agentLoadConf(const xvAgentOptions *opts, xvAgentConf **ret)
     return 0;
 }
 
+/* Parses the policies of @conf (logged when they are wrong). */
+static int
+agentParsePolicies(const xvAgentConf *conf, xvPolicySet **ret)
+{
+    xvConfError err = { 0 };
+
+    if (xvPolicySetParse(conf, ret, &err) < 0) {
+        char *msg = xvConfErrorFormat(&err);
+
+        xvLogError("config: %s", msg);
+        free(msg);
+        xvConfErrorClear(&err);
+        return -1;
+    }
+    return 0;
+}
+
 static void
-agentWorkerSettings(const xvAgentConf *conf, xvWorkerSettings *s)
+agentWorkerSettings(xvAgent *agent, const xvAgentConf *conf, xvWorkerSettings *s)
 {
     size_t i;
 
     memset(s, 0, sizeof(*s));
     s->uri = conf->uri;
+    s->afterSample = xvPolicyEngineRun;
+    s->afterSampleOpaque = agent->policy;
     s->intervalMs = conf->intervalMs;
     for (i = 0; xvCollectors[i] && i < XV_WORKER_MAX_COLLECTORS; i++)
         s->enabled[i] = xvAgentConfCollectorEnabled(conf, xvCollectors[i]->name,
@@ -315,17 +350,29 @@ agentSameListen(const xvAgentConf *a, const xvAgentConf *b)
            strcmp(a->listenAddress, b->listenAddress) == 0;
 }
 
+static bool
+agentSameStateDir(const xvAgentConf *a, const xvAgentConf *b)
+{
+    const char *x = a->stateDir ? a->stateDir : XV_AGENT_DEFAULT_STATE_DIR;
+    const char *y = b->stateDir ? b->stateDir : XV_AGENT_DEFAULT_STATE_DIR;
+
+    return strcmp(x, y) == 0;
+}
+
 /* SIGHUP: all of the new file or none of it. */
 static void
 agentReload(xvAgent *agent)
 {
     xvAgentConf *conf = NULL;
+    xvPolicySet *policies = NULL;
     xvWorkerSettings settings;
     xvHttpLimits limits;
 
     xvLogInfo("config: reloading %s", agent->opts.configPath ?
               agent->opts.configPath : "(built-in defaults)");
-    if (agentLoadConf(&agent->opts, &conf) < 0) {
+    if (agentLoadConf(&agent->opts, &conf) < 0 ||
+        agentParsePolicies(conf, &policies) < 0) {
+        xvAgentConfFree(conf);
         agent->reloadOk = false;
         agent->reloadsFailed++;
         xvLogError("config: reload rejected, the running configuration stays in force");
@@ -338,6 +385,7 @@ agentReload(xvAgent *agent)
             agent->reloadOk = false;
             agent->reloadsFailed++;
             xvAgentConfFree(conf);
+            xvPolicySetFree(policies);
             xvLogError("config: reload rejected, the running configuration stays in force");
             return;
         }
@@ -346,7 +394,11 @@ agentReload(xvAgent *agent)
     }
     agentHttpLimits(conf, &limits);
     xvHttpServerSetLimits(agent->http, &limits);
-    agentWorkerSettings(conf, &settings);
+    if (!agentSameStateDir(conf, agent->conf))
+        xvLogWarning("config: state_dir changes take effect when the agent restarts");
+    /* the bookkeeping stays; a reload is also how an operator clears give-ups */
+    xvPolicyEngineConfigure(agent->policy, policies, conf->uri, true);
+    agentWorkerSettings(agent, conf, &settings);
     xvWorkerReconfigure(agent->worker, &settings);
     xvLogSetLevel(conf->logLevel);
     xvAgentConfFree(agent->conf);
@@ -404,14 +456,22 @@ xvAgent *
 xvAgentNew(const xvAgentOptions *opts)
 {
     xvAgent *agent = calloc(1, sizeof(*agent));
+    xvPolicySet *policies = NULL;
     xvWorkerSettings settings;
 
     if (!agent)
         abort();
     agent->opts = *opts;
     pthread_mutex_init(&agent->pubLock, NULL);
-    if (agentLoadConf(opts, &agent->conf) < 0)
+    if (agentLoadConf(opts, &agent->conf) < 0 ||
+        agentParsePolicies(agent->conf, &policies) < 0)
         goto error;
+    agent->policy = xvPolicyEngineNew(agent->conf->stateDir ? agent->conf->stateDir :
+                                      XV_AGENT_DEFAULT_STATE_DIR);
+    xvPolicyEngineConfigure(agent->policy, policies, agent->conf->uri, false);
+    if (xvPolicySetCount(policies) > 0)
+        xvLogInfo("policy: %zu %s configured", xvPolicySetCount(policies),
+                  xvPolicySetCount(policies) == 1 ? "policy" : "policies");
     xvLogSetLevel(agent->conf->logLevel);
     agent->reloadOk = true;
     agent->reloadSuccessNs = agentRealtimeNs();
@@ -430,7 +490,7 @@ xvAgentNew(const xvAgentOptions *opts)
     event_add(agent->sighup, NULL);
     if (!(agent->http = agentListen(agent, agent->conf)))
         goto error;
-    agentWorkerSettings(agent->conf, &settings);
+    agentWorkerSettings(agent, agent->conf, &settings);
     if (!(agent->worker = xvWorkerStart(&settings, agentPublish, agent))) {
         xvLogError("cannot start the sampler thread: %s", strerror(errno));
         goto error;
@@ -459,9 +519,13 @@ xvAgentFree(xvAgent *agent)
 {
     if (!agent)
         return;
-    if (agent->worker && xvWorkerStop(agent->worker, AGENT_STOP_TIMEOUT_MS) < 0)
+    if (agent->worker && xvWorkerStop(agent->worker, AGENT_STOP_TIMEOUT_MS) < 0) {
         xvLogWarning("sampler: a hypervisor call is still hanging; exiting without it");
+        /* the thread left behind may still run the policies: keep them */
+        agent->policy = NULL;
+    }
     agent->worker = NULL;
+    xvPolicyEngineFree(agent->policy);
     xvHttpServerFree(agent->http);
     if (agent->pubEvent)
         event_free(agent->pubEvent);

@@ -1415,7 +1415,8 @@ static int
 confParseRoot(confParser *p, xvConfNode *root)
 {
     static const char *const keys[] = {
-        "connection", "listen", "sampling", "logging", "policies", "policies_dir", NULL,
+        "connection", "listen", "sampling", "logging", "policies", "policies_dir", "state_dir",
+        NULL,
     };
     size_t i;
     int rc;
@@ -1434,6 +1435,8 @@ confParseRoot(confParser *p, xvConfNode *root)
             rc = confParsePolicies(p, child);
         } else if (strcmp(key, "policies_dir") == 0) {
             rc = confParseReplaceString(p, child, &p->conf->policiesDir);
+        } else if (strcmp(key, "state_dir") == 0) {
+            rc = confParseReplaceString(p, child, &p->conf->stateDir);
         } else if ((rc = confParseSectionKind(p, child)) == 0) {
             if (strcmp(key, "connection") == 0)
                 rc = confParseConnection(p, child);
@@ -1482,6 +1485,7 @@ xvAgentConfFree(xvAgentConf *conf)
     }
     free(conf->policies);
     free(conf->policiesDir);
+    free(conf->stateDir);
     free(conf->listenAddress);
     free(conf->uri);
     free(conf->file);

@@ -67,6 +67,7 @@
 #define XV_AGENT_INTERVAL_MIN_MS 100
 #define XV_AGENT_INTERVAL_MAX_MS (24 * 60 * 60 * 1000)  /* 24h */
 #define XV_AGENT_DEFAULT_LOG_LEVEL 6                /* LOG_INFO */
+#define XV_AGENT_DEFAULT_STATE_DIR "/var/lib/xvirt"
 
 /* A configuration error. file is the name given to the loader; line and column are
  * 1-based (libyaml marks + 1), or 0 when the error is about the whole file. */
@@ -192,8 +193,8 @@ const char *xvAgentPolicyTypeName(xvAgentPolicyType type);
 /*
  * One entry of `policies:`. Only `name` (non-empty, unique) and `type` are
  * validated here; the other keys of the entry are kept, unvalidated, in
- * @node for the policy type to parse (issue #5) with xvConfNodeGet*() and
- * conf->file for the messages.
+ * @node for the policy type to parse with xvConfNodeGet*() and conf->file
+ * for the messages (src/policy/engine.c: xvPolicySetParse()).
  */
 typedef struct _xvAgentConfPolicy xvAgentConfPolicy;
 struct _xvAgentConfPolicy {
@@ -231,6 +232,10 @@ struct _xvAgentConf {
     xvAgentConfPolicy *policies;
     size_t npolicies;
     char *policiesDir;          /* NULL if not set; stored as written */
+
+    /* state_dir: where the policies keep their bookkeeping (restart counts,
+     * back-off deadlines); NULL: XV_AGENT_DEFAULT_STATE_DIR */
+    char *stateDir;
 };
 
 /* A configuration holding the defaults only, to free with xvAgentConfFree(). */

@@ -15,6 +15,7 @@
 
 #include "agent.h"
 #include "conf.h"
+#include "engine.h"
 #include "log.h"
 
 static void
@@ -35,8 +36,9 @@ mainUsage(FILE *out)
             "  -h, --help               print this help and exit\n"
             "\n"
             "Signals: SIGHUP reloads the configuration (a bad file is rejected and the\n"
-            "running configuration stays); SIGTERM/SIGINT finish replies in progress\n"
-            "and exit 0. Logs go to stderr with syslog priority prefixes.\n",
+            "running configuration stays) and clears the restart policy's give-ups and\n"
+            "back-offs; SIGTERM/SIGINT finish replies in progress and exit 0. Logs go\n"
+            "to stderr with syslog priority prefixes.\n",
             XV_AGENT_DEFAULT_PORT, XV_AGENT_DEFAULT_PORT, XV_AGENT_DEFAULT_PORT);
 }
 
@@ -46,12 +48,14 @@ mainCheckConfig(const char *path)
     xvConfError err = { 0 };
     xvAgentConf *conf = NULL;
 
-    if (xvAgentConfLoadFile(path, &conf, &err) < 0) {
+    if (xvAgentConfLoadFile(path, &conf, &err) < 0 ||
+        xvPolicyEngineValidate(conf, &err) < 0) {
         char *msg = xvConfErrorFormat(&err);
 
         fprintf(stderr, "%s\n", msg);
         free(msg);
         xvConfErrorClear(&err);
+        xvAgentConfFree(conf);
         return 1;
     }
     printf("%s: configuration is valid (%zu %s)\n", path, conf->npolicies,

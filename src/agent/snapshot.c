@@ -88,6 +88,8 @@ snapshotFree(xvSnapshot *snap)
     free(snap->vcpus);
     free(snap->cpumaps);
     free(snap->hvType);
+    if (snap->policyReport && snap->policyReportFree)
+        snap->policyReportFree(snap->policyReport);
     free(snap);
 }
 

@@ -116,6 +116,14 @@ struct _xvSnapshot {
     uint64_t errorsTotal[XV_CALL_LAST];
     xvCollectorResult collectors[XV_SNAPSHOT_MAX_COLLECTORS];  /* run order */
     size_t ncollectors;
+    /*
+     * What the policy engine (src/policy/) made of this snapshot, attached
+     * by the sampler thread before publishing and read by the renderer:
+     * immutable, owned by the snapshot, freed with policyReportFree. NULL
+     * when no policy engine runs.
+     */
+    void *policyReport;
+    void (*policyReportFree)(void *report);
 };
 
 /* A new, empty snapshot holding one reference. */

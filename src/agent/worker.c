@@ -27,6 +27,8 @@ struct _xvWorker {
     char *uri;
     uint64_t intervalMs;
     bool enabled[XV_WORKER_MAX_COLLECTORS];
+    xvWorkerHookFunc afterSample;
+    void *afterSampleOpaque;
     xvWorkerPublishFunc publish;
     void *opaque;
 };
@@ -120,6 +122,8 @@ workerApplySettings(xvWorker *w, const xvWorkerSettings *s)
     w->uri = s->uri ? strdup(s->uri) : NULL;
     w->intervalMs = s->intervalMs;
     memcpy(w->enabled, s->enabled, sizeof(w->enabled));
+    w->afterSample = s->afterSample;
+    w->afterSampleOpaque = s->afterSampleOpaque;
 }
 
 /* Opens the read-only connection, or returns NULL (logged, counted by the
@@ -165,7 +169,8 @@ workerSameURI(const char *a, const char *b)
 /* Takes the settings for the next sample; closes the connection when the
  * URI changed. Called with the lock held. */
 static void
-workerTakeSettings(xvWorker *w, char **uri, bool *enabled, virConnectPtr *conn)
+workerTakeSettings(xvWorker *w, char **uri, bool *enabled, virConnectPtr *conn,
+                   xvWorkerHookFunc *hook, void **hookOpaque)
 {
     if (w->settingsChanged) {
         if (*conn && !workerSameURI(*uri, w->uri)) {
@@ -177,6 +182,8 @@ workerTakeSettings(xvWorker *w, char **uri, bool *enabled, virConnectPtr *conn)
         w->settingsChanged = false;
     }
     memcpy(enabled, w->enabled, sizeof(w->enabled));
+    *hook = w->afterSample;
+    *hookOpaque = w->afterSampleOpaque;
 }
 
 static void *
@@ -188,6 +195,8 @@ workerMain(void *opaque)
     xvSnapshot *prev = NULL;
     char *uri = NULL;
     bool enabled[XV_WORKER_MAX_COLLECTORS];
+    xvWorkerHookFunc hook = NULL;
+    void *hookOpaque = NULL;
     uint64_t seq = 0, next;
     bool detached;
 
@@ -195,7 +204,7 @@ workerMain(void *opaque)
     while (!w->stop) {
         xvSnapshot *snap;
 
-        workerTakeSettings(w, &uri, enabled, &conn);
+        workerTakeSettings(w, &uri, enabled, &conn, &hook, &hookOpaque);
         /* fixed rate: the next tick counts from this sample's start */
         next = workerMonoNs() + w->intervalMs * 1000000u;
         pthread_mutex_unlock(&w->lock);
@@ -205,6 +214,8 @@ workerMain(void *opaque)
         snap = xvWorkerSample(conn, enabled, prev, ++seq, state);
         if (!conn)
             snap->errorsTotal[XV_CALL_OPEN]++;
+        if (hook)
+            hook(conn, snap, hookOpaque);
         xvSnapshotUnref(prev);
         prev = xvSnapshotRef(snap);
 

@@ -17,6 +17,16 @@ typedef struct _xvWorker xvWorker;
 /* Collectors a sampler can run (the size of the table in collectors.c). */
 #define XV_WORKER_MAX_COLLECTORS 8
 
+/*
+ * Called in the sampler thread after each sample and before it is
+ * published, with the sampler's read-only connection (NULL when the
+ * hypervisor could not be reached) and the finished snapshot, which it may
+ * still annotate (the policy engine attaches its report). Same rules as the
+ * publish callback: it runs between samples, so it delays the next one.
+ */
+struct _virConnect;
+typedef void (*xvWorkerHookFunc)(struct _virConnect *conn, xvSnapshot *snap, void *opaque);
+
 /* What the sampler does; copied in, so the caller keeps ownership. */
 typedef struct _xvWorkerSettings xvWorkerSettings;
 struct _xvWorkerSettings {
@@ -24,6 +34,8 @@ struct _xvWorkerSettings {
     uint64_t intervalMs;
     /* enabled[i] for xvCollectors[i] (collectors/collector.h) */
     bool enabled[XV_WORKER_MAX_COLLECTORS];
+    xvWorkerHookFunc afterSample;     /* NULL: none */
+    void *afterSampleOpaque;
 };
 
 /*
@@ -55,7 +67,6 @@ int xvWorkerStop(xvWorker *w, uint64_t timeoutMs);
 /* Takes one sample on @conn with the enabled collectors; exposed for tests.
  * @prev (may be NULL) provides cumulative counters; @state is the
  * collectors' kept state (an array of XV_SNAPSHOT_MAX_COLLECTORS). */
-struct _virConnect;
 xvSnapshot *xvWorkerSample(struct _virConnect *conn, const bool *enabled,
                            const xvSnapshot *prev, uint64_t seq, void **state);
 void xvWorkerFreeState(void **state);

@@ -60,7 +60,7 @@ while IFS='|' read -r name where message; do
     is "$name: nothing on stdout" "$OUT" ""
 done <<'EOF'
 bad-unknown-key.yaml|4:3|unknown key 'max_conections' in 'listen' (expected one of: address, port, max_connections, max_header_bytes, read_timeout, write_timeout)
-bad-unknown-top-key.yaml|3:1|unknown key 'exporter' at the top level (expected one of: connection, listen, sampling, logging, policies, policies_dir)
+bad-unknown-top-key.yaml|3:1|unknown key 'exporter' at the top level (expected one of: connection, listen, sampling, logging, policies, policies_dir, state_dir)
 bad-collector.yaml|3:5|unknown key 'disk' in 'sampling.collectors' (expected one of: node, domain, vcpu)
 bad-duration.yaml|2:13|expected a duration like 15s or 500ms, got '15' (add a unit: ms, s, m or h)
 bad-duration-unit.yaml|2:17|expected a duration like 15s or 500ms, got 'fast'
@@ -72,6 +72,8 @@ bad-yaml-syntax.yaml|4:1|YAML syntax error: found unexpected end of stream (whil
 bad-yaml-indent.yaml|3:2|YAML syntax error: did not find expected key (while parsing a block mapping at line 1, column 1)
 bad-policy-type.yaml|5:11|unknown policy type 'migrate' (expected one of: autopin, balloon, restart)
 bad-policy-dup-name.yaml|5:11|duplicate policy name 'pin-web' (first defined at line 2)
+bad-policy-key.yaml|4:5|unknown key 'backof' in 'policies' (expected one of: name, type, enabled, dry_run, domains, max_actions_per_interval, min_action_interval, backoff, backoff_max, burst, burst_interval)
+bad-policy-burst.yaml|4:12|burst 0 is out of range 1..100
 bad-bool.yaml|3:11|expected a boolean (true/false, yes/no, on/off), got 'maybe'
 bad-log-level.yaml|2:10|unknown logging level 'verbose' (expected one of: debug, info, notice, warning, error)
 EOF

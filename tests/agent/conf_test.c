@@ -318,7 +318,7 @@ test_utf8_bom_and_crlf_are_accepted(void **state)
     /* The BOM takes no column. */
     assertLoadError("\xEF\xBB\xBF" "bogus: 1\n",
                     "agent.yaml:1:1: unknown key 'bogus' at the top level (expected one of: "
-                    "connection, listen, sampling, logging, policies, policies_dir)");
+                    "connection, listen, sampling, logging, policies, policies_dir, state_dir)");
     assertLoadError("\xEF\xBB\xBF" "a: \xFF\n",
                     "agent.yaml:1:4: invalid leading UTF-8 octet (0xFF): "
                     "the file must be UTF-8 text");
@@ -469,7 +469,7 @@ test_columns_count_characters_not_bytes(void **state)
     /* "é" is two bytes but one column. */
     assertLoadError("{ \"éé\": 1 , listen: 5 }",
                     "agent.yaml:1:3: unknown key 'éé' at the top level (expected one of: "
-                    "connection, listen, sampling, logging, policies, policies_dir)");
+                    "connection, listen, sampling, logging, policies, policies_dir, state_dir)");
     assertLoadError("# ééé\nconnection: {uri: \"ééé\", bogus: 1}\n",
                     "agent.yaml:2:26: unknown key 'bogus' in 'connection' (expected one of: uri)");
 }
@@ -593,7 +593,7 @@ test_unknown_keys_are_rejected_at_every_level(void **state)
 {
     assertLoadError("listen:\n  port: 1\nlisen:\n  port: 2\n",
                     "agent.yaml:3:1: unknown key 'lisen' at the top level (expected one of: "
-                    "connection, listen, sampling, logging, policies, policies_dir)");
+                    "connection, listen, sampling, logging, policies, policies_dir, state_dir)");
     assertLoadError("connection:\n  url: xen:///\n",
                     "agent.yaml:2:3: unknown key 'url' in 'connection' (expected one of: uri)");
     assertLoadError("listen:\n  host: localhost\n",
@@ -614,10 +614,10 @@ test_unknown_keys_are_rejected_at_every_level(void **state)
     /* quoted and odd keys are quoted safely */
     assertLoadError("\"\": 1\n",
                     "agent.yaml:1:1: unknown key '' at the top level (expected one of: "
-                    "connection, listen, sampling, logging, policies, policies_dir)");
+                    "connection, listen, sampling, logging, policies, policies_dir, state_dir)");
     assertLoadError("\"a\\tb\": 1\n",
                     "agent.yaml:1:1: unknown key 'a?b' at the top level (expected one of: "
-                    "connection, listen, sampling, logging, policies, policies_dir)");
+                    "connection, listen, sampling, logging, policies, policies_dir, state_dir)");
 }
 
 static void
@@ -627,7 +627,7 @@ test_first_error_in_file_order_wins(void **state)
                     "agent.yaml:2:9: port 0 is out of range 1..65535");
     assertLoadError("bogus: 1\nlisten:\n  port: 0\n",
                     "agent.yaml:1:1: unknown key 'bogus' at the top level (expected one of: "
-                    "connection, listen, sampling, logging, policies, policies_dir)");
+                    "connection, listen, sampling, logging, policies, policies_dir, state_dir)");
 }
 
 static void

@@ -1,0 +1,580 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* engine.c: parses the policies, runs them on each snapshot, reports their metrics. */
+#include "engine.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "actuator.h"
+#include "log.h"
+#include "policy.h"
+#include "report.h"
+#include "state.h"
+
+/* The policy types, indexed by xvAgentPolicyType; NULL: not implemented yet. */
+static const xvPolicyType *const enginePolicyTypes[] = {
+    [XV_AGENT_POLICY_AUTOPIN] = NULL,   /* TODO: issue #5 */
+    [XV_AGENT_POLICY_BALLOON] = NULL,   /* TODO: issue #5 */
+    [XV_AGENT_POLICY_RESTART] = &xvPolicyRestart,
+};
+_Static_assert(sizeof(enginePolicyTypes) / sizeof(enginePolicyTypes[0]) == XV_AGENT_POLICY_LAST,
+               "one entry per policy type");
+
+static const char *const engineCommonKeys[] = {
+    "name", "type", "enabled", "dry_run", "domains", "max_actions_per_interval",
+    "min_action_interval", NULL,
+};
+
+typedef struct {
+    char *name;
+    const xvPolicyType *type;
+    xvPolicyCommon common;
+    void *config;
+} enginePolicy;
+
+struct _xvPolicySet {
+    enginePolicy *policies;
+    size_t n;
+};
+
+struct _xvPolicyEngine {
+    pthread_mutex_t lock;           /* guards the pending fields */
+    bool havePending;
+    xvPolicySet *pending;
+    char *pendingURI;
+    bool pendingClear;
+    /* sampler thread only */
+    char *stateDir;
+    xvPolicySet *set;
+    xvPolicyState *state;           /* loaded with the first policy */
+    xvActuator *actuator;
+};
+
+/* ---- helpers shared by src/policy/ ---------------------------------------- */
+
+void *
+xvPolicyAlloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+
+    if (!p)
+        abort();
+    return p;
+}
+
+void *
+xvPolicyReallocN(void *ptr, size_t count, size_t size)
+{
+    void *p;
+
+    if (size && count > SIZE_MAX / size)
+        abort();
+    if (!(p = realloc(ptr, count * size > 0 ? count * size : 1)))
+        abort();
+    return p;
+}
+
+char *
+xvPolicyStrdup(const char *s)
+{
+    char *p = strdup(s);
+
+    if (!p)
+        abort();
+    return p;
+}
+
+const char *
+xvPolicyActionKindName(xvPolicyActionKind kind)
+{
+    static const char *const names[] = { "restart", "capture" };
+
+    _Static_assert(sizeof(names) / sizeof(names[0]) == XV_POLICY_ACTION_LAST, "names");
+    return (unsigned int)kind < XV_POLICY_ACTION_LAST ? names[kind] : NULL;
+}
+
+const char *
+xvPolicyResultName(xvPolicyResult result)
+{
+    static const char *const names[] = {
+        "ok", "failed", "dry_run", "rate_limited", "gave_up", "skipped",
+    };
+
+    _Static_assert(sizeof(names) / sizeof(names[0]) == XV_POLICY_RESULT_LAST, "names");
+    return (unsigned int)result < XV_POLICY_RESULT_LAST ? names[result] : NULL;
+}
+
+void
+xvPolicyActionListAdd(xvPolicyActionList *list, const xvPolicyAction *action)
+{
+    if (list->n == list->cap) {
+        list->cap = list->cap ? list->cap * 2 : 8;
+        list->actions = xvPolicyReallocN(list->actions, list->cap, sizeof(*list->actions));
+    }
+    list->actions[list->n] = *action;
+    list->actions[list->n].domain = xvPolicyStrdup(action->domain);
+    list->n++;
+}
+
+void
+xvPolicyActionListClear(xvPolicyActionList *list)
+{
+    size_t i;
+
+    for (i = 0; i < list->n; i++)
+        free(list->actions[i].domain);
+    free(list->actions);
+    memset(list, 0, sizeof(*list));
+}
+
+bool
+xvPolicyDomainsMatch(const xvPolicyDomains *sel, const xvSnapDomain *dom)
+{
+    bool selected = sel->nnames == 0 && sel->nuuids == 0;
+    bool explicit = false;
+    size_t i;
+
+    for (i = 0; i < sel->nnames; i++) {
+        if (strcmp(sel->names[i], dom->name) == 0)
+            explicit = true;
+        if (fnmatch(sel->names[i], dom->name, 0) == 0)
+            selected = true;
+    }
+    for (i = 0; i < sel->nuuids; i++) {
+        if (strcmp(sel->uuids[i], dom->uuidstr) == 0)
+            selected = explicit = true;
+    }
+    for (i = 0; i < sel->nexclude; i++) {
+        if (fnmatch(sel->exclude[i], dom->name, 0) == 0 ||
+            strcasecmp(sel->exclude[i], dom->uuidstr) == 0)
+            return false;
+    }
+    if (dom->id == 0 && !explicit)
+        return false;
+    return selected;
+}
+
+/* ---- parsing --------------------------------------------------------------- */
+
+static void
+engineDomainsClear(xvPolicyDomains *d)
+{
+    size_t i;
+
+    for (i = 0; i < d->nnames; i++)
+        free(d->names[i]);
+    for (i = 0; i < d->nuuids; i++)
+        free(d->uuids[i]);
+    for (i = 0; i < d->nexclude; i++)
+        free(d->exclude[i]);
+    free(d->names);
+    free(d->uuids);
+    free(d->exclude);
+    memset(d, 0, sizeof(*d));
+}
+
+/* A UUID in its canonical lowercase form (36 chars), or -EINVAL. */
+static int
+engineCanonicalUUID(const char *text, char *out)
+{
+    size_t i, n = 0;
+
+    for (i = 0; text[i] && n < 32; i++) {
+        char c = text[i];
+
+        if (c == '-')
+            continue;
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+            return -EINVAL;
+        if (n == 8 || n == 12 || n == 16 || n == 20)
+            *out++ = '-';
+        *out++ = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+        n++;
+    }
+    *out = '\0';
+    return n == 32 && text[i] == '\0' ? 0 : -EINVAL;
+}
+
+static int
+engineStringList(const xvConfNode *seq, const char *file, bool uuids, char ***ret,
+                 size_t *retn, xvConfError *err)
+{
+    size_t i;
+    int rc;
+
+    if ((rc = xvConfNodeCheckKind(seq, file, XV_CONF_NODE_SEQUENCE, err)) < 0)
+        return rc;
+    *ret = xvPolicyAlloc(seq->nchildren, sizeof(char *));
+    for (i = 0; i < seq->nchildren; i++) {
+        const xvConfNode *item = &seq->children[i];
+        char *s = NULL;
+        char uuid[37];
+
+        if ((rc = xvConfNodeGetString(item, file, &s, err)) < 0)
+            return rc;
+        if (uuids) {
+            if (engineCanonicalUUID(s, uuid) < 0) {
+                rc = xvConfErrorSetAt(err, file, item->line, item->column,
+                                      "expected a UUID, got '%s'", s);
+                free(s);
+                return rc;
+            }
+            free(s);
+            s = xvPolicyStrdup(uuid);
+        }
+        (*ret)[(*retn)++] = s;
+    }
+    return 0;
+}
+
+static int
+engineParseDomains(const xvConfNode *map, const char *file, xvPolicyDomains *d,
+                   xvConfError *err)
+{
+    static const char *const keys[] = { "names", "uuids", "exclude", NULL };
+    size_t i;
+    int rc;
+
+    if ((rc = xvConfNodeCheckKind(map, file, XV_CONF_NODE_MAPPING, err)) < 0)
+        return rc;
+    for (i = 0; i < map->nchildren; i++) {
+        const xvConfNode *child = &map->children[i];
+
+        if (xvConfNodeIsNull(child))
+            continue;
+        if (strcmp(child->key, "names") == 0)
+            rc = engineStringList(child, file, false, &d->names, &d->nnames, err);
+        else if (strcmp(child->key, "uuids") == 0)
+            rc = engineStringList(child, file, true, &d->uuids, &d->nuuids, err);
+        else if (strcmp(child->key, "exclude") == 0)
+            rc = engineStringList(child, file, false, &d->exclude, &d->nexclude, err);
+        else
+            rc = xvConfNodeUnknownKey(child, file, "domains", keys, err);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static bool
+engineKeyIn(const char *const *keys, const char *key)
+{
+    for (; keys && *keys; keys++) {
+        if (strcmp(*keys, key) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int
+engineUnknownKey(const xvConfNode *child, const char *file, const xvPolicyType *type,
+                 xvConfError *err)
+{
+    const char *all[32];
+    size_t n = 0, i;
+
+    for (i = 0; engineCommonKeys[i] && n < 31; i++)
+        all[n++] = engineCommonKeys[i];
+    for (i = 0; type->keys && type->keys[i] && n < 31; i++)
+        all[n++] = type->keys[i];
+    all[n] = NULL;
+    return xvConfNodeUnknownKey(child, file, "policies", all, err);
+}
+
+static int
+engineParseCommonKey(const xvConfNode *child, const char *file, xvPolicyCommon *c,
+                     xvConfError *err)
+{
+    long long v;
+    int rc;
+
+    if (strcmp(child->key, "enabled") == 0)
+        return xvConfNodeGetBool(child, file, &c->enabled, err);
+    if (strcmp(child->key, "dry_run") == 0)
+        return xvConfNodeGetBool(child, file, &c->dryRun, err);
+    if (strcmp(child->key, "domains") == 0)
+        return engineParseDomains(child, file, &c->domains, err);
+    if (strcmp(child->key, "max_actions_per_interval") == 0) {
+        if ((rc = xvConfNodeGetInt(child, file, 1, 1000000, &v, err)) < 0)
+            return rc;
+        c->maxActionsPerInterval = (unsigned int)v;
+        return 0;
+    }
+    return xvConfNodeGetDuration(child, file, 0, UINT64_C(7) * 24 * 3600 * 1000,
+                                 &c->minActionIntervalMs, err);
+}
+
+static void
+enginePolicyClear(enginePolicy *p)
+{
+    if (p->type && p->config)
+        p->type->free(p->config);
+    engineDomainsClear(&p->common.domains);
+    free(p->name);
+}
+
+static int
+engineParsePolicy(const xvAgentConfPolicy *cp, const char *file, enginePolicy *p,
+                  xvConfError *err)
+{
+    const xvConfNode *entry = cp->node;
+    size_t i;
+    int rc;
+
+    p->name = xvPolicyStrdup(cp->name);
+    p->common.enabled = true;
+    if (!(p->type = enginePolicyTypes[cp->type])) {
+        const xvConfNode *type = xvConfNodeFind(entry, "type");
+
+        return xvConfErrorSetAt(err, file, type->line, type->column,
+                                "policy type '%s' is not implemented yet",
+                                xvAgentPolicyTypeName(cp->type));
+    }
+    for (i = 0; i < entry->nchildren; i++) {
+        const xvConfNode *child = &entry->children[i];
+
+        if (engineKeyIn(p->type->keys, child->key))
+            continue;
+        if (!engineKeyIn(engineCommonKeys, child->key))
+            return engineUnknownKey(child, file, p->type, err);
+        if (strcmp(child->key, "name") == 0 || strcmp(child->key, "type") == 0 ||
+            xvConfNodeIsNull(child))
+            continue;
+        if ((rc = engineParseCommonKey(child, file, &p->common, err)) < 0)
+            return rc;
+    }
+    return p->type->parse(entry, file, &p->config, err);
+}
+
+int
+xvPolicySetParse(const xvAgentConf *conf, xvPolicySet **ret, xvConfError *err)
+{
+    xvPolicySet *set = xvPolicyAlloc(1, sizeof(*set));
+    size_t i;
+    int rc;
+
+    set->policies = xvPolicyAlloc(conf->npolicies, sizeof(*set->policies));
+    for (i = 0; i < conf->npolicies; i++) {
+        set->n++;
+        if ((rc = engineParsePolicy(&conf->policies[i], conf->file, &set->policies[i],
+                                    err)) < 0) {
+            xvPolicySetFree(set);
+            return rc;
+        }
+    }
+    *ret = set;
+    return 0;
+}
+
+void
+xvPolicySetFree(xvPolicySet *set)
+{
+    size_t i;
+
+    if (!set)
+        return;
+    for (i = 0; i < set->n; i++)
+        enginePolicyClear(&set->policies[i]);
+    free(set->policies);
+    free(set);
+}
+
+size_t
+xvPolicySetCount(const xvPolicySet *set)
+{
+    return set ? set->n : 0;
+}
+
+int
+xvPolicyEngineValidate(const xvAgentConf *conf, xvConfError *err)
+{
+    xvPolicySet *set = NULL;
+    int rc = xvPolicySetParse(conf, &set, err);
+
+    xvPolicySetFree(set);
+    return rc;
+}
+
+/* ---- the engine --------------------------------------------------------------- */
+
+xvPolicyEngine *
+xvPolicyEngineNew(const char *stateDir)
+{
+    xvPolicyEngine *engine = xvPolicyAlloc(1, sizeof(*engine));
+
+    pthread_mutex_init(&engine->lock, NULL);
+    engine->stateDir = stateDir ? xvPolicyStrdup(stateDir) : NULL;
+    engine->actuator = xvActuatorNew();
+    return engine;
+}
+
+void
+xvPolicyEngineFree(xvPolicyEngine *engine)
+{
+    if (!engine)
+        return;
+    xvPolicySetFree(engine->pending);
+    xvPolicySetFree(engine->set);
+    xvPolicyStateFree(engine->state);
+    xvActuatorFree(engine->actuator);
+    free(engine->pendingURI);
+    free(engine->stateDir);
+    pthread_mutex_destroy(&engine->lock);
+    free(engine);
+}
+
+void
+xvPolicyEngineConfigure(xvPolicyEngine *engine, xvPolicySet *set, const char *uri,
+                        bool clearGiveUps)
+{
+    xvPolicySet *old;
+
+    pthread_mutex_lock(&engine->lock);
+    old = engine->pending;
+    engine->pending = set;
+    free(engine->pendingURI);
+    engine->pendingURI = uri ? xvPolicyStrdup(uri) : NULL;
+    engine->pendingClear = engine->pendingClear || clearGiveUps;
+    engine->havePending = true;
+    pthread_mutex_unlock(&engine->lock);
+    xvPolicySetFree(old);
+}
+
+/* Takes the configuration handed over by the loop, if any. */
+static void
+engineTakePending(xvPolicyEngine *engine)
+{
+    xvPolicySet *set;
+    char *uri;
+    bool clear;
+
+    pthread_mutex_lock(&engine->lock);
+    if (!engine->havePending) {
+        pthread_mutex_unlock(&engine->lock);
+        return;
+    }
+    set = engine->pending;
+    uri = engine->pendingURI;
+    clear = engine->pendingClear;
+    engine->pending = NULL;
+    engine->pendingURI = NULL;
+    engine->pendingClear = false;
+    engine->havePending = false;
+    pthread_mutex_unlock(&engine->lock);
+
+    xvPolicySetFree(engine->set);
+    engine->set = set;
+    xvActuatorSetURI(engine->actuator, uri);
+    free(uri);
+    if (clear && engine->state && xvPolicyStateClearGiveUps(engine->state)) {
+        int rc = xvPolicyStateSave(engine->state);
+
+        xvLogNotice("policy: give-ups and back-offs cleared by the reload");
+        if (rc < 0)
+            xvLogError("policy: cannot save the bookkeeping in '%s': %s",
+                       engine->state->dir, strerror(-rc));
+    }
+}
+
+static void
+engineLoadState(xvPolicyEngine *engine)
+{
+    char *warning = NULL;
+
+    if (engine->state)
+        return;
+    if (!engine->stateDir) {
+        engine->state = xvPolicyStateNew(NULL);
+        return;
+    }
+    engine->state = xvPolicyStateLoad(engine->stateDir, &warning);
+    if (warning) {
+        xvLogWarning("policy: %s", warning);
+        free(warning);
+    }
+    xvLogInfo("policy: bookkeeping in '%s' (%zu %s)", engine->stateDir, engine->state->n,
+              engine->state->n == 1 ? "domain" : "domains");
+}
+
+static int
+engineCompareRestart(const void *a, const void *b)
+{
+    const xvPolicyReportRestart *x = a, *y = b;
+    int c = strcmp(x->domain, y->domain);
+
+    return c ? c : strcmp(x->uuidstr, y->uuidstr);
+}
+
+static xvPolicyReport *
+engineReport(const xvPolicyEngine *engine, uint64_t nowMs)
+{
+    xvPolicyReport *r = xvPolicyAlloc(1, sizeof(*r));
+    const xvPolicyCounter *counters = xvActuatorCounters(engine->actuator, &r->ncounters);
+    const xvPolicyState *st = engine->state;
+    size_t i;
+
+    r->counters = xvPolicyAlloc(r->ncounters, sizeof(*r->counters));
+    for (i = 0; i < r->ncounters; i++) {
+        r->counters[i] = counters[i];
+        r->counters[i].policy = xvPolicyStrdup(counters[i].policy);
+    }
+    r->restarts = xvPolicyAlloc(st ? st->n : 0, sizeof(*r->restarts));
+    for (i = 0; st && i < st->n; i++) {
+        const xvRestartEntry *e = &st->entries[i];
+        xvPolicyReportRestart *x;
+
+        if (e->total == 0 && !e->gaveUp)
+            continue;
+        x = &r->restarts[r->nrestarts++];
+        x->domain = xvPolicyStrdup(e->name ? e->name : "");
+        memcpy(x->uuidstr, e->uuidstr, sizeof(x->uuidstr));
+        x->total = e->total;
+        x->backoffMs = !e->gaveUp && e->retryAtMs > nowMs ? e->retryAtMs - nowMs : 0;
+        x->gaveUp = e->gaveUp;
+    }
+    qsort(r->restarts, r->nrestarts, sizeof(*r->restarts), engineCompareRestart);
+    return r;
+}
+
+void
+xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro, xvSnapshot *snap,
+                    uint64_t nowMs)
+{
+    size_t i, ncounters = 0;
+
+    engineTakePending(engine);
+    if (xvPolicySetCount(engine->set) > 0) {
+        engineLoadState(engine);
+        /* decisions need a complete picture: never act on a failed sample */
+        for (i = 0; snap->connected && i < engine->set->n; i++) {
+            const enginePolicy *p = &engine->set->policies[i];
+            xvPolicyActionList actions = { 0 };
+
+            if (!p->common.enabled)
+                continue;
+            p->type->decide(snap, engine->state, &p->common, p->config, nowMs, &actions);
+            xvActuatorApply(engine->actuator, ro, p->name, &p->common, &actions,
+                            engine->state, nowMs);
+            xvPolicyActionListClear(&actions);
+        }
+    }
+    xvActuatorCounters(engine->actuator, &ncounters);
+    if (!engine->state && ncounters == 0)
+        return;
+    snap->policyReport = engineReport(engine, nowMs);
+    snap->policyReportFree = xvPolicyReportFree;
+}
+
+void
+xvPolicyEngineRun(struct _virConnect *ro, xvSnapshot *snap, void *opaque)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    xvPolicyEngineRunAt(opaque, ro, snap,
+                        (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * engine.h: the policy engine. The loop thread parses the `policies:` of a
+ * configuration into an xvPolicySet (rejecting a bad one with
+ * file:line:col, so --check-config and SIGHUP validate policies too) and
+ * hands it to the engine; the sampler thread runs the enabled policies on
+ * each new snapshot, after sampling and before publishing, carries out
+ * their actions (actuator.h) and attaches an immutable report of the
+ * policies' metrics to the snapshot (report.h).
+ *
+ * The bookkeeping (state.h) lives in the engine, keyed by domain UUID, so a
+ * reload keeps it; it is loaded from the state directory when the first
+ * policy is configured, so an agent without policies never touches it.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "snapshot.h"
+
+typedef struct _xvPolicySet xvPolicySet;
+typedef struct _xvPolicyEngine xvPolicyEngine;
+
+/*
+ * Parses and validates every entry of conf->policies: the common keys
+ * (enabled, dry_run, domains, max_actions_per_interval, min_action_interval)
+ * and the type's own. Returns 0 with *ret to free with xvPolicySetFree(),
+ * or -EINVAL with @err filled (see conf.h for the conventions).
+ */
+int xvPolicySetParse(const xvAgentConf *conf, xvPolicySet **ret, xvConfError *err);
+void xvPolicySetFree(xvPolicySet *set);
+/* The policies of the set. */
+size_t xvPolicySetCount(const xvPolicySet *set);
+
+/* Same checks as xvPolicySetParse(), keeping nothing: for --check-config. */
+int xvPolicyEngineValidate(const xvAgentConf *conf, xvConfError *err);
+
+/* An engine keeping its bookkeeping in @stateDir (NULL: in memory only). */
+xvPolicyEngine *xvPolicyEngineNew(const char *stateDir);
+void xvPolicyEngineFree(xvPolicyEngine *engine);
+
+/*
+ * Loop thread: the policies (taken; NULL: none) and the hypervisor URI of
+ * the actions' read-write connection, applied at the next run. With
+ * @clearGiveUps (a SIGHUP), the give-ups, attempt windows and back-offs
+ * are cleared too: the operator's way to let the policy try again.
+ */
+void xvPolicyEngineConfigure(xvPolicyEngine *engine, xvPolicySet *set, const char *uri,
+                             bool clearGiveUps);
+
+/*
+ * Sampler thread (an xvWorkerHookFunc; @opaque is the engine): runs the
+ * policies on @snap with the real clock and attaches the report.
+ */
+struct _virConnect;
+void xvPolicyEngineRun(struct _virConnect *ro, xvSnapshot *snap, void *opaque);
+/* The same at @nowMs (CLOCK_REALTIME milliseconds): for tests. */
+void xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro, xvSnapshot *snap,
+                         uint64_t nowMs);

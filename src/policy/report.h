@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * report.h: the policies' metrics of one snapshot, built by the engine in
+ * the sampler thread, attached to the snapshot (never changed afterwards)
+ * and rendered, purely, after the snapshot's own families.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "actuator.h"
+#include "prometheus.h"
+
+typedef struct _xvPolicyReportRestart xvPolicyReportRestart;
+struct _xvPolicyReportRestart {
+    char *domain;
+    char uuidstr[37];
+    uint64_t total;             /* restart attempts */
+    uint64_t backoffMs;         /* until the next attempt is allowed; 0: now */
+    bool gaveUp;
+};
+
+typedef struct _xvPolicyReport xvPolicyReport;
+struct _xvPolicyReport {
+    xvPolicyCounter *counters;  /* xvirt_policy_actions_total */
+    size_t ncounters;
+    xvPolicyReportRestart *restarts;   /* sorted by domain name, then uuid */
+    size_t nrestarts;
+};
+
+/*
+ * Appends the families xvirt_policy_actions_total,
+ * xvirt_policy_restart_attempts, xvirt_policy_restart_backoff_seconds and
+ * xvirt_policy_restart_gave_up (HELP and TYPE each; a family without
+ * samples is left out). Pure.
+ */
+void xvPolicyReportRender(const xvPolicyReport *report, xvPromFormat fmt, xvPromBuf *buf);
+/* Frees a report (a void * for xvSnapshot.policyReportFree); NULL is fine. */
+void xvPolicyReportFree(void *report);

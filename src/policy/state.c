@@ -1,0 +1,506 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* state.c: the policies' bookkeeping, in a line-based text file replaced atomically. */
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "policy.h"
+
+/*
+ * The file: a header line, then one line per domain of space-separated
+ * key=value fields; name and xml are percent-encoded (%, controls, space
+ * and bytes >= 0x7f become %XX), so a line never holds a newline:
+ *
+ *   xvirt-policy-state 1
+ *   restart uuid=... total=2 retry_at=1700000000000 gave_up=0 in_progress=0
+ *           xml_id=7 attempts=1699999990000,1699999995000 name=web01 xml=%3Cdomain...
+ */
+#define STATE_HEADER "xvirt-policy-state 1"
+
+xvPolicyState *
+xvPolicyStateNew(const char *dir)
+{
+    xvPolicyState *st = xvPolicyAlloc(1, sizeof(*st));
+
+    st->dir = dir ? xvPolicyStrdup(dir) : NULL;
+    return st;
+}
+
+static void
+stateEntryClear(xvRestartEntry *e)
+{
+    free(e->name);
+    free(e->xml);
+}
+
+void
+xvPolicyStateFree(xvPolicyState *st)
+{
+    size_t i;
+
+    if (!st)
+        return;
+    for (i = 0; i < st->n; i++)
+        stateEntryClear(&st->entries[i]);
+    free(st->entries);
+    free(st->dir);
+    free(st);
+}
+
+xvRestartEntry *
+xvPolicyStateFind(const xvPolicyState *st, const unsigned char *uuid)
+{
+    size_t i;
+
+    for (i = 0; st && i < st->n; i++) {
+        if (memcmp(st->entries[i].uuid, uuid, 16) == 0)
+            return &st->entries[i];
+    }
+    return NULL;
+}
+
+static void
+stateFormatUUID(const unsigned char *uuid, char *out)
+{
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+             "%02x%02x%02x%02x%02x%02x", uuid[0], uuid[1], uuid[2], uuid[3],
+             uuid[4], uuid[5], uuid[6], uuid[7], uuid[8], uuid[9], uuid[10],
+             uuid[11], uuid[12], uuid[13], uuid[14], uuid[15]);
+}
+
+xvRestartEntry *
+xvPolicyStateGet(xvPolicyState *st, const unsigned char *uuid, const char *name)
+{
+    xvRestartEntry *e = xvPolicyStateFind(st, uuid);
+
+    if (!e) {
+        st->entries = xvPolicyReallocN(st->entries, st->n + 1, sizeof(*st->entries));
+        e = &st->entries[st->n++];
+        memset(e, 0, sizeof(*e));
+        memcpy(e->uuid, uuid, 16);
+        stateFormatUUID(uuid, e->uuidstr);
+        e->xmlId = -1;
+    }
+    if (name && (!e->name || strcmp(e->name, name) != 0)) {
+        free(e->name);
+        e->name = xvPolicyStrdup(name);
+    }
+    return e;
+}
+
+void
+xvRestartEntryAddAttempt(xvRestartEntry *e, uint64_t nowMs)
+{
+    if (e->nattempts == XV_POLICY_MAX_BURST) {
+        memmove(e->attemptsMs, e->attemptsMs + 1,
+                (XV_POLICY_MAX_BURST - 1) * sizeof(e->attemptsMs[0]));
+        e->nattempts--;
+    }
+    e->attemptsMs[e->nattempts++] = nowMs;
+    e->total++;
+}
+
+size_t
+xvRestartEntryAttemptsSince(const xvRestartEntry *e, uint64_t sinceMs)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < e->nattempts; i++) {
+        if (e->attemptsMs[i] > sinceMs)
+            n++;
+    }
+    return n;
+}
+
+bool
+xvPolicyStateClearGiveUps(xvPolicyState *st)
+{
+    bool any = false;
+    size_t i;
+
+    for (i = 0; st && i < st->n; i++) {
+        xvRestartEntry *e = &st->entries[i];
+
+        if (e->gaveUp || e->nattempts || e->retryAtMs)
+            any = true;
+        e->gaveUp = false;
+        e->nattempts = 0;
+        e->retryAtMs = 0;
+    }
+    return any;
+}
+
+/* ---- encoding ------------------------------------------------------------ */
+
+static void
+stateWriteEscaped(FILE *f, const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    for (; *u; u++) {
+        if (*u <= ' ' || *u >= 0x7f || *u == '%')
+            fprintf(f, "%%%02X", *u);
+        else
+            fputc(*u, f);
+    }
+}
+
+static int
+stateHex(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes @s in place; -1 if malformed (or decodes to a NUL). */
+static int
+stateUnescape(char *s)
+{
+    char *out = s;
+
+    while (*s) {
+        if (*s == '%') {
+            int hi = stateHex((unsigned char)s[1]);
+            int lo = hi < 0 ? -1 : stateHex((unsigned char)s[2]);
+
+            if (lo < 0 || (hi == 0 && lo == 0))
+                return -1;
+            *out++ = (char)(hi * 16 + lo);
+            s += 3;
+        } else {
+            *out++ = *s++;
+        }
+    }
+    *out = '\0';
+    return 0;
+}
+
+static int
+stateParseU64(const char *s, uint64_t *ret)
+{
+    char *end;
+    unsigned long long v;
+
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *ret = v;
+    return 0;
+}
+
+static int
+stateParseUUID(const char *s, unsigned char *uuid)
+{
+    size_t i = 0;
+
+    while (*s && i < 16) {
+        int hi, lo;
+
+        if (*s == '-') {
+            s++;
+            continue;
+        }
+        if ((hi = stateHex((unsigned char)s[0])) < 0 ||
+            (lo = stateHex((unsigned char)s[1])) < 0)
+            return -1;
+        uuid[i++] = (unsigned char)(hi * 16 + lo);
+        s += 2;
+    }
+    return i == 16 && *s == '\0' ? 0 : -1;
+}
+
+static int
+stateParseAttempts(char *s, xvRestartEntry *e)
+{
+    char *save = NULL, *tok;
+
+    for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        uint64_t v;
+
+        if (stateParseU64(tok, &v) < 0 || e->nattempts == XV_POLICY_MAX_BURST)
+            return -1;
+        e->attemptsMs[e->nattempts++] = v;
+    }
+    return 0;
+}
+
+static int
+stateParseField(xvRestartEntry *e, char *key, char *value, bool *haveUUID)
+{
+    uint64_t v;
+
+    if (strcmp(key, "uuid") == 0) {
+        if (stateParseUUID(value, e->uuid) < 0)
+            return -1;
+        stateFormatUUID(e->uuid, e->uuidstr);
+        *haveUUID = true;
+        return 0;
+    }
+    if (strcmp(key, "name") == 0 || strcmp(key, "xml") == 0) {
+        if (stateUnescape(value) < 0 || !*value)
+            return -1;
+        if (key[0] == 'n') {
+            free(e->name);
+            e->name = xvPolicyStrdup(value);
+        } else {
+            free(e->xml);
+            e->xml = xvPolicyStrdup(value);
+        }
+        return 0;
+    }
+    if (strcmp(key, "attempts") == 0)
+        return stateParseAttempts(value, e);
+    if (strcmp(key, "xml_id") == 0) {
+        if (strcmp(value, "-1") == 0) {
+            e->xmlId = -1;
+            return 0;
+        }
+        if (stateParseU64(value, &v) < 0 || v > INT32_MAX)
+            return -1;
+        e->xmlId = (int)v;
+        return 0;
+    }
+    if (stateParseU64(value, &v) < 0)
+        return -1;
+    if (strcmp(key, "total") == 0)
+        e->total = v;
+    else if (strcmp(key, "retry_at") == 0)
+        e->retryAtMs = v;
+    else if (strcmp(key, "in_progress") == 0)
+        e->inProgressMs = v;
+    else if (strcmp(key, "gave_up") == 0 && v <= 1)
+        e->gaveUp = v == 1;
+    else
+        return -1;
+    return 0;
+}
+
+/* Parses one "restart ..." line into a new entry of @st; -1 if malformed. */
+static int
+stateParseLine(xvPolicyState *st, char *line)
+{
+    xvRestartEntry e = { .xmlId = -1 };
+    char *save = NULL, *tok;
+    bool haveUUID = false;
+
+    tok = strtok_r(line, " ", &save);
+    if (!tok || strcmp(tok, "restart") != 0)
+        return -1;
+    while ((tok = strtok_r(NULL, " ", &save))) {
+        char *eq = strchr(tok, '=');
+
+        if (!eq)
+            goto error;
+        *eq = '\0';
+        if (stateParseField(&e, tok, eq + 1, &haveUUID) < 0)
+            goto error;
+    }
+    if (!haveUUID || xvPolicyStateFind(st, e.uuid))
+        goto error;
+    st->entries = xvPolicyReallocN(st->entries, st->n + 1, sizeof(*st->entries));
+    st->entries[st->n++] = e;
+    return 0;
+
+ error:
+    stateEntryClear(&e);
+    return -1;
+}
+
+/* Reads @path into @st: 0, -ENOENT, or -EINVAL (malformed, line in *retLine). */
+static int
+stateRead(xvPolicyState *st, const char *path, size_t *retLine)
+{
+    FILE *f = fopen(path, "re");
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    ssize_t len;
+    int rc = 0;
+
+    if (!f)
+        return -errno;
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        if (len == 0 || line[len - 1] != '\n') {
+            rc = -EINVAL;       /* a truncated file */
+            break;
+        }
+        line[len - 1] = '\0';
+        if (lineno == 1 ? strcmp(line, STATE_HEADER) != 0 : stateParseLine(st, line) < 0) {
+            rc = -EINVAL;
+            break;
+        }
+    }
+    if (rc == 0 && lineno == 0)
+        rc = -EINVAL;
+    if (rc == 0 && ferror(f))
+        rc = -EIO;
+    free(line);
+    fclose(f);
+    *retLine = lineno;
+    return rc;
+}
+
+static char *
+statePath(const char *dir, const char *suffix)
+{
+    char *path = NULL;
+
+    if (asprintf(&path, "%s/%s%s", dir, XV_POLICY_STATE_FILE, suffix) < 0)
+        abort();
+    return path;
+}
+
+xvPolicyState *
+xvPolicyStateLoad(const char *dir, char **retWarning)
+{
+    xvPolicyState *st = xvPolicyStateNew(dir);
+    char *path = statePath(dir, "");
+    char *warning = NULL;
+    size_t line = 0, i;
+    int rc;
+
+    rc = stateRead(st, path, &line);
+    if (rc < 0 && rc != -ENOENT) {
+        char suffix[64];
+        char *aside;
+
+        snprintf(suffix, sizeof(suffix), ".corrupt-%lld", (long long)time(NULL));
+        aside = statePath(dir, suffix);
+        for (i = 0; i < st->n; i++)
+            stateEntryClear(&st->entries[i]);
+        st->n = 0;
+        if (rename(path, aside) < 0) {
+            if (asprintf(&warning, "%s: unreadable (%s at line %zu) and cannot be moved "
+                         "aside (%s); starting with empty bookkeeping", path,
+                         rc == -EINVAL ? "malformed" : strerror(-rc), line,
+                         strerror(errno)) < 0)
+                abort();
+        } else if (asprintf(&warning, "%s: unreadable (%s at line %zu); moved to %s, "
+                            "starting with empty bookkeeping", path,
+                            rc == -EINVAL ? "malformed" : strerror(-rc), line, aside) < 0) {
+            abort();
+        }
+        free(aside);
+    }
+    for (i = 0; i < st->n && !warning; i++) {
+        xvRestartEntry *e = &st->entries[i];
+
+        /* the attempt was recorded (and its back-off set) before acting:
+         * it stays counted, so it is never repeated at once */
+        if (e->inProgressMs) {
+            if (asprintf(&warning, "restart of domain '%s' (%s) was in progress when the "
+                         "agent stopped; counted as an attempt", e->name ? e->name : "?",
+                         e->uuidstr) < 0)
+                abort();
+        }
+    }
+    for (i = 0; i < st->n; i++)
+        st->entries[i].inProgressMs = 0;
+    free(path);
+    if (retWarning)
+        *retWarning = warning;
+    else
+        free(warning);
+    return st;
+}
+
+static void
+stateWriteEntry(FILE *f, const xvRestartEntry *e)
+{
+    size_t i;
+
+    fprintf(f, "restart uuid=%s total=%" PRIu64 " retry_at=%" PRIu64 " gave_up=%d "
+            "in_progress=%" PRIu64 " xml_id=%d attempts=", e->uuidstr, e->total,
+            e->retryAtMs, e->gaveUp ? 1 : 0, e->inProgressMs, e->xmlId);
+    for (i = 0; i < e->nattempts; i++)
+        fprintf(f, "%s%" PRIu64, i ? "," : "", e->attemptsMs[i]);
+    if (e->name) {
+        fputs(" name=", f);
+        stateWriteEscaped(f, e->name);
+    }
+    if (e->xml) {
+        fputs(" xml=", f);
+        stateWriteEscaped(f, e->xml);
+    }
+    fputc('\n', f);
+}
+
+static int
+stateSyncDir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = 0;
+
+    if (fd < 0)
+        return -errno;
+    if (fsync(fd) < 0)
+        rc = -errno;
+    close(fd);
+    return rc;
+}
+
+int
+xvPolicyStateSave(const xvPolicyState *st)
+{
+    char *path, *tmp;
+    FILE *f = NULL;
+    size_t i;
+    int fd, rc = 0;
+
+    if (!st->dir)
+        return 0;
+    if (mkdir(st->dir, 0700) < 0 && errno != EEXIST)
+        return -errno;
+    path = statePath(st->dir, "");
+    tmp = statePath(st->dir, ".tmp.XXXXXX");
+    if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+        rc = -errno;
+        free(tmp);
+        tmp = NULL;
+        goto cleanup;
+    }
+    if (!(f = fdopen(fd, "w"))) {
+        rc = -errno;
+        close(fd);
+        goto cleanup;
+    }
+    fprintf(f, "%s\n", STATE_HEADER);
+    for (i = 0; i < st->n; i++)
+        stateWriteEntry(f, &st->entries[i]);
+    if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0) {
+        rc = errno ? -errno : -EIO;
+        fclose(f);
+        goto cleanup;
+    }
+    if (fclose(f) != 0 || rename(tmp, path) < 0) {
+        rc = errno ? -errno : -EIO;
+        goto cleanup;
+    }
+    /* renamed: nothing to remove any more */
+    free(tmp);
+    tmp = NULL;
+    rc = stateSyncDir(st->dir);
+
+ cleanup:
+    if (tmp)
+        unlink(tmp);
+    free(path);
+    free(tmp);
+    return rc;
+}

@@ -1,0 +1,229 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# policy_restart_test.sh: the restart policy of xvirt-agent on the test
+# driver, as TAP. The simulated node lives inside the agent process (and
+# restarts with it), so every outcome is read from the agent's /metrics and
+# log, and from its bookkeeping file.
+#
+# 1. a crash is restarted within one interval; domains shut down or
+#    destroyed on purpose are left alone (node-restart.xml)
+# 2. a crash loop: back-off respected, give-up after the burst, metric and
+#    log; SIGHUP clears the give-up (node-crashloop.xml)
+# 3. SIGKILL mid-back-off, then a new agent: counters and the back-off
+#    deadline kept, no double restart (node-kill.xml)
+# 4. dry_run: nothing touched, actions counted as dry_run; a corrupt
+#    bookkeeping file is moved aside
+WATCHDOG=120
+. "$(dirname "${BASH_SOURCE[0]}")/agent_common.sh"
+
+PDATA=$DATA/policy
+U=f0000000-0000-4000-8000-0000000000
+lbl() {
+    echo "domain=\"$1\",uuid=\"$U$2\""
+}
+OK_SERIES='xvirt_policy_actions_total{policy="restart",action="restart",result="ok"}'
+
+# start_policy_agent NAME NODE STATE-DIR [POLICY-LINES...]
+start_policy_agent() {
+    local name=$1 node=$2 sdir=$3
+    shift 3
+    port=$(free_port)
+    write_config "$TMP/$name.yaml" "$port" "test://$PDATA/$node" \
+        "sampling:" "  interval: 200ms" "state_dir: $sdir" "policies:" \
+        "  - name: restart" "    type: restart" "$@"
+    start_agent "$name" --config "$TMP/$name.yaml"
+    if ! wait_http "$port" /-/ready 200 10; then
+        not_ok "$name: agent becomes ready" "$AGENT_LOG"
+        done_testing
+    fi
+}
+
+stop_agent() {
+    kill -TERM "$AGENT_PID"
+    wait_exit "$AGENT_PID" 10
+    is "$1: exit status 0" "$EXIT_STATUS" 0
+}
+
+# value SERIES: from the last scrape ($TMP/last.prom)
+value() {
+    metric "$TMP/last.prom" "$1"
+}
+
+# ---- 1. crash -> restarted within one interval; deliberate stops left alone ----
+
+start_policy_agent restart node-restart.xml "$TMP/state1" "    backoff: 5s"
+t0=$(now)
+# The crash is at 1 s. Scraping every 50 ms, four times per sample: the
+# restart must come in the very sample that first sees the domain crashed
+# (that snapshot shows it crashed AND the ok action), so no scrape may show
+# it crashed with no action taken.
+late=0
+while awk -v e="$(elapsed_since "$t0")" 'BEGIN { exit !(e < 4) }'; do
+    scrape "$port" "$TMP/p1.prom" >/dev/null
+    st=$(metric "$TMP/p1.prom" "xvirt_domain_state{$(lbl web01 01)}")
+    acted=$(metric "$TMP/p1.prom" "$OK_SERIES")
+    [ "$st" = 6 ] && [ -z "$acted" ] && late=$((late + 1))
+    [ "$acted" = 1 ] && [ "$st" = 1 ] && break
+    sleep 0.05
+done
+if [ "$acted" = 1 ] && [ "$st" = 1 ]; then
+    ok "crash: restarted ($(elapsed_since "$t0") s after start, crash at 1 s)"
+else
+    not_ok "crash: restarted" "$AGENT_LOG"
+fi
+is "crash: restarted in the sample that saw the crash" "$late" 0
+scrape "$port" "$TMP/last.prom" >/dev/null
+is "crash: running again" "$(value "xvirt_domain_state{$(lbl web01 01)}")" 1
+is "crash: with a new ID" "$(value "xvirt_domain_id{$(lbl web01 01)}")" 4
+is "crash: one restart counted" "$(value "xvirt_policy_restart_attempts{$(lbl web01 01)}")" 1
+is "crash: not given up" "$(value "xvirt_policy_restart_gave_up{$(lbl web01 01)}")" 0
+cmp_num "crash: in back-off for the next attempt" \
+    "$(value "xvirt_policy_restart_backoff_seconds{$(lbl web01 01)}")" ">" 3
+like "crash: the action is logged with before -> after" "$AGENT_LOG" \
+    "^<5>policy=restart domain=web01 uuid=${U}01 action=restart reason=crashed result=ok crashed\\(id 1\\)->running\\(id 4\\)$"
+is "crash: exactly one restart in the log" "$(grep -c 'action=restart' "$AGENT_LOG")" 1
+sleep 0.6
+scrape "$port" "$TMP/last.prom" >/dev/null
+is "shutdown on purpose: shut off" "$(value "xvirt_domain_state{$(lbl calm 02)}")" 5
+is "destroyed on purpose: shut off" "$(value "xvirt_domain_state{$(lbl gone 03)}")" 5
+is "deliberate stops: never restarted" "$(grep -c 'domain=calm\|domain=gone' "$AGENT_LOG")" 0
+is "deliberate stops: no restart series" \
+    "$(count_series "$TMP/last.prom" 'xvirt_policy_restart_attempts\{domain="(calm|gone)"')" 0
+is "still one restart in all" "$(value "$OK_SERIES")" 1
+grep -q '^restart uuid='"${U}01"' total=1 ' "$TMP/state1/policy-state"
+check "bookkeeping persisted with the restart" test $? -eq 0
+if ! command -v promtool >/dev/null ||
+    promtool_out=$(promtool check metrics <"$TMP/last.prom" 2>&1); then
+    ok "promtool accepts the policy families"
+else
+    not_ok "promtool accepts the policy families" "$promtool_out"
+fi
+scrape "$port" "$TMP/om.prom" -H 'Accept: application/openmetrics-text; version=1.0.0' >/dev/null
+like "OpenMetrics: counter family named without _total" "$TMP/om.prom" \
+    '^# TYPE xvirt_policy_actions counter$'
+stop_agent "part 1"
+
+# ---- 2. crash loop: back-off, give-up, SIGHUP clears it -------------------------
+
+start_policy_agent loop node-crashloop.xml "$TMP/state2" \
+    "    backoff: 1s" "    backoff_max: 2s" "    burst: 3" "    burst_interval: 1m"
+t0=$(now)
+: >"$TMP/loop.rows"
+LOOPCOUNT="xvirt_policy_restart_attempts{$(lbl loop 04)}"
+LOOPGAVE="xvirt_policy_restart_gave_up{$(lbl loop 04)}"
+while awk -v e="$(elapsed_since "$t0")" 'BEGIN { exit !(e < 7.5) }'; do
+    scrape "$port" "$TMP/last.prom" >/dev/null
+    echo "$(elapsed_since "$t0") $(value "$LOOPCOUNT") $(value "$LOOPGAVE")" >>"$TMP/loop.rows"
+    sleep 0.05
+done
+# the times at which the count went up
+awk '$2 != "" && $2 != prev { print $1, $2; prev = $2 }' "$TMP/loop.rows" >"$TMP/loop.steps"
+is "crash loop: three restarts, then no more" "$(awk '{ print $2 }' "$TMP/loop.steps" | tr '\n' ' ')" \
+    "1 2 3 "
+gap1=$(awk 'NR == 1 { a = $1 } NR == 2 { printf "%.3f", $1 - a }' "$TMP/loop.steps")
+gap2=$(awk 'NR == 2 { a = $1 } NR == 3 { printf "%.3f", $1 - a }' "$TMP/loop.steps")
+cmp_num "crash loop: 1 s back-off after the first restart ($gap1 s)" "$gap1" ">=" 0.9
+cmp_num "crash loop: doubled to 2 s after the second ($gap2 s)" "$gap2" ">=" 1.9
+cmp_num "crash loop: but not much later ($gap2 s)" "$gap2" "<" 3
+is "crash loop: gave up" "$(value "$LOOPGAVE")" 1
+is "crash loop: left crashed" "$(value "xvirt_domain_state{$(lbl loop 04)}")" 6
+is "crash loop: no back-off shown once given up" \
+    "$(value "xvirt_policy_restart_backoff_seconds{$(lbl loop 04)}")" 0.000
+is "crash loop: three ok actions" "$(value "$OK_SERIES")" 3
+is "crash loop: one give-up counted" \
+    "$(value 'xvirt_policy_actions_total{policy="restart",action="restart",result="gave_up"}')" 1
+like "crash loop: the give-up is logged as an error" "$AGENT_LOG" \
+    "^<3>policy=restart domain=loop uuid=${U}04 action=restart reason=crashed result=gave_up .*burst limit reached"
+is "crash loop: given up once" "$(grep -c 'result=gave_up' "$AGENT_LOG")" 1
+# a reload with a wrong policy is rejected: the give-up stays
+cp "$TMP/loop.yaml" "$TMP/loop.good"
+echo "    max_actions_per_interval: many" >>"$TMP/loop.yaml"
+kill -HUP "$AGENT_PID"
+if wait_log "$AGENT_LOG" 'reload rejected' 5; then
+    ok "bad reload: rejected"
+else
+    not_ok "bad reload: rejected" "$AGENT_LOG"
+fi
+like "bad reload: the policy error has its position" "$AGENT_LOG" \
+    "^<3>config: $TMP/loop.yaml:[0-9]+:31: expected an integer, got 'many'$"
+is "bad reload: still given up" "$(scrape_value "$port" "$LOOPGAVE")" 1
+cp "$TMP/loop.good" "$TMP/loop.yaml"
+kill -HUP "$AGENT_PID"
+if wait_for 3 metric_is "$port" "$LOOPCOUNT" 4; then
+    ok "SIGHUP: the give-up is cleared and the domain restarted"
+else
+    not_ok "SIGHUP: the give-up is cleared and the domain restarted" "$AGENT_LOG"
+fi
+is "SIGHUP: gave_up back to 0" "$(scrape_value "$port" "$LOOPGAVE")" 0
+like "SIGHUP: the clearing is logged" "$AGENT_LOG" '^<5>policy: give-ups and back-offs cleared'
+stop_agent "part 2"
+
+# ---- 3. SIGKILL mid-back-off, then a new agent --------------------------------
+
+KILLCOUNT="xvirt_policy_restart_attempts{$(lbl web01 01)}"
+start_policy_agent kill1 node-kill.xml "$TMP/state3" "    backoff: 8s"
+t0=$(now)
+wait_for 4 metric_is "$port" "$KILLCOUNT" 1
+check "kill: first crash restarted" metric_is "$port" "$KILLCOUNT" 1
+wait_for 2 metric_is "$port" "xvirt_domain_state{$(lbl web01 01)}" 1
+check "kill: running again" metric_is "$port" "xvirt_domain_state{$(lbl web01 01)}" 1
+# the second crash (3 s) falls in the 8 s back-off: left crashed
+if wait_for 4 metric_is "$port" "xvirt_domain_state{$(lbl web01 01)}" 6 &&
+    sleep 0.5 && metric_is "$port" "$KILLCOUNT" 1; then
+    ok "kill: second crash left alone during the back-off"
+else
+    not_ok "kill: second crash left alone during the back-off" "$AGENT_LOG"
+fi
+retry_at=$(sed -n 's/.* retry_at=\([0-9]*\) .*/\1/p' "$TMP/state3/policy-state")
+kill -KILL "$AGENT_PID"
+wait "$AGENT_PID" 2>/dev/null
+diag "killed at $(elapsed_since "$t0") s; next attempt allowed at $retry_at"
+
+# The new agent's node starts over: web01 runs, and crashes again at 1 s.
+start_policy_agent kill2 node-kill.xml "$TMP/state3" "    backoff: 8s"
+like "kill: the new agent found the bookkeeping" "$AGENT_LOG" \
+    "^<6>policy: bookkeeping in '$TMP/state3' \\(1 domain\\)$"
+wait_for 3 metric_is "$port" "xvirt_domain_state{$(lbl web01 01)}" 6
+scrape "$port" "$TMP/last.prom" >/dev/null
+now_ms=$(date +%s%3N)
+is "kill: crashed again, within the kept back-off" \
+    "$(value "xvirt_domain_state{$(lbl web01 01)}")" 6
+cmp_num "kill: the kept deadline is still ahead" "$retry_at" ">" "$now_ms"
+is "kill: the restart count was kept" "$(value "$KILLCOUNT")" 1
+is "kill: no restart by the new agent yet" "$(value "$OK_SERIES")" ""
+cmp_num "kill: back-off still shown" \
+    "$(value "xvirt_policy_restart_backoff_seconds{$(lbl web01 01)}")" ">" 0
+if wait_for 12 metric_is "$port" "$KILLCOUNT" 2; then
+    ok "kill: restarted once the kept back-off ran out"
+else
+    not_ok "kill: restarted once the kept back-off ran out" "$AGENT_LOG"
+fi
+restarted_ms=$(date +%s%3N)
+cmp_num "kill: not before the deadline" "$restarted_ms" ">=" "$retry_at"
+is "kill: one restart by the new agent" "$(scrape_value "$port" "$OK_SERIES")" 1
+is "kill: no double restart in its log" "$(grep -c 'result=ok' "$AGENT_LOG")" 1
+stop_agent "part 3"
+
+# ---- 4. dry run; a corrupt bookkeeping file ----------------------------------
+
+mkdir -p "$TMP/state4"
+echo "not a bookkeeping file" >"$TMP/state4/policy-state"
+start_policy_agent dry node-restart.xml "$TMP/state4" "    dry_run: true"
+like "corrupt bookkeeping: logged and moved aside" "$AGENT_LOG" \
+    "^<4>policy: $TMP/state4/policy-state: unreadable \\(malformed at line 1\\); moved to $TMP/state4/policy-state.corrupt-[0-9]+, starting with empty bookkeeping$"
+DRY='xvirt_policy_actions_total{policy="restart",action="restart",result="dry_run"}'
+if wait_for 4 metric_is "$port" "$DRY" 1; then
+    ok "dry run: the action is counted as dry_run"
+else
+    not_ok "dry run: the action is counted as dry_run" "$AGENT_LOG"
+fi
+sleep 0.6
+scrape "$port" "$TMP/last.prom" >/dev/null
+is "dry run: nothing touched (still crashed)" "$(value "xvirt_domain_state{$(lbl web01 01)}")" 6
+is "dry run: same ID" "$(value "xvirt_domain_id{$(lbl web01 01)}")" 1
+is "dry run: no ok action" "$(value "$OK_SERIES")" ""
+like "dry run: logged" "$AGENT_LOG" \
+    "^<5>policy=restart domain=web01 uuid=${U}01 action=restart reason=crashed result=dry_run crashed\\(id 1\\)->running\\(dry run\\)$"
+stop_agent "part 4"
+
+done_testing
