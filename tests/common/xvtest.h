@@ -31,3 +31,10 @@ char *xvTestTempDir(void);
         return cmocka_run_group_tests(tests, NULL, NULL);            \
     }
 void xvTestApplyFilter(void);
+
+/* Error helpers (tests/common/xvtest_api.c; the test must link libvirt). */
+struct _virError;
+/* A virErrorFunc that swallows errors (the default handler prints them). */
+void xvTestQuietErrors(void *userData, struct _virError *err);
+/* Fails unless the last error has @code and a message containing @substr. */
+void xvTestAssertError(int code, const char *substr);

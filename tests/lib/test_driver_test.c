@@ -33,27 +33,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static void
-quietErrorFunc(void *userData, virErrorPtr err)
-{
-    (void)userData;
-    (void)err;
-}
-
-static void
-assertError(int code, const char *substr)
-{
-    virErrorPtr err = virGetLastError();
-
-    if (!err)
-        fail_msg("expected error %d, got none", code);
-    if (err->code != code)
-        fail_msg("expected error code %d, got %d: %s", code, err->code,
-                 err->message ? err->message : "(null)");
-    if (!err->message || !strstr(err->message, substr))
-        fail_msg("message '%s' lacks '%s'", err->message ? err->message : "(null)", substr);
-}
-
 static virConnectPtr
 openNode(const char *rel)
 {
@@ -237,7 +216,7 @@ test_missing_node_file_is_open_failed(void **state)
 {
     (void)state;
     assert_null(virConnectOpen("test:///nonexistent/xvirt-node.xml"));
-    assertError(VIR_ERR_OPEN_FAILED, "/nonexistent/xvirt-node.xml");
+    xvTestAssertError(VIR_ERR_OPEN_FAILED, "/nonexistent/xvirt-node.xml");
 }
 
 static void
@@ -245,7 +224,7 @@ test_malformed_node_file_is_xml_error(void **state)
 {
     (void)state;
     assert_null(virConnectOpen(xvTestNodeURI("test_driver/node-malformed.xml")));
-    assertError(VIR_ERR_XML_ERROR, "node-malformed.xml");
+    xvTestAssertError(VIR_ERR_XML_ERROR, "node-malformed.xml");
 }
 
 static void
@@ -253,11 +232,11 @@ test_test_uri_with_host_or_relative_path_is_rejected(void **state)
 {
     (void)state;
     assert_null(virConnectOpen("test://somehost/tmp/node.xml"));
-    assertError(VIR_ERR_INVALID_ARG, "test://somehost/tmp/node.xml");
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "test://somehost/tmp/node.xml");
     assert_null(virConnectOpen("test:node.xml"));
-    assertError(VIR_ERR_INVALID_ARG, "test:node.xml");
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "test:node.xml");
     assert_null(virConnectOpen("test:///"));
-    assertError(VIR_ERR_INVALID_ARG, "test:///");
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "test:///");
 }
 
 static void
@@ -265,7 +244,7 @@ test_other_scheme_is_left_to_other_drivers(void **state)
 {
     (void)state;
     assert_null(virConnectOpen("bogus:///system"));
-    assertError(VIR_ERR_NO_CONNECT, "bogus:///system");
+    xvTestAssertError(VIR_ERR_NO_CONNECT, "bogus:///system");
 }
 
 static void
@@ -330,12 +309,12 @@ test_read_only_connection_refuses_changes(void **state)
     assert_non_null(conn);
     dom = getDom(conn, "web");
     assert_int_equal(virDomainSuspend(dom), -1);
-    assertError(VIR_ERR_OPERATION_DENIED, "");
+    xvTestAssertError(VIR_ERR_OPERATION_DENIED, "");
     assert_int_equal(virDomainSetMemory(dom, 300000), -1);
-    assertError(VIR_ERR_OPERATION_DENIED, "");
+    xvTestAssertError(VIR_ERR_OPERATION_DENIED, "");
     assert_null(virDomainDefineXML(conn, PV_XML("ro", "0a0a0a0a-0000-4000-8000-0000000000ab",
                                                 "65536")));
-    assertError(VIR_ERR_OPERATION_DENIED, "");
+    xvTestAssertError(VIR_ERR_OPERATION_DENIED, "");
     assert_int_equal(getInfo(dom).state, VIR_DOMAIN_RUNNING);
     assert_int_equal(getInfo(dom).memory, 524288);
     virDomainFree(dom);
@@ -372,13 +351,13 @@ test_failed_lookups_are_no_domain(void **state)
 
     (void)state;
     assert_null(virDomainLookupByID(conn, 99));
-    assertError(VIR_ERR_NO_DOMAIN, "no domain with matching id 99");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "no domain with matching id 99");
     assert_null(virDomainLookupByID(conn, 6));
-    assertError(VIR_ERR_NO_DOMAIN, "id 6");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "id 6");
     assert_null(virDomainLookupByName(conn, "nope"));
-    assertError(VIR_ERR_NO_DOMAIN, "no domain with matching name 'nope'");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "no domain with matching name 'nope'");
     assert_null(virDomainLookupByUUIDString(conn, "0a0a0a0a-0000-4000-8000-0000000000ff"));
-    assertError(VIR_ERR_NO_DOMAIN, "'0a0a0a0a-0000-4000-8000-0000000000ff'");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "'0a0a0a0a-0000-4000-8000-0000000000ff'");
     virConnectClose(conn);
 }
 
@@ -441,7 +420,7 @@ test_define_create_destroy_undefine_cycle(void **state)
     dom = getDom(conn, "fresh");
     assert_int_equal(virDomainUndefine(dom), 0);
     assert_int_equal(virDomainGetInfo(dom, &info), -1);
-    assertError(VIR_ERR_NO_DOMAIN, "fresh");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "fresh");
     virDomainFree(dom);
     assert_null(virDomainLookupByName(conn, "fresh"));
     virConnectClose(conn);
@@ -472,7 +451,7 @@ test_create_of_running_domain_is_operation_invalid(void **state)
 
     (void)state;
     assert_int_equal(virDomainCreate(dom), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "domain 'web' is already running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain 'web' is already running");
     virDomainFree(dom);
     virConnectClose(conn);
 }
@@ -485,7 +464,7 @@ test_destroy_of_inactive_domain_is_operation_invalid(void **state)
 
     (void)state;
     assert_int_equal(virDomainDestroy(dom), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "domain 'spare' is not running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain 'spare' is not running");
     virDomainFree(dom);
     virConnectClose(conn);
 }
@@ -500,15 +479,15 @@ test_suspend_and_resume_check_the_state(void **state)
     assert_int_equal(virDomainSuspend(web), 0);
     assert_int_equal(getInfo(web).state, VIR_DOMAIN_PAUSED);
     assert_int_equal(virDomainSuspend(web), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "domain 'web' is already paused");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain 'web' is already paused");
     assert_int_equal(virDomainResume(web), 0);
     assert_int_equal(getInfo(web).state, VIR_DOMAIN_RUNNING);
     assert_int_equal(virDomainResume(web), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "domain 'web' is not paused");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain 'web' is not paused");
     assert_int_equal(virDomainSuspend(spare), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "not running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "not running");
     assert_int_equal(virDomainResume(spare), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "not paused");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "not paused");
     virDomainFree(web);
     virDomainFree(spare);
     virConnectClose(conn);
@@ -524,10 +503,10 @@ test_undefine_of_running_domain_makes_it_transient(void **state)
     assert_int_equal(virDomainUndefine(dom), 0);
     assert_int_equal(getInfo(dom).state, VIR_DOMAIN_RUNNING);
     assert_int_equal(virDomainUndefine(dom), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "cannot undefine transient domain 'web'");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "cannot undefine transient domain 'web'");
     assert_int_equal(virDomainDestroy(dom), 0);
     assert_null(virDomainLookupByName(conn, "web"));
-    assertError(VIR_ERR_NO_DOMAIN, "'web'");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "'web'");
     assert_false(definedHas(conn, "web"));
     virConnectClose(conn);
 }
@@ -558,12 +537,12 @@ test_create_linux_clashes_are_dom_exist(void **state)
 
     (void)state;
     assert_null(virDomainCreateLinux(conn, PV_XML("web", WEB_UUID, "65536"), 0));
-    assertError(VIR_ERR_DOM_EXIST, "domain 'web' is already active");
+    xvTestAssertError(VIR_ERR_DOM_EXIST, "domain 'web' is already active");
     assert_null(virDomainCreateLinux(
         conn, PV_XML("spare", "0a0a0a0a-0000-4000-8000-0000000000af", "65536"), 0));
-    assertError(VIR_ERR_DOM_EXIST, "domain 'spare' already exists with uuid '" SPARE_UUID);
+    xvTestAssertError(VIR_ERR_DOM_EXIST, "domain 'spare' already exists with uuid '" SPARE_UUID);
     assert_null(virDomainCreateLinux(conn, PV_XML("impostor", WEB_UUID, "65536"), 0));
-    assertError(VIR_ERR_DOM_EXIST, "already exists as 'web'");
+    xvTestAssertError(VIR_ERR_DOM_EXIST, "already exists as 'web'");
     assert_null(virDomainCreateLinux(conn, "<domain type='xen'><name>x</name></domain>", 0));
     assert_true(virGetLastErrorCode() != VIR_ERR_OK);
     assert_int_equal(virConnectNumOfDomains(conn), 5);
@@ -598,11 +577,11 @@ test_define_clashes_are_dom_exist(void **state)
     (void)state;
     assert_null(virDomainDefineXML(
         conn, PV_XML("web", "0a0a0a0a-0000-4000-8000-0000000000af", "65536")));
-    assertError(VIR_ERR_DOM_EXIST, "domain 'web' already exists with uuid '" WEB_UUID);
+    xvTestAssertError(VIR_ERR_DOM_EXIST, "domain 'web' already exists with uuid '" WEB_UUID);
     assert_null(virDomainDefineXML(conn, PV_XML("other", SPARE_UUID, "65536")));
-    assertError(VIR_ERR_DOM_EXIST, "already exists as 'spare'");
+    xvTestAssertError(VIR_ERR_DOM_EXIST, "already exists as 'spare'");
     assert_null(virDomainDefineXML(conn, "<domain"));
-    assertError(VIR_ERR_XML_ERROR, "");
+    xvTestAssertError(VIR_ERR_XML_ERROR, "");
     virConnectClose(conn);
 }
 
@@ -672,7 +651,7 @@ test_shutdown_without_delay_powers_off_at_once(void **state)
     assert_int_equal(virDomainGetID(dom), (unsigned int)-1);
     assert_true(definedHas(conn, "web"));
     assert_int_equal(virDomainShutdown(dom), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "not running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "not running");
     virDomainFree(dom);
     virConnectClose(conn);
 }
@@ -793,9 +772,9 @@ test_shutdown_of_paused_domain_is_operation_invalid(void **state)
     (void)state;
     assert_int_equal(getInfo(dom).state, VIR_DOMAIN_PAUSED);
     assert_int_equal(virDomainShutdown(dom), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "domain 'frozen' is not running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain 'frozen' is not running");
     assert_int_equal(virDomainReboot(dom, 0), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "domain 'frozen' is not running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain 'frozen' is not running");
     virDomainFree(dom);
     virConnectClose(conn);
 }
@@ -852,7 +831,7 @@ test_crash_with_preserve_keeps_a_crashed_domain_until_destroyed(void **state)
     assert_int_equal(virDomainGetVcpus(dom, &vcpu, 1, NULL, 0), 1);
     assert_int_equal(vcpu.state, VIR_VCPU_BLOCKED);
     assert_int_equal(virDomainSuspend(dom), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "not running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "not running");
     assert_int_equal(virDomainDestroy(dom), 0);
     assert_int_equal(stateOf(conn, "preserver"), VIR_DOMAIN_SHUTOFF);
     virConnectClose(conn);
@@ -870,7 +849,7 @@ test_crash_of_transient_domain_makes_it_vanish(void **state)
     assert_int_equal(virDomainUndefine(dom), 0);
     advance(conn, 10);
     assert_int_equal(virDomainGetInfo(dom, &(virDomainInfo){ 0 }), -1);
-    assertError(VIR_ERR_NO_DOMAIN, "destroyer");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "destroyer");
     assert_int_equal(virDomainGetID(dom), (unsigned int)-1);
     virDomainFree(dom);
     assert_null(virDomainLookupByName(conn, "destroyer"));
@@ -992,10 +971,10 @@ test_destroy_event_of_a_transient_domain_makes_it_vanish(void **state)
     advance(conn, 0.001);
     virResetLastError();
     assert_int_equal(virDomainGetInfo(dom, &(virDomainInfo){ 0 }), -1);
-    assertError(VIR_ERR_NO_DOMAIN, "temp");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "temp");
     virDomainFree(dom);
     assert_null(virDomainLookupByName(conn, "temp"));
-    assertError(VIR_ERR_NO_DOMAIN, "temp");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "temp");
     assert_false(definedHas(conn, "temp"));
     /* steady and the restarted spare run on */
     assert_int_equal(virConnectNumOfDomains(conn), 2);
@@ -1037,7 +1016,7 @@ test_initial_memory_demand_comes_from_the_domain(void **state)
     assert_int_equal(xvTestDriverGetTimeNs(conn, &now), 0);
     assert_int_equal(now, 0);
     assert_int_equal(xvTestDriverAdvanceClock(NULL, 1), -1);
-    assertError(VIR_ERR_INVALID_ARG, "not a test driver connection");
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "not a test driver connection");
     virDomainFree(dom);
     virConnectClose(conn);
 }
@@ -1098,7 +1077,7 @@ test_set_memory_changes_current_memory_up_to_the_maximum(void **state)
     assert_non_null(strstr(xml, "<currentMemory unit='KiB'>600000</currentMemory>"));
     free(xml);
     assert_int_equal(virDomainSetMemory(dom, 2000000), -1);
-    assertError(VIR_ERR_INVALID_ARG,
+    xvTestAssertError(VIR_ERR_INVALID_ARG,
                 "memory 2000000 KiB is above the maximum 1048576 KiB of domain 'web'");
     assert_int_equal(getInfo(dom).memory, 600000);
     virDomainFree(dom);
@@ -1166,7 +1145,7 @@ test_set_vcpus_range_and_offline_vcpus(void **state)
 
     (void)state;
     assert_int_equal(virDomainSetVcpus(dom, 5), -1);
-    assertError(VIR_ERR_INVALID_ARG, "5 vcpus are not within 1 to the 4 vcpus of domain 'web'");
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "5 vcpus are not within 1 to the 4 vcpus of domain 'web'");
     assert_int_equal(virDomainSetVcpus(dom, 4), 0);
     assert_int_equal(getInfo(dom).nrVirtCpu, 4);
     advance(conn, 10);
@@ -1247,7 +1226,7 @@ test_pin_vcpu_beyond_the_domain_is_invalid_arg(void **state)
 
     (void)state;
     assert_int_equal(virDomainPinVcpu(dom, 4, &map, 1), -1);
-    assertError(VIR_ERR_INVALID_ARG, "vcpu 4 is not within the 4 vcpus of domain 'web'");
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "vcpu 4 is not within the 4 vcpus of domain 'web'");
     virDomainFree(dom);
     virConnectClose(conn);
 }
@@ -1262,9 +1241,9 @@ test_vcpu_calls_on_inactive_domain_are_operation_invalid(void **state)
 
     (void)state;
     assert_int_equal(virDomainGetVcpus(dom, &vcpu, 1, NULL, 0), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "domain 'spare' is not running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain 'spare' is not running");
     assert_int_equal(virDomainPinVcpu(dom, 0, &map, 1), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "domain 'spare' is not running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain 'spare' is not running");
     virDomainFree(dom);
     virConnectClose(conn);
 }
@@ -1321,7 +1300,7 @@ test_save_writes_our_format_and_stops_the_domain(void **state)
         fail_msg("save file starts with:\n%.120s", data);
     free(data);
     assert_int_equal(virDomainSave(dom, path), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "not running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "not running");
     virDomainFree(dom);
     removeTemp(dir, path);
     virConnectClose(conn);
@@ -1388,7 +1367,7 @@ test_restore_over_an_active_domain_is_dom_exist(void **state)
     assert_int_equal(virDomainSave(dom, path), 0);
     assert_int_equal(virDomainCreate(dom), 0);
     assert_int_equal(virDomainRestore(conn, path), -1);
-    assertError(VIR_ERR_DOM_EXIST, "domain 'web' is already active");
+    xvTestAssertError(VIR_ERR_DOM_EXIST, "domain 'web' is already active");
     virDomainFree(dom);
     removeTemp(dir, path);
     virConnectClose(conn);
@@ -1425,21 +1404,21 @@ test_restore_of_bad_files_names_file_and_problem(void **state)
 
     (void)state;
     assert_int_equal(virDomainRestore(conn, "/nonexistent/xvirt.save"), -1);
-    assertError(VIR_ERR_READ_FAILED, "'/nonexistent/xvirt.save'");
+    xvTestAssertError(VIR_ERR_READ_FAILED, "'/nonexistent/xvirt.save'");
     writeFile(path, "LinuxGuestRecord\n");
     assert_int_equal(virDomainRestore(conn, path), -1);
-    assertError(VIR_ERR_OPERATION_FAILED, "bad magic");
-    assertError(VIR_ERR_OPERATION_FAILED, path);
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "bad magic");
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, path);
     writeFile(path, "XvirtTestSave 1\nmemory=lots\n<domain/>");
     assert_int_equal(virDomainRestore(conn, path), -1);
-    assertError(VIR_ERR_OPERATION_FAILED, "bad state line");
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "bad state line");
     writeFile(path, "XvirtTestSave 1\nmemory=1 vcpus=1 cputime=0 paused=0\n<domain");
     assert_int_equal(virDomainRestore(conn, path), -1);
-    assertError(VIR_ERR_OPERATION_FAILED, "bad domain description");
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "bad domain description");
     writeFile(path, "XvirtTestSave 1\nmemory=999999 vcpus=1 cputime=0 paused=0\n"
               PV_XML("big", "0a0a0a0a-0000-4000-8000-0000000000b0", "65536"));
     assert_int_equal(virDomainRestore(conn, path), -1);
-    assertError(VIR_ERR_OPERATION_FAILED, "do not fit");
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "do not fit");
     assert_int_equal(virConnectNumOfDomains(conn), 5);
     removeTemp(dir, path);
     virConnectClose(conn);
@@ -1453,7 +1432,7 @@ test_save_to_an_unwritable_place_keeps_the_domain_running(void **state)
 
     (void)state;
     assert_int_equal(virDomainSave(dom, "/nonexistent/dir/web.save"), -1);
-    assertError(VIR_ERR_WRITE_FAILED, "'/nonexistent/dir/web.save'");
+    xvTestAssertError(VIR_ERR_WRITE_FAILED, "'/nonexistent/dir/web.save'");
     assert_int_equal(getInfo(dom).state, VIR_DOMAIN_RUNNING);
     virDomainFree(dom);
     virConnectClose(conn);
@@ -1471,7 +1450,7 @@ test_fault_fail_hits_the_named_domain_count_times(void **state)
     (void)state;
     assert_int_equal(virDomainGetInfo(slow, &info), 0);
     assert_int_equal(virDomainGetInfo(flaky, &info), -1);
-    assertError(VIR_ERR_OPERATION_FAILED, "injected fault: virDomainGetInfo");
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "injected fault: virDomainGetInfo");
     assert_int_equal(virDomainGetInfo(flaky, &info), -1);
     assert_int_equal(virDomainGetInfo(flaky, &info), 0);
     assert_int_equal(info.state, VIR_DOMAIN_RUNNING);
@@ -1490,7 +1469,7 @@ test_fault_fail_holds_only_inside_its_window(void **state)
     assert_int_equal(virConnectListDomains(conn, ids, 4), 2);
     advance(conn, 10);
     assert_int_equal(virConnectListDomains(conn, ids, 4), -1);
-    assertError(VIR_ERR_OPERATION_FAILED, "virConnectListDomains");
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "virConnectListDomains");
     advance(conn, 9.5);
     assert_int_equal(virConnectListDomains(conn, ids, 4), -1);
     advance(conn, 0.5);
@@ -1680,6 +1659,6 @@ int
 main(void)
 {
     xvTestApplyFilter();
-    virSetErrorFunc(NULL, quietErrorFunc);
+    virSetErrorFunc(NULL, xvTestQuietErrors);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,20 +25,6 @@
     "<memory>65536</memory><vcpu>2</vcpu><os><type>hvm</type></os>" extra "</domain>\n"
 
 /* The last error must have @code and a message containing @substr. */
-static void
-assertError(int code, const char *substr)
-{
-    virErrorPtr err = virGetLastError();
-
-    if (!err)
-        fail_msg("expected error %d, got none", code);
-    if (err->code != code)
-        fail_msg("expected error code %d, got %d: %s", code, err->code,
-                 err->message ? err->message : "(null)");
-    if (!err->message || !strstr(err->message, substr))
-        fail_msg("message '%s' lacks '%s'", err->message ? err->message : "(null)", substr);
-}
-
 /* Loading @xml must fail with VIR_ERR_XML_ERROR naming @substr. */
 static void
 assertBadNode(const char *xml, const char *substr)
@@ -51,7 +37,7 @@ assertBadNode(const char *xml, const char *substr)
         xvTestNodeFree(node);
         fail_msg("node loaded, but should fail with '%s'", substr);
     }
-    assertError(VIR_ERR_XML_ERROR, substr);
+    xvTestAssertError(VIR_ERR_XML_ERROR, substr);
     assert_non_null(strstr(virGetLastError()->message, "bad.xml"));
 }
 
@@ -227,8 +213,8 @@ test_missing_node_file_is_open_failed_naming_the_path(void **state)
     (void)state;
     virResetLastError();
     assert_null(xvTestNodeLoadFile("/nonexistent/xvirt/node.xml"));
-    assertError(VIR_ERR_OPEN_FAILED, "'/nonexistent/xvirt/node.xml'");
-    assertError(VIR_ERR_OPEN_FAILED, "No such file");
+    xvTestAssertError(VIR_ERR_OPEN_FAILED, "'/nonexistent/xvirt/node.xml'");
+    xvTestAssertError(VIR_ERR_OPEN_FAILED, "No such file");
 }
 
 static void
@@ -237,8 +223,8 @@ test_malformed_node_file_is_xml_error_with_line(void **state)
     (void)state;
     virResetLastError();
     assert_null(xvTestNodeLoadFile(xvTestDataPath("test_driver/node-malformed.xml")));
-    assertError(VIR_ERR_XML_ERROR, "node-malformed.xml");
-    assertError(VIR_ERR_XML_ERROR, "line 6");
+    xvTestAssertError(VIR_ERR_XML_ERROR, "node-malformed.xml");
+    xvTestAssertError(VIR_ERR_XML_ERROR, "line 6");
 }
 
 static void
@@ -247,8 +233,8 @@ test_missing_domain_file_names_it(void **state)
     (void)state;
     virResetLastError();
     assert_null(xvTestNodeLoadFile(xvTestDataPath("test_driver/node-missing-file.xml")));
-    assertError(VIR_ERR_XML_ERROR, "no-such-domain.xml");
-    assertError(VIR_ERR_XML_ERROR, "<domain>");
+    xvTestAssertError(VIR_ERR_XML_ERROR, "no-such-domain.xml");
+    xvTestAssertError(VIR_ERR_XML_ERROR, "<domain>");
 }
 
 /* ---- validation ------------------------------------------------------------ */
@@ -697,7 +683,7 @@ test_fault_matches_call_domain_window_and_count(void **state)
     xvTestNodeEnd(node);
     virResetLastError();
     assert_int_equal(xvTestNodeBegin(node, XV_TEST_CALL_DOMAIN_GET_INFO, "d"), -1);
-    assertError(VIR_ERR_OPERATION_FAILED, "injected fault: virDomainGetInfo");
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "injected fault: virDomainGetInfo");
     /* count exhausted */
     assert_int_equal(xvTestNodeBegin(node, XV_TEST_CALL_DOMAIN_GET_INFO, "d"), 0);
     xvTestNodeEnd(node);

@@ -36,32 +36,11 @@ static char *stateDir;
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static void
-quietErrorFunc(void *userData, virErrorPtr err)
-{
-    (void)userData;
-    (void)err;
-}
-
-static void
-assertError(int code, const char *substr)
-{
-    virErrorPtr err = virGetLastError();
-
-    if (!err)
-        fail_msg("expected error %d, got none", code);
-    if (err->code != code)
-        fail_msg("expected error code %d, got %d: %s", code, err->code,
-                 err->message ? err->message : "(null)");
-    if (!err->message || !strstr(err->message, substr))
-        fail_msg("message '%s' lacks '%s'", err->message ? err->message : "(null)", substr);
-}
-
 static int
 setup(void **state)
 {
     (void)state;
-    virSetErrorFunc(NULL, quietErrorFunc);
+    virSetErrorFunc(NULL, xvTestQuietErrors);
     stateDir = xvTestTempDir();
     setenv("XVIRT_XEN_STATE_DIR", stateDir, 1);
     xvSimReset();
@@ -258,7 +237,7 @@ test_open_remote_xen_uri_is_invalid_arg(void **state)
 {
     (void)state;
     assert_null(virConnectOpen("xen://otherhost/"));
-    assertError(VIR_ERR_INVALID_ARG, "must be xen:///");
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "must be xen:///");
     assert_int_equal(xvSimCount(XV_SIM_CALL_CTRL_OPEN), 0);
 }
 
@@ -268,9 +247,9 @@ test_open_off_xen_says_not_running_on_xen(void **state)
     (void)state;
     xvSimSetHost(XV_XEN_HOST_NOT_XEN);
     assert_null(virConnectOpen("xen:///"));
-    assertError(VIR_ERR_NO_XEN, "not running on Xen: there is no /proc/xen");
+    xvTestAssertError(VIR_ERR_NO_XEN, "not running on Xen: there is no /proc/xen");
     assert_null(virConnectOpenReadOnly(NULL));
-    assertError(VIR_ERR_NO_XEN, "not running on Xen");
+    xvTestAssertError(VIR_ERR_NO_XEN, "not running on Xen");
     assert_int_equal(xvSimCount(XV_SIM_CALL_CTRL_OPEN), 0);
 }
 
@@ -280,8 +259,8 @@ test_open_in_domu_says_not_dom0(void **state)
     (void)state;
     xvSimSetHost(XV_XEN_HOST_DOMU);
     assert_null(virConnectOpenReadOnly("xen:///"));
-    assertError(VIR_ERR_NO_XEN, "not running in Xen dom0");
-    assertError(VIR_ERR_NO_XEN, "this is a domU");
+    xvTestAssertError(VIR_ERR_NO_XEN, "not running in Xen dom0");
+    xvTestAssertError(VIR_ERR_NO_XEN, "this is a domU");
 }
 
 static void
@@ -292,7 +271,7 @@ test_open_refused_by_hypervisor_says_not_dom0(void **state)
     xvSimSetHost(XV_XEN_HOST_UNKNOWN);
     xvSimFail(XV_SIM_CALL_PHYSINFO, EPERM, -1);
     assert_null(virConnectOpen("xen:///"));
-    assertError(VIR_ERR_NO_XEN,
+    xvTestAssertError(VIR_ERR_NO_XEN,
                 "not running in Xen dom0: the hypervisor refused xc_physinfo "
                 "(Operation not permitted)");
 }
@@ -303,10 +282,10 @@ test_open_without_privilege_says_run_as_root(void **state)
     (void)state;
     xvSimSetOpenErrno(EACCES, 0);
     assert_null(virConnectOpen("xen:///"));
-    assertError(VIR_ERR_NO_XEN, "no privilege to use the Xen control interface "
+    xvTestAssertError(VIR_ERR_NO_XEN, "no privilege to use the Xen control interface "
                 "(xc_interface_open: Permission denied): run as root");
     assert_null(virConnectOpenReadOnly("xen:///"));
-    assertError(VIR_ERR_NO_XEN, "run as root");
+    xvTestAssertError(VIR_ERR_NO_XEN, "run as root");
 }
 
 static void
@@ -315,11 +294,11 @@ test_open_without_xenstored_says_so(void **state)
     (void)state;
     xvSimSetOpenErrno(0, ENOENT);
     assert_null(virConnectOpen("xen:///"));
-    assertError(VIR_ERR_NO_XENSTORE, "xenstored is not running");
+    xvTestAssertError(VIR_ERR_NO_XENSTORE, "xenstored is not running");
     assert_int_equal(virGetLastError()->domain, VIR_FROM_XENSTORE);
     xvSimSetOpenErrno(0, EACCES);
     assert_null(virConnectOpen("xen:///"));
-    assertError(VIR_ERR_NO_XENSTORE, "no privilege to talk to xenstored");
+    xvTestAssertError(VIR_ERR_NO_XENSTORE, "no privilege to talk to xenstored");
 }
 
 static void
@@ -328,7 +307,7 @@ test_open_batch_failure_names_the_call(void **state)
     (void)state;
     xvSimFail(XV_SIM_CALL_GETINFOLIST, EFAULT, 1);
     assert_null(virConnectOpen("xen:///"));
-    assertError(VIR_ERR_SYSTEM_ERROR, "xc_domain_getinfolist failed: Bad address");
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR, "xc_domain_getinfolist failed: Bad address");
 }
 
 static void
@@ -337,14 +316,14 @@ test_open_watch_failure_names_the_call_and_unwinds(void **state)
     (void)state;
     xvSimFail(XV_SIM_CALL_STORE_WATCH, ENOSPC, 1);
     assert_null(virConnectOpen("xen:///"));
-    assertError(VIR_ERR_SYSTEM_ERROR,
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR,
                 "xs_watch of '@introduceDomain' failed: No space left on device");
     assert_int_equal(virGetLastError()->domain, VIR_FROM_XENSTORE);
     /* the second registration failing removes the first */
     xvSimResetCounts();
     xvSimFailNth(XV_SIM_CALL_STORE_WATCH, ENOSPC, 2);
     assert_null(virConnectOpen("xen:///"));
-    assertError(VIR_ERR_SYSTEM_ERROR, "xs_watch of '@releaseDomain' failed");
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR, "xs_watch of '@releaseDomain' failed");
     assert_int_equal(xvSimCount(XV_SIM_CALL_STORE_UNWATCH), 1);
 }
 
@@ -407,7 +386,7 @@ test_connect_get_version_is_major_minor_micro(void **state)
     assert_int_equal(ver, 4019001);
     xvSimFail(XV_SIM_CALL_VERSION, EPERM, 1);
     assert_int_equal(virConnectGetVersion(conn, &ver), -1);
-    assertError(VIR_ERR_SYSTEM_ERROR, "xc_version failed: Operation not permitted");
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR, "xc_version failed: Operation not permitted");
     assert_int_equal(ver, 0);
     closeConn(conn);
 }
@@ -495,11 +474,11 @@ test_node_info_failures_name_the_call(void **state)
     conn = openXen();
     xvSimFail(XV_SIM_CALL_PHYSINFO, EIO, 1);
     assert_int_equal(virNodeGetInfo(conn, &info), -1);
-    assertError(VIR_ERR_SYSTEM_ERROR, "xc_physinfo failed: Input/output error");
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR, "xc_physinfo failed: Input/output error");
     assert_int_equal(virGetLastError()->domain, VIR_FROM_XEN);
     xvSimFail(XV_SIM_CALL_CPU_TOPOLOGY, ENOMEM, 1);
     assert_int_equal(virNodeGetInfo(conn, &info), -1);
-    assertError(VIR_ERR_SYSTEM_ERROR, "xc_cputopoinfo failed: Cannot allocate memory");
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR, "xc_cputopoinfo failed: Cannot allocate memory");
     closeConn(conn);
 }
 
@@ -567,11 +546,11 @@ test_list_domains_failure_names_the_call_and_errno(void **state)
     conn = openXen();
     xvSimFail(XV_SIM_CALL_GETINFOLIST, EPERM, 1);
     assert_int_equal(virConnectNumOfDomains(conn), -1);
-    assertError(VIR_ERR_SYSTEM_ERROR, "xc_domain_getinfolist failed: Operation not permitted");
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR, "xc_domain_getinfolist failed: Operation not permitted");
     assert_int_equal(virGetLastError()->domain, VIR_FROM_XEN);
     xvSimFail(XV_SIM_CALL_GETINFOLIST, EPERM, 1);
     assert_int_equal(virConnectListDomains(conn, ids, 8), -1);
-    assertError(VIR_ERR_SYSTEM_ERROR, "xc_domain_getinfolist failed");
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR, "xc_domain_getinfolist failed");
     /* and it recovers */
     assert_int_equal(virConnectListDomains(conn, ids, 8), 1);
     closeConn(conn);
@@ -618,11 +597,11 @@ test_lookups_of_unknown_domains_are_no_domain(void **state)
     (void)state;
     conn = openXen();
     assert_null(virDomainLookupByID(conn, 7));
-    assertError(VIR_ERR_NO_DOMAIN, "no domain with matching id 7");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "no domain with matching id 7");
     assert_null(virDomainLookupByName(conn, "nope"));
-    assertError(VIR_ERR_NO_DOMAIN, "no domain with matching name 'nope'");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "no domain with matching name 'nope'");
     assert_null(virDomainLookupByUUIDString(conn, "5a170000-c0de-4000-8000-0000000000ff"));
-    assertError(VIR_ERR_NO_DOMAIN,
+    xvTestAssertError(VIR_ERR_NO_DOMAIN,
                 "no domain with matching uuid '5a170000-c0de-4000-8000-0000000000ff'");
     closeConn(conn);
 }
@@ -835,13 +814,13 @@ test_calls_on_a_vanished_domain_are_no_domain(void **state)
     dom = byName(conn, "web");
     xvSimRemoveDomain(1);
     assert_int_equal(virDomainGetInfo(dom, &info), -1);
-    assertError(VIR_ERR_NO_DOMAIN, "no domain with matching uuid");
-    assertError(VIR_ERR_NO_DOMAIN, "('web')");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "no domain with matching uuid");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "('web')");
     assert_int_equal((int)virDomainGetID(dom), -1);
     assert_int_equal(virDomainGetVcpus(dom, &vcpu, 1, NULL, 0), -1);
-    assertError(VIR_ERR_NO_DOMAIN, "'web'");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "'web'");
     assert_null(virDomainGetOSType(dom));
-    assertError(VIR_ERR_NO_DOMAIN, "'web'");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "'web'");
     virDomainFree(dom);
     closeConn(conn);
 }
@@ -917,7 +896,7 @@ test_get_max_memory_reads_static_max_afresh(void **state)
     assert_int_equal(getInfo(dom).maxMem, 300000);
     xvSimFail(XV_SIM_CALL_STORE_READ, EACCES, 1);
     assert_int_equal(virDomainGetMaxMemory(dom), 0);
-    assertError(VIR_ERR_SYSTEM_ERROR,
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR,
                 "xs_read of '/local/domain/1/memory/static-max' failed: Permission denied");
     assert_int_equal(virGetLastError()->domain, VIR_FROM_XENSTORE);
     virDomainFree(dom);
@@ -1003,10 +982,10 @@ test_get_vcpus_failures_name_the_call(void **state)
     dom = byName(conn, "web");
     xvSimFail(XV_SIM_CALL_VCPU_GETINFO, ESRCH, 1);
     assert_int_equal(virDomainGetVcpus(dom, info, 2, maps, 1), -1);
-    assertError(VIR_ERR_SYSTEM_ERROR, "xc_vcpu_getinfo failed: No such process");
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR, "xc_vcpu_getinfo failed: No such process");
     xvSimFail(XV_SIM_CALL_VCPU_GETAFFINITY, EFAULT, 1);
     assert_int_equal(virDomainGetVcpus(dom, info, 2, maps, 1), -1);
-    assertError(VIR_ERR_SYSTEM_ERROR, "xc_vcpu_getaffinity failed: Bad address");
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR, "xc_vcpu_getaffinity failed: Bad address");
     virDomainFree(dom);
     closeConn(conn);
 }
@@ -1121,7 +1100,7 @@ test_a_released_domain_leaves_without_xenstore_reads(void **state)
     sample(conn, 2);
     assert_int_equal(storeOps(), 0);
     assert_null(virDomainLookupByName(conn, "a"));
-    assertError(VIR_ERR_NO_DOMAIN, "'a'");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "'a'");
     assert_non_null(dom = virDomainLookupByName(conn, "b"));
     virDomainFree(dom);
     closeConn(conn);
@@ -1177,11 +1156,11 @@ test_watch_and_sync_failures_fail_the_call_and_recover(void **state)
     conn = openXen();
     xvSimFail(XV_SIM_CALL_STORE_CHECK_WATCH, EIO, 1);
     assert_int_equal(virConnectNumOfDomains(conn), -1);
-    assertError(VIR_ERR_SYSTEM_ERROR, "xs_check_watch failed: Input/output error");
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR, "xs_check_watch failed: Input/output error");
     xvSimAddDomain("new", 1, 128 * KiB_PER_MiB);
     xvSimFail(XV_SIM_CALL_STORE_READ, EACCES, 1);
     assert_int_equal(virConnectListDomains(conn, ids, 8), -1);
-    assertError(VIR_ERR_SYSTEM_ERROR,
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR,
                 "xs_read of '/local/domain/1/name' failed: Permission denied");
     assert_int_equal(virConnectListDomains(conn, ids, 8), 2);
     assert_int_equal(virConnectNumOfDomains(conn), 2);
@@ -1207,10 +1186,10 @@ test_pin_vcpu_sets_the_hard_affinity(void **state)
     assert_int_equal(sd->vcpus[0].affinity[0], 0xff);
     assert_int_equal(xvSimCount(XV_SIM_CALL_VCPU_SETAFFINITY), 1);
     assert_int_equal(virDomainPinVcpu(dom, 2, &map, 1), -1);
-    assertError(VIR_ERR_INVALID_ARG, "vcpu 2 is not within the 2 vcpus of domain 'web'");
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "vcpu 2 is not within the 2 vcpus of domain 'web'");
     xvSimFail(XV_SIM_CALL_VCPU_SETAFFINITY, EINVAL, 1);
     assert_int_equal(virDomainPinVcpu(dom, 0, &map, 1), -1);
-    assertError(VIR_ERR_SYSTEM_ERROR, "xc_vcpu_setaffinity failed: Invalid argument");
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR, "xc_vcpu_setaffinity failed: Invalid argument");
     virDomainFree(dom);
     closeConn(conn);
 }
@@ -1239,7 +1218,7 @@ test_set_max_memory_sets_the_limit_with_slack_and_static_max(void **state)
     assert_int_equal(sd->maxPages * XV_XEN_PAGE_KIB, 96 * KiB_PER_MiB + 1024);
     xvSimFail(XV_SIM_CALL_SETMAXMEM, EPERM, 1);
     assert_int_equal(virDomainSetMaxMemory(dom, 128 * KiB_PER_MiB), -1);
-    assertError(VIR_ERR_SYSTEM_ERROR, "xc_domain_setmaxmem failed: Operation not permitted");
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR, "xc_domain_setmaxmem failed: Operation not permitted");
     assert_int_equal(storeKiB(1, "memory/static-max"), 96 * KiB_PER_MiB);
     virDomainFree(dom);
     closeConn(conn);
@@ -1286,7 +1265,7 @@ test_set_memory_above_the_maximum_is_invalid_and_changes_nothing(void **state)
     dom = byName(conn, "web");
     xvSimResetCounts();
     assert_int_equal(virDomainSetMemory(dom, 129 * KiB_PER_MiB), -1);
-    assertError(VIR_ERR_INVALID_ARG,
+    xvTestAssertError(VIR_ERR_INVALID_ARG,
                 "memory 132096 KiB is above the maximum 131072 KiB of domain 'web'");
     assert_int_equal(xvSimCount(XV_SIM_CALL_SETMAXMEM), 0);
     assert_int_equal(xvSimCount(XV_SIM_CALL_STORE_WRITE), 0);
@@ -1312,7 +1291,7 @@ test_set_memory_leaves_room_for_video_ram(void **state)
     assert_int_equal(storeKiB(1, "memory/target"), 200 * KiB_PER_MiB - 8192);
     assert_int_equal(sd->maxPages * XV_XEN_PAGE_KIB, 200 * KiB_PER_MiB + 1024);
     assert_int_equal(virDomainSetMemory(dom, 4096), -1);
-    assertError(VIR_ERR_INVALID_ARG, "is not above the 8192 KiB video RAM");
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "is not above the 8192 KiB video RAM");
     virDomainFree(dom);
     closeConn(conn);
 }
@@ -1335,13 +1314,13 @@ test_set_memory_retries_a_conflicting_transaction(void **state)
     /* endless conflicts end in an error, and nothing is committed */
     xvSimConflict(1000);
     assert_int_equal(virDomainSetMemory(dom, 100 * KiB_PER_MiB), -1);
-    assertError(VIR_ERR_OPERATION_FAILED, "xenstore kept conflicting");
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "xenstore kept conflicting");
     assert_int_equal(storeKiB(1, "memory/target"), 160 * KiB_PER_MiB);
     xvSimConflict(0);
     /* a failing write aborts the transaction, keeping its own error */
     xvSimFail(XV_SIM_CALL_STORE_WRITE, EACCES, 1);
     assert_int_equal(virDomainSetMemory(dom, 100 * KiB_PER_MiB), -1);
-    assertError(VIR_ERR_SYSTEM_ERROR,
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR,
                 "xs_write of '/local/domain/1/memory/target' failed: Permission denied");
     assert_int_equal(storeKiB(1, "memory/target"), 160 * KiB_PER_MiB);
     virDomainFree(dom);
@@ -1358,7 +1337,7 @@ test_set_memory_of_dom0_keeps_its_minimum(void **state)
     conn = openXen();
     dom = byName(conn, "Domain-0");
     assert_int_equal(virDomainSetMemory(dom, 64 * KiB_PER_MiB), -1);
-    assertError(VIR_ERR_INVALID_ARG, "below the 131072 KiB minimum of 'Domain-0'");
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "below the 131072 KiB minimum of 'Domain-0'");
     assert_int_equal(virDomainSetMemory(dom, 384 * KiB_PER_MiB), 0);
     assert_int_equal(storeKiB(0, "memory/target"), 384 * KiB_PER_MiB);
     virDomainFree(dom);
@@ -1384,15 +1363,15 @@ test_set_vcpus_writes_the_availability_of_every_vcpu(void **state)
     assert_int_equal(virDomainSetVcpus(dom, 4), 0);
     assert_string_equal(storeGetDom(1, "cpu/3/availability"), "online");
     assert_int_equal(virDomainSetVcpus(dom, 5), -1);
-    assertError(VIR_ERR_INVALID_ARG, "5 vcpus are not within 1 to the 4 vcpus of domain 'web'");
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "5 vcpus are not within 1 to the 4 vcpus of domain 'web'");
     xvSimFail(XV_SIM_CALL_STORE_WRITE, EIO, 1);
     assert_int_equal(virDomainSetVcpus(dom, 1), -1);
-    assertError(VIR_ERR_SYSTEM_ERROR, "xs_write of '/local/domain/1/cpu/0/availability'");
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR, "xs_write of '/local/domain/1/cpu/0/availability'");
     assert_string_equal(storeGetDom(1, "cpu/1/availability"), "online");
     virDomainFree(dom);
     dom = byName(conn, "hvm");
     assert_int_equal(virDomainSetVcpus(dom, 1), -1);
-    assertError(VIR_ERR_NO_SUPPORT, "HVM domain 'hvm'");
+    xvTestAssertError(VIR_ERR_NO_SUPPORT, "HVM domain 'hvm'");
     virDomainFree(dom);
     closeConn(conn);
 }
@@ -1412,23 +1391,23 @@ test_suspend_and_resume_pause_and_unpause(void **state)
     assert_true(sd->paused);
     assert_int_equal(getInfo(dom).state, VIR_DOMAIN_PAUSED);
     assert_int_equal(virDomainSuspend(dom), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "domain 'web' is already paused");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain 'web' is already paused");
     assert_int_equal(sd->pauseCount, 1);
     assert_int_equal(virDomainResume(dom), 0);
     assert_false(sd->paused);
     assert_int_equal(getInfo(dom).state, VIR_DOMAIN_BLOCKED);
     assert_int_equal(virDomainResume(dom), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "domain 'web' is not paused");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain 'web' is not paused");
     xvSimFail(XV_SIM_CALL_PAUSE, EBUSY, 1);
     assert_int_equal(virDomainSuspend(dom), -1);
-    assertError(VIR_ERR_SYSTEM_ERROR, "xc_domain_pause failed: Device or resource busy");
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR, "xc_domain_pause failed: Device or resource busy");
     sd->shutdown = true;
     assert_int_equal(virDomainSuspend(dom), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "domain 'web' is not running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain 'web' is not running");
     virDomainFree(dom);
     dom = byName(conn, "Domain-0");
     assert_int_equal(virDomainSuspend(dom), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "refusing to pause 'Domain-0'");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "refusing to pause 'Domain-0'");
     assert_int_equal(xvSimCount(XV_SIM_CALL_PAUSE), 2);
     virDomainFree(dom);
     closeConn(conn);
@@ -1450,13 +1429,13 @@ test_shutdown_and_reboot_use_the_pv_control_protocol(void **state)
     assert_string_equal(storeGetDom(1, "control/shutdown"), "reboot");
     xvSimGetDomain(1)->shutdown = true;
     assert_int_equal(virDomainShutdown(dom), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "domain 'web' is not running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain 'web' is not running");
     virDomainFree(dom);
     dom = byName(conn, "Domain-0");
     assert_int_equal(virDomainShutdown(dom), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "refusing to shut down 'Domain-0'");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "refusing to shut down 'Domain-0'");
     assert_int_equal(virDomainReboot(dom, 0), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "refusing to reboot 'Domain-0'");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "refusing to reboot 'Domain-0'");
     assert_null(storeGetDom(0, "control/shutdown"));
     virDomainFree(dom);
     closeConn(conn);
@@ -1475,17 +1454,17 @@ test_destroy_removes_the_domain(void **state)
     dom = byName(conn, "web");
     xvSimFail(XV_SIM_CALL_DESTROY, EBUSY, 1);
     assert_int_equal(virDomainDestroy(dom), -1);
-    assertError(VIR_ERR_OPERATION_FAILED, "libxl_domain_destroy failed");
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "libxl_domain_destroy failed");
     assert_non_null(xvSimGetDomain(1));
     /* the handle survived the failure; success frees it */
     assert_int_equal(virDomainDestroy(dom), 0);
     assert_null(xvSimGetDomain(1));
     assert_int_equal(virConnectNumOfDomains(conn), 2);
     assert_null(virDomainLookupByName(conn, "web"));
-    assertError(VIR_ERR_NO_DOMAIN, "'web'");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "'web'");
     dom = byName(conn, "Domain-0");
     assert_int_equal(virDomainDestroy(dom), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "refusing to destroy 'Domain-0'");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "refusing to destroy 'Domain-0'");
     virDomainFree(dom);
     closeConn(conn);
 }
@@ -1517,31 +1496,31 @@ test_read_only_connection_reads_everything_and_writes_nothing(void **state)
     assert_int_equal(virDomainGetMaxMemory(dom), 128 * KiB_PER_MiB);
     xvSimResetCounts();
     assert_int_equal(virDomainPinVcpu(dom, 0, &map, 1), -1);
-    assertError(VIR_ERR_OPERATION_DENIED, "read-only");
+    xvTestAssertError(VIR_ERR_OPERATION_DENIED, "read-only");
     assert_int_equal(virDomainSetMemory(dom, 1024), -1);
-    assertError(VIR_ERR_OPERATION_DENIED, "read-only");
+    xvTestAssertError(VIR_ERR_OPERATION_DENIED, "read-only");
     assert_int_equal(virDomainSetMaxMemory(dom, 1024), -1);
-    assertError(VIR_ERR_OPERATION_DENIED, "read-only");
+    xvTestAssertError(VIR_ERR_OPERATION_DENIED, "read-only");
     assert_int_equal(virDomainSetVcpus(dom, 1), -1);
-    assertError(VIR_ERR_OPERATION_DENIED, "read-only");
+    xvTestAssertError(VIR_ERR_OPERATION_DENIED, "read-only");
     assert_int_equal(virDomainSuspend(dom), -1);
-    assertError(VIR_ERR_OPERATION_DENIED, "read-only");
+    xvTestAssertError(VIR_ERR_OPERATION_DENIED, "read-only");
     assert_int_equal(virDomainResume(dom), -1);
     assert_int_equal(virDomainShutdown(dom), -1);
     assert_int_equal(virDomainReboot(dom, 0), -1);
     assert_int_equal(virDomainDestroy(dom), -1);
-    assertError(VIR_ERR_OPERATION_DENIED, "read-only");
+    xvTestAssertError(VIR_ERR_OPERATION_DENIED, "read-only");
     assert_int_equal(virDomainSave(dom, "/tmp/never"), -1);
-    assertError(VIR_ERR_OPERATION_DENIED, "read-only");
+    xvTestAssertError(VIR_ERR_OPERATION_DENIED, "read-only");
     assert_int_equal(virDomainUndefine(dom), -1);
     assert_int_equal(virDomainCreate(dom), -1);
-    assertError(VIR_ERR_OPERATION_DENIED, "read-only");
+    xvTestAssertError(VIR_ERR_OPERATION_DENIED, "read-only");
     assert_null(virDomainDefineXML(conn, PV_XML("x", NEW_UUID, "131072", "1")));
-    assertError(VIR_ERR_OPERATION_DENIED, "read-only");
+    xvTestAssertError(VIR_ERR_OPERATION_DENIED, "read-only");
     assert_null(virDomainCreateLinux(conn, PV_XML("x", NEW_UUID, "131072", "1"), 0));
-    assertError(VIR_ERR_OPERATION_DENIED, "read-only");
+    xvTestAssertError(VIR_ERR_OPERATION_DENIED, "read-only");
     assert_int_equal(virDomainRestore(conn, "/tmp/never"), -1);
-    assertError(VIR_ERR_OPERATION_DENIED, "read-only");
+    xvTestAssertError(VIR_ERR_OPERATION_DENIED, "read-only");
     assert_int_equal(access(statePath(NEW_UUID), F_OK), -1);
     assert_int_equal(xvSimCount(XV_SIM_CALL_CREATE) + xvSimCount(XV_SIM_CALL_SAVE) +
                      xvSimCount(XV_SIM_CALL_RESTORE), 0);
@@ -1612,18 +1591,18 @@ test_define_refuses_the_name_or_uuid_of_another_domain(void **state)
     uuidOf(xvSimAddDomain("web", 1, 128 * KiB_PER_MiB), webUUID);
     conn = openXen();
     assert_null(virDomainDefineXML(conn, PV_XML("web", NEW_UUID, "131072", "1")));
-    assertError(VIR_ERR_DOM_EXIST, "domain 'web' already exists with uuid");
+    xvTestAssertError(VIR_ERR_DOM_EXIST, "domain 'web' already exists with uuid");
     assert_non_null(dom = virDomainDefineXML(conn, PV_XML("other", NEW_UUID, "131072", "1")));
     virDomainFree(dom);
     assert_null(virDomainDefineXML(conn, PV_XML("third", NEW_UUID, "131072", "1")));
-    assertError(VIR_ERR_DOM_EXIST, "already exists as 'other'");
+    xvTestAssertError(VIR_ERR_DOM_EXIST, "already exists as 'other'");
     /* the same name and uuid replace the definition */
     assert_non_null(dom = virDomainDefineXML(conn, PV_XML("other", NEW_UUID, "65536", "1")));
     assert_int_equal(getInfo(dom).maxMem, 65536);
     virDomainFree(dom);
     assert_null(virDomainDefineXML(conn, "<domain type='xen'><name>x</name>"
                                          "<memory>1024</memory><vcpu>1</vcpu></domain>"));
-    assertError(VIR_ERR_NO_OS, "missing <os>");
+    xvTestAssertError(VIR_ERR_NO_OS, "missing <os>");
     assert_null(virDomainDefineXML(conn, "<domain type='test'><name>x</name></domain>"));
     assert_non_null(virGetLastError());
     /* what the toolstack could not start is refused at once */
@@ -1632,7 +1611,7 @@ test_define_refuses_the_name_or_uuid_of_another_domain(void **state)
         "<os><type>linux</type><kernel>/k</kernel></os><devices>"
         "<interface type='network'><source network='default'/></interface>"
         "</devices></domain>"));
-    assertError(VIR_ERR_CONFIG_UNSUPPORTED, "interface type 'network'");
+    xvTestAssertError(VIR_ERR_CONFIG_UNSUPPORTED, "interface type 'network'");
     assert_false(definedHas(conn, "n"));
     closeConn(conn);
 }
@@ -1660,7 +1639,7 @@ test_define_of_a_running_domain_makes_it_persistent(void **state)
     /* undefined, it keeps running */
     assert_int_equal(virDomainUndefine(dom), 0);
     assert_int_equal(virDomainUndefine(dom), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "cannot undefine transient domain 'web'");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "cannot undefine transient domain 'web'");
     assert_int_equal(getInfo(dom).state, VIR_DOMAIN_BLOCKED);
     virDomainFree(dom);
     closeConn(conn);
@@ -1680,12 +1659,12 @@ test_undefine_removes_the_config(void **state)
     assert_int_equal(access(statePath(NEW_UUID), F_OK), -1);
     assert_false(definedHas(conn, "newdom"));
     assert_int_equal(virDomainUndefine(dom), -1);
-    assertError(VIR_ERR_NO_DOMAIN, "'newdom'");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "'newdom'");
     assert_int_equal(virDomainGetInfo(dom, &info), -1);
-    assertError(VIR_ERR_NO_DOMAIN, "'newdom'");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "'newdom'");
     virDomainFree(dom);
     assert_null(virDomainLookupByName(conn, "newdom"));
-    assertError(VIR_ERR_NO_DOMAIN, "no domain with matching name 'newdom'");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "no domain with matching name 'newdom'");
     closeConn(conn);
 }
 
@@ -1716,7 +1695,7 @@ test_create_starts_a_defined_domain(void **state)
     assert_false(definedHas(conn, "newdom"));
     assert_int_equal(virConnectNumOfDomains(conn), 2);
     assert_int_equal(virDomainCreate(dom), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "domain 'newdom' is already running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain 'newdom' is already running");
     /* destroyed, it is defined again */
     assert_int_equal(virDomainDestroy(dom), 0);
     assert_true(definedHas(conn, "newdom"));
@@ -1724,7 +1703,7 @@ test_create_starts_a_defined_domain(void **state)
     assert_int_equal(getInfo(dom).state, VIR_DOMAIN_SHUTOFF);
     xvSimFail(XV_SIM_CALL_CREATE, ENOMEM, 1);
     assert_int_equal(virDomainCreate(dom), -1);
-    assertError(VIR_ERR_OPERATION_FAILED,
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED,
                 "libxl_domain_create_new failed (libxl error -3): Cannot allocate memory");
     assert_int_equal((int)virDomainGetID(dom), -1);
     virDomainFree(dom);
@@ -1743,7 +1722,7 @@ test_create_of_a_defined_domain_whose_name_runs_is_dom_exist(void **state)
     /* meanwhile `xl create` started another "web" */
     xvSimAddDomain("web", 1, 128 * KiB_PER_MiB);
     assert_int_equal(virDomainCreate(dom), -1);
-    assertError(VIR_ERR_DOM_EXIST, "domain 'web' is already active with id 1");
+    xvTestAssertError(VIR_ERR_DOM_EXIST, "domain 'web' is already active with id 1");
     virDomainFree(dom);
     closeConn(conn);
 }
@@ -1767,12 +1746,12 @@ test_create_linux_starts_a_transient_domain(void **state)
     assert_int_equal(virConnectNumOfDomains(conn), 3);
     assert_int_equal(virDomainDestroy(dom), 0);
     assert_null(virDomainLookupByName(conn, "tmp"));
-    assertError(VIR_ERR_NO_DOMAIN, "'tmp'");
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "'tmp'");
     /* a running name or uuid is taken */
     assert_null(virDomainCreateLinux(conn, PV_XML("web", NEW_UUID, "131072", "1"), 0));
-    assertError(VIR_ERR_DOM_EXIST, "domain 'web' already exists with uuid");
+    xvTestAssertError(VIR_ERR_DOM_EXIST, "domain 'web' already exists with uuid");
     assert_null(virDomainCreateLinux(conn, "<domain type='xen'/>", 0));
-    assertError(VIR_ERR_NO_NAME, "");
+    xvTestAssertError(VIR_ERR_NO_NAME, "");
     closeConn(conn);
 }
 
@@ -1802,7 +1781,7 @@ test_save_writes_the_file_and_destroys_and_restore_brings_it_back(void **state)
     assert_int_equal(getInfo(dom).nrVirtCpu, 2);
     /* restoring it again: its name is taken */
     assert_int_equal(virDomainRestore(conn, path), -1);
-    assertError(VIR_ERR_OPERATION_FAILED, "domain with name 'web' already exists");
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "domain with name 'web' already exists");
     unlink(path);
     virDomainFree(dom);
     closeConn(conn);
@@ -1821,26 +1800,26 @@ test_save_and_restore_errors(void **state)
     snprintf(path, sizeof(path), "%s/web.save", stateDir);
     dom = byName(conn, "web");
     assert_int_equal(virDomainSave(dom, "/nonexistent-dir/x.save"), -1);
-    assertError(VIR_ERR_SYSTEM_ERROR,
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR,
                 "cannot create the save file '/nonexistent-dir/x.save': No such file");
     xvSimFail(XV_SIM_CALL_SAVE, EIO, 1);
     assert_int_equal(virDomainSave(dom, path), -1);
-    assertError(VIR_ERR_OPERATION_FAILED, "libxl_domain_suspend failed");
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "libxl_domain_suspend failed");
     assert_int_equal(access(path, F_OK), -1);
     assert_non_null(xvSimGetDomain(1));
     xvSimGetDomain(1)->shutdown = true;
     xvSimGetDomain(1)->shutdownReason = XV_XEN_SHUTDOWN_CRASH;
     assert_int_equal(virDomainSave(dom, path), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "domain 'web' has crashed");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain 'web' has crashed");
     virDomainFree(dom);
     dom = byName(conn, "Domain-0");
     assert_int_equal(virDomainSave(dom, path), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "refusing to save 'Domain-0'");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "refusing to save 'Domain-0'");
     virDomainFree(dom);
     assert_int_equal(virDomainRestore(conn, "/nonexistent-dir/x.save"), -1);
-    assertError(VIR_ERR_SYSTEM_ERROR, "cannot open the save file '/nonexistent-dir/x.save'");
+    xvTestAssertError(VIR_ERR_SYSTEM_ERROR, "cannot open the save file '/nonexistent-dir/x.save'");
     assert_int_equal(virDomainRestore(conn, "/dev/null"), -1);
-    assertError(VIR_ERR_READ_FAILED, "not a save file");
+    xvTestAssertError(VIR_ERR_READ_FAILED, "not a save file");
     closeConn(conn);
 }
 
@@ -1899,9 +1878,9 @@ test_setters_of_a_defined_domain_change_its_config(void **state)
     assert_int_equal(info.maxMem, 65536);
     assert_int_equal(info.memory, 65536);
     assert_int_equal(virDomainSetMemory(dom, 131072), -1);
-    assertError(VIR_ERR_INVALID_ARG, "above the maximum 65536 KiB of domain 'newdom'");
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "above the maximum 65536 KiB of domain 'newdom'");
     assert_int_equal(virDomainSetVcpus(dom, 5), -1);
-    assertError(VIR_ERR_INVALID_ARG, "5 vcpus are not within 1 to the 4 vcpus");
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "5 vcpus are not within 1 to the 4 vcpus");
     /* a new connection reads the same from the store */
     virDomainFree(dom);
     closeConn(conn);
@@ -1926,17 +1905,17 @@ test_running_only_calls_on_a_defined_domain_say_it_is_not_running(void **state)
     conn = openXen();
     assert_non_null(dom = virDomainDefineXML(conn, PV_XML("newdom", NEW_UUID, "131072", "1")));
     assert_int_equal(virDomainGetVcpus(dom, &vcpu, 1, NULL, 0), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "domain 'newdom' is not running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain 'newdom' is not running");
     assert_int_equal(virDomainPinVcpu(dom, 0, &map, 1), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "is not running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "is not running");
     assert_int_equal(virDomainSuspend(dom), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "is not running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "is not running");
     assert_int_equal(virDomainShutdown(dom), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "is not running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "is not running");
     assert_int_equal(virDomainSave(dom, "/tmp/never"), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "is not running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "is not running");
     assert_int_equal(virDomainDestroy(dom), -1);
-    assertError(VIR_ERR_OPERATION_INVALID, "is not running");
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "is not running");
     virDomainFree(dom);
     closeConn(conn);
 }
