@@ -358,6 +358,12 @@ typedef enum {
     XV_PROM_VALUE_NS,         /* nanoseconds, printed as seconds */
 } xvPromValueKind;
 
+/* A per-domain or per-vcpu family and how its value is printed. */
+typedef struct {
+    xvPromFamily fam;
+    xvPromValueKind kind;
+} promSeriesFamily;
+
 static inline char *
 promFmtValue(char *p, xvPromValueKind kind, uint64_t v)
 {
@@ -684,10 +690,7 @@ static void
 promRenderDomains(const xvSnapshot *snap, xvPromFormat fmt, xvPromBuf *buf,
                   const promDomLabels *dl)
 {
-    static const struct {
-        xvPromFamily fam;
-        xvPromValueKind kind;
-    } families[] = {
+    static const promSeriesFamily families[] = {
         { XV_PROM_FAM_DOMAIN_ID, XV_PROM_VALUE_I64 },
         { XV_PROM_FAM_DOMAIN_STATE, XV_PROM_VALUE_U64 },
         { XV_PROM_FAM_DOMAIN_CPU_SECONDS, XV_PROM_VALUE_NS },
@@ -787,10 +790,7 @@ static void
 promRenderVcpus(const xvSnapshot *snap, xvPromFormat fmt, xvPromBuf *buf,
                 const promDomLabels *dl)
 {
-    static const struct {
-        xvPromFamily fam;
-        xvPromValueKind kind;
-    } families[] = {
+    static const promSeriesFamily families[] = {
         { XV_PROM_FAM_VCPU_STATE, XV_PROM_VALUE_I64 },
         { XV_PROM_FAM_VCPU_CPU_SECONDS, XV_PROM_VALUE_NS },
         { XV_PROM_FAM_VCPU_CPU, XV_PROM_VALUE_I64 },
