@@ -77,6 +77,14 @@ struct _xvSnapDomain {
     uint64_t memKiB;
     unsigned int nrVirtCpu;
     uint64_t cpuTimeNs;
+    /*
+     * Memory as the guest reports it (virDomainMemoryStats AVAILABLE and
+     * UNUSED): guestMemOk only when both were reported. Its demand is
+     * guestTotalKiB - guestFreeKiB.
+     */
+    bool guestMemOk;
+    uint64_t guestTotalKiB;
+    uint64_t guestFreeKiB;
     bool vcpusOk;                /* false: virDomainGetVcpus failed, no vcpus */
     size_t firstVcpu;            /* index into xvSnapshot.vcpus */
     size_t nvcpus;
@@ -100,6 +108,8 @@ struct _xvSnapshot {
     bool connected;              /* false: the hypervisor could not be reached */
     bool nodeOk;                 /* node holds a virNodeGetInfo() result */
     virNodeInfo node;
+    bool nodeFreeOk;             /* nodeFreeBytes holds a virNodeGetFreeMemory() result */
+    uint64_t nodeFreeBytes;
     unsigned long hvVersion;     /* virConnectGetVersion, 0 if unknown */
     char *hvType;                /* owned; virConnectGetType, NULL if unknown */
     xvSnapDomain *domains;       /* sorted by name after xvSnapshotFinish() */

@@ -2,6 +2,8 @@
 /* actuator.c: the write calls of the policies, with dry-run, rate limits, logs and counters. */
 #include "actuator.h"
 
+#include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +13,22 @@
 
 #include "log.h"
 
-/* When the last action of a policy on a domain was taken (min_action_interval). */
+/*
+ * Per (policy, domain, vcpu): when the last action was taken
+ * (min_action_interval) and how its failures back it off.
+ */
 typedef struct {
     char *policy;
     unsigned char uuid[16];
+    int vcpu;                   /* -1: a domain-wide action */
     uint64_t atMs;
+    unsigned int failures;      /* in a row */
+    uint64_t retryAtMs;         /* after a failure: no new try before */
 } actuatorLast;
+
+/* A failed pin or setmem waits 10 s, doubled per failure in a row, at most 10 min. */
+#define ACTUATOR_RETRY_MS 10000
+#define ACTUATOR_RETRY_MAX_MS (10 * 60 * 1000)
 
 struct _xvActuator {
     char *uri;
@@ -108,27 +120,36 @@ actuatorCount(xvActuator *a, const char *policy, xvPolicyActionKind action,
 }
 
 static actuatorLast *
-actuatorFindLast(xvActuator *a, const char *policy, const unsigned char *uuid, bool add)
+actuatorFindLast(xvActuator *a, const char *policy, const xvPolicyAction *act, bool add)
 {
+    actuatorLast *l;
     size_t i;
 
     for (i = 0; i < a->nlast; i++) {
-        if (memcmp(a->last[i].uuid, uuid, 16) == 0 && strcmp(a->last[i].policy, policy) == 0)
-            return &a->last[i];
+        l = &a->last[i];
+        if (l->vcpu == act->vcpu && memcmp(l->uuid, act->uuid, 16) == 0 &&
+            strcmp(l->policy, policy) == 0)
+            return l;
     }
     if (!add)
         return NULL;
     a->last = xvPolicyReallocN(a->last, a->nlast + 1, sizeof(*a->last));
-    a->last[a->nlast].policy = xvPolicyStrdup(policy);
-    memcpy(a->last[a->nlast].uuid, uuid, 16);
-    a->last[a->nlast].atMs = 0;
-    return &a->last[a->nlast++];
+    l = &a->last[a->nlast++];
+    memset(l, 0, sizeof(*l));
+    l->policy = xvPolicyStrdup(policy);
+    memcpy(l->uuid, act->uuid, 16);
+    l->vcpu = act->vcpu;
+    return l;
 }
 
-/* Logs and counts one outcome. */
+/*
+ * Logs and counts one outcome:
+ *   policy=P domain=D uuid=U action=A [vcpu=N] reason=R result=X BEFORE->AFTER[: detail]
+ */
 static void
 actuatorReport(xvActuator *a, const char *policy, const xvPolicyAction *act,
-               xvPolicyResult result, const char *after, const char *detail)
+               xvPolicyResult result, const char *before, const char *after,
+               const char *detail)
 {
     static const int levels[XV_POLICY_RESULT_LAST] = {
         [XV_POLICY_RESULT_OK] = XV_LOG_NOTICE,
@@ -138,11 +159,13 @@ actuatorReport(xvActuator *a, const char *policy, const xvPolicyAction *act,
         [XV_POLICY_RESULT_GAVE_UP] = XV_LOG_ERR,
         [XV_POLICY_RESULT_SKIPPED] = XV_LOG_INFO,
     };
+    char vcpu[32] = "";
 
-    xvLog(levels[result], "policy=%s domain=%s uuid=%s action=%s reason=%s result=%s "
-          "%s(id %d)->%s%s%s", policy, act->domain, act->uuidstr,
-          xvPolicyActionKindName(act->kind), act->reason, xvPolicyResultName(result),
-          actuatorStateName(act->state), act->id, after, detail ? ": " : "",
+    if (act->vcpu >= 0)
+        snprintf(vcpu, sizeof(vcpu), " vcpu=%d", act->vcpu);
+    xvLog(levels[result], "policy=%s domain=%s uuid=%s action=%s%s reason=%s result=%s "
+          "%s->%s%s%s", policy, act->domain, act->uuidstr, xvPolicyActionKindName(act->kind),
+          vcpu, act->reason, xvPolicyResultName(result), before, after, detail ? ": " : "",
           detail ? detail : "");
     actuatorCount(a, policy, act->kind, result);
 }
@@ -274,36 +297,85 @@ actuatorCapture(virConnectPtr ro, const xvPolicyAction *act, xvPolicyState *stat
     actuatorSave(state);
 }
 
+/*
+ * The refusals common to every action: the per-interval cap, the minimum
+ * time between actions on one domain (or vcpu), and the back-off after a
+ * failure. Returns NULL if the action may go ahead, else why not.
+ */
+static const char *
+actuatorRefusal(const xvActuator *a, const char *name, const xvPolicyCommon *common,
+                const xvPolicyAction *act, uint64_t nowMs, unsigned int taken)
+{
+    const actuatorLast *last = actuatorFindLast((xvActuator *)a, name, act, false);
+
+    if (common->maxActionsPerInterval && taken >= common->maxActionsPerInterval)
+        return "max_actions_per_interval";
+    if (last && common->minActionIntervalMs && last->atMs &&
+        nowMs < last->atMs + common->minActionIntervalMs)
+        return "min_action_interval";
+    if (last && nowMs < last->retryAtMs)
+        return "backing off after a failure";
+    return NULL;
+}
+
+/* Records that an action was taken now (for min_action_interval). */
+static actuatorLast *
+actuatorTaken(xvActuator *a, const char *name, const xvPolicyAction *act, uint64_t nowMs,
+              unsigned int *taken)
+{
+    actuatorLast *last = actuatorFindLast(a, name, act, true);
+
+    (*taken)++;
+    last->atMs = nowMs;
+    return last;
+}
+
+/* Records the outcome of a pin or setmem for the back-off of the next one. */
+static void
+actuatorOutcome(actuatorLast *last, xvPolicyResult result, uint64_t nowMs)
+{
+    uint64_t wait = ACTUATOR_RETRY_MS;
+    unsigned int i;
+
+    if (result != XV_POLICY_RESULT_FAILED) {
+        last->failures = 0;
+        last->retryAtMs = 0;
+        return;
+    }
+    last->failures++;
+    for (i = 1; i < last->failures && wait < ACTUATOR_RETRY_MAX_MS; i++)
+        wait *= 2;
+    last->retryAtMs = nowMs + (wait < ACTUATOR_RETRY_MAX_MS ? wait : ACTUATOR_RETRY_MAX_MS);
+}
+
 /* One restart action: refusals, dry run, or the real thing. */
 static void
 actuatorRestartAction(xvActuator *a, const char *name, const xvPolicyCommon *common,
                       const xvPolicyAction *act, xvPolicyState *state, uint64_t nowMs,
                       unsigned int *taken)
 {
-    actuatorLast *last = actuatorFindLast(a, name, act->uuid, false);
     xvRestartEntry *e;
     xvPolicyResult result;
+    const char *refusal;
     char *detail = NULL;
-    char after[64];
+    char before[48], after[64];
     int newId = -1;
 
+    snprintf(before, sizeof(before), "%s(id %d)", actuatorStateName(act->state), act->id);
     if (act->giveUp) {
         e = xvPolicyStateGet(state, act->uuid, act->domain);
         e->gaveUp = true;
         actuatorSave(state);
-        actuatorReport(a, name, act, XV_POLICY_RESULT_GAVE_UP, "crashed",
+        actuatorReport(a, name, act, XV_POLICY_RESULT_GAVE_UP, before, "crashed",
                        "burst limit reached; cleared by SIGHUP");
         return;
     }
-    if ((common->maxActionsPerInterval && *taken >= common->maxActionsPerInterval) ||
-        (last && common->minActionIntervalMs && nowMs < last->atMs + common->minActionIntervalMs)) {
-        actuatorReport(a, name, act, XV_POLICY_RESULT_RATE_LIMITED, "crashed",
-                       *taken >= common->maxActionsPerInterval && common->maxActionsPerInterval ?
-                       "max_actions_per_interval" : "min_action_interval");
+    if ((refusal = actuatorRefusal(a, name, common, act, nowMs, *taken))) {
+        actuatorReport(a, name, act, XV_POLICY_RESULT_RATE_LIMITED, before, "crashed",
+                       refusal);
         return;
     }
-    (*taken)++;
-    actuatorFindLast(a, name, act->uuid, true)->atMs = nowMs;
+    actuatorTaken(a, name, act, nowMs, taken);
     /* recorded and saved first: if the agent dies during the action, the
      * attempt and its back-off survive, so it is not repeated at once */
     e = xvPolicyStateGet(state, act->uuid, act->domain);
@@ -311,7 +383,8 @@ actuatorRestartAction(xvActuator *a, const char *name, const xvPolicyCommon *com
     e->retryAtMs = act->retryAtMs;
     if (common->dryRun) {
         actuatorSave(state);
-        actuatorReport(a, name, act, XV_POLICY_RESULT_DRY_RUN, "running(dry run)", NULL);
+        actuatorReport(a, name, act, XV_POLICY_RESULT_DRY_RUN, before, "running(dry run)",
+                       NULL);
         return;
     }
     e->inProgressMs = nowMs;
@@ -325,7 +398,128 @@ actuatorRestartAction(xvActuator *a, const char *name, const xvPolicyCommon *com
     else
         snprintf(after, sizeof(after), "%s", result == XV_POLICY_RESULT_SKIPPED ?
                  "unchanged" : "crashed");
-    actuatorReport(a, name, act, result, after, detail);
+    actuatorReport(a, name, act, result, before, after, detail);
+    free(detail);
+}
+
+/* The domain of @act on the read-write connection, if it is still the same
+ * boot (same ID) and running; else SKIPPED with *detail set. */
+static virDomainPtr
+actuatorSameBoot(xvActuator *a, const xvPolicyAction *act, xvPolicyResult *result,
+                 char **detail)
+{
+    virConnectPtr conn = actuatorConnect(a, detail);
+    virDomainPtr dom;
+
+    *result = XV_POLICY_RESULT_FAILED;
+    if (!conn)
+        return NULL;
+    *result = XV_POLICY_RESULT_SKIPPED;
+    if (!(dom = virDomainLookupByUUID(conn, act->uuid))) {
+        if (asprintf(detail, "the domain vanished") < 0)
+            abort();
+        return NULL;
+    }
+    if ((int)virDomainGetID(dom) != act->id) {
+        if (asprintf(detail, "the domain was restarted or stopped (id %d, was %d)",
+                     (int)virDomainGetID(dom), act->id) < 0)
+            abort();
+        virDomainFree(dom);
+        return NULL;
+    }
+    return dom;
+}
+
+static xvPolicyResult
+actuatorPin(xvActuator *a, const xvPolicyAction *act, char **detail)
+{
+    xvPolicyResult result;
+    virDomainPtr dom = actuatorSameBoot(a, act, &result, detail);
+
+    if (!dom)
+        return result;
+    result = XV_POLICY_RESULT_OK;
+    if (virDomainPinVcpu(dom, (unsigned int)act->vcpu, act->newMap, act->maplen) < 0)
+        result = actuatorFail(detail, "virDomainPinVcpu");
+    virDomainFree(dom);
+    return result;
+}
+
+static xvPolicyResult
+actuatorSetMemory(xvActuator *a, const xvPolicyAction *act, char **detail)
+{
+    xvPolicyResult result;
+    virDomainPtr dom = actuatorSameBoot(a, act, &result, detail);
+
+    if (!dom)
+        return result;
+    result = XV_POLICY_RESULT_OK;
+    if (virDomainSetMemory(dom, (unsigned long)act->newKiB) < 0)
+        result = actuatorFail(detail, "virDomainSetMemory");
+    virDomainFree(dom);
+    return result;
+}
+
+/* "0-3,6" for the CPUs set in @map. */
+static void
+actuatorFormatMap(const unsigned char *map, int maplen, char *out, size_t size)
+{
+    size_t len = 0;
+    int cpu, first = -1, ncpus = maplen * 8;
+
+    out[0] = '\0';
+    if (!map) {
+        snprintf(out, size, "?");
+        return;
+    }
+    for (cpu = 0; cpu <= ncpus && len < size; cpu++) {
+        bool set = cpu < ncpus && (map[cpu / 8] & (1u << (cpu % 8)));
+
+        if (set && first < 0)
+            first = cpu;
+        if (set || first < 0)
+            continue;
+        len += (size_t)snprintf(out + len, size - len, "%s%d", len ? "," : "", first);
+        if (cpu - 1 > first && len < size)
+            len += (size_t)snprintf(out + len, size - len, "-%d", cpu - 1);
+        first = -1;
+    }
+    if (!out[0])
+        snprintf(out, size, "none");
+}
+
+/* One pin or setmem action: refusals, dry run, or the real thing. */
+static void
+actuatorChangeAction(xvActuator *a, const char *name, const xvPolicyCommon *common,
+                     const xvPolicyAction *act, uint64_t nowMs, unsigned int *taken)
+{
+    xvPolicyResult result;
+    const char *refusal;
+    char *detail = NULL;
+    char before[256], after[256];
+
+    if (act->kind == XV_POLICY_ACTION_PIN) {
+        actuatorFormatMap(act->oldMap, act->maplen, before, sizeof(before));
+        actuatorFormatMap(act->newMap, act->maplen, after, sizeof(after));
+    } else {
+        snprintf(before, sizeof(before), "%" PRIu64 "KiB", act->oldKiB);
+        snprintf(after, sizeof(after), "%" PRIu64 "KiB", act->newKiB);
+    }
+    if ((refusal = actuatorRefusal(a, name, common, act, nowMs, *taken))) {
+        actuatorReport(a, name, act, XV_POLICY_RESULT_RATE_LIMITED, before, after, refusal);
+        return;
+    }
+    if (common->dryRun) {
+        actuatorTaken(a, name, act, nowMs, taken);
+        actuatorReport(a, name, act, XV_POLICY_RESULT_DRY_RUN, before, after, NULL);
+        return;
+    }
+    if (act->kind == XV_POLICY_ACTION_PIN)
+        result = actuatorPin(a, act, &detail);
+    else
+        result = actuatorSetMemory(a, act, &detail);
+    actuatorOutcome(actuatorTaken(a, name, act, nowMs, taken), result, nowMs);
+    actuatorReport(a, name, act, result, before, after, detail);
     free(detail);
 }
 
@@ -346,6 +540,10 @@ xvActuatorApply(xvActuator *a, virConnectPtr ro, const char *name,
             break;
         case XV_POLICY_ACTION_RESTART:
             actuatorRestartAction(a, name, common, act, state, nowMs, &taken);
+            break;
+        case XV_POLICY_ACTION_PIN:
+        case XV_POLICY_ACTION_SETMEM:
+            actuatorChangeAction(a, name, common, act, nowMs, &taken);
             break;
         case XV_POLICY_ACTION_LAST:
         default:

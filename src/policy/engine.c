@@ -17,8 +17,8 @@
 
 /* The policy types, indexed by xvAgentPolicyType; NULL: not implemented yet. */
 static const xvPolicyType *const enginePolicyTypes[] = {
-    [XV_AGENT_POLICY_AUTOPIN] = NULL,   /* TODO: issue #5 */
-    [XV_AGENT_POLICY_BALLOON] = NULL,   /* TODO: issue #5 */
+    [XV_AGENT_POLICY_AUTOPIN] = NULL,   /* &xvPolicyAutopin once it lands */
+    [XV_AGENT_POLICY_BALLOON] = NULL,   /* &xvPolicyBalloon once it lands */
     [XV_AGENT_POLICY_RESTART] = &xvPolicyRestart,
 };
 _Static_assert(sizeof(enginePolicyTypes) / sizeof(enginePolicyTypes[0]) == XV_AGENT_POLICY_LAST,
@@ -52,6 +52,7 @@ struct _xvPolicyEngine {
     xvPolicySet *set;
     xvPolicyState *state;           /* loaded with the first policy */
     xvActuator *actuator;
+    xvSnapshot *prev;               /* the snapshot of the last run (a reference) */
 };
 
 /* ---- helpers shared by src/policy/ ---------------------------------------- */
@@ -91,7 +92,7 @@ xvPolicyStrdup(const char *s)
 const char *
 xvPolicyActionKindName(xvPolicyActionKind kind)
 {
-    static const char *const names[] = { "restart", "capture" };
+    static const char *const names[] = { "restart", "capture", "pin", "setmem" };
 
     _Static_assert(sizeof(names) / sizeof(names[0]) == XV_POLICY_ACTION_LAST, "names");
     return (unsigned int)kind < XV_POLICY_ACTION_LAST ? names[kind] : NULL;
@@ -108,16 +109,32 @@ xvPolicyResultName(xvPolicyResult result)
     return (unsigned int)result < XV_POLICY_RESULT_LAST ? names[result] : NULL;
 }
 
+static unsigned char *
+engineMapDup(const unsigned char *map, int maplen)
+{
+    unsigned char *copy;
+
+    if (!map || maplen <= 0)
+        return NULL;
+    copy = xvPolicyAlloc((size_t)maplen, 1);
+    memcpy(copy, map, (size_t)maplen);
+    return copy;
+}
+
 void
 xvPolicyActionListAdd(xvPolicyActionList *list, const xvPolicyAction *action)
 {
+    xvPolicyAction *copy;
+
     if (list->n == list->cap) {
         list->cap = list->cap ? list->cap * 2 : 8;
         list->actions = xvPolicyReallocN(list->actions, list->cap, sizeof(*list->actions));
     }
-    list->actions[list->n] = *action;
-    list->actions[list->n].domain = xvPolicyStrdup(action->domain);
-    list->n++;
+    copy = &list->actions[list->n++];
+    *copy = *action;
+    copy->domain = xvPolicyStrdup(action->domain);
+    copy->oldMap = engineMapDup(action->oldMap, action->maplen);
+    copy->newMap = engineMapDup(action->newMap, action->maplen);
 }
 
 void
@@ -125,10 +142,25 @@ xvPolicyActionListClear(xvPolicyActionList *list)
 {
     size_t i;
 
-    for (i = 0; i < list->n; i++)
+    for (i = 0; i < list->n; i++) {
         free(list->actions[i].domain);
+        free(list->actions[i].oldMap);
+        free(list->actions[i].newMap);
+    }
     free(list->actions);
     memset(list, 0, sizeof(*list));
+}
+
+const xvSnapDomain *
+xvPolicyPrevDomain(const xvPolicyInput *in, const xvSnapDomain *dom)
+{
+    const xvSnapDomain *old;
+
+    if (!in->prev || !(old = xvSnapshotFindDomain(in->prev, dom->name)))
+        return NULL;
+    if (memcmp(old->uuid, dom->uuid, 16) != 0 || old->id != dom->id)
+        return NULL;
+    return old;
 }
 
 bool
@@ -421,6 +453,7 @@ xvPolicyEngineFree(xvPolicyEngine *engine)
     xvPolicySetFree(engine->set);
     xvPolicyStateFree(engine->state);
     xvActuatorFree(engine->actuator);
+    xvSnapshotUnref(engine->prev);
     free(engine->pendingURI);
     free(engine->stateDir);
     pthread_mutex_destroy(&engine->lock);
@@ -468,6 +501,8 @@ engineTakePending(xvPolicyEngine *engine)
 
     xvPolicySetFree(engine->set);
     engine->set = set;
+    /* deltas across a reload could span a change of policies: start afresh */
+    engine->prev = xvSnapshotUnref(engine->prev);
     xvActuatorSetURI(engine->actuator, uri);
     free(uri);
     if (clear && engine->state && xvPolicyStateClearGiveUps(engine->state)) {
@@ -548,7 +583,10 @@ xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro, xvSnapshot *
 
     engineTakePending(engine);
     if (xvPolicySetCount(engine->set) > 0) {
+        xvPolicyInput in = { .snap = snap, .prev = engine->prev, .nowMs = nowMs };
+
         engineLoadState(engine);
+        in.state = engine->state;
         /* decisions need a complete picture: never act on a failed sample */
         for (i = 0; snap->connected && i < engine->set->n; i++) {
             const enginePolicy *p = &engine->set->policies[i];
@@ -556,11 +594,13 @@ xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro, xvSnapshot *
 
             if (!p->common.enabled)
                 continue;
-            p->type->decide(snap, engine->state, &p->common, p->config, nowMs, &actions);
+            p->type->decide(&in, &p->common, p->config, &actions);
             xvActuatorApply(engine->actuator, ro, p->name, &p->common, &actions,
                             engine->state, nowMs);
             xvPolicyActionListClear(&actions);
         }
+        xvSnapshotUnref(engine->prev);
+        engine->prev = snap->connected ? xvSnapshotRef(snap) : NULL;
     }
     xvActuatorCounters(engine->actuator, &ncounters);
     if (!engine->state && ncounters == 0)

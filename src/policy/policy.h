@@ -25,10 +25,12 @@ typedef struct _xvPolicyState xvPolicyState;
 typedef enum {
     XV_POLICY_ACTION_RESTART = 0,   /* destroy the crashed remains, start again */
     XV_POLICY_ACTION_CAPTURE,       /* keep the XML of a running domain (read only) */
+    XV_POLICY_ACTION_PIN,           /* virDomainPinVcpu: one vcpu onto a new CPU set */
+    XV_POLICY_ACTION_SETMEM,        /* virDomainSetMemory: a new balloon target */
     XV_POLICY_ACTION_LAST
 } xvPolicyActionKind;
 
-/* "restart", "capture"; NULL out of range. */
+/* "restart", "capture", "pin", "setmem"; NULL out of range. */
 const char *xvPolicyActionKindName(xvPolicyActionKind kind);
 
 /* What became of an action (the result label of xvirt_policy_actions_total). */
@@ -54,8 +56,14 @@ struct _xvPolicyAction {
     char uuidstr[37];
     int id;                     /* as seen in the snapshot (before) */
     unsigned char state;        /* virDomainState as seen (before) */
-    const char *reason;         /* static text: "crashed" */
+    const char *reason;         /* static text: "crashed", "imbalance", "host_low"... */
     uint64_t retryAtMs;         /* RESTART: earliest next attempt if this one is made */
+    int vcpu;                   /* PIN: the vcpu number; -1 for domain-wide actions */
+    int maplen;                 /* PIN: bytes of both maps */
+    unsigned char *oldMap;      /* PIN: the affinity seen (owned copy; may be NULL) */
+    unsigned char *newMap;      /* PIN: the affinity wanted (owned copy) */
+    uint64_t oldKiB;            /* SETMEM: the memory seen */
+    uint64_t newKiB;            /* SETMEM: the target wanted */
 };
 
 typedef struct _xvPolicyActionList xvPolicyActionList;
@@ -65,7 +73,7 @@ struct _xvPolicyActionList {
     size_t cap;
 };
 
-/* Appends a copy of @action (its domain string is duplicated). */
+/* Appends a copy of @action (its domain string and maps are duplicated). */
 void xvPolicyActionListAdd(xvPolicyActionList *list, const xvPolicyAction *action);
 /* Frees the actions and leaves @list empty. */
 void xvPolicyActionListClear(xvPolicyActionList *list);
@@ -98,6 +106,20 @@ struct _xvPolicyCommon {
     uint64_t minActionIntervalMs;        /* between actions on one domain; 0: none */
 };
 
+/* What a policy decides from: all of it immutable during decide(). */
+typedef struct _xvPolicyInput xvPolicyInput;
+struct _xvPolicyInput {
+    const xvSnapshot *snap;         /* this interval's picture (connected) */
+    /*
+     * The picture the engine ran on before (NULL at the first run, after a
+     * failed sample, or after a reload). Deltas of counters (cpu time) are
+     * taken between the two, over snap->timestampNs - prev->timestampNs.
+     */
+    const xvSnapshot *prev;
+    const xvPolicyState *state;     /* the persisted bookkeeping; may be NULL */
+    uint64_t nowMs;                 /* realtime ms since the epoch */
+};
+
 typedef struct _xvPolicyType xvPolicyType;
 struct _xvPolicyType {
     const char *name;               /* the `type:` value */
@@ -111,15 +133,22 @@ struct _xvPolicyType {
     int (*parse)(const xvConfNode *entry, const char *file, void **retConfig, xvConfError *err);
     /*
      * Appends to @out what should be done now. Pure: reads only its
-     * arguments. @state may be NULL (no bookkeeping yet).
+     * arguments.
      */
-    void (*decide)(const xvSnapshot *snap, const xvPolicyState *state,
-                   const xvPolicyCommon *common, const void *config, uint64_t nowMs,
+    void (*decide)(const xvPolicyInput *in, const xvPolicyCommon *common, const void *config,
                    xvPolicyActionList *out);
     void (*free)(void *config);
 };
 
 extern const xvPolicyType xvPolicyRestart;
+extern const xvPolicyType xvPolicyAutopin;
+extern const xvPolicyType xvPolicyBalloon;
+
+/*
+ * The same domain in @in->prev (same UUID and ID, i.e. the same boot), or
+ * NULL: there is no earlier picture of it to take deltas from.
+ */
+const xvSnapDomain *xvPolicyPrevDomain(const xvPolicyInput *in, const xvSnapDomain *dom);
 
 /* Allocation helpers of src/policy/: they abort on failure, never NULL. */
 void *xvPolicyAlloc(size_t count, size_t size);

@@ -99,6 +99,7 @@ restartDecideDomain(const xvSnapDomain *dom, const xvPolicyState *state,
         .domain = dom->name,
         .id = dom->id,
         .state = dom->state,
+        .vcpu = -1,
     };
     size_t recent;
 
@@ -129,15 +130,15 @@ restartDecideDomain(const xvSnapDomain *dom, const xvPolicyState *state,
 }
 
 static void
-restartDecide(const xvSnapshot *snap, const xvPolicyState *state,
-              const xvPolicyCommon *common, const void *config, uint64_t nowMs,
+restartDecide(const xvPolicyInput *in, const xvPolicyCommon *common, const void *config,
               xvPolicyActionList *out)
 {
+    const xvSnapshot *snap = in->snap;
     size_t i;
 
     for (i = 0; i < snap->ndomains; i++) {
         if (xvPolicyDomainsMatch(&common->domains, &snap->domains[i]))
-            restartDecideDomain(&snap->domains[i], state, config, nowMs, out);
+            restartDecideDomain(&snap->domains[i], in->state, config, in->nowMs, out);
     }
 }
 

@@ -53,8 +53,9 @@ decide(const xvSnapshot *snap, const xvPolicyState *st, const xvPolicyCommon *co
        const xvRestartConfig *cfg, uint64_t now, xvPolicyActionList *out)
 {
     static const xvPolicyCommon all = { .enabled = true };
+    xvPolicyInput in = { .snap = snap, .state = st, .nowMs = now };
 
-    xvPolicyRestart.decide(snap, st, common ? common : &all, cfg ? cfg : &defaultCfg, now, out);
+    xvPolicyRestart.decide(&in, common ? common : &all, cfg ? cfg : &defaultCfg, out);
 }
 
 static xvRestartEntry *
