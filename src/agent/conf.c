@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -973,6 +974,108 @@ xvConfNodeGetDuration(const xvConfNode *node, const char *file, uint64_t minMs,
     }
     free(q);
     return (rc < 0 || ms > maxMs || ms < minMs) ? -EINVAL : 0;
+}
+
+static const struct {
+    const char *name;
+    uint64_t kib;
+} confSizeUnits[] = {
+    { "KiB", 1 }, { "K", 1 }, { "MiB", 1024 }, { "M", 1024 },
+    { "GiB", 1024 * 1024 }, { "G", 1024 * 1024 },
+    { "TiB", UINT64_C(1024) * 1024 * 1024 }, { "T", UINT64_C(1024) * 1024 * 1024 },
+};
+
+int
+xvConfParseSize(const char *text, uint64_t *retKiB)
+{
+    uint64_t value = 0;
+    bool overflow = false;
+    const char *p = text;
+    size_t i;
+
+    if (*p < '0' || *p > '9')
+        return -EINVAL;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        unsigned int digit = (unsigned int)(*p - '0');
+
+        if (value > (UINT64_MAX - digit) / 10)
+            overflow = true;
+        else
+            value = value * 10 + digit;
+    }
+    if (*p == '\0' && value == 0 && !overflow) {
+        *retKiB = 0;
+        return 0;
+    }
+    for (i = 0; i < sizeof(confSizeUnits) / sizeof(confSizeUnits[0]); i++) {
+        if (strcmp(p, confSizeUnits[i].name) != 0)
+            continue;
+        if (overflow || value > UINT64_MAX / confSizeUnits[i].kib)
+            return -ERANGE;
+        *retKiB = value * confSizeUnits[i].kib;
+        return 0;
+    }
+    return -EINVAL;
+}
+
+void
+xvConfFormatSize(uint64_t kib, char *buf, size_t buflen)
+{
+    static const struct {
+        const char *name;
+        uint64_t kib;
+    } units[] = {
+        { "TiB", UINT64_C(1024) * 1024 * 1024 }, { "GiB", 1024 * 1024 }, { "MiB", 1024 },
+    };
+    size_t i;
+
+    for (i = 0; kib && i < sizeof(units) / sizeof(units[0]); i++) {
+        if (kib % units[i].kib == 0) {
+            snprintf(buf, buflen, "%" PRIu64 "%s", kib / units[i].kib, units[i].name);
+            return;
+        }
+    }
+    snprintf(buf, buflen, "%" PRIu64 "KiB", kib);
+}
+
+int
+xvConfNodeGetSize(const xvConfNode *node, const char *file, uint64_t minKiB, uint64_t maxKiB,
+                  uint64_t *retKiB, xvConfError *err)
+{
+    const char *what = "a size like 512MiB or 2GiB";
+    char limit[32];
+    uint64_t kib = 0;
+    long long dummy;
+    char *q;
+    int rc;
+
+    if (node->kind != XV_CONF_NODE_SCALAR || xvConfNodeIsNull(node))
+        return confErrorExpected(err, file, node, what);
+    rc = xvConfParseSize(node->value, &kib);
+    if (rc == -EINVAL) {
+        if (confParseInt(node->value, &dummy) != -EINVAL) {
+            q = confQuote(node->value);
+            confErrorNode(err, file, node, "expected %s, got '%s' (add a unit: KiB, MiB, GiB "
+                          "or TiB)", what, q);
+            free(q);
+            return -EINVAL;
+        }
+        return confErrorExpected(err, file, node, what);
+    }
+    q = confQuote(node->value);
+    if (rc < 0 || kib > maxKiB) {
+        xvConfFormatSize(maxKiB, limit, sizeof(limit));
+        confErrorNode(err, file, node, "%s %s is above the maximum of %s",
+                      confNodeName(node), q, limit);
+    } else if (kib < minKiB) {
+        xvConfFormatSize(minKiB, limit, sizeof(limit));
+        confErrorNode(err, file, node, "%s %s is below the minimum of %s",
+                      confNodeName(node), q, limit);
+    } else {
+        *retKiB = kib;
+    }
+    free(q);
+    return (rc < 0 || kib > maxKiB || kib < minKiB) ? -EINVAL : 0;
 }
 
 int

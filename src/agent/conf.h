@@ -145,6 +145,17 @@ int xvConfNodeGetInt(const xvConfNode *node, const char *file, long long min, lo
                      long long *ret, xvConfError *err);
 int xvConfNodeGetDuration(const xvConfNode *node, const char *file, uint64_t minMs,
                           uint64_t maxMs, uint64_t *retMs, xvConfError *err);
+/*
+ * A memory size with a binary unit ("512MiB", "2GiB", "65536KiB"; also
+ * "KiB", "MiB", "GiB", "TiB" and the short K, M, G, T), in KiB. A bare
+ * number is refused (add a unit), except 0.
+ */
+int xvConfNodeGetSize(const xvConfNode *node, const char *file, uint64_t minKiB,
+                      uint64_t maxKiB, uint64_t *retKiB, xvConfError *err);
+/* Parses a size as above into KiB: 0, -EINVAL (not a size) or -ERANGE. */
+int xvConfParseSize(const char *text, uint64_t *retKiB);
+/* Writes @kib with the largest binary unit that divides it exactly ("512MiB"). */
+void xvConfFormatSize(uint64_t kib, char *buf, size_t buflen);
 /* A non-empty string: *ret is a copy to free(). */
 int xvConfNodeGetString(const xvConfNode *node, const char *file, char **ret, xvConfError *err);
 /* -EINVAL unless @node is of @kind: "expected a mapping, got a sequence". */

@@ -787,6 +787,88 @@ test_format_duration_uses_the_largest_exact_unit(void **state)
 }
 
 static void
+test_parse_size_needs_a_binary_unit(void **state)
+{
+    static const char *const bad[] = {
+        "", "MiB", "15", " 1MiB", "1MiB ", "+1MiB", "-1MiB", "1.5GiB", "1mib", "1MB",
+        "1 MiB", "1KB", "1Ki", "0x10MiB", "1e3K",
+    };
+    static const struct {
+        const char *text;
+        uint64_t kib;
+    } good[] = {
+        { "0", 0 }, { "0KiB", 0 }, { "1K", 1 }, { "65536KiB", 65536 }, { "512MiB", 524288 },
+        { "512M", 524288 }, { "2GiB", 2097152 }, { "1T", 1073741824 },
+    };
+    uint64_t kib = 42;
+    size_t i;
+
+    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        assert_int_equal(xvConfParseSize(good[i].text, &kib), 0);
+        assert_true(kib == good[i].kib);
+    }
+    assert_int_equal(xvConfParseSize("17179869183TiB", &kib), 0);
+    assert_int_equal(xvConfParseSize("17179869184TiB", &kib), -ERANGE);
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (xvConfParseSize(bad[i], &kib) != -EINVAL)
+            fail_msg("'%s' was accepted as a size", bad[i]);
+    }
+}
+
+static void
+test_format_size_uses_the_largest_exact_unit(void **state)
+{
+    static const struct {
+        uint64_t kib;
+        const char *text;
+    } cases[] = {
+        { 0, "0KiB" }, { 1, "1KiB" }, { 1536, "1536KiB" }, { 1024, "1MiB" },
+        { 3145728, "3GiB" }, { 1073741824, "1TiB" },
+    };
+    char buf[32];
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        xvConfFormatSize(cases[i].kib, buf, sizeof(buf));
+        assert_string_equal(buf, cases[i].text);
+    }
+}
+
+static void
+test_size_reader_names_the_node_and_the_limits(void **state)
+{
+    xvAgentConf *conf = loadOk("policies:\n  - name: b\n    type: balloon\n"
+                               "    low: 512\n    high: 64MiB\n    max: 1x\n");
+    const xvConfNode *entry = conf->policies[0].node;
+    xvConfError err = { 0 };
+    uint64_t kib = 7;
+    char *msg;
+
+    assert_int_equal(xvConfNodeGetSize(xvConfNodeFind(entry, "low"), conf->file, 0, 1 << 30,
+                                       &kib, &err), -EINVAL);
+    msg = xvConfErrorFormat(&err);
+    assert_string_equal(msg, "agent.yaml:4:10: expected a size like 512MiB or 2GiB, got '512' "
+                        "(add a unit: KiB, MiB, GiB or TiB)");
+    free(msg);
+    assert_int_equal(xvConfNodeGetSize(xvConfNodeFind(entry, "high"), conf->file, 131072,
+                                       1 << 30, &kib, &err), -EINVAL);
+    msg = xvConfErrorFormat(&err);
+    assert_string_equal(msg, "agent.yaml:5:11: high 64MiB is below the minimum of 128MiB");
+    free(msg);
+    assert_int_equal(kib, 7);
+    assert_int_equal(xvConfNodeGetSize(xvConfNodeFind(entry, "high"), conf->file, 0, 1 << 30,
+                                       &kib, &err), 0);
+    assert_int_equal(kib, 65536);
+    assert_int_equal(xvConfNodeGetSize(xvConfNodeFind(entry, "max"), conf->file, 0, 1 << 30,
+                                       &kib, &err), -EINVAL);
+    msg = xvConfErrorFormat(&err);
+    assert_string_equal(msg, "agent.yaml:6:10: expected a size like 512MiB or 2GiB, got '1x'");
+    free(msg);
+    xvConfErrorClear(&err);
+    xvAgentConfFree(conf);
+}
+
+static void
 test_integers_are_strict_and_range_checked(void **state)
 {
     xvAgentConf *conf;
@@ -1400,6 +1482,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_bad_durations_are_rejected),
     cmocka_unit_test(test_interval_must_be_at_least_100ms),
     cmocka_unit_test(test_parse_duration_is_strict),
+    cmocka_unit_test(test_parse_size_needs_a_binary_unit),
+    cmocka_unit_test(test_format_size_uses_the_largest_exact_unit),
+    cmocka_unit_test(test_size_reader_names_the_node_and_the_limits),
     cmocka_unit_test(test_format_duration_uses_the_largest_exact_unit),
     cmocka_unit_test(test_integers_are_strict_and_range_checked),
     cmocka_unit_test(test_booleans_accept_three_spellings_in_any_case),
