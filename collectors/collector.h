@@ -8,7 +8,7 @@
  * A sample runs the "collect" step of each enabled collector in table
  * order. The domain collector enumerates the domains; for each domain it
  * adds to the snapshot it runs the "collectDomain" step of the other
- * enabled collectors (vcpu), so per-domain data lands next to its domain.
+ * enabled collectors (vcpu, memory), so per-domain data lands next to its domain.
  */
 #pragma once
 
@@ -23,7 +23,7 @@ typedef struct _xvCollector xvCollector;
 typedef struct _xvCollectContext xvCollectContext;
 
 struct _xvCollector {
-    const char *name;        /* "node", "domain", "vcpu": the config's keys */
+    const char *name;        /* "node", "domain", "vcpu", "memory": the config's keys */
     bool defaultEnabled;
     /* Once per sample; NULL if the collector only works per domain.
      * Returns 0, or -1 when its data is missing from the snapshot. */
@@ -54,6 +54,7 @@ extern const xvCollector *const xvCollectors[];
 extern const xvCollector xvCollectorNode;
 extern const xvCollector xvCollectorDomain;
 extern const xvCollector xvCollectorVcpu;
+extern const xvCollector xvCollectorMemory;
 
 /* Runs the per-domain step of every enabled collector for @dom/@sd and
  * charges the time to each. Called by the domain collector. */

@@ -29,6 +29,7 @@ typedef enum {
     XV_PROM_FAM_NODE_CORES,
     XV_PROM_FAM_NODE_THREADS,
     XV_PROM_FAM_NODE_MEMORY,
+    XV_PROM_FAM_NODE_MEMORY_FREE,
     XV_PROM_FAM_DOMAINS,
     XV_PROM_FAM_DOMAIN_INFO,
     XV_PROM_FAM_DOMAIN_ID,
@@ -36,6 +37,8 @@ typedef enum {
     XV_PROM_FAM_DOMAIN_CPU_SECONDS,
     XV_PROM_FAM_DOMAIN_MEMORY,
     XV_PROM_FAM_DOMAIN_MEMORY_MAX,
+    XV_PROM_FAM_DOMAIN_MEMORY_AVAILABLE,
+    XV_PROM_FAM_DOMAIN_MEMORY_UNUSED,
     XV_PROM_FAM_DOMAIN_VCPUS,
     XV_PROM_FAM_VCPU_STATE,
     XV_PROM_FAM_VCPU_CPU_SECONDS,
@@ -87,6 +90,8 @@ static const promFamilyDef promFamilies[] = {
              "CPU threads per core."),
     PROM_FAM(XV_PROM_FAM_NODE_MEMORY, "xvirt_node_memory_bytes", XV_PROM_TYPE_GAUGE, "bytes",
              "Memory of the node in bytes."),
+    PROM_FAM(XV_PROM_FAM_NODE_MEMORY_FREE, "xvirt_node_memory_free_bytes", XV_PROM_TYPE_GAUGE,
+             "bytes", "Memory of the node not given to any domain, in bytes."),
     PROM_FAM(XV_PROM_FAM_DOMAINS, "xvirt_domains", XV_PROM_TYPE_GAUGE, NULL,
              "Domains on the node when the sample was taken."),
     PROM_FAM(XV_PROM_FAM_DOMAIN_INFO, "xvirt_domain_info", XV_PROM_TYPE_INFO, NULL,
@@ -102,6 +107,12 @@ static const promFamilyDef promFamilies[] = {
              "bytes", "Memory used by the domain in bytes."),
     PROM_FAM(XV_PROM_FAM_DOMAIN_MEMORY_MAX, "xvirt_domain_memory_max_bytes",
              XV_PROM_TYPE_GAUGE, "bytes", "Maximum memory allowed to the domain in bytes."),
+    PROM_FAM(XV_PROM_FAM_DOMAIN_MEMORY_AVAILABLE, "xvirt_domain_memory_available_bytes",
+             XV_PROM_TYPE_GAUGE, "bytes",
+             "Memory the guest reports it has in bytes (domains whose guest reports it)."),
+    PROM_FAM(XV_PROM_FAM_DOMAIN_MEMORY_UNUSED, "xvirt_domain_memory_unused_bytes",
+             XV_PROM_TYPE_GAUGE, "bytes",
+             "Memory the guest reports free in bytes (domains whose guest reports it)."),
     PROM_FAM(XV_PROM_FAM_DOMAIN_VCPUS, "xvirt_domain_vcpus", XV_PROM_TYPE_GAUGE, NULL,
              "Virtual CPUs of the domain."),
     PROM_FAM(XV_PROM_FAM_VCPU_STATE, "xvirt_vcpu_state", XV_PROM_TYPE_GAUGE, NULL,
@@ -662,6 +673,9 @@ promRenderNode(const xvSnapshot *snap, xvPromFormat fmt, xvPromBuf *buf)
     promFamily1(buf, fmt, XV_PROM_FAM_NODE_THREADS, XV_PROM_VALUE_U64, node->threads);
     promFamily1(buf, fmt, XV_PROM_FAM_NODE_MEMORY, XV_PROM_VALUE_U64,
                 (uint64_t)node->memory * 1024);
+    if (snap->nodeFreeOk)
+        promFamily1(buf, fmt, XV_PROM_FAM_NODE_MEMORY_FREE, XV_PROM_VALUE_U64,
+                    snap->nodeFreeBytes);
 }
 
 /* The value of per-domain family @fam for @dom. */
@@ -679,6 +693,10 @@ promDomainValue(const xvSnapDomain *dom, xvPromFamily fam)
         return dom->memKiB * 1024;
     case XV_PROM_FAM_DOMAIN_MEMORY_MAX:
         return dom->maxMemKiB * 1024;
+    case XV_PROM_FAM_DOMAIN_MEMORY_AVAILABLE:
+        return dom->guestTotalKiB * 1024;
+    case XV_PROM_FAM_DOMAIN_MEMORY_UNUSED:
+        return dom->guestFreeKiB * 1024;
     case XV_PROM_FAM_DOMAIN_VCPUS:
         return dom->nrVirtCpu;
     default:
@@ -686,10 +704,34 @@ promDomainValue(const xvSnapDomain *dom, xvPromFamily fam)
     }
 }
 
+/* One per-domain family; with @guestOnly, only the domains whose guest
+ * reports its memory. */
+static void
+promRenderDomainFamily(const xvSnapshot *snap, xvPromFormat fmt, xvPromBuf *buf,
+                       const promDomLabels *dl, const promSeriesFamily *family,
+                       bool guestOnly)
+{
+    const promFamilyDef *def = &promFamilies[family->fam];
+    size_t i;
+
+    promWriteHeader(buf, fmt, family->fam);
+    for (i = 0; i < snap->ndomains; i++) {
+        if (guestOnly && !snap->domains[i].guestMemOk)
+            continue;
+        promSampleFast(buf, def, dl->text.data + dl->offsets[i],
+                       dl->offsets[i + 1] - dl->offsets[i], NULL, family->kind,
+                       promDomainValue(&snap->domains[i], family->fam));
+    }
+}
+
 static void
 promRenderDomains(const xvSnapshot *snap, xvPromFormat fmt, xvPromBuf *buf,
                   const promDomLabels *dl)
 {
+    static const promSeriesFamily guestFamilies[] = {
+        { XV_PROM_FAM_DOMAIN_MEMORY_AVAILABLE, XV_PROM_VALUE_U64 },
+        { XV_PROM_FAM_DOMAIN_MEMORY_UNUSED, XV_PROM_VALUE_U64 },
+    };
     static const promSeriesFamily families[] = {
         { XV_PROM_FAM_DOMAIN_ID, XV_PROM_VALUE_I64 },
         { XV_PROM_FAM_DOMAIN_STATE, XV_PROM_VALUE_U64 },
@@ -719,16 +761,14 @@ promRenderDomains(const xvSnapshot *snap, xvPromFormat fmt, xvPromBuf *buf,
         promPutValue(buf, XV_PROM_VALUE_U64, 1);
     }
 
-    for (f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
-        const promFamilyDef *def = &promFamilies[families[f].fam];
-
-        promWriteHeader(buf, fmt, families[f].fam);
-        for (i = 0; i < snap->ndomains; i++) {
-            promSampleFast(buf, def, dl->text.data + dl->offsets[i],
-                           dl->offsets[i + 1] - dl->offsets[i], NULL, families[f].kind,
-                           promDomainValue(&snap->domains[i], families[f].fam));
-        }
-    }
+    for (f = 0; f < sizeof(families) / sizeof(families[0]); f++)
+        promRenderDomainFamily(snap, fmt, buf, dl, &families[f], false);
+    for (i = 0; i < snap->ndomains && !snap->domains[i].guestMemOk; i++)
+        ;
+    if (i == snap->ndomains)
+        return;
+    for (f = 0; f < sizeof(guestFamilies) / sizeof(guestFamilies[0]); f++)
+        promRenderDomainFamily(snap, fmt, buf, dl, &guestFamilies[f], true);
 }
 
 /* Appends the CPUs set in @map as a compressed list: "0-3,8". */

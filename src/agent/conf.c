@@ -39,6 +39,7 @@ static const char *const confCollectorNames[] = {
     [XV_AGENT_COLLECTOR_NODE] = "node",
     [XV_AGENT_COLLECTOR_DOMAIN] = "domain",
     [XV_AGENT_COLLECTOR_VCPU] = "vcpu",
+    [XV_AGENT_COLLECTOR_MEMORY] = "memory",
     NULL,
 };
 _Static_assert(sizeof(confCollectorNames) / sizeof(confCollectorNames[0]) ==

@@ -18,6 +18,8 @@ static const char *const snapshotCallNames[] = {
     [XV_CALL_GET_OS_TYPE] = "virDomainGetOSType",
     [XV_CALL_GET_VCPUS] = "virDomainGetVcpus",
     [XV_CALL_OPEN] = "virConnectOpenReadOnly",
+    [XV_CALL_NODE_GET_FREE_MEMORY] = "virNodeGetFreeMemory",
+    [XV_CALL_MEMORY_STATS] = "virDomainMemoryStats",
     [XV_CALL_LIST_DEFINED_DOMAINS] = "virConnectListDefinedDomains",
     [XV_CALL_LOOKUP_BY_NAME] = "virDomainLookupByName",
 };

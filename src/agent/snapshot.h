@@ -47,6 +47,8 @@ typedef enum {
     XV_CALL_GET_OS_TYPE,
     XV_CALL_GET_VCPUS,
     XV_CALL_OPEN,
+    XV_CALL_NODE_GET_FREE_MEMORY,
+    XV_CALL_MEMORY_STATS,
     XV_CALL_LAST
 } xvSampleCall;
 

@@ -604,7 +604,7 @@ test_unknown_keys_are_rejected_at_every_level(void **state)
                     "(expected one of: interval, collectors)");
     assertLoadError("sampling:\n  collectors:\n    node: on\n    cpu: on\n",
                     "agent.yaml:4:5: unknown key 'cpu' in 'sampling.collectors' "
-                    "(expected one of: node, domain, vcpu)");
+                    "(expected one of: node, domain, vcpu, memory)");
     assertLoadError("logging:\n  lvl: info\n",
                     "agent.yaml:2:3: unknown key 'lvl' in 'logging' (expected one of: level)");
     /* even with an empty value */

@@ -103,9 +103,15 @@ promFixtureGolden(void)
     snap->durationNs = 12345678;
     snap->timestampNs = 1700000000123456789ULL;
     fixtureNode(snap, 4, 2);
+    snap->nodeFreeOk = true;
+    snap->nodeFreeBytes = 8589934592ULL;
 
+    /* the guest of "web" reports its memory; the others do not */
     dom = fixtureDomain(snap, 1, 3, "web", "linux", VIR_DOMAIN_RUNNING, 1048576, 2,
                         12345678901ULL);
+    dom->guestMemOk = true;
+    dom->guestTotalKiB = 1000000;
+    dom->guestFreeKiB = 250000;
     v = xvSnapshotAddVcpus(snap, dom, 2);
     fixtureVcpu(snap, &v[0], 0, VIR_VCPU_RUNNING, 2, 1500000000, low);
     fixtureVcpu(snap, &v[1], 1, VIR_VCPU_BLOCKED, 5, 10845678901ULL, odd);
