@@ -256,6 +256,12 @@ static const char httpLanding[] =
     "<li><a href=\"-/ready\">Readiness</a></li></ul>\n"
     "</body></html>\n";
 
+/* Methods served, and every method evhttp parses. */
+#define HTTP_READ_METHODS (EVHTTP_REQ_GET | EVHTTP_REQ_HEAD)
+#define HTTP_KNOWN_METHODS (EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | \
+                            EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | \
+                            EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH)
+
 static void
 httpHandle(struct evhttp_request *req, void *opaque)
 {
@@ -265,7 +271,12 @@ httpHandle(struct evhttp_request *req, void *opaque)
 
     if (!path || !*path)
         path = "/";
-    if (strcmp(path, "/metrics") == 0) {
+    if (!(evhttp_request_get_command(req) & HTTP_READ_METHODS)) {
+        /* RFC 9110 15.5.6: 405 names the methods that would work */
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD");
+        httpSendText(srv, req, 405, "Method Not Allowed",
+                     "method not allowed: only GET and HEAD\n");
+    } else if (strcmp(path, "/metrics") == 0) {
         httpServeMetrics(srv, req);
     } else if (strcmp(path, "/") == 0) {
         struct evbuffer *buf = evbuffer_new();
@@ -380,7 +391,9 @@ xvHttpServerNew(struct event_base *base, const char *address, unsigned int port,
         *errmsg = strdup("cannot create the HTTP server");
         goto error;
     }
-    evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+    /* every method evhttp knows reaches httpHandle, which answers 405 to
+     * all but GET and HEAD (evhttp's own refusal is a 501 with no Allow) */
+    evhttp_set_allowed_methods(srv->http, HTTP_KNOWN_METHODS);
     evhttp_set_gencb(srv->http, httpHandle, srv);
     evhttp_set_bevcb(srv->http, httpNewConnection, srv);
     httpApplyLimits(srv);

@@ -143,14 +143,19 @@ is "headers: the agent keeps serving" "$(http_code "$port" /metrics)" 200
 
 # -- methods and paths
 
-is "POST: 501 Not Implemented" "$(http_code "$port" /metrics -X POST)" 501
+is "POST: 405 Method Not Allowed" "$(http_code "$port" /metrics -X POST)" 405
+allow=$(curl -s -D - -o /dev/null -X POST "http://127.0.0.1:$port/metrics" | tr -d '\r' |
+        sed -n 's/^[Aa]llow: //p')
+is "POST: the 405 names the methods allowed" "$allow" "GET, HEAD"
 code=$(http_code "$port" /metrics -X POST -d 'a=b')
 case $code in
     413 | 405 | 501) ok "POST with a body: refused ($code)" ;;
     *) not_ok "POST with a body: refused" "status $code" ;;
 esac
-is "PUT: 501" "$(http_code "$port" /metrics -X PUT)" 501
-is "DELETE: 501" "$(http_code "$port" /metrics -X DELETE)" 501
+is "PUT: 405" "$(http_code "$port" /metrics -X PUT)" 405
+is "DELETE: 405" "$(http_code "$port" /metrics -X DELETE)" 405
+is "OPTIONS: 405" "$(http_code "$port" /metrics -X OPTIONS)" 405
+is "POST to an unknown path: 405 too" "$(http_code "$port" /nope -X POST)" 405
 is "unknown path: 404" "$(http_code "$port" /nope)" 404
 is "unknown path: says where to go" "$(curl -s "http://127.0.0.1:$port/nope")" \
     "not found: try /metrics"
