@@ -64,6 +64,12 @@ typedef int (*xvDrvDomainPinVcpu)(virDomainPtr dom, unsigned int vcpu,
 typedef int (*xvDrvDomainGetVcpus)(virDomainPtr dom, virVcpuInfoPtr info,
                                    int maxinfo, unsigned char *cpumaps,
                                    int maplen);
+/* Beyond the seed. Free memory in bytes; 0 on error (reported). */
+typedef unsigned long long (*xvDrvNodeGetFreeMemory)(virConnectPtr conn);
+/* @stats has 1 <= @nr_stats <= VIR_DOMAIN_MEMORY_STAT_NR entries, @flags is
+ * 0; returns the entries filled, in increasing tag order, or -1. */
+typedef int (*xvDrvDomainMemoryStats)(virDomainPtr dom, virDomainMemoryStatPtr stats,
+                                      unsigned int nr_stats, unsigned int flags);
 
 typedef struct _xvHypervisorDriver xvHypervisorDriver;
 struct _xvHypervisorDriver {
@@ -100,6 +106,9 @@ struct _xvHypervisorDriver {
     xvDrvDomainSetVcpus domainSetVcpus;
     xvDrvDomainPinVcpu domainPinVcpu;
     xvDrvDomainGetVcpus domainGetVcpus;
+    /* Beyond the seed: later libvirt calls (libvirt.h) */
+    xvDrvNodeGetFreeMemory nodeGetFreeMemory;
+    xvDrvDomainMemoryStats domainMemoryStats;
 };
 
 /* Built-in drivers, in the order xvDriverOpen() tries them. */

@@ -599,3 +599,33 @@ virDomainGetVcpus(virDomainPtr domain, virVcpuInfoPtr info, int maxinfo,
     xvDispatchError(xvDomainConnOrNull(domain));
     return -1;
 }
+
+/* ---- beyond the seed ------------------------------------------------- */
+
+/* libvirt 0.7.5: see libvirt.h. As libvirt's, a NULL @stats or a
+ * @nr_stats of 0 asks for nothing and gets 0, before the flags are looked
+ * at; more than VIR_DOMAIN_MEMORY_STAT_NR entries are never filled. */
+XV_EXPORT int
+virDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
+                     unsigned int nr_stats, unsigned int flags)
+{
+    int ret;
+
+    virResetLastError();
+    if (!xvDomainEnter(dom, false, __func__))
+        goto error;
+    if (!stats || nr_stats == 0)
+        return 0;
+    if (nr_stats > VIR_DOMAIN_MEMORY_STAT_NR)
+        nr_stats = VIR_DOMAIN_MEMORY_STAT_NR;
+    memset(stats, 0, sizeof(*stats) * nr_stats);
+    xvCheckFlagsGoto(flags, 0, error);
+    if (!xvDriverHas(dom->conn, dom->conn->driver->domainMemoryStats != NULL, __func__) ||
+        (ret = dom->conn->driver->domainMemoryStats(dom, stats, nr_stats, flags)) < 0)
+        goto error;
+    return ret;
+
+ error:
+    xvDispatchError(xvDomainConnOrNull(dom));
+    return -1;
+}

@@ -166,6 +166,27 @@ virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
     return -1;
 }
 
+/* Beyond the seed (libvirt 0.3.3): see libvirt.h. */
+XV_EXPORT unsigned long long
+virNodeGetFreeMemory(virConnectPtr conn)
+{
+    unsigned long long ret;
+
+    virResetLastError();
+    xvCheckConnectGoto(conn, error_noconn);
+    xvCheckDriverSlotGoto(conn, nodeGetFreeMemory, error);
+    if ((ret = conn->driver->nodeGetFreeMemory(conn)) == 0)
+        goto error;
+    return ret;
+
+ error:
+    xvDispatchError(conn);
+    return 0;
+ error_noconn:
+    xvDispatchError(NULL);
+    return 0;
+}
+
 XV_EXPORT int
 virConnectNumOfDomains(virConnectPtr conn)
 {

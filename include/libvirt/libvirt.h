@@ -648,6 +648,96 @@ int virDomainPinVcpu(virDomainPtr domain, unsigned int vcpu,
 int virDomainGetVcpus(virDomainPtr domain, virVcpuInfoPtr info, int maxinfo,
                       unsigned char *cpumaps, int maplen);
 
+/* ---- Beyond the seed: later libvirt calls, same names, signatures and
+ * values as libvirt ------------------------------------------------------
+ *
+ * Two calls libvirt added after the seed (0.3.3 and 0.7.5), declared
+ * exactly as libvirt 9 declares them, so that a program using them builds
+ * unchanged against either library. */
+
+/**
+ * virNodeGetFreeMemory:
+ * @conn: pointer to the hypervisor connection
+ *
+ * The memory of the node that no domain and no host service holds: what a
+ * domain could still be given. The test driver's simulated node has
+ * node memory - the current memory of every active domain - the memory
+ * the host itself uses (scripted by <xvirt:host-used>/<xvirt:host-free>);
+ * Xen reports its free pages.
+ *
+ * Returns the free memory in bytes, or 0 in case of error (as in libvirt,
+ * a node with no free memory at all cannot be told from an error: the call
+ * then fails with VIR_ERR_OPERATION_FAILED).
+ */
+unsigned long long virNodeGetFreeMemory(virConnectPtr conn);
+
+/**
+ * virDomainMemoryStatTags:
+ *
+ * The statistics virDomainMemoryStats() can report (libvirt 9's values).
+ * Amounts are in KiB; the faults are counts; LAST_UPDATE is in seconds.
+ */
+typedef enum {
+    VIR_DOMAIN_MEMORY_STAT_SWAP_IN = 0,         /* data read from swap */
+    VIR_DOMAIN_MEMORY_STAT_SWAP_OUT = 1,        /* memory written out to swap */
+    VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT = 2,     /* page faults that needed disk IO */
+    VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT = 3,     /* page faults served from memory */
+    VIR_DOMAIN_MEMORY_STAT_UNUSED = 4,          /* memory the guest leaves unused */
+    VIR_DOMAIN_MEMORY_STAT_AVAILABLE = 5,       /* memory the guest sees in all */
+    VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON = 6,  /* the current balloon size */
+    VIR_DOMAIN_MEMORY_STAT_RSS = 7,             /* resident set of the domain's process */
+    VIR_DOMAIN_MEMORY_STAT_USABLE = 8,          /* reclaimable without guest swapping */
+    VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE = 9,     /* when the guest last reported */
+    VIR_DOMAIN_MEMORY_STAT_DISK_CACHES = 10,    /* quickly reclaimable caches */
+    VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC = 11, /* huge page allocations */
+    VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL = 12, /* failed huge page allocations */
+
+    /* The number of statistics of this version of the API. */
+    VIR_DOMAIN_MEMORY_STAT_NR = 13
+
+#ifdef VIR_ENUM_SENTINELS
+    , VIR_DOMAIN_MEMORY_STAT_LAST = VIR_DOMAIN_MEMORY_STAT_NR
+#endif
+} virDomainMemoryStatTags;
+
+/**
+ * virDomainMemoryStatStruct: one statistic (virDomainMemoryStats()).
+ */
+typedef struct _virDomainMemoryStat virDomainMemoryStatStruct;
+struct _virDomainMemoryStat {
+    int tag;                    /* one of virDomainMemoryStatTags */
+    unsigned long long val;     /* its value, in the tag's unit */
+};
+typedef virDomainMemoryStatStruct *virDomainMemoryStatPtr;
+
+/**
+ * virDomainMemoryStats:
+ * @dom: an active domain
+ * @stats: array of @nr_stats structures to fill (OUT)
+ * @nr_stats: size of @stats; more than VIR_DOMAIN_MEMORY_STAT_NR counts as
+ *            VIR_DOMAIN_MEMORY_STAT_NR
+ * @flags: 0
+ *
+ * Fills @stats with the statistics the hypervisor has for @dom, one entry
+ * per tag it knows, in increasing tag order, at most @nr_stats of them. A
+ * tag the hypervisor does not know is left out, not reported as 0. With a
+ * NULL @stats or a @nr_stats of 0 the call does nothing and returns 0, as
+ * libvirt's does.
+ *
+ * The test driver reports ACTUAL_BALLOON (the current memory) and, once
+ * the guest reports a memory demand (<xvirt:memory-demand>), UNUSED and
+ * USABLE (current - demand, at least 0) and AVAILABLE (the current memory).
+ * Xen reports ACTUAL_BALLOON (the balloon target, xenstore memory/target,
+ * plus the video RAM of an HVM guest: what virDomainSetMemory() sets) and,
+ * when the guest writes them to xenstore, AVAILABLE (data/meminfo_total) and
+ * UNUSED and USABLE (data/meminfo_free).
+ *
+ * Returns the number of statistics stored, or -1 in case of error
+ * (VIR_ERR_OPERATION_INVALID when @dom is not running).
+ */
+int virDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
+                         unsigned int nr_stats, unsigned int flags);
+
 #ifdef __cplusplus
 }
 #endif

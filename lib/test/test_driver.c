@@ -842,6 +842,72 @@ testDomainGetVcpus(virDomainPtr domain, virVcpuInfoPtr info, int maxinfo,
     return (int)n;
 }
 
+/* ---- Beyond the seed: memory for balloon policies ---------------------------------- */
+
+/* node memory - active domains' current memory - host_used, in bytes. */
+static unsigned long long
+testNodeGetFreeMemory(virConnectPtr conn)
+{
+    xvTestNode *node = conn->privateData;
+    unsigned long long freeKiB;
+
+    if (xvTestNodeBegin(node, XV_TEST_CALL_NODE_GET_FREE_MEMORY, NULL) < 0)
+        return 0;
+    freeKiB = xvTestNodeFreeKiB(node);
+    xvTestNodeEnd(node);
+    if (freeKiB == 0) {
+        /* 0 is the API's error value: a full node cannot be told apart. */
+        xvReportError(VIR_ERR_OPERATION_FAILED, "%s", "the node has no free memory");
+        return 0;
+    }
+    return freeKiB * 1024;
+}
+
+/* Appends one statistic if there is room; returns the new count. */
+static unsigned int
+testMemoryStatAdd(virDomainMemoryStatPtr stats, unsigned int n, unsigned int nr_stats,
+                  int tag, unsigned long long val)
+{
+    if (n >= nr_stats)
+        return n;
+    stats[n].tag = tag;
+    stats[n].val = val;
+    return n + 1;
+}
+
+/* ACTUAL_BALLOON is the current memory; a guest that reported a demand
+ * also has AVAILABLE (the current memory) and UNUSED = USABLE (what the
+ * demand leaves of it). Increasing tag order. */
+static int
+testDomainMemoryStats(virDomainPtr domain, virDomainMemoryStatPtr stats,
+                      unsigned int nr_stats, unsigned int flags XV_UNUSED)
+{
+    xvTestDom *dom;
+    unsigned long long curKiB, unusedKiB = 0;
+    unsigned int n = 0;
+    bool demand;
+
+    if (!(dom = testDomainBegin(domain, XV_TEST_CALL_DOMAIN_MEMORY_STATS)))
+        return -1;
+    if (testDomainRequireActive(dom) < 0) {
+        testDomainEnd(domain);
+        return -1;
+    }
+    curKiB = dom->def->memKiB;
+    demand = dom->memDemandKiB >= 0;
+    if (demand && (unsigned long long)dom->memDemandKiB < curKiB)
+        unusedKiB = curKiB - (unsigned long long)dom->memDemandKiB;
+    if (demand) {
+        n = testMemoryStatAdd(stats, n, nr_stats, VIR_DOMAIN_MEMORY_STAT_UNUSED, unusedKiB);
+        n = testMemoryStatAdd(stats, n, nr_stats, VIR_DOMAIN_MEMORY_STAT_AVAILABLE, curKiB);
+    }
+    n = testMemoryStatAdd(stats, n, nr_stats, VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON, curKiB);
+    if (demand)
+        n = testMemoryStatAdd(stats, n, nr_stats, VIR_DOMAIN_MEMORY_STAT_USABLE, unusedKiB);
+    testDomainEnd(domain);
+    return (int)n;
+}
+
 /* ---- Test hooks (test_driverpriv.h) ------------------------------------------------- */
 
 static xvTestNode *
@@ -891,13 +957,13 @@ xvTestDriverGetMemoryDemand(virDomainPtr domain, long long *kib)
 }
 
 int
-xvTestDriverGetHostFree(virConnectPtr conn, long long *kib)
+xvTestDriverGetHostUsed(virConnectPtr conn, unsigned long long *kib)
 {
     xvTestNode *node = testHookNode(conn);
 
     if (!node || xvTestNodeBegin(node, XV_TEST_CALL_LAST, NULL) < 0)
         return -1;
-    *kib = node->hostFreeKiB;
+    *kib = node->hostUsedKiB;
     xvTestNodeEnd(node);
     return 0;
 }
@@ -938,4 +1004,6 @@ const xvHypervisorDriver xvTestDriver = {
     .domainSetVcpus = testDomainSetVcpus,                       /* 0.1.0 */
     .domainPinVcpu = testDomainPinVcpu,                         /* 0.1.0 */
     .domainGetVcpus = testDomainGetVcpus,                       /* 0.1.0 */
+    .nodeGetFreeMemory = testNodeGetFreeMemory,                 /* 0.1.0 */
+    .domainMemoryStats = testDomainMemoryStats,                 /* 0.1.0 */
 };

@@ -21,6 +21,7 @@ int xvTestDriverGetTimeNs(virConnectPtr conn, unsigned long long *ns);
  * -1 when it reported none (or is not running). Returns 0 or -1. */
 int xvTestDriverGetMemoryDemand(virDomainPtr domain, long long *kib);
 
-/* The host free-memory override (<xvirt:host-free>), in KiB, or -1 when no
- * event set one. Returns 0 or -1. */
-int xvTestDriverGetHostFree(virConnectPtr conn, long long *kib);
+/* The memory the simulated host uses outside the domains, in KiB: 0 until
+ * an <xvirt:host-used> or <xvirt:host-free> event sets it. (The free memory
+ * it leaves is what virNodeGetFreeMemory() reports.) Returns 0 or -1. */
+int xvTestDriverGetHostUsed(virConnectPtr conn, unsigned long long *kib);

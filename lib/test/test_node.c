@@ -71,6 +71,8 @@ static const char *const testCallNames[] = {
     [XV_TEST_CALL_DOMAIN_SET_VCPUS] = "virDomainSetVcpus",
     [XV_TEST_CALL_DOMAIN_PIN_VCPU] = "virDomainPinVcpu",
     [XV_TEST_CALL_DOMAIN_GET_VCPUS] = "virDomainGetVcpus",
+    [XV_TEST_CALL_NODE_GET_FREE_MEMORY] = "virNodeGetFreeMemory",
+    [XV_TEST_CALL_DOMAIN_MEMORY_STATS] = "virDomainMemoryStats",
 };
 _Static_assert(XV_N_ELEMENTS(testCallNames) == XV_TEST_CALL_LAST,
                "testCallNames must name every xvTestCall");
@@ -109,7 +111,8 @@ typedef enum {
     XV_TEST_EVENT_DESTROY,      /* the host destroys a running domain */
     XV_TEST_EVENT_VCPU_LOAD,
     XV_TEST_EVENT_MEMORY_DEMAND,
-    XV_TEST_EVENT_HOST_FREE,
+    XV_TEST_EVENT_HOST_FREE,    /* sets hostUsedKiB so that free memory is kib */
+    XV_TEST_EVENT_HOST_USED,    /* sets hostUsedKiB */
     XV_TEST_EVENT_FAULT,        /* not a timed event: parsed into node->faults */
     XV_TEST_EVENT_LAST
 } xvTestEventType;
@@ -123,6 +126,7 @@ static const char *const testEventNames[] = {
     [XV_TEST_EVENT_VCPU_LOAD] = "vcpu-load",
     [XV_TEST_EVENT_MEMORY_DEMAND] = "memory-demand",
     [XV_TEST_EVENT_HOST_FREE] = "host-free",
+    [XV_TEST_EVENT_HOST_USED] = "host-used",
     [XV_TEST_EVENT_FAULT] = "fault",
 };
 _Static_assert(XV_N_ELEMENTS(testEventNames) == XV_TEST_EVENT_LAST,
@@ -132,10 +136,10 @@ struct _xvTestEvent {
     xvTestEventType type;
     uint64_t atNs;
     size_t seq;                 /* document order, breaks ties */
-    char *domain;               /* NULL for host-free */
+    char *domain;               /* NULL for host-free, host-used */
     int vcpu;                   /* vcpu-load: -1 for all */
     double load;                /* vcpu-load */
-    long long kib;              /* memory-demand, host-free */
+    long long kib;              /* memory-demand, host-free, host-used */
 };
 
 struct _xvTestTimer {
@@ -718,7 +722,6 @@ testNodeNew(void)
     node->threads = 2;
     node->hvVersion = 2;
     node->clockRate = 1.0;
-    node->hostFreeKiB = -1;
     node->byName = testHashNew();
     node->byUUID = testHashNew();
     node->byID = testHashNew();
@@ -1208,6 +1211,46 @@ testNodeClock(const xvTestNode *node)
     return node->clockStartNs + elapsed + node->clockOffsetNs;
 }
 
+/* a + b, saturated: scripted sizes are bounded only by LLONG_MAX. */
+static unsigned long long
+testAddSat(unsigned long long a, unsigned long long b)
+{
+    return a > ULLONG_MAX - b ? ULLONG_MAX : a + b;
+}
+
+/* The current memory of the active domains, in KiB. */
+static unsigned long long
+testNodeDomainsKiB(const xvTestNode *node)
+{
+    unsigned long long sum = 0;
+    const xvTestDom *dom;
+
+    for (dom = node->domains; dom; dom = dom->next) {
+        if (xvTestDomIsActive(dom))
+            sum = testAddSat(sum, dom->def->memKiB);
+    }
+    return sum;
+}
+
+unsigned long long
+xvTestNodeFreeKiB(const xvTestNode *node)
+{
+    unsigned long long held = testAddSat(testNodeDomainsKiB(node), node->hostUsedKiB);
+
+    return held >= node->memoryKiB ? 0 : node->memoryKiB - held;
+}
+
+/* <xvirt:host-free>: the host takes (or gives back) what makes the free
+ * memory @freeKiB with the domains' current sizes; it never uses less than
+ * nothing, so a @freeKiB above what the domains leave gives all of that. */
+static void
+testNodeSetHostFree(xvTestNode *node, unsigned long long freeKiB)
+{
+    unsigned long long held = testAddSat(testNodeDomainsKiB(node), freeKiB);
+
+    node->hostUsedKiB = held >= node->memoryKiB ? 0 : node->memoryKiB - held;
+}
+
 static void
 testNodeFireEvent(xvTestNode *node, const xvTestEvent *ev)
 {
@@ -1249,7 +1292,10 @@ testNodeFireEvent(xvTestNode *node, const xvTestEvent *ev)
         dom->memDemandKiB = ev->kib;
         break;
     case XV_TEST_EVENT_HOST_FREE:
-        node->hostFreeKiB = ev->kib;
+        testNodeSetHostFree(node, (unsigned long long)ev->kib);
+        break;
+    case XV_TEST_EVENT_HOST_USED:
+        node->hostUsedKiB = (unsigned long long)ev->kib;
         break;
     case XV_TEST_EVENT_FAULT:
     case XV_TEST_EVENT_LAST:
@@ -1608,7 +1654,8 @@ testLoadEventType(const testNodeLoader *ld, xmlNodePtr el)
         }
     }
     testLoadError(ld, el, "unknown event (expected crash, shutdown, reboot, start, destroy, "
-                  "vcpu-load, memory-demand, host-free or fault in the xvirt namespace)");
+                  "vcpu-load, memory-demand, host-free, host-used or fault in the xvirt "
+                  "namespace)");
     return -1;
 }
 
@@ -1618,6 +1665,7 @@ testLoadEvent(testNodeLoader *ld, xmlNodePtr el)
     XV_AUTOFREE(char *) domain = testXMLProp(el, "domain");
     XV_AUTOFREE(char *) errmsg = NULL;
     xvTestEvent ev = { 0 };
+    bool hostEvent;
     double at = 0;
     int type;
 
@@ -1626,11 +1674,12 @@ testLoadEvent(testNodeLoader *ld, xmlNodePtr el)
     ev.type = (xvTestEventType)type;
     if (ev.type == XV_TEST_EVENT_FAULT)
         return testLoadFault(ld, el, at, &domain);
-    if (ev.type == XV_TEST_EVENT_HOST_FREE && domain) {
+    hostEvent = ev.type == XV_TEST_EVENT_HOST_FREE || ev.type == XV_TEST_EVENT_HOST_USED;
+    if (hostEvent && domain) {
         testLoadError(ld, el, "a host event takes no 'domain' attribute");
         return -1;
     }
-    if (ev.type != XV_TEST_EVENT_HOST_FREE && !domain) {
+    if (!hostEvent && !domain) {
         testLoadError(ld, el, "missing attribute 'domain'");
         return -1;
     }
@@ -1639,7 +1688,7 @@ testLoadEvent(testNodeLoader *ld, xmlNodePtr el)
         testLoadError(ld, el, "%s", errmsg);
         return -1;
     }
-    if ((ev.type == XV_TEST_EVENT_MEMORY_DEMAND || ev.type == XV_TEST_EVENT_HOST_FREE) &&
+    if ((ev.type == XV_TEST_EVENT_MEMORY_DEMAND || hostEvent) &&
         testLoadKiB(ld, el, &ev.kib) < 0)
         return -1;
     if (ev.type == XV_TEST_EVENT_START) {

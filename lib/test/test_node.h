@@ -57,6 +57,9 @@ typedef enum {
     XV_TEST_CALL_DOMAIN_SET_VCPUS,
     XV_TEST_CALL_DOMAIN_PIN_VCPU,
     XV_TEST_CALL_DOMAIN_GET_VCPUS,
+    /* beyond the seed */
+    XV_TEST_CALL_NODE_GET_FREE_MEMORY,
+    XV_TEST_CALL_DOMAIN_MEMORY_STATS,
     XV_TEST_CALL_LAST
 } xvTestCall;
 
@@ -133,7 +136,8 @@ struct _xvTestNode {
     uint64_t timerSeq;
     xvTestFault *faults[XV_TEST_CALL_LAST]; /* per call, document order */
     size_t nfaults[XV_TEST_CALL_LAST];
-    long long hostFreeKiB;      /* <xvirt:host-free> override, -1: none */
+    unsigned long long hostUsedKiB; /* memory the host uses outside the domains
+                                 * (<xvirt:host-used>, <xvirt:host-free>) */
     xvTestDom *domains, *lastDomain;
     size_t ndomains, nactive;
     xvTestHash *byName, *byUUID, *byID;
@@ -167,6 +171,12 @@ void xvTestNodeEnd(xvTestNode *node);
 /* Test hook: moves the clock forward by @ns and fires what became due.
  * Locks the node itself. */
 void xvTestNodeAdvanceClock(xvTestNode *node, uint64_t ns);
+
+/* ---- Memory (node locked) --------------------------------------------- */
+
+/* The node's free memory: its memory - the current memory of every active
+ * domain - hostUsedKiB, at least 0. */
+unsigned long long xvTestNodeFreeKiB(const xvTestNode *node);
 
 /* ---- Domains (node locked) -------------------------------------------- */
 

@@ -69,6 +69,8 @@
 #include "virerror.h"
 #include "xen/xen_conf.h"
 #include "xen/xen_ctrl.h"
+#include "xen/xen_memory.h"
+#include "xen/xen_monitor.h"
 #include "xen/xen_state.h"
 #include "xen/xen_store.h"
 
@@ -117,6 +119,7 @@ struct _xenDom {
     char *name;                 /* "Domain-<id>" while xenstore has none */
     bool nameMissing;           /* name is that stand-in: re-read when stale */
     bool hvm;
+    bool dying;                 /* destroyed, its pages not yet released */
     unsigned int maxVcpus;      /* max_vcpu_id + 1 */
     unsigned long staticMaxKiB; /* memory/static-max; 0 when absent */
 };
@@ -146,6 +149,8 @@ struct _xenPriv {
     bool *batchUsed;            /* entry already served a GetInfo */
     uint64_t batchNs;           /* when it was taken; 0: no usable batch */
     bool batchListed;           /* it already served a ListDomains */
+    xvXenMemCache *mem;         /* guest memory facts (xen_memory.h), made by
+                                 * the first virDomainMemoryStats */
 };
 
 static const char *const xenWatchPaths[] = { "@introduceDomain", "@releaseDomain" };
@@ -184,6 +189,7 @@ xenPrivFree(xenPriv *priv)
     if (!priv)
         return;
     xenCacheClear(priv);
+    xvXenMemCacheFree(priv->mem);
     free(priv->batch);
     free(priv->batchUsed);
     free(priv->stateDir);
@@ -268,6 +274,7 @@ xenDomInit(xenPriv *priv, xenDom *dom, const xvXenDomInfo *info)
     dom->domid = info->domid;
     memcpy(dom->uuid, info->handle, XV_UUID_BUFLEN);
     dom->hvm = info->hvm;
+    dom->dying = info->dying;
     dom->maxVcpus = info->maxVcpuId == XV_XEN_NO_VCPU ? 0 : info->maxVcpuId + 1;
     if (xenDomReadName(priv, dom) < 0 ||
         xenStoreReadDomKiB(priv, XV_XEN_XBT_NULL, dom->domid, "memory/static-max",
@@ -298,15 +305,16 @@ xenCacheFindID(xenPriv *priv, uint32_t domid)
     return NULL;
 }
 
-/* The newest (highest id) domain with that name or UUID: a dying domain
- * may linger beside its successor. */
+/* The newest (highest id) live domain with that name or UUID. A dying
+ * domain is destroyed already (it only waits for its pages to be freed):
+ * as for libvirt, a destroyed domain is gone, or shut off if defined. */
 static xenDom *
 xenCacheFindName(xenPriv *priv, const char *name)
 {
     size_t i = priv->ndoms;
 
     while (i-- > 0) {
-        if (XV_STREQ(priv->doms[i].name, name))
+        if (!priv->doms[i].dying && XV_STREQ(priv->doms[i].name, name))
             return &priv->doms[i];
     }
     return NULL;
@@ -318,7 +326,7 @@ xenCacheFindUUID(xenPriv *priv, const unsigned char *uuid)
     size_t i = priv->ndoms;
 
     while (i-- > 0) {
-        if (memcmp(priv->doms[i].uuid, uuid, XV_UUID_BUFLEN) == 0)
+        if (!priv->doms[i].dying && memcmp(priv->doms[i].uuid, uuid, XV_UUID_BUFLEN) == 0)
             return &priv->doms[i];
     }
     return NULL;
@@ -340,6 +348,7 @@ xenCacheSync(xenPriv *priv)
         if (j < priv->ndoms && priv->doms[j].domid == info->domid &&
             memcmp(priv->doms[j].uuid, info->handle, XV_UUID_BUFLEN) == 0) {
             doms[i] = priv->doms[j];
+            doms[i].dying = info->dying;
             priv->doms[j].name = NULL;    /* moved */
             j++;
             if (doms[i].nameMissing && stale && xenDomReadName(priv, &doms[i]) < 0)
@@ -372,8 +381,10 @@ xenCacheEnsure(xenPriv *priv, const xvXenDomInfo *info)
     xenDom fresh;
     size_t pos;
 
-    if (dom && memcmp(dom->uuid, info->handle, XV_UUID_BUFLEN) == 0)
+    if (dom && memcmp(dom->uuid, info->handle, XV_UUID_BUFLEN) == 0) {
+        dom->dying = info->dying;
         return dom;
+    }
     if (xenDomInit(priv, &fresh, info) < 0)
         return NULL;
     if (dom) {
@@ -414,6 +425,8 @@ xenDrainWatches(xenPriv *priv)
                 priv->primed[i] = true;
             else
                 priv->stale = true;
+        } else {
+            xvXenMemCacheWatchEvent(priv->mem, event[0], event[1]);
         }
         free(event);
     }
@@ -521,7 +534,8 @@ xenDomainFindByUUID(xenPriv *priv, virDomainPtr domain, xvXenDomInfo *info,
     if (xenBatchTake(priv, false) < 0)
         return -1;
     for (i = priv->nbatch; i-- > 0;) {
-        if (memcmp(priv->batch[i].handle, domain->uuid, XV_UUID_BUFLEN) != 0)
+        if (priv->batch[i].dying ||
+            memcmp(priv->batch[i].handle, domain->uuid, XV_UUID_BUFLEN) != 0)
             continue;
         if (info) {
             *info = priv->batch[i];
@@ -1788,7 +1802,8 @@ xenDomainUndefine(virDomainPtr domain)
     return ret;
 }
 
-/* Starts @def through the toolstack; the cache learns of it next time. */
+/* Starts @def through the toolstack, with its lifecycle monitor; the
+ * cache learns of it next time. */
 static int
 xenDomainStart(xenPriv *priv, const xvDomainDef *def, uint32_t *domid)
 {
@@ -1796,6 +1811,7 @@ xenDomainStart(xenPriv *priv, const xvDomainDef *def, uint32_t *domid)
     if (priv->hv->ctrl->domainCreate(priv->xc, def, domid) < 0)
         return -1;
     priv->stale = true;
+    xvXenMonitorSpawn(priv->stateDir, def, *domid);
     return 0;
 }
 
@@ -1923,8 +1939,10 @@ xenDomainRestore(virConnectPtr conn, const char *from)
     pthread_mutex_lock(&priv->lock);
     xenBatchInvalidate(priv);
     ret = priv->hv->ctrl->domainRestore(priv->xc, fd, &domid, &def);
-    if (ret == 0)
+    if (ret == 0) {
         priv->stale = true;
+        xvXenMonitorSpawn(priv->stateDir, def, domid);
+    }
     pthread_mutex_unlock(&priv->lock);
     close(fd);
     xvDomainDefFree(def);
@@ -1982,13 +2000,54 @@ xenDomainGetXMLDesc(virDomainPtr domain, int flags XV_UNUSED)
     return ret;
 }
 
+/* ---- Beyond the seed: memory for balloon policies (xen_memory.c) ------------------- */
+
+static unsigned long long
+xenNodeGetFreeMemory(virConnectPtr conn)
+{
+    xenPriv *priv = conn->privateData;
+    unsigned long long ret;
+
+    pthread_mutex_lock(&priv->lock);
+    ret = xvXenNodeFreeMemory(priv->hv, priv->xc);
+    pthread_mutex_unlock(&priv->lock);
+    return ret;
+}
+
+static bool
+xenDomIsAlive(void *opaque, uint32_t domid, const unsigned char *uuid)
+{
+    xenDom *dom = xenCacheFindID(opaque, domid);
+
+    return dom && memcmp(dom->uuid, uuid, XV_UUID_BUFLEN) == 0;
+}
+
+/* The cache entry is enough (no hypercall): the watches keep it current. */
+static int
+xenDomainMemoryStats(virDomainPtr domain, virDomainMemoryStatPtr stats,
+                     unsigned int nr_stats, unsigned int flags XV_UNUSED)
+{
+    xenPriv *priv;
+    xenDom *dom;
+    int ret;
+
+    if (!(priv = xenDomainBegin(domain, XEN_FIND_CACHED, NULL, &dom)))
+        return -1;
+    if (!priv->mem)
+        priv->mem = xvXenMemCacheNew(priv->token);
+    ret = xvXenMemoryStats(priv->mem, priv->hv, priv->xs, dom->domid, dom->uuid,
+                           xenDomIsAlive, priv, stats, nr_stats);
+    xenDomainEnd(priv);
+    return ret;
+}
+
 /* ---- The driver table ------------------------------------------------------------ */
 
 /*
  * Domains started here (virDomainCreate, virDomainCreateLinux,
- * virDomainRestore) have no `xl` process watching them: their on_poweroff,
- * on_reboot and on_crash actions are not carried out; a guest that stops
- * stays shut off (or crashed) until destroyed.
+ * virDomainRestore) get an xvirt-xen-monitor in place of the process `xl`
+ * leaves (xen_monitor.h): it carries out their on_poweroff, on_reboot and
+ * on_crash actions until they are gone.
  */
 const xvHypervisorDriver xvXenDriver = {
     .name = "Xen",
@@ -2024,4 +2083,6 @@ const xvHypervisorDriver xvXenDriver = {
     .domainSetVcpus = xenDomainSetVcpus,                       /* 0.1.0 */
     .domainPinVcpu = xenDomainPinVcpu,                         /* 0.1.0 */
     .domainGetVcpus = xenDomainGetVcpus,                       /* 0.1.0 */
+    .nodeGetFreeMemory = xenNodeGetFreeMemory,                 /* 0.1.0 */
+    .domainMemoryStats = xenDomainMemoryStats,                 /* 0.1.0 */
 };

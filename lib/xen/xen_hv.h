@@ -176,6 +176,10 @@ struct _xvXenStoreOps {
      * allocation to free(), or NULL: errno EAGAIN (none pending, nothing
      * reported) or another errno (reported). Never blocks. */
     char **(*checkWatch)(void *xs);
+    /* xs_fileno: a descriptor that turns readable when a watch event may
+     * be pending, for poll(); then checkWatch until EAGAIN. -1 (reported)
+     * when there is none: the caller polls on a timer instead. */
+    int (*fileno)(void *xs);
     int (*transactionStart)(void *xs, xvXenXbt *t);
     /* Returns 0, 1 when the transaction must be retried (EAGAIN, nothing
      * reported), or -1. */

@@ -162,8 +162,8 @@ xvXenStateLoadAll(const char *dir, xvDomainDef ***defs, size_t *ndefs)
 }
 
 /* mkdir -p; the last component 0700. */
-static int
-xenStateMakeDir(const char *dir)
+int
+xvXenStateMakeDir(const char *dir)
 {
     XV_AUTOFREE(char *) path = xvStrdup(dir);
     char *p;
@@ -194,7 +194,7 @@ xvXenStateSave(const char *dir, const xvDomainDef *def)
     size_t len, done = 0;
     int fd;
 
-    if (xenStateMakeDir(dir) < 0)
+    if (xvXenStateMakeDir(dir) < 0)
         return -1;
     tmp = xvAsprintf("%s.new", path);
     xml = xvDomainDefFormat(def, -1);

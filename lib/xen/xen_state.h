@@ -26,6 +26,9 @@ int xvXenStateLoad(const char *dir, const unsigned char *uuid, xvDomainDef **def
 int xvXenStateLoadAll(const char *dir, xvDomainDef ***defs, size_t *ndefs);
 void xvXenStateFreeAll(xvDomainDef **defs, size_t ndefs);
 
+/* Makes @dir (mkdir -p, the last component 0700) for a writer: 0 or -1. */
+int xvXenStateMakeDir(const char *dir);
+
 /* Writes @def's config (new file or replacement, atomically). 0 or -1. */
 int xvXenStateSave(const char *dir, const xvDomainDef *def);
 

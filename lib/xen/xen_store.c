@@ -107,6 +107,16 @@ xenStoreCheckWatch(void *xs)
 }
 
 static int
+xenStoreFileno(void *xs)
+{
+    int fd;
+
+    if ((fd = xs_fileno(xs)) < 0)
+        xvReportSystemError(errno, "%s", "xs_fileno failed");
+    return fd;
+}
+
+static int
 xenStoreTransactionStart(void *xs, xvXenXbt *t)
 {
     if ((*t = xs_transaction_start(xs)) == XBT_NULL) {
@@ -136,6 +146,7 @@ const xvXenStoreOps xvXenStoreReal = {
     .watch = xenStoreWatch,
     .unwatch = xenStoreUnwatch,
     .checkWatch = xenStoreCheckWatch,
+    .fileno = xenStoreFileno,
     .transactionStart = xenStoreTransactionStart,
     .transactionEnd = xenStoreTransactionEnd,
 };

@@ -12,11 +12,13 @@ extern const xvshCmdDef xvshCmdDefine;
 extern const xvshCmdDef xvshCmdDestroy;
 extern const xvshCmdDef xvshCmdDomid;
 extern const xvshCmdDef xvshCmdDominfo;
+extern const xvshCmdDef xvshCmdDommemstat;
 extern const xvshCmdDef xvshCmdDomname;
 extern const xvshCmdDef xvshCmdDomstate;
 extern const xvshCmdDef xvshCmdDomuuid;
 extern const xvshCmdDef xvshCmdDumpxml;
 extern const xvshCmdDef xvshCmdExit;
+extern const xvshCmdDef xvshCmdFreecell;
 extern const xvshCmdDef xvshCmdHelp;
 extern const xvshCmdDef xvshCmdList;
 extern const xvshCmdDef xvshCmdNodeinfo;
@@ -62,12 +64,14 @@ static const xvshCmdDef *const commandsDomain[] = {
 
 static const xvshCmdDef *const commandsMonitor[] = {
     &xvshCmdDominfo,
+    &xvshCmdDommemstat,
     &xvshCmdDomstate,
     &xvshCmdList,
     NULL
 };
 
 static const xvshCmdDef *const commandsHost[] = {
+    &xvshCmdFreecell,
     &xvshCmdNodeinfo,
     &xvshCmdVersion,
     NULL

@@ -199,6 +199,42 @@ for pair in dom-0005:hvm dom-0006:linux; do
     fi
 done
 
+# ---- beyond the seed: freecell and dommemstat on test:///default ----------
+# The values are the drivers' own: libvirt's test driver answers fixed numbers
+# (free memory: 3072 KiB on a 3 GiB node; 13 statistics, in its
+# own order), libxvirt's follow the simulated node (node memory - active
+# domains; the statistics it has, in tag order). Compared: the format, the
+# one value both model alike ("actual", the current memory), the names, and
+# the failure on a domain that is not running. (On a node file without NUMA
+# cells, libvirt's test driver fails both calls: only test:///default.)
+run_both freecell -c test:///default freecell
+sed -E 's/^(Total: )[0-9]+( KiB)$/\1<kib>\2/' "$TMP/freecell.virsh" >"$TMP/freecell.virsh.m"
+sed -E 's/^(Total: )[0-9]+( KiB)$/\1<kib>\2/' "$TMP/freecell.xvirsh" >"$TMP/freecell.xvirsh.m"
+compare "default: freecell (value masked)" "$TMP/freecell.virsh.m" "$TMP/freecell.xvirsh.m"
+
+run_both dommemstat -c test:///default dommemstat test
+names_virsh=$(awk 'NF == 2 { print $1 }' "$TMP/dommemstat.virsh" | sort)
+bad=$(grep -vE '^([a-z_]+ [0-9]+|exit status: 0|)$' "$TMP/dommemstat.xvirsh" || true)
+extra=$(awk 'NF == 2 { print $1 }' "$TMP/dommemstat.xvirsh" | sort |
+        comm -23 - <(printf '%s\n' "$names_virsh"))
+if [ -z "$bad" ] && [ -z "$extra" ] && [ ! -s "$TMP/dommemstat.xvirsh.err" ] &&
+        grep -q '^actual ' "$TMP/dommemstat.xvirsh" &&
+        [ "$(grep '^actual ' "$TMP/dommemstat.virsh")" = \
+          "$(grep '^actual ' "$TMP/dommemstat.xvirsh")" ]; then
+    ok "default: dommemstat prints virsh's names, virsh's format and the same actual"
+else
+    not_ok "default: dommemstat prints virsh's names, virsh's format and the same actual"
+    diag "$TMP/dommemstat.virsh" "$TMP/dommemstat.xvirsh" "$TMP/dommemstat.xvirsh.err"
+fi
+
+run_both dommemstat-off -c test:///default "destroy test; dommemstat test"
+compare "default: dommemstat of a domain that is not running fails" \
+    "$TMP/dommemstat-off.virsh" "$TMP/dommemstat-off.xvirsh"
+head -n1 "$TMP/dommemstat-off.virsh.err" >"$TMP/dommemstat-off.virsh.err1"
+head -n1 "$TMP/dommemstat-off.xvirsh.err" >"$TMP/dommemstat-off.xvirsh.err1"
+compare "default: dommemstat of a domain that is not running: same first error line" \
+    "$TMP/dommemstat-off.virsh.err1" "$TMP/dommemstat-off.xvirsh.err1"
+
 # ---- seedprog: the same seed-API program on both libraries ---------------
 seedprog_diff() {
     local label=$1 uri=$2

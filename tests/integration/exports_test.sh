@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # exports_test.sh: libxvirt.so exports the public API and nothing else: only
-# vir* symbols, each declared in a public header, and every function of the
-# seed API (shared/seed/libvirt-api.txt, found beside the source tree). TAP.
+# vir* symbols, each declared in a public header, every function of the seed
+# API (shared/seed/libvirt-api.txt, found beside the source tree) and the
+# later libvirt calls libvirt.h declares beyond it. TAP.
 #
 # env: XV_TEST_SRCDIR, XV_TEST_BUILDDIR (the .so is $XV_TEST_BUILDDIR/lib/libxvirt.so)
 set -u
@@ -96,6 +97,25 @@ else
         done
         result "every seed function is exported (${#seed[@]})" "${missing[@]}"
     fi
+fi
+
+# The later calls of the "Beyond the seed" section of libvirt.h are
+# exported, and none of them is a seed function (the section stays honest).
+mapfile -t later < <(sed -n '/Beyond the seed: later libvirt calls/,$p' \
+                     "$SRCDIR"/include/libvirt/libvirt.h |
+                     sed -nE 's/^[A-Za-z_][A-Za-z0-9_ *]*[ *](vir[A-Za-z0-9_]+)\(.*/\1/p' |
+                     sort -u)
+if [ ${#later[@]} -lt 2 ]; then
+    not_ok "libvirt.h declares later calls beyond the seed (found ${#later[@]})"
+else
+    missing=()
+    for f in "${later[@]}"; do
+        printf '%s\n' "${funcs[@]}" | grep -qxF "$f" || missing+=("$f")
+        if [ -f "$SEED" ] && grep -qE "^Function: $f[[:space:]]*\$" "$SEED"; then
+            missing+=("$f is a seed function")
+        fi
+    done
+    result "the later calls are exported: ${later[*]}" "${missing[@]}"
 fi
 
 # Every function declared in the public headers is exported (nothing

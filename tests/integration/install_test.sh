@@ -9,7 +9,7 @@ nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] 
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-echo "1..8"
+echo "1..9"
 
 if meson install -C "$XV_TEST_BUILDDIR" --no-rebuild --destdir "$tmp/root" >"$tmp/install.log" 2>&1; then
   ok "meson install into a staging directory"
@@ -94,6 +94,15 @@ if [ -n "$unit" ] && [ -n "$agent" ] &&
   ok "the systemd unit starts the installed agent with the installed config"
 else
   nok "the systemd unit starts the installed agent with the installed config" "unit: ${unit:-none}"
+fi
+# The Xen driver starts xvirt-xen-monitor from the path compiled into libxvirt.
+mon=$(find "$tmp/root" -type f -name xvirt-xen-monitor | head -1)
+if [ -z "$mon" ] && ! grep -aq 'xvirt-xen-monitor' "${libso:-/dev/null}"; then
+  echo "ok $((n += 1)) - the Xen driver's monitor is installed where libxvirt looks for it # SKIP built without the Xen driver"
+elif [ -n "$mon" ] && [ -x "$mon" ] && grep -aqF "${mon#"$tmp/root"}" "$libso"; then
+  ok "the Xen driver's monitor is installed where libxvirt looks for it (${mon#"$tmp/root"})"
+else
+  nok "the Xen driver's monitor is installed where libxvirt looks for it" "installed: ${mon:-none}"
 fi
 # Syntax only: the staging root has no systemd to resolve units against.
 if ! command -v systemd-analyze >/dev/null; then

@@ -3,7 +3,8 @@
 # public_headers_test.sh: the public headers compile standalone as C89, C99,
 # C11 and C++11, their macros behave like libvirt's, and struct layouts, enum
 # values and prototypes match the system libvirt's headers (binary and
-# source compatibility). TAP output.
+# source compatibility), for the seed and for the later calls libxvirt
+# declares (virNodeGetFreeMemory, virDomainMemoryStats). TAP output.
 #
 # env: XV_TEST_SRCDIR (source tree), XV_CC / XV_CXX (compilers, default cc
 # and c++). The comparisons with libvirt are skipped when its headers
@@ -209,6 +210,25 @@ else
     else
         not_ok "enum values match libvirt's"
         diag "$TMP/log" "$TMP/diff"
+    fi
+    # Sentinels: VIR_DOMAIN_MEMORY_STAT_LAST exists only with VIR_ENUM_SENTINELS,
+    # in both headers, with the same value.
+    printf '%s\n' '#include <stdio.h>' '#include <libvirt/libvirt.h>' \
+        'int main(void) { printf("%d\n", (int)VIR_DOMAIN_MEMORY_STAT_LAST); return 0; }' \
+        >"$TMP/sentinel.c"
+    if "${CC[@]}" -std=c99 -DVIR_ENUM_SENTINELS -I"$INCDIR" -o "$TMP/sentinel-xvirt" \
+            "$TMP/sentinel.c" >"$TMP/log" 2>&1 &&
+            "${CC[@]}" -std=c99 -DVIR_ENUM_SENTINELS -I"$sys_inc" -o "$TMP/sentinel-libvirt" \
+            "$TMP/sentinel.c" >>"$TMP/log" 2>&1 &&
+            [ "$("$TMP/sentinel-xvirt")" = "$("$TMP/sentinel-libvirt")" ] &&
+            ! "${CC[@]}" -std=c99 -I"$INCDIR" -fsyntax-only "$TMP/sentinel.c" \
+            >/dev/null 2>&1 &&
+            ! "${CC[@]}" -std=c99 -I"$sys_inc" -fsyntax-only "$TMP/sentinel.c" \
+            >/dev/null 2>&1; then
+        ok "VIR_ENUM_SENTINELS shows VIR_DOMAIN_MEMORY_STAT_LAST as libvirt's"
+    else
+        not_ok "VIR_ENUM_SENTINELS shows VIR_DOMAIN_MEMORY_STAT_LAST as libvirt's"
+        diag "$TMP/log"
     fi
     # Seed constants libvirt has since removed (virDomainRestart, virDeviceMode):
     # informational only.

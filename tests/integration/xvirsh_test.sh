@@ -187,6 +187,23 @@ golden node-memory -- -c "$NODE" \
      setmem web01 500000KB; dominfo web01; setmem web01 1025b; dominfo web01;
      setmaxmem backup 2G; dominfo backup"
 
+# ---- Goldens: free memory and memory statistics (beyond the seed) --------
+# libvirt's test driver answers fixed numbers (its system goldens show them);
+# ours follow the simulated node: free memory grows as domains shrink or stop.
+golden default-freecell -- -c "$DEFAULT" freecell
+golden default-dommemstat -- -c "$DEFAULT" dommemstat test
+if [ "$BACKEND" = xvirt ]; then
+    # (libvirt's test driver fails both calls on a node file without cells.)
+    golden node-memstat -- -c "$NODE" \
+        "freecell; dommemstat web01; setmem web01 256M; freecell; dommemstat web01;
+         destroy cache; freecell; dommemstat 4"
+    # A guest that reports its memory demand (<xvirt:memory-demand>).
+    MEMNODE=test://$XV_TEST_DATADIR/test_driver/node-memory.xml
+    golden memory-demand -- -c "$MEMNODE" \
+        "dommemstat big; setmem big 700000; dommemstat big; dommemstat small; freecell"
+    expect dommemstat-read-only 0 "actual 524288${NL}${NL}" -- -r -c "$NODE" dommemstat web01
+fi
+
 # ---- Goldens that do not depend on the library ---------------------------
 golden help --common -- help
 golden help-vcpupin --common -- help vcpupin
@@ -253,6 +270,11 @@ expect setvcpus-garbage 1 "$NL" \
     "error: Numeric value 'two' for <count> option is malformed or out of range" -- \
     -c "$NODE" setvcpus web01 two
 expect start-active 1 "$NL" "error: Domain is already active" -- -c "$NODE" start web01
+expect dommemstat-inactive 1 "$NL" "error: Failed to get memory statistics for domain backup" \
+    "error: .+" -- -c "$NODE" dommemstat backup
+expect dommemstat-unknown-domain 1 "$NL" "error: failed to get domain 'nosuch'" "error: .+" -- \
+    -c "$NODE" dommemstat nosuch
+expect freecell-takes-no-argument 1 "" "error: unexpected data '0'" -- -c "$NODE" freecell 0
 expect destroy-inactive 1 "$NL" "error: Failed to destroy domain 'backup'" "error: .+" -- \
     -c "$NODE" destroy backup
 expect vcpuinfo-inactive 1 "$NL" "error: Domain shut off, virtual CPUs not present." -- \

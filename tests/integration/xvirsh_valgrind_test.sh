@@ -61,6 +61,8 @@ vg vcpus-memory 0 -c "$NODE" \
     "setvcpus database-primary 2; vcpupin database-primary 1 0-3,^2,5;
      vcpupin database-primary 0 r; vcpuinfo database-primary;
      setmem web01 256M; setmaxmem backup 2G; dominfo web01"
+vg memory-stats 0 -c "$DEFAULT" "freecell; dommemstat test; setmem test 1G; dommemstat 1"
+vg memory-stats-inactive 1 -c "$NODE" "freecell; dommemstat web01; dommemstat backup"
 vg argv-mode 0 -c "$NODE" vcpupin --domain web01 --vcpu 0 --cpulist 1
 vg unknown-domain 1 -c "$NODE" dominfo nosuch
 vg readonly-denied 1 -r -c "$NODE" "destroy web01; setmem web01 1G; vcpupin web01 0 1"

@@ -2532,6 +2532,7 @@ test_read_only_connection_allows_every_read_call(void **state)
     virDomainInfo info;
     virVcpuInfo vinfo[4];
     unsigned char maps[4 * API_NODE_MAPLEN];
+    virDomainMemoryStatStruct mstats[VIR_DOMAIN_MEMORY_STAT_NR];
     virNodeInfo node;
     unsigned long ver;
     const char *names[4];
@@ -2563,8 +2564,10 @@ test_read_only_connection_allows_every_read_call(void **state)
     assert_non_null(s);
     free(s);
     assert_int_equal(virDomainGetVcpus(alpha, vinfo, 4, maps, API_NODE_MAPLEN), 4);
+    assert_int_equal(virDomainMemoryStats(alpha, mstats, VIR_DOMAIN_MEMORY_STAT_NR, 0), 1);
     assert_no_error();
     assert_int_equal(virNodeGetInfo(t->ro, &node), 0);
+    assert_true(virNodeGetFreeMemory(t->ro) > 0);
     assert_int_equal(virConnectGetVersion(t->ro, &ver), 0);
     assert_string_equal(virConnectGetType(t->ro), "TEST");
     assert_int_equal(virConnectNumOfDomains(t->ro), 3);
@@ -2595,6 +2598,135 @@ test_state_changes_through_rw_are_seen_through_ro_handles(void **state)
     assert_int_equal(virDomainFree(rw), 0);
 }
 
+/* ---- virDomainMemoryStats (beyond the seed) ------------------------------ */
+
+#define STAT_SENTINEL 0x5a5a5a5a5a5a5a5aULL
+#define XV_N_ELEMENTS_(a) (sizeof(a) / sizeof((a)[0]))
+
+static void
+fillSentinel(virDomainMemoryStatPtr stats, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        stats[i].tag = -7;
+        stats[i].val = STAT_SENTINEL;
+    }
+}
+
+static void
+test_memory_stats_running_domain_reports_its_balloon(void **state)
+{
+    domTest *t = *state;
+    virDomainPtr alpha = lookup(t->conn, "alpha");
+    virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR];
+
+    assert_int_equal(virDomainMemoryStats(alpha, stats, VIR_DOMAIN_MEMORY_STAT_NR, 0), 1);
+    assert_no_error();
+    assert_int_equal(stats[0].tag, VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON);
+    assert_int_equal(stats[0].val, 524288);
+    assert_int_equal(virDomainSetMemory(alpha, 300000), 0);
+    assert_int_equal(virDomainMemoryStats(alpha, stats, 1, 0), 1);
+    assert_int_equal(stats[0].val, 300000);
+    assert_int_equal(virDomainFree(alpha), 0);
+}
+
+static void
+test_memory_stats_paused_domain_still_has_its_balloon(void **state)
+{
+    domTest *t = *state;
+    virDomainPtr gamma = lookup(t->conn, "gamma");
+    virDomainMemoryStatStruct stats[2];
+
+    assert_int_equal(virDomainMemoryStats(gamma, stats, 2, 0), 1);
+    assert_int_equal(stats[0].tag, VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON);
+    assert_int_equal(stats[0].val, 262144);
+    assert_int_equal(virDomainFree(gamma), 0);
+}
+
+static void
+test_memory_stats_null_stats_or_zero_nr_asks_for_nothing(void **state)
+{
+    domTest *t = *state;
+    virDomainPtr alpha = lookup(t->conn, "alpha");
+    virDomainMemoryStatStruct stats[2];
+
+    fillSentinel(stats, 2);
+    assert_int_equal(virDomainMemoryStats(alpha, NULL, 5, 0), 0);
+    assert_no_error();
+    assert_int_equal(virDomainMemoryStats(alpha, stats, 0, 0), 0);
+    assert_no_error();
+    assert_int_equal(stats[0].tag, -7);
+    assert_true(stats[0].val == STAT_SENTINEL);
+    /* as in libvirt, the shortcut comes before the flags are looked at */
+    assert_int_equal(virDomainMemoryStats(alpha, NULL, 0, 1), 0);
+    assert_no_error();
+    assert_int_equal(virDomainFree(alpha), 0);
+}
+
+static void
+test_memory_stats_nonzero_flags_is_invalid_arg(void **state)
+{
+    domTest *t = *state;
+    virDomainPtr alpha = lookup(t->conn, "alpha");
+    virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR];
+
+    assert_int_equal(virDomainMemoryStats(alpha, stats, VIR_DOMAIN_MEMORY_STAT_NR, 1), -1);
+    assert_last_error(VIR_ERR_INVALID_ARG, VIR_FROM_DOM, "virDomainMemoryStats");
+    assert_int_equal(virDomainMemoryStats(alpha, stats, 1, 0x80000000u), -1);
+    assert_last_error(VIR_ERR_INVALID_ARG, VIR_FROM_DOM, "0x80000000");
+    assert_int_equal(virDomainFree(alpha), 0);
+}
+
+static void
+test_memory_stats_nr_above_the_tag_count_fills_at_most_that(void **state)
+{
+    domTest *t = *state;
+    virDomainPtr alpha = lookup(t->conn, "alpha");
+    virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR + 7];
+    size_t i;
+
+    fillSentinel(stats, XV_N_ELEMENTS_(stats));
+    assert_int_equal(virDomainMemoryStats(alpha, stats, XV_N_ELEMENTS_(stats), 0), 1);
+    assert_int_equal(stats[0].tag, VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON);
+    /* the entries it may fill are zeroed first, the others never touched */
+    for (i = 1; i < VIR_DOMAIN_MEMORY_STAT_NR; i++) {
+        assert_int_equal(stats[i].tag, 0);
+        assert_true(stats[i].val == 0);
+    }
+    for (; i < XV_N_ELEMENTS_(stats); i++) {
+        assert_int_equal(stats[i].tag, -7);
+        assert_true(stats[i].val == STAT_SENTINEL);
+    }
+    assert_int_equal(virDomainFree(alpha), 0);
+}
+
+static void
+test_memory_stats_inactive_domain_is_operation_invalid(void **state)
+{
+    domTest *t = *state;
+    virDomainPtr delta = lookup(t->conn, "delta");
+    virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR];
+
+    assert_int_equal(virDomainMemoryStats(delta, stats, VIR_DOMAIN_MEMORY_STAT_NR, 0), -1);
+    assert_last_error(VIR_ERR_OPERATION_INVALID, VIR_FROM_TEST, "not running");
+    assert_int_equal(virDomainFree(delta), 0);
+}
+
+static void
+test_memory_stats_tags_have_libvirt_9_values(void **state)
+{
+    (void)state;
+    assert_int_equal(VIR_DOMAIN_MEMORY_STAT_SWAP_IN, 0);
+    assert_int_equal(VIR_DOMAIN_MEMORY_STAT_UNUSED, 4);
+    assert_int_equal(VIR_DOMAIN_MEMORY_STAT_AVAILABLE, 5);
+    assert_int_equal(VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON, 6);
+    assert_int_equal(VIR_DOMAIN_MEMORY_STAT_USABLE, 8);
+    assert_int_equal(VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL, 12);
+    assert_int_equal(VIR_DOMAIN_MEMORY_STAT_NR, 13);
+    assert_int_equal(sizeof(virDomainMemoryStatStruct), 16);
+}
+
 /* ---- invalid handles ----------------------------------------------------- */
 
 static void
@@ -2605,6 +2737,7 @@ test_every_domain_call_refuses_a_null_handle(void **state)
     virDomainInfo info;
     virVcpuInfo vinfo[1];
     unsigned char map[1] = { 1 };
+    virDomainMemoryStatStruct mstats[1];
 
     (void)state;
 #define NULL_DOM(call, fname) \
@@ -2634,6 +2767,9 @@ test_every_domain_call_refuses_a_null_handle(void **state)
     NULL_DOM(virDomainSetVcpus(NULL, 1) == -1, "virDomainSetVcpus");
     NULL_DOM(virDomainPinVcpu(NULL, 0, map, 1) == -1, "virDomainPinVcpu");
     NULL_DOM(virDomainGetVcpus(NULL, vinfo, 1, NULL, 0) == -1, "virDomainGetVcpus");
+    /* the handle is checked before the "nothing asked" shortcut */
+    NULL_DOM(virDomainMemoryStats(NULL, mstats, 1, 0) == -1, "virDomainMemoryStats");
+    NULL_DOM(virDomainMemoryStats(NULL, NULL, 0, 0) == -1, "virDomainMemoryStats");
 #undef NULL_DOM
 }
 
@@ -2678,6 +2814,8 @@ test_fake_domain_object_is_invalid_domain(void **state)
     assert_last_error(VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, "virDomainFree");
     assert_int_equal(virDomainDestroy(dom), -1);
     assert_last_error(VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, "virDomainDestroy");
+    assert_int_equal(virDomainMemoryStats(dom, NULL, 0, 0), -1);
+    assert_last_error(VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, "virDomainMemoryStats");
 }
 
 /* ---- error dispatch ------------------------------------------------------ */
@@ -2871,6 +3009,13 @@ static const struct CMUnitTest tests[] = {
     DOM_TEST(test_read_only_denial_comes_before_argument_checks),
     DOM_TEST(test_read_only_connection_allows_every_read_call),
     DOM_TEST(test_state_changes_through_rw_are_seen_through_ro_handles),
+    DOM_TEST(test_memory_stats_running_domain_reports_its_balloon),
+    DOM_TEST(test_memory_stats_paused_domain_still_has_its_balloon),
+    DOM_TEST(test_memory_stats_null_stats_or_zero_nr_asks_for_nothing),
+    DOM_TEST(test_memory_stats_nonzero_flags_is_invalid_arg),
+    DOM_TEST(test_memory_stats_nr_above_the_tag_count_fills_at_most_that),
+    DOM_TEST(test_memory_stats_inactive_domain_is_operation_invalid),
+    cmocka_unit_test(test_memory_stats_tags_have_libvirt_9_values),
     cmocka_unit_test(test_every_domain_call_refuses_a_null_handle),
     cmocka_unit_test(test_every_connection_call_of_domains_refuses_a_null_connection),
     cmocka_unit_test(test_fake_domain_object_is_invalid_domain),

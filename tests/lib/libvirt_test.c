@@ -475,6 +475,8 @@ test_fake_connection_object_is_invalid_conn(void **state)
     assert_last_error(VIR_ERR_INVALID_CONN, VIR_FROM_NONE, "virNodeGetInfo");
     assert_int_equal(virConnectNumOfDomains(conn), -1);
     assert_last_error(VIR_ERR_INVALID_CONN, VIR_FROM_NONE, "virConnectNumOfDomains");
+    assert_int_equal(virNodeGetFreeMemory(conn), 0);
+    assert_last_error(VIR_ERR_INVALID_CONN, VIR_FROM_NONE, "virNodeGetFreeMemory");
     assert_int_equal(virConnectClose(conn), -1);
     assert_last_error(VIR_ERR_INVALID_CONN, VIR_FROM_NONE, "virConnectClose");
 }
@@ -637,6 +639,76 @@ test_node_get_info_read_only_succeeds(void **state)
     assert_no_error();
     assert_memory_equal(&a, &b, sizeof(a));
     assert_int_equal(virConnectClose(ro), 0);
+}
+
+/* ---- virNodeGetFreeMemory (beyond the seed) ----------------------------- */
+
+/* api/node.xml: alpha (524288 KiB current), beta (2097152) and the paused
+ * gamma (262144) hold memory; the shut-off delta and epsilon do not. */
+#define API_NODE_FREE_KIB (API_NODE_MEMORY - 524288 - 2097152 - 262144)
+
+static void
+test_node_free_memory_is_in_bytes_and_leaves_out_inactive_domains(void **state)
+{
+    conTest *t = *state;
+
+    assert_true(virNodeGetFreeMemory(t->conn) == API_NODE_FREE_KIB * 1024ULL);
+    assert_no_error();
+}
+
+static void
+test_node_free_memory_follows_domains(void **state)
+{
+    conTest *t = *state;
+    virDomainPtr alpha = virDomainLookupByName(t->conn, "alpha");
+    virDomainPtr delta = virDomainLookupByName(t->conn, "delta");
+
+    assert_non_null(alpha);
+    assert_non_null(delta);
+    assert_int_equal(virDomainSetMemory(alpha, 262144), 0);
+    assert_true(virNodeGetFreeMemory(t->conn) == (API_NODE_FREE_KIB + 262144) * 1024ULL);
+    assert_int_equal(virDomainCreate(delta), 0);
+    assert_true(virNodeGetFreeMemory(t->conn) ==
+                (API_NODE_FREE_KIB + 262144 - 524288) * 1024ULL);
+    assert_int_equal(virDomainFree(delta), 0);
+    assert_int_equal(virDomainFree(alpha), 0);
+}
+
+static void
+test_node_free_memory_read_only_succeeds(void **state)
+{
+    conTest *t = *state;
+    virConnectPtr ro = virConnectOpenReadOnly(t->node.uri);
+
+    assert_non_null(ro);
+    assert_true(virNodeGetFreeMemory(ro) == API_NODE_FREE_KIB * 1024ULL);
+    assert_no_error();
+    assert_int_equal(virConnectClose(ro), 0);
+}
+
+static void
+test_node_free_memory_null_conn_is_invalid_conn_and_zero(void **state)
+{
+    (void)state;
+    assert_int_equal(virNodeGetFreeMemory(NULL), 0);
+    assert_last_error(VIR_ERR_INVALID_CONN, VIR_FROM_NONE, "virNodeGetFreeMemory");
+}
+
+static void
+test_node_free_memory_default_node_is_below_its_memory(void **state)
+{
+    virConnectPtr conn = virConnectOpenReadOnly("test:///default");
+    virNodeInfo info;
+    unsigned long long freeBytes;
+
+    (void)state;
+    assert_non_null(conn);
+    assert_int_equal(virNodeGetInfo(conn, &info), 0);
+    freeBytes = virNodeGetFreeMemory(conn);
+    assert_no_error();
+    assert_true(freeBytes > 0);
+    assert_true(freeBytes < (unsigned long long)info.memory * 1024);
+    assert_int_equal(virConnectClose(conn), 0);
 }
 
 /* ---- virConnectNumOfDomains / virConnectListDomains -------------------- */
@@ -985,6 +1057,11 @@ static const struct CMUnitTest tests[] = {
     NODE_TEST(test_node_get_info_null_info_is_invalid_arg),
     cmocka_unit_test(test_node_get_info_null_conn_is_invalid_conn),
     NODE_TEST(test_node_get_info_read_only_succeeds),
+    NODE_TEST(test_node_free_memory_is_in_bytes_and_leaves_out_inactive_domains),
+    NODE_TEST(test_node_free_memory_follows_domains),
+    NODE_TEST(test_node_free_memory_read_only_succeeds),
+    cmocka_unit_test(test_node_free_memory_null_conn_is_invalid_conn_and_zero),
+    cmocka_unit_test(test_node_free_memory_default_node_is_below_its_memory),
     NODE_TEST(test_num_of_domains_counts_running_and_paused),
     cmocka_unit_test(test_num_of_domains_null_conn_is_invalid_conn),
     NODE_TEST(test_list_domains_returns_the_active_ids),

@@ -22,6 +22,7 @@
 #define EVENTS "test_driver/node-events.xml"
 #define FAULTS "test_driver/node-faults.xml"
 #define STARTSTOP "test_driver/node-startstop.xml"
+#define MEMORY "test_driver/node-memory.xml"
 
 #define WEB_UUID "0a0a0a0a-0000-4000-8000-000000000001"
 #define SPARE_UUID "0a0a0a0a-0000-4000-8000-000000000006"
@@ -982,22 +983,30 @@ test_destroy_event_of_a_transient_domain_makes_it_vanish(void **state)
 }
 
 static void
-test_memory_demand_and_host_free_are_visible_through_hooks(void **state)
+test_memory_demand_and_host_use_are_visible_through_hooks(void **state)
 {
     virConnectPtr conn = openNode(EVENTS);
     virDomainPtr dom = getDom(conn, "worker");
+    unsigned long long used = 1;
     long long kib = 0;
 
     (void)state;
     assert_int_equal(xvTestDriverGetMemoryDemand(dom, &kib), 0);
     assert_int_equal(kib, -1);
-    assert_int_equal(xvTestDriverGetHostFree(conn, &kib), 0);
-    assert_int_equal(kib, -1);
+    assert_int_equal(xvTestDriverGetHostUsed(conn, &used), 0);
+    assert_int_equal(used, 0);
     advance(conn, 4);
     assert_int_equal(xvTestDriverGetMemoryDemand(dom, &kib), 0);
     assert_int_equal(kib, 123456);
-    assert_int_equal(xvTestDriverGetHostFree(conn, &kib), 0);
-    assert_int_equal(kib, 1048576);
+    /* host-free 1048576 at 4 s: 8388608 KiB, five domains hold 786432 */
+    assert_int_equal(xvTestDriverGetHostUsed(conn, &used), 0);
+    assert_int_equal(used, 8388608 - 786432 - 1048576);
+    assert_int_equal(virNodeGetFreeMemory(conn), 1048576ULL * 1024);
+    /* at 10 s destroyer crashes and is destroyed: its 131072 KiB come back */
+    advance(conn, 6);
+    assert_int_equal(virNodeGetFreeMemory(conn), (1048576ULL + 131072) * 1024);
+    assert_int_equal(xvTestDriverGetHostUsed(NULL, &used), -1);
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "not a test driver connection");
     virDomainFree(dom);
     virConnectClose(conn);
 }
@@ -1438,6 +1447,255 @@ test_save_to_an_unwritable_place_keeps_the_domain_running(void **state)
     virConnectClose(conn);
 }
 
+/* ---- free memory and memory statistics (beyond the seed) ------------------------------ */
+
+#define MEMORY_NODE_KIB 4194304ULL
+
+static unsigned long long
+freeKiBOf(virConnectPtr conn)
+{
+    unsigned long long bytes = virNodeGetFreeMemory(conn);
+
+    if (bytes == 0)
+        fail_msg("virNodeGetFreeMemory: %s", virGetLastErrorMessage());
+    assert_int_equal(bytes % 1024, 0);
+    return bytes / 1024;
+}
+
+/* The statistics of @name as "tag=val tag=val ..." (tags in the order given). */
+static char *
+memStatsOf(virConnectPtr conn, const char *name, unsigned int nr)
+{
+    virDomainPtr dom = getDom(conn, name);
+    virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR];
+    char *out = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&out, &len);
+    int n, i;
+
+    assert_non_null(fp);
+    n = virDomainMemoryStats(dom, stats, nr, 0);
+    if (n < 0)
+        fail_msg("virDomainMemoryStats(%s): %s", name, virGetLastErrorMessage());
+    assert_true((unsigned int)n <= nr);
+    for (i = 0; i < n; i++)
+        fprintf(fp, "%s%d=%llu", i ? " " : "", stats[i].tag, stats[i].val);
+    fclose(fp);
+    virDomainFree(dom);
+    return out;
+}
+
+#define assert_mem_stats(conn, name, nr, want) \
+    do { \
+        char *got_ = memStatsOf((conn), (name), (nr)); \
+        assert_string_equal(got_, (want)); \
+        free(got_); \
+    } while (0)
+
+/* Tags: 4 UNUSED, 5 AVAILABLE, 6 ACTUAL_BALLOON, 8 USABLE. */
+
+static void
+test_free_memory_is_node_memory_less_active_domains(void **state)
+{
+    virConnectPtr conn = openNode(MEMORY);
+    virNodeInfo node;
+
+    (void)state;
+    assert_int_equal(virNodeGetInfo(conn, &node), 0);
+    assert_int_equal(node.memory, MEMORY_NODE_KIB);
+    /* big 1048576 (current, not max) + small 524288; idle is shut off */
+    assert_int_equal(freeKiBOf(conn), MEMORY_NODE_KIB - 1048576 - 524288);
+    assert_null(virGetLastError());
+    virConnectClose(conn);
+}
+
+static void
+test_set_memory_moves_free_memory_both_ways(void **state)
+{
+    virConnectPtr conn = openNode(MEMORY);
+    virDomainPtr big = getDom(conn, "big");
+    unsigned long long before = freeKiBOf(conn);
+
+    (void)state;
+    assert_int_equal(virDomainSetMemory(big, 524288), 0);
+    assert_int_equal(freeKiBOf(conn), before + 524288);
+    assert_int_equal(virDomainSetMemory(big, 2097152), 0);
+    assert_int_equal(freeKiBOf(conn), before - 1048576);
+    /* a shrinking maximum shrinks the current memory with it */
+    assert_int_equal(virDomainSetMaxMemory(big, 262144), 0);
+    assert_int_equal(freeKiBOf(conn), before + 1048576 - 262144);
+    virDomainFree(big);
+    virConnectClose(conn);
+}
+
+static void
+test_starting_and_stopping_domains_moves_free_memory(void **state)
+{
+    virConnectPtr conn = openNode(MEMORY);
+    virDomainPtr idle = getDom(conn, "idle"), small = getDom(conn, "small");
+    unsigned long long before = freeKiBOf(conn);
+
+    (void)state;
+    assert_int_equal(virDomainCreate(idle), 0);
+    assert_int_equal(freeKiBOf(conn), before - 1048576);
+    assert_int_equal(virDomainDestroy(small), 0);   /* releases the handle */
+    assert_int_equal(freeKiBOf(conn), before - 1048576 + 524288);
+    assert_int_equal(virDomainSetMemory(idle, 524288), 0);
+    assert_int_equal(freeKiBOf(conn), before);
+    /* an inactive domain holds nothing, whatever its config says */
+    small = getDom(conn, "small");
+    assert_int_equal(virDomainSetMemory(small, 262144), 0);
+    assert_int_equal(freeKiBOf(conn), before);
+    virDomainFree(small);
+    virDomainFree(idle);
+    virConnectClose(conn);
+}
+
+static void
+test_host_free_and_host_used_events_script_free_memory_over_time(void **state)
+{
+    virConnectPtr conn = openNode(MEMORY);
+    virDomainPtr big = getDom(conn, "big");
+    unsigned long long used = 0;
+
+    (void)state;
+    advance(conn, 20);
+    assert_int_equal(freeKiBOf(conn), 1048576);
+    assert_int_equal(xvTestDriverGetHostUsed(conn, &used), 0);
+    assert_int_equal(used, MEMORY_NODE_KIB - 1048576 - 524288 - 1048576);
+    /* the host keeps what it took: ballooning big down frees memory */
+    assert_int_equal(virDomainSetMemory(big, 262144), 0);
+    assert_int_equal(freeKiBOf(conn), 1048576 + 786432);
+    advance(conn, 10);
+    assert_int_equal(freeKiBOf(conn), MEMORY_NODE_KIB - 262144 - 524288);
+    virDomainFree(big);
+    virConnectClose(conn);
+}
+
+static void
+test_no_free_memory_is_operation_failed(void **state)
+{
+    virConnectPtr conn = openNode(MEMORY);
+
+    (void)state;
+    advance(conn, 40);
+    assert_int_equal(virNodeGetFreeMemory(conn), 0);
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "no free memory");
+    virConnectClose(conn);
+}
+
+static void
+test_memory_stats_without_demand_is_the_balloon_only(void **state)
+{
+    virConnectPtr conn = openNode(MEMORY);
+    virDomainPtr small = getDom(conn, "small");
+
+    (void)state;
+    assert_mem_stats(conn, "small", VIR_DOMAIN_MEMORY_STAT_NR, "6=524288");
+    assert_int_equal(virDomainSetMemory(small, 400000), 0);
+    assert_mem_stats(conn, "small", VIR_DOMAIN_MEMORY_STAT_NR, "6=400000");
+    virDomainFree(small);
+    virConnectClose(conn);
+}
+
+static void
+test_memory_stats_with_demand_report_what_the_guest_leaves(void **state)
+{
+    virConnectPtr conn = openNode(MEMORY);
+    virDomainPtr big = getDom(conn, "big");
+
+    (void)state;
+    /* 1048576 KiB, demand 600000: 448576 unused, in increasing tag order */
+    assert_mem_stats(conn, "big", VIR_DOMAIN_MEMORY_STAT_NR,
+                     "4=448576 5=1048576 6=1048576 8=448576");
+    assert_int_equal(virDomainSetMemory(big, 700000), 0);
+    assert_mem_stats(conn, "big", VIR_DOMAIN_MEMORY_STAT_NR,
+                     "4=100000 5=700000 6=700000 8=100000");
+    /* below the demand: nothing is unused */
+    assert_int_equal(virDomainSetMemory(big, 500000), 0);
+    assert_mem_stats(conn, "big", VIR_DOMAIN_MEMORY_STAT_NR, "4=0 5=500000 6=500000 8=0");
+    virDomainFree(big);
+    virConnectClose(conn);
+}
+
+static void
+test_memory_stats_follow_memory_demand_events(void **state)
+{
+    virConnectPtr conn = openNode(MEMORY);
+
+    (void)state;
+    assert_mem_stats(conn, "small", VIR_DOMAIN_MEMORY_STAT_NR, "6=524288");
+    advance(conn, 10);
+    /* small now asks for 700000 KiB, more than its 524288 */
+    assert_mem_stats(conn, "small", VIR_DOMAIN_MEMORY_STAT_NR, "4=0 5=524288 6=524288 8=0");
+    virConnectClose(conn);
+}
+
+static void
+test_memory_stats_truncate_to_nr_stats_keeping_the_lowest_tags(void **state)
+{
+    virConnectPtr conn = openNode(MEMORY);
+
+    (void)state;
+    assert_mem_stats(conn, "big", 1, "4=448576");
+    assert_mem_stats(conn, "big", 3, "4=448576 5=1048576 6=1048576");
+    assert_mem_stats(conn, "small", 1, "6=524288");
+    virConnectClose(conn);
+}
+
+static void
+test_memory_stats_of_inactive_domain_is_operation_invalid(void **state)
+{
+    virConnectPtr conn = openNode(MEMORY);
+    virDomainPtr idle = getDom(conn, "idle");
+    virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR];
+
+    (void)state;
+    assert_int_equal(virDomainMemoryStats(idle, stats, VIR_DOMAIN_MEMORY_STAT_NR, 0), -1);
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain 'idle' is not running");
+    /* a restart gives it a balloon again, and no demand */
+    assert_int_equal(virDomainCreate(idle), 0);
+    assert_int_equal(virDomainMemoryStats(idle, stats, VIR_DOMAIN_MEMORY_STAT_NR, 0), 1);
+    assert_int_equal(stats[0].tag, VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON);
+    assert_int_equal(stats[0].val, 1048576);
+    virDomainFree(idle);
+    virConnectClose(conn);
+}
+
+static void
+test_memory_calls_work_on_read_only_connections(void **state)
+{
+    virConnectPtr conn = virConnectOpenReadOnly(xvTestNodeURI(MEMORY));
+
+    (void)state;
+    assert_non_null(conn);
+    assert_int_equal(freeKiBOf(conn), MEMORY_NODE_KIB - 1048576 - 524288);
+    assert_mem_stats(conn, "small", VIR_DOMAIN_MEMORY_STAT_NR, "6=524288");
+    virConnectClose(conn);
+}
+
+static void
+test_memory_calls_honour_injected_faults(void **state)
+{
+    virConnectPtr conn = openNode(MEMORY);
+    virDomainPtr big = getDom(conn, "big"), small = getDom(conn, "small");
+    virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR];
+
+    (void)state;
+    advance(conn, 5);
+    assert_int_equal(virNodeGetFreeMemory(conn), 0);
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "injected fault: virNodeGetFreeMemory");
+    assert_int_equal(virDomainMemoryStats(small, stats, VIR_DOMAIN_MEMORY_STAT_NR, 0), 1);
+    assert_int_equal(virDomainMemoryStats(big, stats, VIR_DOMAIN_MEMORY_STAT_NR, 0), -1);
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "injected fault: virDomainMemoryStats");
+    /* count='1': both work again */
+    assert_true(virNodeGetFreeMemory(conn) > 0);
+    assert_int_equal(virDomainMemoryStats(big, stats, VIR_DOMAIN_MEMORY_STAT_NR, 0), 4);
+    virDomainFree(big);
+    virDomainFree(small);
+    virConnectClose(conn);
+}
+
 /* ---- injected faults -------------------------------------------------------------------- */
 
 static void
@@ -1628,7 +1886,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_start_event_runs_a_defined_domain_from_its_time),
     cmocka_unit_test(test_destroy_event_stops_a_domain_and_a_later_start_gives_a_new_id),
     cmocka_unit_test(test_destroy_event_of_a_transient_domain_makes_it_vanish),
-    cmocka_unit_test(test_memory_demand_and_host_free_are_visible_through_hooks),
+    cmocka_unit_test(test_memory_demand_and_host_use_are_visible_through_hooks),
     cmocka_unit_test(test_initial_memory_demand_comes_from_the_domain),
     cmocka_unit_test(test_paused_domain_does_not_accumulate_cpu_time),
     cmocka_unit_test(test_inactive_domain_info_is_shutoff_with_zero_cpu_time),
@@ -1649,6 +1907,18 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_saved_transient_domain_vanishes_and_comes_back),
     cmocka_unit_test(test_restore_of_bad_files_names_file_and_problem),
     cmocka_unit_test(test_save_to_an_unwritable_place_keeps_the_domain_running),
+    cmocka_unit_test(test_free_memory_is_node_memory_less_active_domains),
+    cmocka_unit_test(test_set_memory_moves_free_memory_both_ways),
+    cmocka_unit_test(test_starting_and_stopping_domains_moves_free_memory),
+    cmocka_unit_test(test_host_free_and_host_used_events_script_free_memory_over_time),
+    cmocka_unit_test(test_no_free_memory_is_operation_failed),
+    cmocka_unit_test(test_memory_stats_without_demand_is_the_balloon_only),
+    cmocka_unit_test(test_memory_stats_with_demand_report_what_the_guest_leaves),
+    cmocka_unit_test(test_memory_stats_follow_memory_demand_events),
+    cmocka_unit_test(test_memory_stats_truncate_to_nr_stats_keeping_the_lowest_tags),
+    cmocka_unit_test(test_memory_stats_of_inactive_domain_is_operation_invalid),
+    cmocka_unit_test(test_memory_calls_work_on_read_only_connections),
+    cmocka_unit_test(test_memory_calls_honour_injected_faults),
     cmocka_unit_test(test_fault_fail_hits_the_named_domain_count_times),
     cmocka_unit_test(test_fault_fail_holds_only_inside_its_window),
     cmocka_unit_test(test_fault_hang_delays_the_call_without_blocking_the_node),

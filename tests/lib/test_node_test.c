@@ -372,6 +372,12 @@ test_bad_events_name_their_element(void **state)
                   "</xvirt:events></node>", "attribute 'at'");
     assertBadNode(NODE_HEAD "<xvirt:events><xvirt:host-free at='1' domain='x' kib='5'/>"
                   "</xvirt:events></node>", "no 'domain' attribute");
+    assertBadNode(NODE_HEAD "<xvirt:events><xvirt:host-used at='1' domain='x' kib='5'/>"
+                  "</xvirt:events></node>", "<xvirt:host-used>: a host event takes no 'domain'");
+    assertBadNode(NODE_HEAD "<xvirt:events><xvirt:host-used at='1' kib='-5'/>"
+                  "</xvirt:events></node>", "<xvirt:host-used>: attribute 'kib'");
+    assertBadNode(NODE_HEAD "<xvirt:events><xvirt:host-free at='1'/>"
+                  "</xvirt:events></node>", "<xvirt:host-free>: attribute 'kib'");
     assertBadNode(NODE_HEAD "<xvirt:events><xvirt:memory-demand domain='x'/>"
                   "</xvirt:events></node>", "attribute 'kib'");
     assertBadNode(NODE_HEAD "<xvirt:events><xvirt:vcpu-load domain='x' vcpu='one' "
@@ -532,9 +538,88 @@ test_events_for_unknown_domains_are_ignored(void **state)
         "</xvirt:events></node>");
 
     (void)state;
-    assert_int_equal(node->hostFreeKiB, -1);
+    assert_int_equal(node->hostUsedKiB, 0);
     xvTestNodeAdvanceClock(node, 3 * NS_PER_SEC);
-    assert_int_equal(node->hostFreeKiB, 4096);
+    /* the built-in 3145728 KiB, no domain: the host keeps all but 4096 */
+    assert_int_equal(node->hostUsedKiB, 3145728 - 4096);
+    xvTestNodeFree(node);
+}
+
+/* The free memory of @node now (events fired). */
+static unsigned long long
+freeKiB(xvTestNode *node)
+{
+    unsigned long long kib;
+
+    assert_int_equal(xvTestNodeBegin(node, XV_TEST_CALL_LAST, NULL), 0);
+    kib = xvTestNodeFreeKiB(node);
+    xvTestNodeEnd(node);
+    return kib;
+}
+
+static void
+test_free_memory_is_node_minus_active_domains_minus_host_use(void **state)
+{
+    xvTestNode *node = loadString(
+        NODE_HEAD "<memory>1048576</memory><xvirt:clock rate='0'/>"
+        DOMAIN("a", "000000000001", "") DOMAIN("b", "000000000002", "")
+        DOMAIN("off", "000000000003", "<test:runstate>5</test:runstate>")
+        "<xvirt:events><xvirt:host-used at='1' kib='100000'/></xvirt:events></node>");
+
+    (void)state;
+    /* a and b run with 65536 KiB each; off holds nothing */
+    assert_int_equal(freeKiB(node), 1048576 - 2 * 65536);
+    xvTestNodeAdvanceClock(node, 1 * NS_PER_SEC);
+    assert_int_equal(node->hostUsedKiB, 100000);
+    assert_int_equal(freeKiB(node), 1048576 - 2 * 65536 - 100000);
+    xvTestNodeFree(node);
+}
+
+static void
+test_host_free_event_sizes_host_use_against_the_domains_of_its_time(void **state)
+{
+    xvTestNode *node = loadString(
+        NODE_HEAD "<memory>1048576</memory><xvirt:clock rate='0'/>"
+        DOMAIN("a", "000000000001", "") DOMAIN("b", "000000000002", "")
+        "<xvirt:events>"
+        "<xvirt:host-free at='1' kib='500000'/>"
+        "<xvirt:destroy at='2' domain='b'/>"
+        "<xvirt:host-free at='3' kib='2000000'/>"
+        "<xvirt:host-used at='4' kib='2000000'/>"
+        "</xvirt:events></node>");
+
+    (void)state;
+    xvTestNodeAdvanceClock(node, 1 * NS_PER_SEC);
+    assert_int_equal(freeKiB(node), 500000);
+    assert_int_equal(node->hostUsedKiB, 1048576 - 2 * 65536 - 500000);
+    /* the host keeps its use: b's memory comes back as free memory */
+    xvTestNodeAdvanceClock(node, 1 * NS_PER_SEC);
+    assert_int_equal(freeKiB(node), 500000 + 65536);
+    /* more free memory than the domains leave: the host uses nothing */
+    xvTestNodeAdvanceClock(node, 1 * NS_PER_SEC);
+    assert_int_equal(node->hostUsedKiB, 0);
+    assert_int_equal(freeKiB(node), 1048576 - 65536);
+    /* a host using more than the node has leaves no free memory */
+    xvTestNodeAdvanceClock(node, 1 * NS_PER_SEC);
+    assert_int_equal(node->hostUsedKiB, 2000000);
+    assert_int_equal(freeKiB(node), 0);
+    xvTestNodeFree(node);
+}
+
+static void
+test_largest_host_use_and_host_free_are_clamped(void **state)
+{
+    xvTestNode *node = loadString(
+        NODE_HEAD "<memory>1048576</memory><xvirt:clock rate='0'/>"
+        DOMAIN("a", "000000000001", "")
+        "<xvirt:events><xvirt:host-used kib='9223372036854775807'/>"
+        "<xvirt:host-free at='1' kib='9223372036854775807'/></xvirt:events></node>");
+
+    (void)state;
+    assert_int_equal(freeKiB(node), 0);
+    xvTestNodeAdvanceClock(node, 1 * NS_PER_SEC);
+    assert_int_equal(node->hostUsedKiB, 0);
+    assert_int_equal(freeKiB(node), 1048576 - 65536);
     xvTestNodeFree(node);
 }
 
@@ -779,6 +864,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_simultaneous_events_keep_document_order),
     cmocka_unit_test(test_events_fire_at_their_own_time_between_calls),
     cmocka_unit_test(test_events_for_unknown_domains_are_ignored),
+    cmocka_unit_test(test_free_memory_is_node_minus_active_domains_minus_host_use),
+    cmocka_unit_test(test_host_free_event_sizes_host_use_against_the_domains_of_its_time),
+    cmocka_unit_test(test_largest_host_use_and_host_free_are_clamped),
     cmocka_unit_test(test_start_event_of_unknown_domain_is_rejected_at_load),
     cmocka_unit_test(test_start_and_destroy_events_only_touch_domains_in_the_right_state),
     cmocka_unit_test(test_destroy_event_cancels_a_pending_shutdown),

@@ -13,11 +13,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "conf/domain_conf.h"
 #include "xen/xen_driverpriv.h"
 #include "xen_sim.h"
 #include "xvtest.h"
@@ -33,16 +35,60 @@
 
 /* The state directory of the test (XVIRT_XEN_STATE_DIR). */
 static char *stateDir;
+/* Where the stand-in monitor records how the driver started it. */
+static char *monitorDir;
 
 /* ---- helpers ------------------------------------------------------------- */
+
+/* A stand-in for xvirt-xen-monitor (XVIRT_XEN_MONITOR): it records its
+ * arguments (one line per start) and the config on its stdin, and exits
+ * with $XV_TEST_MONITOR_EXIT. */
+static const char fakeMonitor[] =
+    "#!/bin/sh\n"
+    "printf '%s\\n' \"$*\" >>\"$XV_TEST_MONITOR_OUT/args\"\n"
+    "cat >\"$XV_TEST_MONITOR_OUT/stdin\"\n"
+    "exit \"${XV_TEST_MONITOR_EXIT:-0}\"\n";
+
+static void
+removeDir(char *dir)
+{
+    struct dirent *ent;
+    DIR *dp;
+
+    if ((dp = opendir(dir))) {
+        while ((ent = readdir(dp))) {
+            char path[512];
+
+            if (ent->d_name[0] == '.')
+                continue;
+            snprintf(path, sizeof(path), "%s/%s", dir, ent->d_name);
+            unlink(path);
+        }
+        closedir(dp);
+    }
+    rmdir(dir);
+    free(dir);
+}
 
 static int
 setup(void **state)
 {
+    char path[512];
+    FILE *fp;
+
     (void)state;
     virSetErrorFunc(NULL, xvTestQuietErrors);
     stateDir = xvTestTempDir();
     setenv("XVIRT_XEN_STATE_DIR", stateDir, 1);
+    monitorDir = xvTestTempDir();
+    snprintf(path, sizeof(path), "%s/fake-monitor", monitorDir);
+    assert_non_null(fp = fopen(path, "w"));
+    fputs(fakeMonitor, fp);
+    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(chmod(path, 0755), 0);
+    setenv("XVIRT_XEN_MONITOR", path, 1);
+    setenv("XV_TEST_MONITOR_OUT", monitorDir, 1);
+    unsetenv("XV_TEST_MONITOR_EXIT");
     xvSimReset();
     xvXenDriverSetHypervisor(&xvSimHypervisor);
     xvXenDriverSetBatchTuning(0, -1);
@@ -53,26 +99,36 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-    struct dirent *ent;
-    DIR *dp;
-
     (void)state;
     assert_int_equal(xvSimOpenHandles(), 0);
     xvXenDriverSetHypervisor(NULL);
-    if ((dp = opendir(stateDir))) {
-        while ((ent = readdir(dp))) {
-            char path[512];
-
-            if (ent->d_name[0] == '.')
-                continue;
-            snprintf(path, sizeof(path), "%s/%s", stateDir, ent->d_name);
-            unlink(path);
-        }
-        closedir(dp);
-    }
-    rmdir(stateDir);
-    free(stateDir);
+    removeDir(stateDir);
+    removeDir(monitorDir);
     return 0;
+}
+
+/* A file of the stand-in monitor ("args", "stdin"), or NULL if absent. */
+static char *
+monitorFile(const char *name)
+{
+    char path[512];
+
+    snprintf(path, sizeof(path), "%s/%s", monitorDir, name);
+    if (access(path, F_OK) < 0)
+        return NULL;
+    return xvTestReadFile(path);
+}
+
+/* The monitor log of the state directory, or NULL if absent. */
+static char *
+monitorLog(void)
+{
+    char path[512];
+
+    snprintf(path, sizeof(path), "%s/monitor.log", stateDir);
+    if (access(path, F_OK) < 0)
+        return NULL;
+    return xvTestReadFile(path);
 }
 
 static char *
@@ -1711,6 +1767,38 @@ test_create_starts_a_defined_domain(void **state)
 }
 
 static void
+test_destroyed_domain_still_dying_is_gone_for_lookups_and_starts_again(void **state)
+{
+    unsigned char uuid[16];
+    virConnectPtr conn;
+    virDomainPtr dom;
+    uint32_t old;
+
+    (void)state;
+    xvSimSetDestroyLingers(true);
+    conn = openXen();
+    assert_non_null(dom = virDomainDefineXML(conn, PV_XML("web", NEW_UUID, "131072", "1")));
+    assert_int_equal(virDomainCreate(dom), 0);
+    old = virDomainGetID(dom);
+    assert_int_equal(virDomainGetUUID(dom, uuid), 0);
+    assert_int_equal(virDomainDestroy(dom), 0);
+    /* Xen still lists it (dying), but it is destroyed: shut off, not running */
+    assert_non_null(xvSimGetDomain(old));
+    assert_true(xvSimGetDomain(old)->dying);
+    assert_non_null(dom = virDomainLookupByUUID(conn, uuid));
+    assert_int_equal((int)virDomainGetID(dom), -1);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(virDomainCreate(dom), 0);
+    assert_true(virDomainGetID(dom) != old);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_BLOCKED);
+    virDomainFree(dom);
+    assert_non_null(dom = virDomainLookupByName(conn, "web"));
+    assert_true(virDomainGetID(dom) != old);
+    virDomainFree(dom);
+    closeConn(conn);
+}
+
+static void
 test_create_of_a_defined_domain_whose_name_runs_is_dom_exist(void **state)
 {
     virConnectPtr conn;
@@ -1820,6 +1908,159 @@ test_save_and_restore_errors(void **state)
     xvTestAssertError(VIR_ERR_SYSTEM_ERROR, "cannot open the save file '/nonexistent-dir/x.save'");
     assert_int_equal(virDomainRestore(conn, "/dev/null"), -1);
     xvTestAssertError(VIR_ERR_READ_FAILED, "not a save file");
+    closeConn(conn);
+}
+
+/* ---- the lifecycle monitor ------------------------------------------------- */
+
+#define LIFECYCLE_XML(name, uuid) \
+    "<domain type='xen'><name>" name "</name><uuid>" uuid "</uuid>" \
+    "<memory>131072</memory><vcpu>1</vcpu>" \
+    "<os><type>linux</type><kernel>/xenlab/vmlinux</kernel></os>" \
+    "<on_poweroff>destroy</on_poweroff><on_reboot>restart</on_reboot>" \
+    "<on_crash>preserve</on_crash></domain>"
+
+/* No child of ours is left to reap: the monitor's first process was
+ * waited for, and the monitor proper is not our child. */
+static void
+assertNoChildLeft(void)
+{
+    errno = 0;
+    assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+    assert_int_equal(errno, ECHILD);
+}
+
+static void
+test_create_linux_starts_the_monitor_with_the_domain_and_its_config(void **state)
+{
+    static const char *const types[] = { "xen", NULL };
+    XV_AUTOFREE(char *) args = NULL;
+    XV_AUTOFREE(char *) xml = NULL;
+    char want[700];
+    virConnectPtr conn;
+    virDomainPtr dom;
+    xvDomainDef *def;
+
+    (void)state;
+    conn = openXen();
+    assert_non_null(dom = virDomainCreateLinux(conn, LIFECYCLE_XML("tmp", NEW_UUID), 0));
+    assert_non_null(args = monitorFile("args"));
+    snprintf(want, sizeof(want), "--state-dir %s --domid %d --uuid %s\n", stateDir,
+             (int)virDomainGetID(dom), NEW_UUID);
+    assert_string_equal(args, want);
+    /* the config reaches it on stdin: no file is left behind for it */
+    assert_non_null(xml = monitorFile("stdin"));
+    assert_non_null(def = xvDomainDefParseString(xml, types));
+    assert_string_equal(def->name, "tmp");
+    assert_int_equal(def->onPoweroff, XV_DOMAIN_LIFECYCLE_DESTROY);
+    assert_int_equal(def->onReboot, XV_DOMAIN_LIFECYCLE_RESTART);
+    assert_int_equal(def->onCrash, XV_DOMAIN_LIFECYCLE_PRESERVE);
+    assert_string_equal(def->os.kernel, "/xenlab/vmlinux");
+    xvDomainDefFree(def);
+    assert_int_equal(access(statePath(NEW_UUID), F_OK), -1);
+    assert_null(monitorLog());
+    assertNoChildLeft();
+    virDomainFree(dom);
+    closeConn(conn);
+}
+
+static void
+test_create_of_a_defined_domain_and_restore_start_the_monitor(void **state)
+{
+    XV_AUTOFREE(char *) args = NULL;
+    virConnectPtr conn;
+    virDomainPtr dom;
+    char path[512], want[1400];
+    int id1, id2;
+
+    (void)state;
+    conn = openXen();
+    assert_non_null(dom = virDomainDefineXML(conn, LIFECYCLE_XML("keep", NEW_UUID)));
+    assert_null(monitorFile("args"));
+    assert_int_equal(virDomainCreate(dom), 0);
+    id1 = (int)virDomainGetID(dom);
+    snprintf(path, sizeof(path), "%s/keep.save", stateDir);
+    assert_int_equal(virDomainSave(dom, path), 0);
+    assert_int_equal(virDomainRestore(conn, path), 0);
+    assert_int_equal(getInfo(dom).state, VIR_DOMAIN_BLOCKED);
+    id2 = (int)virDomainGetID(dom);
+    assert_true(id2 > id1);
+    assert_non_null(args = monitorFile("args"));
+    snprintf(want, sizeof(want),
+             "--state-dir %s --domid %d --uuid %s\n--state-dir %s --domid %d --uuid %s\n",
+             stateDir, id1, NEW_UUID, stateDir, id2, NEW_UUID);
+    assert_string_equal(args, want);
+    assertNoChildLeft();
+    unlink(path);
+    virDomainFree(dom);
+    closeConn(conn);
+}
+
+static void
+test_a_failed_create_starts_no_monitor(void **state)
+{
+    virConnectPtr conn;
+    virDomainPtr dom;
+
+    (void)state;
+    conn = openXen();
+    xvSimFail(XV_SIM_CALL_CREATE, ENOMEM, 1);
+    assert_null(virDomainCreateLinux(conn, LIFECYCLE_XML("tmp", NEW_UUID), 0));
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "libxl_domain_create_new failed");
+    assert_int_equal(virDomainRestore(conn, "/dev/null"), -1);
+    assert_non_null(dom = virDomainDefineXML(conn, LIFECYCLE_XML("keep", NEW_UUID)));
+    xvSimFail(XV_SIM_CALL_CREATE, ENOMEM, 1);
+    assert_int_equal(virDomainCreate(dom), -1);
+    assert_null(monitorFile("args"));
+    assert_null(monitorLog());
+    virDomainFree(dom);
+    closeConn(conn);
+}
+
+/* As a libvirt warning would not fail it: the domain runs, the failure is
+ * in the monitor log, and no error is left behind. */
+static void
+test_create_succeeds_when_the_monitor_cannot_be_started(void **state)
+{
+    XV_AUTOFREE(char *) log = NULL;
+    virConnectPtr conn;
+    virDomainPtr dom;
+    char want[300];
+
+    (void)state;
+    setenv("XVIRT_XEN_MONITOR", "/nonexistent/xvirt-xen-monitor", 1);
+    conn = openXen();
+    assert_non_null(dom = virDomainCreateLinux(conn, LIFECYCLE_XML("tmp", NEW_UUID), 0));
+    assert_null(virGetLastError());
+    assert_true(virDomainGetID(dom) > 0);
+    assert_non_null(xvSimGetDomain(virDomainGetID(dom)));
+    assert_non_null(log = monitorLog());
+    snprintf(want, sizeof(want), "cannot start the monitor '/nonexistent/xvirt-xen-monitor' of "
+             "domain 'tmp' (id %u): No such file or directory; its on_poweroff, on_reboot and "
+             "on_crash actions will not be applied\n", virDomainGetID(dom));
+    assert_non_null(strstr(log, want));
+    assert_non_null(strstr(log, "]: cannot start"));
+    assertNoChildLeft();
+    virDomainFree(dom);
+    closeConn(conn);
+}
+
+static void
+test_create_logs_a_monitor_that_exits_with_an_error(void **state)
+{
+    XV_AUTOFREE(char *) log = NULL;
+    virConnectPtr conn;
+    virDomainPtr dom;
+
+    (void)state;
+    setenv("XV_TEST_MONITOR_EXIT", "3", 1);
+    conn = openXen();
+    assert_non_null(dom = virDomainCreateLinux(conn, LIFECYCLE_XML("tmp", NEW_UUID), 0));
+    assert_null(virGetLastError());
+    assert_non_null(log = monitorLog());
+    assert_non_null(strstr(log, "of domain 'tmp' (id 1) exited with status 3; its on_poweroff"));
+    assertNoChildLeft();
+    virDomainFree(dom);
     closeConn(conn);
 }
 
@@ -2080,10 +2321,16 @@ static const struct CMUnitTest tests[] = {
     T(test_define_of_a_running_domain_makes_it_persistent),
     T(test_undefine_removes_the_config),
     T(test_create_starts_a_defined_domain),
+    T(test_destroyed_domain_still_dying_is_gone_for_lookups_and_starts_again),
     T(test_create_of_a_defined_domain_whose_name_runs_is_dom_exist),
     T(test_create_linux_starts_a_transient_domain),
     T(test_save_writes_the_file_and_destroys_and_restore_brings_it_back),
     T(test_save_and_restore_errors),
+    T(test_create_linux_starts_the_monitor_with_the_domain_and_its_config),
+    T(test_create_of_a_defined_domain_and_restore_start_the_monitor),
+    T(test_a_failed_create_starts_no_monitor),
+    T(test_create_succeeds_when_the_monitor_cannot_be_started),
+    T(test_create_logs_a_monitor_that_exits_with_an_error),
     T(test_get_xml_desc_of_a_running_domain_is_its_live_config),
     T(test_setters_of_a_defined_domain_change_its_config),
     T(test_running_only_calls_on_a_defined_domain_say_it_is_not_running),

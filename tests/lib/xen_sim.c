@@ -64,6 +64,7 @@ static struct {
     int failCount[XV_SIM_CALL_LAST];
     int failSkip[XV_SIM_CALL_LAST];    /* calls to let through first */
     int openHandles;
+    bool destroyLingers;        /* destroy leaves the domain dying */
 } sim;
 
 /* ---- counters and faults ------------------------------------------------ */
@@ -193,16 +194,33 @@ xvSimStoreSet(const char *path, const char *value)
     xvSimFireWatch(path);
 }
 
-/* Removes @path and everything below it. */
+/* Is @path @base or below it? */
+static bool
+simPathWithin(const char *path, const char *base)
+{
+    size_t len = strlen(base);
+
+    return strncmp(path, base, len) == 0 && (path[len] == '\0' || path[len] == '/');
+}
+
+/* Removes @path and everything below it. As xenstored, fires the watches on
+ * @path and above it, and each watch below it on a node that went. */
 void
 xvSimStoreRemove(const char *path)
 {
-    size_t len = strlen(path), i = 0;
+    size_t i = 0, w;
+    bool *gone = xvAllocN(sim.nwatches + 1, sizeof(bool));
 
     while (i < sim.nkeys) {
         const char *p = sim.keys[i].path;
 
-        if (XV_STREQ(p, path) || (strncmp(p, path, len) == 0 && p[len] == '/')) {
+        if (simPathWithin(p, path)) {
+            for (w = 0; w < sim.nwatches; w++) {
+                if (!XV_STREQ(sim.watches[w].path, path) &&
+                    simPathWithin(sim.watches[w].path, path) &&
+                    simPathWithin(p, sim.watches[w].path))
+                    gone[w] = true;
+            }
             free(sim.keys[i].path);
             free(sim.keys[i].value);
             sim.keys[i] = sim.keys[--sim.nkeys];
@@ -211,6 +229,37 @@ xvSimStoreRemove(const char *path)
         }
     }
     xvSimFireWatch(path);
+    for (w = 0; w < sim.nwatches; w++) {
+        if (gone[w])
+            simEventQueue(sim.watches[w].path, sim.watches[w].token);
+    }
+    free(gone);
+}
+
+unsigned int
+xvSimWatchCount(const char *token)
+{
+    unsigned int n = 0;
+    size_t i;
+
+    for (i = 0; i < sim.nwatches; i++) {
+        if (!token || XV_STREQ(sim.watches[i].token, token))
+            n++;
+    }
+    return n;
+}
+
+void
+xvSimSetMeminfo(uint32_t domid, unsigned long totalKiB, unsigned long freeKiB)
+{
+    char path[128], value[32];
+
+    snprintf(path, sizeof(path), "/local/domain/%u/data/meminfo_total", domid);
+    snprintf(value, sizeof(value), "%lu", totalKiB);
+    xvSimStoreSet(path, value);
+    snprintf(path, sizeof(path), "/local/domain/%u/data/meminfo_free", domid);
+    snprintf(value, sizeof(value), "%lu", freeKiB);
+    xvSimStoreSet(path, value);
 }
 
 /* ---- domains ---------------------------------------------------------------- */
@@ -670,8 +719,25 @@ simDestroy(void *xc XV_UNUSED, uint32_t domid)
                       "libxl_domain_destroy failed (libxl error -3): %s", strerror(err));
         return -1;
     }
+    if (sim.destroyLingers) {
+        char path[64];
+
+        /* as on real Xen: the toolstack's entries go at once, the domain
+         * lingers as dying until its pages are released */
+        xvSimGetDomain(domid)->dying = true;
+        snprintf(path, sizeof(path), "/local/domain/%u", domid);
+        xvSimStoreRemove(path);
+        xvSimFireWatch("@releaseDomain");
+        return 0;
+    }
     xvSimRemoveDomain(domid);
     return 0;
+}
+
+void
+xvSimSetDestroyLingers(bool lingers)
+{
+    sim.destroyLingers = lingers;
 }
 
 static int
@@ -1009,6 +1075,16 @@ simStoreCheckWatch(void *xs XV_UNUSED)
     return ret;
 }
 
+/* The simulation has no descriptor: its events are queued in memory, and
+ * a test reads them when it steps the code under test. */
+static int
+simStoreFileno(void *xs XV_UNUSED)
+{
+    int err = simEnter(XV_SIM_CALL_STORE_FILENO);
+
+    return simStoreFailed(err ? err : ENOSYS, "xs_fileno", NULL);
+}
+
 static int
 simStoreTransactionStart(void *xs XV_UNUSED, xvXenXbt *t)
 {
@@ -1068,6 +1144,7 @@ static const xvXenStoreOps simStore = {
     .watch = simStoreWatch,
     .unwatch = simStoreUnwatch,
     .checkWatch = simStoreCheckWatch,
+    .fileno = simStoreFileno,
     .transactionStart = simStoreTransactionStart,
     .transactionEnd = simStoreTransactionEnd,
 };

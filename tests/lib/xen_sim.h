@@ -45,6 +45,7 @@ typedef enum {
     XV_SIM_CALL_STORE_WATCH,
     XV_SIM_CALL_STORE_UNWATCH,
     XV_SIM_CALL_STORE_CHECK_WATCH,
+    XV_SIM_CALL_STORE_FILENO,
     XV_SIM_CALL_STORE_TXN_START,
     XV_SIM_CALL_STORE_TXN_END,
     XV_SIM_CALL_LAST
@@ -100,6 +101,9 @@ uint32_t xvSimAddDomain(const char *name, unsigned int vcpus, unsigned long memK
 xvSimDom *xvSimGetDomain(uint32_t domid);
 /* Removes it and its xenstore entries; fires @releaseDomain. */
 void xvSimRemoveDomain(uint32_t domid);
+/* Whether a destroy leaves the domain in the list as dying (its xenstore
+ * entries removed, @releaseDomain fired) instead of removing it. */
+void xvSimSetDestroyLingers(bool lingers);
 /* The uuid xvSimAddDomain gives @domid. */
 void xvSimUUID(uint32_t domid, unsigned char *uuid);
 
@@ -126,7 +130,8 @@ void xvSimResetCounts(void);
 int xvSimOpenHandles(void);
 
 /* xenstore, committed state. Get returns NULL when absent. Set and Remove
- * fire the watches on the path, as xenstored does. */
+ * fire the watches on the path and above it, as xenstored does; Remove also
+ * fires the watches below the path on the nodes it removed. */
 const char *xvSimStoreGet(const char *path);
 void xvSimStoreSet(const char *path, const char *value);
 void xvSimStoreRemove(const char *path);
@@ -134,3 +139,8 @@ void xvSimStoreRemove(const char *path);
 void xvSimFireWatch(const char *path);
 /* Watch events queued and not yet read. */
 unsigned int xvSimPendingEvents(void);
+/* Watches set with @token (NULL: all). */
+unsigned int xvSimWatchCount(const char *token);
+/* What a guest agent (xenlab's --domu-meminfo) writes: data/meminfo_total
+ * and data/meminfo_free of @domid, in KiB, one write (and event) each. */
+void xvSimSetMeminfo(uint32_t domid, unsigned long totalKiB, unsigned long freeKiB);

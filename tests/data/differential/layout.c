@@ -3,7 +3,8 @@
  * layout.c: prints the size, alignment and field offsets of the public
  * structures; public_headers_test.sh builds it against libxvirt's header and
  * against the system libvirt's, and the outputs must be identical (binary
- * compatibility). libvirt dropped virDomainKernel long ago: when the header
+ * compatibility), those of the seed and the later ones libxvirt declares
+ * (virDomainMemoryStatStruct). libvirt dropped virDomainKernel long ago: when the header
  * lacks it (LAYOUT_SEED_KERNEL defined), the seed's documented layout is
  * declared here, so libxvirt's struct is compared with the seed instead.
  */
@@ -27,6 +28,7 @@ typedef struct { char c; virNodeInfo s; } alignvirNodeInfo;
 typedef struct { char c; virVcpuInfo s; } alignvirVcpuInfo;
 typedef struct { char c; virDomainKernel s; } alignvirDomainKernel;
 typedef struct { char c; virError s; } alignvirError;
+typedef struct { char c; virDomainMemoryStatStruct s; } alignvirDomainMemoryStatStruct;
 
 #define SIZE(type) \
     printf("%s size=%u align=%u\n", #type, (unsigned int)sizeof(type), \
@@ -81,6 +83,14 @@ main(void)
     FIELD(virError, int1);
     FIELD(virError, int2);
     FIELD(virError, net);
+
+    /* beyond the seed */
+    SIZE(virDomainMemoryStatStruct);
+    FIELD(virDomainMemoryStatStruct, tag);
+    FIELD(virDomainMemoryStatStruct, val);
+    printf("sizeof(virDomainMemoryStatPtr)=%u sizeof(virDomainMemoryStatTags)=%u\n",
+           (unsigned int)sizeof(virDomainMemoryStatPtr),
+           (unsigned int)sizeof(virDomainMemoryStatTags));
 
     printf("sizeof(virDomainState)=%u sizeof(virErrorLevel)=%u\n",
            (unsigned int)sizeof(virDomainState), (unsigned int)sizeof(virErrorLevel));

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * signatures.c: assigns every public function to a pointer of the type the
- * seed documents; built with -Werror, a prototype that differs from the seed
- * fails to compile. public_headers_test.sh builds it against libxvirt's
- * header (everything must match) and against the system libvirt's, where the
- * two prototypes libvirt later changed are left out (SKIP_LIBVIRT_CHANGED):
+ * seed documents (for the calls beyond the seed: the type libvirt declares);
+ * built with -Werror, a prototype that differs fails to compile.
+ * public_headers_test.sh builds it against libxvirt's header (everything
+ * must match) and against the system libvirt's, where the two prototypes
+ * libvirt later changed are left out (SKIP_LIBVIRT_CHANGED):
  * virConnectListDefinedDomains (names became "char **const") and
  * virDomainGetXMLDesc (flags became unsigned int).
  */
@@ -64,6 +65,11 @@ main(void)
     SIG(int, virGetVersion, (unsigned long *, const char *, unsigned long *));
     SIG(int, virInitialize, (void));
     SIG(int, virNodeGetInfo, (virConnectPtr, virNodeInfoPtr));
+
+    /* beyond the seed: later calls, declared as libvirt declares them */
+    SIG(unsigned long long, virNodeGetFreeMemory, (virConnectPtr));
+    SIG(int, virDomainMemoryStats,
+        (virDomainPtr, virDomainMemoryStatPtr, unsigned int, unsigned int));
 
     /* the error API (virterror.h), as libvirt declares it */
     SIG(virErrorPtr, virGetLastError, (void));
