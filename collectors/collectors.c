@@ -10,6 +10,7 @@ const xvCollector *const xvCollectors[] = {
     &xvCollectorNode,
     &xvCollectorDomain,
     &xvCollectorVcpu,
+    &xvCollectorMemory,
     NULL,
 };
 

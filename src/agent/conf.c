@@ -3,6 +3,7 @@
 #include "conf.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <fcntl.h>
@@ -1232,9 +1233,11 @@ xvAgentConfParseListen(const char *text, char **retAddress, unsigned int *retPor
 /* ---- sections ---------------------------------------------------------- */
 
 typedef struct {
-    const char *file;
+    const char *file;           /* the file being parsed: the main one or a policy file */
     xvConfError *err;
     xvAgentConf *conf;
+    confStrSet names;           /* policy names (borrowed from conf->policies), all files */
+    const xvConfNode *dirNode;  /* policies_dir in the main file; NULL: not set */
 } confParser;
 
 /* A section's value: a mapping, or null for "all defaults" (returns 1). */
@@ -1461,17 +1464,34 @@ confPolicyRequired(confParser *p, const xvConfNode *entry, const char *key)
     return node;
 }
 
+/* "policy 'x' is already defined at FILE:LINE:COL", at the second one's name. */
+static int
+confPolicyDuplicate(confParser *p, const xvConfNode *name, const xvAgentConfPolicy *first)
+{
+    const xvConfNode *firstName = xvConfNodeFind(first->node, "name");
+    char *q = confQuote(name->value);
+    int rc;
+
+    rc = confErrorNode(p->err, p->file, name, "policy '%s' is already defined at %s:%d:%d",
+                       q, first->file, firstName->line, firstName->column);
+    free(q);
+    return rc;
+}
+
+/* Appends the entries of the sequence @seq, read from p->file, to conf->policies. */
 static int
 confParsePolicies(confParser *p, xvConfNode *seq)
 {
     xvAgentConf *conf = p->conf;
-    confStrSet names = { 0 };
     size_t i;
     int rc = 0;
 
     if ((rc = xvConfNodeCheckKind(seq, p->file, XV_CONF_NODE_SEQUENCE, p->err)) < 0)
         return rc;
-    conf->policies = confAlloc(seq->nchildren, sizeof(*conf->policies));
+    if (seq->nchildren > 0) {
+        conf->policies = confReallocN(conf->policies, conf->npolicies + seq->nchildren,
+                                      sizeof(*conf->policies));
+    }
     for (i = 0; i < seq->nchildren; i++) {
         xvConfNode *entry = &seq->children[i];
         const xvConfNode *name;
@@ -1483,20 +1503,20 @@ confParsePolicies(confParser *p, xvConfNode *seq)
         int id;
 
         if ((rc = xvConfNodeCheckKind(entry, p->file, XV_CONF_NODE_MAPPING, p->err)) < 0)
-            break;
+            return rc;
         if (!(name = confPolicyRequired(p, entry, "name")) ||
-            !(type = confPolicyRequired(p, entry, "type"))) {
-            rc = -EINVAL;
-            break;
+            !(type = confPolicyRequired(p, entry, "type")))
+            return -EINVAL;
+        /* appended at once, so that the set can borrow its name */
+        policy = &conf->policies[conf->npolicies];
+        memset(policy, 0, sizeof(*policy));
+        policy->name = confStrdup(name->value);
+        if (!confStrSetAdd(&p->names, policy->name, conf->npolicies, &first)) {
+            free(policy->name);
+            return confPolicyDuplicate(p, name, &conf->policies[first]);
         }
-        if (!confStrSetAdd(&names, name->value, i, &first)) {
-            q = confQuote(name->value);
-            rc = confErrorNode(p->err, p->file, name,
-                               "duplicate policy name '%s' (first defined at line %d)",
-                               q, xvConfNodeFind(&seq->children[first], "name")->line);
-            free(q);
-            break;
-        }
+        conf->npolicies++;
+        policy->file = confStrdup(p->file);
         if ((id = confLookupName(confPolicyTypeNames, type->value, false)) < 0) {
             q = confQuote(type->value);
             list = confJoin(confPolicyTypeNames);
@@ -1504,15 +1524,12 @@ confParsePolicies(confParser *p, xvConfNode *seq)
                                "unknown policy type '%s' (expected one of: %s)", q, list);
             free(q);
             free(list);
-            break;
+            return rc;
         }
-        policy = &conf->policies[conf->npolicies++];
-        policy->name = confStrdup(name->value);
         policy->type = (xvAgentPolicyType)id;
         policy->node = xvConfNodeCopy(entry);
     }
-    confStrSetClear(&names);
-    return rc;
+    return 0;
 }
 
 static int
@@ -1520,7 +1537,7 @@ confParseRoot(confParser *p, xvConfNode *root)
 {
     static const char *const keys[] = {
         "connection", "listen", "sampling", "logging", "policies", "policies_dir", "state_dir",
-        NULL,
+        "state_retention", NULL,
     };
     size_t i;
     int rc;
@@ -1539,8 +1556,13 @@ confParseRoot(confParser *p, xvConfNode *root)
             rc = confParsePolicies(p, child);
         } else if (strcmp(key, "policies_dir") == 0) {
             rc = confParseReplaceString(p, child, &p->conf->policiesDir);
+            p->dirNode = child;
         } else if (strcmp(key, "state_dir") == 0) {
             rc = confParseReplaceString(p, child, &p->conf->stateDir);
+        } else if (strcmp(key, "state_retention") == 0) {
+            rc = xvConfNodeGetDuration(child, p->file, XV_AGENT_STATE_RETENTION_MIN_MS,
+                                       XV_AGENT_STATE_RETENTION_MAX_MS,
+                                       &p->conf->stateRetentionMs, p->err);
         } else if ((rc = confParseSectionKind(p, child)) == 0) {
             if (strcmp(key, "connection") == 0)
                 rc = confParseConnection(p, child);
@@ -1573,6 +1595,7 @@ xvAgentConfNew(void)
     conf->writeTimeoutMs = XV_AGENT_DEFAULT_TIMEOUT_MS;
     conf->intervalMs = XV_AGENT_DEFAULT_INTERVAL_MS;
     conf->logLevel = XV_AGENT_DEFAULT_LOG_LEVEL;
+    conf->stateRetentionMs = XV_AGENT_DEFAULT_STATE_RETENTION_MS;
     return conf;
 }
 
@@ -1585,6 +1608,7 @@ xvAgentConfFree(xvAgentConf *conf)
         return;
     for (i = 0; i < conf->npolicies; i++) {
         free(conf->policies[i].name);
+        free(conf->policies[i].file);
         xvConfNodeFree(conf->policies[i].node);
     }
     free(conf->policies);
@@ -1596,14 +1620,12 @@ xvAgentConfFree(xvAgentConf *conf)
     free(conf);
 }
 
-/* Loads @len bytes of @data, which need not be NUL-terminated. */
+/* Reads the YAML text @data of @len bytes (not NUL-terminated) into @root. */
 static int
-confLoadData(const char *name, const unsigned char *data, size_t len,
-             xvAgentConf **ret, xvConfError *err)
+confReadTree(const char *name, const unsigned char *data, size_t len, xvConfNode *root,
+             xvConfError *err)
 {
     confReader r = { .file = name, .data = data, .len = len, .err = err };
-    xvConfNode root = { 0 };
-    confParser p = { .file = name, .err = err };
     int rc;
 
     if (len > XV_AGENT_CONF_MAX_BYTES) {
@@ -1624,26 +1646,9 @@ confLoadData(const char *name, const unsigned char *data, size_t len,
     /* Left to detect the encoding, libyaml skips a UTF-8 BOM without counting
      * it in the columns. */
     yaml_parser_set_input_string(&r.parser, data, len);
-    rc = confReadStream(&r, &root);
+    rc = confReadStream(&r, root);
     yaml_parser_delete(&r.parser);
-    if (rc == 0) {
-        p.conf = xvAgentConfNew();
-        p.conf->file = confStrdup(name);
-        rc = confParseRoot(&p, &root);
-    }
-    confNodeClear(&root);
-    if (rc < 0) {
-        xvAgentConfFree(p.conf);
-        return rc;
-    }
-    *ret = p.conf;
-    return 0;
-}
-
-int
-xvAgentConfLoadString(const char *name, const char *yaml, xvAgentConf **ret, xvConfError *err)
-{
-    return confLoadData(name, (const unsigned char *)yaml, strlen(yaml), ret, err);
+    return rc;
 }
 
 /* Reads at most XV_AGENT_CONF_MAX_BYTES + 1 bytes of @path into *retData. */
@@ -1718,6 +1723,214 @@ confReadFile(const char *path, unsigned char **retData, size_t *retLen, xvConfEr
     return rc;
 }
 
+
+/* ---- policies_dir ------------------------------------------------------ */
+
+/* A policy file: "*.yaml", not hidden (which also leaves out ".x.yaml.swp"). */
+static bool
+confIsPolicyFileName(const char *name)
+{
+    size_t len = strlen(name);
+
+    return name[0] != '.' && len > 5 && strcmp(name + len - 5, ".yaml") == 0;
+}
+
+static int
+confCompareNames(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * @name taken from the directory of @path: "dir/name", or @name itself when
+ * it is absolute or @path has no directory part. To free().
+ */
+static char *
+confPathNextTo(const char *path, const char *name)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (name[0] == '/' || !slash)
+        return confStrdup(name);
+    return confAsprintf("%.*s/%s", (int)(slash - path), path, name);
+}
+
+/* Parses one file of the policy directory: a mapping holding only `policies:`. */
+static int
+confParsePolicyFile(confParser *p, xvConfNode *root)
+{
+    size_t i;
+    int rc;
+
+    if ((rc = xvConfNodeCheckKind(root, p->file, XV_CONF_NODE_MAPPING, p->err)) < 0)
+        return rc;
+    for (i = 0; i < root->nchildren; i++) {
+        xvConfNode *child = &root->children[i];
+
+        if (strcmp(child->key, "policies") != 0) {
+            char *q = confQuote(child->key);
+
+            confErrorKey(p->err, p->file, child, "unknown key '%s' in a policy file "
+                         "(a file of policies_dir holds only 'policies')", q);
+            free(q);
+            return -EINVAL;
+        }
+        if (xvConfNodeIsNull(child))
+            continue;
+        if ((rc = confParsePolicies(p, child)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int
+confLoadPolicyFile(confParser *p, const char *path)
+{
+    xvConfNode root = { 0 };
+    unsigned char *data = NULL;
+    const char *mainFile = p->file;
+    size_t len = 0;
+    int rc;
+
+    if ((rc = confReadFile(path, &data, &len, p->err)) < 0)
+        return rc;
+    if ((rc = confReadTree(path, data, len, &root, p->err)) == 0) {
+        p->file = path;
+        rc = confParsePolicyFile(p, &root);
+        p->file = mainFile;
+    }
+    confNodeClear(&root);
+    free(data);
+    return rc;
+}
+
+/*
+ * The names of the policy files in @dir, sorted, in *retNames (each and the
+ * array to free()). A missing directory gives none if @optional. Returns 0
+ * or -errno with @err filled.
+ */
+static int
+confListPolicyDir(confParser *p, const char *dir, bool optional, char ***retNames,
+                  size_t *retCount)
+{
+    DIR *d = opendir(dir);
+    struct dirent *ent;
+    char **names = NULL;
+    size_t n = 0, alloc = 0;
+    char ebuf[128];
+    int rc = 0;
+
+    if (!d) {
+        rc = -errno;
+        if (rc == -ENOENT && optional) {
+            rc = 0;
+            goto done;
+        }
+        /* the path in full, as file names are in every message */
+        if (p->dirNode) {
+            confErrorNode(p->err, p->file, p->dirNode, "cannot read policies_dir '%s': %s",
+                          dir, strerror_r(-rc, ebuf, sizeof(ebuf)));
+        } else {
+            xvConfErrorSetAt(p->err, dir, 0, 0, "cannot read the policy directory: %s",
+                             strerror_r(-rc, ebuf, sizeof(ebuf)));
+        }
+        return rc;
+    }
+    for (errno = 0; (ent = readdir(d)); errno = 0) {
+        if (!confIsPolicyFileName(ent->d_name))
+            continue;
+        if (n == alloc) {
+            alloc = alloc ? alloc * 2 : 16;
+            names = confReallocN(names, alloc, sizeof(*names));
+        }
+        names[n++] = confStrdup(ent->d_name);
+    }
+    if (errno != 0) {
+        rc = -errno;
+        xvConfErrorSetAt(p->err, dir, 0, 0, "cannot read the policy directory: %s",
+                         strerror_r(-rc, ebuf, sizeof(ebuf)));
+        while (n > 0)
+            free(names[--n]);
+        free(names);
+        names = NULL;
+    }
+    closedir(d);
+    if (n > 1)
+        qsort(names, n, sizeof(*names), confCompareNames);
+
+ done:
+    *retNames = names;
+    *retCount = n;
+    return rc;
+}
+
+/* Reads the policy directory of the main file @path (see xvAgentConfLoadFile()). */
+static int
+confLoadPolicyDir(confParser *p, const char *path)
+{
+    const char *given = p->conf->policiesDir;
+    char *dir = confPathNextTo(path, given ? given : XV_AGENT_DEFAULT_POLICIES_DIR);
+    char **names = NULL;
+    size_t n = 0, i;
+    int rc;
+
+    if ((rc = confListPolicyDir(p, dir, !given, &names, &n)) < 0)
+        goto cleanup;
+    for (i = 0; i < n && rc == 0; i++) {
+        char *file = confAsprintf("%s/%s", dir, names[i]);
+        struct stat sb;
+
+        /* not a regular file (a directory, a socket...): not a policy file;
+         * one that cannot be stat'ed is reported by the read below */
+        if (stat(file, &sb) < 0 || S_ISREG(sb.st_mode))
+            rc = confLoadPolicyFile(p, file);
+        free(file);
+    }
+
+ cleanup:
+    for (i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    free(dir);
+    return rc;
+}
+
+
+/* ---- loading (continued) ----------------------------------------------- */
+
+/* Loads the main file: @len bytes of @data, which need not be NUL-terminated. */
+static int
+confLoadData(const char *name, const unsigned char *data, size_t len, bool readDir,
+             xvAgentConf **ret, xvConfError *err)
+{
+    xvConfNode root = { 0 };
+    confParser p = { .file = name, .err = err };
+    int rc;
+
+    if ((rc = confReadTree(name, data, len, &root, err)) == 0) {
+        p.conf = xvAgentConfNew();
+        p.conf->file = confStrdup(name);
+        rc = confParseRoot(&p, &root);
+        /* while the tree lives: p.dirNode points into it */
+        if (rc == 0 && readDir)
+            rc = confLoadPolicyDir(&p, name);
+    }
+    confNodeClear(&root);
+    confStrSetClear(&p.names);
+    if (rc < 0) {
+        xvAgentConfFree(p.conf);
+        return rc;
+    }
+    *ret = p.conf;
+    return 0;
+}
+
+int
+xvAgentConfLoadString(const char *name, const char *yaml, xvAgentConf **ret, xvConfError *err)
+{
+    return confLoadData(name, (const unsigned char *)yaml, strlen(yaml), false, ret, err);
+}
+
 int
 xvAgentConfLoadFile(const char *path, xvAgentConf **ret, xvConfError *err)
 {
@@ -1727,7 +1940,7 @@ xvAgentConfLoadFile(const char *path, xvAgentConf **ret, xvConfError *err)
 
     if ((rc = confReadFile(path, &data, &len, err)) < 0)
         return rc;
-    rc = confLoadData(path, data, len, ret, err);
+    rc = confLoadData(path, data, len, true, ret, err);
     free(data);
     return rc;
 }

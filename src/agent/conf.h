@@ -68,9 +68,16 @@
 #define XV_AGENT_INTERVAL_MAX_MS (24 * 60 * 60 * 1000)  /* 24h */
 #define XV_AGENT_DEFAULT_LOG_LEVEL 6                /* LOG_INFO */
 #define XV_AGENT_DEFAULT_STATE_DIR "/var/lib/xvirt"
+/* state_retention: how long the bookkeeping of a domain no longer seen is kept */
+#define XV_AGENT_DEFAULT_STATE_RETENTION_MS (UINT64_C(7) * 24 * 60 * 60 * 1000)  /* 168h */
+#define XV_AGENT_STATE_RETENTION_MIN_MS (UINT64_C(60) * 60 * 1000)             /* 1h */
+#define XV_AGENT_STATE_RETENTION_MAX_MS (UINT64_C(87600) * 60 * 60 * 1000)     /* 10 years */
+/* The policy directory read when policies_dir is not set, next to the file. */
+#define XV_AGENT_DEFAULT_POLICIES_DIR "policies.d"
 
-/* A configuration error. file is the name given to the loader; line and column are
- * 1-based (libyaml marks + 1), or 0 when the error is about the whole file. */
+/* A configuration error. file is the file it is in: the name given to the loader, or
+ * a file (or the directory) of policies_dir; line and column are 1-based (libyaml
+ * marks + 1), or 0 when the error is about the whole file. */
 typedef struct _xvConfError xvConfError;
 struct _xvConfError {
     char *file;
@@ -203,16 +210,19 @@ typedef enum {
 const char *xvAgentPolicyTypeName(xvAgentPolicyType type);
 
 /*
- * One entry of `policies:`. Only `name` (non-empty, unique) and `type` are
+ * One entry of `policies:`, from the main file or a file of policies_dir.
+ * Only `name` (non-empty, unique across all the files) and `type` are
  * validated here; the other keys of the entry are kept, unvalidated, in
- * @node for the policy type to parse with xvConfNodeGet*() and conf->file
- * for the messages (src/policy/engine.c: xvPolicySetParse()).
+ * @node for the policy type to parse with xvConfNodeGet*(), and @file names
+ * the file the marks of @node point into (src/policy/engine.c:
+ * xvPolicySetParse()).
  */
 typedef struct _xvAgentConfPolicy xvAgentConfPolicy;
 struct _xvAgentConfPolicy {
     char *name;
     xvAgentPolicyType type;
     xvConfNode *node;           /* the whole entry (a mapping, incl. name and type) */
+    char *file;                 /* the file it was read from, as named in errors */
 };
 
 /* The loaded configuration. Read-only once loaded; all strings owned. */
@@ -240,14 +250,16 @@ struct _xvAgentConf {
     /* logging: */
     int logLevel;               /* syslog priority: 3 (error) .. 7 (debug) */
 
-    /* policies: and policies_dir: */
+    /* policies: then those of the files of policies_dir, in that order */
     xvAgentConfPolicy *policies;
     size_t npolicies;
-    char *policiesDir;          /* NULL if not set; stored as written */
+    char *policiesDir;          /* policies_dir: NULL if not set; stored as written */
 
     /* state_dir: where the policies keep their bookkeeping (restart counts,
      * back-off deadlines); NULL: XV_AGENT_DEFAULT_STATE_DIR */
     char *stateDir;
+    /* state_retention: the bookkeeping of a domain not seen for longer is dropped */
+    uint64_t stateRetentionMs;
 };
 
 /* A configuration holding the defaults only, to free with xvAgentConfFree(). */
@@ -257,12 +269,26 @@ xvAgentConf *xvAgentConfNew(void);
  * Loads and validates the file at @path. An empty file (or one with only
  * comments) gives the defaults. On success *ret is a new configuration to
  * free with xvAgentConfFree(). See the conventions above for errors.
+ *
+ * Then the policy directory is read: policies_dir (a relative one is taken
+ * from the directory of @path), else XV_AGENT_DEFAULT_POLICIES_DIR next to
+ * @path. A missing default directory is no error; a policies_dir that
+ * cannot be read is one, at its value. Its files named *.yaml, not hidden
+ * (".*"), that are regular files (symbolic links are followed) are read in
+ * strcmp() order of their names; anything else there is ignored (editor
+ * backups "x.yaml~" and ".x.yaml.swp", README...). Each file is a mapping
+ * holding only `policies:` (a list, as in the main file), validated with the
+ * same rules; its policies follow those read before. A policy name used
+ * twice, in one file or across files, is an error at the second one,
+ * naming the first one's file:line:column. A file that cannot be read
+ * fails the load, named in @err.
  */
 int xvAgentConfLoadFile(const char *path, xvAgentConf **ret, xvConfError *err);
 
 /*
  * Same as xvAgentConfLoadFile() on the NUL-terminated text @yaml; @name
- * stands for the file name in errors and in conf->file.
+ * stands for the file name in errors and in conf->file. No policy
+ * directory is read (policies_dir is only kept as written).
  */
 int xvAgentConfLoadString(const char *name, const char *yaml, xvAgentConf **ret,
                           xvConfError *err);

@@ -37,6 +37,10 @@ struct _xvActuator {
     size_t ncounters;
     actuatorLast *last;
     size_t nlast;
+    xvPolicyTarget *targets;    /* balloon targets set */
+    size_t ntargets;
+    char **applied;             /* policies applied since the last prune */
+    size_t napplied;
 };
 
 static const char *const actuatorStateNames[] = {
@@ -69,8 +73,16 @@ xvActuatorFree(xvActuator *a)
         free(a->counters[i].policy);
     for (i = 0; i < a->nlast; i++)
         free(a->last[i].policy);
+    for (i = 0; i < a->ntargets; i++) {
+        free(a->targets[i].policy);
+        free(a->targets[i].domain);
+    }
+    for (i = 0; i < a->napplied; i++)
+        free(a->applied[i]);
     free(a->counters);
     free(a->last);
+    free(a->targets);
+    free(a->applied);
     free(a->uri);
     free(a);
 }
@@ -201,6 +213,17 @@ actuatorFail(char **detail, const char *call)
     return XV_POLICY_RESULT_FAILED;
 }
 
+/* actuatorFail() for a call on @dom, which is released after its error
+ * was read (releasing a handle resets the thread's last error). */
+static xvPolicyResult
+actuatorFailFree(virDomainPtr dom, char **detail, const char *call)
+{
+    xvPolicyResult result = actuatorFail(detail, call);
+
+    virDomainFree(dom);
+    return result;
+}
+
 /* Starts the destroyed domain again: defined ones by virDomainCreate, the
  * others from the captured XML. */
 static xvPolicyResult
@@ -210,10 +233,8 @@ actuatorStart(virConnectPtr conn, const xvPolicyAction *act, const char *xml, in
     virDomainPtr dom = virDomainLookupByUUID(conn, act->uuid);
 
     if (dom) {
-        if (virDomainCreate(dom) < 0) {
-            virDomainFree(dom);
-            return actuatorFail(detail, "virDomainCreate");
-        }
+        if (virDomainCreate(dom) < 0)
+            return actuatorFailFree(dom, detail, "virDomainCreate");
     } else if (!xml) {
         if (asprintf(detail, "transient domain destroyed, no configuration was captured "
                      "to start it again") < 0)
@@ -243,10 +264,8 @@ actuatorRestart(xvActuator *a, const xvPolicyAction *act, const char *xml, int *
         return XV_POLICY_RESULT_SKIPPED;
     }
     /* an operator may have acted since the sample: only crashed remains go */
-    if (virDomainGetInfo(dom, &info) < 0) {
-        virDomainFree(dom);
-        return actuatorFail(detail, "virDomainGetInfo");
-    }
+    if (virDomainGetInfo(dom, &info) < 0)
+        return actuatorFailFree(dom, detail, "virDomainGetInfo");
     if (info.state != VIR_DOMAIN_CRASHED) {
         virDomainFree(dom);
         if (asprintf(detail, "the domain is no longer crashed (%s)",
@@ -255,26 +274,22 @@ actuatorRestart(xvActuator *a, const xvPolicyAction *act, const char *xml, int *
         return XV_POLICY_RESULT_SKIPPED;
     }
     /* on success virDomainDestroy also releases the object */
-    if (virDomainDestroy(dom) < 0) {
-        virDomainFree(dom);
-        return actuatorFail(detail, "virDomainDestroy");
-    }
+    if (virDomainDestroy(dom) < 0)
+        return actuatorFailFree(dom, detail, "virDomainDestroy");
     return actuatorStart(conn, act, xml, newId, detail);
 }
 
+/* A failure is counted and logged, rate-limited, by xvPolicyStateCommit(). */
 static void
-actuatorSave(const xvPolicyState *state)
+actuatorSave(xvPolicyState *state, uint64_t nowMs)
 {
-    int rc = xvPolicyStateSave(state);
-
-    if (rc < 0)
-        xvLogError("policy: cannot save the bookkeeping in '%s': %s", state->dir,
-                   strerror(-rc));
+    xvPolicyStateCommit(state, nowMs);
 }
 
 /* Reads a running domain's configuration through the read-only connection. */
 static void
-actuatorCapture(virConnectPtr ro, const xvPolicyAction *act, xvPolicyState *state)
+actuatorCapture(virConnectPtr ro, const xvPolicyAction *act, xvPolicyState *state,
+                uint64_t nowMs)
 {
     xvRestartEntry *e;
     virDomainPtr dom;
@@ -294,7 +309,7 @@ actuatorCapture(virConnectPtr ro, const xvPolicyAction *act, xvPolicyState *stat
     e->xml = xml;
     e->xmlId = act->id;
     xvLogDebug("policy: captured the configuration of '%s' (id %d)", act->domain, act->id);
-    actuatorSave(state);
+    actuatorSave(state, nowMs);
 }
 
 /*
@@ -365,7 +380,7 @@ actuatorRestartAction(xvActuator *a, const char *name, const xvPolicyCommon *com
     if (act->giveUp) {
         e = xvPolicyStateGet(state, act->uuid, act->domain);
         e->gaveUp = true;
-        actuatorSave(state);
+        actuatorSave(state, nowMs);
         actuatorReport(a, name, act, XV_POLICY_RESULT_GAVE_UP, before, "crashed",
                        "burst limit reached; cleared by SIGHUP");
         return;
@@ -382,17 +397,17 @@ actuatorRestartAction(xvActuator *a, const char *name, const xvPolicyCommon *com
     xvRestartEntryAddAttempt(e, nowMs);
     e->retryAtMs = act->retryAtMs;
     if (common->dryRun) {
-        actuatorSave(state);
+        actuatorSave(state, nowMs);
         actuatorReport(a, name, act, XV_POLICY_RESULT_DRY_RUN, before, "running(dry run)",
                        NULL);
         return;
     }
     e->inProgressMs = nowMs;
-    actuatorSave(state);
+    actuatorSave(state, nowMs);
     result = actuatorRestart(a, act, e->xml, &newId, &detail);
     e = xvPolicyStateFind(state, act->uuid);
     e->inProgressMs = 0;
-    actuatorSave(state);
+    actuatorSave(state, nowMs);
     if (result == XV_POLICY_RESULT_OK)
         snprintf(after, sizeof(after), "running(id %d)", newId);
     else
@@ -438,11 +453,10 @@ actuatorPin(xvActuator *a, const xvPolicyAction *act, char **detail)
 
     if (!dom)
         return result;
-    result = XV_POLICY_RESULT_OK;
     if (virDomainPinVcpu(dom, (unsigned int)act->vcpu, act->newMap, act->maplen) < 0)
-        result = actuatorFail(detail, "virDomainPinVcpu");
+        return actuatorFailFree(dom, detail, "virDomainPinVcpu");
     virDomainFree(dom);
-    return result;
+    return XV_POLICY_RESULT_OK;
 }
 
 static xvPolicyResult
@@ -453,11 +467,10 @@ actuatorSetMemory(xvActuator *a, const xvPolicyAction *act, char **detail)
 
     if (!dom)
         return result;
-    result = XV_POLICY_RESULT_OK;
     if (virDomainSetMemory(dom, (unsigned long)act->newKiB) < 0)
-        result = actuatorFail(detail, "virDomainSetMemory");
+        return actuatorFailFree(dom, detail, "virDomainSetMemory");
     virDomainFree(dom);
-    return result;
+    return XV_POLICY_RESULT_OK;
 }
 
 /* "0-3,6" for the CPUs set in @map. */
@@ -488,6 +501,109 @@ actuatorFormatMap(const unsigned char *map, int maplen, char *out, size_t size)
         snprintf(out, size, "none");
 }
 
+/* ---- balloon targets ------------------------------------------------------ */
+
+static xvPolicyTarget *
+actuatorFindTarget(xvActuator *a, const char *policy, const unsigned char *uuid)
+{
+    size_t i;
+
+    for (i = 0; i < a->ntargets; i++) {
+        if (memcmp(a->targets[i].uuid, uuid, 16) == 0 &&
+            strcmp(a->targets[i].policy, policy) == 0)
+            return &a->targets[i];
+    }
+    return NULL;
+}
+
+static void
+actuatorDropTarget(xvActuator *a, size_t i)
+{
+    free(a->targets[i].policy);
+    free(a->targets[i].domain);
+    memmove(&a->targets[i], &a->targets[i + 1], (a->ntargets - i - 1) * sizeof(*a->targets));
+    a->ntargets--;
+}
+
+/* What a setmem action did to the target shown for its domain. */
+static void
+actuatorSetTarget(xvActuator *a, const char *policy, const xvPolicyAction *act,
+                  xvPolicyResult result)
+{
+    xvPolicyTarget *t = actuatorFindTarget(a, policy, act->uuid);
+
+    if (result == XV_POLICY_RESULT_SKIPPED && t) {
+        actuatorDropTarget(a, (size_t)(t - a->targets));
+        return;
+    }
+    if (result != XV_POLICY_RESULT_OK && result != XV_POLICY_RESULT_DRY_RUN)
+        return;
+    if (!t) {
+        a->targets = xvPolicyReallocN(a->targets, a->ntargets + 1, sizeof(*a->targets));
+        t = &a->targets[a->ntargets++];
+        memset(t, 0, sizeof(*t));
+        t->policy = xvPolicyStrdup(policy);
+        memcpy(t->uuid, act->uuid, 16);
+    }
+    free(t->domain);
+    t->domain = xvPolicyStrdup(act->domain);
+    memcpy(t->uuidstr, act->uuidstr, sizeof(t->uuidstr));
+    t->id = act->id;
+    t->targetKiB = act->newKiB;
+}
+
+static void
+actuatorMarkApplied(xvActuator *a, const char *policy)
+{
+    size_t i;
+
+    for (i = 0; i < a->napplied; i++) {
+        if (strcmp(a->applied[i], policy) == 0)
+            return;
+    }
+    a->applied = xvPolicyReallocN(a->applied, a->napplied + 1, sizeof(*a->applied));
+    a->applied[a->napplied++] = xvPolicyStrdup(policy);
+}
+
+const xvPolicyTarget *
+xvActuatorTargets(const xvActuator *a, size_t *retCount)
+{
+    *retCount = a->ntargets;
+    return a->targets;
+}
+
+/* True if the target's policy ran and its domain is still in the same boot. */
+static bool
+actuatorTargetLive(const xvActuator *a, const xvPolicyTarget *t, const xvSnapshot *snap)
+{
+    const xvSnapDomain *dom = xvSnapshotFindDomain(snap, t->domain);
+    size_t i;
+
+    if (!dom || memcmp(dom->uuid, t->uuid, 16) != 0 || dom->id != t->id)
+        return false;
+    for (i = 0; i < a->napplied; i++) {
+        if (strcmp(a->applied[i], t->policy) == 0)
+            return true;
+    }
+    return false;
+}
+
+void
+xvActuatorPruneTargets(xvActuator *a, const xvSnapshot *snap)
+{
+    size_t i;
+
+    if (!snap->connected)
+        return;
+    for (i = a->ntargets; i-- > 0;) {
+        if (!actuatorTargetLive(a, &a->targets[i], snap))
+            actuatorDropTarget(a, i);
+    }
+    for (i = 0; i < a->napplied; i++)
+        free(a->applied[i]);
+    a->napplied = 0;
+}
+
 /* One pin or setmem action: refusals, dry run, or the real thing. */
 static void
 actuatorChangeAction(xvActuator *a, const char *name, const xvPolicyCommon *common,
@@ -505,12 +621,19 @@ actuatorChangeAction(xvActuator *a, const char *name, const xvPolicyCommon *comm
         snprintf(before, sizeof(before), "%" PRIu64 "KiB", act->oldKiB);
         snprintf(after, sizeof(after), "%" PRIu64 "KiB", act->newKiB);
     }
+    /* not an attempt: the policy cannot act on the domain (it says so once) */
+    if (act->giveUp) {
+        actuatorReport(a, name, act, XV_POLICY_RESULT_GAVE_UP, before, after, NULL);
+        return;
+    }
     if ((refusal = actuatorRefusal(a, name, common, act, nowMs, *taken))) {
         actuatorReport(a, name, act, XV_POLICY_RESULT_RATE_LIMITED, before, after, refusal);
         return;
     }
     if (common->dryRun) {
         actuatorTaken(a, name, act, nowMs, taken);
+        if (act->kind == XV_POLICY_ACTION_SETMEM)
+            actuatorSetTarget(a, name, act, XV_POLICY_RESULT_DRY_RUN);
         actuatorReport(a, name, act, XV_POLICY_RESULT_DRY_RUN, before, after, NULL);
         return;
     }
@@ -519,6 +642,8 @@ actuatorChangeAction(xvActuator *a, const char *name, const xvPolicyCommon *comm
     else
         result = actuatorSetMemory(a, act, &detail);
     actuatorOutcome(actuatorTaken(a, name, act, nowMs, taken), result, nowMs);
+    if (act->kind == XV_POLICY_ACTION_SETMEM)
+        actuatorSetTarget(a, name, act, result);
     actuatorReport(a, name, act, result, before, after, detail);
     free(detail);
 }
@@ -531,12 +656,13 @@ xvActuatorApply(xvActuator *a, virConnectPtr ro, const char *name,
     unsigned int taken = 0;
     size_t i;
 
+    actuatorMarkApplied(a, name);
     for (i = 0; i < actions->n; i++) {
         const xvPolicyAction *act = &actions->actions[i];
 
         switch (act->kind) {
         case XV_POLICY_ACTION_CAPTURE:
-            actuatorCapture(ro, act, state);
+            actuatorCapture(ro, act, state, nowMs);
             break;
         case XV_POLICY_ACTION_RESTART:
             actuatorRestartAction(a, name, common, act, state, nowMs, &taken);

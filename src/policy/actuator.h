@@ -26,6 +26,20 @@ struct _xvPolicyCounter {
     uint64_t count;
 };
 
+/*
+ * The last balloon target a policy set on a domain (a SETMEM action that
+ * went through, or would have in dry_run), shown as current state.
+ */
+typedef struct _xvPolicyTarget xvPolicyTarget;
+struct _xvPolicyTarget {
+    char *policy;
+    char *domain;
+    unsigned char uuid[16];
+    char uuidstr[37];
+    int id;                     /* the boot it was set in */
+    uint64_t targetKiB;
+};
+
 xvActuator *xvActuatorNew(void);
 void xvActuatorFree(xvActuator *a);
 
@@ -46,3 +60,12 @@ void xvActuatorApply(xvActuator *a, struct _virConnect *ro, const char *name,
 
 /* The counters so far, in first-seen order (borrowed until the next Apply). */
 const xvPolicyCounter *xvActuatorCounters(const xvActuator *a, size_t *retCount);
+
+/* The balloon targets kept, in first-set order (borrowed until the next Apply or Prune). */
+const xvPolicyTarget *xvActuatorTargets(const xvActuator *a, size_t *retCount);
+/*
+ * After a run on @snap: forgets the targets of domains gone from @snap or
+ * restarted since (another ID), and of policies that did not run (removed
+ * or disabled). Does nothing for a failed sample (@snap not connected).
+ */
+void xvActuatorPruneTargets(xvActuator *a, const xvSnapshot *snap);

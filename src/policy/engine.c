@@ -5,8 +5,10 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "actuator.h"
@@ -17,8 +19,8 @@
 
 /* The policy types, indexed by xvAgentPolicyType; NULL: not implemented yet. */
 static const xvPolicyType *const enginePolicyTypes[] = {
-    [XV_AGENT_POLICY_AUTOPIN] = NULL,   /* &xvPolicyAutopin once it lands */
-    [XV_AGENT_POLICY_BALLOON] = NULL,   /* &xvPolicyBalloon once it lands */
+    [XV_AGENT_POLICY_AUTOPIN] = &xvPolicyAutopin,
+    [XV_AGENT_POLICY_BALLOON] = &xvPolicyBalloon,
     [XV_AGENT_POLICY_RESTART] = &xvPolicyRestart,
 };
 _Static_assert(sizeof(enginePolicyTypes) / sizeof(enginePolicyTypes[0]) == XV_AGENT_POLICY_LAST,
@@ -39,6 +41,7 @@ typedef struct {
 struct _xvPolicySet {
     enginePolicy *policies;
     size_t n;
+    uint64_t retentionMs;           /* state_retention */
 };
 
 struct _xvPolicyEngine {
@@ -51,6 +54,12 @@ struct _xvPolicyEngine {
     char *stateDir;
     xvPolicySet *set;
     xvPolicyState *state;           /* loaded with the first policy */
+    /*
+     * The dry-run policies' own bookkeeping, in memory: their simulated
+     * attempts pace them like real ones, but never hold back, count against
+     * or give up on a domain for a real policy. Dropped at each SIGHUP.
+     */
+    xvPolicyState *dryState;
     xvActuator *actuator;
     xvSnapshot *prev;               /* the snapshot of the last run (a reference) */
 };
@@ -382,6 +391,298 @@ engineParsePolicy(const xvAgentConfPolicy *cp, const char *file, enginePolicy *p
     return p->type->parse(entry, file, &p->config, err);
 }
 
+/* The file the marks of @cp point into. */
+static const char *
+enginePolicyFile(const xvAgentConf *conf, const xvAgentConfPolicy *cp)
+{
+    return cp->file ? cp->file : conf->file;
+}
+
+/* ---- may two domain selections overlap? ------------------------------------ */
+
+/* One position of a glob: '*', or the set of bytes a single character may be. */
+typedef struct {
+    bool star;
+    unsigned char set[32];
+} engineGlobToken;
+
+static void
+engineSetAdd(unsigned char *set, unsigned int c)
+{
+    set[c / 8] |= (unsigned char)(1u << (c % 8));
+}
+
+/* Reads the bracket expression at @p ('['), as fnmatch() does; NULL if it
+ * is not closed (then '[' is an ordinary character). Classes ([:alpha:]
+ * and the like) count as any character: a wider set never hides a clash. */
+static const char *
+engineGlobBracket(const char *p, unsigned char *set)
+{
+    const unsigned char *q = (const unsigned char *)p + 1;
+    bool negate = *q == '!' || *q == '^';
+    bool first = true;
+    size_t i;
+
+    if (negate)
+        q++;
+    for (; *q && (first || *q != ']'); first = false) {
+        unsigned int lo, hi;
+
+        if (q[0] == '[' && q[1] == ':') {
+            const char *close = strstr((const char *)q + 2, ":]");
+
+            if (!close)
+                return NULL;
+            memset(set, 0xff, 32);
+            q = (const unsigned char *)close + 2;
+            continue;
+        }
+        if (*q == '\\' && q[1])
+            q++;
+        lo = hi = *q++;
+        if (q[0] == '-' && q[1] && q[1] != ']') {
+            q++;
+            if (*q == '\\' && q[1])
+                q++;
+            hi = *q++;
+        }
+        for (; lo <= hi; lo++)
+            engineSetAdd(set, lo);
+    }
+    if (*q != ']')
+        return NULL;
+    if (negate) {
+        for (i = 0; i < 32; i++)
+            set[i] = (unsigned char)~set[i];
+    }
+    return (const char *)q + 1;
+}
+
+/* The tokens of @glob into @out (strlen(@glob) of them at most). */
+static size_t
+engineGlobParse(const char *glob, engineGlobToken *out)
+{
+    const char *p = glob;
+    size_t n = 0;
+
+    while (*p) {
+        engineGlobToken *t = &out[n++];
+        const char *next;
+
+        memset(t, 0, sizeof(*t));
+        if (*p == '*') {
+            t->star = true;
+            p++;
+        } else if (*p == '?') {
+            memset(t->set, 0xff, sizeof(t->set));
+            p++;
+        } else if (*p == '[' && (next = engineGlobBracket(p, t->set))) {
+            p = next;
+        } else {
+            if (*p == '\\' && p[1])
+                p++;
+            engineSetAdd(t->set, (unsigned char)*p++);
+        }
+    }
+    return n;
+}
+
+static bool
+engineSetsMeet(const unsigned char *a, const unsigned char *b)
+{
+    size_t i;
+
+    for (i = 0; i < 32; i++) {
+        if (a[i] & b[i])
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Whether one name can match both globs. can[i][j]: some string matches
+ * the tokens of @a from i and those of @b from j; filled from the ends.
+ */
+static bool
+engineGlobsMeet(const char *globA, const char *globB)
+{
+    engineGlobToken *a = xvPolicyAlloc(strlen(globA) + 1, sizeof(*a));
+    engineGlobToken *b = xvPolicyAlloc(strlen(globB) + 1, sizeof(*b));
+    size_t na = engineGlobParse(globA, a), nb = engineGlobParse(globB, b);
+    size_t w = nb + 1, i, j;
+    bool *can = xvPolicyAlloc((na + 1) * w, sizeof(*can));
+    bool meet;
+
+    for (i = na + 1; i-- > 0;) {
+        for (j = nb + 1; j-- > 0;) {
+            bool c;
+
+            if (i == na && j == nb)
+                c = true;
+            else if (i < na && a[i].star)      /* the star stops here, or eats b's next */
+                c = can[(i + 1) * w + j] || (j < nb && can[i * w + j + 1]);
+            else if (j < nb && b[j].star)
+                c = can[i * w + j + 1] || (i < na && can[(i + 1) * w + j]);
+            else if (i == na || j == nb)
+                c = false;
+            else
+                c = engineSetsMeet(a[i].set, b[j].set) && can[(i + 1) * w + j + 1];
+            can[i * w + j] = c;
+        }
+    }
+    meet = can[0];
+    free(can);
+    free(a);
+    free(b);
+    return meet;
+}
+
+/* A name pattern without any special character: the one name it matches. */
+static bool
+engineGlobIsLiteral(const char *glob)
+{
+    return !strpbrk(glob, "*?[\\");
+}
+
+/* Whether @sel's exclude list surely leaves out what the selector @name or @uuid picks. */
+static bool
+engineExcludes(const xvPolicyDomains *sel, const char *name, const char *uuid)
+{
+    size_t i;
+
+    for (i = 0; i < sel->nexclude; i++) {
+        if (name && engineGlobIsLiteral(name) && fnmatch(sel->exclude[i], name, 0) == 0)
+            return true;
+        if (uuid && strcasecmp(sel->exclude[i], uuid) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* One selector of a policy: a name glob, a UUID, or every domain (both NULL). */
+typedef struct {
+    const char *name;
+    const char *uuid;
+} engineSelector;
+
+static char *
+engineDescribeSelector(const engineSelector *s)
+{
+    char *text = NULL;
+
+    if (s->name && asprintf(&text, "name '%s'", s->name) < 0)
+        abort();
+    if (s->uuid && asprintf(&text, "uuid %s", s->uuid) < 0)
+        abort();
+    return text ? text : xvPolicyStrdup("every domain");
+}
+
+/* Whether @s of the selection @p and @t of @q can pick one domain. */
+static bool
+engineSelectorsMeet(const engineSelector *s, const xvPolicyDomains *p,
+                    const engineSelector *t, const xvPolicyDomains *q)
+{
+    if (engineExcludes(q, s->name, s->uuid) || engineExcludes(p, t->name, t->uuid))
+        return false;
+    if (s->name && t->name)
+        return engineGlobsMeet(s->name, t->name);
+    if (s->uuid && t->uuid)
+        return strcmp(s->uuid, t->uuid) == 0;
+    /* every domain, or a UUID against a name: the domain may be the same */
+    return true;
+}
+
+static size_t
+engineSelectors(const xvPolicyDomains *d, engineSelector **ret)
+{
+    size_t n = 0, i;
+
+    *ret = xvPolicyAlloc(d->nnames + d->nuuids + 1, sizeof(**ret));
+    for (i = 0; i < d->nnames; i++)
+        (*ret)[n++].name = d->names[i];
+    for (i = 0; i < d->nuuids; i++)
+        (*ret)[n++].uuid = d->uuids[i];
+    return n > 0 ? n : 1;       /* none: the one selector "every domain" */
+}
+
+/*
+ * Why the selections @p (of @pName) and @q (of @qName) may pick one domain,
+ * or NULL if they cannot. To free().
+ */
+static char *
+engineSelectionsMeet(const xvPolicyDomains *p, const char *pName, const xvPolicyDomains *q,
+                     const char *qName)
+{
+    engineSelector *ps, *qs;
+    size_t np = engineSelectors(p, &ps), nq = engineSelectors(q, &qs), i, j;
+    char *why = NULL;
+
+    for (i = 0; i < np && !why; i++) {
+        for (j = 0; j < nq && !why; j++) {
+            char *a, *b;
+
+            if (!engineSelectorsMeet(&ps[i], p, &qs[j], q))
+                continue;
+            a = engineDescribeSelector(&ps[i]);
+            b = engineDescribeSelector(&qs[j]);
+            if (asprintf(&why, "%s of '%s' and %s of '%s' can be the same domain", a, pName,
+                         b, qName) < 0)
+                abort();
+            free(a);
+            free(b);
+        }
+    }
+    free(ps);
+    free(qs);
+    return why;
+}
+
+/*
+ * Enabled policies of one type must select disjoint domains: two restart
+ * policies would pace one domain with two back-offs, two balloon or autopin
+ * policies would undo each other's changes at every interval. Disjoint
+ * means provably so: name globs that no name can match both of, distinct
+ * UUIDs, or what one picks left out by the other's exclude (a literal name
+ * or a UUID). Anything else (every domain, a UUID against a name) may
+ * overlap and is refused, at the later policy's domains (or type).
+ */
+static int
+engineCheckDisjoint(const xvAgentConf *conf, const xvPolicySet *set, size_t i,
+                    xvConfError *err)
+{
+    const xvAgentConfPolicy *cp = &conf->policies[i];
+    const enginePolicy *p = &set->policies[i];
+    size_t j;
+
+    if (!p->common.enabled)
+        return 0;
+    for (j = 0; j < i; j++) {
+        const xvAgentConfPolicy *first = &conf->policies[j];
+        const enginePolicy *q = &set->policies[j];
+        const xvConfNode *at, *name;
+        char *why;
+        int rc;
+
+        if (first->type != cp->type || !q->common.enabled ||
+            !(why = engineSelectionsMeet(&p->common.domains, p->name, &q->common.domains,
+                                         q->name)))
+            continue;
+        if (!(at = xvConfNodeFind(cp->node, "domains")) || xvConfNodeIsNull(at))
+            at = xvConfNodeFind(cp->node, "type");
+        name = xvConfNodeFind(first->node, "name");
+        rc = xvConfErrorSetAt(err, enginePolicyFile(conf, cp), at->line, at->column,
+                              "policy '%s' may act on the domains of the %s policy '%s' "
+                              "(%s:%d:%d): %s; enabled policies of one type must select "
+                              "disjoint domains (name globs no name matches both of, other "
+                              "uuids, or exclude), or they act against each other",
+                              cp->name, xvAgentPolicyTypeName(cp->type), first->name,
+                              enginePolicyFile(conf, first), name->line, name->column, why);
+        free(why);
+        return rc;
+    }
+    return 0;
+}
+
 int
 xvPolicySetParse(const xvAgentConf *conf, xvPolicySet **ret, xvConfError *err)
 {
@@ -389,11 +690,15 @@ xvPolicySetParse(const xvAgentConf *conf, xvPolicySet **ret, xvConfError *err)
     size_t i;
     int rc;
 
+    set->retentionMs = conf->stateRetentionMs;
     set->policies = xvPolicyAlloc(conf->npolicies, sizeof(*set->policies));
     for (i = 0; i < conf->npolicies; i++) {
+        const xvAgentConfPolicy *cp = &conf->policies[i];
+
         set->n++;
-        if ((rc = engineParsePolicy(&conf->policies[i], conf->file, &set->policies[i],
-                                    err)) < 0) {
+        if ((rc = engineParsePolicy(cp, enginePolicyFile(conf, cp), &set->policies[i],
+                                    err)) < 0 ||
+            (rc = engineCheckDisjoint(conf, set, i, err)) < 0) {
             xvPolicySetFree(set);
             return rc;
         }
@@ -452,6 +757,7 @@ xvPolicyEngineFree(xvPolicyEngine *engine)
     xvPolicySetFree(engine->pending);
     xvPolicySetFree(engine->set);
     xvPolicyStateFree(engine->state);
+    xvPolicyStateFree(engine->dryState);
     xvActuatorFree(engine->actuator);
     xvSnapshotUnref(engine->prev);
     free(engine->pendingURI);
@@ -479,7 +785,7 @@ xvPolicyEngineConfigure(xvPolicyEngine *engine, xvPolicySet *set, const char *ur
 
 /* Takes the configuration handed over by the loop, if any. */
 static void
-engineTakePending(xvPolicyEngine *engine)
+engineTakePending(xvPolicyEngine *engine, uint64_t nowMs)
 {
     xvPolicySet *set;
     char *uri;
@@ -505,13 +811,13 @@ engineTakePending(xvPolicyEngine *engine)
     engine->prev = xvSnapshotUnref(engine->prev);
     xvActuatorSetURI(engine->actuator, uri);
     free(uri);
+    if (clear) {
+        xvPolicyStateFree(engine->dryState);
+        engine->dryState = NULL;
+    }
     if (clear && engine->state && xvPolicyStateClearGiveUps(engine->state)) {
-        int rc = xvPolicyStateSave(engine->state);
-
         xvLogNotice("policy: give-ups and back-offs cleared by the reload");
-        if (rc < 0)
-            xvLogError("policy: cannot save the bookkeeping in '%s': %s",
-                       engine->state->dir, strerror(-rc));
+        xvPolicyStateCommit(engine->state, nowMs);
     }
 }
 
@@ -533,6 +839,68 @@ engineLoadState(xvPolicyEngine *engine)
     }
     xvLogInfo("policy: bookkeeping in '%s' (%zu %s)", engine->stateDir, engine->state->n,
               engine->state->n == 1 ? "domain" : "domains");
+}
+
+/* The bookkeeping a policy decides from and records into. */
+static xvPolicyState *
+enginePolicyState(xvPolicyEngine *engine, const enginePolicy *p)
+{
+    if (!p->common.dryRun)
+        return engine->state;
+    if (!engine->dryState)
+        engine->dryState = xvPolicyStateNew(NULL);
+    return engine->dryState;
+}
+
+/* Whether @snap shows every domain: connected, and the domain collector worked. */
+static bool
+engineSnapshotComplete(const xvSnapshot *snap)
+{
+    size_t i;
+
+    if (!snap->connected)
+        return false;
+    for (i = 0; i < snap->ncollectors; i++) {
+        if (strcmp(snap->collectors[i].name, "domain") == 0)
+            return snap->collectors[i].success;
+    }
+    return false;
+}
+
+static int
+engineCompareUUID(const void *a, const void *b)
+{
+    return memcmp(a, b, 16);
+}
+
+/*
+ * After a run on a complete snapshot: notes which domains it shows, drops
+ * the bookkeeping of those gone for longer than state_retention, and saves
+ * if that changed anything.
+ */
+static void
+engineTidyState(xvPolicyEngine *engine, const xvSnapshot *snap, uint64_t nowMs)
+{
+    uint64_t retentionMs = engine->set->retentionMs;
+    size_t n = snap->ndomains, i;
+    unsigned char *uuids;
+    bool changed = false;
+
+    if (!engineSnapshotComplete(snap))
+        return;
+    uuids = xvPolicyAlloc(n, 16);
+    for (i = 0; i < n; i++)
+        memcpy(uuids + 16 * i, snap->domains[i].uuid, 16);
+    qsort(uuids, n, 16, engineCompareUUID);
+    if (xvPolicyStateSeen(engine->state, uuids, n, nowMs) > 0)
+        changed = true;
+    xvPolicyStatePrune(engine->state, nowMs, retentionMs, &changed);
+    if (changed)
+        xvPolicyStateCommit(engine->state, nowMs);
+    /* in memory: nothing to save */
+    xvPolicyStateSeen(engine->dryState, uuids, n, nowMs);
+    xvPolicyStatePrune(engine->dryState, nowMs, retentionMs, NULL);
+    free(uuids);
 }
 
 static int
@@ -572,6 +940,9 @@ engineReport(const xvPolicyEngine *engine, uint64_t nowMs)
         x->gaveUp = e->gaveUp;
     }
     qsort(r->restarts, r->nrestarts, sizeof(*r->restarts), engineCompareRestart);
+    r->haveState = st != NULL;
+    r->stateSaveErrors = st ? st->saveErrorsTotal : 0;
+    xvPolicyReportAddTargets(r, engine->actuator);
     return r;
 }
 
@@ -581,27 +952,29 @@ xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro, xvSnapshot *
 {
     size_t i, ncounters = 0;
 
-    engineTakePending(engine);
+    engineTakePending(engine, nowMs);
     if (xvPolicySetCount(engine->set) > 0) {
         xvPolicyInput in = { .snap = snap, .prev = engine->prev, .nowMs = nowMs };
 
         engineLoadState(engine);
-        in.state = engine->state;
         /* decisions need a complete picture: never act on a failed sample */
         for (i = 0; snap->connected && i < engine->set->n; i++) {
             const enginePolicy *p = &engine->set->policies[i];
             xvPolicyActionList actions = { 0 };
+            xvPolicyState *st;
 
             if (!p->common.enabled)
                 continue;
+            in.state = st = enginePolicyState(engine, p);
             p->type->decide(&in, &p->common, p->config, &actions);
-            xvActuatorApply(engine->actuator, ro, p->name, &p->common, &actions,
-                            engine->state, nowMs);
+            xvActuatorApply(engine->actuator, ro, p->name, &p->common, &actions, st, nowMs);
             xvPolicyActionListClear(&actions);
         }
+        engineTidyState(engine, snap, nowMs);
         xvSnapshotUnref(engine->prev);
         engine->prev = snap->connected ? xvSnapshotRef(snap) : NULL;
     }
+    xvActuatorPruneTargets(engine->actuator, snap);
     xvActuatorCounters(engine->actuator, &ncounters);
     if (!engine->state && ncounters == 0)
         return;

@@ -11,6 +11,10 @@
  * The bookkeeping (state.h) lives in the engine, keyed by domain UUID, so a
  * reload keeps it; it is loaded from the state directory when the first
  * policy is configured, so an agent without policies never touches it.
+ * After each run on a complete snapshot, the engine notes which domains it
+ * shows and drops the bookkeeping of those gone for longer than
+ * state_retention. Dry-run policies decide from and record into a separate
+ * bookkeeping in memory, so they never hold back a real policy.
  */
 #pragma once
 
@@ -26,8 +30,11 @@ typedef struct _xvPolicyEngine xvPolicyEngine;
 /*
  * Parses and validates every entry of conf->policies: the common keys
  * (enabled, dry_run, domains, max_actions_per_interval, min_action_interval)
- * and the type's own. Returns 0 with *ret to free with xvPolicySetFree(),
- * or -EINVAL with @err filled (see conf.h for the conventions).
+ * and the type's own, each in the file it came from; enabled policies of
+ * one type must select provably disjoint domains. The set also carries
+ * conf->stateRetentionMs. Returns 0 with *ret to free with
+ * xvPolicySetFree(), or -EINVAL with @err filled (see conf.h for the
+ * conventions).
  */
 int xvPolicySetParse(const xvAgentConf *conf, xvPolicySet **ret, xvConfError *err);
 void xvPolicySetFree(xvPolicySet *set);
@@ -45,7 +52,8 @@ void xvPolicyEngineFree(xvPolicyEngine *engine);
  * Loop thread: the policies (taken; NULL: none) and the hypervisor URI of
  * the actions' read-write connection, applied at the next run. With
  * @clearGiveUps (a SIGHUP), the give-ups, attempt windows and back-offs
- * are cleared too: the operator's way to let the policy try again.
+ * are cleared too: the operator's way to let the policy try again; the
+ * dry runs' own bookkeeping (in memory) starts afresh as well.
  */
 void xvPolicyEngineConfigure(xvPolicyEngine *engine, xvPolicySet *set, const char *uri,
                              bool clearGiveUps);

@@ -50,7 +50,8 @@ const char *xvPolicyResultName(xvPolicyResult result);
 typedef struct _xvPolicyAction xvPolicyAction;
 struct _xvPolicyAction {
     xvPolicyActionKind kind;
-    bool giveUp;                /* RESTART: not an attempt, the policy gives up */
+    bool giveUp;                /* not an attempt, the policy gives up (RESTART: burst
+                                 * spent; PIN: the domain cannot be placed) */
     char *domain;               /* owned copy of the name */
     unsigned char uuid[16];
     char uuidstr[37];

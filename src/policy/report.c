@@ -80,6 +80,52 @@ reportRestartFamily(const xvPolicyReport *r, xvPromFormat fmt, xvPromBuf *buf,
     }
 }
 
+static int
+reportCompareTarget(const void *a, const void *b)
+{
+    const xvPolicyTarget *x = a, *y = b;
+    int c = strcmp(x->policy, y->policy);
+
+    if (c == 0)
+        c = strcmp(x->domain, y->domain);
+    return c ? c : strcmp(x->uuidstr, y->uuidstr);
+}
+
+void
+xvPolicyReportAddTargets(xvPolicyReport *r, const xvActuator *a)
+{
+    const xvPolicyTarget *targets = xvActuatorTargets(a, &r->ntargets);
+    size_t i;
+
+    r->targets = xvPolicyAlloc(r->ntargets, sizeof(*r->targets));
+    for (i = 0; i < r->ntargets; i++) {
+        r->targets[i] = targets[i];
+        r->targets[i].policy = xvPolicyStrdup(targets[i].policy);
+        r->targets[i].domain = xvPolicyStrdup(targets[i].domain);
+    }
+    qsort(r->targets, r->ntargets, sizeof(*r->targets), reportCompareTarget);
+}
+
+static void
+reportTargetFamily(const xvPolicyReport *r, xvPromFormat fmt, xvPromBuf *buf)
+{
+    size_t i;
+
+    if (r->ntargets == 0)
+        return;
+    reportHeader(buf, fmt, "xvirt_policy_balloon_target_bytes", "gauge",
+                 "Last balloon target a policy set on a running domain (dry_run too).");
+    for (i = 0; i < r->ntargets; i++) {
+        const xvPolicyTarget *t = &r->targets[i];
+
+        reportPuts(buf, "xvirt_policy_balloon_target_bytes{");
+        reportLabel(buf, "policy", t->policy, false);
+        reportLabel(buf, "domain", t->domain, true);
+        reportLabel(buf, "uuid", t->uuidstr, true);
+        reportPrintf(buf, "} %" PRIu64 "\n", t->targetKiB * 1024);
+    }
+}
+
 void
 xvPolicyReportRender(const xvPolicyReport *r, xvPromFormat fmt, xvPromBuf *buf)
 {
@@ -105,6 +151,13 @@ xvPolicyReportRender(const xvPolicyReport *r, xvPromFormat fmt, xvPromBuf *buf)
     reportRestartFamily(r, fmt, buf, "xvirt_policy_restart_gave_up",
                         "1 if the restart policy gave up on the domain (burst limit "
                         "reached) until an operator clears it with SIGHUP.", 2);
+    reportTargetFamily(r, fmt, buf);
+    if (r->haveState) {
+        reportHeader(buf, fmt, "xvirt_policy_state_save_errors_total", "counter",
+                     "Saves of the policies' bookkeeping in state_dir that failed.");
+        reportPrintf(buf, "xvirt_policy_state_save_errors_total %" PRIu64 "\n",
+                     r->stateSaveErrors);
+    }
 }
 
 void
@@ -119,7 +172,12 @@ xvPolicyReportFree(void *opaque)
         free(r->counters[i].policy);
     for (i = 0; i < r->nrestarts; i++)
         free(r->restarts[i].domain);
+    for (i = 0; i < r->ntargets; i++) {
+        free(r->targets[i].policy);
+        free(r->targets[i].domain);
+    }
     free(r->counters);
     free(r->restarts);
+    free(r->targets);
     free(r);
 }

@@ -28,13 +28,21 @@ struct _xvPolicyReport {
     size_t ncounters;
     xvPolicyReportRestart *restarts;   /* sorted by domain name, then uuid */
     size_t nrestarts;
+    xvPolicyTarget *targets;    /* balloon targets, sorted by policy, domain, uuid */
+    size_t ntargets;
+    bool haveState;             /* the bookkeeping is loaded: the next field counts */
+    uint64_t stateSaveErrors;   /* xvirt_policy_state_save_errors_total */
 };
+
+/* Copies the actuator's balloon targets into @report, sorted. */
+void xvPolicyReportAddTargets(xvPolicyReport *report, const xvActuator *a);
 
 /*
  * Appends the families xvirt_policy_actions_total,
- * xvirt_policy_restart_attempts, xvirt_policy_restart_backoff_seconds and
- * xvirt_policy_restart_gave_up (HELP and TYPE each; a family without
- * samples is left out). Pure.
+ * xvirt_policy_restart_attempts, xvirt_policy_restart_backoff_seconds,
+ * xvirt_policy_restart_gave_up, xvirt_policy_balloon_target_bytes and
+ * xvirt_policy_state_save_errors_total (with haveState) (HELP and TYPE
+ * each; a family without samples is left out). Pure.
  */
 void xvPolicyReportRender(const xvPolicyReport *report, xvPromFormat fmt, xvPromBuf *buf);
 /* Frees a report (a void * for xvSnapshot.policyReportFree); NULL is fine. */

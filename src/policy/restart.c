@@ -86,8 +86,7 @@ xvRestartBackoffMs(const xvRestartConfig *cfg, size_t attempts)
 static bool
 restartIsRunning(unsigned char state)
 {
-    return state == VIR_DOMAIN_RUNNING || state == VIR_DOMAIN_BLOCKED ||
-           state == VIR_DOMAIN_PAUSED;
+    return state == VIR_DOMAIN_RUNNING || state == VIR_DOMAIN_BLOCKED;
 }
 
 static void
@@ -106,7 +105,9 @@ restartDecideDomain(const xvSnapDomain *dom, const xvPolicyState *state,
     memcpy(act.uuid, dom->uuid, 16);
     memcpy(act.uuidstr, dom->uuidstr, sizeof(act.uuidstr));
     if (restartIsRunning(dom->state)) {
-        /* keep its configuration, once per boot (a new ID is a new boot) */
+        /* keep its configuration, once per boot (a new ID is a new boot);
+         * not while paused: a domain being built (`xl create` builds it
+         * paused) has no full configuration to read yet */
         if (!e || !e->xml || e->xmlId != dom->id) {
             act.kind = XV_POLICY_ACTION_CAPTURE;
             act.reason = "running";

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "policy.h"
 
 /*
@@ -21,7 +22,10 @@
  *
  *   xvirt-policy-state 1
  *   restart uuid=... total=2 retry_at=1700000000000 gave_up=0 in_progress=0
- *           xml_id=7 attempts=1699999990000,1699999995000 name=web01 xml=%3Cdomain...
+ *           last_seen=1700000000000 xml_id=7 attempts=1699999990000,1699999995000
+ *           name=web01 xml=%3Cdomain...
+ *
+ * last_seen came later: a line without it loads with lastSeenMs 0.
  */
 #define STATE_HEADER "xvirt-policy-state 1"
 
@@ -284,6 +288,8 @@ stateParseField(xvRestartEntry *e, char *key, char *value, bool *haveUUID)
         e->retryAtMs = v;
     else if (strcmp(key, "in_progress") == 0)
         e->inProgressMs = v;
+    else if (strcmp(key, "last_seen") == 0)
+        e->lastSeenMs = v;
     else if (strcmp(key, "gave_up") == 0 && v <= 1)
         e->gaveUp = v == 1;
     else
@@ -378,22 +384,27 @@ xvPolicyStateLoad(const char *dir, char **retWarning)
     rc = stateRead(st, path, &line);
     if (rc < 0 && rc != -ENOENT) {
         char suffix[64];
+        char reason[160];
         char *aside;
 
+        /* line 0: the file could not even be opened */
+        if (line == 0)
+            snprintf(reason, sizeof(reason), "%s", strerror(-rc));
+        else
+            snprintf(reason, sizeof(reason), "%s at line %zu",
+                     rc == -EINVAL ? "malformed" : strerror(-rc), line);
         snprintf(suffix, sizeof(suffix), ".corrupt-%lld", (long long)time(NULL));
         aside = statePath(dir, suffix);
         for (i = 0; i < st->n; i++)
             stateEntryClear(&st->entries[i]);
         st->n = 0;
         if (rename(path, aside) < 0) {
-            if (asprintf(&warning, "%s: unreadable (%s at line %zu) and cannot be moved "
-                         "aside (%s); starting with empty bookkeeping", path,
-                         rc == -EINVAL ? "malformed" : strerror(-rc), line,
+            if (asprintf(&warning, "%s: unreadable (%s) and cannot be moved aside (%s); "
+                         "starting with empty bookkeeping", path, reason,
                          strerror(errno)) < 0)
                 abort();
-        } else if (asprintf(&warning, "%s: unreadable (%s at line %zu); moved to %s, "
-                            "starting with empty bookkeeping", path,
-                            rc == -EINVAL ? "malformed" : strerror(-rc), line, aside) < 0) {
+        } else if (asprintf(&warning, "%s: unreadable (%s); moved to %s, starting with "
+                            "empty bookkeeping", path, reason, aside) < 0) {
             abort();
         }
         free(aside);
@@ -426,8 +437,9 @@ stateWriteEntry(FILE *f, const xvRestartEntry *e)
     size_t i;
 
     fprintf(f, "restart uuid=%s total=%" PRIu64 " retry_at=%" PRIu64 " gave_up=%d "
-            "in_progress=%" PRIu64 " xml_id=%d attempts=", e->uuidstr, e->total,
-            e->retryAtMs, e->gaveUp ? 1 : 0, e->inProgressMs, e->xmlId);
+            "in_progress=%" PRIu64 " last_seen=%" PRIu64 " xml_id=%d attempts=", e->uuidstr,
+            e->total, e->retryAtMs, e->gaveUp ? 1 : 0, e->inProgressMs, e->lastSeenMs,
+            e->xmlId);
     for (i = 0; i < e->nattempts; i++)
         fprintf(f, "%s%" PRIu64, i ? "," : "", e->attemptsMs[i]);
     if (e->name) {
@@ -503,4 +515,111 @@ xvPolicyStateSave(const xvPolicyState *st)
     free(path);
     free(tmp);
     return rc;
+}
+
+/* ---- the sampler thread's saves ------------------------------------------ */
+
+int
+xvPolicyStateCommit(xvPolicyState *st, uint64_t nowMs)
+{
+    int rc = xvPolicyStateSave(st);
+
+    if (rc == 0) {
+        if (st->saveFailures > 0) {
+            xvLogNotice("policy: bookkeeping saved again in '%s' after %" PRIu64 " failed %s",
+                        st->dir, st->saveFailures, st->saveFailures == 1 ? "save" : "saves");
+        }
+        st->saveFailures = 0;
+        st->saveUnlogged = 0;
+        return 0;
+    }
+    st->saveErrorsTotal++;
+    if (st->saveFailures++ == 0) {
+        xvLogError("policy: cannot save the bookkeeping in '%s': %s (the policies go on; "
+                   "failures are counted in xvirt_policy_state_save_errors_total and logged "
+                   "at most once a minute)", st->dir, strerror(-rc));
+        st->saveLoggedMs = nowMs;
+        return rc;
+    }
+    st->saveUnlogged++;
+    /* a clock stepped back counts as time elapsed */
+    if (nowMs < st->saveLoggedMs || nowMs - st->saveLoggedMs >= XV_POLICY_SAVE_LOG_INTERVAL_MS) {
+        xvLogError("policy: still cannot save the bookkeeping in '%s': %s (%" PRIu64
+                   " failed saves in a row, %" PRIu64 " since the last message)", st->dir,
+                   strerror(-rc), st->saveFailures, st->saveUnlogged);
+        st->saveUnlogged = 0;
+        st->saveLoggedMs = nowMs;
+    }
+    return rc;
+}
+
+/* ---- seen and pruned ------------------------------------------------------ */
+
+static int
+stateCompareUUID(const void *a, const void *b)
+{
+    return memcmp(a, b, 16);
+}
+
+size_t
+xvPolicyStateSeen(xvPolicyState *st, const unsigned char *uuids, size_t n, uint64_t nowMs)
+{
+    size_t i, changed = 0;
+
+    for (i = 0; st && i < st->n; i++) {
+        xvRestartEntry *e = &st->entries[i];
+
+        if (n == 0 || !bsearch(e->uuid, uuids, n, 16, stateCompareUUID))
+            continue;
+        if (e->lastSeenMs != 0 && e->lastSeenMs <= nowMs &&
+            nowMs - e->lastSeenMs < XV_POLICY_SEEN_STEP_MS)
+            continue;
+        e->lastSeenMs = nowMs;
+        changed++;
+    }
+    return changed;
+}
+
+/* True while the entry still governs what a policy does: never pruned then. */
+static bool
+stateEntryBusy(const xvRestartEntry *e, uint64_t nowMs)
+{
+    return e->gaveUp || e->inProgressMs != 0 || e->retryAtMs > nowMs;
+}
+
+size_t
+xvPolicyStatePrune(xvPolicyState *st, uint64_t nowMs, uint64_t retentionMs, bool *retChanged)
+{
+    size_t i, kept = 0, dropped = 0;
+    bool changed = false;
+    char limit[32];
+
+    xvConfFormatDuration(retentionMs, limit, sizeof(limit));
+    for (i = 0; st && i < st->n; i++) {
+        xvRestartEntry *e = &st->entries[i];
+
+        /* never seen (an older file), or seen "in the future" (the clock
+         * was stepped back): the retention starts now */
+        if (e->lastSeenMs == 0 || e->lastSeenMs > nowMs) {
+            e->lastSeenMs = nowMs;
+            changed = true;
+        }
+        if (stateEntryBusy(e, nowMs) ||
+            nowMs - e->lastSeenMs <= retentionMs + XV_POLICY_SEEN_STEP_MS) {
+            if (kept != i)
+                st->entries[kept] = *e;
+            kept++;
+            continue;
+        }
+        xvLogInfo("policy: forgetting domain '%s' (%s): not seen for more than %s "
+                  "(state_retention)", e->name ? e->name : "?", e->uuidstr, limit);
+        stateEntryClear(e);
+        dropped++;
+        changed = true;
+    }
+    if (st)
+        st->n = kept;
+    if (retChanged && changed)
+        *retChanged = true;
+    return dropped;
 }

@@ -12,6 +12,16 @@
 /* The file in the state directory. */
 #define XV_POLICY_STATE_FILE "policy-state"
 
+/*
+ * lastSeenMs moves on in steps of this much, so that a domain seen at every
+ * interval does not rewrite the file at every interval; an entry is pruned
+ * once unseen for the retention plus one step (so never early).
+ */
+#define XV_POLICY_SEEN_STEP_MS (60 * 60 * 1000)
+
+/* At most one log line per this period while saves keep failing. */
+#define XV_POLICY_SAVE_LOG_INTERVAL_MS (60 * 1000)
+
 typedef struct _xvRestartEntry xvRestartEntry;
 struct _xvRestartEntry {
     unsigned char uuid[16];
@@ -25,13 +35,20 @@ struct _xvRestartEntry {
     uint64_t retryAtMs;         /* no attempt before (realtime ms); 0: none */
     bool gaveUp;                /* until an operator clears it (SIGHUP) */
     uint64_t inProgressMs;      /* an attempt started then and did not finish; 0: none */
+    uint64_t lastSeenMs;        /* a complete snapshot last showed the domain (realtime
+                                 * ms, at most XV_POLICY_SEEN_STEP_MS behind); 0: not yet */
 };
 
 typedef struct _xvPolicyState xvPolicyState;
 struct _xvPolicyState {
-    char *dir;                  /* NULL: kept in memory only (tests) */
+    char *dir;                  /* NULL: kept in memory only (tests, dry runs) */
     xvRestartEntry *entries;
     size_t n;
+    /* xvPolicyStateCommit(): failed saves, and the rate limit of their log */
+    uint64_t saveErrorsTotal;   /* xvirt_policy_state_save_errors_total */
+    uint64_t saveFailures;      /* failed saves in a row; 0: the last one worked */
+    uint64_t saveUnlogged;      /* failures since the last line logged about them */
+    uint64_t saveLoggedMs;      /* when that line was logged */
 };
 
 /* An empty bookkeeping kept in @dir (NULL: never written). */
@@ -54,6 +71,37 @@ xvPolicyState *xvPolicyStateLoad(const char *dir, char **retWarning);
  * Returns 0 or -errno; a no-op without a directory.
  */
 int xvPolicyStateSave(const xvPolicyState *st);
+
+/*
+ * xvPolicyStateSave() at @nowMs, for the sampler thread, which saves after
+ * every change: a state dir that cannot be written (full, read-only) must
+ * neither stop the policies nor flood the log. Each failure is counted in
+ * saveErrorsTotal; the first of a run is logged at error level with its
+ * reason, the next ones are summed up in one line at most every
+ * XV_POLICY_SAVE_LOG_INTERVAL_MS, and the first success after failures is
+ * logged at notice level with their number. Returns what Save returned.
+ */
+int xvPolicyStateCommit(xvPolicyState *st, uint64_t nowMs);
+
+/*
+ * Marks the entries of the domains @uuids (@n UUIDs of 16 bytes each, one
+ * after the other, sorted by memcmp()) as seen at @nowMs, moving lastSeenMs
+ * on in XV_POLICY_SEEN_STEP_MS steps. @st may be NULL. Returns how many
+ * entries changed (worth saving).
+ */
+size_t xvPolicyStateSeen(xvPolicyState *st, const unsigned char *uuids, size_t n,
+                         uint64_t nowMs);
+
+/*
+ * Drops the entries of the domains no snapshot showed for more than
+ * @retentionMs (plus XV_POLICY_SEEN_STEP_MS), logging each, except those
+ * given up on, in back-off or with an attempt in progress: those stay until
+ * that is over. An entry never seen (from a file written before lastSeenMs
+ * existed) starts its retention at @nowMs. Returns the number dropped; sets
+ * *retChanged (if not NULL) to true when anything changed (worth saving).
+ */
+size_t xvPolicyStatePrune(xvPolicyState *st, uint64_t nowMs, uint64_t retentionMs,
+                          bool *retChanged);
 
 /* The entry of @uuid, or NULL. */
 xvRestartEntry *xvPolicyStateFind(const xvPolicyState *st, const unsigned char *uuid);

@@ -28,7 +28,7 @@ while IFS='|' read -r file verdict; do
     is "valid $(basename "$file"): verdict on stdout" "$OUT" "$file: $verdict"
     is "valid $(basename "$file"): nothing on stderr" "$ERR" ""
 done <<EOF
-$CC/good-full.yaml|configuration is valid (2 policies)
+$CC/good-full.yaml|configuration is valid (3 policies)
 $CC/good-one-policy.yaml|configuration is valid (1 policy)
 $CC/good-empty.yaml|configuration is valid (0 policies)
 ${XV_TEST_SRCDIR:-$DATA/../../..}/config/xvirt-agent.yaml|configuration is valid (0 policies)
@@ -60,8 +60,8 @@ while IFS='|' read -r name where message; do
     is "$name: nothing on stdout" "$OUT" ""
 done <<'EOF'
 bad-unknown-key.yaml|4:3|unknown key 'max_conections' in 'listen' (expected one of: address, port, max_connections, max_header_bytes, read_timeout, write_timeout)
-bad-unknown-top-key.yaml|3:1|unknown key 'exporter' at the top level (expected one of: connection, listen, sampling, logging, policies, policies_dir, state_dir)
-bad-collector.yaml|3:5|unknown key 'disk' in 'sampling.collectors' (expected one of: node, domain, vcpu)
+bad-unknown-top-key.yaml|3:1|unknown key 'exporter' at the top level (expected one of: connection, listen, sampling, logging, policies, policies_dir, state_dir, state_retention)
+bad-collector.yaml|3:5|unknown key 'disk' in 'sampling.collectors' (expected one of: node, domain, vcpu, memory)
 bad-duration.yaml|2:13|expected a duration like 15s or 500ms, got '15' (add a unit: ms, s, m or h)
 bad-duration-unit.yaml|2:17|expected a duration like 15s or 500ms, got 'fast'
 bad-interval-min.yaml|2:15|interval 50ms is below the minimum of 100ms
@@ -71,12 +71,54 @@ bad-duplicate-key.yaml|5:3|duplicate key 'interval' (first defined at line 2)
 bad-yaml-syntax.yaml|4:1|YAML syntax error: found unexpected end of stream (while scanning a quoted scalar at line 2, column 12)
 bad-yaml-indent.yaml|3:2|YAML syntax error: did not find expected key (while parsing a block mapping at line 1, column 1)
 bad-policy-type.yaml|5:11|unknown policy type 'migrate' (expected one of: autopin, balloon, restart)
-bad-policy-dup-name.yaml|5:11|duplicate policy name 'pin-web' (first defined at line 2)
 bad-policy-key.yaml|4:5|unknown key 'backof' in 'policies' (expected one of: name, type, enabled, dry_run, domains, max_actions_per_interval, min_action_interval, backoff, backoff_max, burst, burst_interval)
 bad-policy-burst.yaml|4:12|burst 0 is out of range 1..100
 bad-bool.yaml|3:11|expected a boolean (true/false, yes/no, on/off), got 'maybe'
 bad-log-level.yaml|2:10|unknown logging level 'verbose' (expected one of: debug, info, notice, warning, error)
+bad-state-retention.yaml|1:18|state_retention 30m is below the minimum of 1h
 EOF
+
+# ---- policies across files: the error names the file it is in -----------------
+# (policies_dir is read next to the file; the default policies.d may be
+# missing, one set explicitly may not)
+
+DISJOINT="enabled policies of one type must select disjoint domains (name globs no name$(
+    ) matches both of, other uuids, or exclude), or they act against each other"
+while IFS='|' read -r name errfile where message; do
+    run_check "$CC/$name"
+    is "$name: exit status 1" "$RC" 1
+    is "$name: error in $errfile at $where" "$ERR" "$CC/$errfile:$where: $message"
+    is "$name: nothing on stdout" "$OUT" ""
+done <<EOF
+bad-policy-dup-name.yaml|bad-policy-dup-name.yaml|5:11|policy 'pin-web' is already defined at $CC/bad-policy-dup-name.yaml:2:11
+bad-policy-two-restarts.yaml|bad-policy-two-restarts.yaml|9:7|policy 'restart-db' may act on the domains of the restart policy 'restart-web' ($CC/bad-policy-two-restarts.yaml:2:11): name 'web-db*' of 'restart-db' and name 'web*' of 'restart-web' can be the same domain; $DISJOINT
+bad-policies-dir.yaml|bad-policies-dir.yaml|2:15|cannot read policies_dir '$CC/missing.d': No such file or directory
+bad-policy-file.yaml|bad-policy-file.d/20-typo.yaml|5:12|burst 0 is out of range 1..100
+bad-policy-file-key.yaml|bad-policy-file-key.d/10-x.yaml|2:1|unknown key 'logging' in a policy file (a file of policies_dir holds only 'policies')
+bad-policy-dup-file.yaml|bad-policy-dup-file.d/10-dup.yaml|4:11|policy 'restart-all' is already defined at $CC/bad-policy-dup-file.yaml:2:11
+EOF
+
+# A policy file that cannot be read (a dangling link, as root reads anything).
+mkdir -p "$TMP/dangling/policies.d"
+: >"$TMP/dangling/agent.yaml"
+ln -s nonexistent.yaml "$TMP/dangling/policies.d/10-gone.yaml"
+run_check "$TMP/dangling/agent.yaml"
+is "unreadable policy file: exit status 1" "$RC" 1
+is "unreadable policy file: named with the reason" "$ERR" \
+    "$TMP/dangling/policies.d/10-gone.yaml: cannot open the configuration file: No such file or directory"
+
+# The shipped policy examples are policy files: each passes as the only
+# file of a policies_dir (they are examples of different types, but one
+# enabled policy per type is checked per file set, so each goes alone).
+for example in "${XV_TEST_SRCDIR:-$DATA/../../..}"/config/policies/*.yaml; do
+    name=$(basename "$example")
+    rm -rf "$TMP/examples"
+    mkdir -p "$TMP/examples/policies.d"
+    : >"$TMP/examples/agent.yaml"
+    cp "$example" "$TMP/examples/policies.d/$name"
+    run_check "$TMP/examples/agent.yaml"
+    is "config/policies/$name: valid as a policy file" "$RC $ERR" "0 "
+done
 
 # ---- files that cannot be read ------------------------------------------------
 

@@ -3,11 +3,13 @@
 #include "conf.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "xvtest.h"
@@ -219,9 +221,19 @@ test_full_file_sets_every_key(void **state)
     assert_true(conf->collectorSet[XV_AGENT_COLLECTOR_VCPU]);
     assert_false(conf->collectorEnabled[XV_AGENT_COLLECTOR_VCPU]);
     assert_int_equal(conf->logLevel, 7);
-    assert_string_equal(conf->policiesDir, "/etc/xvirt/policies.d");
+    assert_string_equal(conf->policiesDir, "full.d");
+    assert_int_equal(conf->stateRetentionMs, UINT64_C(720) * 60 * 60 * 1000);
 
-    assert_int_equal(conf->npolicies, 2);
+    /* two from the file, one from full.d/ (the rest there is not a policy file) */
+    assert_int_equal(conf->npolicies, 3);
+    assert_string_equal(conf->policies[0].file, path);
+    assert_string_equal(conf->policies[2].name, "grow");
+    assert_int_equal(conf->policies[2].type, XV_AGENT_POLICY_BALLOON);
+    assert_true(strlen(conf->policies[2].file) > strlen(path));
+    assert_string_equal(conf->policies[2].file + strlen(conf->policies[2].file) -
+                        strlen("/full.d/10-more.yaml"), "/full.d/10-more.yaml");
+    assert_int_equal(conf->policies[2].node->line, 3);
+    assert_int_equal(conf->policies[2].node->column, 5);
     assert_string_equal(conf->policies[0].name, "pin-web");
     assert_int_equal(conf->policies[0].type, XV_AGENT_POLICY_AUTOPIN);
     assert_string_equal(conf->policies[1].name, "restart-crashed");
@@ -318,7 +330,8 @@ test_utf8_bom_and_crlf_are_accepted(void **state)
     /* The BOM takes no column. */
     assertLoadError("\xEF\xBB\xBF" "bogus: 1\n",
                     "agent.yaml:1:1: unknown key 'bogus' at the top level (expected one of: "
-                    "connection, listen, sampling, logging, policies, policies_dir, state_dir)");
+                    "connection, listen, sampling, logging, policies, policies_dir, state_dir, "
+                    "state_retention)");
     assertLoadError("\xEF\xBB\xBF" "a: \xFF\n",
                     "agent.yaml:1:4: invalid leading UTF-8 octet (0xFF): "
                     "the file must be UTF-8 text");
@@ -469,7 +482,8 @@ test_columns_count_characters_not_bytes(void **state)
     /* "é" is two bytes but one column. */
     assertLoadError("{ \"éé\": 1 , listen: 5 }",
                     "agent.yaml:1:3: unknown key 'éé' at the top level (expected one of: "
-                    "connection, listen, sampling, logging, policies, policies_dir, state_dir)");
+                    "connection, listen, sampling, logging, policies, policies_dir, state_dir, "
+                    "state_retention)");
     assertLoadError("# ééé\nconnection: {uri: \"ééé\", bogus: 1}\n",
                     "agent.yaml:2:26: unknown key 'bogus' in 'connection' (expected one of: uri)");
 }
@@ -593,7 +607,8 @@ test_unknown_keys_are_rejected_at_every_level(void **state)
 {
     assertLoadError("listen:\n  port: 1\nlisen:\n  port: 2\n",
                     "agent.yaml:3:1: unknown key 'lisen' at the top level (expected one of: "
-                    "connection, listen, sampling, logging, policies, policies_dir, state_dir)");
+                    "connection, listen, sampling, logging, policies, policies_dir, state_dir, "
+                    "state_retention)");
     assertLoadError("connection:\n  url: xen:///\n",
                     "agent.yaml:2:3: unknown key 'url' in 'connection' (expected one of: uri)");
     assertLoadError("listen:\n  host: localhost\n",
@@ -614,10 +629,12 @@ test_unknown_keys_are_rejected_at_every_level(void **state)
     /* quoted and odd keys are quoted safely */
     assertLoadError("\"\": 1\n",
                     "agent.yaml:1:1: unknown key '' at the top level (expected one of: "
-                    "connection, listen, sampling, logging, policies, policies_dir, state_dir)");
+                    "connection, listen, sampling, logging, policies, policies_dir, state_dir, "
+                    "state_retention)");
     assertLoadError("\"a\\tb\": 1\n",
                     "agent.yaml:1:1: unknown key 'a?b' at the top level (expected one of: "
-                    "connection, listen, sampling, logging, policies, policies_dir, state_dir)");
+                    "connection, listen, sampling, logging, policies, policies_dir, state_dir, "
+                    "state_retention)");
 }
 
 static void
@@ -627,7 +644,8 @@ test_first_error_in_file_order_wins(void **state)
                     "agent.yaml:2:9: port 0 is out of range 1..65535");
     assertLoadError("bogus: 1\nlisten:\n  port: 0\n",
                     "agent.yaml:1:1: unknown key 'bogus' at the top level (expected one of: "
-                    "connection, listen, sampling, logging, policies, policies_dir, state_dir)");
+                    "connection, listen, sampling, logging, policies, policies_dir, state_dir, "
+                    "state_retention)");
 }
 
 static void
@@ -1133,7 +1151,368 @@ test_duplicate_policy_names_point_at_the_second(void **state)
                     "    type: restart\n"
                     "  - type: balloon\n"
                     "    name: web\n",
-                    "agent.yaml:7:11: duplicate policy name 'web' (first defined at line 2)");
+                    "agent.yaml:7:11: policy 'web' is already defined at agent.yaml:2:11");
+}
+
+
+/* ---- policies_dir ------------------------------------------------------ */
+
+/* "@dir/@name". To free(). */
+static char *
+pathIn(const char *dir, const char *name)
+{
+    char *path = NULL;
+
+    assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+    return path;
+}
+
+/* Writes @text to @dir/@name. */
+static void
+writeText(const char *dir, const char *name, const char *text)
+{
+    char *path = pathIn(dir, name);
+
+    writeFile(path, text, strlen(text));
+    free(path);
+}
+
+static void
+makeDir(const char *dir, const char *name)
+{
+    char *path = pathIn(dir, name);
+
+    assert_int_equal(mkdir(path, 0700), 0);
+    free(path);
+}
+
+static int
+removeEntry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void
+removeTree(char *dir)
+{
+    assert_int_equal(nftw(dir, removeEntry, 16, FTW_DEPTH | FTW_PHYS), 0);
+    free(dir);
+}
+
+/* @text with every "@D" replaced by @dir. To free(). */
+static char *
+expandDir(const char *text, const char *dir)
+{
+    char *out = calloc(1, strlen(text) * (strlen(dir) + 1) + 1);
+    const char *at;
+    size_t len = 0;
+
+    assert_non_null(out);
+    while ((at = strstr(text, "@D"))) {
+        memcpy(out + len, text, (size_t)(at - text));
+        len += (size_t)(at - text);
+        strcpy(out + len, dir);
+        len += strlen(dir);
+        text = at + 2;
+    }
+    strcpy(out + len, text);
+    return out;
+}
+
+/* Loads @dir/agent.yaml; fails the test unless it is valid. */
+static xvAgentConf *
+loadDirOk(const char *dir)
+{
+    char *path = pathIn(dir, "agent.yaml");
+    xvAgentConf *conf = NULL;
+    xvConfError err = { 0 };
+    int rc = xvAgentConfLoadFile(path, &conf, &err);
+
+    if (rc != 0) {
+        char *msg = xvConfErrorFormat(&err);
+
+        print_error("unexpected error: %s\n", msg);
+        free(msg);
+        xvConfErrorClear(&err);
+        fail_msg("loading failed with %d", rc);
+    }
+    free(path);
+    return conf;
+}
+
+/* Loads @dir/agent.yaml and expects @expected, where "@D" stands for @dir. */
+static void
+assertDirError(const char *dir, int expectedRc, const char *expected)
+{
+    char *path = pathIn(dir, "agent.yaml");
+    char *want = expandDir(expected, dir);
+    xvAgentConf *conf = (xvAgentConf *)0x1;
+    xvConfError err = { 0 };
+    int rc = xvAgentConfLoadFile(path, &conf, &err);
+
+    assertErrorIs(rc, expectedRc, conf, &err, want);
+    free(want);
+    free(path);
+}
+
+static void
+test_policy_files_are_merged_in_name_order_after_the_main_file(void **state)
+{
+    char *dir = xvTestTempDir();
+    xvAgentConf *conf;
+    char *file;
+    size_t i;
+    static const char *const names[] = { "main", "a1", "a2", "b1", "B0", "e1" };
+
+    writeText(dir, "agent.yaml", "policies:\n  - name: main\n    type: restart\n");
+    makeDir(dir, "policies.d");
+    /* strcmp order: "10-a" < "20-b" < "9-B" < "C-empty" < "e" */
+    writeText(dir, "policies.d/20-b.yaml", "policies:\n  - name: b1\n    type: balloon\n");
+    writeText(dir, "policies.d/10-a.yaml", "# two\npolicies:\n"
+              "  - {name: a1, type: autopin}\n  - name: a2\n    type: restart\n");
+    writeText(dir, "policies.d/9-B.yaml", "policies:\n  - name: B0\n    type: autopin\n");
+    writeText(dir, "policies.d/C-empty.yaml", "");
+    writeText(dir, "policies.d/D-null.yaml", "policies:\n");
+    writeText(dir, "policies.d/e.yaml", "---\npolicies:\n  - name: e1\n    type: balloon\n");
+    /* not policy files: ignored, even when they would not load */
+    writeText(dir, "policies.d/README", "bogus: [");
+    writeText(dir, "policies.d/30-x.yaml~", "bogus: [");
+    writeText(dir, "policies.d/.30-x.yaml.swp", "bogus: [");
+    writeText(dir, "policies.d/.hidden.yaml", "bogus: [");
+    writeText(dir, "policies.d/40-x.yml", "bogus: [");
+    writeText(dir, "policies.d/40-x.yaml.dpkg-old", "bogus: [");
+    makeDir(dir, "policies.d/50-dir.yaml");
+    writeText(dir, "policies.d/50-dir.yaml/x.yaml", "bogus: [");
+    assert_int_equal(mkfifo(file = pathIn(dir, "policies.d/60-fifo.yaml"), 0600), 0);
+    free(file);
+    /* a symbolic link to a policy file is read */
+    writeText(dir, "elsewhere.yaml", "policies:\n  - name: linked\n    type: restart\n"
+              "    enabled: false\n");
+    assert_int_equal(symlink("../elsewhere.yaml", file = pathIn(dir, "policies.d/f.yaml")), 0);
+    free(file);
+
+    conf = loadDirOk(dir);
+    assert_int_equal(conf->npolicies, 7);
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        assert_string_equal(conf->policies[i].name, names[i]);
+    assert_string_equal(conf->policies[6].name, "linked");
+    file = pathIn(dir, "agent.yaml");
+    assert_string_equal(conf->policies[0].file, file);
+    assert_string_equal(conf->file, file);
+    free(file);
+    file = pathIn(dir, "policies.d/10-a.yaml");
+    assert_string_equal(conf->policies[1].file, file);
+    assert_string_equal(conf->policies[2].file, file);
+    free(file);
+    file = pathIn(dir, "policies.d/f.yaml");
+    assert_string_equal(conf->policies[6].file, file);
+    free(file);
+    /* the marks point into the policy's own file */
+    assert_int_equal(conf->policies[1].type, XV_AGENT_POLICY_AUTOPIN);
+    assert_int_equal(conf->policies[1].node->line, 3);
+    assert_int_equal(conf->policies[1].node->column, 5);
+    assert_int_equal(conf->policies[2].node->line, 4);
+    assert_int_equal(xvConfNodeFind(conf->policies[5].node, "type")->line, 4);
+    assert_null(conf->policiesDir);
+    xvAgentConfFree(conf);
+    removeTree(dir);
+}
+
+static void
+test_policies_dir_is_taken_from_the_directory_of_the_file(void **state)
+{
+    char *dir = xvTestTempDir();
+    char *abs = pathIn(dir, "abs.d");
+    char *yaml = NULL;
+    xvAgentConf *conf;
+
+    /* relative: next to the file, whatever the working directory */
+    writeText(dir, "agent.yaml", "policies_dir: mine.d\n");
+    makeDir(dir, "mine.d");
+    makeDir(dir, "policies.d");
+    writeText(dir, "mine.d/a.yaml", "policies:\n  - name: mine\n    type: restart\n");
+    writeText(dir, "policies.d/a.yaml", "policies:\n  - name: default\n    type: restart\n");
+    conf = loadDirOk(dir);
+    assert_int_equal(conf->npolicies, 1);
+    assert_string_equal(conf->policies[0].name, "mine");
+    assert_string_equal(conf->policiesDir, "mine.d");
+    xvAgentConfFree(conf);
+
+    /* absolute */
+    makeDir(dir, "abs.d");
+    writeText(dir, "abs.d/a.yaml", "policies:\n  - name: abs\n    type: restart\n");
+    assert_true(asprintf(&yaml, "policies_dir: \"%s\"\n", abs) > 0);
+    writeText(dir, "agent.yaml", yaml);
+    conf = loadDirOk(dir);
+    assert_int_equal(conf->npolicies, 1);
+    assert_string_equal(conf->policies[0].name, "abs");
+    xvAgentConfFree(conf);
+
+    /* a null value keeps the default */
+    writeText(dir, "agent.yaml", "policies_dir: ~\n");
+    conf = loadDirOk(dir);
+    assert_int_equal(conf->npolicies, 1);
+    assert_string_equal(conf->policies[0].name, "default");
+    xvAgentConfFree(conf);
+
+    /* from a string, no directory is read at all */
+    conf = loadOk("policies_dir: /nonexistent/policies.d\n");
+    assert_int_equal(conf->npolicies, 0);
+    assert_string_equal(conf->policiesDir, "/nonexistent/policies.d");
+    xvAgentConfFree(conf);
+    free(yaml);
+    free(abs);
+    removeTree(dir);
+}
+
+static void
+test_policies_dir_that_cannot_be_read_is_an_error(void **state)
+{
+    char *dir = xvTestTempDir();
+    xvAgentConf *conf;
+
+    /* the default one may be missing */
+    writeText(dir, "agent.yaml", "policies:\n  - name: a\n    type: restart\n");
+    conf = loadDirOk(dir);
+    assert_int_equal(conf->npolicies, 1);
+    xvAgentConfFree(conf);
+
+    /* one set explicitly may not: the error is at its value */
+    writeText(dir, "agent.yaml", "# x\npolicies_dir: gone.d\n");
+    assertDirError(dir, -ENOENT, "@D/agent.yaml:2:15: cannot read policies_dir "
+                   "'@D/gone.d': No such file or directory");
+    writeText(dir, "agent.yaml", "policies_dir: /nonexistent/policies.d\n");
+    assertDirError(dir, -ENOENT, "@D/agent.yaml:1:15: cannot read policies_dir "
+                   "'/nonexistent/policies.d': No such file or directory");
+    writeText(dir, "file.d", "policies: []\n");
+    writeText(dir, "agent.yaml", "policies_dir: file.d\n");
+    assertDirError(dir, -ENOTDIR, "@D/agent.yaml:1:15: cannot read policies_dir "
+                   "'@D/file.d': Not a directory");
+
+    /* the default one, when it is there but not a directory */
+    writeText(dir, "agent.yaml", "");
+    writeText(dir, "policies.d", "policies: []\n");
+    assertDirError(dir, -ENOTDIR, "@D/policies.d: cannot read the policy directory: "
+                   "Not a directory");
+    removeTree(dir);
+}
+
+static void
+test_policy_file_that_cannot_be_read_is_an_error(void **state)
+{
+    char *dir = xvTestTempDir();
+    char *link;
+
+    writeText(dir, "agent.yaml", "");
+    makeDir(dir, "policies.d");
+    writeText(dir, "policies.d/a.yaml", "policies:\n  - name: a\n    type: restart\n");
+    /* a dangling link named like a policy file: nothing to read, an error */
+    assert_int_equal(symlink("nonexistent", link = pathIn(dir, "policies.d/b.yaml")), 0);
+    assertDirError(dir, -ENOENT, "@D/policies.d/b.yaml: cannot open the configuration file: "
+                   "No such file or directory");
+    assert_int_equal(unlink(link), 0);
+    free(link);
+
+    /* too large */
+    {
+        char *text = commentText(XV_AGENT_CONF_MAX_BYTES + 1);
+
+        writeText(dir, "policies.d/b.yaml", text);
+        free(text);
+    }
+    assertDirError(dir, -EFBIG, "@D/policies.d/b.yaml: file is too large (1048577 bytes; "
+                   "the limit is 1048576)");
+    removeTree(dir);
+}
+
+static void
+test_policy_file_errors_name_the_policy_file(void **state)
+{
+    static const struct {
+        const char *text;
+        const char *error;
+    } cases[] = {
+        { "policies:\n  - name: x\n    type: restart\nlisten:\n  port: 1\n",
+          "@D/policies.d/10-x.yaml:4:1: unknown key 'listen' in a policy file (a file of "
+          "policies_dir holds only 'policies')" },
+        { "policies_dir: other.d\n",
+          "@D/policies.d/10-x.yaml:1:1: unknown key 'policies_dir' in a policy file (a file "
+          "of policies_dir holds only 'policies')" },
+        { "- name: x\n  type: restart\n",
+          "@D/policies.d/10-x.yaml:1:1: expected a mapping, got a sequence" },
+        { "policies:\n  name: x\n",
+          "@D/policies.d/10-x.yaml:2:3: expected a sequence, got a mapping" },
+        { "policies:\n  - name: x\n    type: migrate\n",
+          "@D/policies.d/10-x.yaml:3:11: unknown policy type 'migrate' (expected one of: "
+          "autopin, balloon, restart)" },
+        { "policies:\n  - type: restart\n",
+          "@D/policies.d/10-x.yaml:2:5: policy entry is missing the required key 'name'" },
+        { "policies:\n  - name: 'x\n",
+          "@D/policies.d/10-x.yaml:3:1: YAML syntax error: found unexpected end of stream "
+          "(while scanning a quoted scalar at line 2, column 11)" },
+        { "policies: &a []\n",
+          "@D/policies.d/10-x.yaml:1:11: YAML anchors are not supported ('&a')" },
+    };
+    char *dir = xvTestTempDir();
+    size_t i;
+
+    writeText(dir, "agent.yaml", "policies:\n  - name: main\n    type: restart\n");
+    makeDir(dir, "policies.d");
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        writeText(dir, "policies.d/10-x.yaml", cases[i].text);
+        assertDirError(dir, -EINVAL, cases[i].error);
+    }
+    /* the main file is read first: its error wins */
+    writeText(dir, "agent.yaml", "bogus: 1\n");
+    assertDirError(dir, -EINVAL, "@D/agent.yaml:1:1: unknown key 'bogus' at the top level "
+                   "(expected one of: connection, listen, sampling, logging, policies, "
+                   "policies_dir, state_dir, state_retention)");
+    removeTree(dir);
+}
+
+static void
+test_duplicate_policy_names_across_files_name_the_first_one(void **state)
+{
+    char *dir = xvTestTempDir();
+
+    writeText(dir, "agent.yaml", "logging:\n  level: info\npolicies:\n"
+              "  - name: web\n    type: restart\n");
+    makeDir(dir, "policies.d");
+    writeText(dir, "policies.d/10-a.yaml", "policies:\n  - name: other\n    type: autopin\n"
+              "  - type: balloon\n    name: web\n");
+    assertDirError(dir, -EINVAL, "@D/policies.d/10-a.yaml:5:11: policy 'web' is already "
+                   "defined at @D/agent.yaml:4:11");
+
+    /* between two policy files: at the later one in name order */
+    writeText(dir, "agent.yaml", "");
+    writeText(dir, "policies.d/20-b.yaml", "policies:\n  - {type: restart, name: other}\n");
+    writeText(dir, "policies.d/10-a.yaml", "policies:\n  - name: other\n    type: autopin\n");
+    assertDirError(dir, -EINVAL, "@D/policies.d/20-b.yaml:2:27: policy 'other' is already "
+                   "defined at @D/policies.d/10-a.yaml:2:11");
+    removeTree(dir);
+}
+
+static void
+test_state_retention_is_a_duration_of_at_least_an_hour(void **state)
+{
+    xvAgentConf *conf = loadOk("state_retention: 720h\n");
+
+    assert_int_equal(conf->stateRetentionMs, UINT64_C(720) * 3600 * 1000);
+    xvAgentConfFree(conf);
+    conf = loadOk("state_retention:\n");
+    assert_int_equal(conf->stateRetentionMs, XV_AGENT_DEFAULT_STATE_RETENTION_MS);
+    assert_int_equal(conf->stateRetentionMs, UINT64_C(168) * 3600 * 1000);
+    xvAgentConfFree(conf);
+    assertLoadError("state_retention: 59m\n",
+                    "agent.yaml:1:18: state_retention 59m is below the minimum of 1h");
+    assertLoadError("state_retention: 87601h\n",
+                    "agent.yaml:1:18: state_retention 87601h is above the maximum of 87600h");
+    assertLoadError("state_retention: 7\n",
+                    "agent.yaml:1:18: expected a duration like 15s or 500ms, got '7' "
+                    "(add a unit: ms, s, m or h)");
 }
 
 
@@ -1419,7 +1798,7 @@ loadManyTimes(void *arg)
         xvConfError err = { 0 };
 
         if (xvAgentConfLoadFile(path, &conf, &err) != 0 || conf->listenPort != 19913 ||
-            conf->npolicies != 2)
+            conf->npolicies != 3)
             return (void *)1;
         xvAgentConfFree(conf);
         if (xvAgentConfLoadString("t.yaml", "listen: {port: 0}", &conf, &err) != -EINVAL ||
@@ -1496,6 +1875,13 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_policies_keep_their_entries),
     cmocka_unit_test(test_policy_shape_errors_are_reported),
     cmocka_unit_test(test_duplicate_policy_names_point_at_the_second),
+    cmocka_unit_test(test_policy_files_are_merged_in_name_order_after_the_main_file),
+    cmocka_unit_test(test_policies_dir_is_taken_from_the_directory_of_the_file),
+    cmocka_unit_test(test_policies_dir_that_cannot_be_read_is_an_error),
+    cmocka_unit_test(test_policy_file_that_cannot_be_read_is_an_error),
+    cmocka_unit_test(test_policy_file_errors_name_the_policy_file),
+    cmocka_unit_test(test_duplicate_policy_names_across_files_name_the_first_one),
+    cmocka_unit_test(test_state_retention_is_a_duration_of_at_least_an_hour),
     cmocka_unit_test(test_error_format_variants),
     cmocka_unit_test(test_error_struct_is_reusable_and_optional),
     cmocka_unit_test(test_node_readers_work_on_any_node),

@@ -13,6 +13,11 @@
 #    deadline kept, no double restart (node-kill.xml)
 # 4. dry_run: nothing touched, actions counted as dry_run; a corrupt
 #    bookkeeping file is moved aside
+# 5. a state_dir that cannot be written: the policy goes on, one error
+#    line, xvirt_policy_state_save_errors_total rises
+# 6. dry_run switched off (by SIGHUP, or by a new agent): the dry run's
+#    simulated attempts and back-off neither hold back nor count against
+#    the real policy (node-crashloop.xml)
 WATCHDOG=120
 . "$(dirname "${BASH_SOURCE[0]}")/agent_common.sh"
 
@@ -225,5 +230,107 @@ is "dry run: no ok action" "$(value "$OK_SERIES")" ""
 like "dry run: logged" "$AGENT_LOG" \
     "^<5>policy=restart domain=web01 uuid=${U}01 action=restart reason=crashed result=dry_run crashed\\(id 1\\)->running\\(dry run\\)$"
 stop_agent "part 4"
+
+# ---- 5. a state_dir that cannot be written -------------------------------------
+
+# at_least PORT SERIES N: the series has a value >= N
+at_least() {
+    local v
+    v=$(scrape_value "$1" "$2")
+    [ -n "$v" ] && awk -v a="$v" -v b="$3" 'BEGIN { exit !(a + 0 >= b + 0) }'
+}
+SAVE_ERRORS=xvirt_policy_state_save_errors_total
+# A directory under a regular file: ENOTDIR, which root cannot bypass
+# (chmod would not stop root).
+: >"$TMP/blocker"
+start_policy_agent unwritable node-crashloop.xml "$TMP/blocker/state" \
+    "    backoff: 1s" "    backoff_max: 1s" "    burst: 100"
+if wait_for 6 at_least "$port" "$OK_SERIES" 3; then
+    ok "unwritable state_dir: restarts still happen ($(scrape_value "$port" "$OK_SERIES"))"
+else
+    not_ok "unwritable state_dir: restarts still happen" "$AGENT_LOG"
+fi
+scrape "$port" "$TMP/last.prom" >/dev/null
+cmp_num "unwritable state_dir: every failed save counted" "$(value "$SAVE_ERRORS")" ">=" 6
+is "unwritable state_dir: attempts kept in memory" \
+    "$(value "xvirt_policy_restart_attempts{$(lbl loop 04)}")" "$(value "$OK_SERIES")"
+is "unwritable state_dir: one error line about it" \
+    "$(grep -c '^<3>policy: cannot save the bookkeeping' "$AGENT_LOG")" 1
+like "unwritable state_dir: the error says why" "$AGENT_LOG" \
+    "^<3>policy: cannot save the bookkeeping in '$TMP/blocker/state': Not a directory \\(the policies go on; failures are counted in $SAVE_ERRORS and logged at most once a minute\\)$"
+is "unwritable state_dir: no repeats within a minute" \
+    "$(grep -c 'still cannot save' "$AGENT_LOG")" 0
+like "unwritable state_dir: the unreadable file is a warning at start" "$AGENT_LOG" \
+    "^<4>policy: $TMP/blocker/state/policy-state: unreadable \\(Not a directory\\) and cannot be moved aside"
+is "unwritable state_dir: still healthy" "$(http_code "$port" /-/healthy)" 200
+before=$(value "$SAVE_ERRORS")
+sleep 1.2
+cmp_num "unwritable state_dir: the counter rises" "$(scrape_value "$port" "$SAVE_ERRORS")" ">" \
+    "$before"
+stop_agent "part 5"
+grep -E '^<[0-4]>' "$AGENT_LOG" |
+    grep -Ev "^<3>policy: cannot save the bookkeeping|^<4>policy: $TMP/blocker/state/policy-state: unreadable" \
+    >"$TMP/unexpected.log"
+if [ -s "$TMP/unexpected.log" ]; then
+    not_ok "unwritable state_dir: no other warning or error" "$TMP/unexpected.log"
+else
+    ok "unwritable state_dir: no other warning or error"
+fi
+
+# ---- 6. dry_run switched off ------------------------------------------------------
+
+LOOPOK=$OK_SERIES
+LOOPDRY='xvirt_policy_actions_total{policy="restart",action="restart",result="dry_run"}'
+DRYRUN=("    dry_run: true" "    backoff: 1h" "    backoff_max: 1h")
+REAL=("    backoff: 1h" "    backoff_max: 1h")
+
+# 6a. by SIGHUP
+start_policy_agent dryflip node-crashloop.xml "$TMP/state6" "${DRYRUN[@]}"
+if wait_for 4 metric_is "$port" "$LOOPDRY" 1; then
+    ok "dry run then SIGHUP: the crash is a dry_run action"
+else
+    not_ok "dry run then SIGHUP: the crash is a dry_run action" "$AGENT_LOG"
+fi
+sleep 0.6
+scrape "$port" "$TMP/last.prom" >/dev/null
+is "dry run: its own back-off (1h) holds the next dry run back" "$(value "$LOOPDRY")" 1
+is "dry run: left crashed" "$(value "xvirt_domain_state{$(lbl loop 04)}")" 6
+is "dry run: no restart attempt in the bookkeeping" "$(value "$LOOPCOUNT")" ""
+if [ -e "$TMP/state6/policy-state" ] && grep -q '^restart ' "$TMP/state6/policy-state"; then
+    not_ok "dry run: nothing written to the bookkeeping file" "$TMP/state6/policy-state"
+else
+    ok "dry run: nothing written to the bookkeeping file"
+fi
+write_policy_config() {
+    write_config "$TMP/$1.yaml" "$port" "test://$PDATA/$2" \
+        "sampling:" "  interval: 200ms" "state_dir: $3" "policies:" \
+        "  - name: restart" "    type: restart" "${@:4}"
+}
+write_policy_config dryflip node-crashloop.xml "$TMP/state6" "${REAL[@]}"
+kill -HUP "$AGENT_PID"
+if wait_for 3 metric_is "$port" "$LOOPOK" 1; then
+    ok "dry_run off by SIGHUP: restarted at once"
+else
+    not_ok "dry_run off by SIGHUP: restarted at once" "$AGENT_LOG"
+fi
+is "dry_run off by SIGHUP: the dry run is not counted as an attempt" \
+    "$(scrape_value "$port" "$LOOPCOUNT")" 1
+stop_agent "part 6a"
+
+# 6b. by a new agent on the same state_dir
+start_policy_agent dry2 node-crashloop.xml "$TMP/state7" "${DRYRUN[@]}"
+wait_for 4 metric_is "$port" "$LOOPDRY" 1
+check "dry run then a new agent: the crash is a dry_run action" \
+    metric_is "$port" "$LOOPDRY" 1
+stop_agent "part 6b dry"
+start_policy_agent real2 node-crashloop.xml "$TMP/state7" "${REAL[@]}"
+if wait_for 4 metric_is "$port" "$LOOPOK" 1; then
+    ok "dry_run off in a new agent: the crash is restarted, not held back by the dry run"
+else
+    not_ok "dry_run off in a new agent: the crash is restarted, not held back by the dry run" \
+        "$AGENT_LOG"
+fi
+is "dry_run off in a new agent: one attempt counted" "$(scrape_value "$port" "$LOOPCOUNT")" 1
+stop_agent "part 6b real"
 
 done_testing

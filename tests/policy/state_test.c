@@ -1,14 +1,22 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* state_test.c: the policies' bookkeeping: atomic save, reload, corrupt and interrupted files. */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "state.h"
 #include "xvtest.h"
+
+#define HOUR_MS (UINT64_C(60) * 60 * 1000)
+#define DAY_MS (24 * HOUR_MS)
+#define NOW (UINT64_C(1800000000000))   /* a fake realtime clock, in ms */
 
 static const unsigned char uuid1[16] = { 0xab, [15] = 1 };
 static const unsigned char uuid2[16] = { 0xab, [15] = 2 };
@@ -226,12 +234,280 @@ test_attempt_window_keeps_the_latest_attempts(void **state)
     xvPolicyStateFree(st);
 }
 
+/* ---- last seen, pruning ---------------------------------------------------- */
+
+static void
+test_last_seen_is_persisted_and_old_files_load_without_it(void **state)
+{
+    char *dir = xvTestTempDir();
+    xvPolicyState *st = xvPolicyStateNew(dir);
+    char *warning = NULL;
+    char *text, *path;
+
+    (void)state;
+    xvPolicyStateGet(st, uuid1, "a")->lastSeenMs = NOW;
+    assert_int_equal(xvPolicyStateSave(st), 0);
+    xvPolicyStateFree(st);
+    path = pathIn(dir, "policy-state");
+    text = xvTestReadFile(path);
+    assert_non_null(strstr(text, " last_seen=1800000000000 "));
+    free(text);
+    st = xvPolicyStateLoad(dir, &warning);
+    assert_null(warning);
+    assert_int_equal(xvPolicyStateFind(st, uuid1)->lastSeenMs, NOW);
+    xvPolicyStateFree(st);
+
+    /* a line written before last_seen existed */
+    writeFile(dir, "policy-state", "xvirt-policy-state 1\n"
+              "restart uuid=ab000000-0000-0000-0000-000000000001 total=1 retry_at=0 "
+              "gave_up=0 in_progress=0 xml_id=-1 attempts=5 name=a\n");
+    st = xvPolicyStateLoad(dir, &warning);
+    assert_null(warning);
+    assert_int_equal(st->n, 1);
+    assert_int_equal(xvPolicyStateFind(st, uuid1)->lastSeenMs, 0);
+    assert_int_equal(xvPolicyStateFind(st, uuid1)->total, 1);
+    xvPolicyStateFree(st);
+    free(path);
+    removeDir(dir);
+}
+
+static void
+test_seen_moves_on_in_steps_so_that_a_save_is_rarely_needed(void **state)
+{
+    xvPolicyState *st = xvPolicyStateNew(NULL);
+    unsigned char uuids[32];
+    xvRestartEntry *e;
+
+    (void)state;
+    memcpy(uuids, uuid1, 16);
+    memcpy(uuids + 16, uuid2, 16);
+    xvPolicyStateGet(st, uuid1, "a");
+    xvPolicyStateGet(st, uuid2, "b");
+    e = xvPolicyStateFind(st, uuid1);
+    /* first sighting: a change */
+    assert_int_equal(xvPolicyStateSeen(st, uuids, 2, NOW), 2);
+    assert_int_equal(e->lastSeenMs, NOW);
+    /* within the step: nothing to save */
+    assert_int_equal(xvPolicyStateSeen(st, uuids, 2, NOW + XV_POLICY_SEEN_STEP_MS - 1), 0);
+    assert_int_equal(e->lastSeenMs, NOW);
+    /* only the domains shown count */
+    assert_int_equal(xvPolicyStateSeen(st, uuids + 16, 1, NOW + XV_POLICY_SEEN_STEP_MS), 1);
+    assert_int_equal(e->lastSeenMs, NOW);
+    assert_int_equal(xvPolicyStateFind(st, uuid2)->lastSeenMs, NOW + XV_POLICY_SEEN_STEP_MS);
+    /* a clock stepped back is followed */
+    assert_int_equal(xvPolicyStateSeen(st, uuids, 1, NOW - 1000), 1);
+    assert_int_equal(e->lastSeenMs, NOW - 1000);
+    assert_int_equal(xvPolicyStateSeen(st, uuids, 0, NOW), 0);
+    assert_int_equal(xvPolicyStateSeen(NULL, uuids, 2, NOW), 0);
+    xvPolicyStateFree(st);
+}
+
+static void
+test_prune_drops_domains_gone_longer_than_the_retention(void **state)
+{
+    xvPolicyState *st = xvPolicyStateNew(NULL);
+    const uint64_t retention = 7 * DAY_MS;
+    bool changed = false;
+
+    (void)state;
+    xvPolicyStateGet(st, uuid1, "gone")->lastSeenMs = NOW;
+    xvPolicyStateGet(st, uuid2, "here")->lastSeenMs = NOW + 6 * DAY_MS;
+    xvPolicyStateGet(st, uuid1, NULL)->xml = strdup("<domain/>");
+    /* the retention plus one step of lastSeenMs, not a millisecond earlier */
+    assert_int_equal(xvPolicyStatePrune(st, NOW + retention + XV_POLICY_SEEN_STEP_MS,
+                                        retention, &changed), 0);
+    assert_false(changed);
+    assert_int_equal(st->n, 2);
+    assert_int_equal(xvPolicyStatePrune(st, NOW + retention + XV_POLICY_SEEN_STEP_MS + 1,
+                                        retention, &changed), 1);
+    assert_true(changed);
+    assert_int_equal(st->n, 1);
+    assert_null(xvPolicyStateFind(st, uuid1));
+    assert_string_equal(xvPolicyStateFind(st, uuid2)->name, "here");
+    assert_int_equal(xvPolicyStatePrune(st, NOW + 15 * DAY_MS, retention, NULL), 1);
+    assert_int_equal(st->n, 0);
+    assert_int_equal(xvPolicyStatePrune(NULL, NOW, retention, NULL), 0);
+    xvPolicyStateFree(st);
+}
+
+static void
+test_prune_keeps_domains_given_up_in_backoff_or_in_progress(void **state)
+{
+    static const unsigned char uuid3[16] = { 0xab, [15] = 3 };
+    static const unsigned char uuid4[16] = { 0xab, [15] = 4 };
+    xvPolicyState *st = xvPolicyStateNew(NULL);
+    const uint64_t later = NOW + 30 * DAY_MS;
+    xvRestartEntry *e;
+
+    (void)state;
+    e = xvPolicyStateGet(st, uuid1, "given-up");
+    e->lastSeenMs = NOW;
+    e->gaveUp = true;
+    e = xvPolicyStateGet(st, uuid2, "backing-off");
+    e->lastSeenMs = NOW;
+    e->retryAtMs = later + 1;
+    e = xvPolicyStateGet(st, uuid3, "in-progress");
+    e->lastSeenMs = NOW;
+    e->inProgressMs = NOW;
+    e = xvPolicyStateGet(st, uuid4, "backoff-over");
+    e->lastSeenMs = NOW;
+    e->retryAtMs = later;
+    assert_int_equal(xvPolicyStatePrune(st, later, DAY_MS, NULL), 1);
+    assert_int_equal(st->n, 3);
+    assert_null(xvPolicyStateFind(st, uuid4));
+    /* once that is over (a SIGHUP clears give-ups and back-offs), they go */
+    xvPolicyStateFind(st, uuid3)->inProgressMs = 0;
+    assert_true(xvPolicyStateClearGiveUps(st));
+    assert_int_equal(xvPolicyStatePrune(st, later, DAY_MS, NULL), 3);
+    assert_int_equal(st->n, 0);
+    xvPolicyStateFree(st);
+}
+
+static void
+test_prune_starts_the_retention_of_entries_never_seen(void **state)
+{
+    xvPolicyState *st = xvPolicyStateNew(NULL);
+    bool changed = false;
+
+    (void)state;
+    xvPolicyStateGet(st, uuid1, "old-file");
+    xvPolicyStateGet(st, uuid2, "future")->lastSeenMs = NOW + DAY_MS;
+    assert_int_equal(xvPolicyStatePrune(st, NOW, HOUR_MS, &changed), 0);
+    assert_true(changed);
+    assert_int_equal(xvPolicyStateFind(st, uuid1)->lastSeenMs, NOW);
+    assert_int_equal(xvPolicyStateFind(st, uuid2)->lastSeenMs, NOW);
+    changed = false;
+    assert_int_equal(xvPolicyStatePrune(st, NOW + 2 * HOUR_MS, HOUR_MS, &changed), 0);
+    assert_false(changed);
+    assert_int_equal(xvPolicyStatePrune(st, NOW + 2 * HOUR_MS + 1, HOUR_MS, &changed), 2);
+    assert_true(changed);
+    xvPolicyStateFree(st);
+}
+
+/* ---- failed saves ---------------------------------------------------------- */
+
+static int savedStderr = -1;
+static char *capturePath;
+
+/* Sends the log (stderr) to a file until captureEnd(). */
+static void
+captureStart(const char *dir)
+{
+    int fd;
+
+    capturePath = pathIn(dir, "log");
+    fd = open(capturePath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    assert_true(fd >= 0);
+    savedStderr = dup(STDERR_FILENO);
+    assert_true(savedStderr >= 0);
+    assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+    close(fd);
+}
+
+/* The log since captureStart(). To free(). */
+static char *
+captureEnd(void)
+{
+    char *text;
+
+    assert_int_equal(dup2(savedStderr, STDERR_FILENO), STDERR_FILENO);
+    close(savedStderr);
+    text = xvTestReadFile(capturePath);
+    unlink(capturePath);
+    free(capturePath);
+    return text;
+}
+
+static void
+test_failed_saves_are_counted_and_logged_at_most_once_a_minute(void **state)
+{
+    char *dir = xvTestTempDir();
+    char *blocker = pathIn(dir, "blocker");
+    char *sdir = pathIn(dir, "blocker/state");
+    xvPolicyState *st = xvPolicyStateNew(sdir);
+    char *log, *expected = NULL;
+    int i;
+
+    (void)state;
+    /* a file where the directory should be: ENOTDIR, even for root */
+    writeFile(dir, "blocker", "");
+    xvPolicyStateGet(st, uuid1, "a");
+    captureStart(dir);
+    assert_int_equal(xvPolicyStateCommit(st, NOW), -ENOTDIR);
+    for (i = 1; i <= 5; i++)
+        assert_int_equal(xvPolicyStateCommit(st, NOW + (uint64_t)i * 10000), -ENOTDIR);
+    /* a minute after the first line: one summary of the 6 since */
+    assert_int_equal(xvPolicyStateCommit(st, NOW + 60000), -ENOTDIR);
+    assert_int_equal(xvPolicyStateCommit(st, NOW + 70000), -ENOTDIR);
+    assert_int_equal(st->saveErrorsTotal, 8);
+    assert_int_equal(st->saveFailures, 8);
+    assert_int_equal(st->saveUnlogged, 1);
+    /* the directory can be written again */
+    assert_int_equal(unlink(blocker), 0);
+    assert_int_equal(mkdir(blocker, 0700), 0);
+    assert_int_equal(xvPolicyStateCommit(st, NOW + 80000), 0);
+    assert_int_equal(xvPolicyStateCommit(st, NOW + 90000), 0);
+    log = captureEnd();
+    assert_true(asprintf(&expected,
+        "<3>policy: cannot save the bookkeeping in '%s': Not a directory (the policies go on; "
+        "failures are counted in xvirt_policy_state_save_errors_total and logged at most "
+        "once a minute)\n"
+        "<3>policy: still cannot save the bookkeeping in '%s': Not a directory (7 failed "
+        "saves in a row, 6 since the last message)\n"
+        "<5>policy: bookkeeping saved again in '%s' after 8 failed saves\n",
+        sdir, sdir, sdir) > 0);
+    assert_string_equal(log, expected);
+    assert_int_equal(st->saveErrorsTotal, 8);
+    assert_int_equal(st->saveFailures, 0);
+    free(expected);
+    free(log);
+
+    /* a new run of failures starts with a full error line again */
+    free(st->dir);
+    st->dir = pathIn(sdir, "policy-state/sub");     /* under the file just saved */
+    captureStart(dir);
+    assert_int_equal(xvPolicyStateCommit(st, NOW + 100000), -ENOTDIR);
+    log = captureEnd();
+    assert_true(asprintf(&expected, "<3>policy: cannot save the bookkeeping in '%s': Not a "
+                         "directory (the policies go on; failures are counted in "
+                         "xvirt_policy_state_save_errors_total and logged at most once a "
+                         "minute)\n", st->dir) > 0);
+    assert_string_equal(log, expected);
+    assert_int_equal(st->saveErrorsTotal, 9);
+    free(expected);
+    free(log);
+    xvPolicyStateFree(st);
+    removeDir(sdir);
+    assert_int_equal(rmdir(blocker), 0);
+    free(blocker);
+    removeDir(dir);
+}
+
+static void
+test_commit_without_a_directory_is_a_quiet_no_op(void **state)
+{
+    xvPolicyState *st = xvPolicyStateNew(NULL);
+
+    (void)state;
+    xvPolicyStateGet(st, uuid1, "a");
+    assert_int_equal(xvPolicyStateCommit(st, NOW), 0);
+    assert_int_equal(st->saveErrorsTotal, 0);
+    xvPolicyStateFree(st);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_saved_bookkeeping_reloads_identically),
     cmocka_unit_test(test_missing_file_gives_empty_bookkeeping),
     cmocka_unit_test(test_corrupt_file_is_moved_aside_and_bookkeeping_starts_empty),
     cmocka_unit_test(test_attempt_in_progress_stays_counted_after_a_crash_of_the_agent),
     cmocka_unit_test(test_attempt_window_keeps_the_latest_attempts),
+    cmocka_unit_test(test_last_seen_is_persisted_and_old_files_load_without_it),
+    cmocka_unit_test(test_seen_moves_on_in_steps_so_that_a_save_is_rarely_needed),
+    cmocka_unit_test(test_prune_drops_domains_gone_longer_than_the_retention),
+    cmocka_unit_test(test_prune_keeps_domains_given_up_in_backoff_or_in_progress),
+    cmocka_unit_test(test_prune_starts_the_retention_of_entries_never_seen),
+    cmocka_unit_test(test_failed_saves_are_counted_and_logged_at_most_once_a_minute),
+    cmocka_unit_test(test_commit_without_a_directory_is_a_quiet_no_op),
 };
 
 XV_TEST_MAIN(tests)

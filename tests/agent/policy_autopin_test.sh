@@ -1,0 +1,283 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# policy_autopin_test.sh: the autopin policy of xvirt-agent on the test
+# driver, as TAP. The simulated node lives inside the agent process, so the
+# outcome is read from the agent's /metrics (affinities, running CPUs, CPU
+# time) and log; xvirsh then replays the agent's pins on the same node file
+# in one session and must show the same placement.
+#
+# 1. spread: a skewed, crowded load is spread evenly within a few
+#    intervals, reserved pCPUs are vacated and never used, a domain not
+#    selected is never touched, then no pin for 100 intervals
+#    (autopin-spread.xml)
+# 2. numa: each domain inside one NUMA node, the two nodes balanced
+#    (autopin-numa.xml)
+# 3. dedicated: one pCPU per vcpu, none shared or reserved; the domain that
+#    does not fit is given up on, once (autopin-dedicated.xml)
+# 4. dry run: counted as dry_run, nothing touched (autopin-spread.xml)
+WATCHDOG=240
+. "$(dirname "${BASH_SOURCE[0]}")/agent_common.sh"
+
+: "${XVIRSH:?XVIRSH must name the xvirsh binary}"
+PDATA=$XV_TEST_DATADIR/policy
+U1=f1000000-0000-4000-8000-0000000000
+U3=f3000000-0000-4000-8000-0000000000
+
+# start_autopin_agent NAME NODE [POLICY-LINES...]: one autopin policy "pin"
+# sampling every 100 ms.
+start_autopin_agent() {
+    local name=$1 node=$2
+    shift 2
+    port=$(free_port)
+    write_config "$TMP/$name.yaml" "$port" "test://$PDATA/$node" \
+        "sampling:" "  interval: 100ms" "state_dir: $TMP/state-$name" "policies:" \
+        "  - name: pin" "    type: autopin" "$@"
+    start_agent "$name" --config "$TMP/$name.yaml"
+    if ! wait_http "$port" /-/ready 200 10; then
+        not_ok "$name: agent becomes ready" "$AGENT_LOG"
+        done_testing
+    fi
+}
+
+stop_agent() {
+    kill -TERM "$AGENT_PID"
+    wait_exit "$AGENT_PID" 10
+    is "$1: exit status 0" "$EXIT_STATUS" 0
+}
+
+pin_series() {
+    echo "xvirt_policy_actions_total{policy=\"pin\",action=\"pin\",result=\"$1\"}"
+}
+
+# affinities FILE: "DOMAIN VCPU CPUS" per vcpu, sorted
+affinities() {
+    local q='"\([^"]*\)"'
+    sed -n "s/^xvirt_vcpu_affinity_info{domain=$q,uuid=$q,vcpu=$q,cpus=$q} 1\$/\1 \3 \4/p" \
+        "$1" | sort
+}
+
+# cpu_loads OLD NEW: "CPU LOAD" per pCPU 0-7: the CPU time of the vcpus
+# running there (xvirt_vcpu_cpu in NEW) between the two scrapes, over the
+# time between their samples
+cpu_loads() {
+    python3 - "$1" "$2" <<'PY'
+import re, sys
+def read(path):
+    cpu, secs, ts = {}, {}, None
+    for line in open(path):
+        m = re.match(r'xvirt_vcpu_(cpu|cpu_seconds_total)'
+                     r'\{domain="([^"]*)",uuid="[^"]*",vcpu="(\d+)"\} (\S+)', line)
+        if m:
+            (cpu if m.group(1) == "cpu" else secs)[(m.group(2), m.group(3))] = float(m.group(4))
+        m = re.match(r'xvirt_sample_timestamp_seconds (\S+)', line)
+        if m:
+            ts = float(m.group(1))
+    return cpu, secs, ts
+_, old, t0 = read(sys.argv[1])
+cpu, new, t1 = read(sys.argv[2])
+loads = [0.0] * 8
+for key, c in cpu.items():
+    if c >= 0 and key in old:
+        loads[int(c)] += (new[key] - old[key]) / (t1 - t0)
+for c, load in enumerate(loads):
+    print(c, "%.2f" % load)
+PY
+}
+
+# scrape_pair PORT PREFIX: two scrapes about a second apart ($TMP/PREFIX.0/1.prom)
+scrape_pair() {
+    scrape "$1" "$TMP/$2.0.prom" >/dev/null
+    sleep 1
+    scrape "$1" "$TMP/$2.1.prom" >/dev/null
+}
+
+# settled PORT SECONDS: the ok count has not changed for SECONDS (and is not empty)
+settled() {
+    local before
+    before=$(scrape_value "$1" "$(pin_series ok)")
+    sleep "$2"
+    [ -n "$before" ] && [ "$(scrape_value "$1" "$(pin_series ok)")" = "$before" ]
+}
+
+# count_samples PORT N [SECONDS]: scrapes until N new samples were seen
+# (distinct xvirt_sample_timestamp_seconds); prints how many were seen
+count_samples() {
+    local port=$1 want=$2 limit=${3:-40} start seen=0 last= ts
+    start=$(now)
+    while [ "$seen" -lt "$want" ]; do
+        ts=$(scrape_value "$port" xvirt_sample_timestamp_seconds)
+        if [ -n "$ts" ] && [ "$ts" != "$last" ]; then
+            [ -n "$last" ] && seen=$((seen + 1))
+            last=$ts
+        fi
+        awk -v e="$(elapsed_since "$start")" -v l="$limit" 'BEGIN { exit !(e > l) }' && break
+        sleep 0.03
+    done
+    echo "$seen"
+}
+
+# ---- 1. spread -------------------------------------------------------------------
+
+start_autopin_agent spread autopin-spread.xml "    reserved_cpus: 0-1" \
+    "    domains:" "      exclude: [infra]"
+t0=$(now)
+# balanced: every pCPU from 2 to 7 runs exactly one of the six 0.8 vcpus
+balanced() {
+    scrape "$port" "$TMP/bal.prom" >/dev/null
+    [ "$(affinities "$TMP/bal.prom" | awk '$1 == "web" || $1 == "db" { print $3 }' |
+        sort -u | tr '\n' ' ')" = "2 3 4 5 6 7 " ]
+}
+if wait_for 5 balanced; then
+    ok "spread: balanced $(elapsed_since "$t0") s after the agent was ready"
+else
+    not_ok "spread: balanced" "$(affinities "$TMP/bal.prom")" "$AGENT_LOG"
+fi
+cmp_num "spread: within a few intervals (1.5 s at 100 ms)" "$(elapsed_since "$t0")" "<" 1.5
+check "spread: then settled" settled "$port" 1
+scrape_pair "$port" spread
+cpu_loads "$TMP/spread.0.prom" "$TMP/spread.1.prom" >"$TMP/spread.loads"
+diag "per-pCPU load: $(tr '\n' ' ' <"$TMP/spread.loads")"
+is "spread: each of pCPUs 2-7 between 0.75 and 0.95 pCPU" \
+    "$(awk '$1 >= 2 && ($2 < 0.75 || $2 > 0.95)' "$TMP/spread.loads")" ""
+is "spread: the reserved pCPUs run only infra (0.5 each)" \
+    "$(awk '$1 < 2 && ($2 < 0.45 || $2 > 0.55)' "$TMP/spread.loads")" ""
+affinities "$TMP/spread.1.prom" >"$TMP/spread.aff"
+is "spread: every selected vcpu pinned to one pCPU of 2-7" \
+    "$(awk '$1 != "infra" && $3 !~ /^[2-7]$/' "$TMP/spread.aff")" ""
+is "spread: infra (not selected) untouched" \
+    "$(awk '$1 == "infra" { print $3 }' "$TMP/spread.aff" | tr '\n' ' ')" "0-1 0-1 "
+is "spread: nothing logged for infra" "$(grep -c 'domain=infra' "$AGENT_LOG")" 0
+like "spread: a move is logged with its reason and maps" "$AGENT_LOG" \
+    "^<5>policy=pin domain=web uuid=${U1}01 action=pin vcpu=[0-3] reason=imbalance "\
+"result=ok 2->[3-7]\$"
+like "spread: vacating the reserved pCPUs is logged as such" "$AGENT_LOG" \
+    '^<5>policy=pin domain=batch uuid=[^ ]* action=pin vcpu=0 reason=reserved result=ok 0-7->[2-7]$'
+oks=$(metric "$TMP/spread.1.prom" "$(pin_series ok)")
+is "spread: one pin per vcpu moved (5 of web and db, 2 of batch)" "$oks" 7
+is "spread: no failure" "$(metric "$TMP/spread.1.prom" "$(pin_series failed)")" ""
+
+# then still: no pin over 100 intervals
+lines=$(grep -c 'action=pin' "$AGENT_LOG")
+samples=$(count_samples "$port" 100)
+cmp_num "stable: 100 intervals observed ($samples)" "$samples" ">=" 100
+scrape "$port" "$TMP/still.prom" >/dev/null
+is "stable: no pin over 100 intervals (metric)" \
+    "$(metric "$TMP/still.prom" "$(pin_series ok)")" "$oks"
+is "stable: no pin over 100 intervals (log)" "$(grep -c 'action=pin' "$AGENT_LOG")" "$lines"
+is "stable: same placement" "$(affinities "$TMP/still.prom")" "$(cat "$TMP/spread.aff")"
+
+# the same pins, replayed by xvirsh in one session on the same node file
+w='\([^ ]*\)'
+pat="^<5>policy=pin domain=$w uuid=$w action=pin vcpu=$w reason=$w result=ok $w->$w\$"
+sed -n "s/$pat/vcpupin \1 \3 \6/p" "$AGENT_LOG" >"$TMP/replay.cmds"
+for dom in batch db infra web; do
+    echo "vcpupin $dom"
+done >>"$TMP/replay.cmds"
+echo "vcpuinfo web" >>"$TMP/replay.cmds"
+"$XVIRSH" -c "test://$PDATA/autopin-spread.xml" <"$TMP/replay.cmds" >"$TMP/replay.out" 2>&1
+awk '/^ VCPU +CPU Affinity/ { n++; next }
+     n && NF == 2 && $1 ~ /^[0-9]+$/ { split("batch db infra web", d, " "); print d[n], $1, $2 }' \
+    "$TMP/replay.out" |
+    sort >"$TMP/replay.aff"
+is "xvirsh: vcpupin after the replay shows the agent's placement" \
+    "$(cat "$TMP/replay.aff")" "$(cat "$TMP/spread.aff")"
+is "xvirsh: vcpuinfo shows each web vcpu running on its pCPU" \
+    "$(awk '/^CPU:/ { print $2 }' "$TMP/replay.out" | tr '\n' ' ')" \
+    "$(awk '$1 == "web" { print $3 }' "$TMP/spread.aff" | tr '\n' ' ')"
+stop_agent "part 1"
+
+# ---- 2. numa ---------------------------------------------------------------------
+
+start_autopin_agent numa autopin-numa.xml "    strategy: numa"
+t0=$(now)
+if wait_for 5 settled "$port" 0.6; then
+    ok "numa: settled $(elapsed_since "$t0") s after the agent was ready"
+else
+    not_ok "numa: settled" "$AGENT_LOG"
+fi
+scrape_pair "$port" numa
+affinities "$TMP/numa.1.prom" >"$TMP/numa.aff"
+diag "numa: $(tr '\n' ' ' <"$TMP/numa.aff")"
+for dom in a b c d; do
+    is "numa: $dom inside one node" \
+        "$(awk -v d=$dom '$1 == d { print $3 }' "$TMP/numa.aff" | sort -u |
+            grep -Ec '^(0-3|4-7)$')" 1
+done
+is "numa: every vcpu on one node's pCPUs" "$(awk '$3 != "0-3" && $3 != "4-7"' "$TMP/numa.aff")" ""
+is "numa: a and b (the heaviest) in different nodes" \
+    "$(awk '$1 == "a" || $1 == "b" { print $3 }' "$TMP/numa.aff" | sort -u | wc -l)" 2
+cpu_loads "$TMP/numa.0.prom" "$TMP/numa.1.prom" >"$TMP/numa.loads"
+node0=$(awk '$1 < 4 { s += $2 } END { printf "%.2f", s }' "$TMP/numa.loads")
+node1=$(awk '$1 >= 4 { s += $2 } END { printf "%.2f", s }' "$TMP/numa.loads")
+diag "numa: node loads $node0 / $node1"
+cmp_num "numa: node 0 carries 2.8 pCPUs ($node0)" "$node0" "<" 3.0
+cmp_num "numa: node 1 carries 2.8 pCPUs ($node1)" "$node1" "<" 3.0
+like "numa: the moves are logged" "$AGENT_LOG" \
+    '^<5>policy=pin domain=[abcd] uuid=[^ ]* action=pin vcpu=[01] reason=numa result=ok '\
+'[0-9,-]+->(0-3|4-7)$'
+oks=$(metric "$TMP/numa.1.prom" "$(pin_series ok)")
+samples=$(count_samples "$port" 30)
+is "numa: no pin over $samples more intervals" "$(scrape_value "$port" "$(pin_series ok)")" "$oks"
+stop_agent "part 2"
+
+# ---- 3. dedicated ----------------------------------------------------------------
+
+start_autopin_agent dedicated autopin-dedicated.xml "    strategy: dedicated" \
+    "    reserved_cpus: 0-1" "    domains:" "      names: [rt*]"
+GAVE="$(pin_series gave_up)"
+if wait_for 5 metric_is "$port" "$(pin_series ok)" 6; then
+    ok "dedicated: six vcpus pinned"
+else
+    not_ok "dedicated: six vcpus pinned" "$AGENT_LOG"
+fi
+sleep 1
+scrape "$port" "$TMP/ded.prom" >/dev/null
+affinities "$TMP/ded.prom" >"$TMP/ded.aff"
+diag "dedicated: $(tr '\n' ' ' <"$TMP/ded.aff")"
+is "dedicated: rt1-rt3 each vcpu alone on its own pCPU of 2-7" \
+    "$(awk '$1 ~ /^rt[123]$/ { print $3 }' "$TMP/ded.aff" | sort | tr '\n' ' ')" "2 3 4 5 6 7 "
+is "dedicated: rt4 does not fit and is left alone" \
+    "$(awk '$1 == "rt4" { print $3 }' "$TMP/ded.aff")" "0-7"
+is "dedicated: web (not selected) left alone" \
+    "$(awk '$1 == "web" { print $3 }' "$TMP/ded.aff" | tr '\n' ' ')" "0-7 0-7 "
+is "dedicated: the give-up is counted once" "$(metric "$TMP/ded.prom" "$GAVE")" 1
+like "dedicated: and logged" "$AGENT_LOG" \
+    "^<3>policy=pin domain=rt4 uuid=${U3}04 action=pin reason=no_fit result=gave_up 0-7->0-7\$"
+samples=$(count_samples "$port" 20)
+is "dedicated: still once after $samples more intervals" "$(scrape_value "$port" "$GAVE")" 1
+is "dedicated: logged once" "$(grep -c 'result=gave_up' "$AGENT_LOG")" 1
+is "dedicated: no more pins" "$(scrape_value "$port" "$(pin_series ok)")" 6
+stop_agent "part 3"
+
+# ---- 4. dry run ------------------------------------------------------------------
+
+start_autopin_agent dry autopin-spread.xml "    dry_run: true" "    reserved_cpus: 0-1" \
+    "    domains:" "      exclude: [infra]"
+DRY="$(pin_series dry_run)"
+# at_least PORT SERIES N: the series is at least N
+at_least() {
+    local v
+    v=$(scrape_value "$1" "$2")
+    [ -n "$v" ] && [ "$v" -ge "$3" ]
+}
+# 7 per interval: the scrapes may see 7, 14...
+if wait_for 5 at_least "$port" "$DRY" 7; then
+    ok "dry run: the pins are counted as dry_run"
+else
+    not_ok "dry run: the pins are counted as dry_run" "$AGENT_LOG"
+fi
+samples=$(count_samples "$port" 5)
+scrape "$port" "$TMP/dry.prom" >/dev/null
+cmp_num "dry run: decided again each interval, nothing having changed" \
+    "$(metric "$TMP/dry.prom" "$DRY")" ">=" 14
+is "dry run: no real pin" "$(metric "$TMP/dry.prom" "$(pin_series ok)")" ""
+is "dry run: web and db still crowded on pCPU 2" \
+    "$(affinities "$TMP/dry.prom" | awk '$1 == "web" || $1 == "db" { print $3 }' | sort -u)" 2
+is "dry run: batch still anywhere" \
+    "$(affinities "$TMP/dry.prom" | awk '$1 == "batch" { print $3 }' | sort -u)" "0-7"
+like "dry run: logged" "$AGENT_LOG" \
+    "^<5>policy=pin domain=web uuid=${U1}01 action=pin vcpu=[0-3] reason=imbalance "\
+"result=dry_run 2->[3-7]\$"
+stop_agent "part 4"
+
+done_testing

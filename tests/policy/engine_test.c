@@ -1,0 +1,624 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* engine_test.c: the policy engine: policy files, one policy per type, dry runs, pruning, saves. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "policy.h"
+#include "report.h"
+#include "snapshot.h"
+#include "state.h"
+#include "xvtest.h"
+
+#define NOW UINT64_C(1800000000000)     /* a fake realtime clock, in ms */
+#define HOUR_MS (UINT64_C(60) * 60 * 1000)
+#define DAY_MS (24 * HOUR_MS)
+
+/* Every real action fails (no such node file), so none is ever "ok". */
+#define BAD_URI "connection:\n  uri: \"test:///nonexistent/x.xml\"\n"
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static char *
+pathIn(const char *dir, const char *name)
+{
+    char *path = NULL;
+
+    assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+    return path;
+}
+
+static void
+writeText(const char *dir, const char *name, const char *text)
+{
+    char *path = pathIn(dir, name);
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+    free(path);
+}
+
+static void
+makeDir(const char *dir, const char *name)
+{
+    char *path = pathIn(dir, name);
+
+    assert_int_equal(mkdir(path, 0700), 0);
+    free(path);
+}
+
+static bool
+existsIn(const char *dir, const char *name)
+{
+    char *path = pathIn(dir, name);
+    bool there = access(path, F_OK) == 0;
+
+    free(path);
+    return there;
+}
+
+static int
+removeEntry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void
+removeTree(char *dir)
+{
+    assert_int_equal(nftw(dir, removeEntry, 16, FTW_DEPTH | FTW_PHYS), 0);
+    free(dir);
+}
+
+/* Domain @last (uuid ab..@last, named @name) in @state. */
+static void
+addDomain(xvSnapshot *snap, const char *name, unsigned char last, unsigned char state)
+{
+    xvSnapDomain *d = xvSnapshotAddDomain(snap);
+
+    d->name = strdup(name);
+    d->id = state == VIR_DOMAIN_SHUTOFF ? -1 : last;
+    d->state = state;
+    d->uuid[0] = 0xab;
+    d->uuid[15] = last;
+    snprintf(d->uuidstr, sizeof(d->uuidstr), "ab000000-0000-0000-0000-0000000000%02x", last);
+}
+
+/*
+ * A snapshot of the domains @names (uuid ...@first, the next ones after),
+ * all in @state; @domainOk is what the domain collector reported.
+ */
+static xvSnapshot *
+snapshotOf(const char *const *names, unsigned char first, unsigned char state, bool domainOk)
+{
+    xvSnapshot *snap = xvSnapshotNew();
+    unsigned char i;
+
+    snap->connected = true;
+    for (i = 0; names && names[i]; i++)
+        addDomain(snap, names[i], (unsigned char)(first + i), state);
+    assert_int_equal(xvSnapshotAddCollector(snap, "domain", 0, domainOk), 0);
+    xvSnapshotFinish(snap);
+    return snap;
+}
+
+/* Parses @yaml (a string, or @dir/agent.yaml when @dir is set); the error, or NULL. */
+static char *
+parseError(const char *dir, const char *yaml)
+{
+    xvConfError err = { 0 };
+    xvAgentConf *conf = NULL;
+    xvPolicySet *set = NULL;
+    char *msg = NULL;
+    char *path;
+
+    if (dir) {
+        path = pathIn(dir, "agent.yaml");
+        assert_int_equal(xvAgentConfLoadFile(path, &conf, &err), 0);
+        free(path);
+    } else {
+        assert_int_equal(xvAgentConfLoadString("agent.yaml", yaml, &conf, &err), 0);
+    }
+    if (xvPolicySetParse(conf, &set, &err) < 0) {
+        msg = xvConfErrorFormat(&err);
+        xvConfErrorClear(&err);
+    }
+    assert_int_equal(xvPolicyEngineValidate(conf, &err), msg ? -EINVAL : 0);
+    xvConfErrorClear(&err);
+    xvPolicySetFree(set);
+    xvAgentConfFree(conf);
+    return msg;
+}
+
+static void
+assertParseError(const char *yaml, const char *expected)
+{
+    char *msg = parseError(NULL, yaml);
+
+    if (!msg || strcmp(msg, expected) != 0)
+        print_error("expected: %s\nactual:   %s\n", expected, msg ? msg : "(valid)");
+    assert_non_null(msg);
+    assert_string_equal(msg, expected);
+    free(msg);
+}
+
+/* Applies the policies of @yaml to @engine (@reload: as SIGHUP does). */
+static void
+configure(xvPolicyEngine *engine, const char *yaml, bool reload)
+{
+    xvConfError err = { 0 };
+    xvAgentConf *conf = NULL;
+    xvPolicySet *set = NULL;
+
+    assert_int_equal(xvAgentConfLoadString("agent.yaml", yaml, &conf, &err), 0);
+    assert_int_equal(xvPolicySetParse(conf, &set, &err), 0);
+    xvPolicyEngineConfigure(engine, set, conf->uri, reload);
+    xvAgentConfFree(conf);
+}
+
+static const xvPolicyReport *
+reportOf(const xvSnapshot *snap)
+{
+    assert_non_null(snap->policyReport);
+    return snap->policyReport;
+}
+
+/* The restart counter of @result in @snap's report (0: none). */
+static uint64_t
+counterOf(const xvSnapshot *snap, xvPolicyResult result)
+{
+    const xvPolicyReport *r = reportOf(snap);
+    size_t i;
+
+    for (i = 0; i < r->ncounters; i++) {
+        if (r->counters[i].result == result && r->counters[i].action == XV_POLICY_ACTION_RESTART)
+            return r->counters[i].count;
+    }
+    return 0;
+}
+
+/* Runs @engine on a fresh snapshot of "web01" in @state at @nowMs; returns it. */
+static xvSnapshot *
+runOne(xvPolicyEngine *engine, unsigned char state, uint64_t nowMs)
+{
+    static const char *const names[] = { "web01", NULL };
+    xvSnapshot *snap = snapshotOf(names, 1, state, true);
+
+    xvPolicyEngineRunAt(engine, NULL, snap, nowMs);
+    return snap;
+}
+
+
+/* ---- configuration ----------------------------------------------------- */
+
+static void
+test_policy_errors_point_into_the_policy_file(void **state)
+{
+    char *dir = xvTestTempDir();
+    char *expected = NULL;
+    char *msg;
+
+    (void)state;
+    writeText(dir, "agent.yaml", "policies:\n  - name: main\n    type: restart\n"
+              "    enabled: false\n");
+    makeDir(dir, "policies.d");
+    writeText(dir, "policies.d/10-r.yaml", "# restart, spelt wrong\npolicies:\n"
+              "  - name: r\n    type: restart\n    bakoff: 5s\n");
+    msg = parseError(dir, NULL);
+    assert_true(asprintf(&expected, "%s/policies.d/10-r.yaml:5:5: unknown key 'bakoff' in "
+                         "'policies' (expected one of: name, type, enabled, dry_run, domains, "
+                         "max_actions_per_interval, min_action_interval, backoff, backoff_max, "
+                         "burst, burst_interval)", dir) > 0);
+    assert_non_null(msg);
+    assert_string_equal(msg, expected);
+    free(msg);
+    free(expected);
+
+    writeText(dir, "policies.d/10-r.yaml", "policies:\n  - name: r\n    type: restart\n"
+              "    backoff: 1m\n    backoff_max: 30s\n");
+    msg = parseError(dir, NULL);
+    assert_true(asprintf(&expected, "%s/policies.d/10-r.yaml:5:18: backoff_max 30s is below "
+                         "backoff 1m", dir) > 0);
+    assert_string_equal(msg, expected);
+    free(msg);
+    free(expected);
+
+    writeText(dir, "policies.d/10-r.yaml", "policies:\n  - name: r\n    type: restart\n");
+    assert_null(parseError(dir, NULL));
+    removeTree(dir);
+}
+
+#define DISJOINT "enabled policies of one type must select disjoint domains (name globs no " \
+    "name matches both of, other uuids, or exclude), or they act against each other"
+#define U1 "ab000000-0000-0000-0000-000000000001"
+#define U2 "ab000000-0000-0000-0000-000000000002"
+
+static void
+test_policies_of_one_type_on_overlapping_domains_are_rejected(void **state)
+{
+    static const struct {
+        const char *a;          /* the first policy's keys after name and type */
+        const char *b;          /* the second one's */
+        const char *why;        /* NULL: valid */
+    } cases[] = {
+        /* every domain, twice */
+        { "", "", "every domain of 'b' and every domain of 'a' can be the same domain" },
+        { "domains: {names: [web*]}", "",
+          "every domain of 'b' and name 'web*' of 'a' can be the same domain" },
+        /* globs that one name can match */
+        { "domains: {names: [web*]}", "domains: {names: [db*, w*]}",
+          "name 'w*' of 'b' and name 'web*' of 'a' can be the same domain" },
+        { "domains: {names: [web*]}", "domains: {names: [db*, '*.db']}",
+          "name '*.db' of 'b' and name 'web*' of 'a' can be the same domain" },
+        { "domains: {names: [web?]}", "domains: {names: ['*1']}",
+          "name '*1' of 'b' and name 'web?' of 'a' can be the same domain" },
+        { "domains: {names: ['[!a]x']}", "domains: {names: [bx]}",
+          "name 'bx' of 'b' and name '[!a]x' of 'a' can be the same domain" },
+        { "domains: {names: ['web[0-4]*']}", "domains: {names: ['web[3-9]*']}",
+          "name 'web[3-9]*' of 'b' and name 'web[0-4]*' of 'a' can be the same domain" },
+        /* a UUID may be any name */
+        { "domains: {names: [web01]}", "domains: {uuids: [" U1 "]}",
+          "uuid " U1 " of 'b' and name 'web01' of 'a' can be the same domain" },
+        { "domains: {uuids: [" U2 ", " U1 "]}", "domains: {uuids: [" U1 "]}",
+          "uuid " U1 " of 'b' and uuid " U1 " of 'a' can be the same domain" },
+        /* an exclude that leaves out a glob: not provably */
+        { "domains: {exclude: ['web*']}", "domains: {names: ['web*']}",
+          "name 'web*' of 'b' and every domain of 'a' can be the same domain" },
+        /* disjoint: the lab's two restart policies, and the like */
+        { "domains: {names: ['domu*', stay]}", "domains: {names: [loop]}", NULL },
+        { "domains: {names: [web*]}", "domains: {names: [db*, 'mail?']}", NULL },
+        { "domains: {names: ['web[0-4]*']}", "domains: {names: ['web[5-9]*']}", NULL },
+        { "domains: {names: ['[!a]x']}", "domains: {names: [ax, 'a?', 'a\\*']}", NULL },
+        { "domains: {names: ['web\\*']}", "domains: {names: [webx]}", NULL },
+        { "domains: {uuids: [" U1 "]}", "domains: {uuids: [" U2 "]}", NULL },
+        /* disjoint by exclude: a literal name, or a UUID */
+        { "domains: {exclude: [loop, other]}", "domains: {names: [loop]}", NULL },
+        { "domains: {names: [loop]}", "domains: {exclude: ['l*']}", NULL },
+        { "domains: {exclude: [" U1 "]}", "domains: {uuids: [" U1 "]}", NULL },
+        /* a disabled policy is no rival */
+        { "enabled: false", "", NULL },
+        { "", "enabled: false", NULL },
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        bool domains = strncmp(cases[i].b, "domains: ", 9) == 0;
+        char *yaml = NULL, *expected = NULL, *msg;
+
+        assert_true(asprintf(&yaml, "policies:\n  - name: a\n    type: restart\n    %s\n"
+                             "  - name: b\n    type: restart\n    %s\n", cases[i].a,
+                             cases[i].b) > 0);
+        msg = parseError(NULL, yaml);
+        if (cases[i].why) {
+            assert_true(asprintf(&expected, "agent.yaml:%d:%d: policy 'b' may act on the "
+                                 "domains of the restart policy 'a' (agent.yaml:2:11): %s; "
+                                 DISJOINT, domains ? 7 : 6, domains ? 14 : 11,
+                                 cases[i].why) > 0);
+            if (!msg || strcmp(msg, expected) != 0)
+                print_error("case %zu\nexpected: %s\nactual:   %s\n", i, expected,
+                            msg ? msg : "(valid)");
+            assert_non_null(msg);
+            assert_string_equal(msg, expected);
+        } else {
+            if (msg)
+                print_error("case %zu: %s\n", i, msg);
+            assert_null(msg);
+        }
+        free(expected);
+        free(msg);
+        free(yaml);
+    }
+}
+
+static void
+test_dry_run_policies_must_be_disjoint_too(void **state)
+{
+    (void)state;
+    /* a dry run is enabled: it would pace the same domains */
+    assertParseError("policies:\n  - name: a\n    type: restart\n    enabled: false\n"
+                     "  - {name: b, type: restart, dry_run: true}\n"
+                     "  - {name: c, type: restart}\n",
+                     "agent.yaml:6:21: policy 'c' may act on the domains of the restart "
+                     "policy 'b' (agent.yaml:5:12): every domain of 'c' and every domain of "
+                     "'b' can be the same domain; " DISJOINT);
+    /* other types are no rivals */
+    assert_null(parseError(NULL, "policies:\n  - {name: a, type: restart}\n"
+                           "  - {name: b, type: balloon}\n"));
+}
+
+static void
+test_overlapping_policy_in_a_policy_file_names_both_files(void **state)
+{
+    char *dir = xvTestTempDir();
+    char *expected = NULL;
+    char *msg;
+
+    (void)state;
+    writeText(dir, "agent.yaml", "policies:\n  - name: main\n    type: restart\n");
+    makeDir(dir, "policies.d");
+    writeText(dir, "policies.d/10-r.yaml", "policies:\n  - name: more\n    type: restart\n"
+              "    domains:\n      names: [web01]\n");
+    msg = parseError(dir, NULL);
+    assert_true(asprintf(&expected, "%s/policies.d/10-r.yaml:5:7: policy 'more' may act on "
+                         "the domains of the restart policy 'main' (%s/agent.yaml:2:11): name "
+                         "'web01' of 'more' and every domain of 'main' can be the same "
+                         "domain; " DISJOINT, dir, dir) > 0);
+    assert_non_null(msg);
+    assert_string_equal(msg, expected);
+    free(msg);
+    free(expected);
+    removeTree(dir);
+}
+
+/* ---- dry run ----------------------------------------------------------- */
+
+static void
+test_dry_run_paces_itself_without_touching_the_bookkeeping(void **state)
+{
+    char *dir = xvTestTempDir();
+    char *sdir = pathIn(dir, "state");
+    xvPolicyEngine *engine = xvPolicyEngineNew(sdir);
+    xvSnapshot *snap;
+
+    (void)state;
+    configure(engine, BAD_URI "policies:\n  - name: r\n    type: restart\n    dry_run: true\n"
+              "    backoff: 2s\n    burst: 2\n", false);
+    snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW);
+    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_DRY_RUN), 1);
+    /* the real bookkeeping is untouched: no attempt, no back-off shown */
+    assert_int_equal(reportOf(snap)->nrestarts, 0);
+    xvSnapshotUnref(snap);
+    /* but the dry run waits out its own back-off, like the real one would */
+    snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW + 1999);
+    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_DRY_RUN), 1);
+    xvSnapshotUnref(snap);
+    snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW + 2000);
+    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_DRY_RUN), 2);
+    xvSnapshotUnref(snap);
+    /* and gives up after its burst */
+    snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW + 60000);
+    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_GAVE_UP), 1);
+    assert_int_equal(reportOf(snap)->nrestarts, 0);
+    xvSnapshotUnref(snap);
+    snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW + 120000);
+    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_DRY_RUN), 2);
+    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_GAVE_UP), 1);
+    xvSnapshotUnref(snap);
+    /* nothing of it was written */
+    assert_false(existsIn(sdir, XV_POLICY_STATE_FILE));
+
+    /* dry_run off (a restart of the agent): the real policy acts at once */
+    xvPolicyEngineFree(engine);
+    engine = xvPolicyEngineNew(sdir);
+    configure(engine, BAD_URI "policies:\n  - name: r\n    type: restart\n    backoff: 2s\n",
+              false);
+    snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW + 121000);
+    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 1);
+    assert_int_equal(reportOf(snap)->nrestarts, 1);
+    assert_int_equal(reportOf(snap)->restarts[0].total, 1);
+    assert_int_equal(reportOf(snap)->restarts[0].backoffMs, 2000);
+    xvSnapshotUnref(snap);
+    assert_true(existsIn(sdir, XV_POLICY_STATE_FILE));
+    xvPolicyEngineFree(engine);
+    free(sdir);
+    removeTree(dir);
+}
+
+static void
+test_dry_run_turned_off_by_a_reload_acts_at_once_and_counts_from_zero(void **state)
+{
+    xvPolicyEngine *engine = xvPolicyEngineNew(NULL);
+    xvSnapshot *snap;
+
+    (void)state;
+    configure(engine, BAD_URI "policies:\n  - name: r\n    type: restart\n    dry_run: true\n"
+              "    backoff: 1h\n    backoff_max: 1h\n", false);
+    snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW);
+    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_DRY_RUN), 1);
+    xvSnapshotUnref(snap);
+    /* in the dry run's back-off (1h) ... */
+    configure(engine, BAD_URI "policies:\n  - name: r\n    type: restart\n    backoff: 1h\n"
+              "    backoff_max: 1h\n", true);
+    /* ... the real policy is not held back by it, and counts its own attempts */
+    snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW + 1000);
+    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 1);
+    assert_int_equal(reportOf(snap)->restarts[0].total, 1);
+    xvSnapshotUnref(snap);
+
+    /* back to a dry run: it starts afresh, not held back by the real attempt */
+    configure(engine, BAD_URI "policies:\n  - name: r\n    type: restart\n    dry_run: true\n"
+              "    backoff: 1h\n    backoff_max: 1h\n", true);
+    snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW + 2000);
+    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_DRY_RUN), 2);
+    assert_int_equal(reportOf(snap)->restarts[0].total, 1);
+    xvSnapshotUnref(snap);
+    xvPolicyEngineFree(engine);
+}
+
+
+/* ---- pruning ----------------------------------------------------------- */
+
+/* A bookkeeping file with "gone" (...01, seen at @goneSeenMs) and "kept" (...02). */
+static void
+writeTwoEntries(const char *sdir, uint64_t goneSeenMs)
+{
+    char *text = NULL;
+
+    assert_true(asprintf(&text, "xvirt-policy-state 1\n"
+                         "restart uuid=ab000000-0000-0000-0000-000000000001 total=2 retry_at=0 "
+                         "gave_up=0 in_progress=0 last_seen=%llu xml_id=-1 attempts= name=gone\n"
+                         "restart uuid=ab000000-0000-0000-0000-000000000002 total=1 retry_at=0 "
+                         "gave_up=0 in_progress=0 xml_id=-1 attempts= name=kept\n",
+                         (unsigned long long)goneSeenMs) > 0);
+    assert_int_equal(mkdir(sdir, 0700), 0);
+    writeText(sdir, XV_POLICY_STATE_FILE, text);
+    free(text);
+}
+
+static void
+test_engine_prunes_gone_domains_and_saves_only_on_change(void **state)
+{
+    static const char *const kept[] = { "kept", "other", NULL };     /* ...02, ...03 */
+    char *dir = xvTestTempDir();
+    char *sdir = pathIn(dir, "state");
+    char *file = pathIn(sdir, XV_POLICY_STATE_FILE);
+    xvPolicyEngine *engine = xvPolicyEngineNew(sdir);
+    xvSnapshot *snap;
+    char *text;
+
+    (void)state;
+    /* "gone" was last seen 2 hours before NOW + 5 s; the retention is 1h,
+     * plus the 1h step of last_seen */
+    writeTwoEntries(sdir, NOW + 5000 - 2 * HOUR_MS);
+    configure(engine, "state_retention: 1h\npolicies:\n  - name: r\n    type: restart\n",
+              false);
+    snap = snapshotOf(kept, 2, VIR_DOMAIN_SHUTOFF, true);
+    xvPolicyEngineRunAt(engine, NULL, snap, NOW);
+    xvSnapshotUnref(snap);
+    text = xvTestReadFile(file);
+    assert_non_null(strstr(text, " name=gone"));
+    /* "kept" was seen: its last_seen was written */
+    assert_non_null(strstr(text, "in_progress=0 last_seen=1800000000000 xml_id=-1 attempts= "
+                           "name=kept"));
+    free(text);
+
+    /* nothing changed (and "gone" is not older than 2h yet): not written again */
+    assert_int_equal(unlink(file), 0);
+    snap = snapshotOf(kept, 2, VIR_DOMAIN_SHUTOFF, true);
+    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 5000);
+    xvSnapshotUnref(snap);
+    assert_false(existsIn(sdir, XV_POLICY_STATE_FILE));
+
+    /* a snapshot that may be missing domains prunes nothing, however late */
+    snap = snapshotOf(NULL, 1, VIR_DOMAIN_SHUTOFF, false);
+    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 30 * DAY_MS);
+    xvSnapshotUnref(snap);
+    snap = xvSnapshotNew();
+    xvSnapshotFinish(snap);         /* not connected */
+    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 30 * DAY_MS);
+    xvSnapshotUnref(snap);
+    assert_false(existsIn(sdir, XV_POLICY_STATE_FILE));
+
+    /* just over 2h after it was last seen: "gone" is forgotten, "kept" stays */
+    snap = snapshotOf(kept, 2, VIR_DOMAIN_SHUTOFF, true);
+    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 5001);
+    assert_int_equal(reportOf(snap)->nrestarts, 1);
+    assert_string_equal(reportOf(snap)->restarts[0].domain, "kept");
+    xvSnapshotUnref(snap);
+    text = xvTestReadFile(file);
+    assert_null(strstr(text, "name=gone"));
+    assert_non_null(strstr(text, "name=kept"));
+    free(text);
+
+    /* the retention comes with the policies: a reload can change it */
+    configure(engine, "state_retention: 720h\npolicies:\n  - name: r\n    type: restart\n",
+              true);
+    snap = snapshotOf(NULL, 1, VIR_DOMAIN_SHUTOFF, true);
+    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 20 * DAY_MS);
+    assert_int_equal(reportOf(snap)->nrestarts, 1);
+    xvSnapshotUnref(snap);
+    snap = snapshotOf(NULL, 1, VIR_DOMAIN_SHUTOFF, true);
+    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 32 * DAY_MS);
+    assert_int_equal(reportOf(snap)->nrestarts, 0);
+    xvSnapshotUnref(snap);
+    xvPolicyEngineFree(engine);
+    free(file);
+    free(sdir);
+    removeTree(dir);
+}
+
+
+/* ---- failed saves ------------------------------------------------------ */
+
+static void
+test_failed_saves_are_counted_in_the_report_and_the_policy_goes_on(void **state)
+{
+    char *dir = xvTestTempDir();
+    char *sdir = pathIn(dir, "file/state");
+    xvPolicyEngine *engine = xvPolicyEngineNew(sdir);
+    xvPromBuf buf = { 0 };
+    xvSnapshot *snap;
+    int saved, fd;
+
+    (void)state;
+    writeText(dir, "file", "");     /* state_dir under a file: ENOTDIR, even for root */
+    configure(engine, BAD_URI "policies:\n  - name: r\n    type: restart\n    backoff: 1s\n",
+              false);
+    /* the error lines go to a file, not to the TAP stream */
+    saved = dup(STDERR_FILENO);
+    fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    assert_true(saved >= 0 && fd >= 0);
+    dup2(fd, STDERR_FILENO);
+    close(fd);
+    snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW);
+    /* saved before the attempt, after it, and for the domain's first
+     * sighting (last_seen): three failed saves */
+    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 1);
+    assert_true(reportOf(snap)->haveState);
+    assert_int_equal(reportOf(snap)->stateSaveErrors, 3);
+    xvSnapshotUnref(snap);
+    snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW + 1000);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    /* the policy went on, from its bookkeeping in memory */
+    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 2);
+    assert_int_equal(reportOf(snap)->restarts[0].total, 2);
+    assert_int_equal(reportOf(snap)->stateSaveErrors, 5);
+    xvPolicyReportRender(snap->policyReport, XV_PROM_FORMAT_TEXT, &buf);
+    assert_non_null(strstr(buf.data, "# TYPE xvirt_policy_state_save_errors_total counter\n"
+                           "xvirt_policy_state_save_errors_total 5\n"));
+    xvPromBufReset(&buf);
+    xvPolicyReportRender(snap->policyReport, XV_PROM_FORMAT_OPENMETRICS, &buf);
+    assert_non_null(strstr(buf.data, "# TYPE xvirt_policy_state_save_errors counter\n"
+                           "xvirt_policy_state_save_errors_total 5\n"));
+    xvPromBufFree(&buf);
+    xvSnapshotUnref(snap);
+    xvPolicyEngineFree(engine);
+    free(sdir);
+    removeTree(dir);
+}
+
+static void
+test_report_has_no_save_errors_family_without_bookkeeping(void **state)
+{
+    xvPolicyReport r = { 0 };
+    xvPromBuf buf = { 0 };
+
+    (void)state;
+    xvPolicyReportRender(&r, XV_PROM_FORMAT_TEXT, &buf);
+    assert_true(buf.data == NULL || strstr(buf.data, "save_errors") == NULL);
+    r.haveState = true;
+    xvPolicyReportRender(&r, XV_PROM_FORMAT_TEXT, &buf);
+    assert_non_null(strstr(buf.data, "# HELP xvirt_policy_state_save_errors_total Saves of the "
+                           "policies' bookkeeping in state_dir that failed.\n"
+                           "# TYPE xvirt_policy_state_save_errors_total counter\n"
+                           "xvirt_policy_state_save_errors_total 0\n"));
+    xvPromBufFree(&buf);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_policy_errors_point_into_the_policy_file),
+    cmocka_unit_test(test_policies_of_one_type_on_overlapping_domains_are_rejected),
+    cmocka_unit_test(test_dry_run_policies_must_be_disjoint_too),
+    cmocka_unit_test(test_overlapping_policy_in_a_policy_file_names_both_files),
+    cmocka_unit_test(test_dry_run_paces_itself_without_touching_the_bookkeeping),
+    cmocka_unit_test(test_dry_run_turned_off_by_a_reload_acts_at_once_and_counts_from_zero),
+    cmocka_unit_test(test_engine_prunes_gone_domains_and_saves_only_on_change),
+    cmocka_unit_test(test_failed_saves_are_counted_in_the_report_and_the_policy_goes_on),
+    cmocka_unit_test(test_report_has_no_save_errors_family_without_bookkeeping),
+};
+
+XV_TEST_MAIN(tests)
