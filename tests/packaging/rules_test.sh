@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# rules_test.sh: xvirt's Prometheus rules (packaging/prometheus/), as TAP.
+#
+#   - promtool check rules accepts both files, and promtool test rules
+#     passes their unit tests (packaging/prometheus/tests/); a unit test
+#     with a wrong expectation fails, so the runner can fail;
+#   - the unit tests cover every alert both firing and not firing, and every
+#     recorded series (each state of the state counts);
+#   - conventions: alerts carry severity warning|critical, a summary and a
+#     description; recorded names read level:metric:operations;
+#   - every metric the rules read is one the live agent exports (the agent on
+#     tests/data/packaging/node-monitoring.xml with a restart policy, which
+#     makes every family show up), every recorded name read is recorded;
+#   - a real Prometheus scraping that agent loads both files, evaluates
+#     every rule without error, records the expected values of that host,
+#     fires XvirtRestartGaveUp, holds XvirtDomainCrashed pending (its 2m have
+#     not passed) and nothing else.
+# promtool and prometheus come from Debian's prometheus package (scripts/deps);
+# a missing one is a failure.
+#
+# Environment: XVIRT_AGENT, XV_TEST_DATADIR, XV_TEST_SRCDIR (from meson).
+
+WATCHDOG=120
+# shellcheck source=../agent/agent_common.sh
+. "$(dirname "$0")/../agent/agent_common.sh"
+# shellcheck source=monitoring_common.sh
+. "$(dirname "$0")/monitoring_common.sh"
+
+ALERTS=$RULESDIR/xvirt-alerts.yml
+RECORDING=$RULESDIR/xvirt-recording.yml
+ALERTS_TEST=$RULESDIR/tests/xvirt-alerts_test.yml
+RECORDING_TEST=$RULESDIR/tests/xvirt-recording_test.yml
+
+need_tool promtool "$PROMTOOL"
+need_tool prometheus "$PROMETHEUS"
+
+# pycheck NAME PYTHON-SCRIPT ARGS...: ok if the script exits 0; what it
+# prints is the diagnostic (or, on success, appended to the name).
+pycheck() {
+    local name=$1 script=$2 out
+    shift 2
+    if out=$(python3 -c "$script" "$@" 2>&1); then
+        ok "$name${out:+ ($out)}"
+    else
+        not_ok "$name" "$out"
+    fi
+}
+
+# ---- promtool ------------------------------------------------------------------
+
+for f in "$ALERTS" "$RECORDING"; do
+    if "$PROMTOOL" check rules "$f" >"$TMP/check.out" 2>&1; then
+        ok "promtool check rules $(basename "$f") ($(grep -o '[0-9]* rules found' "$TMP/check.out"))"
+    else
+        not_ok "promtool check rules $(basename "$f")" "$TMP/check.out"
+    fi
+done
+for f in "$ALERTS_TEST" "$RECORDING_TEST"; do
+    if "$PROMTOOL" test rules "$f" >"$TMP/unit.out" 2>&1; then
+        ok "promtool test rules $(basename "$f")"
+    else
+        not_ok "promtool test rules $(basename "$f")" "$TMP/unit.out"
+    fi
+done
+
+# break_test NAME TEST-FILE SED-EXPR: a copy of TEST-FILE (rule_files made
+# absolute) with one expectation changed by SED-EXPR must fail.
+break_test() {
+    local name=$1 file=$2 expr=$3
+    sed -e "s|\.\./xvirt-|$RULESDIR/xvirt-|" -e "$expr" "$file" >"$TMP/broken_test.yml"
+    if cmp -s "$file" "$TMP/broken_test.yml"; then
+        not_ok "$name" "the sed expression changed nothing: $expr"
+    elif "$PROMTOOL" test rules "$TMP/broken_test.yml" >"$TMP/broken.out" 2>&1; then
+        not_ok "$name" "promtool test rules passed a wrong expectation"
+    elif grep -q FAILED "$TMP/broken.out"; then
+        ok "$name"
+    else
+        not_ok "$name" "promtool failed for another reason:" "$TMP/broken.out"
+    fi
+}
+break_test "a wrong annotation fails the alert unit tests" "$ALERTS_TEST" 's/is 7m 10s old/is 7m 11s old/'
+break_test "a wrong value fails the recording unit tests" "$RECORDING_TEST" 's/value: 0\.6875}/value: 0.6876}/'
+
+# ---- coverage and conventions ----------------------------------------------
+
+pycheck "every alert is tested firing and not firing" '
+import sys, yaml
+alerts = [r["alert"] for g in yaml.safe_load(open(sys.argv[1]))["groups"]
+          for r in g["rules"] if "alert" in r]
+fires, quiet = set(), set()
+for t in yaml.safe_load(open(sys.argv[2]))["tests"]:
+    for a in t.get("alert_rule_test", []):
+        (fires if a.get("exp_alerts") else quiet).add(a["alertname"])
+bad = [f"{a}: no firing case" for a in alerts if a not in fires]
+bad += [f"{a}: no case where it does not fire" for a in alerts if a not in quiet]
+bad += [f"{a}: tested but not in the rules" for a in (fires | quiet) - set(alerts)]
+if bad:
+    sys.exit("\n".join(bad))
+print(f"{len(alerts)} alerts")' "$ALERTS" "$ALERTS_TEST"
+
+pycheck "every recorded series is tested with samples" '
+import re, sys, yaml
+want = set()
+for g in yaml.safe_load(open(sys.argv[1]))["groups"]:
+    for r in g["rules"]:
+        if "record" in r:
+            want.add(r["record"])
+            if "state" in r.get("labels", {}):
+                want.add(r["record"] + "{state=" + r["labels"]["state"] + "}")
+got = set()
+for t in yaml.safe_load(open(sys.argv[2]))["tests"]:
+    for e in t.get("promql_expr_test", []):
+        for s in e.get("exp_samples", []):
+            name = re.match(r"[a-zA-Z0-9_:]+", s["labels"]).group(0)
+            got.add(name)
+            st = re.search(r"state=\"([a-z]+)\"", s["labels"])
+            if st:
+                got.add(name + "{state=" + st.group(1) + "}")
+if want - got:
+    sys.exit("not tested: " + ", ".join(sorted(want - got)))
+print(f"{len(want)} series")' "$RECORDING" "$RECORDING_TEST"
+
+pycheck "alerts have severity warning|critical, a summary and a description" '
+import sys, yaml
+bad = []
+for g in yaml.safe_load(open(sys.argv[1]))["groups"]:
+    for r in g["rules"]:
+        name = r["alert"]
+        if r.get("labels", {}).get("severity") not in ("warning", "critical"):
+            bad.append(f"{name}: severity")
+        for a in ("summary", "description"):
+            if not r.get("annotations", {}).get(a):
+                bad.append(f"{name}: no {a}")
+sys.exit("\n".join(bad) if bad else None)' "$ALERTS"
+
+pycheck "recorded names read level:metric:operations" '
+import re, sys, yaml
+bad = [r["record"] for g in yaml.safe_load(open(sys.argv[1]))["groups"] for r in g["rules"]
+       if not re.fullmatch(r"(instance|job):xvirt_[a-z0-9_]+:[a-z0-9_]+", r["record"])]
+sys.exit("bad names: " + ", ".join(bad) if bad else None)' "$RECORDING"
+
+# ---- the metrics exist ------------------------------------------------------------
+
+start_live_agent
+python3 -c '
+import sys, yaml
+for f in sys.argv[1:]:
+    for g in yaml.safe_load(open(f))["groups"]:
+        for r in g["rules"]:
+            print(" ".join(r["expr"].split()))' "$ALERTS" "$RECORDING" | metric_names >"$TMP/used.names"
+python3 -c '
+import sys, yaml
+for g in yaml.safe_load(open(sys.argv[1]))["groups"]:
+    for r in g["rules"]:
+        print(r["record"])' "$RECORDING" | sort -u >"$TMP/recorded.names"
+grep -E '^xvirt_' "$TMP/used.names" >"$TMP/used.raw"
+grep -E '^(instance|job):' "$TMP/used.names" >"$TMP/used.recorded"
+cmp_num "the rules read $(wc -l <"$TMP/used.raw") metrics of the agent" \
+    "$(wc -l <"$TMP/used.raw")" '>=' 10
+missing=$(comm -23 "$TMP/used.raw" "$TMP/live.names")
+is "every metric the rules read is exported by the live agent" "$missing" ""
+missing=$(comm -23 "$TMP/used.recorded" "$TMP/recorded.names")
+is "every recorded name the rules read is recorded" "$missing" ""
+
+# ---- a real Prometheus ---------------------------------------------------------------
+
+start_prometheus "$ALERTS" "$RECORDING"
+
+# rules_health: "N ok" when every rule was evaluated without error, else
+# the rules that are not (yet) ok.
+rules_health() {
+    curl -s --max-time 5 "http://127.0.0.1:$PPORT/api/v1/rules" >"$TMP/rules.json"
+    python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+rules = [x for g in r["data"]["groups"] for x in g["rules"]]
+bad = [" ".join((x["name"] + ":", x["health"], x.get("lastError", ""))) for x in rules
+       if x["health"] != "ok"]
+print("\n".join(bad) if bad else f"{len(rules)} ok")' "$TMP/rules.json" 2>&1
+}
+health_ok() {
+    rules_health | grep -qE '^[0-9]+ ok$'
+}
+nrules=$(($("$PROMTOOL" check rules "$ALERTS" | grep -o '[0-9]* rules' | cut -d' ' -f1) +
+    $("$PROMTOOL" check rules "$RECORDING" | grep -o '[0-9]* rules' | cut -d' ' -f1)))
+wait_for 20 health_ok
+is "prometheus evaluates all $nrules rules without error" "$(rules_health)" "$nrules ok"
+
+# Recorded values on the live host (node-monitoring.xml): 8 CPUs, 16 GiB;
+# web01 running (2 vcpus at 0.5: 1 CPU, 2 GiB), db01 paused (4 GiB),
+# build01 shut off, loop crashed (1 GiB): 7 of 16 GiB committed.
+until_recorded() {
+    [ -n "$(promql_value 'instance:xvirt_cpu_utilization:ratio_rate5m')" ] &&
+        [ -n "$(promql_value 'job:xvirt_cpu_utilization:ratio_rate5m')" ]
+}
+wait_for 20 until_recorded
+for st in running:1 paused:1 shutoff:1 crashed:1 blocked:0 shutdown:0 nostate:0; do
+    is "instance:xvirt_domain_state:count{state=\"${st%:*}\"} is ${st#*:}" \
+        "$(promql_value "instance:xvirt_domain_state:count{state=\"${st%:*}\"}")" "${st#*:}"
+done
+is "job:xvirt_domain_state:count{state=\"crashed\"} is 1" \
+    "$(promql_value 'job:xvirt_domain_state:count{state="crashed"}')" 1
+is "instance:xvirt_domain_memory_bytes:sum is 7 GiB" \
+    "$(promql_value 'instance:xvirt_domain_memory_bytes:sum')" 7516192768
+is "instance:xvirt_memory_committed:ratio is 7/16" \
+    "$(promql_value 'instance:xvirt_memory_committed:ratio')" 0.4375
+is "job:xvirt_memory_committed:ratio is 7/16" \
+    "$(promql_value 'job:xvirt_memory_committed:ratio')" 0.4375
+is "job:xvirt_node_cpus:sum is 8" "$(promql_value 'job:xvirt_node_cpus:sum')" 8
+is "job:xvirt_hypervisor_up:sum and :count are 1" \
+    "$(promql_value 'job:xvirt_hypervisor_up:sum') $(promql_value 'job:xvirt_hypervisor_up:count')" \
+    "1 1"
+# rate() over a series younger than its 5m window reads low (it divides by
+# the whole window), so the CPU values are checked for what they must be at
+# one evaluation: positive, and consistent across the rules of the group
+# (promtool checked the steady values).
+r=$(promql_value 'instance:xvirt_domain_cpu_seconds:rate5m')
+cmp_num "instance:xvirt_domain_cpu_seconds:rate5m is positive (got $r)" "$r" '>' 0
+is "instance:xvirt_cpu_utilization:ratio_rate5m is that over 8 CPUs" \
+    "$(promql_value 'round(1e9 * (8 * instance:xvirt_cpu_utilization:ratio_rate5m
+        - instance:xvirt_domain_cpu_seconds:rate5m))')" 0
+is "job:xvirt_domain_cpu_seconds:rate5m is the one host's" \
+    "$(promql_value 'round(1e9 * (job:xvirt_domain_cpu_seconds:rate5m
+        - on (job) instance:xvirt_domain_cpu_seconds:rate5m))')" 0
+is "job:xvirt_cpu_utilization:ratio_rate5m is the one host's" \
+    "$(promql_value 'round(1e9 * (job:xvirt_cpu_utilization:ratio_rate5m
+        - on (job) instance:xvirt_cpu_utilization:ratio_rate5m))')" 0
+
+# alert_states: "NAME STATE" per active alert, sorted.
+alert_states() {
+    curl -s --max-time 5 "http://127.0.0.1:$PPORT/api/v1/alerts" >"$TMP/alerts.json"
+    python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+for a in sorted(r["data"]["alerts"], key=lambda a: a["labels"]["alertname"]):
+    print(a["labels"]["alertname"], a["labels"].get("domain", "-"), a["state"])' \
+        "$TMP/alerts.json" 2>&1
+}
+expected_alerts='XvirtDomainCrashed loop pending
+XvirtRestartGaveUp loop firing'
+wait_for 10 eval '[ "$(alert_states)" = "$expected_alerts" ]'
+is "live alerts: XvirtRestartGaveUp firing, XvirtDomainCrashed pending, no other" \
+    "$(alert_states)" "$expected_alerts"
+
+unlike "prometheus logged no error" "$TMP/prometheus.log" 'level=error'
+
+kill -TERM "$AGENT_PID"
+wait_exit "$AGENT_PID" 10
+is "the live agent exits 0 on SIGTERM" "$EXIT_STATUS" 0
+
+done_testing
