@@ -16,13 +16,21 @@
 #
 # Order: read checks, read-only refusals, the agent, then the write checks
 # (domu1: vcpupin, suspend/resume, reboot, setmem, setmaxmem, setvcpus, shutdown;
-# domu2: save/restore, crash, destroy; domx: create; domy: define, start, undefine).
+# domu2: save/restore, crash, destroy; domx: create, reboot, shutdown (the driver's
+# lifecycle monitor); domz: create, crash (on_crash restart), destroy; domy: define,
+# start, undefine).
 set -u
 cd "$(dirname "$0")" || exit 1
 HERE=$(pwd)
 [ -f ./lab.env ] && . ./lab.env
 PATH=$HERE/bin:$PATH
 export PATH
+# The Xen driver's lifecycle monitor, one per domain xvirsh starts (lab.env sets it).
+if [ -z "${XVIRT_XEN_MONITOR:-}" ] && [ -x "$HERE/libexec/xvirt-xen-monitor" ]; then
+    XVIRT_XEN_MONITOR=$HERE/libexec/xvirt-xen-monitor
+    export XVIRT_XEN_MONITOR
+fi
+MONLOG=${XVIRT_XEN_STATE_DIR:-/var/lib/xvirt/xen}/monitor.log
 URI=xen:///
 XEN_DRIVER=${XVIRT_LAB_XEN_DRIVER:-1}
 TRACE=${XVIRT_LAB_TRACE:-0}
@@ -172,6 +180,18 @@ booted() {   # booted NAME COUNT: the domU's init printed its banner COUNT times
     [ "$(grep -c "XENLAB-DOMU: $1 up," "/var/log/xen/console/guest-$1.log" 2>/dev/null)" -ge "$2" ]
 }
 banners() { bc_=$(grep -c "XENLAB-DOMU: $1 up," "/var/log/xen/console/guest-$1.log" 2>/dev/null); echo "${bc_:-0}"; }
+newid() { id_=$(xl domid "$1" 2>/dev/null) && [ "$id_" != "$2" ] && xlstate_lacks "$1" s; }  # NAME OLD-ID
+# the pids of the lifecycle monitors of the domain with UUID $1 (xvirt-xen-monitor --uuid)
+monitors() {
+    for p_ in /proc/[0-9]*; do
+        case $(tr '\0' ' ' <"$p_/cmdline" 2>/dev/null) in
+            *xvirt-xen-monitor*"--uuid $1"*) echo "${p_#/proc/}" ;;
+        esac
+    done
+}
+one_monitor() { [ "$(monitors "$1" | wc -l)" -eq 1 ]; }
+no_monitor() { [ -z "$(monitors "$1")" ]; }
+monlog() { diag "monitor log (last lines):" "$(tail -n 6 "$MONLOG" 2>/dev/null)"; }
 # state classes: xl's flags (r b p s c d) and xvirsh's names compare as
 # active (running, idle, no state), paused, shutdown, crashed
 xlclass() {
@@ -665,23 +685,34 @@ eq "create domx: dominfo UUID = xl's" "$(field UUID)" "$(xluuid domx)"
 if [ "$AGENT_UP" = 1 ]; then
     depwait "create domx: the agent lists it" 10 metric_has_domain domx
 fi
-# on_reboot/on_poweroff of a domain that xvirsh started: xl leaves one process per
-# domain that applies them when the guest reboots or powers off; nothing does that
-# for the domains the driver creates (seen: state ---sr- / ---s-- stays).
-LIFECYCLE_TODO="no process applies on_reboot/on_poweroff to domains xvirsh starts"
+# on_reboot/on_poweroff of a domain that xvirsh started: where xl leaves one process
+# per domain, the driver leaves one xvirt-xen-monitor (README, Xen lab).
+XUUID=$(xluuid domx)
+depwait "create domx: one lifecycle monitor watches it" 10 one_monitor "$XUUID"
 if dep "reboot domx (created by xvirsh): restarted with a new ID (on_reboot restart)"; then
     id0=$(xlf domx 2)
     xv reboot domx || diag "xvirsh reboot domx: $XO"
-    newid() { id_=$(xl domid domx 2>/dev/null) && [ "$id_" != "$1" ] && xlstate_lacks domx s; }
-    todo "reboot domx (created by xvirsh): restarted with a new ID (on_reboot restart)" \
-         "$LIFECYCLE_TODO" waitfor 30 newid "$id0"
-    if xlstate_lacks domx s; then
-        waitfor 60 booted domx 2
-        xv shutdown domx || diag "xvirsh shutdown domx: $XO"
-        todo "shutdown domx (created by xvirsh): gone from xl list (on_poweroff destroy)" \
-             "$LIFECYCLE_TODO" waitfor 20 xlgone domx
+    if waitfor 60 newid domx "$id0"; then
+        ok "reboot domx (created by xvirsh): restarted with a new ID (on_reboot restart; after ${WAITED}s)"
+    else
+        nok "reboot domx (created by xvirsh): restarted with a new ID (on_reboot restart)" \
+            "xl list: $(xl list domx 2>&1 | awk 'NR == 2')"
+        monlog
     fi
-    diag "domx now: $(xl list domx 2>&1 | awk 'NR == 2')"
+    depwait "reboot domx: the guest boots again (init banner)" 120 booted domx 2
+    if dep "reboot domx: domid follows the new ID"; then
+        xvcall domid domx
+        eq "reboot domx: domid follows the new ID" "$(printf '%s\n' "$XO" | head -n 1)" "$(xl domid domx 2>/dev/null)"
+    fi
+    xv shutdown domx || diag "xvirsh shutdown domx: $XO"
+    if waitfor 30 xlgone domx; then
+        ok "shutdown domx (created by xvirsh): gone from xl list (on_poweroff destroy; after ${WAITED}s)"
+    else
+        nok "shutdown domx (created by xvirsh): gone from xl list (on_poweroff destroy)" \
+            "xl list: $(xl list domx 2>&1 | awk 'NR == 2')"
+        monlog
+    fi
+    depwait "shutdown domx: its monitor exits" 10 no_monitor "$XUUID"
 fi
 if xlhas domx || [ "$AOK" != ok ]; then
     act "destroy domx" destroy domx
@@ -695,6 +726,37 @@ if dep "destroy domx: transient, so gone from list --all"; then
     eq "destroy domx: transient, so gone from list --all" "$(xvlist | awk '$2 == "domx"')" ""
 fi
 chain_end
+
+section "on_crash restart (domz, created by xvirsh)"
+act "create domz.xml (on_crash restart)" create data/domz.xml
+chain_begin
+depwait "create domz: the guest boots (init banner)" 120 booted domz 1
+ZUUID=$(xluuid domz)
+if dep "crash domz (xl sysrq domz c): restarted with a new ID (on_crash restart)"; then
+    id0=$(xlf domz 2)
+    xl sysrq domz c
+    if waitfor 60 newid domz "$id0"; then
+        ok "crash domz (xl sysrq domz c): restarted with a new ID (on_crash restart; after ${WAITED}s)"
+    else
+        nok "crash domz (xl sysrq domz c): restarted with a new ID (on_crash restart)" \
+            "xl list: $(xl list domz 2>&1 | awk 'NR == 2')"
+        monlog
+    fi
+    # xl lists the new domain before its create returns and the monitor logs it
+    check "crash domz: the monitor log says what it did" waitfor 10 \
+        grep -q "domain 'domz' (id $id0) crashed; on_crash is restart: restarted as id" "$MONLOG"
+fi
+depwait "crash domz: the guest boots again (init banner)" 120 booted domz 2
+depwait "crash domz: still one lifecycle monitor" 10 one_monitor "$ZUUID"
+act "destroy domz" destroy domz
+depwait "destroy domz: gone from xl list" 20 xlgone domz
+if dep "destroy domz: not restarted (still gone 5 s later)"; then
+    sleep 5
+    check "destroy domz: not restarted (still gone 5 s later)" xlgone domz
+fi
+depwait "destroy domz: no monitor process left behind" 10 no_monitor "$ZUUID"
+chain_end
+diag "monitor log:" "$(cat "$MONLOG" 2>/dev/null)"
 
 section "define + start (domy)"
 act "define domy.xml" define data/domy.xml

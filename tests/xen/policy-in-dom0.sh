@@ -1,0 +1,522 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# policy-in-dom0.sh: the agent's policies on real Xen 4.17, run in dom0 by
+# tests/xen/run-lab-suite (its second, "policy" boot). POSIX sh (busybox).
+#
+# Output is TAP like in-dom0.sh's, printed again at the end between
+# XVIRT-TAP-BEGIN and XVIRT-TAP-END (Xen shares the serial line).
+#
+# The scenarios, each checked with xl, xenstore, the guest consoles and the agent's
+# /metrics, log and bookkeeping (one agent per scenario group, 1 s samples):
+#   autopin    spread: every vCPU of domu1 and domu2 hard-pinned as the agent decided
+#              (xl vcpu-list), a domain's vCPUs apart, then settled
+#   balloon    guest-reported memory (xenstore data/meminfo_*) and a low watermark
+#              above the host's free memory: both domUs shrink to their floor in
+#              xl list, never below it
+#   restart    xl sysrq domu1 c: crashed, then running again with a new domid, the
+#              same UUID and size; prints "# crash->running latency: ..."
+#   stops      xl shutdown, xl destroy, and a poweroff kept by on_poweroff preserve:
+#              never restarted
+#   crash loop a domU crashing 3 s after each boot: two restarts (burst 2), then the
+#              give-up (metric, error log line, left crashed); SIGHUP clears it
+# autopin and balloon run only when `xvirt-agent --check-config` accepts their type,
+# balloon only when the agent collects the host's free memory; else they SKIP.
+#
+# The lab gives: domu1 and domu2 (128 MiB of 256, 2 of 2 vCPUs, on_crash preserve,
+# guest memory written to xenstore every 2 s) on 2 pCPUs, and /xenlab/domu1.cfg for
+# the domUs created at run time (loop, stay).
+set -u
+cd "$(dirname "$0")" || exit 1
+HERE=$(pwd)
+[ -f ./lab.env ] && . ./lab.env
+PATH=$HERE/bin:$PATH
+export PATH
+TRACE=${XVIRT_LAB_TRACE:-0}
+TAPF=/tmp/xvirt-policy.tap
+W=/tmp/xvirt-policy      # the configs' state_dir lives here too
+rm -rf "$W"
+mkdir -p "$W"
+: >"$TAPF"
+
+# ------------------------------------------------------------------ TAP
+n=0 nfail=0 nskip=0
+out() { printf '%s\n' "$*" | tee -a "$TAPF"; }
+diag() { printf '%s\n' "$*" | sed 's/^/# /' | tee -a "$TAPF"; }
+ok() { n=$((n + 1)); out "ok $n - $1"; }
+nok() {
+    n=$((n + 1)); nfail=$((nfail + 1)); out "not ok $n - $1"
+    [ -z "${2:-}" ] || diag "$2"
+}
+skip() { n=$((n + 1)); nskip=$((nskip + 1)); out "ok $n - $1 # SKIP $2"; }
+# is DESC GOT WANT
+is() { if [ "$2" = "$3" ]; then ok "$1"; else nok "$1" "got '$2', want '$3'"; fi; }
+# check DESC COMMAND...: ok if COMMAND succeeds, else not ok with its output
+check() {
+    cd_=$1; shift
+    if co_=$("$@" 2>&1); then ok "$cd_"; else nok "$cd_" "$co_"; fi
+}
+
+up() { cut -d' ' -f1 /proc/uptime; }
+since() { echo "$(up) $1" | awk '{printf "%.1f", $1 - $2}'; }
+T_START=$(up)
+T_SECTION=$T_START
+SECTION=""
+section() {
+    [ -z "$SECTION" ] || diag "($SECTION took $(since "$T_SECTION")s)"
+    SECTION=$1; T_SECTION=$(up)
+    diag "--- $1 (t=$(since "$T_START")s)"
+}
+# waitfor SECS COMMAND...: polls COMMAND every 0.5 s; WAITED = seconds taken
+waitfor() {
+    ws_=$1; shift; wt_=$(up); wi_=0
+    while [ $wi_ -le $((ws_ * 2)) ]; do
+        if "$@" >/dev/null 2>&1; then WAITED=$(since "$wt_"); return 0; fi
+        sleep 0.5; wi_=$((wi_ + 1))
+    done
+    WAITED=$(since "$wt_"); return 1
+}
+
+# ------------------------------------------------------------------ xl
+xlf() { xl list "$1" 2>/dev/null | awk -v f="$2" 'NR == 2 {print $f}'; }  # 2 id 3 MiB 4 vcpus 5 state
+xluuid() { xl list -v "$1" 2>/dev/null | awk 'NR == 2 {print $7}'; }
+xlhas() { xl list "$1" >/dev/null 2>&1; }
+xlgone() { ! xlhas "$1"; }
+xlstate_has() { case $(xlf "$1" 5) in *"$2"*) return 0 ;; esac; return 1; }
+banners() { bc_=$(grep -c "XENLAB-DOMU: $1 up," "/var/log/xen/console/guest-$1.log" 2>/dev/null); echo "${bc_:-0}"; }
+booted() { [ "$(banners "$1")" -ge "$2" ]; }   # booted NAME COUNT: COUNT init banners
+crashes() { cc_=$(grep -c "XENLAB-DOMU: $1 crashing now" "/var/log/xen/console/guest-$1.log" 2>/dev/null); echo "${cc_:-0}"; }
+# xl vcpu-list DOM -> "vcpu cpu state hard-affinity" lines
+xlvcpus() { xl vcpu-list "$1" 2>/dev/null | awk 'NR > 1 {print $3, $4, $5, $7}'; }
+# the config of a domU created at run time: /xenlab/domu1.cfg with other values
+EXTRA0="console=hvc0 quiet memhp_default_state=online"
+xlcreate() {   # xlcreate NAME [KEY=VALUE]...
+    xc_=$1; shift
+    if co_=$(xl create /xenlab/domu1.cfg "name=\"$xc_\"" 'vcpus=1' 'maxvcpus=1' "$@" 2>&1); then
+        return 0
+    fi
+    diag "xl create $xc_ failed:" "$co_"; return 1
+}
+
+# ------------------------------------------------------------------ the agent
+AGENT_PID="" AGENT_URL="" AGENT_LOG=/dev/null
+# (busybox 1.35's static wget crashes with -T, so timeout bounds it)
+scrape() {
+    timeout 10 wget -q -O - "$AGENT_URL/metrics" >"$W/metrics.new" 2>/dev/null &&
+        mv "$W/metrics.new" "$W/metrics"
+}
+# metric NAME [LABEL=VALUE]...: the value of the first series of the last scrape
+# that has all these labels ("" if none)
+metric() {
+    mn_=$1; shift
+    awk -v name="$mn_" -v want="$*" '
+        index($0, name "{") == 1 || index($0, name " ") == 1 {
+            k = split(want, w, " "); hit = 1
+            for (i = 1; i <= k; i++) {
+                split(w[i], kv, "="); if (index($0, kv[1] "=\"" kv[2] "\"") == 0) hit = 0 }
+            if (hit) {print $NF; exit} }' "$W/metrics" 2>/dev/null
+}
+num() { awk -v v="$1" 'BEGIN {printf "%.0f", v}'; }   # 1.3e+08 -> 130000000
+# metric_is VALUE NAME [LABEL=VALUE]...: after a fresh scrape
+metric_is() { mv_=$1; shift; scrape && [ "$(metric "$@")" = "$mv_" ]; }
+actions() {   # actions POLICY ACTION RESULT: xvirt_policy_actions_total, 0 if absent
+    av_=$(metric xvirt_policy_actions_total policy="$1" action="$2" result="$3"); echo "${av_:-0}"
+}
+metric_is_set() { scrape && [ -n "$(metric "$@")" ]; }   # metric_is_set NAME [LABEL=VALUE]...
+# agent_type_ok CONFIG: --check-config accepts it; else VERDICT says why
+agent_type_ok() { VERDICT=$(xvirt-agent --check-config "$1" 2>&1); }
+# agent_start NAME CONFIG: starts the agent (log $W/NAME.log), waits for /metrics
+agent_start() {
+    AGENT_NAME=$1 AGENT_LOG=$W/$1.log
+    AGENT_URL="http://127.0.0.1:$(awk '$1 == "port:" {print $2; exit}' "$2")"
+    xvirt-agent -c "$2" >"$AGENT_LOG" 2>&1 &
+    AGENT_PID=$!
+    if waitfor 30 metric_is 1 xvirt_hypervisor_up; then
+        ok "$1: the agent serves /metrics with xvirt_hypervisor_up 1 (after ${WAITED}s)"
+        return 0
+    fi
+    nok "$1: the agent serves /metrics with xvirt_hypervisor_up 1" "its log: $(cat "$AGENT_LOG")"
+    kill -KILL "$AGENT_PID" 2>/dev/null; wait "$AGENT_PID" 2>/dev/null; AGENT_PID=""
+    return 1
+}
+agent_stop() {
+    [ -n "$AGENT_PID" ] || return 0
+    kill -TERM "$AGENT_PID"
+    i_=0; while [ $i_ -lt 20 ] && kill -0 "$AGENT_PID" 2>/dev/null; do sleep 0.5; i_=$((i_ + 1)); done
+    if kill -0 "$AGENT_PID" 2>/dev/null; then
+        nok "$AGENT_NAME: SIGTERM stops the agent within 10s"; kill -KILL "$AGENT_PID"
+        wait "$AGENT_PID" 2>/dev/null
+    else
+        wait "$AGENT_PID"; is "$AGENT_NAME: SIGTERM stops the agent, exit status 0" $? 0
+    fi
+    AGENT_PID=""
+    diag "$AGENT_NAME agent log:" "$(sed 's/^<[0-9]>//' "$AGENT_LOG" | grep -v '^$')"
+}
+# state_has UUID PATTERN: the restart bookkeeping's line of UUID matches PATTERN
+state_has() { grep "^restart uuid=$1 " "$W/state-restart/policy-state" 2>/dev/null | grep -q "$2"; }
+captured() { state_has "$1" " xml_id=$2 .* xml="; }   # captured UUID DOMID
+
+# ------------------------------------------------------------------ autopin, balloon
+# an xl or agent CPU list ("all", "1", "0-1", "0,2-3") -> a "y-" map of NCPU
+ynmap() {
+    echo "$1" | awk -v n="$NCPU" '{
+        for (i = 0; i < n; i++) m[i] = 0
+        if ($0 == "all") for (i = 0; i < n; i++) m[i] = 1
+        else { k = split($0, p, ",")
+            for (j = 1; j <= k; j++)
+                if (split(p[j], r, "-") == 2) { for (i = r[1]; i <= r[2]; i++) m[i] = 1 }
+                else m[p[j] + 0] = 1 }
+        s = ""; for (i = 0; i < n; i++) s = s (m[i] ? "y" : "-"); print s }'
+}
+# the agent's last ok pin of each vCPU, from its log: "domain vcpu cpus" lines
+agent_pins() {
+    sed -n 's/^<[0-9]>policy=autopin domain=\([^ ]*\) .* action=pin vcpu=\([0-9]*\) .* result=ok [^ ]*->\([^ :]*\).*/\1 \2 \3/p' \
+        "$AGENT_LOG" | awk '{last[$1 " " $2] = $3} END {for (k in last) print k, last[k]}' | sort
+}
+# xl's hard affinity of every online vCPU of domu1 and domu2: "domain vcpu cpus" lines
+xl_pins() {
+    for d in domu1 domu2; do
+        xlvcpus $d | awk -v d=$d '$3 != "-p" && $3 != "--p" {print d, $1, $4}'
+    done | sort
+}
+ONLINE=0
+pins_done() { scrape && [ "$(actions autopin pin ok)" -ge "$ONLINE" ]; }
+scenario_autopin() {
+    ONLINE=$(( $(xlf domu1 4) + $(xlf domu2 4) ))
+    # nothing moves at the first sample: the pins come at the second
+    if waitfor 30 pins_done; then
+        ok "autopin: $(actions autopin pin ok) pin actions ok for the $ONLINE vCPUs (after ${WAITED}s)"
+    else
+        nok "autopin: a pin action ok for each of the $ONLINE vCPUs" \
+            "$(grep '^xvirt_policy_actions_total' "$W/metrics" | tr '\n' ' '); agent log: $(cat "$AGENT_LOG")"
+    fi
+    sleep 3   # three more samples: the placement must hold
+    scrape
+    n0=$(actions autopin pin ok)
+    agent_pins >"$W/pins.agent"
+    xl_pins >"$W/pins.xl"
+    diag "the agent pinned (domain vcpu cpus): $(tr '\n' ';' <"$W/pins.agent")" \
+         "xl vcpu-list hard affinity: $(tr '\n' ';' <"$W/pins.xl")"
+    is "autopin: xl vcpu-list shows each vCPU hard-pinned as the agent decided" \
+       "$(while read -r d v c; do echo "$d $v $(ynmap "$c")"; done <"$W/pins.xl" | tr '\n' ';')" \
+       "$(while read -r d v c; do echo "$d $v $(ynmap "$c")"; done <"$W/pins.agent" | tr '\n' ';')"
+    is "autopin: spread: each vCPU on a single pCPU in xl vcpu-list" \
+       "$(awk '{print $3}' "$W/pins.xl" | grep -vc '^[0-9][0-9]*$')" 0
+    if [ "$(sed -n 's/^threads_per_core *: *//p' "$W/xlinfo")" = 1 ]; then
+        # idle guests: within the hysteresis, a domain's vCPUs go to different cores
+        is "autopin: spread: each domain's 2 vCPUs on different pCPUs (cores)" \
+           "$(awk '{c[$1] = c[$1] " " $3} END {for (d in c) {split(c[d], x, " ")
+                print d, (x[1] != x[2]) ? "apart" : "together"}}' "$W/pins.xl" | sort | tr '\n' ';')" \
+           "domu1 apart;domu2 apart;"
+    fi
+    is "autopin: no failed or given-up pin" "$(actions autopin pin failed) $(actions autopin pin gave_up)" "0 0"
+    sleep 3
+    scrape
+    is "autopin: settled: no new pin 3 s later" "$(actions autopin pin ok)" "$n0"
+    # each vCPU then runs on its pCPU (it moves when it next wakes)
+    on_pins() { [ "$(xl_pins | while read -r d v c; do xlvcpus "$d" | awk -v v="$v" '$1 == v {print $2}'; done | tr '\n' ' ')" = \
+                  "$(awk '{printf "%s ", $3}' "$W/pins.xl")" ]; }
+    if waitfor 20 on_pins; then ok "autopin: xl vcpu-list shows each vCPU running on its pCPU"
+    else nok "autopin: xl vcpu-list shows each vCPU running on its pCPU" "$(xl vcpu-list 2>&1)"; fi
+    agent_stop
+    for d in domu1 domu2; do xl vcpu-pin $d all all; done
+}
+
+# balloon: the domUs report their memory (data/meminfo_total, meminfo_free, KiB);
+# the config's low watermark lies above the host's free memory, so the policy
+# takes memory back from the domUs down to their floor (min_memory, MiB)
+BALLOON_FLOOR=$(awk '$1 == "min_memory:" {v = $2; sub(/MiB$/, "", v); print v; exit}' \
+                data/policy-balloon.yaml 2>/dev/null)
+MINSEEN=$W/balloon.min
+memwatch() {   # records the smallest xl Mem of domu1 and domu2 seen
+    for d in domu1 domu2; do
+        m=$(xlf $d 3); [ -n "$m" ] || continue
+        o=$(sed -n "s/^$d //p" "$MINSEEN")
+        if [ -z "$o" ] || [ "$m" -lt "$o" ]; then
+            grep -v "^$d " "$MINSEEN" >"$MINSEEN.new"; echo "$d $m" >>"$MINSEEN.new"; mv "$MINSEEN.new" "$MINSEEN"
+        fi
+    done
+}
+shrunk() { memwatch; [ "$(xlf domu1 3)" -lt "$1" ] && [ "$(xlf domu2 3)" -lt "$1" ]; }
+at_floor() { memwatch; [ "$(xlf domu1 3) $(xlf domu2 3)" = "$BALLOON_FLOOR $BALLOON_FLOOR" ]; }
+scenario_balloon() {
+    : >"$MINSEEN"
+    mem0=$BALLOON_MEM0   # before the agent started: it acts from its second sample
+    scrape
+    diag "xl info free_memory $(sed -n 's/^free_memory *: *//p' "$W/xlinfo") MiB" \
+         "(agent: xvirt_node_memory_free_bytes $(metric xvirt_node_memory_free_bytes));" \
+         "guests report: $(for d in domu1 domu2; do i=$(xl domid $d)
+             printf '%s total=%s free=%s KiB; ' $d "$(xenstore-read "/local/domain/$i/data/meminfo_total" 2>&1)" \
+                 "$(xenstore-read "/local/domain/$i/data/meminfo_free" 2>&1)"; done)"
+    # the guests' reports reach the agent (virDomainMemoryStats on Xen)
+    is "balloon: the agent sees domu1's reported memory (xvirt_domain_memory_available_bytes)" \
+       "$(num "$(metric xvirt_domain_memory_available_bytes domain=domu1)" | awk '{print ($1 > 0) ? "yes" : "no"}')" yes
+    if waitfor 60 shrunk "$mem0"; then
+        ok "balloon: xl list shows domu1 and domu2 reduced from $mem0 MiB: $(xlf domu1 3) and $(xlf domu2 3) MiB (after ${WAITED}s)"
+    else
+        nok "balloon: xl list shows domu1 and domu2 reduced from $mem0 MiB" \
+            "$(xl list); agent log: $(cat "$AGENT_LOG")"
+    fi
+    if [ "$(xlf domu1 3)" = "$mem0" ]; then
+        nok "balloon: both down to the floor, $BALLOON_FLOOR MiB, in xl list" "not reduced at all"
+    elif waitfor 60 at_floor; then
+        ok "balloon: both down to the floor, $BALLOON_FLOOR MiB, in xl list (after ${WAITED}s more)"
+    else
+        nok "balloon: both down to the floor, $BALLOON_FLOOR MiB, in xl list" "$(xl list)"
+    fi
+    # the host stays under the low watermark: the policy must hold at the floor
+    scrape; n0=$(actions balloon setmem ok)
+    i=0; while [ $i -lt 6 ]; do memwatch; sleep 1; i=$((i + 1)); done
+    scrape
+    diag "smallest xl Mem seen: $(tr '\n' ' ' <"$MINSEEN"); the agent's memory figures:" \
+         "$(grep '^xvirt_node_memory\|^xvirt_domain_memory\|^xvirt_policy_balloon' "$W/metrics")" "balloon log:" \
+         "$(grep 'policy=balloon' "$AGENT_LOG" | sed 's/^<[0-9]>//')"
+    is "balloon: never below the floor in xl list" \
+       "$(awk -v f="$BALLOON_FLOOR" '$2 < f {printf "%s %s MiB; ", $1, $2}' "$MINSEEN")" ""
+    is "balloon: settled at the floor: no setmem in 6 s" "$(actions balloon setmem ok)" "$n0"
+    n_ok=$(actions balloon setmem ok)
+    if [ "$n_ok" -ge 2 ]; then ok "balloon: $n_ok setmem actions ok (reason host_low)"
+    else nok "balloon: a setmem action ok per domU" "xvirt_policy_actions_total{...setmem,ok} $n_ok"; fi
+    is "balloon: no failed setmem" "$(actions balloon setmem failed)" 0
+    for d in domu1 domu2; do
+        is "balloon: $d: xvirt_policy_balloon_target_bytes = the floor" \
+           "$(num "$(metric xvirt_policy_balloon_target_bytes domain=$d)")" $((BALLOON_FLOOR * 1048576))
+        is "balloon: $d: xenstore memory/target = the floor" \
+           "$(xenstore-read "/local/domain/$(xl domid $d)/memory/target" 2>&1)" $((BALLOON_FLOOR * 1024))
+    done
+    agent_stop
+    for d in domu1 domu2; do xl mem-set $d "${mem0}m"; done
+    back() { [ "$(xlf domu1 3) $(xlf domu2 3)" = "$mem0 $mem0" ]; }
+    waitfor 60 back || diag "domu1 and domu2 not back at $mem0 MiB: $(xl list)"
+}
+
+# ================================================================== setup
+diag "xvirt Xen lab policy suite: build ${XVIRT_LAB_BUILD:-?}"
+xl info >"$W/xlinfo" 2>&1
+NCPU=$(sed -n 's/^nr_cpus *: *//p' "$W/xlinfo")
+diag "$(grep -E '^(xen_version|nr_cpus|total_memory|free_memory|xen_scheduler)' "$W/xlinfo")"
+diag "$(xl list)"
+if ! co_=$(xvirt-agent --version 2>&1); then
+    out "Bail out! xvirt-agent does not run in dom0 (missing library?): $(printf '%s' "$co_" | tr '\n' ' ')"
+    exit 1
+fi
+for d in domu1 domu2; do
+    xlhas $d || { out "Bail out! the lab did not start $d"; exit 1; }
+done
+[ "$TRACE" != 1 ] || set -x
+
+# ================================================================== autopin
+section "autopin: 2 domUs x 2 vCPUs on $NCPU CPUs, strategy spread"
+if ! agent_type_ok data/policy-autopin.yaml; then
+    case $VERDICT in
+        *"not implemented yet"*) skip "autopin: vCPUs pinned as the agent decided" "$VERDICT" ;;
+        *) nok "autopin: data/policy-autopin.yaml is a valid configuration" "$VERDICT" ;;
+    esac
+elif agent_start autopin data/policy-autopin.yaml; then
+    scenario_autopin
+fi
+
+# ================================================================== balloon
+section "balloon: guest-reported memory drives the balloon"
+if ! agent_type_ok data/policy-balloon.yaml; then
+    case $VERDICT in
+        *"not implemented yet"*) skip "balloon: xl list shows the memory reduced, never below the floor" "$VERDICT" ;;
+        *) nok "balloon: data/policy-balloon.yaml is a valid configuration" "$VERDICT" ;;
+    esac
+elif BALLOON_MEM0=$(xlf domu1 3) && agent_start balloon data/policy-balloon.yaml; then
+    # the policy needs the memory collector's figures (xvirt_node_memory_free_bytes)
+    if waitfor 5 metric_is_set xvirt_node_memory_free_bytes; then
+        scenario_balloon
+    else
+        skip "balloon: xl list shows the memory reduced, never below the floor" \
+             "the agent collects no free memory figure (no xvirt_node_memory_free_bytes)$(awk '
+                 index($0, "xvirt_sample_errors_total{") == 1 && $NF != 0 {printf "; %s", $0}' "$W/metrics")"
+        agent_stop
+    fi
+fi
+
+# ================================================================== restart
+section "restart: xl sysrq domu1 c, the agent restarts it"
+if agent_start restart data/policy-restart.yaml; then
+    RESTART_UP=1
+else
+    RESTART_UP=0
+fi
+if [ $RESTART_UP = 1 ]; then
+    id0=$(xlf domu1 2) uuid0=$(xluuid domu1) mem0=$(xlf domu1 3) vcpus0=$(xlf domu1 4)
+    b0=$(banners domu1)
+    # the domain is not defined: the agent restarts it from the configuration it
+    # captured while it ran (in its bookkeeping, state_dir)
+    if waitfor 15 captured "$uuid0" "$id0"; then
+        ok "restart: the agent captured domu1's configuration (id $id0) within ${WAITED}s"
+    else
+        nok "restart: the agent captured domu1's configuration (id $id0)" \
+            "bookkeeping: $(cut -c1-300 "$W/state-restart/policy-state" 2>&1)"
+    fi
+    # poll xl list every 0.1 s: when it shows domu1 crashed, then a new domu1
+    t0=$(up)
+    xl sysrq domu1 c
+    tc="" tr="" id1="" tb=""
+    while [ "$(since "$t0" | cut -d. -f1)" -lt 60 ]; do
+        # shellcheck disable=SC2046
+        set -- $(xl list domu1 2>/dev/null | awk 'NR == 2 {print $2, $5}')
+        if [ $# = 2 ]; then
+            case $2 in *c*) [ -n "$tc" ] || tc=$(since "$t0") ;; esac
+            if [ "$1" != "$id0" ]; then
+                case $2 in *[cspd]*) ;; *) tr=$(since "$t0") id1=$1; break ;; esac
+            fi
+        fi
+        # the agent tried and failed: no need to wait
+        grep -q 'domain=domu1 .*result=\(failed\|skipped\)' "$AGENT_LOG" && break
+        sleep 0.1
+    done
+    # the agent may act before xl list is asked again: its log has the state it saw
+    if [ -n "$tc" ]; then ok "restart: xl list shows domu1 crashed ${tc}s after xl sysrq"
+    elif grep -q "domain=domu1 .*reason=crashed .* crashed(id $id0)->" "$AGENT_LOG"; then
+        ok "restart: domu1 crashed (the agent restarted it before xl list showed state c)"
+    else nok "restart: xl list shows domu1 crashed" "never seen in state c; agent log: $(cat "$AGENT_LOG")"; fi
+    if [ -n "$tr" ]; then
+        ok "restart: xl list shows domu1 running again, new domid $id0 -> $id1, ${tr}s after xl sysrq"
+        if waitfor 120 booted domu1 $((b0 + 1)); then
+            tb=$(since "$t0")
+            ok "restart: the guest boots again (init banner ${tb}s after xl sysrq)"
+        else
+            nok "restart: the guest boots again (init banner)" "not within 120s"
+        fi
+        is "restart: the same UUID" "$(xluuid domu1)" "$uuid0"
+        is "restart: the same memory and vCPUs as before ($mem0 MiB, $vcpus0)" \
+           "$(xlf domu1 3) $(xlf domu1 4)" "$mem0 $vcpus0"
+        if waitfor 5 metric_is "$id1" xvirt_domain_id domain=domu1; then
+            ok "restart: the agent sees the new domid $id1"
+        else
+            nok "restart: the agent sees the new domid $id1" "xvirt_domain_id $(metric xvirt_domain_id domain=domu1)"
+        fi
+    else
+        nok "restart: xl list shows domu1 running again with a new domid" \
+            "after $(since "$t0")s: $(xl list domu1 2>&1 | tail -n 1); agent log: $(cat "$AGENT_LOG")"
+    fi
+    lat="none, not restarted"; [ -z "$tr" ] || lat=${tr}s
+    diag "crash->running latency: $lat (xl sysrq at 0: xl list state c at ${tc:-?}s," \
+         "new domid running at ${tr:-?}s, guest init banner at ${tb:-?}s)"
+    scrape
+    is "restart: xvirt_policy_actions_total{policy=restart,action=restart,result=ok} 1" \
+       "$(actions restart restart ok)" 1
+    is "restart: xvirt_policy_restart_attempts{domain=domu1} 1" \
+       "$(metric xvirt_policy_restart_attempts domain=domu1)" 1
+    is "restart: xvirt_policy_restart_gave_up{domain=domu1} 0" \
+       "$(metric xvirt_policy_restart_gave_up domain=domu1)" 0
+    want="<5>policy=restart domain=domu1 uuid=$uuid0 action=restart reason=crashed result=ok"
+    want="$want crashed(id $id0)->running(id $id1)"
+    check "restart: logged: ${want#<5>}" grep -qxF "$want" "$AGENT_LOG"
+    is "restart: one action in the log" "$(grep -c 'action=restart' "$AGENT_LOG")" 1
+    check "restart: the bookkeeping has the attempt (total=1)" state_has "$uuid0" " total=1 "
+fi
+
+# ================================================================== stops on purpose
+# with the crash loop's domU booting in the background (it is the slowest)
+section "crash loop starts: loop crashes 3 s after each boot"
+LOOP_OK=0
+if [ $RESTART_UP = 1 ] && xlcreate loop "extra=\"$EXTRA0 xenlab_crash_after=3\""; then
+    LOOP_OK=1 LOOP_T0=$(up) LOOP_UUID=$(xluuid loop)
+    echo "0.0 $(xlf loop 2)" >"$W/loop.ids"
+    diag "loop: domid $(xlf loop 2), uuid $LOOP_UUID"
+fi
+
+section "stops on purpose are not restarted"
+if [ $RESTART_UP = 1 ]; then
+    # a domU whose poweroff leaves it in Xen (state s): only "crashed" triggers
+    xlcreate stay 'on_poweroff="preserve"' && waitfor 120 booted stay 1
+    id_stay=$(xlf stay 2)
+    xl shutdown stay
+    waitfor 30 xlstate_has stay s
+    st_stay=$(xlf stay 5)
+    xl shutdown -w domu2 >/dev/null 2>&1
+    check "stops: xl shutdown -w domu2: gone from xl list" xlgone domu2
+    xl destroy domu1
+    check "stops: xl destroy domu1: gone from xl list" xlgone domu1
+    # four samples of the agent
+    sleep 4
+    is "stops: stay powered off, kept by on_poweroff preserve (state $st_stay), not restarted" \
+       "$(xlf stay 2) $(xlf stay 5 | tr -d -)" "$id_stay s"
+    check "stops: domu2 not restarted" xlgone domu2
+    check "stops: domu1 not restarted" xlgone domu1
+    is "stops: no action logged for domu2 or stay" "$(grep -c 'domain=domu2 \|domain=stay ' "$AGENT_LOG")" 0
+    is "stops: none for domu1 after its restart" "$(grep -c 'domain=domu1 ' "$AGENT_LOG")" 1
+    scrape
+    is "stops: still one restart (xvirt_policy_actions_total)" "$(actions restart restart ok)" 1
+    is "stops: no restart attempt in the bookkeeping for domu2 or stay" \
+       "$(grep 'name=domu2 \|name=stay ' "$W/state-restart/policy-state" | grep -vc ' total=0 ')" 0
+    is "stops: no restart attempts series for domu2 or stay" \
+       "$(metric xvirt_policy_restart_attempts domain=domu2)$(metric xvirt_policy_restart_attempts domain=stay)" ""
+    xl destroy stay 2>/dev/null
+fi
+
+# ================================================================== crash loop
+section "crash loop: two restarts within the burst, then the give-up"
+if [ $LOOP_OK = 1 ]; then
+    # poll until the give-up (or a failed attempt); domids and times are diagnostics
+    gaveup() { scrape && [ "$(metric xvirt_policy_restart_gave_up domain=loop)" = 1 ]; }
+    while [ "$(since "$LOOP_T0" | cut -d. -f1)" -lt 180 ]; do
+        cur=$(xlf loop 2)
+        [ -z "$cur" ] || [ "$cur" = "$(tail -n 1 "$W/loop.ids" | cut -d' ' -f2)" ] ||
+            echo "$(since "$LOOP_T0") $cur" >>"$W/loop.ids"
+        gaveup && break
+        grep -q 'domain=loop .*result=\(failed\|skipped\)' "$AGENT_LOG" && break
+        sleep 0.5
+    done
+    tg=$(since "$LOOP_T0")
+    diag "loop: new domids seen (seconds after xl create, domid): $(tr '\n' ';' <"$W/loop.ids")"
+    GAVEUP=0
+    if gaveup; then GAVEUP=1; ok "crash loop: xvirt_policy_restart_gave_up{domain=loop} 1 (${tg}s after xl create)"
+    else nok "crash loop: xvirt_policy_restart_gave_up{domain=loop} 1" "after ${tg}s; agent log: $(cat "$AGENT_LOG")"; fi
+    idg=$(xlf loop 2)
+    is "crash loop: xvirt_policy_restart_attempts{domain=loop} 2" \
+       "$(metric xvirt_policy_restart_attempts domain=loop)" 2
+    is "crash loop: xvirt_policy_actions_total{policy=crashloop,action=restart,result=ok} 2" \
+       "$(actions crashloop restart ok)" 2
+    is "crash loop: xvirt_policy_actions_total{policy=crashloop,action=restart,result=gave_up} 1" \
+       "$(actions crashloop restart gave_up)" 1
+    is "crash loop: three boots and three crashes on its console" "$(banners loop) $(crashes loop)" "3 3"
+    want="<3>policy=crashloop domain=loop uuid=$LOOP_UUID action=restart reason=crashed result=gave_up"
+    want="$want crashed(id $idg)->crashed: burst limit reached; cleared by SIGHUP"
+    check "crash loop: logged as an error: ${want#<3>}" grep -qxF "$want" "$AGENT_LOG"
+    is "crash loop: two restarts logged before it" "$(grep -c 'domain=loop .*result=ok' "$AGENT_LOG")" 2
+    check "crash loop: the bookkeeping says gave_up=1" state_has "$LOOP_UUID" " gave_up=1 "
+    # left alone: still crashed, the same domid, a few samples later
+    sleep 3
+    is "crash loop: left crashed in xl list (domid $idg, state c)" \
+       "$(xlf loop 2) $(xlf loop 5 | tr -cd c)" "$idg c"
+    scrape
+    is "crash loop: no attempt after the give-up" "$(metric xvirt_policy_restart_attempts domain=loop)" 2
+    # an operator's SIGHUP clears the give-up: the next sample restarts it
+    newloop() { id_=$(xlf loop 2) && [ -n "$id_" ] && [ "$id_" != "$idg" ] && ! xlstate_has loop c; }
+    if [ $GAVEUP = 0 ]; then
+        skip "crash loop: SIGHUP clears the give-up" "it did not give up"
+    elif kill -HUP "$AGENT_PID" && waitfor 30 newloop; then
+        ok "crash loop: SIGHUP clears the give-up, loop restarted (domid $idg -> $(xlf loop 2), after ${WAITED}s)"
+    else
+        nok "crash loop: SIGHUP clears the give-up, loop restarted" \
+            "$(xl list loop 2>&1 | tail -n 1); agent log: $(sed -n '/reloading/,$p' "$AGENT_LOG")"
+    fi
+    if [ $GAVEUP = 0 ]; then :
+    elif waitfor 15 metric_is 0 xvirt_policy_restart_gave_up domain=loop; then
+        ok "crash loop: after SIGHUP xvirt_policy_restart_gave_up{domain=loop} 0"
+    else
+        nok "crash loop: after SIGHUP xvirt_policy_restart_gave_up{domain=loop} 0" \
+            "$(metric xvirt_policy_restart_gave_up domain=loop)"
+    fi
+    xl destroy loop
+    check "crash loop: xl destroy loop: gone (a running domain destroyed is not restarted)" \
+        sh -c 'sleep 3; ! xl list loop'
+elif [ $RESTART_UP = 1 ]; then
+    nok "crash loop: xl create loop" "see above"
+fi
+agent_stop
+
+section "end"
+diag "xl list at the end:" "$(xl list)"
+out "1..$n"
+diag "$((n - nfail - nskip)) passed, $nfail failed, $nskip skipped; checks took $(since "$T_START")s"
+echo "XVIRT-TAP-BEGIN"
+cat "$TAPF"
+echo "XVIRT-TAP-END"
+[ $nfail = 0 ]
