@@ -24,7 +24,6 @@ static const char *const balloonOverrideKeys[] = {
 };
 
 /* Longest user value quoted in a message, in bytes. */
-#define BALLOON_QUOTE_MAX 64
 
 /* ---- amounts: a size or a percent ------------------------------------------ */
 
@@ -96,29 +95,6 @@ balloonFormatAmount(const xvBalloonAmount *a, char *buf, size_t len)
         xvConfFormatSize(a->kib, buf, len);
 }
 
-/* @text for a message: control characters as '?', cut at BALLOON_QUOTE_MAX. */
-static char *
-balloonQuote(const char *text)
-{
-    size_t n = strlen(text), i;
-    char *s;
-
-    if (n > BALLOON_QUOTE_MAX) {
-        n = BALLOON_QUOTE_MAX;
-        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-            n--;
-    }
-    s = xvPolicyAlloc(n + 4, 1);
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)text[i];
-
-        s[i] = (c < 0x20 || c == 0x7F) ? '?' : (char)c;
-    }
-    if (n < strlen(text))
-        memcpy(s + n, "...", 3);
-    return s;
-}
-
 static bool
 balloonIsInteger(const char *text)
 {
@@ -149,16 +125,16 @@ balloonGetPercent(const xvConfNode *node, const char *file, const balloonAmountR
     int rc = balloonParsePercent(node->value, &h);
 
     if (rc == -EINVAL) {
-        q = balloonQuote(node->value);
+        q = xvPolicyQuote(node->value);
         rc = xvConfErrorSetAt(err, file, node->line, node->column,
                               "expected a percent like 10%% or 12.5%%, got '%s'", q);
     } else if (rc == -ERANGE || h > range->maxHundredths) {
-        q = balloonQuote(node->value);
+        q = xvPolicyQuote(node->value);
         balloonFormatPercent(range->maxHundredths, limit, sizeof(limit));
         rc = xvConfErrorSetAt(err, file, node->line, node->column,
                               "%s %s is above the maximum of %s", node->key, q, limit);
     } else if (h < range->minHundredths) {
-        q = balloonQuote(node->value);
+        q = xvPolicyQuote(node->value);
         balloonFormatPercent(range->minHundredths, limit, sizeof(limit));
         rc = xvConfErrorSetAt(err, file, node->line, node->column,
                               "%s %s is below the minimum of %s", node->key, q, limit);
@@ -198,7 +174,7 @@ balloonGetAmount(const xvConfNode *node, const char *file, const balloonAmountRa
         ret->hundredths = 0;
         return 0;
     }
-    q = balloonQuote(node->value);
+    q = xvPolicyQuote(node->value);
     if (balloonIsInteger(node->value)) {
         rc = xvConfErrorSetAt(err, file, node->line, node->column,
                               "expected %s, got '%s' (add a unit: KiB, MiB, GiB, TiB or %%)",
@@ -265,111 +241,6 @@ balloonCheckMinMax(const xvBalloonAmount *min, const xvBalloonAmount *max,
                             "min_memory %s is above max_memory %s", a, b);
 }
 
-/* ---- the domains of an override (as the policy's own `domains:`) ------------- */
-
-/* A UUID in its canonical lowercase form (36 chars), or -EINVAL. */
-static int
-balloonCanonicalUUID(const char *text, char *out)
-{
-    size_t i, n = 0;
-
-    for (i = 0; text[i] && n < 32; i++) {
-        char c = text[i];
-
-        if (c == '-')
-            continue;
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-            return -EINVAL;
-        if (n == 8 || n == 12 || n == 16 || n == 20)
-            *out++ = '-';
-        *out++ = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
-        n++;
-    }
-    *out = '\0';
-    return n == 32 && text[i] == '\0' ? 0 : -EINVAL;
-}
-
-static int
-balloonStringList(const xvConfNode *seq, const char *file, bool uuids, char ***ret,
-                  size_t *retn, xvConfError *err)
-{
-    size_t i;
-    int rc;
-
-    if ((rc = xvConfNodeCheckKind(seq, file, XV_CONF_NODE_SEQUENCE, err)) < 0)
-        return rc;
-    *ret = xvPolicyAlloc(seq->nchildren, sizeof(char *));
-    for (i = 0; i < seq->nchildren; i++) {
-        const xvConfNode *item = &seq->children[i];
-        char uuid[37];
-        char *s = NULL;
-
-        if ((rc = xvConfNodeGetString(item, file, &s, err)) < 0)
-            return rc;
-        if (uuids) {
-            if (balloonCanonicalUUID(s, uuid) < 0) {
-                char *q = balloonQuote(s);
-
-                rc = xvConfErrorSetAt(err, file, item->line, item->column,
-                                      "expected a UUID, got '%s'", q);
-                free(q);
-                free(s);
-                return rc;
-            }
-            free(s);
-            s = xvPolicyStrdup(uuid);
-        }
-        (*ret)[(*retn)++] = s;
-    }
-    return 0;
-}
-
-static int
-balloonParseDomains(const xvConfNode *map, const char *file, xvPolicyDomains *d,
-                    xvConfError *err)
-{
-    static const char *const keys[] = { "names", "uuids", "exclude", NULL };
-    size_t i;
-    int rc;
-
-    if ((rc = xvConfNodeCheckKind(map, file, XV_CONF_NODE_MAPPING, err)) < 0)
-        return rc;
-    for (i = 0; i < map->nchildren; i++) {
-        const xvConfNode *child = &map->children[i];
-
-        if (xvConfNodeIsNull(child))
-            continue;
-        if (strcmp(child->key, "names") == 0)
-            rc = balloonStringList(child, file, false, &d->names, &d->nnames, err);
-        else if (strcmp(child->key, "uuids") == 0)
-            rc = balloonStringList(child, file, true, &d->uuids, &d->nuuids, err);
-        else if (strcmp(child->key, "exclude") == 0)
-            rc = balloonStringList(child, file, false, &d->exclude, &d->nexclude, err);
-        else
-            rc = xvConfNodeUnknownKey(child, file, "domains", keys, err);
-        if (rc < 0)
-            return rc;
-    }
-    return 0;
-}
-
-static void
-balloonDomainsClear(xvPolicyDomains *d)
-{
-    size_t i;
-
-    for (i = 0; i < d->nnames; i++)
-        free(d->names[i]);
-    for (i = 0; i < d->nuuids; i++)
-        free(d->uuids[i]);
-    for (i = 0; i < d->nexclude; i++)
-        free(d->exclude[i]);
-    free(d->names);
-    free(d->uuids);
-    free(d->exclude);
-    memset(d, 0, sizeof(*d));
-}
-
 /* ---- parsing ------------------------------------------------------------------ */
 
 static void
@@ -381,7 +252,7 @@ balloonFree(void *opaque)
     if (!cfg)
         return;
     for (i = 0; i < cfg->noverrides; i++)
-        balloonDomainsClear(&cfg->overrides[i].domains);
+        xvPolicyDomainsClear(&cfg->overrides[i].domains);
     free(cfg->overrides);
     free(cfg->policy);
     free(cfg);
@@ -405,7 +276,7 @@ balloonParseOverride(const xvConfNode *map, const char *file, xvBalloonOverride 
         if (xvConfNodeIsNull(child))
             continue;
         if (strcmp(child->key, "domains") == 0) {
-            rc = balloonParseDomains(child, file, &o->domains, err);
+            rc = xvPolicyDomainsParse(child, file, &o->domains, err);
         } else if (strcmp(child->key, "min_memory") == 0) {
             rc = balloonGetAmount(child, file, &balloonMinRange, &o->min, err);
             o->hasMin = true;

@@ -201,8 +201,33 @@ xvPolicyDomainsMatch(const xvPolicyDomains *sel, const xvSnapDomain *dom)
 
 /* ---- parsing --------------------------------------------------------------- */
 
-static void
-engineDomainsClear(xvPolicyDomains *d)
+#define POLICY_QUOTE_MAX 64
+
+/* @text for a message: control characters as '?', cut at POLICY_QUOTE_MAX. */
+char *
+xvPolicyQuote(const char *text)
+{
+    size_t n = strlen(text), i;
+    char *s;
+
+    if (n > POLICY_QUOTE_MAX) {
+        n = POLICY_QUOTE_MAX;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--;
+    }
+    s = xvPolicyAlloc(n + 4, 1);
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+
+        s[i] = (c < 0x20 || c == 0x7F) ? '?' : (char)c;
+    }
+    if (n < strlen(text))
+        memcpy(s + n, "...", 3);
+    return s;
+}
+
+void
+xvPolicyDomainsClear(xvPolicyDomains *d)
 {
     size_t i;
 
@@ -259,8 +284,11 @@ engineStringList(const xvConfNode *seq, const char *file, bool uuids, char ***re
             return rc;
         if (uuids) {
             if (engineCanonicalUUID(s, uuid) < 0) {
+                char *q = xvPolicyQuote(s);
+
                 rc = xvConfErrorSetAt(err, file, item->line, item->column,
-                                      "expected a UUID, got '%s'", s);
+                                      "expected a UUID, got '%s'", q);
+                free(q);
                 free(s);
                 return rc;
             }
@@ -272,9 +300,9 @@ engineStringList(const xvConfNode *seq, const char *file, bool uuids, char ***re
     return 0;
 }
 
-static int
-engineParseDomains(const xvConfNode *map, const char *file, xvPolicyDomains *d,
-                   xvConfError *err)
+int
+xvPolicyDomainsParse(const xvConfNode *map, const char *file, xvPolicyDomains *d,
+                     xvConfError *err)
 {
     static const char *const keys[] = { "names", "uuids", "exclude", NULL };
     size_t i;
@@ -338,7 +366,7 @@ engineParseCommonKey(const xvConfNode *child, const char *file, xvPolicyCommon *
     if (strcmp(child->key, "dry_run") == 0)
         return xvConfNodeGetBool(child, file, &c->dryRun, err);
     if (strcmp(child->key, "domains") == 0)
-        return engineParseDomains(child, file, &c->domains, err);
+        return xvPolicyDomainsParse(child, file, &c->domains, err);
     if (strcmp(child->key, "max_actions_per_interval") == 0) {
         if ((rc = xvConfNodeGetInt(child, file, 1, 1000000, &v, err)) < 0)
             return rc;
@@ -354,7 +382,7 @@ enginePolicyClear(enginePolicy *p)
 {
     if (p->type && p->config)
         p->type->free(p->config);
-    engineDomainsClear(&p->common.domains);
+    xvPolicyDomainsClear(&p->common.domains);
     free(p->name);
 }
 

@@ -96,6 +96,14 @@ struct _xvPolicyDomains {
  * when listed explicitly, by its exact name or its UUID.
  */
 bool xvPolicyDomainsMatch(const xvPolicyDomains *sel, const xvSnapDomain *dom);
+/* Reads a `domains:` mapping (names, uuids, exclude) into @d; errors carry
+ * the file, line and column. Returns 0 or a negative errno. */
+int xvPolicyDomainsParse(const xvConfNode *map, const char *file, xvPolicyDomains *d,
+                         xvConfError *err);
+void xvPolicyDomainsClear(xvPolicyDomains *d);
+/* @text for a message (to free): control characters as '?', cut after 64
+ * bytes with "..." appended. */
+char *xvPolicyQuote(const char *text);
 
 /* The options every policy type has. */
 typedef struct _xvPolicyCommon xvPolicyCommon;
