@@ -938,44 +938,65 @@ xvConfFormatDuration(uint64_t ms, char *buf, size_t buflen)
     snprintf(buf, buflen, "%llums", (unsigned long long)ms);
 }
 
-int
-xvConfNodeGetDuration(const xvConfNode *node, const char *file, uint64_t minMs,
-                      uint64_t maxMs, uint64_t *retMs, xvConfError *err)
+/* A quantity with a unit: its reader and writer, and the units for a hint. */
+typedef struct {
+    const char *what;           /* "a duration like 15s or 500ms" */
+    const char *units;          /* "ms, s, m or h" */
+    int (*parse)(const char *text, uint64_t *ret);
+    void (*format)(uint64_t value, char *buf, size_t buflen);
+} confQuantity;
+
+/* Reads @node as a @kind within [@min, @max]; a bare number gets a hint to
+ * add a unit. */
+static int
+confNodeGetQuantity(const xvConfNode *node, const char *file, const confQuantity *kind,
+                    uint64_t min, uint64_t max, uint64_t *ret, xvConfError *err)
 {
-    const char *what = "a duration like 15s or 500ms";
     char limit[32];
-    uint64_t ms = 0;
+    uint64_t value = 0;
     long long dummy;
     char *q;
     int rc;
 
     if (node->kind != XV_CONF_NODE_SCALAR || xvConfNodeIsNull(node))
-        return confErrorExpected(err, file, node, what);
-    rc = xvConfParseDuration(node->value, &ms);
+        return confErrorExpected(err, file, node, kind->what);
+    rc = kind->parse(node->value, &value);
     if (rc == -EINVAL) {
         if (confParseInt(node->value, &dummy) != -EINVAL) {
             q = confQuote(node->value);
-            confErrorNode(err, file, node, "expected %s, got '%s' (add a unit: ms, s, m or h)",
-                          what, q);
+            confErrorNode(err, file, node, "expected %s, got '%s' (add a unit: %s)",
+                          kind->what, q, kind->units);
             free(q);
             return -EINVAL;
         }
-        return confErrorExpected(err, file, node, what);
+        return confErrorExpected(err, file, node, kind->what);
     }
     q = confQuote(node->value);
-    if (rc < 0 || ms > maxMs) {
-        xvConfFormatDuration(maxMs, limit, sizeof(limit));
+    if (rc < 0 || value > max) {
+        kind->format(max, limit, sizeof(limit));
         confErrorNode(err, file, node, "%s %s is above the maximum of %s",
                       confNodeName(node), q, limit);
-    } else if (ms < minMs) {
-        xvConfFormatDuration(minMs, limit, sizeof(limit));
+    } else if (value < min) {
+        kind->format(min, limit, sizeof(limit));
         confErrorNode(err, file, node, "%s %s is below the minimum of %s",
                       confNodeName(node), q, limit);
     } else {
-        *retMs = ms;
+        *ret = value;
     }
     free(q);
-    return (rc < 0 || ms > maxMs || ms < minMs) ? -EINVAL : 0;
+    return (rc < 0 || value > max || value < min) ? -EINVAL : 0;
+}
+
+int
+xvConfNodeGetDuration(const xvConfNode *node, const char *file, uint64_t minMs,
+                      uint64_t maxMs, uint64_t *retMs, xvConfError *err)
+{
+    static const confQuantity duration = {
+        "a duration like 15s or 500ms", "ms, s, m or h",
+        xvConfParseDuration, xvConfFormatDuration,
+    };
+
+    return confNodeGetQuantity(node, file, &duration, minMs, maxMs, retMs, err);
 }
 
 static const struct {
@@ -1044,40 +1065,12 @@ int
 xvConfNodeGetSize(const xvConfNode *node, const char *file, uint64_t minKiB, uint64_t maxKiB,
                   uint64_t *retKiB, xvConfError *err)
 {
-    const char *what = "a size like 512MiB or 2GiB";
-    char limit[32];
-    uint64_t kib = 0;
-    long long dummy;
-    char *q;
-    int rc;
+    static const confQuantity size = {
+        "a size like 512MiB or 2GiB", "KiB, MiB, GiB or TiB",
+        xvConfParseSize, xvConfFormatSize,
+    };
 
-    if (node->kind != XV_CONF_NODE_SCALAR || xvConfNodeIsNull(node))
-        return confErrorExpected(err, file, node, what);
-    rc = xvConfParseSize(node->value, &kib);
-    if (rc == -EINVAL) {
-        if (confParseInt(node->value, &dummy) != -EINVAL) {
-            q = confQuote(node->value);
-            confErrorNode(err, file, node, "expected %s, got '%s' (add a unit: KiB, MiB, GiB "
-                          "or TiB)", what, q);
-            free(q);
-            return -EINVAL;
-        }
-        return confErrorExpected(err, file, node, what);
-    }
-    q = confQuote(node->value);
-    if (rc < 0 || kib > maxKiB) {
-        xvConfFormatSize(maxKiB, limit, sizeof(limit));
-        confErrorNode(err, file, node, "%s %s is above the maximum of %s",
-                      confNodeName(node), q, limit);
-    } else if (kib < minKiB) {
-        xvConfFormatSize(minKiB, limit, sizeof(limit));
-        confErrorNode(err, file, node, "%s %s is below the minimum of %s",
-                      confNodeName(node), q, limit);
-    } else {
-        *retKiB = kib;
-    }
-    free(q);
-    return (rc < 0 || kib > maxKiB || kib < minKiB) ? -EINVAL : 0;
+    return confNodeGetQuantity(node, file, &size, minKiB, maxKiB, retKiB, err);
 }
 
 int
