@@ -134,7 +134,10 @@ has xvirsh /usr/bin/xvirsh /usr/share/man/man1/xvirsh.1.gz /usr/share/doc/xvirsh
 has xvirt-agent /usr/sbin/xvirt-agent /lib/systemd/system/xvirt-agent.service \
     /etc/xvirt/xvirt-agent.yaml /usr/share/man/man8/xvirt-agent.8.gz /var/lib/xvirt \
     /usr/share/xvirt/prometheus/xvirt-alerts.yml /usr/share/xvirt/prometheus/xvirt-recording.yml \
-    /usr/share/xvirt/grafana/xvirt-host.json
+    /usr/share/xvirt/grafana/xvirt-host.json /etc/xvirt/policies.d \
+    /usr/share/xvirt/examples/policies/autopin.yaml \
+    /usr/share/xvirt/examples/policies/balloon.yaml \
+    /usr/share/xvirt/examples/policies/restart.yaml
 
 # The library's private helpers (<libexecdir>/xvirt/, e.g. xvirt-xen-monitor)
 # go with the library, whenever the build installs any.
