@@ -1718,6 +1718,9 @@ xenDomainCheckClash(xenPriv *priv, const xvDomainDef *def, xenDom **running)
     if (xenDrainWatches(priv) < 0 || xenBatchTake(priv, false) < 0)
         return -1;
     for (i = 0; i < priv->ndoms; i++) {
+        /* destroyed already: its name and UUID are free again */
+        if (priv->doms[i].dying)
+            continue;
         if (xenDomainClash(def, priv->doms[i].name, priv->doms[i].uuid) < 0)
             return -1;
         if (memcmp(priv->doms[i].uuid, def->uuid, XV_UUID_BUFLEN) == 0)

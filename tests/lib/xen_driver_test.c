@@ -1799,6 +1799,33 @@ test_destroyed_domain_still_dying_is_gone_for_lookups_and_starts_again(void **st
 }
 
 static void
+test_transient_domain_created_again_while_its_destroyed_remains_are_dying(void **state)
+{
+    virConnectPtr conn;
+    virDomainPtr dom;
+    char *xml;
+    int old;
+
+    (void)state;
+    xvSimSetDestroyLingers(true);
+    conn = openXen();
+    assert_non_null(dom = virDomainCreateLinux(conn, PV_XML("loop", NEW_UUID, "131072", "1"),
+                                               0));
+    old = (int)virDomainGetID(dom);
+    assert_non_null(xml = virDomainGetXMLDesc(dom, 0));
+    assert_int_equal(virDomainDestroy(dom), 0);
+    assert_true(xvSimGetDomain((uint32_t)old)->dying);
+    assert_null(virDomainLookupByName(conn, "loop"));
+    xvTestAssertError(VIR_ERR_NO_DOMAIN, "'loop'");
+    /* what the restart policy does with the configuration it kept */
+    assert_non_null(dom = virDomainCreateLinux(conn, xml, 0));
+    assert_true((int)virDomainGetID(dom) > old);
+    virDomainFree(dom);
+    free(xml);
+    closeConn(conn);
+}
+
+static void
 test_create_of_a_defined_domain_whose_name_runs_is_dom_exist(void **state)
 {
     virConnectPtr conn;
@@ -2322,6 +2349,7 @@ static const struct CMUnitTest tests[] = {
     T(test_undefine_removes_the_config),
     T(test_create_starts_a_defined_domain),
     T(test_destroyed_domain_still_dying_is_gone_for_lookups_and_starts_again),
+    T(test_transient_domain_created_again_while_its_destroyed_remains_are_dying),
     T(test_create_of_a_defined_domain_whose_name_runs_is_dom_exist),
     T(test_create_linux_starts_a_transient_domain),
     T(test_save_writes_the_file_and_destroys_and_restore_brings_it_back),
