@@ -5,6 +5,7 @@
 #include "test/test_driverpriv.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,8 @@
 #define XV_FROM_THIS VIR_FROM_TEST
 
 static const char *const testDomainTypes[] = { "test", "xen", NULL };
+
+static void testReplayEntry(xvTestNode *node, const xvTestJournalEntry *entry);
 
 /* ---- Node registry: one node per URI target, shared by connections ------- */
 
@@ -92,9 +95,66 @@ testRegistryRelease(xvTestNode *node)
 
 /* ---- Connections ----------------------------------------------------------- */
 
+/* Splits "test:TARGET[?journal=/ABS/PATH]" (@uri starts with "test:") into
+ * TARGET and the journal path (NULL without one). The only parameter is
+ * journal, whose value is taken as it is (no %-escapes). */
+static int
+testURIParse(const char *uri, char **retTarget, char **retJournal)
+{
+    const char *query = strchr(uri, '?');
+    XV_AUTOFREE(char *) params = NULL;
+    XV_AUTOFREE(char *) journal = NULL;
+    char *param, *save = NULL;
+
+    params = xvStrdup(query ? query + 1 : "");
+    for (param = strtok_r(params, "&", &save); param; param = strtok_r(NULL, "&", &save)) {
+        if (strncmp(param, "journal=", 8) != 0) {
+            xvReportError(VIR_ERR_INVALID_ARG, "unknown parameter '%s' in test driver URI '%s'",
+                          param, uri);
+            return -1;
+        }
+        if (param[8] != '/') {
+            xvReportError(VIR_ERR_INVALID_ARG, "journal path '%s' must be absolute",
+                          param + 8);
+            return -1;
+        }
+        free(journal);
+        journal = xvStrdup(param + 8);
+    }
+    *retTarget = query ? xvAsprintf("%.*s", (int)(query - uri - 5), uri + 5)
+                       : xvStrdup(uri + 5);
+    *retJournal = XV_STEAL_PTR(journal);
+    return 0;
+}
+
+/* A node of its own for a shared-mode connection, as another process would
+ * have: connections to one journal see each other only through it. */
+static xvTestNode *
+testNodeOpenShared(const char *path, const char *journal)
+{
+    xvTestNode *node = path ? xvTestNodeLoadFile(path) : xvTestNodeLoadDefault();
+
+    if (node && xvTestNodeShare(node, journal, testReplayEntry) < 0) {
+        xvTestNodeFree(node);
+        return NULL;
+    }
+    return node;
+}
+
+static void
+testNodeClose(xvTestNode *node)
+{
+    if (node->journal)
+        xvTestNodeFree(node);
+    else
+        testRegistryRelease(node);
+}
+
 static xvDrvOpenStatus
 testConnectOpen(virConnectPtr conn, const char *uri, bool readOnly XV_UNUSED)
 {
+    XV_AUTOFREE(char *) target = NULL;
+    XV_AUTOFREE(char *) journal = NULL;
     XV_AUTOFREE(char *) path = NULL;
     xvTestNode *node;
 
@@ -102,25 +162,29 @@ testConnectOpen(virConnectPtr conn, const char *uri, bool readOnly XV_UNUSED)
         return XV_DRV_OPEN_DECLINED;
 
     /* From this point on, the URI is ours. (virInitialize() set up libxml2.) */
-    if (!XV_STREQ(uri + 5, "///default")) {
+    if (testURIParse(uri, &target, &journal) < 0)
+        return XV_DRV_OPEN_ERROR;
+    if (!XV_STREQ(target, "///default")) {
         char errbuf[128];
 
-        if (strncmp(uri + 5, "///", 3) != 0 || uri[8] == '\0') {
+        if (strncmp(target, "///", 3) != 0 || target[3] == '\0') {
             xvReportError(VIR_ERR_INVALID_ARG,
                           "test driver URI '%s' must be test:///default or "
                           "test:///ABSOLUTE/PATH.xml", uri);
             return XV_DRV_OPEN_ERROR;
         }
-        if (!(path = realpath(uri + 7, NULL))) {
-            xvReportError(VIR_ERR_OPEN_FAILED, "cannot open node file '%s': %s", uri + 7,
+        if (!(path = realpath(target + 2, NULL))) {
+            xvReportError(VIR_ERR_OPEN_FAILED, "cannot open node file '%s': %s", target + 2,
                           strerror_r(errno, errbuf, sizeof(errbuf)));
             return XV_DRV_OPEN_ERROR;
         }
     }
-    if (!(node = testRegistryAcquire(path ? path : "default", path)))
+    node = journal ? testNodeOpenShared(path, journal)
+                   : testRegistryAcquire(path ? path : "default", path);
+    if (!node)
         return XV_DRV_OPEN_ERROR;
     if (xvTestNodeBegin(node, XV_TEST_CALL_CONNECT_OPEN, NULL) < 0) {
-        testRegistryRelease(node);
+        testNodeClose(node);
         return XV_DRV_OPEN_ERROR;
     }
     xvTestNodeEnd(node);
@@ -132,7 +196,7 @@ static int
 testConnectClose(virConnectPtr conn)
 {
     if (conn->privateData)
-        testRegistryRelease(conn->privateData);
+        testNodeClose(conn->privateData);
     conn->privateData = NULL;
     return 0;
 }
@@ -349,7 +413,14 @@ testDomainRequireActive(const xvTestDom *dom)
     return -1;
 }
 
-/* ---- Creating and defining ----------------------------------------------------- */
+/* ---- Write calls ------------------------------------------------------------------ */
+
+/*
+ * Each write call is an apply function, run on the locked node by the live
+ * call and by the replay of a journal entry (shared mode), so both compute
+ * the same states, IDs, CPU times, affinities and memory. The live call
+ * then journals the entry (xvTestNodeRecord); the replay does not.
+ */
 
 /* DOM_EXIST unless @def may reuse @byName / @byUUID. */
 static int
@@ -373,10 +444,11 @@ testDomainCheckClash(const xvDomainDef *def, const xvTestDom *byName,
     return 0;
 }
 
-/* Starts @def (taken on success) as a new transient domain, or as the live
- * config of the inactive domain of the same name and uuid. */
+/* virDomainCreateLinux: starts @def (taken on success) as a new transient
+ * domain, or as the live config of the inactive domain of the same name
+ * and uuid. */
 static xvTestDom *
-testDomainStartDef(xvTestNode *node, xvDomainDef *def)
+testApplyCreateLinux(xvTestNode *node, xvDomainDef *def)
 {
     xvTestDom *byName = xvTestNodeFindByName(node, def->name);
     xvTestDom *byUUID = xvTestNodeFindByUUID(node, def->uuid);
@@ -399,254 +471,470 @@ testDomainStartDef(xvTestNode *node, xvDomainDef *def)
     return dom;
 }
 
-static virDomainPtr
-testDomainCreateLinux(virConnectPtr conn, const char *xmlDesc, unsigned int flags XV_UNUSED)
+/* virDomainDefineXML: takes @def on success. */
+static xvTestDom *
+testApplyDefineXML(xvTestNode *node, xvDomainDef *def)
 {
-    xvTestNode *node = conn->privateData;
-    virDomainPtr ret = NULL;
-    xvDomainDef *def;
-    xvTestDom *dom;
+    xvTestDom *dom = xvTestNodeFindByName(node, def->name);
 
-    if (!(def = xvDomainDefParseString(xmlDesc, testDomainTypes)))
-        return NULL;
-    if (xvTestNodeBegin(node, XV_TEST_CALL_DOMAIN_CREATE_LINUX, def->name) < 0) {
-        xvDomainDefFree(def);
-        return NULL;
-    }
-    if ((dom = testDomainStartDef(node, def)))
-        ret = testDomainNew(conn, dom);
-    else
-        xvDomainDefFree(def);
-    xvTestNodeEnd(node);
-    return ret;
-}
-
-static virDomainPtr
-testDomainDefineXML(virConnectPtr conn, const char *xml)
-{
-    xvTestNode *node = conn->privateData;
-    virDomainPtr ret = NULL;
-    xvDomainDef *def;
-    xvTestDom *dom;
-
-    if (!(def = xvDomainDefParseString(xml, testDomainTypes)))
-        return NULL;
-    if (xvTestNodeBegin(node, XV_TEST_CALL_DOMAIN_DEFINE_XML, def->name) < 0) {
-        xvDomainDefFree(def);
-        return NULL;
-    }
-    dom = xvTestNodeFindByName(node, def->name);
     if (testDomainCheckClash(def, dom, xvTestNodeFindByUUID(node, def->uuid)) < 0)
-        goto cleanup;
+        return NULL;
     if (dom) {
         if (xvTestNodeDomainRedefine(node, dom, def) < 0)
-            goto cleanup;
+            return NULL;
     } else if (xvTestNodeDomainAdd(node, def, true, &dom) < 0) {
-        goto cleanup;
+        return NULL;
     }
-    def = NULL;
-    ret = testDomainNew(conn, dom);
-
- cleanup:
-    xvDomainDefFree(def);
-    xvTestNodeEnd(node);
-    return ret;
+    return dom;
 }
 
-static int
-testDomainUndefine(virDomainPtr domain)
+/* virDomainRestore: takes @image->def on success. */
+static xvTestDom *
+testApplyRestore(xvTestNode *node, xvTestSaveImage *image)
 {
     xvTestDom *dom;
-    int ret = -1;
 
-    if (!(dom = testDomainBegin(domain, XV_TEST_CALL_DOMAIN_UNDEFINE)))
-        return -1;
+    if (!(dom = testApplyCreateLinux(node, image->def)))
+        return NULL;
+    image->def = NULL;
+    xvTestNodeDomainRestoreState(node, dom, image->cpuTimeNs, image->paused);
+    return dom;
+}
+
+/* The apply functions of the calls on one domain: @entry gives the number
+ * and the document of the call. */
+typedef int (*testDomainApplyFn)(xvTestNode *node, xvTestDom *dom,
+                                  const xvTestJournalEntry *entry);
+
+static int
+testApplyUndefine(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *entry XV_UNUSED)
+{
     if (!dom->persistent) {
         xvReportError(VIR_ERR_OPERATION_INVALID, "cannot undefine transient domain '%s'",
                       dom->def->name);
-        goto cleanup;
+        return -1;
     }
     if (xvTestDomIsActive(dom)) {
         dom->persistent = false;
         xvDomainDefFree(dom->newDef);
         dom->newDef = NULL;
     } else {
-        xvTestNodeDomainRemove(domain->conn->privateData, dom);
+        xvTestNodeDomainRemove(node, dom);
     }
-    ret = 0;
+    return 0;
+}
 
- cleanup:
+static int
+testApplyCreate(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *entry XV_UNUSED)
+{
+    if (xvTestDomIsActive(dom)) {
+        xvReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is already running",
+                      dom->def->name);
+        return -1;
+    }
+    return xvTestNodeDomainStart(node, dom, NULL);
+}
+
+static int
+testApplyDestroy(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *entry XV_UNUSED)
+{
+    if (testDomainRequireActive(dom) < 0)
+        return -1;
+    xvTestNodeDomainStop(node, dom);
+    return 0;
+}
+
+static int
+testApplySuspend(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *entry XV_UNUSED)
+{
+    if (dom->state == VIR_DOMAIN_PAUSED) {
+        xvReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is already paused",
+                      dom->def->name);
+        return -1;
+    }
+    if (dom->state != VIR_DOMAIN_RUNNING) {
+        xvReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running",
+                      dom->def->name);
+        return -1;
+    }
+    xvTestNodeDomainSetState(node, dom, VIR_DOMAIN_PAUSED);
+    return 0;
+}
+
+static int
+testApplyResume(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *entry XV_UNUSED)
+{
+    if (dom->state != VIR_DOMAIN_PAUSED) {
+        xvReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not paused",
+                      dom->def->name);
+        return -1;
+    }
+    xvTestNodeDomainSetState(node, dom, VIR_DOMAIN_RUNNING);
+    return 0;
+}
+
+/* virDomainShutdown and virDomainReboot. */
+static int
+testApplyShutdown(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *entry)
+{
+    /* A guest already shutting down has the request: nothing more to do. */
+    if (dom->state != VIR_DOMAIN_RUNNING && dom->state != VIR_DOMAIN_SHUTDOWN) {
+        xvReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running",
+                      dom->def->name);
+        return -1;
+    }
+    xvTestNodeDomainRequestShutdown(node, dom, entry->op == XV_TEST_OP_REBOOT);
+    return 0;
+}
+
+static int
+testDomainCheckSave(const xvTestDom *dom)
+{
+    if (testDomainRequireActive(dom) < 0)
+        return -1;
+    if (dom->state == VIR_DOMAIN_CRASHED) {
+        xvReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' has crashed", dom->def->name);
+        return -1;
+    }
+    return 0;
+}
+
+/* The live call has written the save file: the domain stops. */
+static int
+testApplySave(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *entry XV_UNUSED)
+{
+    if (testDomainCheckSave(dom) < 0)
+        return -1;
+    xvTestNodeDomainStop(node, dom);
+    return 0;
+}
+
+static int
+testApplySetMaxMemory(xvTestNode *node XV_UNUSED, xvTestDom *dom,
+                      const xvTestJournalEntry *entry)
+{
+    if (entry->num == 0 || entry->num > ULONG_MAX) {
+        xvReportError(VIR_ERR_INVALID_ARG, "maximum memory of domain '%s' must be positive",
+                      dom->def->name);
+        return -1;
+    }
+    xvTestNodeDomainKeepPersistentDef(dom);
+    dom->def->maxMemKiB = (unsigned long)entry->num;
+    if (dom->def->memKiB > dom->def->maxMemKiB)
+        dom->def->memKiB = dom->def->maxMemKiB;
+    return 0;
+}
+
+static int
+testApplySetMemory(xvTestNode *node XV_UNUSED, xvTestDom *dom, const xvTestJournalEntry *entry)
+{
+    if (entry->num == 0) {
+        xvReportError(VIR_ERR_INVALID_ARG, "memory of domain '%s' must be positive",
+                      dom->def->name);
+        return -1;
+    }
+    if (entry->num > dom->def->maxMemKiB) {
+        xvReportError(VIR_ERR_INVALID_ARG,
+                      "memory %llu KiB is above the maximum %lu KiB of domain '%s'",
+                      entry->num, dom->def->maxMemKiB, dom->def->name);
+        return -1;
+    }
+    xvTestNodeDomainKeepPersistentDef(dom);
+    dom->def->memKiB = (unsigned long)entry->num;
+    return 0;
+}
+
+static int
+testApplySetVcpus(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *entry)
+{
+    if (entry->num == 0 || entry->num > dom->def->maxVcpus) {
+        xvReportError(VIR_ERR_INVALID_ARG,
+                      "%llu vcpus are not within 1 to the %u vcpus of domain '%s'",
+                      entry->num, dom->def->maxVcpus, dom->def->name);
+        return -1;
+    }
+    xvTestNodeDomainKeepPersistentDef(dom);
+    xvTestNodeDomainSetVcpus(node, dom, (unsigned int)entry->num);
+    return 0;
+}
+
+static int
+testApplyPinVcpu(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *entry)
+{
+    size_t maplen = (size_t)node->maplen;
+
+    if (testDomainRequireActive(dom) < 0)
+        return -1;
+    if (entry->num >= dom->nvcpus) {
+        xvReportError(VIR_ERR_INVALID_ARG,
+                      "vcpu %llu is not within the %zu vcpus of domain '%s'",
+                      entry->num, dom->nvcpus, dom->def->name);
+        return -1;
+    }
+    memset(dom->vcpus[entry->num].affinity, 0, maplen);
+    memcpy(dom->vcpus[entry->num].affinity, entry->data,
+           entry->datalen < maplen ? entry->datalen : maplen);
+    return 0;
+}
+
+static const testDomainApplyFn testDomainApplyFns[XV_TEST_OP_LAST] = {
+    [XV_TEST_OP_UNDEFINE] = testApplyUndefine,
+    [XV_TEST_OP_CREATE] = testApplyCreate,
+    [XV_TEST_OP_DESTROY] = testApplyDestroy,
+    [XV_TEST_OP_SUSPEND] = testApplySuspend,
+    [XV_TEST_OP_RESUME] = testApplyResume,
+    [XV_TEST_OP_SHUTDOWN] = testApplyShutdown,
+    [XV_TEST_OP_REBOOT] = testApplyShutdown,
+    [XV_TEST_OP_SAVE] = testApplySave,
+    [XV_TEST_OP_SET_MAX_MEMORY] = testApplySetMaxMemory,
+    [XV_TEST_OP_SET_MEMORY] = testApplySetMemory,
+    [XV_TEST_OP_SET_VCPUS] = testApplySetVcpus,
+    [XV_TEST_OP_PIN_VCPU] = testApplyPinVcpu,
+};
+
+/* ---- Journal replay (shared mode) ---------------------------------------------------- */
+
+/* A domain definition or save image of another process: parsed the way the
+ * live call parsed it, then applied. */
+static void
+testReplayDocument(xvTestNode *node, const xvTestJournalEntry *entry)
+{
+    const char *doc = (const char *)entry->data;
+    xvTestSaveImage image;
+    xvDomainDef *def;
+
+    if (entry->op == XV_TEST_OP_RESTORE) {
+        if (xvTestSaveParse(doc, "journal", &image) == 0)
+            testApplyRestore(node, &image);
+        xvTestSaveImageClear(&image);
+        return;
+    }
+    if (!(def = xvDomainDefParseString(doc, testDomainTypes)))
+        return;
+    if (!(entry->op == XV_TEST_OP_CREATE_LINUX ? testApplyCreateLinux(node, def)
+                                              : testApplyDefineXML(node, def)))
+        xvDomainDefFree(def);
+}
+
+/* xvTestNodeApplyFn: entries are replayed as they were applied live, so
+ * they succeed again; one that fails (on every process alike) is skipped. */
+static void
+testReplayEntry(xvTestNode *node, const xvTestJournalEntry *entry)
+{
+    xvTestDom *dom;
+
+    switch (entry->op) {
+    case XV_TEST_OP_CREATE_LINUX:
+    case XV_TEST_OP_DEFINE_XML:
+    case XV_TEST_OP_RESTORE:
+        testReplayDocument(node, entry);
+        break;
+    case XV_TEST_OP_ADVANCE_CLOCK:
+        xvTestNodeAddClockOffset(node, entry->num);
+        break;
+    case XV_TEST_OP_LAST:
+        break;
+    default:
+        if ((dom = xvTestNodeFindByUUID(node, entry->uuid)))
+            testDomainApplyFns[entry->op](node, dom, entry);
+        break;
+    }
+}
+
+/* ---- Write calls: the live side ---------------------------------------------------------- */
+
+/* A write call on one domain: applies @entry (its op and arguments) and
+ * journals it. */
+static int
+testDomainWrite(virDomainPtr domain, xvTestCall call, xvTestJournalEntry *entry)
+{
+    xvTestNode *node = domain->conn->privateData;
+    xvTestDom *dom;
+    int ret;
+
+    if (!(dom = testDomainBegin(domain, call)))
+        return -1;
+    entry->hasUUID = true;
+    memcpy(entry->uuid, domain->uuid, XV_UUID_BUFLEN);
+    if ((ret = testDomainApplyFns[entry->op](node, dom, entry)) == 0)
+        ret = xvTestNodeRecord(node, entry);
     testDomainEnd(domain);
     return ret;
+}
+
+/* virDomainCreateLinux and virDomainDefineXML. */
+static virDomainPtr
+testDomainWriteDef(virConnectPtr conn, xvTestCall call, xvTestOp op, const char *xml)
+{
+    xvTestNode *node = conn->privateData;
+    xvTestJournalEntry entry = { .op = op, .data = (const unsigned char *)xml,
+                                 .datalen = strlen(xml) };
+    virDomainPtr ret = NULL;
+    xvDomainDef *def;
+    xvTestDom *dom;
+
+    if (!(def = xvDomainDefParseString(xml, testDomainTypes)))
+        return NULL;
+    if (xvTestNodeBegin(node, call, def->name) < 0) {
+        xvDomainDefFree(def);
+        return NULL;
+    }
+    dom = op == XV_TEST_OP_CREATE_LINUX ? testApplyCreateLinux(node, def)
+                                        : testApplyDefineXML(node, def);
+    if (!dom)
+        xvDomainDefFree(def);
+    else if (xvTestNodeRecord(node, &entry) == 0)
+        ret = testDomainNew(conn, dom);
+    xvTestNodeEnd(node);
+    return ret;
+}
+
+static virDomainPtr
+testDomainCreateLinux(virConnectPtr conn, const char *xmlDesc, unsigned int flags XV_UNUSED)
+{
+    return testDomainWriteDef(conn, XV_TEST_CALL_DOMAIN_CREATE_LINUX,
+                              XV_TEST_OP_CREATE_LINUX, xmlDesc);
+}
+
+static virDomainPtr
+testDomainDefineXML(virConnectPtr conn, const char *xml)
+{
+    return testDomainWriteDef(conn, XV_TEST_CALL_DOMAIN_DEFINE_XML, XV_TEST_OP_DEFINE_XML, xml);
+}
+
+static int
+testDomainUndefine(virDomainPtr domain)
+{
+    xvTestJournalEntry entry = { .op = XV_TEST_OP_UNDEFINE };
+
+    return testDomainWrite(domain, XV_TEST_CALL_DOMAIN_UNDEFINE, &entry);
 }
 
 static int
 testDomainCreate(virDomainPtr domain)
 {
-    xvTestDom *dom;
-    int ret = -1;
+    xvTestJournalEntry entry = { .op = XV_TEST_OP_CREATE };
 
-    if (!(dom = testDomainBegin(domain, XV_TEST_CALL_DOMAIN_CREATE)))
-        return -1;
-    if (xvTestDomIsActive(dom)) {
-        xvReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is already running",
-                      dom->def->name);
-        goto cleanup;
-    }
-    ret = xvTestNodeDomainStart(domain->conn->privateData, dom, NULL);
-
- cleanup:
-    testDomainEnd(domain);
-    return ret;
+    return testDomainWrite(domain, XV_TEST_CALL_DOMAIN_CREATE, &entry);
 }
-
-/* ---- Life cycle ------------------------------------------------------------------ */
 
 static int
 testDomainDestroy(virDomainPtr domain)
 {
-    xvTestDom *dom;
-    int ret = -1;
+    xvTestJournalEntry entry = { .op = XV_TEST_OP_DESTROY };
 
-    if (!(dom = testDomainBegin(domain, XV_TEST_CALL_DOMAIN_DESTROY)))
-        return -1;
-    if (testDomainRequireActive(dom) < 0)
-        goto cleanup;
-    xvTestNodeDomainStop(domain->conn->privateData, dom);
-    ret = 0;
-
- cleanup:
-    testDomainEnd(domain);
-    return ret;
+    return testDomainWrite(domain, XV_TEST_CALL_DOMAIN_DESTROY, &entry);
 }
 
 static int
 testDomainSuspend(virDomainPtr domain)
 {
-    xvTestDom *dom;
-    int ret = -1;
+    xvTestJournalEntry entry = { .op = XV_TEST_OP_SUSPEND };
 
-    if (!(dom = testDomainBegin(domain, XV_TEST_CALL_DOMAIN_SUSPEND)))
-        return -1;
-    if (dom->state == VIR_DOMAIN_PAUSED) {
-        xvReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is already paused",
-                      dom->def->name);
-        goto cleanup;
-    }
-    if (dom->state != VIR_DOMAIN_RUNNING) {
-        xvReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running",
-                      dom->def->name);
-        goto cleanup;
-    }
-    xvTestNodeDomainSetState(domain->conn->privateData, dom, VIR_DOMAIN_PAUSED);
-    ret = 0;
-
- cleanup:
-    testDomainEnd(domain);
-    return ret;
+    return testDomainWrite(domain, XV_TEST_CALL_DOMAIN_SUSPEND, &entry);
 }
 
 static int
 testDomainResume(virDomainPtr domain)
 {
-    xvTestDom *dom;
-    int ret = -1;
+    xvTestJournalEntry entry = { .op = XV_TEST_OP_RESUME };
 
-    if (!(dom = testDomainBegin(domain, XV_TEST_CALL_DOMAIN_RESUME)))
-        return -1;
-    if (dom->state != VIR_DOMAIN_PAUSED) {
-        xvReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not paused",
-                      dom->def->name);
-        goto cleanup;
-    }
-    xvTestNodeDomainSetState(domain->conn->privateData, dom, VIR_DOMAIN_RUNNING);
-    ret = 0;
-
- cleanup:
-    testDomainEnd(domain);
-    return ret;
-}
-
-static int
-testDomainShutdownOrReboot(virDomainPtr domain, xvTestCall call, bool reboot)
-{
-    xvTestDom *dom;
-    int ret = -1;
-
-    if (!(dom = testDomainBegin(domain, call)))
-        return -1;
-    /* A guest already shutting down has the request: nothing more to do. */
-    if (dom->state != VIR_DOMAIN_RUNNING && dom->state != VIR_DOMAIN_SHUTDOWN) {
-        xvReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running",
-                      dom->def->name);
-        goto cleanup;
-    }
-    xvTestNodeDomainRequestShutdown(domain->conn->privateData, dom, reboot);
-    ret = 0;
-
- cleanup:
-    testDomainEnd(domain);
-    return ret;
+    return testDomainWrite(domain, XV_TEST_CALL_DOMAIN_RESUME, &entry);
 }
 
 static int
 testDomainShutdown(virDomainPtr domain)
 {
-    return testDomainShutdownOrReboot(domain, XV_TEST_CALL_DOMAIN_SHUTDOWN, false);
+    xvTestJournalEntry entry = { .op = XV_TEST_OP_SHUTDOWN };
+
+    return testDomainWrite(domain, XV_TEST_CALL_DOMAIN_SHUTDOWN, &entry);
 }
 
 static int
 testDomainReboot(virDomainPtr domain, unsigned int flags XV_UNUSED)
 {
-    return testDomainShutdownOrReboot(domain, XV_TEST_CALL_DOMAIN_REBOOT, true);
+    xvTestJournalEntry entry = { .op = XV_TEST_OP_REBOOT };
+
+    return testDomainWrite(domain, XV_TEST_CALL_DOMAIN_REBOOT, &entry);
 }
 
+/* Writes the save file, then applies; the journal has no file name, as a
+ * replay does not write the file again. */
 static int
 testDomainSave(virDomainPtr domain, const char *to)
 {
+    xvTestNode *node = domain->conn->privateData;
+    xvTestJournalEntry entry = { .op = XV_TEST_OP_SAVE, .hasUUID = true };
     xvTestDom *dom;
     int ret = -1;
 
     if (!(dom = testDomainBegin(domain, XV_TEST_CALL_DOMAIN_SAVE)))
         return -1;
-    if (testDomainRequireActive(dom) < 0)
-        goto cleanup;
-    if (dom->state == VIR_DOMAIN_CRASHED) {
-        xvReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' has crashed", dom->def->name);
-        goto cleanup;
-    }
-    if (xvTestSaveWrite(domain->conn->privateData, dom, to) < 0)
-        goto cleanup;
-    xvTestNodeDomainStop(domain->conn->privateData, dom);
-    ret = 0;
-
- cleanup:
+    memcpy(entry.uuid, domain->uuid, XV_UUID_BUFLEN);
+    if (testDomainCheckSave(dom) == 0 && xvTestSaveWrite(node, dom, to) == 0 &&
+        testApplySave(node, dom, &entry) == 0)
+        ret = xvTestNodeRecord(node, &entry);
     testDomainEnd(domain);
     return ret;
 }
 
+/* The journal carries the whole save file. */
 static int
 testDomainRestore(virConnectPtr conn, const char *from)
 {
     xvTestNode *node = conn->privateData;
+    XV_AUTOFREE(char *) data = NULL;
+    xvTestJournalEntry entry = { .op = XV_TEST_OP_RESTORE };
     xvTestSaveImage image;
-    xvTestDom *dom;
     int ret = -1;
 
-    if (xvTestSaveRead(from, &image) < 0)
+    if (xvTestSaveRead(from, &image, &data) < 0)
         return -1;
+    entry.data = (const unsigned char *)data;
+    entry.datalen = strlen(data);
     if (xvTestNodeBegin(node, XV_TEST_CALL_DOMAIN_RESTORE, image.def->name) < 0)
         goto cleanup;
-    if ((dom = testDomainStartDef(node, image.def))) {
-        image.def = NULL;
-        xvTestNodeDomainRestoreState(node, dom, image.cpuTimeNs, image.paused);
-        ret = 0;
-    }
+    if (testApplyRestore(node, &image))
+        ret = xvTestNodeRecord(node, &entry);
     xvTestNodeEnd(node);
 
  cleanup:
     xvTestSaveImageClear(&image);
     return ret;
+}
+
+static int
+testDomainSetMaxMemory(virDomainPtr domain, unsigned long memKiB)
+{
+    xvTestJournalEntry entry = { .op = XV_TEST_OP_SET_MAX_MEMORY, .num = memKiB };
+
+    return testDomainWrite(domain, XV_TEST_CALL_DOMAIN_SET_MAX_MEMORY, &entry);
+}
+
+static int
+testDomainSetMemory(virDomainPtr domain, unsigned long memKiB)
+{
+    xvTestJournalEntry entry = { .op = XV_TEST_OP_SET_MEMORY, .num = memKiB };
+
+    return testDomainWrite(domain, XV_TEST_CALL_DOMAIN_SET_MEMORY, &entry);
+}
+
+static int
+testDomainSetVcpus(virDomainPtr domain, unsigned int nvcpus)
+{
+    xvTestJournalEntry entry = { .op = XV_TEST_OP_SET_VCPUS, .num = nvcpus };
+
+    return testDomainWrite(domain, XV_TEST_CALL_DOMAIN_SET_VCPUS, &entry);
+}
+
+static int
+testDomainPinVcpu(virDomainPtr domain, unsigned int vcpu, const unsigned char *cpumap,
+                  int maplen)
+{
+    xvTestJournalEntry entry = { .op = XV_TEST_OP_PIN_VCPU, .num = vcpu, .data = cpumap,
+                                 .datalen = (size_t)maplen };
+
+    return testDomainWrite(domain, XV_TEST_CALL_DOMAIN_PIN_VCPU, &entry);
 }
 
 /* ---- Reading and tuning ----------------------------------------------------------- */
@@ -678,55 +966,6 @@ testDomainGetMaxMemory(virDomainPtr domain)
 }
 
 static int
-testDomainSetMaxMemory(virDomainPtr domain, unsigned long memKiB)
-{
-    xvTestDom *dom;
-
-    if (!(dom = testDomainBegin(domain, XV_TEST_CALL_DOMAIN_SET_MAX_MEMORY)))
-        return -1;
-    if (memKiB == 0) {
-        xvReportError(VIR_ERR_INVALID_ARG, "maximum memory of domain '%s' must be positive",
-                      dom->def->name);
-        testDomainEnd(domain);
-        return -1;
-    }
-    xvTestNodeDomainKeepPersistentDef(dom);
-    dom->def->maxMemKiB = memKiB;
-    if (dom->def->memKiB > memKiB)
-        dom->def->memKiB = memKiB;
-    testDomainEnd(domain);
-    return 0;
-}
-
-static int
-testDomainSetMemory(virDomainPtr domain, unsigned long memKiB)
-{
-    xvTestDom *dom;
-    int ret = -1;
-
-    if (!(dom = testDomainBegin(domain, XV_TEST_CALL_DOMAIN_SET_MEMORY)))
-        return -1;
-    if (memKiB == 0) {
-        xvReportError(VIR_ERR_INVALID_ARG, "memory of domain '%s' must be positive",
-                      dom->def->name);
-        goto cleanup;
-    }
-    if (memKiB > dom->def->maxMemKiB) {
-        xvReportError(VIR_ERR_INVALID_ARG,
-                      "memory %lu KiB is above the maximum %lu KiB of domain '%s'",
-                      memKiB, dom->def->maxMemKiB, dom->def->name);
-        goto cleanup;
-    }
-    xvTestNodeDomainKeepPersistentDef(dom);
-    dom->def->memKiB = memKiB;
-    ret = 0;
-
- cleanup:
-    testDomainEnd(domain);
-    return ret;
-}
-
-static int
 testDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info)
 {
     xvTestNode *node = domain->conn->privateData;
@@ -752,56 +991,6 @@ testDomainGetXMLDesc(virDomainPtr domain, int flags XV_UNUSED)
     if (!(dom = testDomainBegin(domain, XV_TEST_CALL_DOMAIN_GET_XML_DESC)))
         return NULL;
     ret = xvDomainDefFormat(dom->def, dom->id);
-    testDomainEnd(domain);
-    return ret;
-}
-
-static int
-testDomainSetVcpus(virDomainPtr domain, unsigned int nvcpus)
-{
-    xvTestDom *dom;
-    int ret = -1;
-
-    if (!(dom = testDomainBegin(domain, XV_TEST_CALL_DOMAIN_SET_VCPUS)))
-        return -1;
-    if (nvcpus == 0 || nvcpus > dom->def->maxVcpus) {
-        xvReportError(VIR_ERR_INVALID_ARG,
-                      "%u vcpus are not within 1 to the %u vcpus of domain '%s'",
-                      nvcpus, dom->def->maxVcpus, dom->def->name);
-        goto cleanup;
-    }
-    xvTestNodeDomainKeepPersistentDef(dom);
-    xvTestNodeDomainSetVcpus(domain->conn->privateData, dom, nvcpus);
-    ret = 0;
-
- cleanup:
-    testDomainEnd(domain);
-    return ret;
-}
-
-static int
-testDomainPinVcpu(virDomainPtr domain, unsigned int vcpu, const unsigned char *cpumap,
-                  int maplen)
-{
-    xvTestNode *node = domain->conn->privateData;
-    xvTestDom *dom;
-    int ret = -1;
-
-    if (!(dom = testDomainBegin(domain, XV_TEST_CALL_DOMAIN_PIN_VCPU)))
-        return -1;
-    if (testDomainRequireActive(dom) < 0)
-        goto cleanup;
-    if (vcpu >= dom->nvcpus) {
-        xvReportError(VIR_ERR_INVALID_ARG, "vcpu %u is not within the %zu vcpus of domain '%s'",
-                      vcpu, dom->nvcpus, dom->def->name);
-        goto cleanup;
-    }
-    memset(dom->vcpus[vcpu].affinity, 0, (size_t)node->maplen);
-    memcpy(dom->vcpus[vcpu].affinity, cpumap,
-           (size_t)(maplen < node->maplen ? maplen : node->maplen));
-    ret = 0;
-
- cleanup:
     testDomainEnd(domain);
     return ret;
 }
@@ -924,11 +1113,17 @@ int
 xvTestDriverAdvanceClock(virConnectPtr conn, unsigned long long ns)
 {
     xvTestNode *node = testHookNode(conn);
+    xvTestJournalEntry entry = { .op = XV_TEST_OP_ADVANCE_CLOCK, .num = ns };
+    int ret;
 
-    if (!node)
+    if (!node || xvTestNodeBegin(node, XV_TEST_CALL_LAST, NULL) < 0)
         return -1;
-    xvTestNodeAdvanceClock(node, ns);
-    return 0;
+    /* journaled at the time the clock left; the replay only moves it */
+    xvTestNodeAddClockOffset(node, ns);
+    ret = xvTestNodeRecord(node, &entry);
+    xvTestNodeRunToNow(node);
+    xvTestNodeEnd(node);
+    return ret;
 }
 
 int

@@ -11,7 +11,8 @@
 #include <libvirt/libvirt.h>
 
 /* Moves the simulated clock of @conn's node forward by @ns and fires the
- * events that became due. Returns 0 or -1. */
+ * events that became due; in shared mode (?journal=) it is journaled, so
+ * every process on the journal moves its clock too. Returns 0 or -1. */
 int xvTestDriverAdvanceClock(virConnectPtr conn, unsigned long long ns);
 
 /* The simulated time of @conn's node, in ns (after firing due events). */

@@ -772,6 +772,7 @@ xvTestNodeFree(xvTestNode *node)
     }
     free(node->hvType);
     free(node->path);
+    xvTestJournalFree(node->journal);
     pthread_mutex_destroy(&node->lock);
     free(node);
 }
@@ -1201,10 +1202,25 @@ xvTestNodeDomainRestoreState(xvTestNode *node, xvTestDom *dom,
 
 /* ---- Clock, events, faults ---------------------------------------------- */
 
+/* Real time elapsed since simulated time 0: since the load, or since the
+ * journal's epoch when shared. */
+static uint64_t
+testNodeElapsedNs(const xvTestNode *node)
+{
+    uint64_t real;
+
+    if (!node->journal)
+        return testMonoNowNs() - node->loadMonoNs;
+    /* the monotonic clock is one for every process of the machine, and
+     * unlike the wall clock never steps back */
+    real = testMonoNowNs();
+    return real > node->epochNs ? real - node->epochNs : 0;
+}
+
 static uint64_t
 testNodeClock(const xvTestNode *node)
 {
-    uint64_t elapsed = testMonoNowNs() - node->loadMonoNs;
+    uint64_t elapsed = testNodeElapsedNs(node);
 
     if (node->clockRate != 1.0)
         elapsed = (uint64_t)(node->clockRate * (double)elapsed);
@@ -1375,14 +1391,56 @@ testSleepSeconds(double seconds)
     }
 }
 
+/* Replays one journal entry: the node runs up to the entry's time, then
+ * applies it. Errors of the replay are not the caller's. */
+static void
+testNodeReplay(void *opaque, const xvTestJournalEntry *entry)
+{
+    xvTestNode *node = opaque;
+
+    testNodeRunUntil(node, entry->atNs);
+    node->apply(node, entry);
+    virResetLastError();
+}
+
+/* Locks the node and brings it to now: when shared, takes the journal's
+ * flock and replays what other processes appended. On failure the node is
+ * unlocked. */
+static int
+testNodeLock(xvTestNode *node)
+{
+    pthread_mutex_lock(&node->lock);
+    if (node->journal) {
+        if (xvTestJournalLock(node->journal) < 0) {
+            pthread_mutex_unlock(&node->lock);
+            return -1;
+        }
+        if (xvTestJournalRead(node->journal, testNodeReplay, node) < 0) {
+            xvTestJournalUnlock(node->journal);
+            pthread_mutex_unlock(&node->lock);
+            return -1;
+        }
+    }
+    testNodeRunUntil(node, testNodeClock(node));
+    return 0;
+}
+
+static void
+testNodeUnlock(xvTestNode *node)
+{
+    if (node->journal)
+        xvTestJournalUnlock(node->journal);
+    pthread_mutex_unlock(&node->lock);
+}
+
 int
 xvTestNodeBegin(xvTestNode *node, xvTestCall call, const char *domName)
 {
     const xvTestFault *fault;
     double hang;
 
-    pthread_mutex_lock(&node->lock);
-    testNodeRunUntil(node, testNodeClock(node));
+    if (testNodeLock(node) < 0)
+        return -1;
     if ((unsigned int)call >= XV_TEST_CALL_LAST || node->nfaults[call] == 0 ||
         !(fault = testNodeFaultMatch(node, call, domName)))
         return 0;
@@ -1393,21 +1451,57 @@ xvTestNodeBegin(xvTestNode *node, xvTestCall call, const char *domName)
         else
             xvReportError(VIR_ERR_OPERATION_FAILED, "injected fault: %s failed",
                           testCallNames[call]);
-        pthread_mutex_unlock(&node->lock);
+        testNodeUnlock(node);
         return -1;
     }
     hang = fault->hangSeconds;
-    pthread_mutex_unlock(&node->lock);
+    testNodeUnlock(node);
     testSleepSeconds(hang);
-    pthread_mutex_lock(&node->lock);
-    testNodeRunUntil(node, testNodeClock(node));
-    return 0;
+    return testNodeLock(node);
 }
 
 void
 xvTestNodeEnd(xvTestNode *node)
 {
-    pthread_mutex_unlock(&node->lock);
+    testNodeUnlock(node);
+}
+
+int
+xvTestNodeShare(xvTestNode *node, const char *journalPath, xvTestNodeApplyFn apply)
+{
+    double rate;
+
+    node->journal = xvTestJournalOpen(journalPath, node->path ? node->path : "default",
+                                      node->clockRate, &node->epochNs, &rate);
+    if (!node->journal)
+        return -1;
+    node->clockRate = rate;
+    node->apply = apply;
+    return 0;
+}
+
+int
+xvTestNodeRecord(xvTestNode *node, const xvTestJournalEntry *entry)
+{
+    xvTestJournalEntry timed;
+
+    if (!node->journal)
+        return 0;
+    timed = *entry;
+    timed.atNs = node->nowNs;
+    return xvTestJournalAppend(node->journal, &timed);
+}
+
+void
+xvTestNodeAddClockOffset(xvTestNode *node, uint64_t ns)
+{
+    node->clockOffsetNs += ns;
+}
+
+void
+xvTestNodeRunToNow(xvTestNode *node)
+{
+    testNodeRunUntil(node, testNodeClock(node));
 }
 
 void
@@ -2106,9 +2200,22 @@ testSaveParseState(const char *line, unsigned long *mem, unsigned int *vcpus,
 }
 
 int
-xvTestSaveRead(const char *path, xvTestSaveImage *image)
+xvTestSaveRead(const char *path, xvTestSaveImage *image, char **retdata)
 {
     XV_AUTOFREE(char *) data = NULL;
+
+    memset(image, 0, sizeof(*image));
+    if (!(data = testReadFile(path, "save file", VIR_ERR_READ_FAILED, NULL)) ||
+        xvTestSaveParse(data, path, image) < 0)
+        return -1;
+    if (retdata)
+        *retdata = XV_STEAL_PTR(data);
+    return 0;
+}
+
+int
+xvTestSaveParse(const char *data, const char *path, xvTestSaveImage *image)
+{
     XV_AUTOFREE(char *) msg = NULL;
     unsigned long long cpuTime;
     unsigned long mem;
@@ -2117,8 +2224,6 @@ xvTestSaveRead(const char *path, xvTestSaveImage *image)
     int paused;
 
     memset(image, 0, sizeof(*image));
-    if (!(data = testReadFile(path, "save file", VIR_ERR_READ_FAILED, NULL)))
-        return -1;
     if (strncmp(data, TEST_SAVE_MAGIC, strlen(TEST_SAVE_MAGIC)) != 0) {
         xvReportError(VIR_ERR_OPERATION_FAILED,
                       "'%s' is not a test driver save file (bad magic)", path);

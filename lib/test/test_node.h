@@ -14,6 +14,15 @@
  * the node file that are running at load time were started at simulated time
  * 0, so with start='S' they already have S seconds of CPU time per busy vcpu,
  * and the scripted events with at < S are due at the first call.
+ *
+ * Shared mode (xvTestNodeShare): the node follows a journal (test_journal.h)
+ * that every process simulating it appends its write calls to. The clock
+ * then runs from the journal's CLOCK_MONOTONIC epoch instead of the load
+ * time, so all processes share it; each call first replays, under the
+ * journal's flock, the entries appended since its last call, each at its
+ * own simulated time, and the flock is held until xvTestNodeEnd(). Faults
+ * stay per process: a call failed by a fault is not journaled, and fault
+ * counters and windows are not shared.
  */
 #pragma once
 
@@ -25,6 +34,7 @@
 
 #include "conf/domain_conf.h"
 #include "internal.h"
+#include "test/test_journal.h"
 
 /* The public calls a <xvirt:fault call='...'/> can target. */
 typedef enum {
@@ -110,6 +120,10 @@ struct _xvTestDom {
 };
 
 typedef struct _xvTestNode xvTestNode;
+/* Applies a journal entry of another process (or connection) to the locked
+ * @node: the same code as the live call, without journaling it again. */
+typedef void (*xvTestNodeApplyFn)(xvTestNode *node, const xvTestJournalEntry *entry);
+
 struct _xvTestNode {
     pthread_mutex_t lock;
     char *path;                 /* immutable: canonical node file, NULL built-in */
@@ -125,6 +139,10 @@ struct _xvTestNode {
     double clockRate;
     uint64_t clockStartNs;
     uint64_t loadMonoNs;        /* monotonic time at load */
+    /* immutable once shared (xvTestNodeShare) */
+    xvTestJournal *journal;     /* NULL: not shared */
+    xvTestNodeApplyFn apply;
+    uint64_t epochNs;           /* CLOCK_MONOTONIC of simulated time 0 */
     /* locked */
     uint64_t clockOffsetNs;     /* added by the test hook */
     uint64_t nowNs;             /* simulated time of the current call */
@@ -159,6 +177,11 @@ xvTestNode *xvTestNodeLoadString(const char *xml, const char *label,
                                  const char *dir);
 void xvTestNodeFree(xvTestNode *node);
 
+/* Puts @node, just loaded, in shared mode on the journal at the absolute
+ * @journalPath (created if needed): adopts the journal's epoch and clock
+ * rate; @apply replays entries. Returns 0 or -1 (VIR_ERR_OPEN_FAILED). */
+int xvTestNodeShare(xvTestNode *node, const char *journalPath, xvTestNodeApplyFn apply);
+
 /* ---- Calls ------------------------------------------------------------ */
 
 /* Locks the node, brings the simulated clock to now and fires the events
@@ -169,8 +192,16 @@ void xvTestNodeFree(xvTestNode *node);
 int xvTestNodeBegin(xvTestNode *node, xvTestCall call, const char *domName);
 void xvTestNodeEnd(xvTestNode *node);
 /* Test hook: moves the clock forward by @ns and fires what became due.
- * Locks the node itself. */
+ * Locks the node itself; not journaled. */
 void xvTestNodeAdvanceClock(xvTestNode *node, uint64_t ns);
+/* Node locked: moves the clock forward by @ns without firing anything (the
+ * clock hook's apply step; xvTestNodeRunToNow() then fires what is due). */
+void xvTestNodeAddClockOffset(xvTestNode *node, uint64_t ns);
+void xvTestNodeRunToNow(xvTestNode *node);
+/* Node locked, after a successful write call: appends @entry at the current
+ * simulated time to the journal of a shared node; nothing otherwise.
+ * Returns 0 or -1 (error reported). */
+int xvTestNodeRecord(xvTestNode *node, const xvTestJournalEntry *entry);
 
 /* ---- Memory (node locked) --------------------------------------------- */
 
@@ -244,8 +275,11 @@ struct _xvTestSaveImage {
 /* Writes the state of the active @dom to @path atomically. */
 int xvTestSaveWrite(const xvTestNode *node, const xvTestDom *dom, const char *path);
 /* Reads and checks a save file; reports VIR_ERR_READ_FAILED or
- * VIR_ERR_OPERATION_FAILED naming @path and the problem. */
-int xvTestSaveRead(const char *path, xvTestSaveImage *image);
+ * VIR_ERR_OPERATION_FAILED naming @path and the problem. With @retdata,
+ * also returns the file's contents (free()). */
+int xvTestSaveRead(const char *path, xvTestSaveImage *image, char **retdata);
+/* Checks the contents of a save file (named @path in errors). */
+int xvTestSaveParse(const char *data, const char *path, xvTestSaveImage *image);
 void xvTestSaveImageClear(xvTestSaveImage *image);
 /* Gives the just restored (started) @dom the saved CPU time and state. */
 void xvTestNodeDomainRestoreState(xvTestNode *node, xvTestDom *dom,

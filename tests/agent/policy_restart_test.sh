@@ -3,7 +3,9 @@
 # policy_restart_test.sh: the restart policy of xvirt-agent on the test
 # driver, as TAP. The simulated node lives inside the agent process (and
 # restarts with it), so every outcome is read from the agent's /metrics and
-# log, and from its bookkeeping file.
+# log, and from its bookkeeping file; part 1 also shares the node with
+# xvirsh through a journal (test:///NODE?journal=PATH) and reads the outcome
+# with xvirsh in another process.
 #
 # 1. a crash is restarted within one interval; domains shut down or
 #    destroyed on purpose are left alone (node-restart.xml)
@@ -33,7 +35,7 @@ start_policy_agent() {
     local name=$1 node=$2 sdir=$3
     shift 3
     port=$(free_port)
-    write_config "$TMP/$name.yaml" "$port" "test://$PDATA/$node" \
+    write_config "$TMP/$name.yaml" "$port" "test://$PDATA/$node${NODE_QUERY:-}" \
         "sampling:" "  interval: 200ms" "state_dir: $sdir" "policies:" \
         "  - name: restart" "    type: restart" "$@"
     start_agent "$name" --config "$TMP/$name.yaml"
@@ -56,7 +58,11 @@ value() {
 
 # ---- 1. crash -> restarted within one interval; deliberate stops left alone ----
 
-start_policy_agent restart node-restart.xml "$TMP/state1" "    backoff: 5s"
+: "${XVIRSH:?XVIRSH must name the xvirsh binary}"
+# The agent's node is shared with xvirsh through the journal (shared mode).
+URI1="test://$PDATA/node-restart.xml?journal=$TMP/journal1"
+NODE_QUERY="?journal=$TMP/journal1" \
+    start_policy_agent restart node-restart.xml "$TMP/state1" "    backoff: 5s"
 t0=$(now)
 # The crash is at 1 s. Scraping every 50 ms, four times per sample: the
 # restart must come in the very sample that first sees the domain crashed
@@ -80,6 +86,9 @@ is "crash: restarted in the sample that saw the crash" "$late" 0
 scrape "$port" "$TMP/last.prom" >/dev/null
 is "crash: running again" "$(value "xvirt_domain_state{$(lbl web01 01)}")" 1
 is "crash: with a new ID" "$(value "xvirt_domain_id{$(lbl web01 01)}")" 4
+"$XVIRSH" -c "$URI1" dominfo web01 >"$TMP/xvirsh1.out" 2>&1
+like "crash: xvirsh in another process shows it running" "$TMP/xvirsh1.out" '^State: +running$'
+like "crash: xvirsh in another process shows the new ID" "$TMP/xvirsh1.out" '^Id: +4$'
 is "crash: one restart counted" "$(value "xvirt_policy_restart_attempts{$(lbl web01 01)}")" 1
 is "crash: not given up" "$(value "xvirt_policy_restart_gave_up{$(lbl web01 01)}")" 0
 cmp_num "crash: in back-off for the next attempt" \
@@ -91,6 +100,11 @@ sleep 0.6
 scrape "$port" "$TMP/last.prom" >/dev/null
 is "shutdown on purpose: shut off" "$(value "xvirt_domain_state{$(lbl calm 02)}")" 5
 is "destroyed on purpose: shut off" "$(value "xvirt_domain_state{$(lbl gone 03)}")" 5
+"$XVIRSH" -c "$URI1" list --all >"$TMP/xvirsh1.out" 2>&1
+like "deliberate stops: xvirsh shows calm shut off" "$TMP/xvirsh1.out" '^ -  +calm +shut off$'
+like "deliberate stops: xvirsh shows gone shut off" "$TMP/xvirsh1.out" '^ -  +gone +shut off$'
+like "crash: xvirsh lists web01 running with its new ID" "$TMP/xvirsh1.out" \
+    '^ 4  +web01 +running$'
 is "deliberate stops: never restarted" "$(grep -c 'domain=calm\|domain=gone' "$AGENT_LOG")" 0
 is "deliberate stops: no restart series" \
     "$(count_series "$TMP/last.prom" 'xvirt_policy_restart_attempts\{domain="(calm|gone)"')" 0

@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* test_journal.c: the shared-mode journal of the test driver (file, lock, lines). */
+#include "config.h"
+
+#include "test/test_journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libvirt/libvirt.h>
+
+#include "internal.h"
+#include "util/xvbuf.h"
+#include "util/xvuuid.h"
+#include "virerror.h"
+
+#define XV_FROM_THIS VIR_FROM_TEST
+
+#define TEST_JOURNAL_MAGIC "XvirtTestJournal 1"
+/* The header is four short lines and a path. */
+#define TEST_JOURNAL_HEADER_MAX 8192
+
+struct _xvTestJournal {
+    int fd;
+    char *path;
+    off_t offset;               /* first byte not read yet */
+    bool locked;
+};
+
+typedef struct {
+    const char *name;
+    bool uuid;                  /* names a domain */
+    bool data;                  /* carries a document */
+} testOpInfo;
+
+static const testOpInfo testOps[] = {
+    [XV_TEST_OP_CREATE_LINUX] = { "virDomainCreateLinux", false, true },
+    [XV_TEST_OP_DEFINE_XML] = { "virDomainDefineXML", false, true },
+    [XV_TEST_OP_UNDEFINE] = { "virDomainUndefine", true, false },
+    [XV_TEST_OP_CREATE] = { "virDomainCreate", true, false },
+    [XV_TEST_OP_DESTROY] = { "virDomainDestroy", true, false },
+    [XV_TEST_OP_SUSPEND] = { "virDomainSuspend", true, false },
+    [XV_TEST_OP_RESUME] = { "virDomainResume", true, false },
+    [XV_TEST_OP_SHUTDOWN] = { "virDomainShutdown", true, false },
+    [XV_TEST_OP_REBOOT] = { "virDomainReboot", true, false },
+    [XV_TEST_OP_SAVE] = { "virDomainSave", true, false },
+    [XV_TEST_OP_RESTORE] = { "virDomainRestore", false, true },
+    [XV_TEST_OP_SET_MAX_MEMORY] = { "virDomainSetMaxMemory", true, false },
+    [XV_TEST_OP_SET_MEMORY] = { "virDomainSetMemory", true, false },
+    [XV_TEST_OP_SET_VCPUS] = { "virDomainSetVcpus", true, false },
+    [XV_TEST_OP_PIN_VCPU] = { "virDomainPinVcpu", true, true },
+    [XV_TEST_OP_ADVANCE_CLOCK] = { "xvTestDriverAdvanceClock", false, false },
+};
+_Static_assert(XV_N_ELEMENTS(testOps) == XV_TEST_OP_LAST, "testOps must name every xvTestOp");
+
+const char *
+xvTestOpToString(xvTestOp op)
+{
+    if ((unsigned int)op >= XV_TEST_OP_LAST)
+        return NULL;
+    return testOps[op].name;
+}
+
+static int
+testOpFromString(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < XV_TEST_OP_LAST; i++) {
+        if (XV_STREQ(name, testOps[i].name))
+            return (int)i;
+    }
+    return -1;
+}
+
+/* ---- Lines ---------------------------------------------------------------- */
+
+static void
+testHexEncode(xvBuf *buf, const unsigned char *data, size_t len)
+{
+    static const char digits[] = "0123456789abcdef";
+    char pair[2];
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        pair[0] = digits[data[i] >> 4];
+        pair[1] = digits[data[i] & 0xf];
+        xvBufAdd(buf, pair, 2);
+    }
+}
+
+static int
+testHexDigit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* Decodes @hex in place (a NUL is kept after the bytes). */
+static int
+testHexDecode(char *hex, size_t *retlen)
+{
+    size_t len = strlen(hex), i;
+
+    if (len % 2 != 0)
+        return -1;
+    for (i = 0; i < len / 2; i++) {
+        int hi = testHexDigit(hex[2 * i]), lo = testHexDigit(hex[2 * i + 1]);
+
+        if (hi < 0 || lo < 0)
+            return -1;
+        hex[i] = (char)(hi << 4 | lo);
+    }
+    hex[len / 2] = '\0';
+    *retlen = len / 2;
+    return 0;
+}
+
+static char *
+testEntryFormat(const xvTestJournalEntry *entry)
+{
+    xvBuf buf = XV_BUF_INIT;
+    char uuidstr[XV_UUID_STRING_BUFLEN];
+
+    xvBufAsprintf(&buf, "%" PRIu64 " %s ", entry->atNs, testOps[entry->op].name);
+    if (entry->hasUUID) {
+        xvUUIDFormat(entry->uuid, uuidstr);
+        xvBufAddStr(&buf, uuidstr);
+    } else {
+        xvBufAddStr(&buf, "-");
+    }
+    xvBufAsprintf(&buf, " %llu ", entry->num);
+    if (entry->data)
+        testHexEncode(&buf, entry->data, entry->datalen);
+    else
+        xvBufAddStr(&buf, "-");
+    xvBufAddStr(&buf, "\n");
+    return xvBufSteal(&buf);
+}
+
+static int
+testParseU64(const char *str, unsigned long long *ret)
+{
+    char *end;
+
+    if (*str < '0' || *str > '9')
+        return -1;
+    errno = 0;
+    *ret = strtoull(str, &end, 10);
+    return errno != 0 || *end != '\0' ? -1 : 0;
+}
+
+/* Parses one line (without its newline, modified in place) into @entry,
+ * whose data then points into @line. */
+static int
+testEntryParse(char *line, xvTestJournalEntry *entry)
+{
+    char *fields[5], *save = NULL;
+    unsigned long long at;
+    size_t n = 0;
+    int op;
+
+    for (char *tok = strtok_r(line, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+        if (n == XV_N_ELEMENTS(fields))
+            return -1;
+        fields[n++] = tok;
+    }
+    memset(entry, 0, sizeof(*entry));
+    if (n != 5 || testParseU64(fields[0], &at) < 0 || (op = testOpFromString(fields[1])) < 0 ||
+        testParseU64(fields[3], &entry->num) < 0)
+        return -1;
+    entry->atNs = at;
+    entry->op = (xvTestOp)op;
+    entry->hasUUID = !XV_STREQ(fields[2], "-");
+    if (entry->hasUUID != testOps[op].uuid ||
+        (entry->hasUUID && xvUUIDParse(fields[2], entry->uuid) < 0))
+        return -1;
+    if (XV_STREQ(fields[4], "-"))
+        return testOps[op].data ? -1 : 0;
+    if (!testOps[op].data || testHexDecode(fields[4], &entry->datalen) < 0)
+        return -1;
+    entry->data = (const unsigned char *)fields[4];
+    return 0;
+}
+
+/* ---- File ------------------------------------------------------------------ */
+
+static uint64_t
+testMonotonicNs(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int
+testWriteAll(int fd, const char *data, size_t len)
+{
+    size_t off = 0;
+
+    while (off < len) {
+        ssize_t n = write(fd, data + off, len - off);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        off += (size_t)n;
+    }
+    return 0;
+}
+
+/* Creates the journal with its header, atomically: written under a
+ * temporary name, then linked to @path, which fails if it exists. So no
+ * process ever sees a journal without its header. */
+static int
+testJournalCreate(const char *path, const char *nodeKey, double rate)
+{
+    XV_AUTOFREE(char *) tmp = xvAsprintf("%s.XXXXXX", path);
+    XV_AUTOFREE(char *) header = xvAsprintf("%s\nnode %s\nepoch %" PRIu64 "\nrate %.17g\n",
+                                            TEST_JOURNAL_MAGIC, nodeKey, testMonotonicNs(),
+                                            rate);
+    int fd, ret = -1;
+
+    if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
+        return -1;
+    if (testWriteAll(fd, header, strlen(header)) == 0 && close(fd) == 0) {
+        fd = -1;
+        ret = link(tmp, path) < 0 && errno != EEXIST ? -1 : 0;
+    }
+    if (fd >= 0)
+        close(fd);
+    if (ret < 0) {
+        int saved = errno;
+
+        unlink(tmp);
+        errno = saved;
+        return -1;
+    }
+    unlink(tmp);
+    return 0;
+}
+
+static int
+testJournalOpenFd(const char *path, const char *nodeKey, double rate)
+{
+    int fd;
+
+    if ((fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC)) >= 0 || errno != ENOENT)
+        return fd;
+    if (testJournalCreate(path, nodeKey, rate) < 0)
+        return -1;
+    return open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+}
+
+/* Reads the header; returns its length or -1. */
+static ssize_t
+testJournalReadHeader(int fd, char **retKey, uint64_t *retEpochNs, double *retRate)
+{
+    char buf[TEST_JOURNAL_HEADER_MAX + 1];
+    char *lines[4], *p = buf, *end;
+    unsigned long long epoch;
+    ssize_t n;
+    size_t i;
+
+    if ((n = pread(fd, buf, TEST_JOURNAL_HEADER_MAX, 0)) < 0)
+        return -1;
+    buf[n] = '\0';
+    for (i = 0; i < XV_N_ELEMENTS(lines); i++) {
+        if (!(end = strchr(p, '\n')))
+            return -1;
+        *end = '\0';
+        lines[i] = p;
+        p = end + 1;
+    }
+    if (!XV_STREQ(lines[0], TEST_JOURNAL_MAGIC) || strncmp(lines[1], "node ", 5) != 0 ||
+        strncmp(lines[2], "epoch ", 6) != 0 || testParseU64(lines[2] + 6, &epoch) < 0 ||
+        strncmp(lines[3], "rate ", 5) != 0)
+        return -1;
+    *retRate = strtod(lines[3] + 5, &end);
+    if (end == lines[3] + 5 || *end != '\0' || *retRate < 0)
+        return -1;
+    *retKey = xvStrdup(lines[1] + 5);
+    *retEpochNs = epoch;
+    return p - buf;
+}
+
+static void
+testJournalOpenError(const char *path, const char *reason)
+{
+    xvReportError(VIR_ERR_OPEN_FAILED, "cannot open journal '%s': %s", path, reason);
+}
+
+xvTestJournal *
+xvTestJournalOpen(const char *path, const char *nodeKey, double rate,
+                  uint64_t *retEpochNs, double *retRate)
+{
+    XV_AUTOFREE(char *) key = NULL;
+    xvTestJournal *journal;
+    char errbuf[128];
+    ssize_t hlen;
+    int fd;
+
+    if (strchr(nodeKey, '\n')) {
+        testJournalOpenError(path, "the node path has a newline");
+        return NULL;
+    }
+    if ((fd = testJournalOpenFd(path, nodeKey, rate)) < 0) {
+        testJournalOpenError(path, strerror_r(errno, errbuf, sizeof(errbuf)));
+        return NULL;
+    }
+    if ((hlen = testJournalReadHeader(fd, &key, retEpochNs, retRate)) < 0) {
+        testJournalOpenError(path, "not a test driver journal (bad header)");
+        close(fd);
+        return NULL;
+    }
+    if (!XV_STREQ(key, nodeKey)) {
+        xvReportError(VIR_ERR_OPEN_FAILED, "journal '%s' belongs to node '%s', not '%s'",
+                      path, key, nodeKey);
+        close(fd);
+        return NULL;
+    }
+    journal = xvAlloc(sizeof(*journal));
+    journal->fd = fd;
+    journal->path = xvStrdup(path);
+    journal->offset = hlen;
+    return journal;
+}
+
+void
+xvTestJournalFree(xvTestJournal *journal)
+{
+    if (!journal)
+        return;
+    if (journal->locked)
+        xvTestJournalUnlock(journal);
+    close(journal->fd);
+    free(journal->path);
+    free(journal);
+}
+
+int
+xvTestJournalLock(xvTestJournal *journal)
+{
+    while (flock(journal->fd, LOCK_EX) < 0) {
+        if (errno != EINTR) {
+            xvReportSystemError(errno, "cannot lock journal '%s'", journal->path);
+            return -1;
+        }
+    }
+    journal->locked = true;
+    return 0;
+}
+
+void
+xvTestJournalUnlock(xvTestJournal *journal)
+{
+    journal->locked = false;
+    flock(journal->fd, LOCK_UN);
+}
+
+/* The bytes from the read offset to the end of the file. */
+static char *
+testJournalReadNew(xvTestJournal *journal, size_t *retlen)
+{
+    XV_AUTOFREE(char *) data = NULL;
+    struct stat st;
+    size_t len, off = 0;
+
+    if (fstat(journal->fd, &st) < 0) {
+        xvReportSystemError(errno, "cannot read journal '%s'", journal->path);
+        return NULL;
+    }
+    len = st.st_size > journal->offset ? (size_t)(st.st_size - journal->offset) : 0;
+    data = xvAlloc(len + 1);
+    while (off < len) {
+        ssize_t n = pread(journal->fd, data + off, len - off, journal->offset + (off_t)off);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            xvReportSystemError(n < 0 ? errno : EIO, "cannot read journal '%s'",
+                                journal->path);
+            return NULL;
+        }
+        off += (size_t)n;
+    }
+    data[len] = '\0';
+    *retlen = len;
+    return XV_STEAL_PTR(data);
+}
+
+int
+xvTestJournalRead(xvTestJournal *journal, xvTestJournalApplyFn apply, void *opaque)
+{
+    XV_AUTOFREE(char *) data = NULL;
+    xvTestJournalEntry entry;
+    char *line, *end;
+    size_t len;
+
+    if (!(data = testJournalReadNew(journal, &len)))
+        return -1;
+    /* Appends are whole lines under the lock: a line without its newline
+     * can only be what a dying writer left, and is never applied. */
+    for (line = data; (end = strchr(line, '\n')); line = end + 1) {
+        off_t at = journal->offset;
+
+        *end = '\0';
+        if (testEntryParse(line, &entry) < 0) {
+            xvReportError(VIR_ERR_OPERATION_FAILED,
+                          "journal '%s': malformed entry at byte %lld", journal->path,
+                          (long long)at);
+            return -1;
+        }
+        journal->offset += end + 1 - line;
+        apply(opaque, &entry);
+    }
+    return 0;
+}
+
+int
+xvTestJournalAppend(xvTestJournal *journal, const xvTestJournalEntry *entry)
+{
+    XV_AUTOFREE(char *) line = testEntryFormat(entry);
+    size_t len = strlen(line);
+
+    if (testWriteAll(journal->fd, line, len) < 0) {
+        xvReportSystemError(errno, "cannot write journal '%s'", journal->path);
+        return -1;
+    }
+    journal->offset += (off_t)len;
+    return 0;
+}
