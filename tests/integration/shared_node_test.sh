@@ -24,23 +24,7 @@ URI="$NODE?journal=$TMP/journal"
 unset XVIRSH_DEFAULT_CONNECT_URI LIBVIRT_DEFAULT_URI
 export LC_ALL=C
 
-ntests=0
-nfailed=0
-
-ok() {
-    ntests=$((ntests + 1))
-    echo "ok $ntests - $1"
-}
-
-# not_ok NAME [DIAGNOSTIC-FILE]
-not_ok() {
-    ntests=$((ntests + 1))
-    nfailed=$((nfailed + 1))
-    echo "not ok $ntests - $1"
-    if [ -n "${2:-}" ] && [ -s "$2" ]; then
-        head -n 40 "$2" | sed 's/^/# /'
-    fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../common/tap.sh"
 
 # xv ARGS...: one xvirsh process; stdout in $TMP/out, stderr in $TMP/err.
 xv() {
@@ -109,5 +93,4 @@ else
     not_ok "a relative journal path is refused (exit $RC)" "$TMP/err"
 fi
 
-echo "1..$ntests"
-[ "$nfailed" -eq 0 ]
+tap_done
