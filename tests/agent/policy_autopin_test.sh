@@ -1,20 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # policy_autopin_test.sh: the autopin policy of xvirt-agent on the test
-# driver, as TAP. The simulated node lives inside the agent process, so the
-# outcome is read from the agent's /metrics (affinities, running CPUs, CPU
-# time) and log; xvirsh then replays the agent's pins on the same node file
-# in one session and must show the same placement.
+# driver, as TAP. Each agent run shares its node with xvirsh through a fresh
+# journal (test:///NODE?journal=$TMP/journal-NAME, shared mode): the outcome
+# is read from the agent's /metrics (affinities, running CPUs, CPU time) and
+# log, and xvirsh, in processes of its own while the agent runs and after it
+# stopped, must show the same placement (vcpuinfo and vcpupin).
 #
 # 1. spread: a skewed, crowded load is spread evenly within a few
 #    intervals, reserved pCPUs are vacated and never used, a domain not
-#    selected is never touched, then no pin for 100 intervals
-#    (autopin-spread.xml)
-# 2. numa: each domain inside one NUMA node, the two nodes balanced
-#    (autopin-numa.xml)
-# 3. dedicated: one pCPU per vcpu, none shared or reserved; the domain that
-#    does not fit is given up on, once (autopin-dedicated.xml)
-# 4. dry run: counted as dry_run, nothing touched (autopin-spread.xml)
+#    selected is never touched, then no pin for 100 intervals; xvirsh shows
+#    the agent's placement (autopin-spread.xml)
+# 2. numa: each domain inside one NUMA node, the two nodes balanced, by
+#    /metrics and by xvirsh (autopin-numa.xml)
+# 3. dedicated: one pCPU per vcpu, none shared or reserved, by /metrics and
+#    by xvirsh; the domain that does not fit is given up on, once
+#    (autopin-dedicated.xml)
+# 4. dry run: counted as dry_run, nothing touched: xvirsh shows the original
+#    affinities (autopin-spread.xml)
 WATCHDOG=240
 . "$(dirname "${BASH_SOURCE[0]}")/agent_common.sh"
 
@@ -24,12 +27,15 @@ U1=f1000000-0000-4000-8000-0000000000
 U3=f3000000-0000-4000-8000-0000000000
 
 # start_autopin_agent NAME NODE [POLICY-LINES...]: one autopin policy "pin"
-# sampling every 100 ms.
+# sampling every 100 ms, on a fresh journal; sets URI (for xvirsh),
+# JOURNAL and port.
 start_autopin_agent() {
     local name=$1 node=$2
     shift 2
     port=$(free_port)
-    write_config "$TMP/$name.yaml" "$port" "test://$PDATA/$node" \
+    JOURNAL=$TMP/journal-$name
+    URI="test://$PDATA/$node?journal=$JOURNAL"
+    write_config "$TMP/$name.yaml" "$port" "$URI" \
         "sampling:" "  interval: 100ms" "state_dir: $TMP/state-$name" "policies:" \
         "  - name: pin" "    type: autopin" "$@"
     start_agent "$name" --config "$TMP/$name.yaml"
@@ -54,6 +60,85 @@ affinities() {
     local q='"\([^"]*\)"'
     sed -n "s/^xvirt_vcpu_affinity_info{domain=$q,uuid=$q,vcpu=$q,cpus=$q} 1\$/\1 \3 \4/p" \
         "$1" | sort
+}
+
+# metrics_placement FILE: "DOMAIN VCPU CPU AFFINITY" per vcpu of a scrape,
+# sorted: the pCPU it runs on (xvirt_vcpu_cpu) and its CPU list
+# (xvirt_vcpu_affinity_info)
+metrics_placement() {
+    awk -F'"' '
+        /^xvirt_vcpu_cpu\{/ { split($7, v, " "); cpu[$2 " " $6] = v[2] }
+        /^xvirt_vcpu_affinity_info\{/ { aff[$2 " " $6] = $8 }
+        END { for (k in aff) print k, (k in cpu ? cpu[k] : "?"), aff[k] }' "$1" |
+        sort -k1,1 -k2,2n
+}
+
+# xvirsh_placement DOMAIN...: the same lines as xvirsh shows them on $URI,
+# two xvirsh processes per domain: CPU from vcpuinfo, AFFINITY the CPU list
+# of vcpupin. Where vcpuinfo's affinity map says otherwise, AFFINITY is
+# "LIST(vcpuinfo:MAP)"; a failing xvirsh gives "DOMAIN: xvirsh failed...".
+xvirsh_placement() {
+    local dom
+    for dom in "$@"; do
+        if ! "$XVIRSH" -c "$URI" vcpuinfo "$dom" >"$TMP/vcpuinfo.out" 2>&1 ||
+            ! "$XVIRSH" -c "$URI" vcpupin "$dom" >"$TMP/vcpupin.out" 2>&1; then
+            echo "$dom: xvirsh failed: $(cat "$TMP/vcpuinfo.out" "$TMP/vcpupin.out")"
+            continue
+        fi
+        awk -v dom="$dom" '
+            # "--yy-y--" -> "2-3,5"
+            function maplist(m,    i, first, out) {
+                out = ""
+                for (i = 1; i <= length(m) + 1; i++) {
+                    if (substr(m, i, 1) == "y") {
+                        if (!first) first = i
+                    } else if (first) {
+                        out = out (out == "" ? "" : ",") (first - 1)
+                        if (i - 1 > first) out = out "-" (i - 2)
+                        first = 0
+                    }
+                }
+                return out
+            }
+            FNR == NR && $1 == "VCPU:" { v = $2 }
+            FNR == NR && $1 == "CPU:" { cpu[v] = $2 }
+            FNR == NR && $1 == "CPU" && $2 == "Affinity:" { map[v] = $3 }
+            FNR != NR && NF == 2 && $1 ~ /^[0-9]+$/ {
+                aff = $2
+                if (maplist(map[$1]) != aff) aff = aff "(vcpuinfo:" map[$1] ")"
+                print dom, $1, cpu[$1], aff
+            }' "$TMP/vcpuinfo.out" "$TMP/vcpupin.out"
+    done | sort -k1,1 -k2,2n
+}
+
+# numa_nodes: placement lines on stdin -> "DOMAIN NODES" per domain, NODES
+# the NUMA nodes (as xvirsh nodeinfo numbers them, CPU(s) / NUMA cell(s)
+# pCPUs each) of its vcpus' running CPUs and affinities, comma-separated
+numa_nodes() {
+    local per
+    per=$("$XVIRSH" -c "$URI" nodeinfo |
+        awk -F: '/^CPU\(s\)/ { c = $2 } /^NUMA cell/ { n = $2 } END { print int(c / n) }')
+    awk -v per="$per" '
+        function add(d, cpu,    node) {
+            node = int(cpu / per)
+            if (!((d, node) in seen))
+                nodes[d] = nodes[d] "," node
+            seen[d, node] = 1
+        }
+        {
+            add($1, $3)
+            n = split($4, parts, ",")
+            for (i = 1; i <= n; i++) {
+                if (split(parts[i], r, "-") == 1) r[2] = r[1]
+                for (c = r[1]; c <= r[2]; c++) add($1, c)
+            }
+        }
+        END { for (d in nodes) print d, substr(nodes[d], 2) }' | sort
+}
+
+# journal_pins: the pins the journal holds
+journal_pins() {
+    grep -c ' virDomainPinVcpu ' "$JOURNAL"
 }
 
 # cpu_loads OLD NEW: "CPU LOAD" per pCPU 0-7: the CPU time of the vcpus
@@ -155,6 +240,17 @@ like "spread: vacating the reserved pCPUs is logged as such" "$AGENT_LOG" \
 oks=$(metric "$TMP/spread.1.prom" "$(pin_series ok)")
 is "spread: one pin per vcpu moved (5 of web and db, 2 of batch)" "$oks" 7
 is "spread: no failure" "$(metric "$TMP/spread.1.prom" "$(pin_series failed)")" ""
+xvirsh_placement batch db infra web >"$TMP/spread.xvirsh"
+is "spread: xvirsh, while the agent runs, shows the placement of /metrics" \
+    "$(cat "$TMP/spread.xvirsh")" "$(metrics_placement "$TMP/spread.1.prom")"
+is "spread: per xvirsh, each selected vcpu runs on the one pCPU of 2-7 it is pinned to" \
+    "$(awk '$1 != "infra" && !($3 == $4 && $4 ~ /^[2-7]$/)' "$TMP/spread.xvirsh")" ""
+is "spread: per xvirsh, pCPUs 2-7 each run one web or db vcpu" \
+    "$(awk '$1 == "web" || $1 == "db" { print $3 }' "$TMP/spread.xvirsh" | sort | tr '\n' ' ')" \
+    "2 3 4 5 6 7 "
+is "spread: per xvirsh, infra untouched on 0-1" \
+    "$(awk '$1 == "infra" { print $4 }' "$TMP/spread.xvirsh" | tr '\n' ' ')" "0-1 0-1 "
+is "spread: the journal holds one pin per pin counted" "$(journal_pins)" "$oks"
 
 # then still: no pin over 100 intervals
 lines=$(grep -c 'action=pin' "$AGENT_LOG")
@@ -165,26 +261,13 @@ is "stable: no pin over 100 intervals (metric)" \
     "$(metric "$TMP/still.prom" "$(pin_series ok)")" "$oks"
 is "stable: no pin over 100 intervals (log)" "$(grep -c 'action=pin' "$AGENT_LOG")" "$lines"
 is "stable: same placement" "$(affinities "$TMP/still.prom")" "$(cat "$TMP/spread.aff")"
+is "stable: xvirsh shows the same placement as /metrics" \
+    "$(xvirsh_placement batch db infra web)" "$(metrics_placement "$TMP/still.prom")"
 
-# the same pins, replayed by xvirsh in one session on the same node file
-w='\([^ ]*\)'
-pat="^<5>policy=pin domain=$w uuid=$w action=pin vcpu=$w reason=$w result=ok $w->$w\$"
-sed -n "s/$pat/vcpupin \1 \3 \6/p" "$AGENT_LOG" >"$TMP/replay.cmds"
-for dom in batch db infra web; do
-    echo "vcpupin $dom"
-done >>"$TMP/replay.cmds"
-echo "vcpuinfo web" >>"$TMP/replay.cmds"
-"$XVIRSH" -c "test://$PDATA/autopin-spread.xml" <"$TMP/replay.cmds" >"$TMP/replay.out" 2>&1
-awk '/^ VCPU +CPU Affinity/ { n++; next }
-     n && NF == 2 && $1 ~ /^[0-9]+$/ { split("batch db infra web", d, " "); print d[n], $1, $2 }' \
-    "$TMP/replay.out" |
-    sort >"$TMP/replay.aff"
-is "xvirsh: vcpupin after the replay shows the agent's placement" \
-    "$(cat "$TMP/replay.aff")" "$(cat "$TMP/spread.aff")"
-is "xvirsh: vcpuinfo shows each web vcpu running on its pCPU" \
-    "$(awk '/^CPU:/ { print $2 }' "$TMP/replay.out" | tr '\n' ' ')" \
-    "$(awk '$1 == "web" { print $3 }' "$TMP/spread.aff" | tr '\n' ' ')"
+# after the agent: the journal keeps the node as the agent left it
 stop_agent "part 1"
+is "spread: after the agent, xvirsh still shows its last placement" \
+    "$(xvirsh_placement batch db infra web)" "$(metrics_placement "$TMP/still.prom")"
 
 # ---- 2. numa ---------------------------------------------------------------------
 
@@ -206,6 +289,15 @@ done
 is "numa: every vcpu on one node's pCPUs" "$(awk '$3 != "0-3" && $3 != "4-7"' "$TMP/numa.aff")" ""
 is "numa: a and b (the heaviest) in different nodes" \
     "$(awk '$1 == "a" || $1 == "b" { print $3 }' "$TMP/numa.aff" | sort -u | wc -l)" 2
+xvirsh_placement a b c d >"$TMP/numa.xvirsh"
+is "numa: xvirsh, while the agent runs, shows the placement of /metrics" \
+    "$(cat "$TMP/numa.xvirsh")" "$(metrics_placement "$TMP/numa.1.prom")"
+numa_nodes <"$TMP/numa.xvirsh" >"$TMP/numa.nodes"
+diag "numa: NUMA nodes per xvirsh: $(tr '\n' ' ' <"$TMP/numa.nodes")"
+is "numa: per xvirsh, each domain's vcpus run and may run inside one NUMA node" \
+    "$(awk '$2 ~ /^[01]$/ { print $1 }' "$TMP/numa.nodes" | tr '\n' ' ')" "a b c d "
+is "numa: per xvirsh, a and b in different nodes" \
+    "$(awk '$1 == "a" || $1 == "b" { print $2 }' "$TMP/numa.nodes" | sort -u | wc -l)" 2
 cpu_loads "$TMP/numa.0.prom" "$TMP/numa.1.prom" >"$TMP/numa.loads"
 node0=$(awk '$1 < 4 { s += $2 } END { printf "%.2f", s }' "$TMP/numa.loads")
 node1=$(awk '$1 >= 4 { s += $2 } END { printf "%.2f", s }' "$TMP/numa.loads")
@@ -217,8 +309,13 @@ like "numa: the moves are logged" "$AGENT_LOG" \
 '[0-9,-]+->(0-3|4-7)$'
 oks=$(metric "$TMP/numa.1.prom" "$(pin_series ok)")
 samples=$(count_samples "$port" 30)
-is "numa: no pin over $samples more intervals" "$(scrape_value "$port" "$(pin_series ok)")" "$oks"
+scrape "$port" "$TMP/numa.2.prom" >/dev/null
+is "numa: no pin over $samples more intervals" "$(metric "$TMP/numa.2.prom" "$(pin_series ok)")" \
+    "$oks"
+is "numa: the journal holds one pin per pin counted" "$(journal_pins)" "$oks"
 stop_agent "part 2"
+is "numa: after the agent, xvirsh still shows its last placement" \
+    "$(xvirsh_placement a b c d)" "$(metrics_placement "$TMP/numa.2.prom")"
 
 # ---- 3. dedicated ----------------------------------------------------------------
 
@@ -240,17 +337,39 @@ is "dedicated: rt4 does not fit and is left alone" \
     "$(awk '$1 == "rt4" { print $3 }' "$TMP/ded.aff")" "0-7"
 is "dedicated: web (not selected) left alone" \
     "$(awk '$1 == "web" { print $3 }' "$TMP/ded.aff" | tr '\n' ' ')" "0-7 0-7 "
+xvirsh_placement rt1 rt2 rt3 rt4 web >"$TMP/ded.xvirsh"
+is "dedicated: xvirsh, while the agent runs, shows the placement of /metrics" \
+    "$(cat "$TMP/ded.xvirsh")" "$(metrics_placement "$TMP/ded.prom")"
+is "dedicated: per xvirsh, each rt1-rt3 vcpu runs on the one pCPU it is pinned to" \
+    "$(awk '$1 ~ /^rt[123]$/ && !($3 == $4 && $4 ~ /^[0-9]+$/)' "$TMP/ded.xvirsh")" ""
+is "dedicated: per xvirsh, no pCPU shared by rt1-rt3, none reserved" \
+    "$(awk '$1 ~ /^rt[123]$/ { print $4 }' "$TMP/ded.xvirsh" | sort | tr '\n' ' ')" \
+    "2 3 4 5 6 7 "
+is "dedicated: per xvirsh, rt4 and web left on 0-7" \
+    "$(awk '$1 == "rt4" || $1 == "web" { print $4 }' "$TMP/ded.xvirsh" | tr '\n' ' ')" \
+    "0-7 0-7 0-7 "
 is "dedicated: the give-up is counted once" "$(metric "$TMP/ded.prom" "$GAVE")" 1
 like "dedicated: and logged" "$AGENT_LOG" \
     "^<3>policy=pin domain=rt4 uuid=${U3}04 action=pin reason=no_fit result=gave_up 0-7->0-7\$"
 samples=$(count_samples "$port" 20)
 is "dedicated: still once after $samples more intervals" "$(scrape_value "$port" "$GAVE")" 1
 is "dedicated: logged once" "$(grep -c 'result=gave_up' "$AGENT_LOG")" 1
-is "dedicated: no more pins" "$(scrape_value "$port" "$(pin_series ok)")" 6
+scrape "$port" "$TMP/ded.2.prom" >/dev/null
+is "dedicated: no more pins" "$(metric "$TMP/ded.2.prom" "$(pin_series ok)")" 6
+is "dedicated: the journal holds the six pins" "$(journal_pins)" 6
 stop_agent "part 3"
+is "dedicated: after the agent, xvirsh still shows its last placement" \
+    "$(xvirsh_placement rt1 rt2 rt3 rt4 web)" "$(metrics_placement "$TMP/ded.2.prom")"
 
 # ---- 4. dry run ------------------------------------------------------------------
 
+# the original placement: xvirsh on a node of its own (no journal, no agent)
+URI="test://$PDATA/autopin-spread.xml"
+xvirsh_placement batch db infra web >"$TMP/orig.xvirsh"
+diag "dry run: original placement: $(tr '\n' ' ' <"$TMP/orig.xvirsh")"
+is "dry run: the original affinities (xvirsh, own node)" \
+    "$(awk '{ print $1 "=" $4 }' "$TMP/orig.xvirsh" | uniq | tr '\n' ' ')" \
+    "batch=0-7 db=2 infra=0-1 web=2 "
 start_autopin_agent dry autopin-spread.xml "    dry_run: true" "    reserved_cpus: 0-1" \
     "    domains:" "      exclude: [infra]"
 DRY="$(pin_series dry_run)"
@@ -278,6 +397,13 @@ is "dry run: batch still anywhere" \
 like "dry run: logged" "$AGENT_LOG" \
     "^<5>policy=pin domain=web uuid=${U1}01 action=pin vcpu=[0-3] reason=imbalance "\
 "result=dry_run 2->[3-7]\$"
+is "dry run: xvirsh, while the agent runs, shows the placement of /metrics" \
+    "$(xvirsh_placement batch db infra web)" "$(metrics_placement "$TMP/dry.prom")"
+is "dry run: xvirsh, while the agent runs, shows the original placement" \
+    "$(xvirsh_placement batch db infra web)" "$(cat "$TMP/orig.xvirsh")"
+is "dry run: the journal holds no pin" "$(journal_pins)" 0
 stop_agent "part 4"
+is "dry run: after the agent, xvirsh shows the original placement" \
+    "$(xvirsh_placement batch db infra web)" "$(cat "$TMP/orig.xvirsh")"
 
 done_testing
