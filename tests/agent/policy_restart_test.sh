@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # policy_restart_test.sh: the restart policy of xvirt-agent on the test
-# driver, as TAP. The simulated node lives inside the agent process (and
-# restarts with it), so every outcome is read from the agent's /metrics and
-# log, and from its bookkeeping file; part 1 also shares the node with
-# xvirsh through a journal (test:///NODE?journal=PATH) and reads the outcome
-# with xvirsh in another process.
+# driver, as TAP. Every outcome is read from the agent's /metrics and log,
+# and from its bookkeeping file; parts 1, 2 and 4 also share the node with
+# xvirsh through a journal (test:///NODE?journal=PATH) and read the outcome
+# with xvirsh in another process. Part 3 keeps the node inside the agent on
+# purpose: it restarts with the agent, so the new agent meets the crash again.
 #
 # 1. a crash is restarted within one interval; domains shut down or
 #    destroyed on purpose are left alone (node-restart.xml)
@@ -124,7 +124,8 @@ stop_agent "part 1"
 
 # ---- 2. crash loop: back-off, give-up, SIGHUP clears it -------------------------
 
-start_policy_agent loop node-crashloop.xml "$TMP/state2" \
+URI2="test://$PDATA/node-crashloop.xml?journal=$TMP/journal2"
+NODE_QUERY="?journal=$TMP/journal2" start_policy_agent loop node-crashloop.xml "$TMP/state2" \
     "    backoff: 1s" "    backoff_max: 2s" "    burst: 3" "    burst_interval: 1m"
 t0=$(now)
 : >"$TMP/loop.rows"
@@ -154,6 +155,9 @@ is "crash loop: one give-up counted" \
 like "crash loop: the give-up is logged as an error" "$AGENT_LOG" \
     "^<3>policy=restart domain=loop uuid=${U}04 action=restart reason=crashed result=gave_up .*burst limit reached"
 is "crash loop: given up once" "$(grep -c 'result=gave_up' "$AGENT_LOG")" 1
+"$XVIRSH" -c "$URI2" dominfo loop >"$TMP/xvirsh2.out" 2>&1
+like "crash loop: xvirsh in another process shows it left crashed" "$TMP/xvirsh2.out" \
+    '^State: +crashed$'
 # a reload with a wrong policy is rejected: the give-up stays
 cp "$TMP/loop.yaml" "$TMP/loop.good"
 echo "    max_actions_per_interval: many" >>"$TMP/loop.yaml"
@@ -174,6 +178,9 @@ else
     not_ok "SIGHUP: the give-up is cleared and the domain restarted" "$AGENT_LOG"
 fi
 is "SIGHUP: gave_up back to 0" "$(scrape_value "$port" "$LOOPGAVE")" 0
+"$XVIRSH" -c "$URI2" dominfo loop >"$TMP/xvirsh2.out" 2>&1
+like "SIGHUP: xvirsh shows loop restarted (no longer crashed)" "$TMP/xvirsh2.out" \
+    '^State: +(running|blocked)$'
 like "SIGHUP: the clearing is logged" "$AGENT_LOG" '^<5>policy: give-ups and back-offs cleared'
 stop_agent "part 2"
 
@@ -227,7 +234,9 @@ stop_agent "part 3"
 
 mkdir -p "$TMP/state4"
 echo "not a bookkeeping file" >"$TMP/state4/policy-state"
-start_policy_agent dry node-restart.xml "$TMP/state4" "    dry_run: true"
+URI4="test://$PDATA/node-restart.xml?journal=$TMP/journal4"
+NODE_QUERY="?journal=$TMP/journal4" \
+    start_policy_agent dry node-restart.xml "$TMP/state4" "    dry_run: true"
 like "corrupt bookkeeping: logged and moved aside" "$AGENT_LOG" \
     "^<4>policy: $TMP/state4/policy-state: unreadable \\(malformed at line 1\\); moved to $TMP/state4/policy-state.corrupt-[0-9]+, starting with empty bookkeeping$"
 DRY='xvirt_policy_actions_total{policy="restart",action="restart",result="dry_run"}'
@@ -241,6 +250,10 @@ scrape "$port" "$TMP/last.prom" >/dev/null
 is "dry run: nothing touched (still crashed)" "$(value "xvirt_domain_state{$(lbl web01 01)}")" 6
 is "dry run: same ID" "$(value "xvirt_domain_id{$(lbl web01 01)}")" 1
 is "dry run: no ok action" "$(value "$OK_SERIES")" ""
+"$XVIRSH" -c "$URI4" dominfo web01 >"$TMP/xvirsh4.out" 2>&1
+like "dry run: xvirsh in another process shows web01 still crashed" "$TMP/xvirsh4.out" \
+    '^State: +crashed$'
+like "dry run: xvirsh shows its first ID" "$TMP/xvirsh4.out" '^Id: +1$'
 like "dry run: logged" "$AGENT_LOG" \
     "^<5>policy=restart domain=web01 uuid=${U}01 action=restart reason=crashed result=dry_run crashed\\(id 1\\)->running\\(dry run\\)$"
 stop_agent "part 4"
