@@ -102,6 +102,20 @@ xvActuatorSetURI(xvActuator *a, const char *uri)
     a->uri = uri ? xvPolicyStrdup(uri) : NULL;
 }
 
+bool
+xvActuatorClearBackoffs(xvActuator *a)
+{
+    bool any = false;
+    size_t i;
+
+    for (i = 0; i < a->nlast; i++) {
+        any = any || a->last[i].failures > 0;
+        a->last[i].failures = 0;
+        a->last[i].retryAtMs = 0;
+    }
+    return any;
+}
+
 const xvPolicyCounter *
 xvActuatorCounters(const xvActuator *a, size_t *retCount)
 {

@@ -58,6 +58,11 @@ void xvActuatorApply(xvActuator *a, struct _virConnect *ro, const char *name,
                      const xvPolicyCommon *common, const xvPolicyActionList *actions,
                      xvPolicyState *state, uint64_t nowMs);
 
+/* Forgets the failure back-offs of pin and setmem actions (an operator's
+ * SIGHUP); the minimum interval between actions still holds. Returns true
+ * if one was pending. */
+bool xvActuatorClearBackoffs(xvActuator *a);
+
 /* The counters so far, in first-seen order (borrowed until the next Apply). */
 const xvPolicyCounter *xvActuatorCounters(const xvActuator *a, size_t *retCount);
 

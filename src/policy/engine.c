@@ -839,11 +839,13 @@ engineTakePending(xvPolicyEngine *engine, uint64_t nowMs)
     engine->prev = xvSnapshotUnref(engine->prev);
     xvActuatorSetURI(engine->actuator, uri);
     free(uri);
-    if (clear) {
-        xvPolicyStateFree(engine->dryState);
-        engine->dryState = NULL;
-    }
-    if (clear && engine->state && xvPolicyStateClearGiveUps(engine->state)) {
+    if (!clear)
+        return;
+    xvPolicyStateFree(engine->dryState);
+    engine->dryState = NULL;
+    if (xvActuatorClearBackoffs(engine->actuator))
+        xvLogNotice("policy: back-offs after failed pin and setmem actions cleared by the reload");
+    if (engine->state && xvPolicyStateClearGiveUps(engine->state)) {
         xvLogNotice("policy: give-ups and back-offs cleared by the reload");
         xvPolicyStateCommit(engine->state, nowMs);
     }

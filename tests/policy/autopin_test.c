@@ -1462,6 +1462,42 @@ test_engine_counts_a_failed_pin_and_backs_off(void **state)
 }
 
 static void
+test_engine_sighup_clears_the_back_off_of_a_failed_pin(void **state)
+{
+    static const unsigned int loads[6] = { 100, 100, 900, 900 };
+    static const unsigned char maps[6] = { 0x04, 0x08, 0x01, 0x01 };
+    xvPolicyEngine *engine = engineWith("");
+    xvSnapshot *snap;
+    xvPolicySet *set;
+    char *uri = NULL;
+
+    (void)state;
+    xvSnapshotUnref(runAt(engine, 10, loads, maps, false));
+    snap = runAt(engine, 11, loads, maps, false);
+    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 1);
+    xvSnapshotUnref(snap);
+    /* a reload that is not a SIGHUP keeps the 10 s back-off */
+    set = unitSet("", &uri);
+    xvPolicyEngineConfigure(engine, set, uri, false);
+    free(uri);
+    xvSnapshotUnref(runAt(engine, 12, loads, maps, false));
+    snap = runAt(engine, 13, loads, maps, false);
+    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 1);
+    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_RATE_LIMITED), 1);
+    xvSnapshotUnref(snap);
+    /* the operator's SIGHUP clears it: tried again at once */
+    set = unitSet("", &uri);
+    xvPolicyEngineConfigure(engine, set, uri, true);
+    free(uri);
+    xvSnapshotUnref(runAt(engine, 14, loads, maps, false));
+    snap = runAt(engine, 15, loads, maps, false);
+    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 2);
+    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_RATE_LIMITED), 1);
+    xvSnapshotUnref(snap);
+    xvPolicyEngineFree(engine);
+}
+
+static void
 test_engine_counts_a_vanished_domain_as_skipped(void **state)
 {
     static const unsigned int loads[6] = { 0, 0, 0, 0, 300, 300 };
@@ -1566,6 +1602,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_parsed_config_holds_the_values_and_defaults),
     cmocka_unit_test(test_engine_pins_through_the_actuator_and_counts_ok),
     cmocka_unit_test(test_engine_counts_a_failed_pin_and_backs_off),
+    cmocka_unit_test(test_engine_sighup_clears_the_back_off_of_a_failed_pin),
     cmocka_unit_test(test_engine_counts_a_vanished_domain_as_skipped),
     cmocka_unit_test(test_engine_dry_run_counts_dry_run_and_touches_nothing),
     cmocka_unit_test(test_engine_counts_a_give_up_once_and_again_after_a_reload),
