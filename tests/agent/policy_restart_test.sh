@@ -12,7 +12,8 @@
 # 2. a crash loop: back-off respected, give-up after the burst, metric and
 #    log; SIGHUP clears the give-up (node-crashloop.xml)
 # 3. SIGKILL mid-back-off, then a new agent: counters and the back-off
-#    deadline kept, no double restart (node-kill.xml)
+#    deadline kept, no double restart (node-kill.xml); 3b the same while the
+#    hypervisor lives on (a shared node): the new agent meets the same crash
 # 4. dry_run: nothing touched, actions counted as dry_run; a corrupt
 #    bookkeeping file is moved aside
 # 5. a state_dir that cannot be written: the policy goes on, one error
@@ -229,6 +230,54 @@ cmp_num "kill: not before the deadline" "$restarted_ms" ">=" "$retry_at"
 is "kill: one restart by the new agent" "$(scrape_value "$port" "$OK_SERIES")" 1
 is "kill: no double restart in its log" "$(grep -c 'result=ok' "$AGENT_LOG")" 1
 stop_agent "part 3"
+
+# ---- 3b. SIGKILL mid-back-off while the hypervisor lives on -------------------
+# The same, on a node shared through a journal: the hypervisor outlives the
+# agent, so the new agent meets the very crash the killed one left alone.
+
+URI3="test://$PDATA/node-kill.xml?journal=$TMP/journal3"
+NODE_QUERY="?journal=$TMP/journal3" \
+    start_policy_agent kill3 node-kill.xml "$TMP/state3b" "    backoff: 8s"
+wait_for 4 metric_is "$port" "$KILLCOUNT" 1
+check "kill (shared node): first crash restarted" metric_is "$port" "$KILLCOUNT" 1
+# (the sample that restarts it still shows it crashed: wait for it running)
+wait_for 2 metric_is "$port" "xvirt_domain_state{$(lbl web01 01)}" 1
+check "kill (shared node): running again" metric_is "$port" "xvirt_domain_state{$(lbl web01 01)}" 1
+if wait_for 4 metric_is "$port" "xvirt_domain_state{$(lbl web01 01)}" 6 &&
+    sleep 0.5 && metric_is "$port" "$KILLCOUNT" 1; then
+    ok "kill (shared node): second crash left alone during the back-off"
+else
+    not_ok "kill (shared node): second crash left alone during the back-off" "$AGENT_LOG"
+fi
+crashed_id=$(scrape_value "$port" "xvirt_domain_id{$(lbl web01 01)}")
+retry_at=$(sed -n 's/.* retry_at=\([0-9]*\) .*/\1/p' "$TMP/state3b/policy-state")
+kill -KILL "$AGENT_PID"
+wait "$AGENT_PID" 2>/dev/null
+
+"$XVIRSH" -c "$URI3" dominfo web01 >"$TMP/xvirsh3.out" 2>&1
+like "kill (shared node): with no agent, xvirsh shows web01 still crashed" "$TMP/xvirsh3.out" \
+    '^State: +crashed$'
+NODE_QUERY="?journal=$TMP/journal3" \
+    start_policy_agent kill4 node-kill.xml "$TMP/state3b" "    backoff: 8s"
+scrape "$port" "$TMP/last.prom" >/dev/null
+is "kill (shared node): the new agent sees the same crashed boot" \
+    "$(value "xvirt_domain_state{$(lbl web01 01)}") $(value "xvirt_domain_id{$(lbl web01 01)}")" \
+    "6 $crashed_id"
+is "kill (shared node): the restart count was kept" "$(value "$KILLCOUNT")" 1
+is "kill (shared node): no restart by the new agent yet" "$(value "$OK_SERIES")" ""
+if wait_for 12 metric_is "$port" "$KILLCOUNT" 2; then
+    ok "kill (shared node): restarted once the kept back-off ran out"
+else
+    not_ok "kill (shared node): restarted once the kept back-off ran out" "$AGENT_LOG"
+fi
+cmp_num "kill (shared node): not before the deadline" "$(date +%s%3N)" ">=" "$retry_at"
+sleep 0.5
+is "kill (shared node): one restart by the new agent" "$(scrape_value "$port" "$OK_SERIES")" 1
+is "kill (shared node): two starts in all on the hypervisor, none twice" \
+    "$(grep -c ' virDomainCreate ' "$TMP/journal3")" 2
+"$XVIRSH" -c "$URI3" dominfo web01 >"$TMP/xvirsh3.out" 2>&1
+like "kill (shared node): xvirsh shows web01 running" "$TMP/xvirsh3.out" '^State: +running$'
+stop_agent "part 3b"
 
 # ---- 4. dry run; a corrupt bookkeeping file ----------------------------------
 
