@@ -17,7 +17,7 @@
 #include "report.h"
 #include "state.h"
 
-/* The policy types, indexed by xvAgentPolicyType; NULL: not implemented yet. */
+/* The policy types, indexed by xvAgentPolicyType: one for each. */
 static const xvPolicyType *const enginePolicyTypes[] = {
     [XV_AGENT_POLICY_AUTOPIN] = &xvPolicyAutopin,
     [XV_AGENT_POLICY_BALLOON] = &xvPolicyBalloon,
@@ -396,13 +396,7 @@ engineParsePolicy(const xvAgentConfPolicy *cp, const char *file, enginePolicy *p
 
     p->name = xvPolicyStrdup(cp->name);
     p->common.enabled = true;
-    if (!(p->type = enginePolicyTypes[cp->type])) {
-        const xvConfNode *type = xvConfNodeFind(entry, "type");
-
-        return xvConfErrorSetAt(err, file, type->line, type->column,
-                                "policy type '%s' is not implemented yet",
-                                xvAgentPolicyTypeName(cp->type));
-    }
+    p->type = enginePolicyTypes[cp->type];
     for (i = 0; i < entry->nchildren; i++) {
         const xvConfNode *child = &entry->children[i];
 
