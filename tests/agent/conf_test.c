@@ -1154,53 +1154,7 @@ test_duplicate_policy_names_point_at_the_second(void **state)
                     "agent.yaml:7:11: policy 'web' is already defined at agent.yaml:2:11");
 }
 
-
 /* ---- policies_dir ------------------------------------------------------ */
-
-/* "@dir/@name". To free(). */
-static char *
-pathIn(const char *dir, const char *name)
-{
-    char *path = NULL;
-
-    assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
-    return path;
-}
-
-/* Writes @text to @dir/@name. */
-static void
-writeText(const char *dir, const char *name, const char *text)
-{
-    char *path = pathIn(dir, name);
-
-    writeFile(path, text, strlen(text));
-    free(path);
-}
-
-static void
-makeDir(const char *dir, const char *name)
-{
-    char *path = pathIn(dir, name);
-
-    assert_int_equal(mkdir(path, 0700), 0);
-    free(path);
-}
-
-static int
-removeEntry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void
-removeTree(char *dir)
-{
-    assert_int_equal(nftw(dir, removeEntry, 16, FTW_DEPTH | FTW_PHYS), 0);
-    free(dir);
-}
 
 /* @text with every "@D" replaced by @dir. To free(). */
 static char *
@@ -1226,7 +1180,7 @@ expandDir(const char *text, const char *dir)
 static xvAgentConf *
 loadDirOk(const char *dir)
 {
-    char *path = pathIn(dir, "agent.yaml");
+    char *path = xvTestPathIn(dir, "agent.yaml");
     xvAgentConf *conf = NULL;
     xvConfError err = { 0 };
     int rc = xvAgentConfLoadFile(path, &conf, &err);
@@ -1247,7 +1201,7 @@ loadDirOk(const char *dir)
 static void
 assertDirError(const char *dir, int expectedRc, const char *expected)
 {
-    char *path = pathIn(dir, "agent.yaml");
+    char *path = xvTestPathIn(dir, "agent.yaml");
     char *want = expandDir(expected, dir);
     xvAgentConf *conf = (xvAgentConf *)0x1;
     xvConfError err = { 0 };
@@ -1267,31 +1221,31 @@ test_policy_files_are_merged_in_name_order_after_the_main_file(void **state)
     size_t i;
     static const char *const names[] = { "main", "a1", "a2", "b1", "B0", "e1" };
 
-    writeText(dir, "agent.yaml", "policies:\n  - name: main\n    type: restart\n");
-    makeDir(dir, "policies.d");
+    xvTestWriteText(dir, "agent.yaml", "policies:\n  - name: main\n    type: restart\n");
+    xvTestMakeDir(dir, "policies.d");
     /* strcmp order: "10-a" < "20-b" < "9-B" < "C-empty" < "e" */
-    writeText(dir, "policies.d/20-b.yaml", "policies:\n  - name: b1\n    type: balloon\n");
-    writeText(dir, "policies.d/10-a.yaml", "# two\npolicies:\n"
+    xvTestWriteText(dir, "policies.d/20-b.yaml", "policies:\n  - name: b1\n    type: balloon\n");
+    xvTestWriteText(dir, "policies.d/10-a.yaml", "# two\npolicies:\n"
               "  - {name: a1, type: autopin}\n  - name: a2\n    type: restart\n");
-    writeText(dir, "policies.d/9-B.yaml", "policies:\n  - name: B0\n    type: autopin\n");
-    writeText(dir, "policies.d/C-empty.yaml", "");
-    writeText(dir, "policies.d/D-null.yaml", "policies:\n");
-    writeText(dir, "policies.d/e.yaml", "---\npolicies:\n  - name: e1\n    type: balloon\n");
+    xvTestWriteText(dir, "policies.d/9-B.yaml", "policies:\n  - name: B0\n    type: autopin\n");
+    xvTestWriteText(dir, "policies.d/C-empty.yaml", "");
+    xvTestWriteText(dir, "policies.d/D-null.yaml", "policies:\n");
+    xvTestWriteText(dir, "policies.d/e.yaml", "---\npolicies:\n  - name: e1\n    type: balloon\n");
     /* not policy files: ignored, even when they would not load */
-    writeText(dir, "policies.d/README", "bogus: [");
-    writeText(dir, "policies.d/30-x.yaml~", "bogus: [");
-    writeText(dir, "policies.d/.30-x.yaml.swp", "bogus: [");
-    writeText(dir, "policies.d/.hidden.yaml", "bogus: [");
-    writeText(dir, "policies.d/40-x.yml", "bogus: [");
-    writeText(dir, "policies.d/40-x.yaml.dpkg-old", "bogus: [");
-    makeDir(dir, "policies.d/50-dir.yaml");
-    writeText(dir, "policies.d/50-dir.yaml/x.yaml", "bogus: [");
-    assert_int_equal(mkfifo(file = pathIn(dir, "policies.d/60-fifo.yaml"), 0600), 0);
+    xvTestWriteText(dir, "policies.d/README", "bogus: [");
+    xvTestWriteText(dir, "policies.d/30-x.yaml~", "bogus: [");
+    xvTestWriteText(dir, "policies.d/.30-x.yaml.swp", "bogus: [");
+    xvTestWriteText(dir, "policies.d/.hidden.yaml", "bogus: [");
+    xvTestWriteText(dir, "policies.d/40-x.yml", "bogus: [");
+    xvTestWriteText(dir, "policies.d/40-x.yaml.dpkg-old", "bogus: [");
+    xvTestMakeDir(dir, "policies.d/50-dir.yaml");
+    xvTestWriteText(dir, "policies.d/50-dir.yaml/x.yaml", "bogus: [");
+    assert_int_equal(mkfifo(file = xvTestPathIn(dir, "policies.d/60-fifo.yaml"), 0600), 0);
     free(file);
     /* a symbolic link to a policy file is read */
-    writeText(dir, "elsewhere.yaml", "policies:\n  - name: linked\n    type: restart\n"
+    xvTestWriteText(dir, "elsewhere.yaml", "policies:\n  - name: linked\n    type: restart\n"
               "    enabled: false\n");
-    assert_int_equal(symlink("../elsewhere.yaml", file = pathIn(dir, "policies.d/f.yaml")), 0);
+    assert_int_equal(symlink("../elsewhere.yaml", file = xvTestPathIn(dir, "policies.d/f.yaml")), 0);
     free(file);
 
     conf = loadDirOk(dir);
@@ -1299,15 +1253,15 @@ test_policy_files_are_merged_in_name_order_after_the_main_file(void **state)
     for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         assert_string_equal(conf->policies[i].name, names[i]);
     assert_string_equal(conf->policies[6].name, "linked");
-    file = pathIn(dir, "agent.yaml");
+    file = xvTestPathIn(dir, "agent.yaml");
     assert_string_equal(conf->policies[0].file, file);
     assert_string_equal(conf->file, file);
     free(file);
-    file = pathIn(dir, "policies.d/10-a.yaml");
+    file = xvTestPathIn(dir, "policies.d/10-a.yaml");
     assert_string_equal(conf->policies[1].file, file);
     assert_string_equal(conf->policies[2].file, file);
     free(file);
-    file = pathIn(dir, "policies.d/f.yaml");
+    file = xvTestPathIn(dir, "policies.d/f.yaml");
     assert_string_equal(conf->policies[6].file, file);
     free(file);
     /* the marks point into the policy's own file */
@@ -1318,23 +1272,23 @@ test_policy_files_are_merged_in_name_order_after_the_main_file(void **state)
     assert_int_equal(xvConfNodeFind(conf->policies[5].node, "type")->line, 4);
     assert_null(conf->policiesDir);
     xvAgentConfFree(conf);
-    removeTree(dir);
+    xvTestRemoveTree(dir);
 }
 
 static void
 test_policies_dir_is_taken_from_the_directory_of_the_file(void **state)
 {
     char *dir = xvTestTempDir();
-    char *abs = pathIn(dir, "abs.d");
+    char *abs = xvTestPathIn(dir, "abs.d");
     char *yaml = NULL;
     xvAgentConf *conf;
 
     /* relative: next to the file, whatever the working directory */
-    writeText(dir, "agent.yaml", "policies_dir: mine.d\n");
-    makeDir(dir, "mine.d");
-    makeDir(dir, "policies.d");
-    writeText(dir, "mine.d/a.yaml", "policies:\n  - name: mine\n    type: restart\n");
-    writeText(dir, "policies.d/a.yaml", "policies:\n  - name: default\n    type: restart\n");
+    xvTestWriteText(dir, "agent.yaml", "policies_dir: mine.d\n");
+    xvTestMakeDir(dir, "mine.d");
+    xvTestMakeDir(dir, "policies.d");
+    xvTestWriteText(dir, "mine.d/a.yaml", "policies:\n  - name: mine\n    type: restart\n");
+    xvTestWriteText(dir, "policies.d/a.yaml", "policies:\n  - name: default\n    type: restart\n");
     conf = loadDirOk(dir);
     assert_int_equal(conf->npolicies, 1);
     assert_string_equal(conf->policies[0].name, "mine");
@@ -1342,17 +1296,17 @@ test_policies_dir_is_taken_from_the_directory_of_the_file(void **state)
     xvAgentConfFree(conf);
 
     /* absolute */
-    makeDir(dir, "abs.d");
-    writeText(dir, "abs.d/a.yaml", "policies:\n  - name: abs\n    type: restart\n");
+    xvTestMakeDir(dir, "abs.d");
+    xvTestWriteText(dir, "abs.d/a.yaml", "policies:\n  - name: abs\n    type: restart\n");
     assert_true(asprintf(&yaml, "policies_dir: \"%s\"\n", abs) > 0);
-    writeText(dir, "agent.yaml", yaml);
+    xvTestWriteText(dir, "agent.yaml", yaml);
     conf = loadDirOk(dir);
     assert_int_equal(conf->npolicies, 1);
     assert_string_equal(conf->policies[0].name, "abs");
     xvAgentConfFree(conf);
 
     /* a null value keeps the default */
-    writeText(dir, "agent.yaml", "policies_dir: ~\n");
+    xvTestWriteText(dir, "agent.yaml", "policies_dir: ~\n");
     conf = loadDirOk(dir);
     assert_int_equal(conf->npolicies, 1);
     assert_string_equal(conf->policies[0].name, "default");
@@ -1365,7 +1319,7 @@ test_policies_dir_is_taken_from_the_directory_of_the_file(void **state)
     xvAgentConfFree(conf);
     free(yaml);
     free(abs);
-    removeTree(dir);
+    xvTestRemoveTree(dir);
 }
 
 static void
@@ -1375,29 +1329,29 @@ test_policies_dir_that_cannot_be_read_is_an_error(void **state)
     xvAgentConf *conf;
 
     /* the default one may be missing */
-    writeText(dir, "agent.yaml", "policies:\n  - name: a\n    type: restart\n");
+    xvTestWriteText(dir, "agent.yaml", "policies:\n  - name: a\n    type: restart\n");
     conf = loadDirOk(dir);
     assert_int_equal(conf->npolicies, 1);
     xvAgentConfFree(conf);
 
     /* one set explicitly may not: the error is at its value */
-    writeText(dir, "agent.yaml", "# x\npolicies_dir: gone.d\n");
+    xvTestWriteText(dir, "agent.yaml", "# x\npolicies_dir: gone.d\n");
     assertDirError(dir, -ENOENT, "@D/agent.yaml:2:15: cannot read policies_dir "
                    "'@D/gone.d': No such file or directory");
-    writeText(dir, "agent.yaml", "policies_dir: /nonexistent/policies.d\n");
+    xvTestWriteText(dir, "agent.yaml", "policies_dir: /nonexistent/policies.d\n");
     assertDirError(dir, -ENOENT, "@D/agent.yaml:1:15: cannot read policies_dir "
                    "'/nonexistent/policies.d': No such file or directory");
-    writeText(dir, "file.d", "policies: []\n");
-    writeText(dir, "agent.yaml", "policies_dir: file.d\n");
+    xvTestWriteText(dir, "file.d", "policies: []\n");
+    xvTestWriteText(dir, "agent.yaml", "policies_dir: file.d\n");
     assertDirError(dir, -ENOTDIR, "@D/agent.yaml:1:15: cannot read policies_dir "
                    "'@D/file.d': Not a directory");
 
     /* the default one, when it is there but not a directory */
-    writeText(dir, "agent.yaml", "");
-    writeText(dir, "policies.d", "policies: []\n");
+    xvTestWriteText(dir, "agent.yaml", "");
+    xvTestWriteText(dir, "policies.d", "policies: []\n");
     assertDirError(dir, -ENOTDIR, "@D/policies.d: cannot read the policy directory: "
                    "Not a directory");
-    removeTree(dir);
+    xvTestRemoveTree(dir);
 }
 
 static void
@@ -1406,11 +1360,11 @@ test_policy_file_that_cannot_be_read_is_an_error(void **state)
     char *dir = xvTestTempDir();
     char *link;
 
-    writeText(dir, "agent.yaml", "");
-    makeDir(dir, "policies.d");
-    writeText(dir, "policies.d/a.yaml", "policies:\n  - name: a\n    type: restart\n");
+    xvTestWriteText(dir, "agent.yaml", "");
+    xvTestMakeDir(dir, "policies.d");
+    xvTestWriteText(dir, "policies.d/a.yaml", "policies:\n  - name: a\n    type: restart\n");
     /* a dangling link named like a policy file: nothing to read, an error */
-    assert_int_equal(symlink("nonexistent", link = pathIn(dir, "policies.d/b.yaml")), 0);
+    assert_int_equal(symlink("nonexistent", link = xvTestPathIn(dir, "policies.d/b.yaml")), 0);
     assertDirError(dir, -ENOENT, "@D/policies.d/b.yaml: cannot open the configuration file: "
                    "No such file or directory");
     assert_int_equal(unlink(link), 0);
@@ -1420,12 +1374,12 @@ test_policy_file_that_cannot_be_read_is_an_error(void **state)
     {
         char *text = commentText(XV_AGENT_CONF_MAX_BYTES + 1);
 
-        writeText(dir, "policies.d/b.yaml", text);
+        xvTestWriteText(dir, "policies.d/b.yaml", text);
         free(text);
     }
     assertDirError(dir, -EFBIG, "@D/policies.d/b.yaml: file is too large (1048577 bytes; "
                    "the limit is 1048576)");
-    removeTree(dir);
+    xvTestRemoveTree(dir);
 }
 
 static void
@@ -1459,18 +1413,18 @@ test_policy_file_errors_name_the_policy_file(void **state)
     char *dir = xvTestTempDir();
     size_t i;
 
-    writeText(dir, "agent.yaml", "policies:\n  - name: main\n    type: restart\n");
-    makeDir(dir, "policies.d");
+    xvTestWriteText(dir, "agent.yaml", "policies:\n  - name: main\n    type: restart\n");
+    xvTestMakeDir(dir, "policies.d");
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        writeText(dir, "policies.d/10-x.yaml", cases[i].text);
+        xvTestWriteText(dir, "policies.d/10-x.yaml", cases[i].text);
         assertDirError(dir, -EINVAL, cases[i].error);
     }
     /* the main file is read first: its error wins */
-    writeText(dir, "agent.yaml", "bogus: 1\n");
+    xvTestWriteText(dir, "agent.yaml", "bogus: 1\n");
     assertDirError(dir, -EINVAL, "@D/agent.yaml:1:1: unknown key 'bogus' at the top level "
                    "(expected one of: connection, listen, sampling, logging, policies, "
                    "policies_dir, state_dir, state_retention)");
-    removeTree(dir);
+    xvTestRemoveTree(dir);
 }
 
 static void
@@ -1478,21 +1432,21 @@ test_duplicate_policy_names_across_files_name_the_first_one(void **state)
 {
     char *dir = xvTestTempDir();
 
-    writeText(dir, "agent.yaml", "logging:\n  level: info\npolicies:\n"
+    xvTestWriteText(dir, "agent.yaml", "logging:\n  level: info\npolicies:\n"
               "  - name: web\n    type: restart\n");
-    makeDir(dir, "policies.d");
-    writeText(dir, "policies.d/10-a.yaml", "policies:\n  - name: other\n    type: autopin\n"
+    xvTestMakeDir(dir, "policies.d");
+    xvTestWriteText(dir, "policies.d/10-a.yaml", "policies:\n  - name: other\n    type: autopin\n"
               "  - type: balloon\n    name: web\n");
     assertDirError(dir, -EINVAL, "@D/policies.d/10-a.yaml:5:11: policy 'web' is already "
                    "defined at @D/agent.yaml:4:11");
 
     /* between two policy files: at the later one in name order */
-    writeText(dir, "agent.yaml", "");
-    writeText(dir, "policies.d/20-b.yaml", "policies:\n  - {type: restart, name: other}\n");
-    writeText(dir, "policies.d/10-a.yaml", "policies:\n  - name: other\n    type: autopin\n");
+    xvTestWriteText(dir, "agent.yaml", "");
+    xvTestWriteText(dir, "policies.d/20-b.yaml", "policies:\n  - {type: restart, name: other}\n");
+    xvTestWriteText(dir, "policies.d/10-a.yaml", "policies:\n  - name: other\n    type: autopin\n");
     assertDirError(dir, -EINVAL, "@D/policies.d/20-b.yaml:2:27: policy 'other' is already "
                    "defined at @D/policies.d/10-a.yaml:2:11");
-    removeTree(dir);
+    xvTestRemoveTree(dir);
 }
 
 static void

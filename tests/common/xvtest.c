@@ -3,10 +3,12 @@
 #include "xvtest.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *
 xvTestDataDir(void)
@@ -114,4 +116,51 @@ xvTestApplyFilter(void)
     cmocka_set_message_output(CM_OUTPUT_TAP);
     if (filter && *filter)
         cmocka_set_test_filter(filter);
+}
+
+char *
+xvTestPathIn(const char *dir, const char *name)
+{
+    char *path = NULL;
+
+    assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+    return path;
+}
+
+void
+xvTestWriteText(const char *dir, const char *name, const char *text)
+{
+    char *path = xvTestPathIn(dir, name);
+    FILE *f = fopen(path, "w");
+    size_t len = strlen(text);
+
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    free(path);
+}
+
+void
+xvTestMakeDir(const char *dir, const char *name)
+{
+    char *path = xvTestPathIn(dir, name);
+
+    assert_int_equal(mkdir(path, 0700), 0);
+    free(path);
+}
+
+static int
+xvTestRemoveEntry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void
+xvTestRemoveTree(char *dir)
+{
+    assert_int_equal(nftw(dir, xvTestRemoveEntry, 16, FTW_DEPTH | FTW_PHYS), 0);
+    free(dir);
 }

@@ -23,6 +23,14 @@ char *xvTestReadFile(const char *path);
 void xvTestCompareGolden(const char *actual, const char *rel);
 /* A fresh temporary directory (mkdtemp) under $TMPDIR, to free(). */
 char *xvTestTempDir(void);
+/* "@dir/@name", to free(). */
+char *xvTestPathIn(const char *dir, const char *name);
+/* Writes @text to @dir/@name (created or truncated); fails the test on error. */
+void xvTestWriteText(const char *dir, const char *name, const char *text);
+/* Makes the directory @dir/@name (mode 0700); fails the test on error. */
+void xvTestMakeDir(const char *dir, const char *name);
+/* Removes @dir and all below it, then frees @dir; fails the test on error. */
+void xvTestRemoveTree(char *dir);
 /* Applies XV_TEST_FILTER (a glob) as cmocka's test filter, then runs the group. */
 #define XV_TEST_MAIN(tests)                                          \
     int main(void)                                                   \

@@ -16,6 +16,7 @@
 #include "policy.h"
 #include "report.h"
 #include "snapshot.h"
+#include "policytest.h"
 #include "xvtest.h"
 
 #define NOW UINT64_C(1800000000000)         /* a fake realtime clock, in ms */
@@ -1144,26 +1145,6 @@ test_vcpu_load_is_the_cpu_time_delta_over_the_interval(void **state)
     simFree(&s);
 }
 
-static char *
-parseError(const char *yaml)
-{
-    xvConfError err = { 0 };
-    xvAgentConf *conf = NULL;
-    xvPolicySet *set = NULL;
-    char *msg;
-
-    assert_int_equal(xvAgentConfLoadString("agent.yaml", yaml, &conf, &err), 0);
-    if (xvPolicySetParse(conf, &set, &err) == 0) {
-        xvPolicySetFree(set);
-        xvAgentConfFree(conf);
-        return NULL;
-    }
-    msg = xvConfErrorFormat(&err);
-    xvConfErrorClear(&err);
-    xvAgentConfFree(conf);
-    return msg;
-}
-
 #define HEAD "policies:\n  - name: p\n    type: autopin\n"
 
 static void
@@ -1205,16 +1186,16 @@ test_keys_are_validated_with_file_line_and_column(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char *msg = parseError(cases[i].yaml);
+        char *msg = xvPolicyTestParseError(cases[i].yaml);
 
         assert_non_null(msg);
         assert_string_equal(msg, cases[i].msg);
         free(msg);
     }
-    assert_null(parseError(HEAD "    strategy: pack\n    reserved_cpus: \"0\"\n"
+    assert_null(xvPolicyTestParseError(HEAD "    strategy: pack\n    reserved_cpus: \"0\"\n"
                            "    hysteresis: 2.5%\n    pack_limit: 100%\n"
                            "    max_actions_per_interval: 4\n    min_action_interval: 1m\n"));
-    assert_null(parseError(HEAD "    strategy:\n    reserved_cpus: ~\n"));
+    assert_null(xvPolicyTestParseError(HEAD "    strategy:\n    reserved_cpus: ~\n"));
 }
 
 static void

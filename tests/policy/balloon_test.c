@@ -12,6 +12,7 @@
 #include "policy.h"
 #include "report.h"
 #include "snapshot.h"
+#include "policytest.h"
 #include "xvtest.h"
 
 #define NOW UINT64_C(1800000000000)     /* a fixed realtime clock, in ms */
@@ -801,26 +802,6 @@ test_simulated_pressure_shrinks_to_floors_then_grows_back_and_settles(void **sta
 
 /* ---- parsing ---------------------------------------------------------------------------- */
 
-static char *
-parseError(const char *yaml)
-{
-    xvConfError err = { 0 };
-    xvAgentConf *conf = NULL;
-    xvPolicySet *set = NULL;
-    char *msg;
-
-    assert_int_equal(xvAgentConfLoadString("agent.yaml", yaml, &conf, &err), 0);
-    if (xvPolicySetParse(conf, &set, &err) == 0) {
-        xvPolicySetFree(set);
-        xvAgentConfFree(conf);
-        return NULL;
-    }
-    msg = xvConfErrorFormat(&err);
-    xvConfErrorClear(&err);
-    xvAgentConfFree(conf);
-    return msg;
-}
-
 #define HEAD "policies:\n  - name: b\n    type: balloon\n"
 
 static void
@@ -892,7 +873,7 @@ test_bad_values_are_rejected_with_their_position(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char *msg = parseError(cases[i].yaml);
+        char *msg = xvPolicyTestParseError(cases[i].yaml);
 
         if (!msg || strcmp(msg, cases[i].msg) != 0)
             print_error("case %zu:\n%s", i, cases[i].yaml);
@@ -905,7 +886,7 @@ test_bad_values_are_rejected_with_their_position(void **state)
 static void
 test_unknown_key_lists_the_balloon_keys(void **state)
 {
-    char *msg = parseError(HEAD "    low_water: 1GiB\n");
+    char *msg = xvPolicyTestParseError(HEAD "    low_water: 1GiB\n");
 
     (void)state;
     assert_non_null(msg);

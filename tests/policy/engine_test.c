@@ -26,60 +26,14 @@
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static char *
-pathIn(const char *dir, const char *name)
-{
-    char *path = NULL;
-
-    assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
-    return path;
-}
-
-static void
-writeText(const char *dir, const char *name, const char *text)
-{
-    char *path = pathIn(dir, name);
-    FILE *f = fopen(path, "w");
-
-    assert_non_null(f);
-    fputs(text, f);
-    assert_int_equal(fclose(f), 0);
-    free(path);
-}
-
-static void
-makeDir(const char *dir, const char *name)
-{
-    char *path = pathIn(dir, name);
-
-    assert_int_equal(mkdir(path, 0700), 0);
-    free(path);
-}
-
 static bool
 existsIn(const char *dir, const char *name)
 {
-    char *path = pathIn(dir, name);
+    char *path = xvTestPathIn(dir, name);
     bool there = access(path, F_OK) == 0;
 
     free(path);
     return there;
-}
-
-static int
-removeEntry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void
-removeTree(char *dir)
-{
-    assert_int_equal(nftw(dir, removeEntry, 16, FTW_DEPTH | FTW_PHYS), 0);
-    free(dir);
 }
 
 /* Domain @last (uuid ab..@last, named @name) in @state. */
@@ -125,7 +79,7 @@ parseError(const char *dir, const char *yaml)
     char *path;
 
     if (dir) {
-        path = pathIn(dir, "agent.yaml");
+        path = xvTestPathIn(dir, "agent.yaml");
         assert_int_equal(xvAgentConfLoadFile(path, &conf, &err), 0);
         free(path);
     } else {
@@ -211,10 +165,10 @@ test_policy_errors_point_into_the_policy_file(void **state)
     char *msg;
 
     (void)state;
-    writeText(dir, "agent.yaml", "policies:\n  - name: main\n    type: restart\n"
+    xvTestWriteText(dir, "agent.yaml", "policies:\n  - name: main\n    type: restart\n"
               "    enabled: false\n");
-    makeDir(dir, "policies.d");
-    writeText(dir, "policies.d/10-r.yaml", "# restart, spelt wrong\npolicies:\n"
+    xvTestMakeDir(dir, "policies.d");
+    xvTestWriteText(dir, "policies.d/10-r.yaml", "# restart, spelt wrong\npolicies:\n"
               "  - name: r\n    type: restart\n    bakoff: 5s\n");
     msg = parseError(dir, NULL);
     assert_true(asprintf(&expected, "%s/policies.d/10-r.yaml:5:5: unknown key 'bakoff' in "
@@ -226,7 +180,7 @@ test_policy_errors_point_into_the_policy_file(void **state)
     free(msg);
     free(expected);
 
-    writeText(dir, "policies.d/10-r.yaml", "policies:\n  - name: r\n    type: restart\n"
+    xvTestWriteText(dir, "policies.d/10-r.yaml", "policies:\n  - name: r\n    type: restart\n"
               "    backoff: 1m\n    backoff_max: 30s\n");
     msg = parseError(dir, NULL);
     assert_true(asprintf(&expected, "%s/policies.d/10-r.yaml:5:18: backoff_max 30s is below "
@@ -235,9 +189,9 @@ test_policy_errors_point_into_the_policy_file(void **state)
     free(msg);
     free(expected);
 
-    writeText(dir, "policies.d/10-r.yaml", "policies:\n  - name: r\n    type: restart\n");
+    xvTestWriteText(dir, "policies.d/10-r.yaml", "policies:\n  - name: r\n    type: restart\n");
     assert_null(parseError(dir, NULL));
-    removeTree(dir);
+    xvTestRemoveTree(dir);
 }
 
 #define DISJOINT "enabled policies of one type must select disjoint domains (name globs no " \
@@ -347,9 +301,9 @@ test_overlapping_policy_in_a_policy_file_names_both_files(void **state)
     char *msg;
 
     (void)state;
-    writeText(dir, "agent.yaml", "policies:\n  - name: main\n    type: restart\n");
-    makeDir(dir, "policies.d");
-    writeText(dir, "policies.d/10-r.yaml", "policies:\n  - name: more\n    type: restart\n"
+    xvTestWriteText(dir, "agent.yaml", "policies:\n  - name: main\n    type: restart\n");
+    xvTestMakeDir(dir, "policies.d");
+    xvTestWriteText(dir, "policies.d/10-r.yaml", "policies:\n  - name: more\n    type: restart\n"
               "    domains:\n      names: [web01]\n");
     msg = parseError(dir, NULL);
     assert_true(asprintf(&expected, "%s/policies.d/10-r.yaml:5:7: policy 'more' may act on "
@@ -360,7 +314,7 @@ test_overlapping_policy_in_a_policy_file_names_both_files(void **state)
     assert_string_equal(msg, expected);
     free(msg);
     free(expected);
-    removeTree(dir);
+    xvTestRemoveTree(dir);
 }
 
 /* ---- dry run ----------------------------------------------------------- */
@@ -369,7 +323,7 @@ static void
 test_dry_run_paces_itself_without_touching_the_bookkeeping(void **state)
 {
     char *dir = xvTestTempDir();
-    char *sdir = pathIn(dir, "state");
+    char *sdir = xvTestPathIn(dir, "state");
     xvPolicyEngine *engine = xvPolicyEngineNew(sdir);
     xvSnapshot *snap;
 
@@ -414,7 +368,7 @@ test_dry_run_paces_itself_without_touching_the_bookkeeping(void **state)
     assert_true(existsIn(sdir, XV_POLICY_STATE_FILE));
     xvPolicyEngineFree(engine);
     free(sdir);
-    removeTree(dir);
+    xvTestRemoveTree(dir);
 }
 
 static void
@@ -464,7 +418,7 @@ writeTwoEntries(const char *sdir, uint64_t goneSeenMs)
                          "gave_up=0 in_progress=0 xml_id=-1 attempts= name=kept\n",
                          (unsigned long long)goneSeenMs) > 0);
     assert_int_equal(mkdir(sdir, 0700), 0);
-    writeText(sdir, XV_POLICY_STATE_FILE, text);
+    xvTestWriteText(sdir, XV_POLICY_STATE_FILE, text);
     free(text);
 }
 
@@ -473,8 +427,8 @@ test_engine_prunes_gone_domains_and_saves_only_on_change(void **state)
 {
     static const char *const kept[] = { "kept", "other", NULL };     /* ...02, ...03 */
     char *dir = xvTestTempDir();
-    char *sdir = pathIn(dir, "state");
-    char *file = pathIn(sdir, XV_POLICY_STATE_FILE);
+    char *sdir = xvTestPathIn(dir, "state");
+    char *file = xvTestPathIn(sdir, XV_POLICY_STATE_FILE);
     xvPolicyEngine *engine = xvPolicyEngineNew(sdir);
     xvSnapshot *snap;
     char *text;
@@ -537,7 +491,7 @@ test_engine_prunes_gone_domains_and_saves_only_on_change(void **state)
     xvPolicyEngineFree(engine);
     free(file);
     free(sdir);
-    removeTree(dir);
+    xvTestRemoveTree(dir);
 }
 
 
@@ -547,14 +501,14 @@ static void
 test_failed_saves_are_counted_in_the_report_and_the_policy_goes_on(void **state)
 {
     char *dir = xvTestTempDir();
-    char *sdir = pathIn(dir, "file/state");
+    char *sdir = xvTestPathIn(dir, "file/state");
     xvPolicyEngine *engine = xvPolicyEngineNew(sdir);
     xvPromBuf buf = { 0 };
     xvSnapshot *snap;
     int saved, fd;
 
     (void)state;
-    writeText(dir, "file", "");     /* state_dir under a file: ENOTDIR, even for root */
+    xvTestWriteText(dir, "file", "");     /* state_dir under a file: ENOTDIR, even for root */
     configure(engine, BAD_URI "policies:\n  - name: r\n    type: restart\n    backoff: 1s\n",
               false);
     /* the error lines go to a file, not to the TAP stream */
@@ -588,7 +542,7 @@ test_failed_saves_are_counted_in_the_report_and_the_policy_goes_on(void **state)
     xvSnapshotUnref(snap);
     xvPolicyEngineFree(engine);
     free(sdir);
-    removeTree(dir);
+    xvTestRemoveTree(dir);
 }
 
 static void

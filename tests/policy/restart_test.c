@@ -12,6 +12,7 @@
 #include "restart.h"
 #include "snapshot.h"
 #include "state.h"
+#include "policytest.h"
 #include "xvtest.h"
 
 #define NOW UINT64_C(1800000000000)     /* a fixed realtime clock, in ms */
@@ -281,26 +282,6 @@ test_domain_selection_globs_uuids_exclude_and_domain_0(void **state)
 
 /* ---- parsing ------------------------------------------------------------- */
 
-static char *
-parseError(const char *yaml)
-{
-    xvConfError err = { 0 };
-    xvAgentConf *conf = NULL;
-    xvPolicySet *set = NULL;
-    char *msg;
-
-    assert_int_equal(xvAgentConfLoadString("agent.yaml", yaml, &conf, &err), 0);
-    if (xvPolicySetParse(conf, &set, &err) == 0) {
-        xvPolicySetFree(set);
-        xvAgentConfFree(conf);
-        return NULL;
-    }
-    msg = xvConfErrorFormat(&err);
-    xvConfErrorClear(&err);
-    xvAgentConfFree(conf);
-    return msg;
-}
-
 static void
 test_policy_keys_are_validated_with_positions(void **state)
 {
@@ -335,7 +316,7 @@ test_policy_keys_are_validated_with_positions(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char *msg = parseError(cases[i].yaml);
+        char *msg = xvPolicyTestParseError(cases[i].yaml);
 
         assert_non_null(msg);
         if (cases[i].msg)
@@ -344,7 +325,7 @@ test_policy_keys_are_validated_with_positions(void **state)
             assert_non_null(strstr(msg, "agent.yaml:4:14: "));
         free(msg);
     }
-    assert_null(parseError("policies:\n  - name: r\n    type: restart\n    enabled: false\n"
+    assert_null(xvPolicyTestParseError("policies:\n  - name: r\n    type: restart\n    enabled: false\n"
                            "    dry_run: yes\n    domains:\n      names: [web*]\n"
                            "      uuids: [AB000000000000000000000000000001]\n"
                            "    max_actions_per_interval: 3\n    min_action_interval: 30s\n"

@@ -21,27 +21,6 @@
 static const unsigned char uuid1[16] = { 0xab, [15] = 1 };
 static const unsigned char uuid2[16] = { 0xab, [15] = 2 };
 
-static char *
-pathIn(const char *dir, const char *name)
-{
-    char *p = NULL;
-
-    assert_true(asprintf(&p, "%s/%s", dir, name) > 0);
-    return p;
-}
-
-static void
-writeFile(const char *dir, const char *name, const char *text)
-{
-    char *p = pathIn(dir, name);
-    FILE *f = fopen(p, "w");
-
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    free(p);
-}
-
 /* The names in @dir, sorted, space-separated. */
 static char *
 listDir(const char *dir)
@@ -72,7 +51,7 @@ removeDir(char *dir)
     n = scandir(dir, &ents, NULL, alphasort);
     for (i = 0; i < n; i++) {
         if (strcmp(ents[i]->d_name, ".") && strcmp(ents[i]->d_name, "..")) {
-            char *p = pathIn(dir, ents[i]->d_name);
+            char *p = xvTestPathIn(dir, ents[i]->d_name);
 
             unlink(p);
             free(p);
@@ -167,7 +146,7 @@ test_corrupt_file_is_moved_aside_and_bookkeeping_starts_empty(void **state)
         xvPolicyState *st;
         char *names;
 
-        writeFile(dir, "policy-state", bad[i]);
+        xvTestWriteText(dir, "policy-state", bad[i]);
         st = xvPolicyStateLoad(dir, &warning);
         assert_non_null(st);
         assert_int_equal(st->n, 0);
@@ -194,7 +173,7 @@ test_attempt_in_progress_stays_counted_after_a_crash_of_the_agent(void **state)
     xvRestartEntry *e;
 
     (void)state;
-    writeFile(dir, "policy-state", "xvirt-policy-state 1\n"
+    xvTestWriteText(dir, "policy-state", "xvirt-policy-state 1\n"
               "restart uuid=ab000000-0000-0000-0000-000000000001 total=3 retry_at=9000 "
               "gave_up=0 in_progress=5000 xml_id=4 attempts=4000,5000 name=web01\n");
     st = xvPolicyStateLoad(dir, &warning);
@@ -248,7 +227,7 @@ test_last_seen_is_persisted_and_old_files_load_without_it(void **state)
     xvPolicyStateGet(st, uuid1, "a")->lastSeenMs = NOW;
     assert_int_equal(xvPolicyStateSave(st), 0);
     xvPolicyStateFree(st);
-    path = pathIn(dir, "policy-state");
+    path = xvTestPathIn(dir, "policy-state");
     text = xvTestReadFile(path);
     assert_non_null(strstr(text, " last_seen=1800000000000 "));
     free(text);
@@ -258,7 +237,7 @@ test_last_seen_is_persisted_and_old_files_load_without_it(void **state)
     xvPolicyStateFree(st);
 
     /* a line written before last_seen existed */
-    writeFile(dir, "policy-state", "xvirt-policy-state 1\n"
+    xvTestWriteText(dir, "policy-state", "xvirt-policy-state 1\n"
               "restart uuid=ab000000-0000-0000-0000-000000000001 total=1 retry_at=0 "
               "gave_up=0 in_progress=0 xml_id=-1 attempts=5 name=a\n");
     st = xvPolicyStateLoad(dir, &warning);
@@ -395,7 +374,7 @@ captureStart(const char *dir)
 {
     int fd;
 
-    capturePath = pathIn(dir, "log");
+    capturePath = xvTestPathIn(dir, "log");
     fd = open(capturePath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     assert_true(fd >= 0);
     savedStderr = dup(STDERR_FILENO);
@@ -422,15 +401,15 @@ static void
 test_failed_saves_are_counted_and_logged_at_most_once_a_minute(void **state)
 {
     char *dir = xvTestTempDir();
-    char *blocker = pathIn(dir, "blocker");
-    char *sdir = pathIn(dir, "blocker/state");
+    char *blocker = xvTestPathIn(dir, "blocker");
+    char *sdir = xvTestPathIn(dir, "blocker/state");
     xvPolicyState *st = xvPolicyStateNew(sdir);
     char *log, *expected = NULL;
     int i;
 
     (void)state;
     /* a file where the directory should be: ENOTDIR, even for root */
-    writeFile(dir, "blocker", "");
+    xvTestWriteText(dir, "blocker", "");
     xvPolicyStateGet(st, uuid1, "a");
     captureStart(dir);
     assert_int_equal(xvPolicyStateCommit(st, NOW), -ENOTDIR);
@@ -464,7 +443,7 @@ test_failed_saves_are_counted_and_logged_at_most_once_a_minute(void **state)
 
     /* a new run of failures starts with a full error line again */
     free(st->dir);
-    st->dir = pathIn(sdir, "policy-state/sub");     /* under the file just saved */
+    st->dir = xvTestPathIn(sdir, "policy-state/sub");     /* under the file just saved */
     captureStart(dir);
     assert_int_equal(xvPolicyStateCommit(st, NOW + 100000), -ENOTDIR);
     log = captureEnd();

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* policytest.c: helpers shared by the policy unit tests. */
+#include "policytest.h"
+
+#include <stddef.h>
+
+#include "conf.h"
+#include "engine.h"
+#include "xvtest.h"
+
+char *
+xvPolicyTestParseError(const char *yaml)
+{
+    xvConfError err = { 0 };
+    xvAgentConf *conf = NULL;
+    xvPolicySet *set = NULL;
+    char *msg;
+
+    assert_int_equal(xvAgentConfLoadString("agent.yaml", yaml, &conf, &err), 0);
+    if (xvPolicySetParse(conf, &set, &err) == 0) {
+        xvPolicySetFree(set);
+        xvAgentConfFree(conf);
+        return NULL;
+    }
+    msg = xvConfErrorFormat(&err);
+    xvConfErrorClear(&err);
+    xvAgentConfFree(conf);
+    return msg;
+}
