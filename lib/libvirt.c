@@ -24,12 +24,20 @@ xvInitializeOnce(void)
     xvInitResult = 0;
 }
 
-XV_EXPORT int
-virInitialize(void)
+int
+xvInitialize(void)
 {
     if (pthread_once(&xvInitOnce, xvInitializeOnce) != 0)
         return -1;
     return xvInitResult;
+}
+
+/* The one entry point without the five beats: there is no error to reset
+ * before the library is initialized, and nothing it could report. */
+XV_EXPORT int
+virInitialize(void)
+{
+    return xvInitialize();
 }
 
 XV_EXPORT int
@@ -37,9 +45,8 @@ virGetVersion(unsigned long *libVer, const char *type, unsigned long *typeVer)
 {
     const xvHypervisorDriver *drv;
 
-    if (virInitialize() < 0)
-        return -1;
     virResetLastError();
+    xvCheckInitializedGoto(error);
     if (typeVer)
         *typeVer = 0;
     xvCheckNonNullArgGoto(libVer, error);
@@ -64,20 +71,18 @@ virGetVersion(unsigned long *libVer, const char *type, unsigned long *typeVer)
     return -1;
 }
 
+/* A new connection bound to the driver accepting @name (NULL: xen:///),
+ * or NULL (error reported). */
 static virConnectPtr
-xvConnectOpenInternal(const char *name, bool readOnly)
+xvConnectOpenURI(const char *name, bool readOnly)
 {
     virConnectPtr conn;
 
-    if (virInitialize() < 0)
-        return NULL;
-    virResetLastError();
     if (!name)
         name = "xen:///";
     conn = xvConnectNew(name, readOnly);
     if (xvDriverOpen(conn, name, readOnly) < 0) {
         xvConnectUnref(conn);
-        xvDispatchError(NULL);
         return NULL;
     }
     return conn;
@@ -86,13 +91,33 @@ xvConnectOpenInternal(const char *name, bool readOnly)
 XV_EXPORT virConnectPtr
 virConnectOpen(const char *name)
 {
-    return xvConnectOpenInternal(name, false);
+    virConnectPtr conn;
+
+    virResetLastError();
+    xvCheckInitializedGoto(error);
+    if (!(conn = xvConnectOpenURI(name, false)))
+        goto error;
+    return conn;
+
+ error:
+    xvDispatchError(NULL);
+    return NULL;
 }
 
 XV_EXPORT virConnectPtr
 virConnectOpenReadOnly(const char *name)
 {
-    return xvConnectOpenInternal(name, true);
+    virConnectPtr conn;
+
+    virResetLastError();
+    xvCheckInitializedGoto(error);
+    if (!(conn = xvConnectOpenURI(name, true)))
+        goto error;
+    return conn;
+
+ error:
+    xvDispatchError(NULL);
+    return NULL;
 }
 
 XV_EXPORT int
@@ -110,7 +135,7 @@ virConnectClose(virConnectPtr conn)
     return 0;
 
  error:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return -1;
 }
 
@@ -122,7 +147,7 @@ virConnectGetType(virConnectPtr conn)
     return conn->driver->name;
 
  error:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return NULL;
 }
 
@@ -130,7 +155,7 @@ XV_EXPORT int
 virConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
 {
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    xvCheckConnectGoto(conn, error);
     xvCheckNonNullArgGoto(hvVer, error);
     *hvVer = 0;
     xvCheckDriverSlotGoto(conn, connectGetVersion, error);
@@ -139,10 +164,7 @@ virConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
     return 0;
 
  error:
-    xvDispatchError(conn);
-    return -1;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return -1;
 }
 
@@ -150,7 +172,7 @@ XV_EXPORT int
 virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
 {
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    xvCheckConnectGoto(conn, error);
     xvCheckNonNullArgGoto(info, error);
     memset(info, 0, sizeof(*info));
     xvCheckDriverSlotGoto(conn, nodeGetInfo, error);
@@ -159,10 +181,7 @@ virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
     return 0;
 
  error:
-    xvDispatchError(conn);
-    return -1;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return -1;
 }
 
@@ -173,17 +192,14 @@ virNodeGetFreeMemory(virConnectPtr conn)
     unsigned long long ret;
 
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    xvCheckConnectGoto(conn, error);
     xvCheckDriverSlotGoto(conn, nodeGetFreeMemory, error);
     if ((ret = conn->driver->nodeGetFreeMemory(conn)) == 0)
         goto error;
     return ret;
 
  error:
-    xvDispatchError(conn);
-    return 0;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return 0;
 }
 
@@ -193,17 +209,14 @@ virConnectNumOfDomains(virConnectPtr conn)
     int ret;
 
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    xvCheckConnectGoto(conn, error);
     xvCheckDriverSlotGoto(conn, connectNumOfDomains, error);
     if ((ret = conn->driver->connectNumOfDomains(conn)) < 0)
         goto error;
     return ret;
 
  error:
-    xvDispatchError(conn);
-    return -1;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return -1;
 }
 
@@ -213,7 +226,7 @@ virConnectListDomains(virConnectPtr conn, int *ids, int maxids)
     int ret;
 
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    xvCheckConnectGoto(conn, error);
     xvCheckNonNegativeArgGoto(maxids, error);
     if (maxids > 0)
         xvCheckNonNullArgGoto(ids, error);
@@ -223,10 +236,7 @@ virConnectListDomains(virConnectPtr conn, int *ids, int maxids)
     return ret;
 
  error:
-    xvDispatchError(conn);
-    return -1;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return -1;
 }
 
@@ -236,7 +246,7 @@ virConnectListDefinedDomains(virConnectPtr conn, const char **names, int maxname
     int ret;
 
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    xvCheckConnectGoto(conn, error);
     xvCheckNonNegativeArgGoto(maxnames, error);
     if (maxnames > 0)
         xvCheckNonNullArgGoto(names, error);
@@ -249,9 +259,6 @@ virConnectListDefinedDomains(virConnectPtr conn, const char **names, int maxname
     return ret;
 
  error:
-    xvDispatchError(conn);
-    return -1;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return -1;
 }

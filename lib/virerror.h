@@ -45,3 +45,7 @@ void xvErrorRestore(virErrorPtr *saved);
 
 /* Called once by virInitialize(). */
 int xvErrorInitialize(void);
+
+/* virInitialize() without its trace line, for the library's own use
+ * (libvirt.c): 0, or -1 if the library cannot work. */
+int xvInitialize(void);
