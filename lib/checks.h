@@ -1,18 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * checks.h: what every public entry point (libvirt.c, libvirt-domain.c) is
- * made of. Each has the same beats, in this order:
+ * made of. Each has the same five beats, in this order:
  *
  *   virResetLastError();                            1. a clean error slate
- *   xvCheckDomainGoto(domain, error);               2. handle, read-only,
+ *   XV_TRACE_CALL("domain=%s, flags=0x%x",          2. the debug trace line
+ *                 XV_TRACE_DOMAIN(domain), flags);     (debug.h)
+ *   xvCheckDomainGoto(domain, error);               3. handle, read-only,
  *   xvCheckReadOnlyGoto(domain->conn, error);          arguments
  *   xvCheckFlagsGoto(flags, 0, error);
- *   xvCheckDriverSlotGoto(domain->conn, domainReboot, error);  3. the slot
- *   if (domain->conn->driver->domainReboot(domain, flags) < 0) 4. the typed
+ *   xvCheckDriverSlotGoto(domain->conn, domainReboot, error);  4. the slot
+ *   if (domain->conn->driver->domainReboot(domain, flags) < 0) 5. the typed
  *       goto error;                                    call through the table
  *   return 0;
  *
- *  error:                                           5. one tail: dispatch
+ *  error:                                           one tail: dispatch
  *   xvDispatchError(xvDomainConnOrNull(domain));
  *   return -1;
  *
@@ -22,6 +24,7 @@
 #pragma once
 
 #include "datatypes.h"
+#include "debug.h"
 #include "driver.h"
 #include "virerror.h"
 

@@ -19,6 +19,8 @@ virDomainCreateLinux(virConnectPtr conn, const char *xmlDesc, unsigned int flags
     virDomainPtr dom;
 
     virResetLastError();
+    XV_TRACE_CALL("conn=%s, xmlDesc=%s, flags=0x%x", XV_TRACE_CONN(conn),
+                  XV_TRACE_XML(xmlDesc), flags);
     xvCheckConnectGoto(conn, error);
     xvCheckReadOnlyGoto(conn, error);
     xvCheckNonNullArgGoto(xmlDesc, error);
@@ -39,6 +41,7 @@ virDomainDefineXML(virConnectPtr conn, const char *xml)
     virDomainPtr dom;
 
     virResetLastError();
+    XV_TRACE_CALL("conn=%s, xml=%s", XV_TRACE_CONN(conn), XV_TRACE_XML(xml));
     xvCheckConnectGoto(conn, error);
     xvCheckReadOnlyGoto(conn, error);
     xvCheckNonNullArgGoto(xml, error);
@@ -56,6 +59,7 @@ XV_EXPORT int
 virDomainUndefine(virDomainPtr domain)
 {
     virResetLastError();
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
     xvCheckDomainGoto(domain, error);
     xvCheckReadOnlyGoto(domain->conn, error);
     xvCheckDriverSlotGoto(domain->conn, domainUndefine, error);
@@ -72,6 +76,7 @@ XV_EXPORT int
 virDomainCreate(virDomainPtr domain)
 {
     virResetLastError();
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
     xvCheckDomainGoto(domain, error);
     xvCheckReadOnlyGoto(domain->conn, error);
     xvCheckDriverSlotGoto(domain->conn, domainCreate, error);
@@ -90,6 +95,7 @@ virDomainLookupByID(virConnectPtr conn, int id)
     virDomainPtr dom;
 
     virResetLastError();
+    XV_TRACE_CALL("conn=%s, id=%d", XV_TRACE_CONN(conn), id);
     xvCheckConnectGoto(conn, error);
     xvCheckNonNegativeArgGoto(id, error);
     xvCheckDriverSlotGoto(conn, domainLookupByID, error);
@@ -108,6 +114,7 @@ virDomainLookupByName(virConnectPtr conn, const char *name)
     virDomainPtr dom;
 
     virResetLastError();
+    XV_TRACE_CALL("conn=%s, name=%s", XV_TRACE_CONN(conn), XV_TRACE_STR(name));
     xvCheckConnectGoto(conn, error);
     xvCheckNonNullArgGoto(name, error);
     xvCheckDriverSlotGoto(conn, domainLookupByName, error);
@@ -126,6 +133,7 @@ virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
     virDomainPtr dom;
 
     virResetLastError();
+    XV_TRACE_CALL("conn=%s, uuid=%s", XV_TRACE_CONN(conn), XV_TRACE_UUID(uuid));
     xvCheckConnectGoto(conn, error);
     xvCheckNonNullArgGoto(uuid, error);
     xvCheckDriverSlotGoto(conn, domainLookupByUUID, error);
@@ -145,6 +153,7 @@ virDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
     virDomainPtr dom;
 
     virResetLastError();
+    XV_TRACE_CALL("conn=%s, uuidstr=%s", XV_TRACE_CONN(conn), XV_TRACE_STR(uuidstr));
     xvCheckConnectGoto(conn, error);
     xvCheckNonNullArgGoto(uuidstr, error);
     if (xvUUIDParse(uuidstr, uuid) < 0) {
@@ -166,6 +175,7 @@ XV_EXPORT int
 virDomainFree(virDomainPtr domain)
 {
     virResetLastError();
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
     xvCheckDomainGoto(domain, error);
     xvDomainUnref(domain);
     return 0;
@@ -181,6 +191,7 @@ XV_EXPORT int
 virDomainDestroy(virDomainPtr domain)
 {
     virResetLastError();
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
     xvCheckDomainGoto(domain, error);
     xvCheckReadOnlyGoto(domain->conn, error);
     xvCheckDriverSlotGoto(domain->conn, domainDestroy, error);
@@ -199,6 +210,7 @@ XV_EXPORT int
 virDomainSuspend(virDomainPtr domain)
 {
     virResetLastError();
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
     xvCheckDomainGoto(domain, error);
     xvCheckReadOnlyGoto(domain->conn, error);
     xvCheckDriverSlotGoto(domain->conn, domainSuspend, error);
@@ -215,6 +227,7 @@ XV_EXPORT int
 virDomainResume(virDomainPtr domain)
 {
     virResetLastError();
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
     xvCheckDomainGoto(domain, error);
     xvCheckReadOnlyGoto(domain->conn, error);
     xvCheckDriverSlotGoto(domain->conn, domainResume, error);
@@ -231,6 +244,7 @@ XV_EXPORT int
 virDomainShutdown(virDomainPtr domain)
 {
     virResetLastError();
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
     xvCheckDomainGoto(domain, error);
     xvCheckReadOnlyGoto(domain->conn, error);
     xvCheckDriverSlotGoto(domain->conn, domainShutdown, error);
@@ -247,6 +261,7 @@ XV_EXPORT int
 virDomainReboot(virDomainPtr domain, unsigned int flags)
 {
     virResetLastError();
+    XV_TRACE_CALL("domain=%s, flags=0x%x", XV_TRACE_DOMAIN(domain), flags);
     xvCheckDomainGoto(domain, error);
     xvCheckReadOnlyGoto(domain->conn, error);
     xvCheckFlagsGoto(flags, 0, error);
@@ -264,6 +279,7 @@ XV_EXPORT int
 virDomainSave(virDomainPtr domain, const char *to)
 {
     virResetLastError();
+    XV_TRACE_CALL("domain=%s, to=%s", XV_TRACE_DOMAIN(domain), XV_TRACE_STR(to));
     xvCheckDomainGoto(domain, error);
     xvCheckReadOnlyGoto(domain->conn, error);
     xvCheckNonNullArgGoto(to, error);
@@ -281,6 +297,7 @@ XV_EXPORT int
 virDomainRestore(virConnectPtr conn, const char *from)
 {
     virResetLastError();
+    XV_TRACE_CALL("conn=%s, from=%s", XV_TRACE_CONN(conn), XV_TRACE_STR(from));
     xvCheckConnectGoto(conn, error);
     xvCheckReadOnlyGoto(conn, error);
     xvCheckNonNullArgGoto(from, error);
@@ -300,6 +317,7 @@ XV_EXPORT const char *
 virDomainGetName(virDomainPtr domain)
 {
     virResetLastError();
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
     xvCheckDomainGoto(domain, error);
     return domain->name;
 
@@ -312,6 +330,7 @@ XV_EXPORT unsigned int
 virDomainGetID(virDomainPtr domain)
 {
     virResetLastError();
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
     xvCheckDomainGoto(domain, error);
     return (unsigned int)xvDomainGetIDCached(domain);
 
@@ -324,6 +343,7 @@ XV_EXPORT int
 virDomainGetUUID(virDomainPtr domain, unsigned char *uuid)
 {
     virResetLastError();
+    XV_TRACE_CALL("domain=%s, uuid=%p", XV_TRACE_DOMAIN(domain), (void *)uuid);
     xvCheckDomainGoto(domain, error);
     xvCheckNonNullArgGoto(uuid, error);
     memcpy(uuid, domain->uuid, XV_UUID_BUFLEN);
@@ -338,6 +358,7 @@ XV_EXPORT int
 virDomainGetUUIDString(virDomainPtr domain, char *buf)
 {
     virResetLastError();
+    XV_TRACE_CALL("domain=%s, buf=%p", XV_TRACE_DOMAIN(domain), (void *)buf);
     xvCheckDomainGoto(domain, error);
     xvCheckNonNullArgGoto(buf, error);
     xvUUIDFormat(domain->uuid, buf);
@@ -354,6 +375,7 @@ virDomainGetOSType(virDomainPtr domain)
     char *ret;
 
     virResetLastError();
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
     xvCheckDomainGoto(domain, error);
     xvCheckDriverSlotGoto(domain->conn, domainGetOSType, error);
     if (!(ret = domain->conn->driver->domainGetOSType(domain)))
@@ -371,6 +393,7 @@ virDomainGetXMLDesc(virDomainPtr domain, int flags)
     char *ret;
 
     virResetLastError();
+    XV_TRACE_CALL("domain=%s, flags=0x%x", XV_TRACE_DOMAIN(domain), (unsigned int)flags);
     xvCheckDomainGoto(domain, error);
     xvCheckFlagsGoto(flags, 0, error);
     xvCheckDriverSlotGoto(domain->conn, domainGetXMLDesc, error);
@@ -389,6 +412,7 @@ XV_EXPORT int
 virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info)
 {
     virResetLastError();
+    XV_TRACE_CALL("domain=%s, info=%p", XV_TRACE_DOMAIN(domain), (void *)info);
     xvCheckDomainGoto(domain, error);
     xvCheckNonNullArgGoto(info, error);
     memset(info, 0, sizeof(*info));
@@ -408,6 +432,7 @@ virDomainGetMaxMemory(virDomainPtr domain)
     unsigned long ret;
 
     virResetLastError();
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
     xvCheckDomainGoto(domain, error);
     xvCheckDriverSlotGoto(domain->conn, domainGetMaxMemory, error);
     if ((ret = domain->conn->driver->domainGetMaxMemory(domain)) == 0)
@@ -423,6 +448,7 @@ XV_EXPORT int
 virDomainSetMaxMemory(virDomainPtr domain, unsigned long memory)
 {
     virResetLastError();
+    XV_TRACE_CALL("domain=%s, memory=%lu", XV_TRACE_DOMAIN(domain), memory);
     xvCheckDomainGoto(domain, error);
     xvCheckReadOnlyGoto(domain->conn, error);
     xvCheckPositiveArgGoto(memory, error);
@@ -440,6 +466,7 @@ XV_EXPORT int
 virDomainSetMemory(virDomainPtr domain, unsigned long memory)
 {
     virResetLastError();
+    XV_TRACE_CALL("domain=%s, memory=%lu", XV_TRACE_DOMAIN(domain), memory);
     xvCheckDomainGoto(domain, error);
     xvCheckReadOnlyGoto(domain->conn, error);
     xvCheckPositiveArgGoto(memory, error);
@@ -459,6 +486,7 @@ XV_EXPORT int
 virDomainSetVcpus(virDomainPtr domain, unsigned int nvcpus)
 {
     virResetLastError();
+    XV_TRACE_CALL("domain=%s, nvcpus=%u", XV_TRACE_DOMAIN(domain), nvcpus);
     xvCheckDomainGoto(domain, error);
     xvCheckReadOnlyGoto(domain->conn, error);
     xvCheckPositiveArgGoto(nvcpus, error);
@@ -526,6 +554,8 @@ virDomainPinVcpu(virDomainPtr domain, unsigned int vcpu, unsigned char *cpumap,
     int hostlen = 0;
 
     virResetLastError();
+    XV_TRACE_CALL("domain=%s, vcpu=%u, cpumap=%p, maplen=%d", XV_TRACE_DOMAIN(domain),
+                  vcpu, (void *)cpumap, maplen);
     xvCheckDomainGoto(domain, error);
     xvCheckReadOnlyGoto(domain->conn, error);
     xvCheckNonNullArgGoto(cpumap, error);
@@ -550,6 +580,9 @@ virDomainGetVcpus(virDomainPtr domain, virVcpuInfoPtr info, int maxinfo,
     int ret;
 
     virResetLastError();
+    XV_TRACE_CALL("domain=%s, info=%p, maxinfo=%d, cpumaps=%p, maplen=%d",
+                  XV_TRACE_DOMAIN(domain), (void *)info, maxinfo, (void *)cpumaps,
+                  maplen);
     xvCheckDomainGoto(domain, error);
     xvCheckNonNullArgGoto(info, error);
     xvCheckPositiveArgGoto(maxinfo, error);
@@ -586,6 +619,8 @@ virDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
     int ret;
 
     virResetLastError();
+    XV_TRACE_CALL("dom=%s, stats=%p, nr_stats=%u, flags=0x%x", XV_TRACE_DOMAIN(dom),
+                  (void *)stats, nr_stats, flags);
     xvCheckDomainGoto(dom, error);
     if (!stats || nr_stats == 0)
         return 0;

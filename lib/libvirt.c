@@ -37,7 +37,10 @@ xvInitialize(void)
 XV_EXPORT int
 virInitialize(void)
 {
-    return xvInitialize();
+    int ret = xvInitialize();
+
+    XV_TRACE_CALL("%s", "");
+    return ret;
 }
 
 XV_EXPORT int
@@ -46,6 +49,8 @@ virGetVersion(unsigned long *libVer, const char *type, unsigned long *typeVer)
     const xvHypervisorDriver *drv;
 
     virResetLastError();
+    XV_TRACE_CALL("libVer=%p, type=%s, typeVer=%p", (void *)libVer,
+                  XV_TRACE_STR(type), (void *)typeVer);
     xvCheckInitializedGoto(error);
     if (typeVer)
         *typeVer = 0;
@@ -94,6 +99,7 @@ virConnectOpen(const char *name)
     virConnectPtr conn;
 
     virResetLastError();
+    XV_TRACE_CALL("name=%s", XV_TRACE_STR(name));
     xvCheckInitializedGoto(error);
     if (!(conn = xvConnectOpenURI(name, false)))
         goto error;
@@ -110,6 +116,7 @@ virConnectOpenReadOnly(const char *name)
     virConnectPtr conn;
 
     virResetLastError();
+    XV_TRACE_CALL("name=%s", XV_TRACE_STR(name));
     xvCheckInitializedGoto(error);
     if (!(conn = xvConnectOpenURI(name, true)))
         goto error;
@@ -124,6 +131,7 @@ XV_EXPORT int
 virConnectClose(virConnectPtr conn)
 {
     virResetLastError();
+    XV_TRACE_CALL("conn=%s", XV_TRACE_CONN(conn));
     xvCheckConnectGoto(conn, error);
     /* Domains still referencing the connection keep it alive: only the
      * user's reference goes here. */
@@ -143,6 +151,7 @@ XV_EXPORT const char *
 virConnectGetType(virConnectPtr conn)
 {
     virResetLastError();
+    XV_TRACE_CALL("conn=%s", XV_TRACE_CONN(conn));
     xvCheckConnectGoto(conn, error);
     return conn->driver->name;
 
@@ -155,6 +164,7 @@ XV_EXPORT int
 virConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
 {
     virResetLastError();
+    XV_TRACE_CALL("conn=%s, hvVer=%p", XV_TRACE_CONN(conn), (void *)hvVer);
     xvCheckConnectGoto(conn, error);
     xvCheckNonNullArgGoto(hvVer, error);
     *hvVer = 0;
@@ -172,6 +182,7 @@ XV_EXPORT int
 virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
 {
     virResetLastError();
+    XV_TRACE_CALL("conn=%s, info=%p", XV_TRACE_CONN(conn), (void *)info);
     xvCheckConnectGoto(conn, error);
     xvCheckNonNullArgGoto(info, error);
     memset(info, 0, sizeof(*info));
@@ -192,6 +203,7 @@ virNodeGetFreeMemory(virConnectPtr conn)
     unsigned long long ret;
 
     virResetLastError();
+    XV_TRACE_CALL("conn=%s", XV_TRACE_CONN(conn));
     xvCheckConnectGoto(conn, error);
     xvCheckDriverSlotGoto(conn, nodeGetFreeMemory, error);
     if ((ret = conn->driver->nodeGetFreeMemory(conn)) == 0)
@@ -209,6 +221,7 @@ virConnectNumOfDomains(virConnectPtr conn)
     int ret;
 
     virResetLastError();
+    XV_TRACE_CALL("conn=%s", XV_TRACE_CONN(conn));
     xvCheckConnectGoto(conn, error);
     xvCheckDriverSlotGoto(conn, connectNumOfDomains, error);
     if ((ret = conn->driver->connectNumOfDomains(conn)) < 0)
@@ -226,6 +239,8 @@ virConnectListDomains(virConnectPtr conn, int *ids, int maxids)
     int ret;
 
     virResetLastError();
+    XV_TRACE_CALL("conn=%s, ids=%p, maxids=%d", XV_TRACE_CONN(conn), (void *)ids,
+                  maxids);
     xvCheckConnectGoto(conn, error);
     xvCheckNonNegativeArgGoto(maxids, error);
     if (maxids > 0)
@@ -246,6 +261,8 @@ virConnectListDefinedDomains(virConnectPtr conn, const char **names, int maxname
     int ret;
 
     virResetLastError();
+    XV_TRACE_CALL("conn=%s, names=%p, maxnames=%d", XV_TRACE_CONN(conn),
+                  (void *)names, maxnames);
     xvCheckConnectGoto(conn, error);
     xvCheckNonNegativeArgGoto(maxnames, error);
     if (maxnames > 0)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "datatypes.h"
+#include "debug.h"
 
 #define XV_ERR_LAST (VIR_ERR_OPERATION_TIMEOUT + 1)
 
@@ -166,11 +167,14 @@ xvErrorText(int code)
     return xvErrorTexts[code];
 }
 
-/* Records the error (taking @message). */
+/* Records the error (taking @message) and, when tracing, logs it with the
+ * place that reported it. */
 static void
-xvErrorReport(int domain, int code, const char *file XV_UNUSED,
-              const char *func XV_UNUSED, size_t line XV_UNUSED, char *message)
+xvErrorReport(int domain, int code, const char *file, const char *func,
+              size_t line, char *message)
 {
+    if (XV_DEBUG_ON())
+        xvDebugError(file, func, line, domain, code, message);
     xvErrorSet(domain, code, message);
 }
 
