@@ -48,8 +48,8 @@ xvDebugInitOnce(void)
     if (openErrno) {
         char ebuf[128];
 
-        xvDebugLine("note", "cannot open XVIRT_DEBUG_FILE '%s': %s; tracing to "
-                    "standard error", path, strerror_r(openErrno, ebuf, sizeof(ebuf)));
+        xvDebugLine("note", "cannot open XVIRT_DEBUG_FILE '%s': %s; tracing to standard error",
+                    path, strerror_r(openErrno, ebuf, sizeof(ebuf)));
     }
 }
 
