@@ -11,59 +11,6 @@
 
 #define XV_FROM_THIS VIR_FROM_DOM
 
-/*
- * The head of every call on a domain handle: a sound handle and, for calls
- * that change the domain, a read-write connection. Reports the error (naming
- * @func) and returns false otherwise.
- */
-static bool
-xvDomainEnter(virDomainPtr domain, bool write, const char *func)
-{
-    if (!xvIsDomain(domain)) {
-        xvReportError(VIR_ERR_INVALID_DOMAIN, "invalid domain pointer in %s", func);
-        return false;
-    }
-    if (write && domain->conn->readOnly) {
-        xvReportError(VIR_ERR_OPERATION_DENIED,
-                      "%s is forbidden on a read-only connection", func);
-        return false;
-    }
-    return true;
-}
-
-static bool
-xvDriverHas(virConnectPtr conn, bool present, const char *func)
-{
-    if (present)
-        return true;
-    xvReportError(VIR_ERR_NO_SUPPORT, "%s is not supported by the %s driver",
-                  func, conn->driver->name);
-    return false;
-}
-
-/* Calls that take only the domain and change it share one body; @slot is
- * the offset of their xvDrvDomainOp member in the driver table. */
-static int
-xvDomainRunWriteOp(virDomainPtr domain, const char *func, size_t slot)
-{
-    xvDrvDomainOp op;
-
-    virResetLastError();
-    if (!xvDomainEnter(domain, true, func))
-        goto error;
-    memcpy(&op, (const char *)domain->conn->driver + slot, sizeof(op));
-    if (!xvDriverHas(domain->conn, op != NULL, func) || op(domain) < 0)
-        goto error;
-    return 0;
-
- error:
-    xvDispatchError(xvDomainConnOrNull(domain));
-    return -1;
-}
-
-#define XV_DOMAIN_WRITE_OP(domain, member) \
-    xvDomainRunWriteOp((domain), __func__, offsetof(xvHypervisorDriver, member))
-
 /* ---- creation, definition, lookup ------------------------------------ */
 
 XV_EXPORT virDomainPtr
@@ -72,7 +19,9 @@ virDomainCreateLinux(virConnectPtr conn, const char *xmlDesc, unsigned int flags
     virDomainPtr dom;
 
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    XV_TRACE_CALL("conn=%s, xmlDesc=%s, flags=0x%x", XV_TRACE_CONN(conn),
+                  XV_TRACE_XML(xmlDesc), flags);
+    xvCheckConnectGoto(conn, error);
     xvCheckReadOnlyGoto(conn, error);
     xvCheckNonNullArgGoto(xmlDesc, error);
     xvCheckFlagsGoto(flags, VIR_DOMAIN_NONE, error);
@@ -82,10 +31,7 @@ virDomainCreateLinux(virConnectPtr conn, const char *xmlDesc, unsigned int flags
     return dom;
 
  error:
-    xvDispatchError(conn);
-    return NULL;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return NULL;
 }
 
@@ -95,7 +41,8 @@ virDomainDefineXML(virConnectPtr conn, const char *xml)
     virDomainPtr dom;
 
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    XV_TRACE_CALL("conn=%s, xml=%s", XV_TRACE_CONN(conn), XV_TRACE_XML(xml));
+    xvCheckConnectGoto(conn, error);
     xvCheckReadOnlyGoto(conn, error);
     xvCheckNonNullArgGoto(xml, error);
     xvCheckDriverSlotGoto(conn, domainDefineXML, error);
@@ -104,23 +51,42 @@ virDomainDefineXML(virConnectPtr conn, const char *xml)
     return dom;
 
  error:
-    xvDispatchError(conn);
-    return NULL;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return NULL;
 }
 
 XV_EXPORT int
 virDomainUndefine(virDomainPtr domain)
 {
-    return XV_DOMAIN_WRITE_OP(domain, domainUndefine);
+    virResetLastError();
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
+    xvCheckDomainGoto(domain, error);
+    xvCheckReadOnlyGoto(domain->conn, error);
+    xvCheckDriverSlotGoto(domain->conn, domainUndefine, error);
+    if (domain->conn->driver->domainUndefine(domain) < 0)
+        goto error;
+    return 0;
+
+ error:
+    xvDispatchError(xvDomainConnOrNull(domain));
+    return -1;
 }
 
 XV_EXPORT int
 virDomainCreate(virDomainPtr domain)
 {
-    return XV_DOMAIN_WRITE_OP(domain, domainCreate);
+    virResetLastError();
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
+    xvCheckDomainGoto(domain, error);
+    xvCheckReadOnlyGoto(domain->conn, error);
+    xvCheckDriverSlotGoto(domain->conn, domainCreate, error);
+    if (domain->conn->driver->domainCreate(domain) < 0)
+        goto error;
+    return 0;
+
+ error:
+    xvDispatchError(xvDomainConnOrNull(domain));
+    return -1;
 }
 
 XV_EXPORT virDomainPtr
@@ -129,7 +95,8 @@ virDomainLookupByID(virConnectPtr conn, int id)
     virDomainPtr dom;
 
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    XV_TRACE_CALL("conn=%s, id=%d", XV_TRACE_CONN(conn), id);
+    xvCheckConnectGoto(conn, error);
     xvCheckNonNegativeArgGoto(id, error);
     xvCheckDriverSlotGoto(conn, domainLookupByID, error);
     if (!(dom = conn->driver->domainLookupByID(conn, id)))
@@ -137,10 +104,7 @@ virDomainLookupByID(virConnectPtr conn, int id)
     return dom;
 
  error:
-    xvDispatchError(conn);
-    return NULL;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return NULL;
 }
 
@@ -150,7 +114,8 @@ virDomainLookupByName(virConnectPtr conn, const char *name)
     virDomainPtr dom;
 
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    XV_TRACE_CALL("conn=%s, name=%s", XV_TRACE_CONN(conn), XV_TRACE_STR(name));
+    xvCheckConnectGoto(conn, error);
     xvCheckNonNullArgGoto(name, error);
     xvCheckDriverSlotGoto(conn, domainLookupByName, error);
     if (!(dom = conn->driver->domainLookupByName(conn, name)))
@@ -158,10 +123,7 @@ virDomainLookupByName(virConnectPtr conn, const char *name)
     return dom;
 
  error:
-    xvDispatchError(conn);
-    return NULL;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return NULL;
 }
 
@@ -171,7 +133,8 @@ virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
     virDomainPtr dom;
 
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    XV_TRACE_CALL("conn=%s, uuid=%s", XV_TRACE_CONN(conn), XV_TRACE_UUID(uuid));
+    xvCheckConnectGoto(conn, error);
     xvCheckNonNullArgGoto(uuid, error);
     xvCheckDriverSlotGoto(conn, domainLookupByUUID, error);
     if (!(dom = conn->driver->domainLookupByUUID(conn, uuid)))
@@ -179,10 +142,7 @@ virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
     return dom;
 
  error:
-    xvDispatchError(conn);
-    return NULL;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return NULL;
 }
 
@@ -190,22 +150,24 @@ XV_EXPORT virDomainPtr
 virDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
 {
     unsigned char uuid[XV_UUID_BUFLEN];
+    virDomainPtr dom;
 
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    XV_TRACE_CALL("conn=%s, uuidstr=%s", XV_TRACE_CONN(conn), XV_TRACE_STR(uuidstr));
+    xvCheckConnectGoto(conn, error);
     xvCheckNonNullArgGoto(uuidstr, error);
     if (xvUUIDParse(uuidstr, uuid) < 0) {
         xvReportError(VIR_ERR_INVALID_ARG, "invalid UUID string '%s' in %s",
                       uuidstr, __func__);
         goto error;
     }
-    return virDomainLookupByUUID(conn, uuid);
+    xvCheckDriverSlotGoto(conn, domainLookupByUUID, error);
+    if (!(dom = conn->driver->domainLookupByUUID(conn, uuid)))
+        goto error;
+    return dom;
 
  error:
-    xvDispatchError(conn);
-    return NULL;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return NULL;
 }
 
@@ -213,12 +175,14 @@ XV_EXPORT int
 virDomainFree(virDomainPtr domain)
 {
     virResetLastError();
-    if (!xvDomainEnter(domain, false, __func__)) {
-        xvDispatchError(NULL);
-        return -1;
-    }
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
+    xvCheckDomainGoto(domain, error);
     xvDomainUnref(domain);
     return 0;
+
+ error:
+    xvDispatchError(xvDomainConnOrNull(domain));
+    return -1;
 }
 
 /* ---- life cycle ------------------------------------------------------ */
@@ -226,41 +190,83 @@ virDomainFree(virDomainPtr domain)
 XV_EXPORT int
 virDomainDestroy(virDomainPtr domain)
 {
-    if (XV_DOMAIN_WRITE_OP(domain, domainDestroy) < 0)
-        return -1;
+    virResetLastError();
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
+    xvCheckDomainGoto(domain, error);
+    xvCheckReadOnlyGoto(domain->conn, error);
+    xvCheckDriverSlotGoto(domain->conn, domainDestroy, error);
+    if (domain->conn->driver->domainDestroy(domain) < 0)
+        goto error;
     /* The seed frees the handle of a destroyed domain. */
     xvDomainUnref(domain);
     return 0;
+
+ error:
+    xvDispatchError(xvDomainConnOrNull(domain));
+    return -1;
 }
 
 XV_EXPORT int
 virDomainSuspend(virDomainPtr domain)
 {
-    return XV_DOMAIN_WRITE_OP(domain, domainSuspend);
+    virResetLastError();
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
+    xvCheckDomainGoto(domain, error);
+    xvCheckReadOnlyGoto(domain->conn, error);
+    xvCheckDriverSlotGoto(domain->conn, domainSuspend, error);
+    if (domain->conn->driver->domainSuspend(domain) < 0)
+        goto error;
+    return 0;
+
+ error:
+    xvDispatchError(xvDomainConnOrNull(domain));
+    return -1;
 }
 
 XV_EXPORT int
 virDomainResume(virDomainPtr domain)
 {
-    return XV_DOMAIN_WRITE_OP(domain, domainResume);
+    virResetLastError();
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
+    xvCheckDomainGoto(domain, error);
+    xvCheckReadOnlyGoto(domain->conn, error);
+    xvCheckDriverSlotGoto(domain->conn, domainResume, error);
+    if (domain->conn->driver->domainResume(domain) < 0)
+        goto error;
+    return 0;
+
+ error:
+    xvDispatchError(xvDomainConnOrNull(domain));
+    return -1;
 }
 
 XV_EXPORT int
 virDomainShutdown(virDomainPtr domain)
 {
-    return XV_DOMAIN_WRITE_OP(domain, domainShutdown);
+    virResetLastError();
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
+    xvCheckDomainGoto(domain, error);
+    xvCheckReadOnlyGoto(domain->conn, error);
+    xvCheckDriverSlotGoto(domain->conn, domainShutdown, error);
+    if (domain->conn->driver->domainShutdown(domain) < 0)
+        goto error;
+    return 0;
+
+ error:
+    xvDispatchError(xvDomainConnOrNull(domain));
+    return -1;
 }
 
 XV_EXPORT int
 virDomainReboot(virDomainPtr domain, unsigned int flags)
 {
     virResetLastError();
-    if (!xvDomainEnter(domain, true, __func__))
-        goto error;
+    XV_TRACE_CALL("domain=%s, flags=0x%x", XV_TRACE_DOMAIN(domain), flags);
+    xvCheckDomainGoto(domain, error);
+    xvCheckReadOnlyGoto(domain->conn, error);
     xvCheckFlagsGoto(flags, 0, error);
-    if (!xvDriverHas(domain->conn, domain->conn->driver->domainReboot != NULL,
-                     __func__) ||
-        domain->conn->driver->domainReboot(domain, flags) < 0)
+    xvCheckDriverSlotGoto(domain->conn, domainReboot, error);
+    if (domain->conn->driver->domainReboot(domain, flags) < 0)
         goto error;
     return 0;
 
@@ -273,12 +279,12 @@ XV_EXPORT int
 virDomainSave(virDomainPtr domain, const char *to)
 {
     virResetLastError();
-    if (!xvDomainEnter(domain, true, __func__))
-        goto error;
+    XV_TRACE_CALL("domain=%s, to=%s", XV_TRACE_DOMAIN(domain), XV_TRACE_STR(to));
+    xvCheckDomainGoto(domain, error);
+    xvCheckReadOnlyGoto(domain->conn, error);
     xvCheckNonNullArgGoto(to, error);
-    if (!xvDriverHas(domain->conn, domain->conn->driver->domainSave != NULL,
-                     __func__) ||
-        domain->conn->driver->domainSave(domain, to) < 0)
+    xvCheckDriverSlotGoto(domain->conn, domainSave, error);
+    if (domain->conn->driver->domainSave(domain, to) < 0)
         goto error;
     return 0;
 
@@ -291,7 +297,8 @@ XV_EXPORT int
 virDomainRestore(virConnectPtr conn, const char *from)
 {
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    XV_TRACE_CALL("conn=%s, from=%s", XV_TRACE_CONN(conn), XV_TRACE_STR(from));
+    xvCheckConnectGoto(conn, error);
     xvCheckReadOnlyGoto(conn, error);
     xvCheckNonNullArgGoto(from, error);
     xvCheckDriverSlotGoto(conn, domainRestore, error);
@@ -300,10 +307,7 @@ virDomainRestore(virConnectPtr conn, const char *from)
     return 0;
 
  error:
-    xvDispatchError(conn);
-    return -1;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return -1;
 }
 
@@ -313,30 +317,34 @@ XV_EXPORT const char *
 virDomainGetName(virDomainPtr domain)
 {
     virResetLastError();
-    if (!xvDomainEnter(domain, false, __func__)) {
-        xvDispatchError(NULL);
-        return NULL;
-    }
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
+    xvCheckDomainGoto(domain, error);
     return domain->name;
+
+ error:
+    xvDispatchError(xvDomainConnOrNull(domain));
+    return NULL;
 }
 
 XV_EXPORT unsigned int
 virDomainGetID(virDomainPtr domain)
 {
     virResetLastError();
-    if (!xvDomainEnter(domain, false, __func__)) {
-        xvDispatchError(NULL);
-        return (unsigned int)-1;
-    }
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
+    xvCheckDomainGoto(domain, error);
     return (unsigned int)xvDomainGetIDCached(domain);
+
+ error:
+    xvDispatchError(xvDomainConnOrNull(domain));
+    return (unsigned int)-1;
 }
 
 XV_EXPORT int
 virDomainGetUUID(virDomainPtr domain, unsigned char *uuid)
 {
     virResetLastError();
-    if (!xvDomainEnter(domain, false, __func__))
-        goto error;
+    XV_TRACE_CALL("domain=%s, uuid=%p", XV_TRACE_DOMAIN(domain), (void *)uuid);
+    xvCheckDomainGoto(domain, error);
     xvCheckNonNullArgGoto(uuid, error);
     memcpy(uuid, domain->uuid, XV_UUID_BUFLEN);
     return 0;
@@ -350,8 +358,8 @@ XV_EXPORT int
 virDomainGetUUIDString(virDomainPtr domain, char *buf)
 {
     virResetLastError();
-    if (!xvDomainEnter(domain, false, __func__))
-        goto error;
+    XV_TRACE_CALL("domain=%s, buf=%p", XV_TRACE_DOMAIN(domain), (void *)buf);
+    xvCheckDomainGoto(domain, error);
     xvCheckNonNullArgGoto(buf, error);
     xvUUIDFormat(domain->uuid, buf);
     return 0;
@@ -367,14 +375,16 @@ virDomainGetOSType(virDomainPtr domain)
     char *ret;
 
     virResetLastError();
-    if (!xvDomainEnter(domain, false, __func__) ||
-        !xvDriverHas(domain->conn, domain->conn->driver->domainGetOSType != NULL,
-                     __func__) ||
-        !(ret = domain->conn->driver->domainGetOSType(domain))) {
-        xvDispatchError(xvDomainConnOrNull(domain));
-        return NULL;
-    }
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
+    xvCheckDomainGoto(domain, error);
+    xvCheckDriverSlotGoto(domain->conn, domainGetOSType, error);
+    if (!(ret = domain->conn->driver->domainGetOSType(domain)))
+        goto error;
     return ret;
+
+ error:
+    xvDispatchError(xvDomainConnOrNull(domain));
+    return NULL;
 }
 
 XV_EXPORT char *
@@ -383,12 +393,11 @@ virDomainGetXMLDesc(virDomainPtr domain, int flags)
     char *ret;
 
     virResetLastError();
-    if (!xvDomainEnter(domain, false, __func__))
-        goto error;
+    XV_TRACE_CALL("domain=%s, flags=0x%x", XV_TRACE_DOMAIN(domain), (unsigned int)flags);
+    xvCheckDomainGoto(domain, error);
     xvCheckFlagsGoto(flags, 0, error);
-    if (!xvDriverHas(domain->conn, domain->conn->driver->domainGetXMLDesc != NULL,
-                     __func__) ||
-        !(ret = domain->conn->driver->domainGetXMLDesc(domain, flags)))
+    xvCheckDriverSlotGoto(domain->conn, domainGetXMLDesc, error);
+    if (!(ret = domain->conn->driver->domainGetXMLDesc(domain, flags)))
         goto error;
     return ret;
 
@@ -403,13 +412,12 @@ XV_EXPORT int
 virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info)
 {
     virResetLastError();
-    if (!xvDomainEnter(domain, false, __func__))
-        goto error;
+    XV_TRACE_CALL("domain=%s, info=%p", XV_TRACE_DOMAIN(domain), (void *)info);
+    xvCheckDomainGoto(domain, error);
     xvCheckNonNullArgGoto(info, error);
     memset(info, 0, sizeof(*info));
-    if (!xvDriverHas(domain->conn, domain->conn->driver->domainGetInfo != NULL,
-                     __func__) ||
-        domain->conn->driver->domainGetInfo(domain, info) < 0)
+    xvCheckDriverSlotGoto(domain->conn, domainGetInfo, error);
+    if (domain->conn->driver->domainGetInfo(domain, info) < 0)
         goto error;
     return 0;
 
@@ -424,33 +432,28 @@ virDomainGetMaxMemory(virDomainPtr domain)
     unsigned long ret;
 
     virResetLastError();
-    if (!xvDomainEnter(domain, false, __func__) ||
-        !xvDriverHas(domain->conn,
-                     domain->conn->driver->domainGetMaxMemory != NULL, __func__) ||
-        (ret = domain->conn->driver->domainGetMaxMemory(domain)) == 0) {
-        xvDispatchError(xvDomainConnOrNull(domain));
-        return 0;
-    }
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
+    xvCheckDomainGoto(domain, error);
+    xvCheckDriverSlotGoto(domain->conn, domainGetMaxMemory, error);
+    if ((ret = domain->conn->driver->domainGetMaxMemory(domain)) == 0)
+        goto error;
     return ret;
+
+ error:
+    xvDispatchError(xvDomainConnOrNull(domain));
+    return 0;
 }
 
-/* SetMaxMemory and SetMemory differ only in the driver slot they call. */
-static int
-xvDomainSetMemoryCommon(virDomainPtr domain, unsigned long memory, bool maximum,
-                        const char *func)
+XV_EXPORT int
+virDomainSetMaxMemory(virDomainPtr domain, unsigned long memory)
 {
-    xvDrvDomainSetMemory set;
-
     virResetLastError();
-    if (!xvDomainEnter(domain, true, func))
-        goto error;
-    if (memory == 0) {
-        xvReportError(VIR_ERR_INVALID_ARG, "memory in %s must be greater than zero", func);
-        goto error;
-    }
-    set = maximum ? domain->conn->driver->domainSetMaxMemory :
-                    domain->conn->driver->domainSetMemory;
-    if (!xvDriverHas(domain->conn, set != NULL, func) || set(domain, memory) < 0)
+    XV_TRACE_CALL("domain=%s, memory=%lu", XV_TRACE_DOMAIN(domain), memory);
+    xvCheckDomainGoto(domain, error);
+    xvCheckReadOnlyGoto(domain->conn, error);
+    xvCheckPositiveArgGoto(memory, error);
+    xvCheckDriverSlotGoto(domain->conn, domainSetMaxMemory, error);
+    if (domain->conn->driver->domainSetMaxMemory(domain, memory) < 0)
         goto error;
     return 0;
 
@@ -460,15 +463,21 @@ xvDomainSetMemoryCommon(virDomainPtr domain, unsigned long memory, bool maximum,
 }
 
 XV_EXPORT int
-virDomainSetMaxMemory(virDomainPtr domain, unsigned long memory)
-{
-    return xvDomainSetMemoryCommon(domain, memory, true, __func__);
-}
-
-XV_EXPORT int
 virDomainSetMemory(virDomainPtr domain, unsigned long memory)
 {
-    return xvDomainSetMemoryCommon(domain, memory, false, __func__);
+    virResetLastError();
+    XV_TRACE_CALL("domain=%s, memory=%lu", XV_TRACE_DOMAIN(domain), memory);
+    xvCheckDomainGoto(domain, error);
+    xvCheckReadOnlyGoto(domain->conn, error);
+    xvCheckPositiveArgGoto(memory, error);
+    xvCheckDriverSlotGoto(domain->conn, domainSetMemory, error);
+    if (domain->conn->driver->domainSetMemory(domain, memory) < 0)
+        goto error;
+    return 0;
+
+ error:
+    xvDispatchError(xvDomainConnOrNull(domain));
+    return -1;
 }
 
 /* ---- virtual CPUs ---------------------------------------------------- */
@@ -477,12 +486,12 @@ XV_EXPORT int
 virDomainSetVcpus(virDomainPtr domain, unsigned int nvcpus)
 {
     virResetLastError();
-    if (!xvDomainEnter(domain, true, __func__))
-        goto error;
+    XV_TRACE_CALL("domain=%s, nvcpus=%u", XV_TRACE_DOMAIN(domain), nvcpus);
+    xvCheckDomainGoto(domain, error);
+    xvCheckReadOnlyGoto(domain->conn, error);
     xvCheckPositiveArgGoto(nvcpus, error);
-    if (!xvDriverHas(domain->conn, domain->conn->driver->domainSetVcpus != NULL,
-                     __func__) ||
-        domain->conn->driver->domainSetVcpus(domain, nvcpus) < 0)
+    xvCheckDriverSlotGoto(domain->conn, domainSetVcpus, error);
+    if (domain->conn->driver->domainSetVcpus(domain, nvcpus) < 0)
         goto error;
     return 0;
 
@@ -491,34 +500,30 @@ virDomainSetVcpus(virDomainPtr domain, unsigned int nvcpus)
     return -1;
 }
 
-/* The number of physical CPUs of the node, or 0 (error reported). */
-static unsigned int
-xvNodeMaxCpus(virConnectPtr conn, const char *func)
-{
-    virNodeInfo node;
-
-    memset(&node, 0, sizeof(node));
-    if (!xvDriverHas(conn, conn->driver->nodeGetInfo != NULL, func) ||
-        conn->driver->nodeGetInfo(conn, &node) < 0)
-        return 0;
-    return VIR_NODEINFO_MAXCPUS(node);
-}
-
 /*
  * The seed's cpumap rules, settled once: @maplen may be shorter than the
- * node's map (missing bytes are zero) but not longer; bits past the node's
- * CPUs are ignored; the result must name at least one CPU. Returns a new
- * map of exactly the node's length, or NULL (error reported).
+ * map of the node @conn runs on (missing bytes are zero) but not longer;
+ * bits past the node's CPUs are ignored; the result must name at least one
+ * CPU. Returns a new map of exactly the node's length, or NULL (error
+ * reported). The caller checked that the driver has nodeGetInfo.
  */
 static unsigned char *
-xvCpumapNormalize(const unsigned char *cpumap, int maplen, unsigned int maxcpus,
+xvCpumapNormalize(virConnectPtr conn, const unsigned char *cpumap, int maplen,
                   int *retlen)
 {
-    int hostlen = VIR_CPU_MAPLEN((int)maxcpus);
+    virNodeInfo node;
+    unsigned int maxcpus;
+    int hostlen;
     unsigned char *map;
     bool any = false;
     int i;
 
+    memset(&node, 0, sizeof(node));
+    if (conn->driver->nodeGetInfo(conn, &node) < 0)
+        return NULL;
+    if ((maxcpus = VIR_NODEINFO_MAXCPUS(node)) == 0)
+        return NULL;
+    hostlen = VIR_CPU_MAPLEN((int)maxcpus);
     if (maplen > hostlen) {
         xvReportError(VIR_ERR_INVALID_ARG,
                       "cpumap of %d bytes is longer than the %d bytes that the "
@@ -546,19 +551,20 @@ virDomainPinVcpu(virDomainPtr domain, unsigned int vcpu, unsigned char *cpumap,
                  int maplen)
 {
     XV_AUTOFREE(unsigned char *) map = NULL;
-    unsigned int maxcpus;
     int hostlen = 0;
 
     virResetLastError();
-    if (!xvDomainEnter(domain, true, __func__))
-        goto error;
+    XV_TRACE_CALL("domain=%s, vcpu=%u, cpumap=%p, maplen=%d", XV_TRACE_DOMAIN(domain),
+                  vcpu, (void *)cpumap, maplen);
+    xvCheckDomainGoto(domain, error);
+    xvCheckReadOnlyGoto(domain->conn, error);
     xvCheckNonNullArgGoto(cpumap, error);
     xvCheckPositiveArgGoto(maplen, error);
-    if (!xvDriverHas(domain->conn, domain->conn->driver->domainPinVcpu != NULL,
-                     __func__) ||
-        (maxcpus = xvNodeMaxCpus(domain->conn, __func__)) == 0 ||
-        !(map = xvCpumapNormalize(cpumap, maplen, maxcpus, &hostlen)) ||
-        domain->conn->driver->domainPinVcpu(domain, vcpu, map, hostlen) < 0)
+    xvCheckDriverSlotGoto(domain->conn, domainPinVcpu, error);
+    xvCheckDriverSlotGoto(domain->conn, nodeGetInfo, error);
+    if (!(map = xvCpumapNormalize(domain->conn, cpumap, maplen, &hostlen)))
+        goto error;
+    if (domain->conn->driver->domainPinVcpu(domain, vcpu, map, hostlen) < 0)
         goto error;
     return 0;
 
@@ -574,8 +580,10 @@ virDomainGetVcpus(virDomainPtr domain, virVcpuInfoPtr info, int maxinfo,
     int ret;
 
     virResetLastError();
-    if (!xvDomainEnter(domain, false, __func__))
-        goto error;
+    XV_TRACE_CALL("domain=%s, info=%p, maxinfo=%d, cpumaps=%p, maplen=%d",
+                  XV_TRACE_DOMAIN(domain), (void *)info, maxinfo, (void *)cpumaps,
+                  maplen);
+    xvCheckDomainGoto(domain, error);
     xvCheckNonNullArgGoto(info, error);
     xvCheckPositiveArgGoto(maxinfo, error);
     if (cpumaps) {
@@ -588,9 +596,8 @@ virDomainGetVcpus(virDomainPtr domain, virVcpuInfoPtr info, int maxinfo,
         memset(cpumaps, 0, (size_t)maxinfo * (size_t)maplen);
     }
     memset(info, 0, sizeof(*info) * (size_t)maxinfo);
-    if (!xvDriverHas(domain->conn, domain->conn->driver->domainGetVcpus != NULL,
-                     __func__) ||
-        (ret = domain->conn->driver->domainGetVcpus(domain, info, maxinfo, cpumaps,
+    xvCheckDriverSlotGoto(domain->conn, domainGetVcpus, error);
+    if ((ret = domain->conn->driver->domainGetVcpus(domain, info, maxinfo, cpumaps,
                                                     cpumaps ? maplen : 0)) < 0)
         goto error;
     return ret;
@@ -612,16 +619,17 @@ virDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
     int ret;
 
     virResetLastError();
-    if (!xvDomainEnter(dom, false, __func__))
-        goto error;
+    XV_TRACE_CALL("dom=%s, stats=%p, nr_stats=%u, flags=0x%x", XV_TRACE_DOMAIN(dom),
+                  (void *)stats, nr_stats, flags);
+    xvCheckDomainGoto(dom, error);
     if (!stats || nr_stats == 0)
         return 0;
     if (nr_stats > VIR_DOMAIN_MEMORY_STAT_NR)
         nr_stats = VIR_DOMAIN_MEMORY_STAT_NR;
     memset(stats, 0, sizeof(*stats) * nr_stats);
     xvCheckFlagsGoto(flags, 0, error);
-    if (!xvDriverHas(dom->conn, dom->conn->driver->domainMemoryStats != NULL, __func__) ||
-        (ret = dom->conn->driver->domainMemoryStats(dom, stats, nr_stats, flags)) < 0)
+    xvCheckDriverSlotGoto(dom->conn, domainMemoryStats, error);
+    if ((ret = dom->conn->driver->domainMemoryStats(dom, stats, nr_stats, flags)) < 0)
         goto error;
     return ret;
 

@@ -24,12 +24,23 @@ xvInitializeOnce(void)
     xvInitResult = 0;
 }
 
-XV_EXPORT int
-virInitialize(void)
+int
+xvInitialize(void)
 {
     if (pthread_once(&xvInitOnce, xvInitializeOnce) != 0)
         return -1;
     return xvInitResult;
+}
+
+/* The one entry point without the five beats: there is no error to reset
+ * before the library is initialized, and nothing it could report. */
+XV_EXPORT int
+virInitialize(void)
+{
+    int ret = xvInitialize();
+
+    XV_TRACE_CALL("%s", "");
+    return ret;
 }
 
 XV_EXPORT int
@@ -37,9 +48,10 @@ virGetVersion(unsigned long *libVer, const char *type, unsigned long *typeVer)
 {
     const xvHypervisorDriver *drv;
 
-    if (virInitialize() < 0)
-        return -1;
     virResetLastError();
+    XV_TRACE_CALL("libVer=%p, type=%s, typeVer=%p", (void *)libVer,
+                  XV_TRACE_STR(type), (void *)typeVer);
+    xvCheckInitializedGoto(error);
     if (typeVer)
         *typeVer = 0;
     xvCheckNonNullArgGoto(libVer, error);
@@ -64,20 +76,18 @@ virGetVersion(unsigned long *libVer, const char *type, unsigned long *typeVer)
     return -1;
 }
 
+/* A new connection bound to the driver accepting @name (NULL: xen:///),
+ * or NULL (error reported). */
 static virConnectPtr
-xvConnectOpenInternal(const char *name, bool readOnly)
+xvConnectOpenURI(const char *name, bool readOnly)
 {
     virConnectPtr conn;
 
-    if (virInitialize() < 0)
-        return NULL;
-    virResetLastError();
     if (!name)
         name = "xen:///";
     conn = xvConnectNew(name, readOnly);
     if (xvDriverOpen(conn, name, readOnly) < 0) {
         xvConnectUnref(conn);
-        xvDispatchError(NULL);
         return NULL;
     }
     return conn;
@@ -86,19 +96,42 @@ xvConnectOpenInternal(const char *name, bool readOnly)
 XV_EXPORT virConnectPtr
 virConnectOpen(const char *name)
 {
-    return xvConnectOpenInternal(name, false);
+    virConnectPtr conn;
+
+    virResetLastError();
+    XV_TRACE_CALL("name=%s", XV_TRACE_STR(name));
+    xvCheckInitializedGoto(error);
+    if (!(conn = xvConnectOpenURI(name, false)))
+        goto error;
+    return conn;
+
+ error:
+    xvDispatchError(NULL);
+    return NULL;
 }
 
 XV_EXPORT virConnectPtr
 virConnectOpenReadOnly(const char *name)
 {
-    return xvConnectOpenInternal(name, true);
+    virConnectPtr conn;
+
+    virResetLastError();
+    XV_TRACE_CALL("name=%s", XV_TRACE_STR(name));
+    xvCheckInitializedGoto(error);
+    if (!(conn = xvConnectOpenURI(name, true)))
+        goto error;
+    return conn;
+
+ error:
+    xvDispatchError(NULL);
+    return NULL;
 }
 
 XV_EXPORT int
 virConnectClose(virConnectPtr conn)
 {
     virResetLastError();
+    XV_TRACE_CALL("conn=%s", XV_TRACE_CONN(conn));
     xvCheckConnectGoto(conn, error);
     /* Domains still referencing the connection keep it alive: only the
      * user's reference goes here. */
@@ -110,7 +143,7 @@ virConnectClose(virConnectPtr conn)
     return 0;
 
  error:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return -1;
 }
 
@@ -118,11 +151,12 @@ XV_EXPORT const char *
 virConnectGetType(virConnectPtr conn)
 {
     virResetLastError();
+    XV_TRACE_CALL("conn=%s", XV_TRACE_CONN(conn));
     xvCheckConnectGoto(conn, error);
     return conn->driver->name;
 
  error:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return NULL;
 }
 
@@ -130,7 +164,8 @@ XV_EXPORT int
 virConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
 {
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    XV_TRACE_CALL("conn=%s, hvVer=%p", XV_TRACE_CONN(conn), (void *)hvVer);
+    xvCheckConnectGoto(conn, error);
     xvCheckNonNullArgGoto(hvVer, error);
     *hvVer = 0;
     xvCheckDriverSlotGoto(conn, connectGetVersion, error);
@@ -139,10 +174,7 @@ virConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
     return 0;
 
  error:
-    xvDispatchError(conn);
-    return -1;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return -1;
 }
 
@@ -150,7 +182,8 @@ XV_EXPORT int
 virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
 {
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    XV_TRACE_CALL("conn=%s, info=%p", XV_TRACE_CONN(conn), (void *)info);
+    xvCheckConnectGoto(conn, error);
     xvCheckNonNullArgGoto(info, error);
     memset(info, 0, sizeof(*info));
     xvCheckDriverSlotGoto(conn, nodeGetInfo, error);
@@ -159,10 +192,7 @@ virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
     return 0;
 
  error:
-    xvDispatchError(conn);
-    return -1;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return -1;
 }
 
@@ -173,17 +203,15 @@ virNodeGetFreeMemory(virConnectPtr conn)
     unsigned long long ret;
 
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    XV_TRACE_CALL("conn=%s", XV_TRACE_CONN(conn));
+    xvCheckConnectGoto(conn, error);
     xvCheckDriverSlotGoto(conn, nodeGetFreeMemory, error);
     if ((ret = conn->driver->nodeGetFreeMemory(conn)) == 0)
         goto error;
     return ret;
 
  error:
-    xvDispatchError(conn);
-    return 0;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return 0;
 }
 
@@ -193,17 +221,15 @@ virConnectNumOfDomains(virConnectPtr conn)
     int ret;
 
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    XV_TRACE_CALL("conn=%s", XV_TRACE_CONN(conn));
+    xvCheckConnectGoto(conn, error);
     xvCheckDriverSlotGoto(conn, connectNumOfDomains, error);
     if ((ret = conn->driver->connectNumOfDomains(conn)) < 0)
         goto error;
     return ret;
 
  error:
-    xvDispatchError(conn);
-    return -1;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return -1;
 }
 
@@ -213,7 +239,9 @@ virConnectListDomains(virConnectPtr conn, int *ids, int maxids)
     int ret;
 
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    XV_TRACE_CALL("conn=%s, ids=%p, maxids=%d", XV_TRACE_CONN(conn), (void *)ids,
+                  maxids);
+    xvCheckConnectGoto(conn, error);
     xvCheckNonNegativeArgGoto(maxids, error);
     if (maxids > 0)
         xvCheckNonNullArgGoto(ids, error);
@@ -223,10 +251,7 @@ virConnectListDomains(virConnectPtr conn, int *ids, int maxids)
     return ret;
 
  error:
-    xvDispatchError(conn);
-    return -1;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return -1;
 }
 
@@ -236,7 +261,9 @@ virConnectListDefinedDomains(virConnectPtr conn, const char **names, int maxname
     int ret;
 
     virResetLastError();
-    xvCheckConnectGoto(conn, error_noconn);
+    XV_TRACE_CALL("conn=%s, names=%p, maxnames=%d", XV_TRACE_CONN(conn),
+                  (void *)names, maxnames);
+    xvCheckConnectGoto(conn, error);
     xvCheckNonNegativeArgGoto(maxnames, error);
     if (maxnames > 0)
         xvCheckNonNullArgGoto(names, error);
@@ -249,9 +276,6 @@ virConnectListDefinedDomains(virConnectPtr conn, const char **names, int maxname
     return ret;
 
  error:
-    xvDispatchError(conn);
-    return -1;
- error_noconn:
-    xvDispatchError(NULL);
+    xvDispatchError(xvConnectOrNull(conn));
     return -1;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "datatypes.h"
+#include "debug.h"
 
 #define XV_ERR_LAST (VIR_ERR_OPERATION_TIMEOUT + 1)
 
@@ -129,7 +130,7 @@ xvThreadError(bool create)
 {
     virErrorPtr err;
 
-    if (virInitialize() < 0)
+    if (xvInitialize() < 0)
         return NULL;
     err = pthread_getspecific(xvErrorKey);
     if (!err && create) {
@@ -166,10 +167,20 @@ xvErrorText(int code)
     return xvErrorTexts[code];
 }
 
+/* Records the error (taking @message) and, when tracing, logs it with the
+ * place that reported it. */
+static void
+xvErrorReport(int domain, int code, const char *file, const char *func,
+              size_t line, char *message)
+{
+    if (XV_DEBUG_ON())
+        xvDebugError(file, func, line, domain, code, message);
+    xvErrorSet(domain, code, message);
+}
+
 void
-xvReportErrorFull(int domain, int code, const char *file XV_UNUSED,
-                  const char *func XV_UNUSED, size_t line XV_UNUSED,
-                  const char *fmt, ...)
+xvReportErrorFull(int domain, int code, const char *file, const char *func,
+                  size_t line, const char *fmt, ...)
 {
     int saved = errno;
     char *detail = NULL;
@@ -185,14 +196,13 @@ xvReportErrorFull(int domain, int code, const char *file XV_UNUSED,
     else
         message = xvStrdup(xvErrorText(code));
     free(detail);
-    xvErrorSet(domain, code, message);
+    xvErrorReport(domain, code, file, func, line, message);
     errno = saved;
 }
 
 void
-xvReportSystemErrorFull(int domain, int errnum, const char *file XV_UNUSED,
-                        const char *func XV_UNUSED, size_t line XV_UNUSED,
-                        const char *fmt, ...)
+xvReportSystemErrorFull(int domain, int errnum, const char *file,
+                        const char *func, size_t line, const char *fmt, ...)
 {
     int saved = errno;
     char *detail = NULL;
@@ -203,9 +213,9 @@ xvReportSystemErrorFull(int domain, int errnum, const char *file XV_UNUSED,
     if (vasprintf(&detail, fmt, ap) < 0)
         detail = NULL;
     va_end(ap);
-    xvErrorSet(domain, VIR_ERR_SYSTEM_ERROR,
-               xvAsprintf("%s: %s", detail ? detail : "system call failed",
-                          strerror_r(errnum, ebuf, sizeof(ebuf))));
+    xvErrorReport(domain, VIR_ERR_SYSTEM_ERROR, file, func, line,
+                  xvAsprintf("%s: %s", detail ? detail : "system call failed",
+                             strerror_r(errnum, ebuf, sizeof(ebuf))));
     free(detail);
     errno = saved;
 }

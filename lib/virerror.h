@@ -12,7 +12,8 @@
 /*
  * Report once, where the cause is known. Each .c file defines XV_FROM_THIS
  * (a virErrorDomain) before using these. The message is
- * "<generic text of code>: <formatted detail>", as libvirt's.
+ * "<generic text of code>: <formatted detail>", as libvirt's. @file, @func
+ * and @line (filled in by the macros) go to the debug trace (debug.h).
  */
 void xvReportErrorFull(int domain, int code, const char *file,
                        const char *func, size_t line, const char *fmt, ...)
@@ -45,3 +46,7 @@ void xvErrorRestore(virErrorPtr *saved);
 
 /* Called once by virInitialize(). */
 int xvErrorInitialize(void);
+
+/* virInitialize() without its trace line, for the library's own use
+ * (libvirt.c): 0, or -1 if the library cannot work. */
+int xvInitialize(void);

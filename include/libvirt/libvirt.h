@@ -13,6 +13,14 @@
  * caller with free(); a returned "const char *" is borrowed and its lifetime
  * is given in the call's comment.
  *
+ * Debugging: with XVIRT_DEBUG=1 in the environment, the library writes one
+ * line per call of this header (its name and arguments) and one per error it
+ * reports (code, origin, message, and the source file:line and function that
+ * reported it) to standard error, or appended to the file XVIRT_DEBUG_FILE
+ * names. Both variables are read once per process, at the first call; they
+ * are ignored in set-user-ID programs. Off by default, and the library
+ * writes nothing else. The error calls of virterror.h are not traced.
+ *
  * This header is C89/C99/C++ clean and includes nothing project-internal.
  */
 #ifndef LIBVIRT_H
@@ -226,7 +234,9 @@ typedef virVcpuInfo *virVcpuInfoPtr;
  *
  * Initializes the library. Calling it first is recommended in threaded
  * programs; every other entry point also initializes on demand, and the
- * call may be repeated any number of times from any thread.
+ * call may be repeated any number of times from any thread. The debug trace
+ * (XVIRT_DEBUG, see the top of this file) is not part of it: the first
+ * call of any kind reads its variables.
  *
  * Returns 0 in case of success, -1 in case of error.
  */

@@ -8,6 +8,9 @@
  * connection it used (virConnGetLastError()), then hands it to the error
  * callback: the connection's (virConnSetErrorFunc()), else the global one
  * (virSetErrorFunc()), else virDefaultErrorFunc(), which prints it to stderr.
+ * With XVIRT_DEBUG=1 (libvirt.h), each error is also traced where it is
+ * reported, with the source file, line and function; these calls themselves
+ * are not traced.
  */
 #ifndef LIBVIRT_VIRTERROR_H
 #define LIBVIRT_VIRTERROR_H

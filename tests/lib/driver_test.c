@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* driver_test.c: the driver table contract (lib/driver.h) for the calls
- * beyond the seed, on a fake driver: a NULL slot is VIR_ERR_NO_SUPPORT, and
- * a slot only ever sees the input the public layer promises it. */
+/* driver_test.c: the driver table contract (lib/driver.h) on fake drivers:
+ * every slot may be NULL and is then VIR_ERR_NO_SUPPORT for its public call,
+ * and a slot only ever sees the input the public layer promises it. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,7 +183,96 @@ test_memory_stats_slot_sees_clamped_zeroed_input_only(void **state)
     assert_int_equal(fake.calls, 1);
 }
 
+/* The last error, on the thread and on the connection, is NO_SUPPORT for
+ * @call, from @origin, naming the call and the driver. */
+static void
+assertNoSupport(virConnectPtr conn, const char *call, int origin)
+{
+    char *want = NULL;
+    virErrorPtr err = virGetLastError();
+    virErrorPtr connErr = virConnGetLastError(conn);
+
+    assert_true(asprintf(&want, "%s is not supported by the Fake driver", call) > 0);
+    if (!err)
+        fail_msg("%s: no error", call);
+    if (err->code != VIR_ERR_NO_SUPPORT || err->domain != origin ||
+        !err->message || !strstr(err->message, want))
+        fail_msg("%s: expected NO_SUPPORT from %d saying '%s', got %d from %d: %s", call,
+                 origin, want, err->code, err->domain, err->message ? err->message : "");
+    /* the one error tail dispatched it on the connection */
+    if (!connErr || connErr->code != VIR_ERR_NO_SUPPORT || !strstr(connErr->message, want))
+        fail_msg("%s: the connection did not record the error", call);
+    virConnResetLastError(conn);
+    free(want);
+}
+
+static void
+test_every_call_of_a_bare_driver_is_no_support_naming_call_and_driver(void **state)
+{
+    static const unsigned char uuid[16] = { 9 };
+    fakeTest *t = *state;
+    virConnectPtr c = t->conn;
+    virDomainPtr d = t->dom;
+    unsigned long ver;
+    virNodeInfo node;
+    virDomainInfo info;
+    virVcpuInfo vinfo[1];
+    unsigned char map[1] = { 1 };
+    int ids[4];
+    const char *names[4];
+
+#define NO_SUPPORT(call, fname, origin) \
+    do { \
+        assert_true(call); \
+        assertNoSupport(c, fname, origin); \
+    } while (0)
+    NO_SUPPORT(virConnectGetVersion(c, &ver) == -1, "virConnectGetVersion", VIR_FROM_NONE);
+    NO_SUPPORT(virNodeGetInfo(c, &node) == -1, "virNodeGetInfo", VIR_FROM_NONE);
+    NO_SUPPORT(virNodeGetFreeMemory(c) == 0, "virNodeGetFreeMemory", VIR_FROM_NONE);
+    NO_SUPPORT(virConnectNumOfDomains(c) == -1, "virConnectNumOfDomains", VIR_FROM_NONE);
+    NO_SUPPORT(virConnectListDomains(c, ids, 4) == -1, "virConnectListDomains",
+               VIR_FROM_NONE);
+    NO_SUPPORT(virConnectListDefinedDomains(c, names, 4) == -1,
+               "virConnectListDefinedDomains", VIR_FROM_NONE);
+    NO_SUPPORT(!virDomainCreateLinux(c, "<domain/>", 0), "virDomainCreateLinux",
+               VIR_FROM_DOM);
+    NO_SUPPORT(!virDomainDefineXML(c, "<domain/>"), "virDomainDefineXML", VIR_FROM_DOM);
+    NO_SUPPORT(!virDomainLookupByID(c, 1), "virDomainLookupByID", VIR_FROM_DOM);
+    NO_SUPPORT(!virDomainLookupByName(c, "a"), "virDomainLookupByName", VIR_FROM_DOM);
+    NO_SUPPORT(!virDomainLookupByUUID(c, uuid), "virDomainLookupByUUID", VIR_FROM_DOM);
+    NO_SUPPORT(!virDomainLookupByUUIDString(c, "a1a1a1a1-0000-4000-8000-000000000001"),
+               "virDomainLookupByUUIDString", VIR_FROM_DOM);
+    NO_SUPPORT(virDomainRestore(c, "/nonexistent") == -1, "virDomainRestore", VIR_FROM_DOM);
+    NO_SUPPORT(virDomainUndefine(d) == -1, "virDomainUndefine", VIR_FROM_DOM);
+    NO_SUPPORT(virDomainCreate(d) == -1, "virDomainCreate", VIR_FROM_DOM);
+    NO_SUPPORT(virDomainDestroy(d) == -1, "virDomainDestroy", VIR_FROM_DOM);
+    NO_SUPPORT(virDomainSuspend(d) == -1, "virDomainSuspend", VIR_FROM_DOM);
+    NO_SUPPORT(virDomainResume(d) == -1, "virDomainResume", VIR_FROM_DOM);
+    NO_SUPPORT(virDomainShutdown(d) == -1, "virDomainShutdown", VIR_FROM_DOM);
+    NO_SUPPORT(virDomainReboot(d, 0) == -1, "virDomainReboot", VIR_FROM_DOM);
+    NO_SUPPORT(virDomainSave(d, "/nonexistent") == -1, "virDomainSave", VIR_FROM_DOM);
+    NO_SUPPORT(!virDomainGetOSType(d), "virDomainGetOSType", VIR_FROM_DOM);
+    NO_SUPPORT(!virDomainGetXMLDesc(d, 0), "virDomainGetXMLDesc", VIR_FROM_DOM);
+    NO_SUPPORT(virDomainGetInfo(d, &info) == -1, "virDomainGetInfo", VIR_FROM_DOM);
+    NO_SUPPORT(virDomainGetMaxMemory(d) == 0, "virDomainGetMaxMemory", VIR_FROM_DOM);
+    NO_SUPPORT(virDomainSetMaxMemory(d, 1024) == -1, "virDomainSetMaxMemory", VIR_FROM_DOM);
+    NO_SUPPORT(virDomainSetMemory(d, 1024) == -1, "virDomainSetMemory", VIR_FROM_DOM);
+    NO_SUPPORT(virDomainSetVcpus(d, 1) == -1, "virDomainSetVcpus", VIR_FROM_DOM);
+    NO_SUPPORT(virDomainPinVcpu(d, 0, map, 1) == -1, "virDomainPinVcpu", VIR_FROM_DOM);
+    NO_SUPPORT(virDomainGetVcpus(d, vinfo, 1, NULL, 0) == -1, "virDomainGetVcpus",
+               VIR_FROM_DOM);
+#undef NO_SUPPORT
+    /* calls that need no driver slot still work on the bare driver */
+    assert_string_equal(virConnectGetType(c), "Fake");
+    assert_string_equal(virDomainGetName(d), "phantom");
+    assert_int_equal(virDomainGetID(d), 7);
+    assert_null(virGetLastError());
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(
+        test_every_call_of_a_bare_driver_is_no_support_naming_call_and_driver,
+        setup_bare, teardown_fake),
     cmocka_unit_test_setup_teardown(test_free_memory_without_slot_is_no_support_and_zero,
                                     setup_bare, teardown_fake),
     cmocka_unit_test_setup_teardown(test_memory_stats_without_slot_is_no_support,
