@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * render_bench.c: times xvPromRender on a 1000-domain x 4-vcpu snapshot,
- * against a naive renderer (snprintf per line, a malloc per escaped label)
- * run in the same invocation, and prints the ratio.
- * Usage: render_bench [RUNS [DOMAINS [VCPUS]]]
+ * in the same invocation as
+ *   - the renderer of commit 844d2f0 (render_old.c), alternately, round by
+ *     round, in both formats, after checking that both write the same bytes;
+ *   - a naive renderer (snprintf per line, a malloc per escaped label);
+ * and prints CPU-time medians (CLOCK_PROCESS_CPUTIME_ID) and the ratios.
+ * Usage: render_bench [--no-baseline] [ROUNDS [DOMAINS [VCPUS]]]
+ * Under callgrind, compare the inclusive instruction counts of
+ * benchOldPromRender and xvPromRender (bench/RESULTS.md says how).
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,13 +19,14 @@
 #include <time.h>
 
 #include "prometheus.h"
+#include "render_old.h"
 
 static uint64_t
-benchNowNs(void)
+benchNowNs(clockid_t clock)
 {
     struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
@@ -248,74 +255,189 @@ naiveRender(const xvSnapshot *snap, size_t *retlen)
 
 /* ---- timing ---- */
 
+typedef enum {
+    BENCH_NEW_TEXT = 0,
+    BENCH_OLD_TEXT,
+    BENCH_NEW_OM,
+    BENCH_OLD_OM,
+    BENCH_NAIVE,
+    BENCH_LAST
+} benchWhich;
+
+static const char *const benchNames[] = {
+    [BENCH_NEW_TEXT] = "new xvPromRender, text",
+    [BENCH_OLD_TEXT] = "old (844d2f0), text",
+    [BENCH_NEW_OM] = "new xvPromRender, OpenMetrics",
+    [BENCH_OLD_OM] = "old (844d2f0), OpenMetrics",
+    [BENCH_NAIVE] = "baseline snprintf/line",
+};
+_Static_assert(sizeof(benchNames) / sizeof(benchNames[0]) == BENCH_LAST,
+               "benchNames must name every benchWhich");
+
+/* Per-render figures of one renderer over all rounds. */
 typedef struct {
-    uint64_t minNs;
-    uint64_t totalNs;
+    uint64_t *cpuNs;          /* CLOCK_PROCESS_CPUTIME_ID, one per round */
+    uint64_t *wallNs;         /* CLOCK_MONOTONIC */
+    size_t n;
     size_t bytes;
-} benchResult;
+} benchSeries;
 
-static benchResult
-benchRun(const xvSnapshot *snap, int runs, int which)
+static char *
+benchRender(const xvSnapshot *snap, benchWhich which, size_t *len)
 {
-    benchResult r = { UINT64_MAX, 0, 0 };
-    int i;
-
-    for (i = 0; i < runs; i++) {
-        uint64_t t0 = benchNowNs(), dt;
-        size_t len;
-        char *out;
-
-        if (which == 2)
-            out = naiveRender(snap, &len);
-        else
-            out = xvPromRender(snap, which ? XV_PROM_FORMAT_OPENMETRICS : XV_PROM_FORMAT_TEXT,
-                               &len);
-        dt = benchNowNs() - t0;
-        free(out);
-        r.totalNs += dt;
-        if (dt < r.minNs)
-            r.minNs = dt;
-        r.bytes = len;
+    switch (which) {
+    case BENCH_NEW_TEXT:
+        return xvPromRender(snap, XV_PROM_FORMAT_TEXT, len);
+    case BENCH_OLD_TEXT:
+        return benchOldPromRender(snap, XV_PROM_FORMAT_TEXT, len);
+    case BENCH_NEW_OM:
+        return xvPromRender(snap, XV_PROM_FORMAT_OPENMETRICS, len);
+    case BENCH_OLD_OM:
+        return benchOldPromRender(snap, XV_PROM_FORMAT_OPENMETRICS, len);
+    case BENCH_NAIVE:
+    case BENCH_LAST:
+    default:
+        return naiveRender(snap, len);
     }
-    return r;
 }
 
 static void
-benchPrint(const char *what, benchResult r, int runs)
+benchOnce(const xvSnapshot *snap, benchWhich which, benchSeries *s)
 {
-    printf("%-28s %9.3f ms/render (min %.3f ms), %zu bytes, %.0f MB/s\n", what,
-           (double)r.totalNs / runs / 1e6, (double)r.minNs / 1e6, r.bytes,
-           (double)r.bytes * runs / ((double)r.totalNs / 1e9) / 1e6);
+    uint64_t c0 = benchNowNs(CLOCK_PROCESS_CPUTIME_ID);
+    uint64_t w0 = benchNowNs(CLOCK_MONOTONIC);
+    size_t len;
+    char *out = benchRender(snap, which, &len);
+
+    s->wallNs[s->n] = benchNowNs(CLOCK_MONOTONIC) - w0;
+    s->cpuNs[s->n] = benchNowNs(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    s->n++;
+    s->bytes = len;
+    free(out);
+}
+
+static int
+benchCompareU64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Sorts @v (n > 0) and returns its median. */
+static double
+benchMedian(uint64_t *v, size_t n)
+{
+    qsort(v, n, sizeof(*v), benchCompareU64);
+    return n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
+}
+
+static void
+benchPrint(benchWhich which, benchSeries *s, double *retmedian)
+{
+    double cpu = benchMedian(s->cpuNs, s->n);
+    double wall = benchMedian(s->wallNs, s->n);
+
+    printf("%-30s CPU median %7.3f ms (min %.3f), wall median %7.3f ms, %zu bytes\n",
+           benchNames[which], cpu / 1e6, (double)s->cpuNs[0] / 1e6, wall / 1e6, s->bytes);
+    *retmedian = cpu;
+}
+
+/* 0 if the old and the new renderer write the same bytes in both formats. */
+static int
+benchCheckSame(const xvSnapshot *snap)
+{
+    int ret = 0;
+    int f;
+
+    for (f = 0; f < 2; f++) {
+        size_t lenNew, lenOld;
+        char *a = benchRender(snap, f ? BENCH_NEW_OM : BENCH_NEW_TEXT, &lenNew);
+        char *b = benchRender(snap, f ? BENCH_OLD_OM : BENCH_OLD_TEXT, &lenOld);
+
+        if (lenNew != lenOld || memcmp(a, b, lenNew) != 0) {
+            fprintf(stderr, "render_bench: the new and the old renderer differ (%s)\n",
+                    f ? "OpenMetrics" : "text");
+            ret = -1;
+        }
+        free(a);
+        free(b);
+    }
+    return ret;
 }
 
 int
 main(int argc, char **argv)
 {
-    int runs = argc > 1 ? atoi(argv[1]) : 200;
-    size_t ndomains = argc > 2 ? (size_t)atol(argv[2]) : 1000;
-    size_t nvcpus = argc > 3 ? (size_t)atol(argv[3]) : 4;
+    bool baseline = true;
+    int argi = 1;
+    long rounds;
+    size_t ndomains, nvcpus;
     xvSnapshot *snap;
-    benchResult text, om, naive;
+    benchSeries series[BENCH_LAST];
+    double median[BENCH_LAST] = { 0 };
+    long r;
+    int w;
 
-    if (runs <= 0) {
-        fprintf(stderr, "usage: render_bench [RUNS [DOMAINS [VCPUS]]]\n");
+    if (argc > 1 && strcmp(argv[1], "--no-baseline") == 0) {
+        baseline = false;
+        argi++;
+    }
+    rounds = argc > argi ? atol(argv[argi]) : 200;
+    ndomains = argc > argi + 1 ? (size_t)atol(argv[argi + 1]) : 1000;
+    nvcpus = argc > argi + 2 ? (size_t)atol(argv[argi + 2]) : 4;
+    if (rounds <= 0) {
+        fprintf(stderr, "usage: render_bench [--no-baseline] [ROUNDS [DOMAINS [VCPUS]]]\n");
         return 2;
     }
     snap = benchSnapshot(ndomains, nvcpus);
+    if (benchCheckSame(snap) < 0) {
+        xvSnapshotUnref(snap);
+        return 1;
+    }
+    for (w = 0; w < BENCH_LAST; w++) {
+        series[w].cpuNs = calloc((size_t)rounds, sizeof(uint64_t));
+        series[w].wallNs = calloc((size_t)rounds, sizeof(uint64_t));
+        series[w].n = 0;
+        series[w].bytes = 0;
+        if (!series[w].cpuNs || !series[w].wallNs)
+            abort();
+    }
     /* warm up caches and the allocator */
-    benchRun(snap, 3, 0);
-    benchRun(snap, 3, 2);
-    text = benchRun(snap, runs, 0);
-    om = benchRun(snap, runs, 1);
-    naive = benchRun(snap, runs, 2);
-    printf("render: %zu domains x %zu vcpus, %d runs each\n", ndomains, nvcpus, runs);
-    benchPrint("xvPromRender text 0.0.4", text, runs);
-    benchPrint("xvPromRender openmetrics", om, runs);
-    benchPrint("baseline snprintf/line", naive, runs);
-    printf("ratio baseline/xvPromRender (text, mean): %.2fx\n",
-           (double)naive.totalNs / (double)text.totalNs);
-    printf("ratio baseline/xvPromRender (text, min):  %.2fx\n",
-           (double)naive.minNs / (double)text.minNs);
+    for (w = 0; w < BENCH_LAST; w++) {
+        size_t len;
+
+        if (w != BENCH_NAIVE || baseline)
+            free(benchRender(snap, (benchWhich)w, &len));
+    }
+    /* alternate old and new, the order flipped every round */
+    for (r = 0; r < rounds; r++) {
+        for (w = 0; w < BENCH_NAIVE; w++)
+            benchOnce(snap, (benchWhich)(r % 2 ? w ^ 1 : w), &series[r % 2 ? w ^ 1 : w]);
+        if (baseline)
+            benchOnce(snap, BENCH_NAIVE, &series[BENCH_NAIVE]);
+    }
+    printf("render: %zu domains x %zu vcpus, %ld rounds (old and new alternate), "
+           "output identical\n", ndomains, nvcpus, rounds);
+    /* for callgrind: inclusive instructions of a renderer / its renders */
+    printf("renders per renderer and format, check and warm-up included: %ld\n",
+           rounds + 2);
+    for (w = 0; w < BENCH_LAST; w++) {
+        if (series[w].n > 0)
+            benchPrint((benchWhich)w, &series[w], &median[w]);
+    }
+    printf("ratio new/old CPU median, text:        %.3f\n",
+           median[BENCH_NEW_TEXT] / median[BENCH_OLD_TEXT]);
+    printf("ratio new/old CPU median, OpenMetrics: %.3f\n",
+           median[BENCH_NEW_OM] / median[BENCH_OLD_OM]);
+    if (baseline) {
+        printf("ratio baseline/new CPU median, text:   %.2fx\n",
+               median[BENCH_NAIVE] / median[BENCH_NEW_TEXT]);
+    }
+    for (w = 0; w < BENCH_LAST; w++) {
+        free(series[w].cpuNs);
+        free(series[w].wallNs);
+    }
     xvSnapshotUnref(snap);
     return 0;
 }
