@@ -16,7 +16,7 @@ static const xvPromFamily reportFamRestartAttempts =
                    "Restart attempts made on a crashed domain (persisted).");
 
 static const xvPromFamily reportFamRestartBackoff =
-    XV_PROM_FAMILY("xvirt_policy_restart_backoff_seconds", XV_PROM_TYPE_GAUGE, NULL,
+    XV_PROM_FAMILY("xvirt_policy_restart_backoff_seconds", XV_PROM_TYPE_GAUGE, "seconds",
                    "Time until the restart policy may try the domain again.");
 
 static const xvPromFamily reportFamRestartGaveUp =
@@ -25,7 +25,7 @@ static const xvPromFamily reportFamRestartGaveUp =
                    "until an operator clears it with SIGHUP.");
 
 static const xvPromFamily reportFamBalloonTarget =
-    XV_PROM_FAMILY("xvirt_policy_balloon_target_bytes", XV_PROM_TYPE_GAUGE, NULL,
+    XV_PROM_FAMILY("xvirt_policy_balloon_target_bytes", XV_PROM_TYPE_GAUGE, "bytes",
                    "Last balloon target a policy set on a running domain (dry_run too).");
 
 static const xvPromFamily reportFamStateSaveErrors =
