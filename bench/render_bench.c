@@ -6,9 +6,11 @@
  *     round, in both formats, after checking that both write the same bytes;
  *   - a naive renderer (snprintf per line, a malloc per escaped label);
  * and prints CPU-time medians (CLOCK_PROCESS_CPUTIME_ID) and the ratios.
- * Usage: render_bench [--no-baseline] [ROUNDS [DOMAINS [VCPUS]]]
- * Under callgrind, compare the inclusive instruction counts of
- * benchOldPromRender and xvPromRender (bench/RESULTS.md says how).
+ * Usage: render_bench [--no-baseline] [--format=text|openmetrics]
+ *                     [ROUNDS [DOMAINS [VCPUS]]]
+ * --format runs (and checks) only that format. Under callgrind, compare
+ * the inclusive instruction counts of benchOldPromRender and xvPromRender
+ * (bench/RESULTS.md says how).
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -301,6 +303,24 @@ benchRender(const xvSnapshot *snap, benchWhich which, size_t *len)
     }
 }
 
+/* Whether this run times @which. */
+static bool
+benchWanted(benchWhich which, bool baseline, unsigned int formats)
+{
+    switch (which) {
+    case BENCH_NEW_TEXT:
+    case BENCH_OLD_TEXT:
+        return formats & 1;
+    case BENCH_NEW_OM:
+    case BENCH_OLD_OM:
+        return formats & 2;
+    case BENCH_NAIVE:
+    case BENCH_LAST:
+    default:
+        return baseline;
+    }
+}
+
 static void
 benchOnce(const xvSnapshot *snap, benchWhich which, benchSeries *s)
 {
@@ -343,14 +363,16 @@ benchPrint(benchWhich which, benchSeries *s, double *retmedian)
     *retmedian = cpu;
 }
 
-/* 0 if the old and the new renderer write the same bytes in both formats. */
+/* 0 if the old and the new renderer write the same bytes in the formats of @formats. */
 static int
-benchCheckSame(const xvSnapshot *snap)
+benchCheckSame(const xvSnapshot *snap, unsigned int formats)
 {
     int ret = 0;
     int f;
 
     for (f = 0; f < 2; f++) {
+        if (!(formats & (1u << f)))
+            continue;
         size_t lenNew, lenOld;
         char *a = benchRender(snap, f ? BENCH_NEW_OM : BENCH_NEW_TEXT, &lenNew);
         char *b = benchRender(snap, f ? BENCH_OLD_OM : BENCH_OLD_TEXT, &lenOld);
@@ -370,8 +392,9 @@ int
 main(int argc, char **argv)
 {
     bool baseline = true;
+    unsigned int formats = 3;       /* bit 0: text, bit 1: OpenMetrics */
     int argi = 1;
-    long rounds;
+    long rounds = 200;
     size_t ndomains, nvcpus;
     xvSnapshot *snap;
     benchSeries series[BENCH_LAST];
@@ -379,19 +402,28 @@ main(int argc, char **argv)
     long r;
     int w;
 
-    if (argc > 1 && strcmp(argv[1], "--no-baseline") == 0) {
-        baseline = false;
-        argi++;
+    for (; argi < argc && strncmp(argv[argi], "--", 2) == 0; argi++) {
+        if (strcmp(argv[argi], "--no-baseline") == 0) {
+            baseline = false;
+        } else if (strcmp(argv[argi], "--format=text") == 0) {
+            formats = 1;
+        } else if (strcmp(argv[argi], "--format=openmetrics") == 0) {
+            formats = 2;
+        } else {
+            rounds = 0;
+            break;
+        }
     }
-    rounds = argc > argi ? atol(argv[argi]) : 200;
+    rounds = argi < argc && rounds != 0 ? atol(argv[argi]) : rounds;
     ndomains = argc > argi + 1 ? (size_t)atol(argv[argi + 1]) : 1000;
     nvcpus = argc > argi + 2 ? (size_t)atol(argv[argi + 2]) : 4;
     if (rounds <= 0) {
-        fprintf(stderr, "usage: render_bench [--no-baseline] [ROUNDS [DOMAINS [VCPUS]]]\n");
+        fprintf(stderr, "usage: render_bench [--no-baseline] [--format=text|openmetrics] "
+                "[ROUNDS [DOMAINS [VCPUS]]]\n");
         return 2;
     }
     snap = benchSnapshot(ndomains, nvcpus);
-    if (benchCheckSame(snap) < 0) {
+    if (benchCheckSame(snap, formats) < 0) {
         xvSnapshotUnref(snap);
         return 1;
     }
@@ -407,15 +439,18 @@ main(int argc, char **argv)
     for (w = 0; w < BENCH_LAST; w++) {
         size_t len;
 
-        if (w != BENCH_NAIVE || baseline)
+        if (benchWanted((benchWhich)w, baseline, formats))
             free(benchRender(snap, (benchWhich)w, &len));
     }
     /* alternate old and new, the order flipped every round */
     for (r = 0; r < rounds; r++) {
-        for (w = 0; w < BENCH_NAIVE; w++)
-            benchOnce(snap, (benchWhich)(r % 2 ? w ^ 1 : w), &series[r % 2 ? w ^ 1 : w]);
-        if (baseline)
-            benchOnce(snap, BENCH_NAIVE, &series[BENCH_NAIVE]);
+        for (w = 0; w < BENCH_LAST; w++) {
+            benchWhich which = w == BENCH_NAIVE || r % 2 == 0 ? (benchWhich)w
+                                                               : (benchWhich)(w ^ 1);
+
+            if (benchWanted(which, baseline, formats))
+                benchOnce(snap, which, &series[which]);
+        }
     }
     printf("render: %zu domains x %zu vcpus, %ld rounds (old and new alternate), "
            "output identical\n", ndomains, nvcpus, rounds);
@@ -426,11 +461,15 @@ main(int argc, char **argv)
         if (series[w].n > 0)
             benchPrint((benchWhich)w, &series[w], &median[w]);
     }
-    printf("ratio new/old CPU median, text:        %.3f\n",
-           median[BENCH_NEW_TEXT] / median[BENCH_OLD_TEXT]);
-    printf("ratio new/old CPU median, OpenMetrics: %.3f\n",
-           median[BENCH_NEW_OM] / median[BENCH_OLD_OM]);
-    if (baseline) {
+    if (formats & 1) {
+        printf("ratio new/old CPU median, text:        %.3f\n",
+               median[BENCH_NEW_TEXT] / median[BENCH_OLD_TEXT]);
+    }
+    if (formats & 2) {
+        printf("ratio new/old CPU median, OpenMetrics: %.3f\n",
+               median[BENCH_NEW_OM] / median[BENCH_OLD_OM]);
+    }
+    if (baseline && (formats & 1)) {
         printf("ratio baseline/new CPU median, text:   %.2fx\n",
                median[BENCH_NAIVE] / median[BENCH_NEW_TEXT]);
     }
