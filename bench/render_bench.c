@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * render_bench.c: times xvPromRender on a 1000-domain x 4-vcpu snapshot,
- * in the same invocation as
- *   - the renderer of commit 844d2f0 (render_old.c), alternately, round by
- *     round, in both formats, after checking that both write the same bytes;
- *   - a naive renderer (snprintf per line, a malloc per escaped label);
- * and prints CPU-time medians (CLOCK_PROCESS_CPUTIME_ID) and the ratios.
+ * in both formats, alternately, round by round, with a naive renderer
+ * (snprintf per line, a malloc per escaped label) in the same invocation,
+ * and prints CPU-time medians (CLOCK_PROCESS_CPUTIME_ID) and the ratio.
  * Usage: render_bench [--no-baseline] [--format=text|openmetrics]
  *                     [ROUNDS [DOMAINS [VCPUS]]]
- * --format runs (and checks) only that format. Under callgrind, compare
- * the inclusive instruction counts of benchOldPromRender and xvPromRender
- * (bench/RESULTS.md says how).
+ * --format runs only that format. Under callgrind, divide the inclusive
+ * instruction count of xvPromRender by the renders printed. Commit b8213b3
+ * also timed the renderer the metrics writer replaced, side by side
+ * (bench/RESULTS.md).
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -21,7 +20,6 @@
 #include <time.h>
 
 #include "prometheus.h"
-#include "render_old.h"
 
 static uint64_t
 benchNowNs(clockid_t clock)
@@ -258,19 +256,15 @@ naiveRender(const xvSnapshot *snap, size_t *retlen)
 /* ---- timing ---- */
 
 typedef enum {
-    BENCH_NEW_TEXT = 0,
-    BENCH_OLD_TEXT,
-    BENCH_NEW_OM,
-    BENCH_OLD_OM,
+    BENCH_TEXT = 0,
+    BENCH_OM,
     BENCH_NAIVE,
     BENCH_LAST
 } benchWhich;
 
 static const char *const benchNames[] = {
-    [BENCH_NEW_TEXT] = "new xvPromRender, text",
-    [BENCH_OLD_TEXT] = "old (844d2f0), text",
-    [BENCH_NEW_OM] = "new xvPromRender, OpenMetrics",
-    [BENCH_OLD_OM] = "old (844d2f0), OpenMetrics",
+    [BENCH_TEXT] = "xvPromRender, text",
+    [BENCH_OM] = "xvPromRender, OpenMetrics",
     [BENCH_NAIVE] = "baseline snprintf/line",
 };
 _Static_assert(sizeof(benchNames) / sizeof(benchNames[0]) == BENCH_LAST,
@@ -288,14 +282,10 @@ static char *
 benchRender(const xvSnapshot *snap, benchWhich which, size_t *len)
 {
     switch (which) {
-    case BENCH_NEW_TEXT:
+    case BENCH_TEXT:
         return xvPromRender(snap, XV_PROM_FORMAT_TEXT, len);
-    case BENCH_OLD_TEXT:
-        return benchOldPromRender(snap, XV_PROM_FORMAT_TEXT, len);
-    case BENCH_NEW_OM:
+    case BENCH_OM:
         return xvPromRender(snap, XV_PROM_FORMAT_OPENMETRICS, len);
-    case BENCH_OLD_OM:
-        return benchOldPromRender(snap, XV_PROM_FORMAT_OPENMETRICS, len);
     case BENCH_NAIVE:
     case BENCH_LAST:
     default:
@@ -308,11 +298,9 @@ static bool
 benchWanted(benchWhich which, bool baseline, unsigned int formats)
 {
     switch (which) {
-    case BENCH_NEW_TEXT:
-    case BENCH_OLD_TEXT:
+    case BENCH_TEXT:
         return formats & 1;
-    case BENCH_NEW_OM:
-    case BENCH_OLD_OM:
+    case BENCH_OM:
         return formats & 2;
     case BENCH_NAIVE:
     case BENCH_LAST:
@@ -363,31 +351,6 @@ benchPrint(benchWhich which, benchSeries *s, double *retmedian)
     *retmedian = cpu;
 }
 
-/* 0 if the old and the new renderer write the same bytes in the formats of @formats. */
-static int
-benchCheckSame(const xvSnapshot *snap, unsigned int formats)
-{
-    int ret = 0;
-    int f;
-
-    for (f = 0; f < 2; f++) {
-        if (!(formats & (1u << f)))
-            continue;
-        size_t lenNew, lenOld;
-        char *a = benchRender(snap, f ? BENCH_NEW_OM : BENCH_NEW_TEXT, &lenNew);
-        char *b = benchRender(snap, f ? BENCH_OLD_OM : BENCH_OLD_TEXT, &lenOld);
-
-        if (lenNew != lenOld || memcmp(a, b, lenNew) != 0) {
-            fprintf(stderr, "render_bench: the new and the old renderer differ (%s)\n",
-                    f ? "OpenMetrics" : "text");
-            ret = -1;
-        }
-        free(a);
-        free(b);
-    }
-    return ret;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -423,10 +386,6 @@ main(int argc, char **argv)
         return 2;
     }
     snap = benchSnapshot(ndomains, nvcpus);
-    if (benchCheckSame(snap, formats) < 0) {
-        xvSnapshotUnref(snap);
-        return 1;
-    }
     for (w = 0; w < BENCH_LAST; w++) {
         series[w].cpuNs = calloc((size_t)rounds, sizeof(uint64_t));
         series[w].wallNs = calloc((size_t)rounds, sizeof(uint64_t));
@@ -442,36 +401,22 @@ main(int argc, char **argv)
         if (benchWanted((benchWhich)w, baseline, formats))
             free(benchRender(snap, (benchWhich)w, &len));
     }
-    /* alternate old and new, the order flipped every round */
     for (r = 0; r < rounds; r++) {
         for (w = 0; w < BENCH_LAST; w++) {
-            benchWhich which = w == BENCH_NAIVE || r % 2 == 0 ? (benchWhich)w
-                                                               : (benchWhich)(w ^ 1);
-
-            if (benchWanted(which, baseline, formats))
-                benchOnce(snap, which, &series[which]);
+            if (benchWanted((benchWhich)w, baseline, formats))
+                benchOnce(snap, (benchWhich)w, &series[w]);
         }
     }
-    printf("render: %zu domains x %zu vcpus, %ld rounds (old and new alternate), "
-           "output identical\n", ndomains, nvcpus, rounds);
-    /* for callgrind: inclusive instructions of a renderer / its renders */
-    printf("renders per renderer and format, check and warm-up included: %ld\n",
-           rounds + 2);
+    printf("render: %zu domains x %zu vcpus, %ld rounds\n", ndomains, nvcpus, rounds);
+    /* for callgrind: inclusive instructions of xvPromRender / its renders */
+    printf("renders per format, warm-up included: %ld\n", rounds + 1);
     for (w = 0; w < BENCH_LAST; w++) {
         if (series[w].n > 0)
             benchPrint((benchWhich)w, &series[w], &median[w]);
     }
-    if (formats & 1) {
-        printf("ratio new/old CPU median, text:        %.3f\n",
-               median[BENCH_NEW_TEXT] / median[BENCH_OLD_TEXT]);
-    }
-    if (formats & 2) {
-        printf("ratio new/old CPU median, OpenMetrics: %.3f\n",
-               median[BENCH_NEW_OM] / median[BENCH_OLD_OM]);
-    }
     if (baseline && (formats & 1)) {
-        printf("ratio baseline/new CPU median, text:   %.2fx\n",
-               median[BENCH_NAIVE] / median[BENCH_NEW_TEXT]);
+        printf("ratio baseline/xvPromRender CPU median, text: %.2fx\n",
+               median[BENCH_NAIVE] / median[BENCH_TEXT]);
     }
     for (w = 0; w < BENCH_LAST; w++) {
         free(series[w].cpuNs);
