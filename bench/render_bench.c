@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * render_bench.c: times xvPromRender on a 1000-domain x 4-vcpu snapshot,
- * against a naive renderer (snprintf per line, a malloc per escaped label)
- * run in the same invocation, and prints the ratio.
- * Usage: render_bench [RUNS [DOMAINS [VCPUS]]]
+ * in both formats, alternately, round by round, with a naive renderer
+ * (snprintf per line, a malloc per escaped label) in the same invocation,
+ * and prints CPU-time medians (CLOCK_PROCESS_CPUTIME_ID) and the ratio.
+ * Usage: render_bench [--no-baseline] [--format=text|openmetrics]
+ *                     [ROUNDS [DOMAINS [VCPUS]]]
+ * --format runs only that format. Under callgrind, divide the inclusive
+ * instruction count of xvPromRender by the renders printed. Commit b8213b3
+ * also timed the renderer the metrics writer replaced, side by side
+ * (bench/RESULTS.md).
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +22,11 @@
 #include "prometheus.h"
 
 static uint64_t
-benchNowNs(void)
+benchNowNs(clockid_t clock)
 {
     struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
@@ -248,74 +255,173 @@ naiveRender(const xvSnapshot *snap, size_t *retlen)
 
 /* ---- timing ---- */
 
+typedef enum {
+    BENCH_TEXT = 0,
+    BENCH_OM,
+    BENCH_NAIVE,
+    BENCH_LAST
+} benchWhich;
+
+static const char *const benchNames[] = {
+    [BENCH_TEXT] = "xvPromRender, text",
+    [BENCH_OM] = "xvPromRender, OpenMetrics",
+    [BENCH_NAIVE] = "baseline snprintf/line",
+};
+_Static_assert(sizeof(benchNames) / sizeof(benchNames[0]) == BENCH_LAST,
+               "benchNames must name every benchWhich");
+
+/* Per-render figures of one renderer over all rounds. */
 typedef struct {
-    uint64_t minNs;
-    uint64_t totalNs;
+    uint64_t *cpuNs;          /* CLOCK_PROCESS_CPUTIME_ID, one per round */
+    uint64_t *wallNs;         /* CLOCK_MONOTONIC */
+    size_t n;
     size_t bytes;
-} benchResult;
+} benchSeries;
 
-static benchResult
-benchRun(const xvSnapshot *snap, int runs, int which)
+static char *
+benchRender(const xvSnapshot *snap, benchWhich which, size_t *len)
 {
-    benchResult r = { UINT64_MAX, 0, 0 };
-    int i;
-
-    for (i = 0; i < runs; i++) {
-        uint64_t t0 = benchNowNs(), dt;
-        size_t len;
-        char *out;
-
-        if (which == 2)
-            out = naiveRender(snap, &len);
-        else
-            out = xvPromRender(snap, which ? XV_PROM_FORMAT_OPENMETRICS : XV_PROM_FORMAT_TEXT,
-                               &len);
-        dt = benchNowNs() - t0;
-        free(out);
-        r.totalNs += dt;
-        if (dt < r.minNs)
-            r.minNs = dt;
-        r.bytes = len;
+    switch (which) {
+    case BENCH_TEXT:
+        return xvPromRender(snap, XV_PROM_FORMAT_TEXT, len);
+    case BENCH_OM:
+        return xvPromRender(snap, XV_PROM_FORMAT_OPENMETRICS, len);
+    case BENCH_NAIVE:
+    case BENCH_LAST:
+    default:
+        return naiveRender(snap, len);
     }
-    return r;
+}
+
+/* Whether this run times @which. */
+static bool
+benchWanted(benchWhich which, bool baseline, unsigned int formats)
+{
+    switch (which) {
+    case BENCH_TEXT:
+        return formats & 1;
+    case BENCH_OM:
+        return formats & 2;
+    case BENCH_NAIVE:
+    case BENCH_LAST:
+    default:
+        return baseline;
+    }
 }
 
 static void
-benchPrint(const char *what, benchResult r, int runs)
+benchOnce(const xvSnapshot *snap, benchWhich which, benchSeries *s)
 {
-    printf("%-28s %9.3f ms/render (min %.3f ms), %zu bytes, %.0f MB/s\n", what,
-           (double)r.totalNs / runs / 1e6, (double)r.minNs / 1e6, r.bytes,
-           (double)r.bytes * runs / ((double)r.totalNs / 1e9) / 1e6);
+    uint64_t c0 = benchNowNs(CLOCK_PROCESS_CPUTIME_ID);
+    uint64_t w0 = benchNowNs(CLOCK_MONOTONIC);
+    size_t len;
+    char *out = benchRender(snap, which, &len);
+
+    s->wallNs[s->n] = benchNowNs(CLOCK_MONOTONIC) - w0;
+    s->cpuNs[s->n] = benchNowNs(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    s->n++;
+    s->bytes = len;
+    free(out);
+}
+
+static int
+benchCompareU64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Sorts @v (n > 0) and returns its median. */
+static double
+benchMedian(uint64_t *v, size_t n)
+{
+    qsort(v, n, sizeof(*v), benchCompareU64);
+    return n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
+}
+
+static void
+benchPrint(benchWhich which, benchSeries *s, double *retmedian)
+{
+    double cpu = benchMedian(s->cpuNs, s->n);
+    double wall = benchMedian(s->wallNs, s->n);
+
+    printf("%-30s CPU median %7.3f ms (min %.3f), wall median %7.3f ms, %zu bytes\n",
+           benchNames[which], cpu / 1e6, (double)s->cpuNs[0] / 1e6, wall / 1e6, s->bytes);
+    *retmedian = cpu;
 }
 
 int
 main(int argc, char **argv)
 {
-    int runs = argc > 1 ? atoi(argv[1]) : 200;
-    size_t ndomains = argc > 2 ? (size_t)atol(argv[2]) : 1000;
-    size_t nvcpus = argc > 3 ? (size_t)atol(argv[3]) : 4;
+    bool baseline = true;
+    unsigned int formats = 3;       /* bit 0: text, bit 1: OpenMetrics */
+    int argi = 1;
+    long rounds = 200;
+    size_t ndomains, nvcpus;
     xvSnapshot *snap;
-    benchResult text, om, naive;
+    benchSeries series[BENCH_LAST];
+    double median[BENCH_LAST] = { 0 };
+    long r;
+    int w;
 
-    if (runs <= 0) {
-        fprintf(stderr, "usage: render_bench [RUNS [DOMAINS [VCPUS]]]\n");
+    for (; argi < argc && strncmp(argv[argi], "--", 2) == 0; argi++) {
+        if (strcmp(argv[argi], "--no-baseline") == 0) {
+            baseline = false;
+        } else if (strcmp(argv[argi], "--format=text") == 0) {
+            formats = 1;
+        } else if (strcmp(argv[argi], "--format=openmetrics") == 0) {
+            formats = 2;
+        } else {
+            rounds = 0;
+            break;
+        }
+    }
+    rounds = argi < argc && rounds != 0 ? atol(argv[argi]) : rounds;
+    ndomains = argc > argi + 1 ? (size_t)atol(argv[argi + 1]) : 1000;
+    nvcpus = argc > argi + 2 ? (size_t)atol(argv[argi + 2]) : 4;
+    if (rounds <= 0) {
+        fprintf(stderr, "usage: render_bench [--no-baseline] [--format=text|openmetrics] "
+                "[ROUNDS [DOMAINS [VCPUS]]]\n");
         return 2;
     }
     snap = benchSnapshot(ndomains, nvcpus);
+    for (w = 0; w < BENCH_LAST; w++) {
+        series[w].cpuNs = calloc((size_t)rounds, sizeof(uint64_t));
+        series[w].wallNs = calloc((size_t)rounds, sizeof(uint64_t));
+        series[w].n = 0;
+        series[w].bytes = 0;
+        if (!series[w].cpuNs || !series[w].wallNs)
+            abort();
+    }
     /* warm up caches and the allocator */
-    benchRun(snap, 3, 0);
-    benchRun(snap, 3, 2);
-    text = benchRun(snap, runs, 0);
-    om = benchRun(snap, runs, 1);
-    naive = benchRun(snap, runs, 2);
-    printf("render: %zu domains x %zu vcpus, %d runs each\n", ndomains, nvcpus, runs);
-    benchPrint("xvPromRender text 0.0.4", text, runs);
-    benchPrint("xvPromRender openmetrics", om, runs);
-    benchPrint("baseline snprintf/line", naive, runs);
-    printf("ratio baseline/xvPromRender (text, mean): %.2fx\n",
-           (double)naive.totalNs / (double)text.totalNs);
-    printf("ratio baseline/xvPromRender (text, min):  %.2fx\n",
-           (double)naive.minNs / (double)text.minNs);
+    for (w = 0; w < BENCH_LAST; w++) {
+        size_t len;
+
+        if (benchWanted((benchWhich)w, baseline, formats))
+            free(benchRender(snap, (benchWhich)w, &len));
+    }
+    for (r = 0; r < rounds; r++) {
+        for (w = 0; w < BENCH_LAST; w++) {
+            if (benchWanted((benchWhich)w, baseline, formats))
+                benchOnce(snap, (benchWhich)w, &series[w]);
+        }
+    }
+    printf("render: %zu domains x %zu vcpus, %ld rounds\n", ndomains, nvcpus, rounds);
+    /* for callgrind: inclusive instructions of xvPromRender / its renders */
+    printf("renders per format, warm-up included: %ld\n", rounds + 1);
+    for (w = 0; w < BENCH_LAST; w++) {
+        if (series[w].n > 0)
+            benchPrint((benchWhich)w, &series[w], &median[w]);
+    }
+    if (baseline && (formats & 1)) {
+        printf("ratio baseline/xvPromRender CPU median, text: %.2fx\n",
+               median[BENCH_NAIVE] / median[BENCH_TEXT]);
+    }
+    for (w = 0; w < BENCH_LAST; w++) {
+        free(series[w].cpuNs);
+        free(series[w].wallNs);
+    }
     xvSnapshotUnref(snap);
     return 0;
 }

@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "prometheus.h"
+#include "self_metrics.h"
 
 struct event_base;
 

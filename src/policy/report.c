@@ -1,82 +1,68 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* report.c: renders the policies' metrics (a pure function of the report). */
+/* report.c: the policies' metric families, written with the metrics writer (pure). */
 #include "report.h"
 
-#include <inttypes.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void
-reportPuts(xvPromBuf *buf, const char *s)
-{
-    size_t n = strlen(s);
+/* ---- the families, in the order they are written ---- */
 
-    xvPromBufReserve(buf, n);
-    memcpy(buf->data + buf->len, s, n);
-    buf->len += n;
-    buf->data[buf->len] = '\0';
-}
+static const xvPromFamily reportFamActions =
+    XV_PROM_FAMILY("xvirt_policy_actions_total", XV_PROM_TYPE_COUNTER, NULL,
+                   "Actions of the policies and refusals, by policy, action and result.");
 
-static void
-reportPrintf(xvPromBuf *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const xvPromFamily reportFamRestartAttempts =
+    XV_PROM_FAMILY("xvirt_policy_restart_attempts", XV_PROM_TYPE_GAUGE, NULL,
+                   "Restart attempts made on a crashed domain (persisted).");
 
-static void
-reportPrintf(xvPromBuf *buf, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
+static const xvPromFamily reportFamRestartBackoff =
+    XV_PROM_FAMILY("xvirt_policy_restart_backoff_seconds", XV_PROM_TYPE_GAUGE, "seconds",
+                   "Time until the restart policy may try the domain again.");
 
-    va_start(ap, fmt);
-    vsnprintf(tmp, sizeof(tmp), fmt, ap);
-    va_end(ap);
-    reportPuts(buf, tmp);
-}
+static const xvPromFamily reportFamRestartGaveUp =
+    XV_PROM_FAMILY("xvirt_policy_restart_gave_up", XV_PROM_TYPE_GAUGE, NULL,
+                   "1 if the restart policy gave up on the domain (burst limit reached) "
+                   "until an operator clears it with SIGHUP.");
 
-/* HELP and TYPE of a family; @name is the sample name (with _total for a counter). */
-static void
-reportHeader(xvPromBuf *buf, xvPromFormat fmt, const char *name, const char *type,
-             const char *help)
-{
-    size_t len = strlen(name);
+static const xvPromFamily reportFamBalloonTarget =
+    XV_PROM_FAMILY("xvirt_policy_balloon_target_bytes", XV_PROM_TYPE_GAUGE, "bytes",
+                   "Last balloon target a policy set on a running domain (dry_run too).");
 
-    if (fmt == XV_PROM_FORMAT_OPENMETRICS && strcmp(type, "counter") == 0)
-        len -= strlen("_total");
-    reportPrintf(buf, "# HELP %.*s %s\n# TYPE %.*s %s\n", (int)len, name, help,
-                 (int)len, name, type);
-}
+static const xvPromFamily reportFamStateSaveErrors =
+    XV_PROM_FAMILY("xvirt_policy_state_save_errors_total", XV_PROM_TYPE_COUNTER, NULL,
+                   "Saves of the policies' bookkeeping in state_dir that failed.");
+
+/* What a restart family reads. */
+typedef enum {
+    REPORT_RESTART_ATTEMPTS = 0,
+    REPORT_RESTART_BACKOFF,
+    REPORT_RESTART_GAVE_UP,
+} reportRestartField;
 
 static void
-reportLabel(xvPromBuf *buf, const char *name, const char *value, bool comma)
-{
-    reportPrintf(buf, "%s%s=\"", comma ? "," : "", name);
-    xvPromPutLabelValue(buf, value, strlen(value));
-    reportPuts(buf, "\"");
-}
-
-static void
-reportRestartFamily(const xvPolicyReport *r, xvPromFormat fmt, xvPromBuf *buf,
-                    const char *name, const char *help, int which)
+reportRestartFamily(const xvPolicyReport *r, xvPromWriter *w, const xvPromFamily *family,
+                    reportRestartField field)
 {
     size_t i;
 
-    if (r->nrestarts == 0)
-        return;
-    reportHeader(buf, fmt, name, "gauge", help);
     for (i = 0; i < r->nrestarts; i++) {
         const xvPolicyReportRestart *x = &r->restarts[i];
 
-        reportPrintf(buf, "%s{", name);
-        reportLabel(buf, "domain", x->domain, false);
-        reportLabel(buf, "uuid", x->uuidstr, true);
-        if (which == 0)
-            reportPrintf(buf, "} %" PRIu64 "\n", x->total);
-        else if (which == 1)
-            reportPrintf(buf, "} %" PRIu64 ".%03u\n", x->backoffMs / 1000,
-                         (unsigned int)(x->backoffMs % 1000));
-        else
-            reportPrintf(buf, "} %d\n", x->gaveUp ? 1 : 0);
+        xvPromSampleBegin(w, family);
+        xvPromSampleLabel(w, "domain", x->domain);
+        xvPromSampleLabel(w, "uuid", x->uuidstr);
+        switch (field) {
+        case REPORT_RESTART_ATTEMPTS:
+            xvPromSampleEnd(w, XV_PROM_VALUE_U64, x->total);
+            break;
+        case REPORT_RESTART_BACKOFF:
+            xvPromSampleEnd(w, XV_PROM_VALUE_MS, x->backoffMs);
+            break;
+        case REPORT_RESTART_GAVE_UP:
+        default:
+            xvPromSampleEnd(w, XV_PROM_VALUE_U64, x->gaveUp ? 1 : 0);
+            break;
+        }
     }
 }
 
@@ -106,58 +92,43 @@ xvPolicyReportAddTargets(xvPolicyReport *r, const xvActuator *a)
     qsort(r->targets, r->ntargets, sizeof(*r->targets), reportCompareTarget);
 }
 
-static void
-reportTargetFamily(const xvPolicyReport *r, xvPromFormat fmt, xvPromBuf *buf)
+void
+xvPolicyReportWrite(const xvPolicyReport *r, xvPromWriter *w)
 {
     size_t i;
 
-    if (r->ntargets == 0)
-        return;
-    reportHeader(buf, fmt, "xvirt_policy_balloon_target_bytes", "gauge",
-                 "Last balloon target a policy set on a running domain (dry_run too).");
+    for (i = 0; i < r->ncounters; i++) {
+        const xvPolicyCounter *c = &r->counters[i];
+
+        xvPromSampleBegin(w, &reportFamActions);
+        xvPromSampleLabel(w, "policy", c->policy);
+        xvPromSampleLabel(w, "action", xvPolicyActionKindName(c->action));
+        xvPromSampleLabel(w, "result", xvPolicyResultName(c->result));
+        xvPromSampleEnd(w, XV_PROM_VALUE_U64, c->count);
+    }
+    reportRestartFamily(r, w, &reportFamRestartAttempts, REPORT_RESTART_ATTEMPTS);
+    reportRestartFamily(r, w, &reportFamRestartBackoff, REPORT_RESTART_BACKOFF);
+    reportRestartFamily(r, w, &reportFamRestartGaveUp, REPORT_RESTART_GAVE_UP);
     for (i = 0; i < r->ntargets; i++) {
         const xvPolicyTarget *t = &r->targets[i];
 
-        reportPuts(buf, "xvirt_policy_balloon_target_bytes{");
-        reportLabel(buf, "policy", t->policy, false);
-        reportLabel(buf, "domain", t->domain, true);
-        reportLabel(buf, "uuid", t->uuidstr, true);
-        reportPrintf(buf, "} %" PRIu64 "\n", t->targetKiB * 1024);
+        xvPromSampleBegin(w, &reportFamBalloonTarget);
+        xvPromSampleLabel(w, "policy", t->policy);
+        xvPromSampleLabel(w, "domain", t->domain);
+        xvPromSampleLabel(w, "uuid", t->uuidstr);
+        xvPromSampleEnd(w, XV_PROM_VALUE_U64, t->targetKiB * 1024);
     }
+    if (r->haveState)
+        xvPromWriteSample(w, &reportFamStateSaveErrors, XV_PROM_VALUE_U64, r->stateSaveErrors);
 }
 
 void
 xvPolicyReportRender(const xvPolicyReport *r, xvPromFormat fmt, xvPromBuf *buf)
 {
-    size_t i;
+    xvPromWriter w;
 
-    if (r->ncounters) {
-        reportHeader(buf, fmt, "xvirt_policy_actions_total", "counter",
-                     "Actions of the policies and refusals, by policy, action and result.");
-        for (i = 0; i < r->ncounters; i++) {
-            const xvPolicyCounter *c = &r->counters[i];
-
-            reportPuts(buf, "xvirt_policy_actions_total{");
-            reportLabel(buf, "policy", c->policy, false);
-            reportLabel(buf, "action", xvPolicyActionKindName(c->action), true);
-            reportLabel(buf, "result", xvPolicyResultName(c->result), true);
-            reportPrintf(buf, "} %" PRIu64 "\n", c->count);
-        }
-    }
-    reportRestartFamily(r, fmt, buf, "xvirt_policy_restart_attempts",
-                        "Restart attempts made on a crashed domain (persisted).", 0);
-    reportRestartFamily(r, fmt, buf, "xvirt_policy_restart_backoff_seconds",
-                        "Time until the restart policy may try the domain again.", 1);
-    reportRestartFamily(r, fmt, buf, "xvirt_policy_restart_gave_up",
-                        "1 if the restart policy gave up on the domain (burst limit "
-                        "reached) until an operator clears it with SIGHUP.", 2);
-    reportTargetFamily(r, fmt, buf);
-    if (r->haveState) {
-        reportHeader(buf, fmt, "xvirt_policy_state_save_errors_total", "counter",
-                     "Saves of the policies' bookkeeping in state_dir that failed.");
-        reportPrintf(buf, "xvirt_policy_state_save_errors_total %" PRIu64 "\n",
-                     r->stateSaveErrors);
-    }
+    xvPromWriterInit(&w, buf, fmt);
+    xvPolicyReportWrite(r, &w);
 }
 
 void

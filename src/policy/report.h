@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "actuator.h"
-#include "prometheus.h"
+#include "prom_writer.h"
 
 typedef struct _xvPolicyReportRestart xvPolicyReportRestart;
 struct _xvPolicyReportRestart {
@@ -38,12 +38,15 @@ struct _xvPolicyReport {
 void xvPolicyReportAddTargets(xvPolicyReport *report, const xvActuator *a);
 
 /*
- * Appends the families xvirt_policy_actions_total,
+ * Writes the families xvirt_policy_actions_total,
  * xvirt_policy_restart_attempts, xvirt_policy_restart_backoff_seconds,
  * xvirt_policy_restart_gave_up, xvirt_policy_balloon_target_bytes and
- * xvirt_policy_state_save_errors_total (with haveState) (HELP and TYPE
- * each; a family without samples is left out). Pure.
+ * xvirt_policy_state_save_errors_total (with haveState) through @w (HELP,
+ * TYPE and, in OpenMetrics, UNIT each; a family without samples is left
+ * out). Pure.
  */
+void xvPolicyReportWrite(const xvPolicyReport *report, xvPromWriter *w);
+/* The same, appended to @buf in @fmt. */
 void xvPolicyReportRender(const xvPolicyReport *report, xvPromFormat fmt, xvPromBuf *buf);
 /* Frees a report (a void * for xvSnapshot.policyReportFree); NULL is fine. */
 void xvPolicyReportFree(void *report);

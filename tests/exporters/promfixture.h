@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "prometheus.h"
+#include "self_metrics.h"
 
 /*
  * The goldens' snapshot: a connected Xen node, seven domains added out of

@@ -1196,6 +1196,14 @@ test_report_renders_the_balloon_target_family(void **state)
                            "xvirt_policy_balloon_target_bytes{policy=\"bal\",domain=\"we\\\"b\","
                            "uuid=\"ab000000-0000-0000-0000-000000000001\"} 805306368\n"));
     assert_null(strstr(text, "xvirt_policy_actions_total"));
+    assert_null(strstr(text, "# UNIT"));
+    free(text);
+    /* OpenMetrics names the unit of a _bytes family */
+    xvPolicyReportRender(&r, XV_PROM_FORMAT_OPENMETRICS, &buf);
+    text = xvPromBufSteal(&buf, NULL);
+    assert_non_null(strstr(text, "# TYPE xvirt_policy_balloon_target_bytes gauge\n"
+                           "# UNIT xvirt_policy_balloon_target_bytes bytes\n"
+                           "xvirt_policy_balloon_target_bytes{policy=\"bal\","));
     free(text);
 }
 

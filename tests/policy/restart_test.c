@@ -479,6 +479,11 @@ test_report_renders_every_family_with_help_and_type(void **state)
     assert_non_null(strstr(text, "xvirt_policy_restart_attempts{domain=\"we\\\"b\",uuid=\"ab0000"
                            "00-0000-0000-0000-000000000001\"} 3\n"));
     assert_non_null(strstr(text, "# TYPE xvirt_policy_restart_backoff_seconds gauge\n"));
+    /* OpenMetrics names the unit of a _seconds family */
+    assert_non_null(strstr(text, "# TYPE xvirt_policy_restart_backoff_seconds gauge\n"
+                           "# UNIT xvirt_policy_restart_backoff_seconds seconds\n"
+                           "xvirt_policy_restart_backoff_seconds{domain=\"we\\\"b\","));
+    assert_null(strstr(strstr(text, "# UNIT ") + 1, "# UNIT "));
     assert_non_null(strstr(text, "} 1.500\n"));
     assert_non_null(strstr(text, "# HELP xvirt_policy_restart_gave_up "));
     assert_non_null(strstr(text, "xvirt_policy_restart_gave_up{domain=\"we\\\"b\",uuid=\"ab0000"
@@ -487,6 +492,9 @@ test_report_renders_every_family_with_help_and_type(void **state)
     xvPolicyReportRender(&r, XV_PROM_FORMAT_TEXT, &buf);
     text = xvPromBufSteal(&buf, NULL);
     assert_non_null(strstr(text, "# TYPE xvirt_policy_actions_total counter\n"));
+    assert_null(strstr(text, "# UNIT"));
+    assert_non_null(strstr(text, "# TYPE xvirt_policy_restart_backoff_seconds gauge\n"
+                           "xvirt_policy_restart_backoff_seconds{"));
     free(text);
 }
 
