@@ -23,9 +23,9 @@
 #include "collector.h"
 #include "engine.h"
 #include "http.h"
-#include "log.h"
 #include "prometheus.h"
 #include "report.h"
+#include "util/xvlog.h"
 #include "worker.h"
 
 /* How long shutdown waits for a sample in progress (a hung hypervisor call

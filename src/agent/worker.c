@@ -12,7 +12,7 @@
 #include <libvirt/virterror.h>
 
 #include "collector.h"
-#include "log.h"
+#include "util/xvlog.h"
 
 struct _xvWorker {
     pthread_t thread;

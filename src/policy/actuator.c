@@ -11,7 +11,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "log.h"
+#include "util/xvlog.h"
 
 /*
  * Per (policy, domain, vcpu): when the last action was taken

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "util/xvlog.h"
 
 static const char *const balloonKeys[] = {
     "low_watermark", "high_watermark", "step", "guest_free", "min_memory", "max_memory",

@@ -12,10 +12,10 @@
 #include <time.h>
 
 #include "actuator.h"
-#include "log.h"
 #include "policy.h"
 #include "report.h"
 #include "state.h"
+#include "util/xvlog.h"
 
 /* The policy types, indexed by xvAgentPolicyType: one for each. */
 static const xvPolicyType *const enginePolicyTypes[] = {

@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
 #include "policy.h"
+#include "util/xvlog.h"
 
 /*
  * The file: a header line, then one line per domain of space-separated

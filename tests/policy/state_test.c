@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
 #include "state.h"
+#include "util/xvlog.h"
 #include "xvtest.h"
 
 #define HOUR_MS (UINT64_C(60) * 60 * 1000)
