@@ -26,6 +26,7 @@
 
 #include "collector.h"
 #include "prometheus.h"
+#include "util/xvalloc.h"
 #include "worker.h"
 
 typedef struct {
@@ -148,12 +149,10 @@ main(int argc, char **argv)
     }
     for (i = 0; xvCollectors[i] && i < XV_WORKER_MAX_COLLECTORS; i++)
         enabled[i] = true;
-    sample.ms = calloc((size_t)runs, sizeof(double));
-    text.ms = calloc((size_t)runs, sizeof(double));
-    om.ms = calloc((size_t)runs, sizeof(double));
-    base.ms = calloc((size_t)runs, sizeof(double));
-    if (!sample.ms || !text.ms || !om.ms || !base.ms)
-        abort();
+    sample.ms = xvAllocN((size_t)runs, sizeof(double));
+    text.ms = xvAllocN((size_t)runs, sizeof(double));
+    om.ms = xvAllocN((size_t)runs, sizeof(double));
+    base.ms = xvAllocN((size_t)runs, sizeof(double));
     sample.n = text.n = om.n = base.n = runs;
 
     /* warm-up: caches, the allocator, the collectors' kept state */

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xvalloc.h"
+#include "util/xvcpulist.h"
+
 /*
  * Speed: a 1000-domain, 4000-vcpu snapshot is ~28000 lines. Each line is
  * written with one reserve and memcpy's of precomputed pieces; each
@@ -156,7 +159,7 @@ static const promFamilyDef promFamilies[] = {
     PROM_FAM(XV_PROM_FAM_RELOADS, "xvirt_config_reloads_total", XV_PROM_TYPE_COUNTER, NULL,
              "Configuration reloads since the agent started, by result."),
 };
-_Static_assert(sizeof(promFamilies) / sizeof(promFamilies[0]) == XV_PROM_FAM_LAST,
+_Static_assert(XV_N_ELEMENTS(promFamilies) == XV_PROM_FAM_LAST,
                "promFamilies must describe every xvPromFamily");
 
 /* TYPE keywords: [format][type] */
@@ -169,7 +172,7 @@ static const char *const promContentTypes[] = {
     [XV_PROM_FORMAT_TEXT] = "text/plain; version=0.0.4; charset=utf-8",
     [XV_PROM_FORMAT_OPENMETRICS] = "application/openmetrics-text; version=1.0.0; charset=utf-8",
 };
-_Static_assert(sizeof(promContentTypes) / sizeof(promContentTypes[0]) == XV_PROM_FORMAT_LAST,
+_Static_assert(XV_N_ELEMENTS(promContentTypes) == XV_PROM_FORMAT_LAST,
                "promContentTypes must name every xvPromFormat");
 
 const char *
@@ -212,20 +215,16 @@ xvPromBufReserve(xvPromBuf *buf, size_t extra)
 {
     size_t need;
     size_t cap;
-    char *data;
 
     if (extra > SIZE_MAX - buf->len - 1)
-        abort();
+        xvAllocFailed();
     need = buf->len + extra + 1;
     if (need <= buf->cap)
         return;
     cap = buf->cap < 4096 ? 4096 : buf->cap;
     while (cap < need)
         cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-    data = realloc(buf->data, cap);
-    if (!data)
-        abort();
-    buf->data = data;
+    buf->data = xvReallocN(buf->data, cap, 1);
     buf->cap = cap;
     buf->data[buf->len] = '\0';
 }
@@ -609,9 +608,7 @@ promDomLabelsBuild(promDomLabels *dl, const xvSnapshot *snap)
     size_t i;
 
     xvPromBufInit(&dl->text);
-    dl->offsets = malloc((snap->ndomains + 1) * sizeof(size_t));
-    if (!dl->offsets)
-        abort();
+    dl->offsets = xvAllocN(snap->ndomains + 1, sizeof(size_t));
     xvPromBufReserve(&dl->text, snap->ndomains * 64);
     for (i = 0; i < snap->ndomains; i++) {
         const xvSnapDomain *dom = &snap->domains[i];
@@ -761,13 +758,13 @@ promRenderDomains(const xvSnapshot *snap, xvPromFormat fmt, xvPromBuf *buf,
         promPutValue(buf, XV_PROM_VALUE_U64, 1);
     }
 
-    for (f = 0; f < sizeof(families) / sizeof(families[0]); f++)
+    for (f = 0; f < XV_N_ELEMENTS(families); f++)
         promRenderDomainFamily(snap, fmt, buf, dl, &families[f], false);
     for (i = 0; i < snap->ndomains && !snap->domains[i].guestMemOk; i++)
         ;
     if (i == snap->ndomains)
         return;
-    for (f = 0; f < sizeof(guestFamilies) / sizeof(guestFamilies[0]); f++)
+    for (f = 0; f < XV_N_ELEMENTS(guestFamilies); f++)
         promRenderDomainFamily(snap, fmt, buf, dl, &guestFamilies[f], true);
 }
 
@@ -775,37 +772,9 @@ promRenderDomains(const xvSnapshot *snap, xvPromFormat fmt, xvPromBuf *buf,
 static void
 promPutCpuList(xvPromBuf *buf, const unsigned char *map, size_t maplen)
 {
-    size_t ncpus = maplen * 8;
-    size_t cpu = 0;
-    bool first = true;
+    char *p = promAt(buf, xvCpuListFormatMax(maplen * 8));
 
-    while (cpu < ncpus) {
-        size_t start, end;
-        char *p;
-
-        if (map[cpu / 8] == 0 && cpu % 8 == 0) {
-            cpu += 8;
-            continue;
-        }
-        if (!(map[cpu / 8] & (1u << (cpu % 8)))) {
-            cpu++;
-            continue;
-        }
-        start = cpu;
-        while (cpu < ncpus && (map[cpu / 8] & (1u << (cpu % 8))))
-            cpu++;
-        end = cpu - 1;
-        p = promAt(buf, 2 * PROM_NUM_MAX + 2);
-        if (!first)
-            *p++ = ',';
-        p = promFmtU64(p, start);
-        if (end > start) {
-            *p++ = '-';
-            p = promFmtU64(p, end);
-        }
-        promCommit(buf, p);
-        first = false;
-    }
+    promCommit(buf, xvCpuListWrite(p, map, maplen * 8));
 }
 
 /* The value of per-vcpu family @fam for @v. */
@@ -848,7 +817,7 @@ promRenderVcpus(const xvSnapshot *snap, xvPromFormat fmt, xvPromBuf *buf,
     if (any == 0)
         return;
 
-    for (f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
+    for (f = 0; f < XV_N_ELEMENTS(families); f++) {
         const promFamilyDef *def = &promFamilies[families[f].fam];
 
         promWriteHeader(buf, fmt, families[f].fam);
