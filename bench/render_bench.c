@@ -11,24 +11,18 @@
  * also timed the renderer the metrics writer replaced, side by side
  * (bench/RESULTS.md).
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "prometheus.h"
-
-static uint64_t
-benchNowNs(clockid_t clock)
-{
-    struct timespec ts;
-
-    clock_gettime(clock, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+#include "util/xvalloc.h"
+#include "util/xvbuf.h"
+#include "util/xvclock.h"
+#include "util/xvcpulist.h"
+#include "util/xvmacros.h"
 
 static xvSnapshot *
 benchSnapshot(size_t ndomains, size_t nvcpus)
@@ -46,7 +40,7 @@ benchSnapshot(size_t ndomains, size_t nvcpus)
     snap->node.sockets = 1;
     snap->node.cores = 16;
     snap->node.threads = 2;
-    snap->hvType = strdup("Xen");
+    snap->hvType = xvStrdup("Xen");
     snap->hvVersion = 4017000;
     snap->maplen = 8;
     snap->timestampNs = 1700000000123456789ULL;
@@ -57,8 +51,8 @@ benchSnapshot(size_t ndomains, size_t nvcpus)
         char name[32];
 
         snprintf(name, sizeof(name), "guest-%05zu", d);
-        dom->name = strdup(name);
-        dom->osType = strdup("linux");
+        dom->name = xvStrdup(name);
+        dom->osType = xvStrdup("linux");
         dom->id = (int)d + 1;
         snprintf(dom->uuidstr, sizeof(dom->uuidstr),
                  "%08x-1234-5678-9abc-def012345678", (unsigned int)d);
@@ -90,42 +84,12 @@ benchSnapshot(size_t ndomains, size_t nvcpus)
 
 /* ---- the baseline: what a straightforward renderer would do ---- */
 
-typedef struct {
-    char *data;
-    size_t len, cap;
-} naiveBuf;
-
-static void
-naiveAppendf(naiveBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-naiveAppendf(naiveBuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    for (;;) {
-        va_start(ap, fmt);
-        n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
-        va_end(ap);
-        if (n >= 0 && (size_t)n < b->cap - b->len)
-            break;
-        b->cap = b->cap ? b->cap * 2 : 4096;
-        b->data = realloc(b->data, b->cap);
-        if (!b->data)
-            abort();
-    }
-    b->len += (size_t)n;
-}
-
 static char *
 naiveEscape(const char *s)
 {
-    char *out = malloc(strlen(s) * 2 + 1);
+    char *out = xvAlloc(strlen(s) * 2 + 1);
     char *p = out;
 
-    if (!out)
-        abort();
     for (; *s; s++) {
         if (*s == '\\' || *s == '"') {
             *p++ = '\\';
@@ -142,13 +106,13 @@ naiveEscape(const char *s)
 }
 
 static void
-naiveHeader(naiveBuf *b, const char *name, const char *type, const char *help)
+naiveHeader(xvBuf *b, const char *name, const char *type, const char *help)
 {
-    naiveAppendf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+    xvBufAsprintf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 static void
-naiveDomainFamily(naiveBuf *b, const xvSnapshot *snap, const char *name, const char *type,
+naiveDomainFamily(xvBuf *b, const xvSnapshot *snap, const char *name, const char *type,
                   int which)
 {
     size_t i;
@@ -159,20 +123,20 @@ naiveDomainFamily(naiveBuf *b, const xvSnapshot *snap, const char *name, const c
         char *esc = naiveEscape(d->name);
 
         if (which == 0) {
-            naiveAppendf(b, "%s{domain=\"%s\",uuid=\"%s\"} %d\n", name, esc, d->uuidstr, d->id);
+            xvBufAsprintf(b, "%s{domain=\"%s\",uuid=\"%s\"} %d\n", name, esc, d->uuidstr, d->id);
         } else if (which == 1) {
-            naiveAppendf(b, "%s{domain=\"%s\",uuid=\"%s\"} %.9f\n", name, esc, d->uuidstr,
-                         (double)d->cpuTimeNs / 1e9);
+            xvBufAsprintf(b, "%s{domain=\"%s\",uuid=\"%s\"} %.9f\n", name, esc, d->uuidstr,
+                          (double)d->cpuTimeNs / 1e9);
         } else {
-            naiveAppendf(b, "%s{domain=\"%s\",uuid=\"%s\"} %llu\n", name, esc, d->uuidstr,
-                         (unsigned long long)d->memKiB * 1024);
+            xvBufAsprintf(b, "%s{domain=\"%s\",uuid=\"%s\"} %llu\n", name, esc, d->uuidstr,
+                          (unsigned long long)d->memKiB * 1024);
         }
         free(esc);
     }
 }
 
 static void
-naiveVcpuFamily(naiveBuf *b, const xvSnapshot *snap, const char *name, const char *type,
+naiveVcpuFamily(xvBuf *b, const xvSnapshot *snap, const char *name, const char *type,
                 int which)
 {
     size_t i, j;
@@ -186,11 +150,11 @@ naiveVcpuFamily(naiveBuf *b, const xvSnapshot *snap, const char *name, const cha
             const xvSnapVcpu *v = &snap->vcpus[d->firstVcpu + j];
 
             if (which == 1) {
-                naiveAppendf(b, "%s{domain=\"%s\",uuid=\"%s\",vcpu=\"%u\"} %.9f\n", name, esc,
-                             d->uuidstr, v->number, (double)v->cpuTimeNs / 1e9);
+                xvBufAsprintf(b, "%s{domain=\"%s\",uuid=\"%s\",vcpu=\"%u\"} %.9f\n", name, esc,
+                              d->uuidstr, v->number, (double)v->cpuTimeNs / 1e9);
             } else {
-                naiveAppendf(b, "%s{domain=\"%s\",uuid=\"%s\",vcpu=\"%u\"} %d\n", name, esc,
-                             d->uuidstr, v->number, which == 0 ? v->state : v->cpu);
+                xvBufAsprintf(b, "%s{domain=\"%s\",uuid=\"%s\",vcpu=\"%u\"} %d\n", name, esc,
+                              d->uuidstr, v->number, which == 0 ? v->state : v->cpu);
             }
         }
         free(esc);
@@ -198,10 +162,9 @@ naiveVcpuFamily(naiveBuf *b, const xvSnapshot *snap, const char *name, const cha
 }
 
 static void
-naiveAffinity(naiveBuf *b, const xvSnapshot *snap)
+naiveAffinity(xvBuf *b, const xvSnapshot *snap)
 {
     size_t i, j;
-    int cpu;
 
     naiveHeader(b, "xvirt_vcpu_affinity_info", "gauge", "Some help text for the family.");
     for (i = 0; i < snap->ndomains; i++) {
@@ -210,23 +173,12 @@ naiveAffinity(naiveBuf *b, const xvSnapshot *snap)
 
         for (j = 0; j < d->nvcpus; j++) {
             const unsigned char *map = xvSnapshotVcpuMap(snap, d->firstVcpu + j);
-            char list[512] = "";
-            size_t len = 0;
+            char *list = xvCpuListFormat(map, (size_t)snap->maplen * 8);
 
-            for (cpu = 0; cpu < snap->maplen * 8; cpu++) {
-                int start = cpu;
-
-                if (!VIR_CPU_USABLE(map, snap->maplen, 0, cpu))
-                    continue;
-                while (cpu + 1 < snap->maplen * 8 && VIR_CPU_USABLE(map, snap->maplen, 0, cpu + 1))
-                    cpu++;
-                len += (size_t)snprintf(list + len, sizeof(list) - len,
-                                        start == cpu ? "%s%d" : "%s%d-%d",
-                                        len ? "," : "", start, cpu);
-            }
-            naiveAppendf(b, "xvirt_vcpu_affinity_info{domain=\"%s\",uuid=\"%s\",vcpu=\"%u\","
-                         "cpus=\"%s\"} 1\n", esc, d->uuidstr,
-                         snap->vcpus[d->firstVcpu + j].number, list);
+            xvBufAsprintf(b, "xvirt_vcpu_affinity_info{domain=\"%s\",uuid=\"%s\",vcpu=\"%u\","
+                          "cpus=\"%s\"} 1\n", esc, d->uuidstr,
+                          snap->vcpus[d->firstVcpu + j].number, list);
+            free(list);
         }
         free(esc);
     }
@@ -235,7 +187,7 @@ naiveAffinity(naiveBuf *b, const xvSnapshot *snap)
 static char *
 naiveRender(const xvSnapshot *snap, size_t *retlen)
 {
-    naiveBuf b = { NULL, 0, 0 };
+    xvBuf b = XV_BUF_INIT;
 
     naiveDomainFamily(&b, snap, "xvirt_domain_info", "gauge", 0);
     naiveDomainFamily(&b, snap, "xvirt_domain_id", "gauge", 0);
@@ -250,7 +202,7 @@ naiveRender(const xvSnapshot *snap, size_t *retlen)
     naiveVcpuFamily(&b, snap, "xvirt_vcpu_affinity_cpus", "gauge", 2);
     naiveAffinity(&b, snap);
     *retlen = b.len;
-    return b.data;
+    return xvBufSteal(&b);
 }
 
 /* ---- timing ---- */
@@ -267,7 +219,7 @@ static const char *const benchNames[] = {
     [BENCH_OM] = "xvPromRender, OpenMetrics",
     [BENCH_NAIVE] = "baseline snprintf/line",
 };
-_Static_assert(sizeof(benchNames) / sizeof(benchNames[0]) == BENCH_LAST,
+_Static_assert(XV_N_ELEMENTS(benchNames) == BENCH_LAST,
                "benchNames must name every benchWhich");
 
 /* Per-render figures of one renderer over all rounds. */
@@ -312,13 +264,13 @@ benchWanted(benchWhich which, bool baseline, unsigned int formats)
 static void
 benchOnce(const xvSnapshot *snap, benchWhich which, benchSeries *s)
 {
-    uint64_t c0 = benchNowNs(CLOCK_PROCESS_CPUTIME_ID);
-    uint64_t w0 = benchNowNs(CLOCK_MONOTONIC);
+    uint64_t c0 = xvClockProcessCpuNs();
+    uint64_t w0 = xvClockMonoNs();
     size_t len;
     char *out = benchRender(snap, which, &len);
 
-    s->wallNs[s->n] = benchNowNs(CLOCK_MONOTONIC) - w0;
-    s->cpuNs[s->n] = benchNowNs(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    s->wallNs[s->n] = xvClockMonoNs() - w0;
+    s->cpuNs[s->n] = xvClockProcessCpuNs() - c0;
     s->n++;
     s->bytes = len;
     free(out);
@@ -387,12 +339,10 @@ main(int argc, char **argv)
     }
     snap = benchSnapshot(ndomains, nvcpus);
     for (w = 0; w < BENCH_LAST; w++) {
-        series[w].cpuNs = calloc((size_t)rounds, sizeof(uint64_t));
-        series[w].wallNs = calloc((size_t)rounds, sizeof(uint64_t));
+        series[w].cpuNs = xvAllocN((size_t)rounds, sizeof(uint64_t));
+        series[w].wallNs = xvAllocN((size_t)rounds, sizeof(uint64_t));
         series[w].n = 0;
         series[w].bytes = 0;
-        if (!series[w].cpuNs || !series[w].wallNs)
-            abort();
     }
     /* warm up caches and the allocator */
     for (w = 0; w < BENCH_LAST; w++) {

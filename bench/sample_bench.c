@@ -26,21 +26,14 @@
 
 #include "collector.h"
 #include "prometheus.h"
+#include "util/xvalloc.h"
+#include "util/xvclock.h"
 #include "worker.h"
 
 typedef struct {
     double *ms;        /* CPU ms of each run */
     int n;
 } benchSeries;
-
-static uint64_t
-benchCPUNs(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* user + system CPU of the process from getrusage, in ms */
 static double
@@ -148,12 +141,10 @@ main(int argc, char **argv)
     }
     for (i = 0; xvCollectors[i] && i < XV_WORKER_MAX_COLLECTORS; i++)
         enabled[i] = true;
-    sample.ms = calloc((size_t)runs, sizeof(double));
-    text.ms = calloc((size_t)runs, sizeof(double));
-    om.ms = calloc((size_t)runs, sizeof(double));
-    base.ms = calloc((size_t)runs, sizeof(double));
-    if (!sample.ms || !text.ms || !om.ms || !base.ms)
-        abort();
+    sample.ms = xvAllocN((size_t)runs, sizeof(double));
+    text.ms = xvAllocN((size_t)runs, sizeof(double));
+    om.ms = xvAllocN((size_t)runs, sizeof(double));
+    base.ms = xvAllocN((size_t)runs, sizeof(double));
     sample.n = text.n = om.n = base.n = runs;
 
     /* warm-up: caches, the allocator, the collectors' kept state */
@@ -167,13 +158,13 @@ main(int argc, char **argv)
 
     ru0 = benchRusageMs();
     for (i = 0; i < runs; i++) {
-        uint64_t t0 = benchCPUNs();
+        uint64_t t0 = xvClockProcessCpuNs();
         xvSnapshot *snap = xvWorkerSample(conn, enabled, prev, ++seq, state);
 
         /* the agent frees the previous snapshot once per sample too */
         xvSnapshotUnref(prev);
         prev = snap;
-        sample.ms[i] = (double)(benchCPUNs() - t0) / 1e6;
+        sample.ms[i] = (double)(xvClockProcessCpuNs() - t0) / 1e6;
         if ((wantDomains >= 0 && (long)snap->ndomains != wantDomains) ||
             (wantVcpus >= 0 && (long)snap->nvcpus != wantVcpus)) {
             fprintf(stderr, "sample_bench: sample %d has %zu domains and %zu vcpus, "
@@ -190,20 +181,20 @@ main(int argc, char **argv)
         int fmt;
 
         for (fmt = 0; fmt < XV_PROM_FORMAT_LAST; fmt++) {
-            uint64_t t0 = benchCPUNs();
+            uint64_t t0 = xvClockProcessCpuNs();
             char *body = xvPromRender(prev, (xvPromFormat)fmt, &bytes[fmt]);
 
             free(body);
             (fmt == XV_PROM_FORMAT_TEXT ? &text : &om)->ms[i] =
-                (double)(benchCPUNs() - t0) / 1e6;
+                (double)(xvClockProcessCpuNs() - t0) / 1e6;
         }
     }
 
     for (i = 0; i < runs && status == 0; i++) {
-        uint64_t t0 = benchCPUNs();
+        uint64_t t0 = xvClockProcessCpuNs();
         int read = benchBaselineOnce(conn);
 
-        base.ms[i] = (double)(benchCPUNs() - t0) / 1e6;
+        base.ms[i] = (double)(xvClockProcessCpuNs() - t0) / 1e6;
         if (read < 0) {
             fprintf(stderr, "sample_bench: baseline: %s\n", virGetLastErrorMessage());
             status = 1;

@@ -64,5 +64,3 @@ void xvCollectDomainHooks(xvCollectContext *ctx, virDomainPtr dom, xvSnapDomain 
  * the domain vanished (VIR_ERR_NO_DOMAIN), which is not counted. */
 bool xvCollectNoteFailure(xvCollectContext *ctx, xvSampleCall call);
 
-/* CLOCK_MONOTONIC in ns. */
-uint64_t xvCollectNowNs(void);

@@ -2,9 +2,9 @@
 /* collectors.c: the table of collectors and the helpers they share. */
 #include "collector.h"
 
-#include <time.h>
-
 #include <libvirt/virterror.h>
+
+#include "util/xvclock.h"
 
 const xvCollector *const xvCollectors[] = {
     &xvCollectorNode,
@@ -13,15 +13,6 @@ const xvCollector *const xvCollectors[] = {
     &xvCollectorMemory,
     NULL,
 };
-
-uint64_t
-xvCollectNowNs(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 bool
 xvCollectNoteFailure(xvCollectContext *ctx, xvSampleCall call)
@@ -43,9 +34,9 @@ xvCollectDomainHooks(xvCollectContext *ctx, virDomainPtr dom, xvSnapDomain *sd)
 
         if (!c->collectDomain)
             continue;
-        start = xvCollectNowNs();
+        start = xvClockMonoNs();
         if (c->collectDomain(ctx, dom, sd) < 0)
             ctx->failed[i] = true;
-        ctx->durationNs[i] += xvCollectNowNs() - start;
+        ctx->durationNs[i] += xvClockMonoNs() - start;
     }
 }

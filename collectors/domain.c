@@ -13,6 +13,8 @@
 
 #include <libvirt/virterror.h>
 
+#include "util/xvalloc.h"
+
 /* The OS type of an active domain cannot change while it runs: it is kept
  * across samples, keyed by (uuid, id), so a steady host does not ask again. */
 typedef struct {
@@ -41,16 +43,6 @@ domainStateFree(void *opaque)
         free(st->entries[i].osType);
     free(st->entries);
     free(st);
-}
-
-static void *
-domainGrow(void *ptr, size_t n, size_t size)
-{
-    void *p = realloc(ptr, n * size);
-
-    if (!p)
-        abort();
-    return p;
 }
 
 static domainOSTypeEntry *
@@ -98,7 +90,7 @@ domainGetOSType(xvCollectContext *ctx, domainState *st, virDomainPtr dom,
 
     if (sd->id >= 0 && (e = domainCacheFind(st, sd->uuid, sd->id))) {
         e->seenSeq = ctx->snap->seq;
-        return strdup(e->osType);
+        return xvStrdup(e->osType);
     }
     if (!(os = virDomainGetOSType(dom))) {
         xvCollectNoteFailure(ctx, XV_CALL_GET_OS_TYPE);
@@ -107,15 +99,13 @@ domainGetOSType(xvCollectContext *ctx, domainState *st, virDomainPtr dom,
     if (sd->id >= 0) {
         if (st->nentries == st->cap) {
             st->cap = st->cap ? st->cap * 2 : 64;
-            st->entries = domainGrow(st->entries, st->cap, sizeof(*st->entries));
+            st->entries = xvReallocN(st->entries, st->cap, sizeof(*st->entries));
         }
         e = &st->entries[st->nentries++];
         memcpy(e->uuid, sd->uuid, 16);
         e->id = sd->id;
-        e->osType = strdup(os);
+        e->osType = xvStrdup(os);
         e->seenSeq = ctx->snap->seq;
-        if (!e->osType)
-            abort();
     }
     return os;
 }
@@ -138,9 +128,7 @@ domainAdd(xvCollectContext *ctx, domainState *st, virDomainPtr dom)
     }
     name = virDomainGetName(dom);
     sd = xvSnapshotAddDomain(snap);
-    sd->name = strdup(name ? name : "");
-    if (!sd->name)
-        abort();
+    sd->name = xvStrdup(name ? name : "");
     sd->id = (int)virDomainGetID(dom);
     if (virDomainGetUUID(dom, sd->uuid) < 0 ||
         virDomainGetUUIDString(dom, sd->uuidstr) < 0) {
@@ -173,7 +161,7 @@ domainListIDs(xvCollectContext *ctx, int *retn)
     /* Domains may start between the two calls: a full array means the
      * list may be cut, so grow and ask again. */
     for (cap = n + 16;; cap *= 2) {
-        ids = domainGrow(ids, (size_t)cap, sizeof(*ids));
+        ids = xvReallocN(ids, (size_t)cap, sizeof(*ids));
         if ((n = virConnectListDomains(ctx->conn, ids, cap)) < 0) {
             xvCollectNoteFailure(ctx, XV_CALL_LIST_DOMAINS);
             free(ids);
@@ -196,7 +184,7 @@ domainListDefined(xvCollectContext *ctx, int *retn)
     int cap, n;
 
     for (cap = 64;; cap *= 2) {
-        names = domainGrow(names, (size_t)cap, sizeof(*names));
+        names = xvReallocN(names, (size_t)cap, sizeof(*names));
         if ((n = virConnectListDefinedDomains(ctx->conn, (const char **)names, cap)) < 0) {
             xvCollectNoteFailure(ctx, XV_CALL_LIST_DEFINED_DOMAINS);
             free(names);
@@ -253,7 +241,7 @@ domainCollectDefined(xvCollectContext *ctx, domainState *st)
     /* A domain that stopped after the active ones were listed is in the
      * snapshot already, read after it stopped; the inactive list names it
      * again: a domain must appear once. Names are unique on a host. */
-    seen = domainGrow(NULL, nseen ? nseen : 1, sizeof(*seen));
+    seen = xvAllocN(nseen, sizeof(*seen));
     for (j = 0; j < nseen; j++)
         seen[j] = snap->domains[j].name;
     qsort(seen, nseen, sizeof(*seen), domainCompareName);
@@ -286,9 +274,7 @@ domainCollect(xvCollectContext *ctx)
     for (self = 0; ctx->collectors[self] != &xvCollectorDomain; self++)
         ;
     if (!(st = ctx->state[self])) {
-        st = calloc(1, sizeof(*st));
-        if (!st)
-            abort();
+        st = xvAlloc(sizeof(*st));
         ctx->state[self] = st;
     }
     if (domainCollectActive(ctx, st) < 0)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xvalloc.h"
+
 static int
 nodeCollect(xvCollectContext *ctx)
 {
@@ -21,7 +23,7 @@ nodeCollect(xvCollectContext *ctx)
     }
     /* virConnectGetType cannot fail on a live connection */
     if ((type = virConnectGetType(ctx->conn)))
-        snap->hvType = strdup(type);
+        snap->hvType = xvStrdup(type);
     if (virConnectGetVersion(ctx->conn, &snap->hvVersion) < 0) {
         xvCollectNoteFailure(ctx, XV_CALL_CONNECT_GET_VERSION);
         snap->hvVersion = 0;

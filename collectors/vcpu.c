@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xvalloc.h"
+
 /* Largest vcpu count asked for: the info struct's count is an unsigned short. */
 #define VCPU_MAX 65535
 
@@ -53,10 +55,8 @@ vcpuCollectDomain(xvCollectContext *ctx, virDomainPtr dom, xvSnapDomain *sd)
     if (vcpuEnsureMaplen(ctx) < 0)
         return -1;
     for (;;) {
-        info = realloc(info, sizeof(*info) * (size_t)maxinfo);
-        maps = realloc(maps, (size_t)maxinfo * (size_t)snap->maplen);
-        if (!info || !maps)
-            abort();
+        info = xvReallocN(info, (size_t)maxinfo, sizeof(*info));
+        maps = xvReallocN(maps, (size_t)maxinfo, (size_t)snap->maplen);
         n = virDomainGetVcpus(dom, info, maxinfo, maps, snap->maplen);
         if (n < maxinfo || maxinfo >= VCPU_MAX)
             break;

@@ -16,6 +16,8 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "util/xvalloc.h"
+
 /* How often released connections are reaped (and a paused listener
  * resumed). */
 #define HTTP_SWEEP_MS 200
@@ -109,9 +111,7 @@ httpNewConnection(struct event_base *base, void *opaque)
     bufferevent_set_max_single_write(bev, HTTP_MAX_SINGLE_WRITE);
     if (srv->nconns == srv->capconns) {
         srv->capconns = srv->capconns ? srv->capconns * 2 : 64;
-        srv->conns = realloc(srv->conns, srv->capconns * sizeof(*srv->conns));
-        if (!srv->conns)
-            abort();
+        srv->conns = xvReallocN(srv->conns, srv->capconns, sizeof(*srv->conns));
     }
     bufferevent_incref(bev);
     srv->conns[srv->nconns++] = bev;
@@ -219,13 +219,11 @@ static void
 httpServeMetrics(xvHttpServer *srv, struct evhttp_request *req)
 {
     xvPromFormat fmt = httpNegotiate(req);
-    xvScrapeBody *body = calloc(1, sizeof(*body));
+    xvScrapeBody *body = xvAlloc(sizeof(*body));
     xvPromBuf self = { 0 };
     xvPromSelf stats;
     struct evbuffer *buf;
 
-    if (!body)
-        abort();
     if (!srv->source.body(srv->source.opaque, fmt, body)) {
         free(body);
         httpSendText(srv, req, 503, "Service Unavailable",
@@ -324,9 +322,8 @@ httpListen(xvHttpServer *srv, const char *address, unsigned int port, char **err
     snprintf(portstr, sizeof(portstr), "%u", port);
     if ((rc = evutil_getaddrinfo(address && *address ? address : NULL, portstr,
                                  &hints, &res)) != 0) {
-        if (asprintf(errmsg, "cannot resolve listen address '%s': %s",
-                     address ? address : "", evutil_gai_strerror(rc)) < 0)
-            *errmsg = NULL;
+        *errmsg = xvAsprintf("cannot resolve listen address '%s': %s",
+                             address ? address : "", evutil_gai_strerror(rc));
         return -1;
     }
     srv->listener = evconnlistener_new_bind(srv->base, NULL, NULL,
@@ -337,10 +334,9 @@ httpListen(xvHttpServer *srv, const char *address, unsigned int port, char **err
     if (!srv->listener) {
         int err = EVUTIL_SOCKET_ERROR();
 
-        if (asprintf(errmsg, "cannot listen on %s:%u: %s",
-                     address && *address ? address : "*", port,
-                     evutil_socket_error_to_string(err)) < 0)
-            *errmsg = NULL;
+        *errmsg = xvAsprintf("cannot listen on %s:%u: %s",
+                             address && *address ? address : "*", port,
+                             evutil_socket_error_to_string(err));
         return -1;
     }
     srv->bound = evhttp_bind_listener(srv->http, srv->listener);
@@ -378,17 +374,15 @@ xvHttpServerNew(struct event_base *base, const char *address, unsigned int port,
                 const xvHttpLimits *limits, const xvScrapeSource *source,
                 char **errmsg)
 {
-    xvHttpServer *srv = calloc(1, sizeof(*srv));
+    xvHttpServer *srv = xvAlloc(sizeof(*srv));
     struct timeval sweep = httpTimeval(HTTP_SWEEP_MS);
 
     *errmsg = NULL;
-    if (!srv)
-        abort();
     srv->base = base;
     srv->limits = *limits;
     srv->source = *source;
     if (!(srv->http = evhttp_new(base))) {
-        *errmsg = strdup("cannot create the HTTP server");
+        *errmsg = xvStrdup("cannot create the HTTP server");
         goto error;
     }
     /* every method evhttp knows reaches httpHandle, which answers 405 to

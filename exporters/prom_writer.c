@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xvalloc.h"
+#include "util/xvcpulist.h"
+#include "util/xvmacros.h"
+
 /* TYPE keywords: [format][type] */
 static const char *const promTypeNames[XV_PROM_FORMAT_LAST][XV_PROM_TYPE_LAST] = {
     [XV_PROM_FORMAT_TEXT] = { "gauge", "counter", "gauge" },
@@ -18,14 +22,14 @@ static const char *const promTypeSuffixes[] = {
     [XV_PROM_TYPE_COUNTER] = "_total",
     [XV_PROM_TYPE_INFO] = "_info",
 };
-_Static_assert(sizeof(promTypeSuffixes) / sizeof(promTypeSuffixes[0]) == XV_PROM_TYPE_LAST,
+_Static_assert(XV_N_ELEMENTS(promTypeSuffixes) == XV_PROM_TYPE_LAST,
                "promTypeSuffixes must name every xvPromType");
 
 static const char *const promContentTypes[] = {
     [XV_PROM_FORMAT_TEXT] = "text/plain; version=0.0.4; charset=utf-8",
     [XV_PROM_FORMAT_OPENMETRICS] = "application/openmetrics-text; version=1.0.0; charset=utf-8",
 };
-_Static_assert(sizeof(promContentTypes) / sizeof(promContentTypes[0]) == XV_PROM_FORMAT_LAST,
+_Static_assert(XV_N_ELEMENTS(promContentTypes) == XV_PROM_FORMAT_LAST,
                "promContentTypes must name every xvPromFormat");
 
 const char *
@@ -68,20 +72,16 @@ xvPromBufReserve(xvPromBuf *buf, size_t extra)
 {
     size_t need;
     size_t cap;
-    char *data;
 
     if (extra > SIZE_MAX - buf->len - 1)
-        abort();
+        xvAllocFailed();
     need = buf->len + extra + 1;
     if (need <= buf->cap)
         return;
     cap = buf->cap < 4096 ? 4096 : buf->cap;
     while (cap < need)
         cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-    data = realloc(buf->data, cap);
-    if (!data)
-        abort();
-    buf->data = data;
+    buf->data = xvReallocN(buf->data, cap, 1);
     buf->cap = cap;
     buf->data[buf->len] = '\0';
 }
@@ -268,9 +268,7 @@ xvPromLabelsInit(xvPromLabels *labels, size_t sets, size_t bytes)
     xvPromBufInit(&labels->text);
     labels->count = 0;
     labels->alloc = sets ? sets : 16;
-    labels->ends = malloc(labels->alloc * sizeof(*labels->ends));
-    if (!labels->ends)
-        abort();
+    labels->ends = xvAllocN(labels->alloc, sizeof(*labels->ends));
     xvPromBufReserve(&labels->text, bytes);
 }
 
@@ -299,14 +297,8 @@ xvPromLabelsClose(xvPromLabels *labels)
 {
     if (labels->count == labels->alloc) {
         size_t alloc = labels->alloc ? labels->alloc * 2 : 16;
-        size_t *ends;
 
-        if (alloc > SIZE_MAX / sizeof(*ends))
-            abort();
-        ends = realloc(labels->ends, alloc * sizeof(*ends));
-        if (!ends)
-            abort();
-        labels->ends = ends;
+        labels->ends = xvReallocN(labels->ends, alloc, sizeof(*labels->ends));
         labels->alloc = alloc;
     }
     labels->ends[labels->count] = labels->text.len;
@@ -384,58 +376,19 @@ xvPromSampleLabel(xvPromWriter *w, const char *name, const char *value)
     xvPromSampleLabelN(w, name, value, value ? strlen(value) : 0);
 }
 
-/* Writes the CPUs set in @map (@maplen bytes) at @p as a list ("0-3,8"). */
-static char *
-promFmtCpuList(char *p, const unsigned char *map, size_t maplen)
-{
-    size_t ncpus = maplen * 8;
-    size_t cpu = 0;
-    bool first = true;
-
-    while (cpu < ncpus) {
-        size_t start;
-
-        if (cpu % 8 == 0 && map[cpu / 8] == 0) {
-            cpu += 8;
-            continue;
-        }
-        if (!(map[cpu / 8] & (1u << (cpu % 8)))) {
-            cpu++;
-            continue;
-        }
-        start = cpu;
-        while (cpu < ncpus && (map[cpu / 8] & (1u << (cpu % 8)))) {
-            cpu++;
-            /* whole bytes of set CPUs at once: affinities are mostly runs */
-            while (cpu % 8 == 0 && cpu < ncpus && map[cpu / 8] == 0xff)
-                cpu += 8;
-        }
-        if (!first)
-            *p++ = ',';
-        p = xvPromFmtU64(p, start);
-        if (cpu - 1 > start) {
-            *p++ = '-';
-            p = xvPromFmtU64(p, cpu - 1);
-        }
-        first = false;
-    }
-    return p;
-}
-
 void
 xvPromSampleLabelCpus(xvPromWriter *w, const char *name, const unsigned char *map,
                       size_t maplen)
 {
     size_t namelen = strlen(name);
-    /* at worst ("0-1,3-4,6-7..") 2 numbers and 2 separators per 3 CPUs */
-    char *p = xvPromBufAt(w->buf, namelen + 5 + maplen * 8 * (xvPromDigits(maplen * 8) + 1));
+    char *p = xvPromBufAt(w->buf, namelen + 5 + xvCpuListFormatMax(maplen * 8));
 
     *p++ = w->labelled ? ',' : '{';
     memcpy(p, name, namelen);
     p += namelen;
     *p++ = '=';
     *p++ = '"';
-    p = promFmtCpuList(p, map, maplen);
+    p = xvCpuListWrite(p, map, maplen * 8);
     *p++ = '"';
     xvPromBufCommit(w->buf, p);
     w->labelled = true;

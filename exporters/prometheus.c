@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xvmacros.h"
+
 /*
  * Speed: a 1000-domain, 4000-vcpu snapshot is ~28000 lines. Each domain's
  * escaped `domain="..",uuid=".."` labels are built once per render (an
@@ -288,9 +290,9 @@ promRenderDomains(const xvSnapshot *snap, xvPromWriter *w, const xvPromLabels *d
         xvPromSampleLabel(w, "os_type", snap->domains[i].osType);
         xvPromSampleEnd(w, XV_PROM_VALUE_U64, 1);
     }
-    for (f = 0; f < sizeof(families) / sizeof(families[0]); f++)
+    for (f = 0; f < XV_N_ELEMENTS(families); f++)
         promRenderDomainFamily(snap, w, dl, &families[f], false);
-    for (f = 0; f < sizeof(guestFamilies) / sizeof(guestFamilies[0]); f++)
+    for (f = 0; f < XV_N_ELEMENTS(guestFamilies); f++)
         promRenderDomainFamily(snap, w, dl, &guestFamilies[f], true);
 }
 
@@ -350,7 +352,7 @@ promRenderVcpus(const xvSnapshot *snap, xvPromWriter *w, const xvPromLabels *dl)
     };
     size_t f, i, j;
 
-    for (f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
+    for (f = 0; f < XV_N_ELEMENTS(families); f++) {
         const promSeriesFamily *sf = &families[f];
 
         for (i = 0; i < snap->ndomains; i++) {

@@ -14,7 +14,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -23,9 +22,11 @@
 #include "collector.h"
 #include "engine.h"
 #include "http.h"
-#include "log.h"
 #include "prometheus.h"
 #include "report.h"
+#include "util/xvalloc.h"
+#include "util/xvclock.h"
+#include "util/xvlog.h"
 #include "worker.h"
 
 /* How long shutdown waits for a sample in progress (a hung hypervisor call
@@ -69,21 +70,6 @@ struct _xvAgent {
     uint64_t reloadsFailed;
 };
 
-static uint64_t
-agentMonoNs(void)
-{
-    return xvCollectNowNs();
-}
-
-static uint64_t
-agentRealtimeNs(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* ---- publications ---------------------------------------------------- */
 
 static void
@@ -123,11 +109,9 @@ static void
 agentPublish(xvSnapshot *snap, void *opaque)
 {
     xvAgent *agent = opaque;
-    agentPublication *pub = calloc(1, sizeof(*pub));
+    agentPublication *pub = xvAlloc(sizeof(*pub));
     agentPublication *old;
 
-    if (!pub)
-        abort();
     atomic_init(&pub->refs, 1);
     pub->snap = snap;
     pub->endMonoNs = snap->startedMonoNs + snap->durationNs;
@@ -221,7 +205,7 @@ agentScrapeSelf(void *opaque, xvPromSelf *self)
     self->api = agent->apiVersion;
     self->haveSnapshot = agent->current != NULL;
     if (agent->current) {
-        uint64_t now = agentMonoNs();
+        uint64_t now = xvClockMonoNs();
 
         self->snapshotAgeNs = now > agent->current->endMonoNs ?
                               now - agent->current->endMonoNs : 0;
@@ -257,7 +241,7 @@ agentLoadConf(const xvAgentOptions *opts, xvAgentConf **ret)
     }
     if (opts->connectURI) {
         free(conf->uri);
-        conf->uri = strdup(opts->connectURI);
+        conf->uri = xvStrdup(opts->connectURI);
     }
     if (opts->listen) {
         char *addr = NULL, *msg = NULL;
@@ -405,7 +389,7 @@ agentReload(xvAgent *agent)
     agent->conf = conf;
     agent->reloadOk = true;
     agent->reloadsSucceeded++;
-    agent->reloadSuccessNs = agentRealtimeNs();
+    agent->reloadSuccessNs = xvClockRealNs();
     xvLogNotice("config: reloaded");
 }
 
@@ -442,25 +426,20 @@ static char *
 agentAPIVersion(void)
 {
     unsigned long ver = 0;
-    char *s = NULL;
 
     if (virGetVersion(&ver, NULL, NULL) < 0)
         ver = 0;
-    if (asprintf(&s, "%s %lu.%lu.%lu", XV_API_NAME, ver / 1000000,
-                 (ver / 1000) % 1000, ver % 1000) < 0)
-        abort();
-    return s;
+    return xvAsprintf("%s %lu.%lu.%lu", XV_API_NAME, ver / 1000000,
+                      (ver / 1000) % 1000, ver % 1000);
 }
 
 xvAgent *
 xvAgentNew(const xvAgentOptions *opts)
 {
-    xvAgent *agent = calloc(1, sizeof(*agent));
+    xvAgent *agent = xvAlloc(sizeof(*agent));
     xvPolicySet *policies = NULL;
     xvWorkerSettings settings;
 
-    if (!agent)
-        abort();
     agent->opts = *opts;
     pthread_mutex_init(&agent->pubLock, NULL);
     if (agentLoadConf(opts, &agent->conf) < 0 ||
@@ -474,7 +453,7 @@ xvAgentNew(const xvAgentOptions *opts)
                   xvPolicySetCount(policies) == 1 ? "policy" : "policies");
     xvLogSetLevel(agent->conf->logLevel);
     agent->reloadOk = true;
-    agent->reloadSuccessNs = agentRealtimeNs();
+    agent->reloadSuccessNs = xvClockRealNs();
     agent->apiVersion = agentAPIVersion();
     /* the sampler thread wakes the loop with event_active() */
     if (evthread_use_pthreads() < 0 || !(agent->base = event_base_new())) {

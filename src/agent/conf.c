@@ -18,6 +18,9 @@
 
 #include <yaml.h>
 
+#include "util/xvalloc.h"
+#include "util/xvhash.h"
+
 /*
  * The file is read in two steps: confRead*() turns the libyaml event stream
  * into an xvConfNode tree (rejecting what a configuration never needs:
@@ -33,7 +36,7 @@ static const char *const confNodeKindNames[] = {
     [XV_CONF_NODE_SEQUENCE] = "sequence",
     [XV_CONF_NODE_MAPPING] = "mapping",
 };
-_Static_assert(sizeof(confNodeKindNames) / sizeof(confNodeKindNames[0]) == XV_CONF_NODE_LAST,
+_Static_assert(XV_N_ELEMENTS(confNodeKindNames) == XV_CONF_NODE_LAST,
                "confNodeKindNames must name every xvConfNodeKind");
 
 static const char *const confCollectorNames[] = {
@@ -43,7 +46,7 @@ static const char *const confCollectorNames[] = {
     [XV_AGENT_COLLECTOR_MEMORY] = "memory",
     NULL,
 };
-_Static_assert(sizeof(confCollectorNames) / sizeof(confCollectorNames[0]) ==
+_Static_assert(XV_N_ELEMENTS(confCollectorNames) ==
                XV_AGENT_COLLECTOR_LAST + 1,
                "confCollectorNames must name every xvAgentCollector");
 
@@ -53,7 +56,7 @@ static const char *const confPolicyTypeNames[] = {
     [XV_AGENT_POLICY_RESTART] = "restart",
     NULL,
 };
-_Static_assert(sizeof(confPolicyTypeNames) / sizeof(confPolicyTypeNames[0]) ==
+_Static_assert(XV_N_ELEMENTS(confPolicyTypeNames) ==
                XV_AGENT_POLICY_LAST + 1,
                "confPolicyTypeNames must name every xvAgentPolicyType");
 
@@ -62,70 +65,7 @@ static const char *const confLogLevelNames[] = {
     NULL, NULL, NULL, "error", "warning", "notice", "info", "debug",
 };
 
-
 /* ---- small helpers ----------------------------------------------------- */
-
-/* Allocation failures abort, as xvAlloc does in the library. */
-static void *
-confAlloc(size_t count, size_t size)
-{
-    void *p = calloc(count ? count : 1, size ? size : 1);
-
-    if (!p)
-        abort();
-    return p;
-}
-
-static void *
-confReallocN(void *ptr, size_t count, size_t size)
-{
-    void *p;
-
-    if (size && count > SIZE_MAX / size)
-        abort();
-    p = realloc(ptr, count * size > 0 ? count * size : 1);
-    if (!p)
-        abort();
-    return p;
-}
-
-static char *
-confStrdup(const char *s)
-{
-    char *p;
-
-    if (!s)
-        return NULL;
-    p = strdup(s);
-    if (!p)
-        abort();
-    return p;
-}
-
-static char *
-confVasprintf(const char *fmt, va_list ap)
-{
-    char *s = NULL;
-
-    if (vasprintf(&s, fmt, ap) < 0)
-        abort();
-    return s;
-}
-
-static char *
-confAsprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-confAsprintf(const char *fmt, ...)
-{
-    va_list ap;
-    char *s;
-
-    va_start(ap, fmt);
-    s = confVasprintf(fmt, ap);
-    va_end(ap);
-    return s;
-}
 
 /*
  * @text made safe to quote in a message: control bytes become '?', and a
@@ -144,7 +84,7 @@ confQuote(const char *text)
         while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
             n--;
     }
-    s = confAlloc(n + 4, 1);
+    s = xvAllocN(n + 4, 1);
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)text[i];
         s[i] = (c < 0x20 || c == 0x7F) ? '?' : (char)c;
@@ -164,7 +104,7 @@ confJoin(const char *const *names)
 
     for (i = 0; names[i]; i++)
         len += strlen(names[i]) + 2;
-    s = confAlloc(len, 1);
+    s = xvAllocN(len, 1);
     for (i = 0; names[i]; i++) {
         if (i > 0)
             strcat(s, ", ");
@@ -185,7 +125,6 @@ confLookupName(const char *const *names, const char *name, bool nocase)
     return -1;
 }
 
-
 /* ---- errors ------------------------------------------------------------ */
 
 void
@@ -204,10 +143,10 @@ xvConfErrorFormat(const xvConfError *err)
     const char *msg = err && err->message ? err->message : "unknown configuration error";
 
     if (!err || !err->file)
-        return confStrdup(msg);
+        return xvStrdup(msg);
     if (err->line <= 0)
-        return confAsprintf("%s: %s", err->file, msg);
-    return confAsprintf("%s:%d:%d: %s", err->file, err->line, err->column, msg);
+        return xvAsprintf("%s: %s", err->file, msg);
+    return xvAsprintf("%s:%d:%d: %s", err->file, err->line, err->column, msg);
 }
 
 static int
@@ -217,10 +156,10 @@ confErrorSetV(xvConfError *err, const char *file, int line, int column,
     if (!err)
         return -EINVAL;
     xvConfErrorClear(err);
-    err->file = confStrdup(file);
+    err->file = xvStrdup(file);
     err->line = line;
     err->column = line > 0 ? column : 0;
-    err->message = confVasprintf(fmt, ap);
+    err->message = xvVasprintf(fmt, ap);
     return -EINVAL;
 }
 
@@ -279,13 +218,13 @@ confDescribe(const xvConfNode *node)
         char *s;
 
         if (xvConfNodeIsNull(node))
-            return confStrdup("an empty value");
+            return xvStrdup("an empty value");
         q = confQuote(node->value);
-        s = confAsprintf("'%s'", q);
+        s = xvAsprintf("'%s'", q);
         free(q);
         return s;
     }
-    return confAsprintf("a %s", xvConfNodeKindName(node->kind));
+    return xvAsprintf("a %s", xvConfNodeKindName(node->kind));
 }
 
 /* "expected <what>, got <node>" at @node. Returns -EINVAL. */
@@ -298,7 +237,6 @@ confErrorExpected(xvConfError *err, const char *file, const xvConfNode *node, co
     free(got);
     return -EINVAL;
 }
-
 
 /* ---- nodes ------------------------------------------------------------- */
 
@@ -362,11 +300,11 @@ confNodeCopyInto(xvConfNode *dst, const xvConfNode *src)
     size_t i;
 
     *dst = *src;
-    dst->value = confStrdup(src->value);
-    dst->key = confStrdup(src->key);
+    dst->value = xvStrdup(src->value);
+    dst->key = xvStrdup(src->key);
     dst->children = NULL;
     if (src->nchildren > 0) {
-        dst->children = confAlloc(src->nchildren, sizeof(*dst->children));
+        dst->children = xvAllocN(src->nchildren, sizeof(*dst->children));
         for (i = 0; i < src->nchildren; i++)
             confNodeCopyInto(&dst->children[i], &src->children[i]);
     }
@@ -379,73 +317,10 @@ xvConfNodeCopy(const xvConfNode *node)
 
     if (!node)
         return NULL;
-    copy = confAlloc(1, sizeof(*copy));
+    copy = xvAllocN(1, sizeof(*copy));
     confNodeCopyInto(copy, node);
     return copy;
 }
-
-
-/* ---- a set of strings, to find duplicates in O(1) ---------------------- */
-
-typedef struct {
-    const char **keys;          /* borrowed; NULL = free slot */
-    size_t *where;              /* caller's data for each key (an index) */
-    size_t size;                /* power of 2 */
-    size_t count;
-} confStrSet;
-
-static size_t
-confStrHash(const char *s)
-{
-    size_t h = 14695981039346656037ULL & SIZE_MAX;  /* FNV-1a */
-
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= (size_t)1099511628211ULL;
-    }
-    return h;
-}
-
-static void
-confStrSetClear(confStrSet *set)
-{
-    free(set->keys);
-    free(set->where);
-    memset(set, 0, sizeof(*set));
-}
-
-/* Adds @key; if it is already there, returns false and its @where in *retWhere. */
-static bool
-confStrSetAdd(confStrSet *set, const char *key, size_t where, size_t *retWhere)
-{
-    size_t i;
-
-    if ((set->count + 1) * 2 > set->size) {
-        confStrSet bigger = { 0 };
-        size_t j;
-
-        bigger.size = set->size ? set->size * 2 : 16;
-        bigger.keys = confAlloc(bigger.size, sizeof(*bigger.keys));
-        bigger.where = confAlloc(bigger.size, sizeof(*bigger.where));
-        for (j = 0; j < set->size; j++) {
-            if (set->keys[j])
-                confStrSetAdd(&bigger, set->keys[j], set->where[j], NULL);
-        }
-        confStrSetClear(set);
-        *set = bigger;
-    }
-    for (i = confStrHash(key) & (set->size - 1); set->keys[i]; i = (i + 1) & (set->size - 1)) {
-        if (strcmp(set->keys[i], key) == 0) {
-            *retWhere = set->where[i];
-            return false;
-        }
-    }
-    set->keys[i] = key;
-    set->where[i] = where;
-    set->count++;
-    return true;
-}
-
 
 /* ---- YAML events -> node tree ------------------------------------------ */
 
@@ -598,7 +473,7 @@ confNodeAppend(xvConfNode *node, size_t *alloc)
 {
     if (node->nchildren == *alloc) {
         *alloc = *alloc ? *alloc * 2 : 4;
-        node->children = confReallocN(node->children, *alloc, sizeof(*node->children));
+        node->children = xvReallocN(node->children, *alloc, sizeof(*node->children));
     }
     memset(&node->children[node->nchildren], 0, sizeof(*node->children));
     return &node->children[node->nchildren++];
@@ -630,11 +505,10 @@ confReadSequence(confReader *r, int depth, xvConfNode *node)
 /* Reads a key (a scalar) and its value into a new child of the mapping @node. */
 static int
 confReadPair(confReader *r, const yaml_event_t *kev, int depth, xvConfNode *node,
-             size_t *alloc, confStrSet *keys)
+             size_t *alloc, xvHash *keys)
 {
     xvConfNode *child;
     yaml_event_t vev;
-    size_t first;
     char *key;
     int rc;
 
@@ -646,13 +520,12 @@ confReadPair(confReader *r, const yaml_event_t *kev, int depth, xvConfNode *node
     }
     if (memchr(kev->data.scalar.value, '\0', kev->data.scalar.length))
         return confReaderError(r, &kev->start_mark, "NUL characters are not allowed in keys");
-    key = confStrdup((const char *)kev->data.scalar.value);
-    /* The set borrows the key string, which the tree keeps at a fixed address. */
-    if (!confStrSetAdd(keys, key, node->nchildren, &first)) {
+    key = xvStrdup((const char *)kev->data.scalar.value);
+    if (!xvHashAddStr(keys, key, NULL)) {
         char *q = confQuote(key);
 
         confReaderError(r, &kev->start_mark, "duplicate key '%s' (first defined at line %d)",
-                        q, node->children[first].keyLine);
+                        q, xvConfNodeFind(node, key)->keyLine);
         free(q);
         free(key);
         return -EINVAL;
@@ -672,7 +545,7 @@ confReadPair(confReader *r, const yaml_event_t *kev, int depth, xvConfNode *node
 static int
 confReadMapping(confReader *r, int depth, xvConfNode *node)
 {
-    confStrSet keys = { 0 };
+    xvHash *keys = xvHashNew();
     size_t alloc = 0;
     int rc;
 
@@ -685,12 +558,12 @@ confReadMapping(confReader *r, int depth, xvConfNode *node)
             yaml_event_delete(&kev);
             break;
         }
-        rc = confReadPair(r, &kev, depth, node, &alloc, &keys);
+        rc = confReadPair(r, &kev, depth, node, &alloc, keys);
         yaml_event_delete(&kev);
         if (rc < 0)
             break;
     }
-    confStrSetClear(&keys);
+    xvHashFree(keys);
     return rc;
 }
 
@@ -719,7 +592,7 @@ confReadNode(confReader *r, const yaml_event_t *ev, int depth, xvConfNode *node)
                                    "NUL characters are not allowed in values");
         }
         node->kind = XV_CONF_NODE_SCALAR;
-        node->value = confStrdup((const char *)ev->data.scalar.value);
+        node->value = xvStrdup((const char *)ev->data.scalar.value);
         node->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
         return 0;
     case YAML_SEQUENCE_START_EVENT:
@@ -792,7 +665,6 @@ confReadStream(confReader *r, xvConfNode *root)
     }
 }
 
-
 /* ---- typed values ------------------------------------------------------ */
 
 static const char *
@@ -810,7 +682,7 @@ xvConfNodeCheckKind(const xvConfNode *node, const char *file, xvConfNodeKind kin
 
     if (node->kind == kind)
         return 0;
-    what = confAsprintf("a %s", xvConfNodeKindName(kind));
+    what = xvAsprintf("a %s", xvConfNodeKindName(kind));
     rc = confErrorExpected(err, file, node, what);
     free(what);
     return rc;
@@ -906,7 +778,7 @@ xvConfParseDuration(const char *text, uint64_t *retMs)
         else
             value = value * 10 + digit;
     }
-    for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(units); i++) {
         if (strcmp(p, units[i].name) != 0)
             continue;
         if (overflow || value > UINT64_MAX / units[i].ms)
@@ -928,7 +800,7 @@ xvConfFormatDuration(uint64_t ms, char *buf, size_t buflen)
     };
     size_t i;
 
-    for (i = 0; ms > 0 && i < sizeof(units) / sizeof(units[0]); i++) {
+    for (i = 0; ms > 0 && i < XV_N_ELEMENTS(units); i++) {
         if (ms % units[i].ms == 0) {
             snprintf(buf, buflen, "%llu%s", (unsigned long long)(ms / units[i].ms),
                      units[i].name);
@@ -1030,7 +902,7 @@ xvConfParseSize(const char *text, uint64_t *retKiB)
         *retKiB = 0;
         return 0;
     }
-    for (i = 0; i < sizeof(confSizeUnits) / sizeof(confSizeUnits[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(confSizeUnits); i++) {
         if (strcmp(p, confSizeUnits[i].name) != 0)
             continue;
         if (overflow || value > UINT64_MAX / confSizeUnits[i].kib)
@@ -1052,7 +924,7 @@ xvConfFormatSize(uint64_t kib, char *buf, size_t buflen)
     };
     size_t i;
 
-    for (i = 0; kib && i < sizeof(units) / sizeof(units[0]); i++) {
+    for (i = 0; kib && i < XV_N_ELEMENTS(units); i++) {
         if (kib % units[i].kib == 0) {
             snprintf(buf, buflen, "%" PRIu64 "%s", kib / units[i].kib, units[i].name);
             return;
@@ -1079,7 +951,7 @@ xvConfNodeGetString(const xvConfNode *node, const char *file, char **ret, xvConf
     if (node->kind != XV_CONF_NODE_SCALAR || node->value[0] == '\0' ||
         xvConfNodeIsNull(node))
         return confErrorExpected(err, file, node, "a non-empty string");
-    *ret = confStrdup(node->value);
+    *ret = xvStrdup(node->value);
     return 0;
 }
 
@@ -1102,7 +974,6 @@ xvConfNodeUnknownKey(const xvConfNode *child, const char *file, const char *wher
     return -EINVAL;
 }
 
-
 /* ---- addresses --------------------------------------------------------- */
 
 /*
@@ -1120,7 +991,7 @@ confCheckAddress(const char *text, char **retAddress, char **retMessage)
     size_t i;
 
     if (len > 2 && text[0] == '[' && text[len - 1] == ']') {
-        char *inner = confAlloc(len - 1, 1);
+        char *inner = xvAllocN(len - 1, 1);
 
         memcpy(inner, text + 1, len - 2);
         if (inet_pton(AF_INET6, inner, buf) == 1) {
@@ -1129,12 +1000,12 @@ confCheckAddress(const char *text, char **retAddress, char **retMessage)
         }
         free(inner);
         q = confQuote(text);
-        *retMessage = confAsprintf("'%s' is not a valid IPv6 address", q);
+        *retMessage = xvAsprintf("'%s' is not a valid IPv6 address", q);
         free(q);
         return -EINVAL;
     }
     if (inet_pton(AF_INET, text, buf) == 1 || inet_pton(AF_INET6, text, buf) == 1) {
-        *retAddress = confStrdup(text);
+        *retAddress = xvStrdup(text);
         return 0;
     }
     for (i = 0; i < len; i++) {
@@ -1148,17 +1019,17 @@ confCheckAddress(const char *text, char **retAddress, char **retMessage)
     }
     q = confQuote(text);
     if (len > 0 && digitsAndDots)
-        *retMessage = confAsprintf("'%s' is not a valid IPv4 address", q);
+        *retMessage = xvAsprintf("'%s' is not a valid IPv4 address", q);
     else if (len == 0 || i < len || text[0] == '.' || text[0] == '-' || strstr(text, ".."))
-        *retMessage = confAsprintf("expected an IP address or a host name, got '%s'", q);
+        *retMessage = xvAsprintf("expected an IP address or a host name, got '%s'", q);
     else if (len > 253)
-        *retMessage = confAsprintf("host name '%s' is longer than 253 characters", q);
+        *retMessage = xvAsprintf("host name '%s' is longer than 253 characters", q);
     else
         *retMessage = NULL;
     free(q);
     if (*retMessage)
         return -EINVAL;
-    *retAddress = confStrdup(text);
+    *retAddress = xvStrdup(text);
     return 0;
 }
 
@@ -1180,7 +1051,7 @@ xvAgentConfParseListen(const char *text, char **retAddress, unsigned int *retPor
         colon = close ? close + 1 : NULL;
         if (!colon || *colon != ':') {
             q = confQuote(text);
-            message = confAsprintf("expected [ipv6]:port, got '%s'", q);
+            message = xvAsprintf("expected [ipv6]:port, got '%s'", q);
             free(q);
             goto error;
         }
@@ -1188,7 +1059,7 @@ xvAgentConfParseListen(const char *text, char **retAddress, unsigned int *retPor
         colon = strchr(text, ':');
         if (!colon || strchr(colon + 1, ':')) {
             q = confQuote(text);
-            message = confAsprintf("expected host:port, [ipv6]:port or :port, got '%s'", q);
+            message = xvAsprintf("expected host:port, [ipv6]:port or :port, got '%s'", q);
             free(q);
             goto error;
         }
@@ -1196,14 +1067,14 @@ xvAgentConfParseListen(const char *text, char **retAddress, unsigned int *retPor
     if (colon[1] == '+' || colon[1] == '-' || confParseInt(colon + 1, &port) < 0 ||
         port < 1 || port > 65535) {
         q = confQuote(colon + 1);
-        message = confAsprintf("port '%s' is not a number in 1..65535", q);
+        message = xvAsprintf("port '%s' is not a number in 1..65535", q);
         free(q);
         goto error;
     }
     if (colon == text) {
-        address = confStrdup(XV_AGENT_DEFAULT_ADDRESS);
+        address = xvStrdup(XV_AGENT_DEFAULT_ADDRESS);
     } else {
-        host = confAlloc((size_t)(colon - text) + 1, 1);
+        host = xvAllocN((size_t)(colon - text) + 1, 1);
         memcpy(host, text, (size_t)(colon - text));
         if (confCheckAddress(host, &address, &message) < 0)
             goto error;
@@ -1222,14 +1093,13 @@ xvAgentConfParseListen(const char *text, char **retAddress, unsigned int *retPor
     return -EINVAL;
 }
 
-
 /* ---- sections ---------------------------------------------------------- */
 
 typedef struct {
     const char *file;           /* the file being parsed: the main one or a policy file */
     xvConfError *err;
     xvAgentConf *conf;
-    confStrSet names;           /* policy names (borrowed from conf->policies), all files */
+    xvHash *names;              /* policy names, all files */
     const xvConfNode *dirNode;  /* policies_dir in the main file; NULL: not set */
 } confParser;
 
@@ -1482,7 +1352,7 @@ confParsePolicies(confParser *p, xvConfNode *seq)
     if ((rc = xvConfNodeCheckKind(seq, p->file, XV_CONF_NODE_SEQUENCE, p->err)) < 0)
         return rc;
     if (seq->nchildren > 0) {
-        conf->policies = confReallocN(conf->policies, conf->npolicies + seq->nchildren,
+        conf->policies = xvReallocN(conf->policies, conf->npolicies + seq->nchildren,
                                       sizeof(*conf->policies));
     }
     for (i = 0; i < seq->nchildren; i++) {
@@ -1500,16 +1370,16 @@ confParsePolicies(confParser *p, xvConfNode *seq)
         if (!(name = confPolicyRequired(p, entry, "name")) ||
             !(type = confPolicyRequired(p, entry, "type")))
             return -EINVAL;
-        /* appended at once, so that the set can borrow its name */
-        policy = &conf->policies[conf->npolicies];
-        memset(policy, 0, sizeof(*policy));
-        policy->name = confStrdup(name->value);
-        if (!confStrSetAdd(&p->names, policy->name, conf->npolicies, &first)) {
-            free(policy->name);
+        if (!xvHashAddStr(p->names, name->value, NULL)) {
+            for (first = 0; strcmp(conf->policies[first].name, name->value) != 0; first++)
+                ;
             return confPolicyDuplicate(p, name, &conf->policies[first]);
         }
+        policy = &conf->policies[conf->npolicies];
+        memset(policy, 0, sizeof(*policy));
+        policy->name = xvStrdup(name->value);
         conf->npolicies++;
-        policy->file = confStrdup(p->file);
+        policy->file = xvStrdup(p->file);
         if ((id = confLookupName(confPolicyTypeNames, type->value, false)) < 0) {
             q = confQuote(type->value);
             list = confJoin(confPolicyTypeNames);
@@ -1572,15 +1442,14 @@ confParseRoot(confParser *p, xvConfNode *root)
     return 0;
 }
 
-
 /* ---- loading ----------------------------------------------------------- */
 
 xvAgentConf *
 xvAgentConfNew(void)
 {
-    xvAgentConf *conf = confAlloc(1, sizeof(*conf));
+    xvAgentConf *conf = xvAllocN(1, sizeof(*conf));
 
-    conf->listenAddress = confStrdup(XV_AGENT_DEFAULT_ADDRESS);
+    conf->listenAddress = xvStrdup(XV_AGENT_DEFAULT_ADDRESS);
     conf->listenPort = XV_AGENT_DEFAULT_PORT;
     conf->maxConnections = XV_AGENT_DEFAULT_MAX_CONNECTIONS;
     conf->maxHeaderBytes = XV_AGENT_DEFAULT_MAX_HEADER_BYTES;
@@ -1677,13 +1546,13 @@ confReadFile(const char *path, unsigned char **retData, size_t *retLen, xvConfEr
     /* sized from the file, so a reload does not hold a 1 MiB buffer; a pipe
      * or a file that grows makes the buffer grow, up to the limit + 1 */
     size = S_ISREG(sb.st_mode) ? (size_t)sb.st_size + 1 : 4096;
-    data = confAlloc(size, 1);
+    data = xvAllocN(size, 1);
     while (len < limit) {
         ssize_t n;
 
         if (len == size) {
             size = size * 2 < limit ? size * 2 : limit;
-            data = confReallocN(data, size, 1);
+            data = xvReallocN(data, size, 1);
         }
         n = read(fd, data + len, size - len);
         if (n < 0 && errno == EINTR)
@@ -1716,7 +1585,6 @@ confReadFile(const char *path, unsigned char **retData, size_t *retLen, xvConfEr
     return rc;
 }
 
-
 /* ---- policies_dir ------------------------------------------------------ */
 
 /* A policy file: "*.yaml", not hidden (which also leaves out ".x.yaml.swp"). */
@@ -1744,8 +1612,8 @@ confPathNextTo(const char *path, const char *name)
     const char *slash = strrchr(path, '/');
 
     if (name[0] == '/' || !slash)
-        return confStrdup(name);
-    return confAsprintf("%.*s/%s", (int)(slash - path), path, name);
+        return xvStrdup(name);
+    return xvAsprintf("%.*s/%s", (int)(slash - path), path, name);
 }
 
 /* Parses one file of the policy directory: a mapping holding only `policies:`. */
@@ -1834,9 +1702,9 @@ confListPolicyDir(confParser *p, const char *dir, bool optional, char ***retName
             continue;
         if (n == alloc) {
             alloc = alloc ? alloc * 2 : 16;
-            names = confReallocN(names, alloc, sizeof(*names));
+            names = xvReallocN(names, alloc, sizeof(*names));
         }
-        names[n++] = confStrdup(ent->d_name);
+        names[n++] = xvStrdup(ent->d_name);
     }
     if (errno != 0) {
         rc = -errno;
@@ -1870,7 +1738,7 @@ confLoadPolicyDir(confParser *p, const char *path)
     if ((rc = confListPolicyDir(p, dir, !given, &names, &n)) < 0)
         goto cleanup;
     for (i = 0; i < n && rc == 0; i++) {
-        char *file = confAsprintf("%s/%s", dir, names[i]);
+        char *file = xvAsprintf("%s/%s", dir, names[i]);
         struct stat sb;
 
         /* not a regular file (a directory, a socket...): not a policy file;
@@ -1888,7 +1756,6 @@ confLoadPolicyDir(confParser *p, const char *path)
     return rc;
 }
 
-
 /* ---- loading (continued) ----------------------------------------------- */
 
 /* Loads the main file: @len bytes of @data, which need not be NUL-terminated. */
@@ -1897,19 +1764,19 @@ confLoadData(const char *name, const unsigned char *data, size_t len, bool readD
              xvAgentConf **ret, xvConfError *err)
 {
     xvConfNode root = { 0 };
-    confParser p = { .file = name, .err = err };
+    confParser p = { .file = name, .err = err, .names = xvHashNew() };
     int rc;
 
     if ((rc = confReadTree(name, data, len, &root, err)) == 0) {
         p.conf = xvAgentConfNew();
-        p.conf->file = confStrdup(name);
+        p.conf->file = xvStrdup(name);
         rc = confParseRoot(&p, &root);
         /* while the tree lives: p.dirNode points into it */
         if (rc == 0 && readDir)
             rc = confLoadPolicyDir(&p, name);
     }
     confNodeClear(&root);
-    confStrSetClear(&p.names);
+    xvHashFree(p.names);
     if (rc < 0) {
         xvAgentConfFree(p.conf);
         return rc;
@@ -1937,7 +1804,6 @@ xvAgentConfLoadFile(const char *path, xvAgentConf **ret, xvConfError *err)
     free(data);
     return rc;
 }
-
 
 /* ---- queries ----------------------------------------------------------- */
 

@@ -16,7 +16,7 @@
 #include "agent.h"
 #include "conf.h"
 #include "engine.h"
-#include "log.h"
+#include "util/xvlog.h"
 
 static void
 mainUsage(FILE *out)

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xvalloc.h"
+
 static const char *const snapshotCallNames[] = {
     [XV_CALL_NODE_GET_INFO] = "virNodeGetInfo",
     [XV_CALL_CONNECT_GET_VERSION] = "virConnectGetVersion",
@@ -23,7 +25,7 @@ static const char *const snapshotCallNames[] = {
     [XV_CALL_LIST_DEFINED_DOMAINS] = "virConnectListDefinedDomains",
     [XV_CALL_LOOKUP_BY_NAME] = "virDomainLookupByName",
 };
-_Static_assert(sizeof(snapshotCallNames) / sizeof(snapshotCallNames[0]) == XV_CALL_LAST,
+_Static_assert(XV_N_ELEMENTS(snapshotCallNames) == XV_CALL_LAST,
                "snapshotCallNames must name every xvSampleCall");
 
 const char *
@@ -32,20 +34,6 @@ xvSampleCallName(xvSampleCall call)
     if ((unsigned int)call >= XV_CALL_LAST)
         return NULL;
     return snapshotCallNames[call];
-}
-
-/* Allocation failures abort, as xvAlloc does in the library. */
-static void *
-snapshotRealloc(void *ptr, size_t n, size_t size)
-{
-    void *ret;
-
-    if (size != 0 && n > SIZE_MAX / size)
-        abort();
-    ret = realloc(ptr, n * size);
-    if (!ret && n * size != 0)
-        abort();
-    return ret;
 }
 
 /* A change to a published snapshot is a bug in the caller, never a runtime condition. */
@@ -61,10 +49,8 @@ snapshotCheckOpen(const xvSnapshot *snap)
 xvSnapshot *
 xvSnapshotNew(void)
 {
-    xvSnapshot *snap = calloc(1, sizeof(*snap));
+    xvSnapshot *snap = xvAlloc(sizeof(*snap));
 
-    if (!snap)
-        abort();
     atomic_init(&snap->refs, 1);
     return snap;
 }
@@ -112,7 +98,7 @@ xvSnapshotAddDomain(xvSnapshot *snap)
     xvSnapDomain *dom;
 
     snapshotCheckOpen(snap);
-    snap->domains = snapshotRealloc(snap->domains, snap->ndomains + 1, sizeof(*dom));
+    snap->domains = xvReallocN(snap->domains, snap->ndomains + 1, sizeof(*dom));
     dom = &snap->domains[snap->ndomains++];
     memset(dom, 0, sizeof(*dom));
     dom->firstVcpu = snap->nvcpus;
@@ -151,10 +137,10 @@ xvSnapshotAddVcpus(xvSnapshot *snap, xvSnapDomain *dom, size_t n)
     maplen = (size_t)snap->maplen;
     if (n > SIZE_MAX - first)
         abort();
-    snap->vcpus = snapshotRealloc(snap->vcpus, first + n, sizeof(xvSnapVcpu));
+    snap->vcpus = xvReallocN(snap->vcpus, first + n, sizeof(xvSnapVcpu));
     memset(&snap->vcpus[first], 0, n * sizeof(xvSnapVcpu));
     if (maplen > 0) {
-        snap->cpumaps = snapshotRealloc(snap->cpumaps, first + n, maplen);
+        snap->cpumaps = xvReallocN(snap->cpumaps, first + n, maplen);
         memset(snap->cpumaps + first * maplen, 0, n * maplen);
     }
     if (dom->nvcpus == 0)
@@ -248,7 +234,7 @@ xvSnapshotFinish(xvSnapshot *snap)
     size_t i;
 
     snapshotCheckOpen(snap);
-    tmpmap = snapshotRealloc(NULL, snap->maplen > 0 ? (size_t)snap->maplen : 1, 1);
+    tmpmap = xvAlloc(snap->maplen > 0 ? (size_t)snap->maplen : 1);
     for (i = 0; i < snap->ndomains; i++)
         snapshotSortVcpus(snap, &snap->domains[i], tmpmap);
     free(tmpmap);

@@ -12,7 +12,9 @@
 #include <libvirt/virterror.h>
 
 #include "collector.h"
-#include "log.h"
+#include "util/xvalloc.h"
+#include "util/xvclock.h"
+#include "util/xvlog.h"
 
 struct _xvWorker {
     pthread_t thread;
@@ -35,21 +37,6 @@ struct _xvWorker {
 
 static void workerFree(xvWorker *w);
 
-static uint64_t
-workerMonoNs(void)
-{
-    return xvCollectNowNs();
-}
-
-static void
-workerRealtimeNs(uint64_t *ns)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    *ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Library errors are read where they happen; never printed by libxvirt. */
 static void
 workerQuietErrors(void *opaque, virErrorPtr err)
@@ -68,7 +55,7 @@ xvWorkerSample(virConnectPtr conn, const bool *enabled, const xvSnapshot *prev,
     size_t i, n = 0;
 
     snap->seq = seq;
-    snap->startedMonoNs = workerMonoNs();
+    snap->startedMonoNs = xvClockMonoNs();
     xvSnapshotCarryTotals(snap, prev);
     for (i = 0; xvCollectors[i] && n < XV_SNAPSHOT_MAX_COLLECTORS; i++) {
         if (enabled[i])
@@ -86,19 +73,19 @@ xvWorkerSample(virConnectPtr conn, const bool *enabled, const xvSnapshot *prev,
 
         if (!run[i]->collect)
             continue;
-        start = workerMonoNs();
+        start = xvClockMonoNs();
         if (run[i]->collect(&ctx) < 0)
             ctx.failed[i] = true;
         /* per-domain hooks of other collectors already charged themselves */
-        ctx.durationNs[i] += workerMonoNs() - start;
+        ctx.durationNs[i] += xvClockMonoNs() - start;
     }
     for (i = 0; i < n; i++) {
         uint64_t own = ctx.durationNs[i];
 
         xvSnapshotAddCollector(snap, run[i]->name, own, conn && !ctx.failed[i]);
     }
-    snap->durationNs = workerMonoNs() - snap->startedMonoNs;
-    workerRealtimeNs(&snap->timestampNs);
+    snap->durationNs = xvClockMonoNs() - snap->startedMonoNs;
+    snap->timestampNs = xvClockRealNs();
     xvSnapshotFinish(snap);
     return snap;
 }
@@ -119,7 +106,7 @@ static void
 workerApplySettings(xvWorker *w, const xvWorkerSettings *s)
 {
     free(w->uri);
-    w->uri = s->uri ? strdup(s->uri) : NULL;
+    w->uri = xvStrdup(s->uri);
     w->intervalMs = s->intervalMs;
     memcpy(w->enabled, s->enabled, sizeof(w->enabled));
     w->afterSample = s->afterSample;
@@ -153,7 +140,7 @@ workerWait(xvWorker *w, uint64_t deadlineNs)
 
     ts.tv_sec = (time_t)(deadlineNs / 1000000000u);
     ts.tv_nsec = (long)(deadlineNs % 1000000000u);
-    while (!w->stop && !w->kick && !w->settingsChanged && workerMonoNs() < deadlineNs) {
+    while (!w->stop && !w->kick && !w->settingsChanged && xvClockMonoNs() < deadlineNs) {
         if (pthread_cond_timedwait(&w->wake, &w->lock, &ts) == ETIMEDOUT)
             break;
     }
@@ -178,7 +165,7 @@ workerTakeSettings(xvWorker *w, char **uri, bool *enabled, virConnectPtr *conn,
             *conn = NULL;
         }
         free(*uri);
-        *uri = w->uri ? strdup(w->uri) : NULL;
+        *uri = xvStrdup(w->uri);
         w->settingsChanged = false;
     }
     memcpy(enabled, w->enabled, sizeof(w->enabled));
@@ -206,7 +193,7 @@ workerMain(void *opaque)
 
         workerTakeSettings(w, &uri, enabled, &conn, &hook, &hookOpaque);
         /* fixed rate: the next tick counts from this sample's start */
-        next = workerMonoNs() + w->intervalMs * 1000000u;
+        next = xvClockMonoNs() + w->intervalMs * 1000000u;
         pthread_mutex_unlock(&w->lock);
 
         if (!conn)
@@ -260,12 +247,10 @@ xvWorker *
 xvWorkerStart(const xvWorkerSettings *settings, xvWorkerPublishFunc publish,
               void *opaque)
 {
-    xvWorker *w = calloc(1, sizeof(*w));
+    xvWorker *w = xvAlloc(sizeof(*w));
     pthread_condattr_t attr;
     int rc;
 
-    if (!w)
-        abort();
     pthread_mutex_init(&w->lock, NULL);
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -306,7 +291,7 @@ xvWorkerKick(xvWorker *w)
 int
 xvWorkerStop(xvWorker *w, uint64_t timeoutMs)
 {
-    uint64_t deadline = workerMonoNs() + timeoutMs * 1000000u;
+    uint64_t deadline = xvClockMonoNs() + timeoutMs * 1000000u;
     struct timespec ts;
 
     if (!w)

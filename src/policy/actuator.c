@@ -11,7 +11,8 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "log.h"
+#include "util/xvalloc.h"
+#include "util/xvlog.h"
 
 /*
  * Per (policy, domain, vcpu): when the last action was taken
@@ -50,14 +51,14 @@ static const char *const actuatorStateNames[] = {
 static const char *
 actuatorStateName(unsigned char state)
 {
-    return state < sizeof(actuatorStateNames) / sizeof(actuatorStateNames[0]) ?
+    return state < XV_N_ELEMENTS(actuatorStateNames) ?
            actuatorStateNames[state] : "unknown";
 }
 
 xvActuator *
 xvActuatorNew(void)
 {
-    return xvPolicyAlloc(1, sizeof(xvActuator));
+    return xvAlloc(sizeof(xvActuator));
 }
 
 void
@@ -99,7 +100,7 @@ xvActuatorSetURI(xvActuator *a, const char *uri)
         a->conn = NULL;
     }
     free(a->uri);
-    a->uri = uri ? xvPolicyStrdup(uri) : NULL;
+    a->uri = uri ? xvStrdup(uri) : NULL;
 }
 
 bool
@@ -137,9 +138,9 @@ actuatorCount(xvActuator *a, const char *policy, xvPolicyActionKind action,
             return;
         }
     }
-    a->counters = xvPolicyReallocN(a->counters, a->ncounters + 1, sizeof(*a->counters));
+    a->counters = xvReallocN(a->counters, a->ncounters + 1, sizeof(*a->counters));
     c = &a->counters[a->ncounters++];
-    c->policy = xvPolicyStrdup(policy);
+    c->policy = xvStrdup(policy);
     c->action = action;
     c->result = result;
     c->count = 1;
@@ -159,10 +160,10 @@ actuatorFindLast(xvActuator *a, const char *policy, const xvPolicyAction *act, b
     }
     if (!add)
         return NULL;
-    a->last = xvPolicyReallocN(a->last, a->nlast + 1, sizeof(*a->last));
+    a->last = xvReallocN(a->last, a->nlast + 1, sizeof(*a->last));
     l = &a->last[a->nlast++];
     memset(l, 0, sizeof(*l));
-    l->policy = xvPolicyStrdup(policy);
+    l->policy = xvStrdup(policy);
     memcpy(l->uuid, act->uuid, 16);
     l->vcpu = act->vcpu;
     return l;
@@ -209,9 +210,8 @@ actuatorConnect(xvActuator *a, char **detail)
 {
     if (!a->conn) {
         if (!(a->conn = virConnectOpen(a->uri))) {
-            if (asprintf(detail, "cannot open a read-write connection to '%s': %s",
-                         a->uri ? a->uri : "xen:///", virGetLastErrorMessage()) < 0)
-                abort();
+            *detail = xvAsprintf("cannot open a read-write connection to '%s': %s",
+                                 a->uri ? a->uri : "xen:///", virGetLastErrorMessage());
             return NULL;
         }
         virConnSetErrorFunc(a->conn, NULL, actuatorQuietErrors);
@@ -222,8 +222,7 @@ actuatorConnect(xvActuator *a, char **detail)
 static xvPolicyResult
 actuatorFail(char **detail, const char *call)
 {
-    if (asprintf(detail, "%s: %s", call, virGetLastErrorMessage()) < 0)
-        abort();
+    *detail = xvAsprintf("%s: %s", call, virGetLastErrorMessage());
     return XV_POLICY_RESULT_FAILED;
 }
 
@@ -250,9 +249,8 @@ actuatorStart(virConnectPtr conn, const xvPolicyAction *act, const char *xml, in
         if (virDomainCreate(dom) < 0)
             return actuatorFailFree(dom, detail, "virDomainCreate");
     } else if (!xml) {
-        if (asprintf(detail, "transient domain destroyed, no configuration was captured "
-                     "to start it again") < 0)
-            abort();
+        *detail = xvAsprintf("transient domain destroyed, no configuration was captured "
+                             "to start it again");
         return XV_POLICY_RESULT_FAILED;
     } else if (!(dom = virDomainCreateLinux(conn, xml, 0))) {
         return actuatorFail(detail, "virDomainCreateLinux");
@@ -273,8 +271,7 @@ actuatorRestart(xvActuator *a, const xvPolicyAction *act, const char *xml, int *
     if (!conn)
         return XV_POLICY_RESULT_FAILED;
     if (!(dom = virDomainLookupByUUID(conn, act->uuid))) {
-        if (asprintf(detail, "the domain vanished") < 0)
-            abort();
+        *detail = xvAsprintf("the domain vanished");
         return XV_POLICY_RESULT_SKIPPED;
     }
     /* an operator may have acted since the sample: only crashed remains go */
@@ -282,9 +279,8 @@ actuatorRestart(xvActuator *a, const xvPolicyAction *act, const char *xml, int *
         return actuatorFailFree(dom, detail, "virDomainGetInfo");
     if (info.state != VIR_DOMAIN_CRASHED) {
         virDomainFree(dom);
-        if (asprintf(detail, "the domain is no longer crashed (%s)",
-                     actuatorStateName(info.state)) < 0)
-            abort();
+        *detail = xvAsprintf("the domain is no longer crashed (%s)",
+                             actuatorStateName(info.state));
         return XV_POLICY_RESULT_SKIPPED;
     }
     /* on success virDomainDestroy also releases the object */
@@ -445,14 +441,12 @@ actuatorSameBoot(xvActuator *a, const xvPolicyAction *act, xvPolicyResult *resul
         return NULL;
     *result = XV_POLICY_RESULT_SKIPPED;
     if (!(dom = virDomainLookupByUUID(conn, act->uuid))) {
-        if (asprintf(detail, "the domain vanished") < 0)
-            abort();
+        *detail = xvAsprintf("the domain vanished");
         return NULL;
     }
     if ((int)virDomainGetID(dom) != act->id) {
-        if (asprintf(detail, "the domain was restarted or stopped (id %d, was %d)",
-                     (int)virDomainGetID(dom), act->id) < 0)
-            abort();
+        *detail = xvAsprintf("the domain was restarted or stopped (id %d, was %d)",
+                             (int)virDomainGetID(dom), act->id);
         virDomainFree(dom);
         return NULL;
     }
@@ -553,14 +547,14 @@ actuatorSetTarget(xvActuator *a, const char *policy, const xvPolicyAction *act,
     if (result != XV_POLICY_RESULT_OK && result != XV_POLICY_RESULT_DRY_RUN)
         return;
     if (!t) {
-        a->targets = xvPolicyReallocN(a->targets, a->ntargets + 1, sizeof(*a->targets));
+        a->targets = xvReallocN(a->targets, a->ntargets + 1, sizeof(*a->targets));
         t = &a->targets[a->ntargets++];
         memset(t, 0, sizeof(*t));
-        t->policy = xvPolicyStrdup(policy);
+        t->policy = xvStrdup(policy);
         memcpy(t->uuid, act->uuid, 16);
     }
     free(t->domain);
-    t->domain = xvPolicyStrdup(act->domain);
+    t->domain = xvStrdup(act->domain);
     memcpy(t->uuidstr, act->uuidstr, sizeof(t->uuidstr));
     t->id = act->id;
     t->targetKiB = act->newKiB;
@@ -575,8 +569,8 @@ actuatorMarkApplied(xvActuator *a, const char *policy)
         if (strcmp(a->applied[i], policy) == 0)
             return;
     }
-    a->applied = xvPolicyReallocN(a->applied, a->napplied + 1, sizeof(*a->applied));
-    a->applied[a->napplied++] = xvPolicyStrdup(policy);
+    a->applied = xvReallocN(a->applied, a->napplied + 1, sizeof(*a->applied));
+    a->applied[a->napplied++] = xvStrdup(policy);
 }
 
 const xvPolicyTarget *

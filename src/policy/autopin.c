@@ -20,17 +20,19 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/xvalloc.h"
+#include "util/xvcpulist.h"
 
 static const char *const autopinKeys[] = {
     "strategy", "reserved_cpus", "hysteresis", "pack_limit", NULL,
 };
 
 static const char *const autopinStrategyNames[] = { "spread", "pack", "numa", "dedicated" };
-_Static_assert(sizeof(autopinStrategyNames) / sizeof(autopinStrategyNames[0]) ==
+_Static_assert(XV_N_ELEMENTS(autopinStrategyNames) ==
                XV_AUTOPIN_LAST, "one name per strategy");
 
 /* The reasons of the actions (the reason= of the log lines). */
@@ -52,7 +54,7 @@ static char *
 autopinQuote(const char *text)
 {
     size_t n = strnlen(text, 64), i;
-    char *q = xvPolicyAlloc(n + 4, 1);
+    char *q = xvAllocN(n + 4, 1);
 
     for (i = 0; i < n; i++)
         q[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? '?' : text[i];
@@ -61,85 +63,32 @@ autopinQuote(const char *text)
     return q;
 }
 
-static int
-autopinListError(size_t at, size_t *retOffset, char **retMessage, const char *fmt, ...)
-{
-    va_list ap;
-
-    *retOffset = at;
-    va_start(ap, fmt);
-    if (vasprintf(retMessage, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    return -EINVAL;
-}
-
-static int
-autopinListSyntax(const char *text, size_t at, size_t *retOffset, char **retMessage)
-{
-    char *q = autopinQuote(text);
-    int rc = autopinListError(at, retOffset, retMessage,
-                              "expected a CPU list like 0-1,4, got '%s'", q);
-
-    free(q);
-    return rc;
-}
-
-/* The CPU number at text[*pos] (saturated past the limit), or -1 without a digit. */
-static long
-autopinListNumber(const char *text, size_t *pos)
-{
-    long n = 0;
-
-    if (text[*pos] < '0' || text[*pos] > '9')
-        return -1;
-    for (; text[*pos] >= '0' && text[*pos] <= '9'; (*pos)++) {
-        if (n < XV_AUTOPIN_MAX_CPUS)
-            n = n * 10 + (text[*pos] - '0');
-    }
-    return n;
-}
-
 int
 xvAutopinParseCpuList(const char *text, unsigned char *map, size_t *retOffset,
                       char **retMessage)
 {
-    size_t pos = 0;
+    xvCpuListError err;
+    char *q;
 
-    memset(map, 0, XV_AUTOPIN_MAX_CPUS / 8);
-    for (;;) {
-        size_t start = pos, second;
-        long first, last;
-
-        if ((first = autopinListNumber(text, &pos)) < 0)
-            return autopinListSyntax(text, pos, retOffset, retMessage);
-        if (first >= XV_AUTOPIN_MAX_CPUS)
-            return autopinListError(start, retOffset, retMessage,
-                                    "CPU %.*s is out of range 0..%d", (int)(pos - start),
-                                    text + start, XV_AUTOPIN_MAX_CPUS - 1);
-        last = first;
-        if (text[pos] == '-') {
-            second = ++pos;
-            if ((last = autopinListNumber(text, &pos)) < 0)
-                return autopinListSyntax(text, pos, retOffset, retMessage);
-            if (last >= XV_AUTOPIN_MAX_CPUS)
-                return autopinListError(second, retOffset, retMessage,
-                                        "CPU %.*s is out of range 0..%d",
-                                        (int)(pos - second), text + second,
-                                        XV_AUTOPIN_MAX_CPUS - 1);
-            if (last < first)
-                return autopinListError(start, retOffset, retMessage,
-                                        "CPU range %.*s goes backwards", (int)(pos - start),
-                                        text + start);
-        }
-        for (; first <= last; first++)
-            map[first / 8] |= (unsigned char)(1u << (first % 8));
-        if (text[pos] == '\0')
-            return 0;
-        if (text[pos] != ',')
-            return autopinListSyntax(text, pos, retOffset, retMessage);
-        pos++;
+    if (xvCpuListParse(text, 0, XV_AUTOPIN_MAX_CPUS, map, &err) >= 0)
+        return 0;
+    *retOffset = err.offset;
+    switch (err.fault) {
+    case XV_CPULIST_FAULT_RANGE:
+        *retMessage = xvAsprintf("CPU %.*s is out of range 0..%d", (int)err.len,
+                                 text + err.offset, XV_AUTOPIN_MAX_CPUS - 1);
+        break;
+    case XV_CPULIST_FAULT_BACKWARDS:
+        *retMessage = xvAsprintf("CPU range %.*s goes backwards", (int)err.len,
+                                 text + err.offset);
+        break;
+    default:
+        q = autopinQuote(text);
+        *retMessage = xvAsprintf("expected a CPU list like 0-1,4, got '%s'", q);
+        free(q);
+        break;
     }
+    return -EINVAL;
 }
 
 int
@@ -266,7 +215,7 @@ autopinKey(const xvConfNode *entry, const char *key)
 static int
 autopinParse(const xvConfNode *entry, const char *file, void **retConfig, xvConfError *err)
 {
-    xvAutopinConfig *cfg = xvPolicyAlloc(1, sizeof(*cfg));
+    xvAutopinConfig *cfg = xvAlloc(sizeof(*cfg));
     const xvConfNode *node, *hysteresis, *packLimit;
     int rc = 0;
 
@@ -495,7 +444,7 @@ autopinSetTo(autopinModel *m, autopinVcpu *v, const unsigned char *set)
 static void
 autopinSetSingle(autopinModel *m, autopinVcpu *v, unsigned int cpu)
 {
-    unsigned char *set = xvPolicyAlloc(m->maplen, 1);
+    unsigned char *set = xvAllocN(m->maplen, 1);
 
     set[cpu / 8] = (unsigned char)(1u << (cpu % 8));
     autopinSetTo(m, v, set);
@@ -581,9 +530,9 @@ autopinModelInit(autopinModel *m, const xvPolicyInput *in, const xvPolicyCommon 
     m->maplen = (size_t)snap->maplen;
     m->nnodes = snap->node.nodes ? snap->node.nodes : 1;
     m->threads = snap->node.threads ? snap->node.threads : 1;
-    m->cpuNode = xvPolicyAlloc(m->ncpus, sizeof(*m->cpuNode));
-    m->allowed = xvPolicyAlloc(m->ncpus, sizeof(*m->allowed));
-    m->load = xvPolicyAlloc(m->ncpus, sizeof(*m->load));
+    m->cpuNode = xvAllocN(m->ncpus, sizeof(*m->cpuNode));
+    m->allowed = xvAllocN(m->ncpus, sizeof(*m->allowed));
+    m->load = xvAllocN(m->ncpus, sizeof(*m->load));
     for (cpu = 0; cpu < m->ncpus; cpu++) {
         xvAutopinCpuTopology(&snap->node, cpu, &topo);
         m->cpuNode[cpu] = topo.node;
@@ -591,10 +540,10 @@ autopinModelInit(autopinModel *m, const xvPolicyInput *in, const xvPolicyCommon 
         m->nallowed += m->allowed[cpu];
     }
     m->ndoms = snap->ndomains;
-    m->doms = xvPolicyAlloc(m->ndoms, sizeof(*m->doms));
+    m->doms = xvAllocN(m->ndoms, sizeof(*m->doms));
     m->nvcpus = snap->nvcpus;
-    m->vcpus = xvPolicyAlloc(m->nvcpus, sizeof(*m->vcpus));
-    m->sets = xvPolicyAlloc(m->nvcpus, m->maplen);
+    m->vcpus = xvAllocN(m->nvcpus, sizeof(*m->vcpus));
+    m->sets = xvAllocN(m->nvcpus, m->maplen);
     for (i = 0; i < m->nvcpus; i++)
         m->vcpus[i].set = m->sets + i * m->maplen;
     m->budget = common->maxActionsPerInterval ? common->maxActionsPerInterval : UINT64_MAX / 2;
@@ -636,7 +585,7 @@ autopinCompareLoad(const void *pa, const void *pb)
 static autopinVcpu **
 autopinVcpusOn(autopinModel *m, int cpu, size_t *n)
 {
-    autopinVcpu **list = xvPolicyAlloc(m->nvcpus, sizeof(*list));
+    autopinVcpu **list = xvAllocN(m->nvcpus, sizeof(*list));
     size_t i;
 
     *n = 0;
@@ -652,7 +601,7 @@ autopinVcpusOn(autopinModel *m, int cpu, size_t *n)
 static unsigned int *
 autopinCpusByLoad(const autopinModel *m, unsigned int *n)
 {
-    unsigned int *order = xvPolicyAlloc(m->ncpus, sizeof(*order));
+    unsigned int *order = xvAllocN(m->ncpus, sizeof(*order));
     unsigned int cpu, i;
 
     *n = 0;
@@ -721,7 +670,7 @@ autopinStepAdd(autopinStep **steps, size_t *n, size_t *cap, const autopinStep *s
 {
     if (*n == *cap) {
         *cap = *cap ? *cap * 2 : 64;
-        *steps = xvPolicyReallocN(*steps, *cap, sizeof(**steps));
+        *steps = xvReallocN(*steps, *cap, sizeof(**steps));
     }
     (*steps)[(*n)++] = *step;
 }
@@ -1045,11 +994,11 @@ autopinNodesInit(const autopinModel *m, autopinNodes *nodes)
 {
     unsigned int n;
 
-    nodes->cap = xvPolicyAlloc(m->nnodes, sizeof(*nodes->cap));
-    nodes->sets = xvPolicyAlloc(m->nnodes, sizeof(*nodes->sets));
+    nodes->cap = xvAllocN(m->nnodes, sizeof(*nodes->cap));
+    nodes->sets = xvAllocN(m->nnodes, sizeof(*nodes->sets));
     nodes->maxCap = 0;
     for (n = 0; n < m->nnodes; n++) {
-        nodes->sets[n] = xvPolicyAlloc(m->maplen, 1);
+        nodes->sets[n] = xvAllocN(m->maplen, 1);
         nodes->cap[n] = autopinNodeSet(m, n, nodes->sets[n]);
         if (nodes->cap[n] > nodes->maxCap)
             nodes->maxCap = nodes->cap[n];
@@ -1196,7 +1145,7 @@ autopinCompareDomLoad(const void *pa, const void *pb, void *opaque)
 static void
 autopinNumaHome(autopinModel *m, const autopinNodes *nodes)
 {
-    size_t *list = xvPolicyAlloc(m->ndoms, sizeof(*list));
+    size_t *list = xvAllocN(m->ndoms, sizeof(*list));
     size_t n = 0, i;
 
     for (i = 0; i < m->ndoms; i++) {
@@ -1268,7 +1217,7 @@ autopinNumaMovable(const autopinModel *m, const autopinNodes *nodes, size_t d, u
 static void
 autopinNumaRebalance(autopinModel *m, const autopinNodes *nodes)
 {
-    unsigned int *order = xvPolicyAlloc(m->nnodes, sizeof(*order));
+    unsigned int *order = xvAllocN(m->nnodes, sizeof(*order));
     unsigned int n, i, j;
     autopinNumaStep best = { 0 }, st;
     bool found = false;
@@ -1407,7 +1356,7 @@ autopinDedicatedDomain(autopinModel *m, bool *busy, const bool *kept, size_t d)
         return;
     }
     node = autopinDedicatedNode(m, busy, kept, d, k);
-    chosen = xvPolicyAlloc(nv, sizeof(*chosen));
+    chosen = xvAllocN(nv, sizeof(*chosen));
     for (i = 0; i < nv; i++) {
         if (!m->vcpus[first + i].online || kept[first + i])
             continue;
@@ -1435,8 +1384,8 @@ autopinDedicatedDomain(autopinModel *m, bool *busy, const bool *kept, size_t d)
 static void
 autopinDedicated(autopinModel *m)
 {
-    bool *busy = xvPolicyAlloc(m->ncpus, sizeof(*busy));
-    bool *kept = xvPolicyAlloc(m->nvcpus, sizeof(*kept));
+    bool *busy = xvAllocN(m->ncpus, sizeof(*busy));
+    bool *kept = xvAllocN(m->nvcpus, sizeof(*kept));
     unsigned int cpu;
     size_t i, d;
 
@@ -1517,7 +1466,7 @@ autopinRefuse(autopinModel *m)
 static unsigned char *
 autopinDomUnion(const autopinModel *m, size_t d)
 {
-    unsigned char *set = xvPolicyAlloc(m->maplen, 1);
+    unsigned char *set = xvAllocN(m->maplen, 1);
     size_t first, n = autopinDomVcpus(m, d, &first), k, i;
 
     for (k = 0; k < n; k++) {

@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "util/xvalloc.h"
+#include "util/xvlog.h"
 
 static const char *const balloonKeys[] = {
     "low_watermark", "high_watermark", "step", "guest_free", "min_memory", "max_memory",
@@ -305,7 +306,7 @@ balloonParseOverrides(const xvConfNode *seq, const char *file, xvBalloonConfig *
 
     if ((rc = xvConfNodeCheckKind(seq, file, XV_CONF_NODE_SEQUENCE, err)) < 0)
         return rc;
-    cfg->overrides = xvPolicyAlloc(seq->nchildren, sizeof(*cfg->overrides));
+    cfg->overrides = xvAllocN(seq->nchildren, sizeof(*cfg->overrides));
     for (i = 0; i < seq->nchildren; i++) {
         cfg->noverrides++;
         if ((rc = balloonParseOverride(&seq->children[i], file, &cfg->overrides[i], err)) < 0)
@@ -423,13 +424,13 @@ balloonParseKey(const xvConfNode *child, const char *file, xvBalloonConfig *cfg,
 static int
 balloonParse(const xvConfNode *entry, const char *file, void **retConfig, xvConfError *err)
 {
-    xvBalloonConfig *cfg = xvPolicyAlloc(1, sizeof(*cfg));
+    xvBalloonConfig *cfg = xvAlloc(sizeof(*cfg));
     const xvConfNode *name = xvConfNodeFind(entry, "name");
     balloonSeen seen = { 0 };
     size_t i;
     int rc = 0;
 
-    cfg->policy = xvPolicyStrdup(name && name->value ? name->value : "balloon");
+    cfg->policy = xvStrdup(name && name->value ? name->value : "balloon");
     cfg->lowWatermark = (xvBalloonAmount){ .percent = true,
                                            .hundredths = XV_BALLOON_DEFAULT_LOW_WATERMARK };
     cfg->highWatermark = (xvBalloonAmount){ .percent = true,
@@ -691,8 +692,8 @@ static void
 balloonReclaim(const xvBalloonDomain *doms, size_t n, uint64_t needKiB,
                xvPolicyActionList *out)
 {
-    balloonCandidate *c = xvPolicyAlloc(n, sizeof(*c));
-    uint64_t *share = xvPolicyAlloc(n, sizeof(*share));
+    balloonCandidate *c = xvAllocN(n, sizeof(*c));
+    uint64_t *share = xvAllocN(n, sizeof(*share));
     size_t i, nc = 0;
 
     for (i = 0; i < n; i++) {
@@ -725,7 +726,7 @@ static uint64_t
 balloonRestoreFloors(const xvBalloonDomain *doms, size_t n, uint64_t freeKiB, uint64_t lowKiB,
                      xvPolicyActionList *out)
 {
-    balloonCandidate *c = xvPolicyAlloc(n, sizeof(*c));
+    balloonCandidate *c = xvAllocN(n, sizeof(*c));
     size_t i, nc = 0;
 
     for (i = 0; i < n; i++) {
@@ -750,7 +751,7 @@ balloonRestoreFloors(const xvBalloonDomain *doms, size_t n, uint64_t freeKiB, ui
 static void
 balloonGrow(const xvBalloonDomain *doms, size_t n, uint64_t budgetKiB, xvPolicyActionList *out)
 {
-    balloonCandidate *c = xvPolicyAlloc(n, sizeof(*c));
+    balloonCandidate *c = xvAllocN(n, sizeof(*c));
     size_t i, nc = 0;
 
     for (i = 0; i < n; i++) {
@@ -791,7 +792,7 @@ balloonNote(xvBalloonNotes *notes, const xvBalloonDomain *d)
 {
     xvBalloonNote *note;
 
-    notes->notes = xvPolicyReallocN(notes->notes, notes->n + 1, sizeof(*notes->notes));
+    notes->notes = xvReallocN(notes->notes, notes->n + 1, sizeof(*notes->notes));
     note = &notes->notes[notes->n++];
     note->dom = d->dom;
     note->floorKiB = d->floorKiB;
@@ -815,7 +816,7 @@ xvBalloonDecide(const xvPolicyInput *in, const xvPolicyCommon *common,
     freeKiB = snap->nodeFreeBytes / 1024;
     lowKiB = xvBalloonAmountKiB(&cfg->lowWatermark, nodeKiB);
     highKiB = xvBalloonAmountKiB(&cfg->highWatermark, nodeKiB);
-    doms = xvPolicyAlloc(snap->ndomains, sizeof(*doms));
+    doms = xvAllocN(snap->ndomains, sizeof(*doms));
     for (i = 0; i < snap->ndomains; i++) {
         const xvSnapDomain *dom = &snap->domains[i];
 

@@ -9,13 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "actuator.h"
-#include "log.h"
 #include "policy.h"
 #include "report.h"
 #include "state.h"
+#include "util/xvalloc.h"
+#include "util/xvclock.h"
+#include "util/xvlog.h"
 
 /* The policy types, indexed by xvAgentPolicyType: one for each. */
 static const xvPolicyType *const enginePolicyTypes[] = {
@@ -23,7 +24,7 @@ static const xvPolicyType *const enginePolicyTypes[] = {
     [XV_AGENT_POLICY_BALLOON] = &xvPolicyBalloon,
     [XV_AGENT_POLICY_RESTART] = &xvPolicyRestart,
 };
-_Static_assert(sizeof(enginePolicyTypes) / sizeof(enginePolicyTypes[0]) == XV_AGENT_POLICY_LAST,
+_Static_assert(XV_N_ELEMENTS(enginePolicyTypes) == XV_AGENT_POLICY_LAST,
                "one entry per policy type");
 
 static const char *const engineCommonKeys[] = {
@@ -66,44 +67,12 @@ struct _xvPolicyEngine {
 
 /* ---- helpers shared by src/policy/ ---------------------------------------- */
 
-void *
-xvPolicyAlloc(size_t count, size_t size)
-{
-    void *p = calloc(count ? count : 1, size ? size : 1);
-
-    if (!p)
-        abort();
-    return p;
-}
-
-void *
-xvPolicyReallocN(void *ptr, size_t count, size_t size)
-{
-    void *p;
-
-    if (size && count > SIZE_MAX / size)
-        abort();
-    if (!(p = realloc(ptr, count * size > 0 ? count * size : 1)))
-        abort();
-    return p;
-}
-
-char *
-xvPolicyStrdup(const char *s)
-{
-    char *p = strdup(s);
-
-    if (!p)
-        abort();
-    return p;
-}
-
 const char *
 xvPolicyActionKindName(xvPolicyActionKind kind)
 {
     static const char *const names[] = { "restart", "capture", "pin", "setmem" };
 
-    _Static_assert(sizeof(names) / sizeof(names[0]) == XV_POLICY_ACTION_LAST, "names");
+    _Static_assert(XV_N_ELEMENTS(names) == XV_POLICY_ACTION_LAST, "names");
     return (unsigned int)kind < XV_POLICY_ACTION_LAST ? names[kind] : NULL;
 }
 
@@ -114,7 +83,7 @@ xvPolicyResultName(xvPolicyResult result)
         "ok", "failed", "dry_run", "rate_limited", "gave_up", "skipped",
     };
 
-    _Static_assert(sizeof(names) / sizeof(names[0]) == XV_POLICY_RESULT_LAST, "names");
+    _Static_assert(XV_N_ELEMENTS(names) == XV_POLICY_RESULT_LAST, "names");
     return (unsigned int)result < XV_POLICY_RESULT_LAST ? names[result] : NULL;
 }
 
@@ -125,7 +94,7 @@ engineMapDup(const unsigned char *map, int maplen)
 
     if (!map || maplen <= 0)
         return NULL;
-    copy = xvPolicyAlloc((size_t)maplen, 1);
+    copy = xvAllocN((size_t)maplen, 1);
     memcpy(copy, map, (size_t)maplen);
     return copy;
 }
@@ -137,11 +106,11 @@ xvPolicyActionListAdd(xvPolicyActionList *list, const xvPolicyAction *action)
 
     if (list->n == list->cap) {
         list->cap = list->cap ? list->cap * 2 : 8;
-        list->actions = xvPolicyReallocN(list->actions, list->cap, sizeof(*list->actions));
+        list->actions = xvReallocN(list->actions, list->cap, sizeof(*list->actions));
     }
     copy = &list->actions[list->n++];
     *copy = *action;
-    copy->domain = xvPolicyStrdup(action->domain);
+    copy->domain = xvStrdup(action->domain);
     copy->oldMap = engineMapDup(action->oldMap, action->maplen);
     copy->newMap = engineMapDup(action->newMap, action->maplen);
 }
@@ -215,7 +184,7 @@ xvPolicyQuote(const char *text)
         while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
             n--;
     }
-    s = xvPolicyAlloc(n + 4, 1);
+    s = xvAllocN(n + 4, 1);
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)text[i];
 
@@ -274,7 +243,7 @@ engineStringList(const xvConfNode *seq, const char *file, bool uuids, char ***re
 
     if ((rc = xvConfNodeCheckKind(seq, file, XV_CONF_NODE_SEQUENCE, err)) < 0)
         return rc;
-    *ret = xvPolicyAlloc(seq->nchildren, sizeof(char *));
+    *ret = xvAllocN(seq->nchildren, sizeof(char *));
     for (i = 0; i < seq->nchildren; i++) {
         const xvConfNode *item = &seq->children[i];
         char *s = NULL;
@@ -293,7 +262,7 @@ engineStringList(const xvConfNode *seq, const char *file, bool uuids, char ***re
                 return rc;
             }
             free(s);
-            s = xvPolicyStrdup(uuid);
+            s = xvStrdup(uuid);
         }
         (*ret)[(*retn)++] = s;
     }
@@ -394,7 +363,7 @@ engineParsePolicy(const xvAgentConfPolicy *cp, const char *file, enginePolicy *p
     size_t i;
     int rc;
 
-    p->name = xvPolicyStrdup(cp->name);
+    p->name = xvStrdup(cp->name);
     p->common.enabled = true;
     p->type = enginePolicyTypes[cp->type];
     for (i = 0; i < entry->nchildren; i++) {
@@ -528,11 +497,11 @@ engineSetsMeet(const unsigned char *a, const unsigned char *b)
 static bool
 engineGlobsMeet(const char *globA, const char *globB)
 {
-    engineGlobToken *a = xvPolicyAlloc(strlen(globA) + 1, sizeof(*a));
-    engineGlobToken *b = xvPolicyAlloc(strlen(globB) + 1, sizeof(*b));
+    engineGlobToken *a = xvAllocN(strlen(globA) + 1, sizeof(*a));
+    engineGlobToken *b = xvAllocN(strlen(globB) + 1, sizeof(*b));
     size_t na = engineGlobParse(globA, a), nb = engineGlobParse(globB, b);
     size_t w = nb + 1, i, j;
-    bool *can = xvPolicyAlloc((na + 1) * w, sizeof(*can));
+    bool *can = xvAllocN((na + 1) * w, sizeof(*can));
     bool meet;
 
     for (i = na + 1; i-- > 0;) {
@@ -590,13 +559,12 @@ typedef struct {
 static char *
 engineDescribeSelector(const engineSelector *s)
 {
-    char *text = NULL;
-
-    if (s->name && asprintf(&text, "name '%s'", s->name) < 0)
-        abort();
-    if (s->uuid && asprintf(&text, "uuid %s", s->uuid) < 0)
-        abort();
-    return text ? text : xvPolicyStrdup("every domain");
+    /* a selector has a name or a UUID, or neither: every domain */
+    if (s->uuid)
+        return xvAsprintf("uuid %s", s->uuid);
+    if (s->name)
+        return xvAsprintf("name '%s'", s->name);
+    return xvStrdup("every domain");
 }
 
 /* Whether @s of the selection @p and @t of @q can pick one domain. */
@@ -619,7 +587,7 @@ engineSelectors(const xvPolicyDomains *d, engineSelector **ret)
 {
     size_t n = 0, i;
 
-    *ret = xvPolicyAlloc(d->nnames + d->nuuids + 1, sizeof(**ret));
+    *ret = xvAllocN(d->nnames + d->nuuids + 1, sizeof(**ret));
     for (i = 0; i < d->nnames; i++)
         (*ret)[n++].name = d->names[i];
     for (i = 0; i < d->nuuids; i++)
@@ -647,9 +615,8 @@ engineSelectionsMeet(const xvPolicyDomains *p, const char *pName, const xvPolicy
                 continue;
             a = engineDescribeSelector(&ps[i]);
             b = engineDescribeSelector(&qs[j]);
-            if (asprintf(&why, "%s of '%s' and %s of '%s' can be the same domain", a, pName,
-                         b, qName) < 0)
-                abort();
+            why = xvAsprintf("%s of '%s' and %s of '%s' can be the same domain", a, pName,
+                             b, qName);
             free(a);
             free(b);
         }
@@ -708,12 +675,12 @@ engineCheckDisjoint(const xvAgentConf *conf, const xvPolicySet *set, size_t i,
 int
 xvPolicySetParse(const xvAgentConf *conf, xvPolicySet **ret, xvConfError *err)
 {
-    xvPolicySet *set = xvPolicyAlloc(1, sizeof(*set));
+    xvPolicySet *set = xvAlloc(sizeof(*set));
     size_t i;
     int rc;
 
     set->retentionMs = conf->stateRetentionMs;
-    set->policies = xvPolicyAlloc(conf->npolicies, sizeof(*set->policies));
+    set->policies = xvAllocN(conf->npolicies, sizeof(*set->policies));
     for (i = 0; i < conf->npolicies; i++) {
         const xvAgentConfPolicy *cp = &conf->policies[i];
 
@@ -763,10 +730,10 @@ xvPolicyEngineValidate(const xvAgentConf *conf, xvConfError *err)
 xvPolicyEngine *
 xvPolicyEngineNew(const char *stateDir)
 {
-    xvPolicyEngine *engine = xvPolicyAlloc(1, sizeof(*engine));
+    xvPolicyEngine *engine = xvAlloc(sizeof(*engine));
 
     pthread_mutex_init(&engine->lock, NULL);
-    engine->stateDir = stateDir ? xvPolicyStrdup(stateDir) : NULL;
+    engine->stateDir = stateDir ? xvStrdup(stateDir) : NULL;
     engine->actuator = xvActuatorNew();
     return engine;
 }
@@ -798,7 +765,7 @@ xvPolicyEngineConfigure(xvPolicyEngine *engine, xvPolicySet *set, const char *ur
     old = engine->pending;
     engine->pending = set;
     free(engine->pendingURI);
-    engine->pendingURI = uri ? xvPolicyStrdup(uri) : NULL;
+    engine->pendingURI = uri ? xvStrdup(uri) : NULL;
     engine->pendingClear = engine->pendingClear || clearGiveUps;
     engine->havePending = true;
     pthread_mutex_unlock(&engine->lock);
@@ -912,7 +879,7 @@ engineTidyState(xvPolicyEngine *engine, const xvSnapshot *snap, uint64_t nowMs)
 
     if (!engineSnapshotComplete(snap))
         return;
-    uuids = xvPolicyAlloc(n, 16);
+    uuids = xvAllocN(n, 16);
     for (i = 0; i < n; i++)
         memcpy(uuids + 16 * i, snap->domains[i].uuid, 16);
     qsort(uuids, n, 16, engineCompareUUID);
@@ -939,17 +906,17 @@ engineCompareRestart(const void *a, const void *b)
 static xvPolicyReport *
 engineReport(const xvPolicyEngine *engine, uint64_t nowMs)
 {
-    xvPolicyReport *r = xvPolicyAlloc(1, sizeof(*r));
+    xvPolicyReport *r = xvAlloc(sizeof(*r));
     const xvPolicyCounter *counters = xvActuatorCounters(engine->actuator, &r->ncounters);
     const xvPolicyState *st = engine->state;
     size_t i;
 
-    r->counters = xvPolicyAlloc(r->ncounters, sizeof(*r->counters));
+    r->counters = xvAllocN(r->ncounters, sizeof(*r->counters));
     for (i = 0; i < r->ncounters; i++) {
         r->counters[i] = counters[i];
-        r->counters[i].policy = xvPolicyStrdup(counters[i].policy);
+        r->counters[i].policy = xvStrdup(counters[i].policy);
     }
-    r->restarts = xvPolicyAlloc(st ? st->n : 0, sizeof(*r->restarts));
+    r->restarts = xvAllocN(st ? st->n : 0, sizeof(*r->restarts));
     for (i = 0; st && i < st->n; i++) {
         const xvRestartEntry *e = &st->entries[i];
         xvPolicyReportRestart *x;
@@ -957,7 +924,7 @@ engineReport(const xvPolicyEngine *engine, uint64_t nowMs)
         if (e->total == 0 && !e->gaveUp)
             continue;
         x = &r->restarts[r->nrestarts++];
-        x->domain = xvPolicyStrdup(e->name ? e->name : "");
+        x->domain = xvStrdup(e->name ? e->name : "");
         memcpy(x->uuidstr, e->uuidstr, sizeof(x->uuidstr));
         x->total = e->total;
         x->backoffMs = !e->gaveUp && e->retryAtMs > nowMs ? e->retryAtMs - nowMs : 0;
@@ -1009,9 +976,5 @@ xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro, xvSnapshot *
 void
 xvPolicyEngineRun(struct _virConnect *ro, xvSnapshot *snap, void *opaque)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    xvPolicyEngineRunAt(opaque, ro, snap,
-                        (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+    xvPolicyEngineRunAt(opaque, ro, snap, xvClockRealMs());
 }

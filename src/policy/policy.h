@@ -158,8 +158,3 @@ extern const xvPolicyType xvPolicyBalloon;
  * NULL: there is no earlier picture of it to take deltas from.
  */
 const xvSnapDomain *xvPolicyPrevDomain(const xvPolicyInput *in, const xvSnapDomain *dom);
-
-/* Allocation helpers of src/policy/: they abort on failure, never NULL. */
-void *xvPolicyAlloc(size_t count, size_t size);
-void *xvPolicyReallocN(void *ptr, size_t count, size_t size);
-char *xvPolicyStrdup(const char *s);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xvalloc.h"
+
 /* ---- the families, in the order they are written ---- */
 
 static const xvPromFamily reportFamActions =
@@ -83,11 +85,11 @@ xvPolicyReportAddTargets(xvPolicyReport *r, const xvActuator *a)
     const xvPolicyTarget *targets = xvActuatorTargets(a, &r->ntargets);
     size_t i;
 
-    r->targets = xvPolicyAlloc(r->ntargets, sizeof(*r->targets));
+    r->targets = xvAllocN(r->ntargets, sizeof(*r->targets));
     for (i = 0; i < r->ntargets; i++) {
         r->targets[i] = targets[i];
-        r->targets[i].policy = xvPolicyStrdup(targets[i].policy);
-        r->targets[i].domain = xvPolicyStrdup(targets[i].domain);
+        r->targets[i].policy = xvStrdup(targets[i].policy);
+        r->targets[i].domain = xvStrdup(targets[i].domain);
     }
     qsort(r->targets, r->ntargets, sizeof(*r->targets), reportCompareTarget);
 }

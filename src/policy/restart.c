@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "state.h"
+#include "util/xvalloc.h"
 
 static const char *const restartKeys[] = {
     "backoff", "backoff_max", "burst", "burst_interval", NULL,
@@ -66,7 +67,7 @@ restartParse(const xvConfNode *entry, const char *file, void **retConfig, xvConf
         return xvConfErrorSetAt(err, file, node->line, node->column,
                                 "backoff_max %s is below backoff %s", a, b);
     }
-    ret = xvPolicyAlloc(1, sizeof(*ret));
+    ret = xvAlloc(sizeof(*ret));
     *ret = cfg;
     *retConfig = ret;
     return 0;

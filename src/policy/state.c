@@ -12,8 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
 #include "policy.h"
+#include "util/xvalloc.h"
+#include "util/xvlog.h"
+#include "util/xvuuid.h"
 
 /*
  * The file: a header line, then one line per domain of space-separated
@@ -32,9 +34,9 @@
 xvPolicyState *
 xvPolicyStateNew(const char *dir)
 {
-    xvPolicyState *st = xvPolicyAlloc(1, sizeof(*st));
+    xvPolicyState *st = xvAlloc(sizeof(*st));
 
-    st->dir = dir ? xvPolicyStrdup(dir) : NULL;
+    st->dir = dir ? xvStrdup(dir) : NULL;
     return st;
 }
 
@@ -71,31 +73,22 @@ xvPolicyStateFind(const xvPolicyState *st, const unsigned char *uuid)
     return NULL;
 }
 
-static void
-stateFormatUUID(const unsigned char *uuid, char *out)
-{
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-             "%02x%02x%02x%02x%02x%02x", uuid[0], uuid[1], uuid[2], uuid[3],
-             uuid[4], uuid[5], uuid[6], uuid[7], uuid[8], uuid[9], uuid[10],
-             uuid[11], uuid[12], uuid[13], uuid[14], uuid[15]);
-}
-
 xvRestartEntry *
 xvPolicyStateGet(xvPolicyState *st, const unsigned char *uuid, const char *name)
 {
     xvRestartEntry *e = xvPolicyStateFind(st, uuid);
 
     if (!e) {
-        st->entries = xvPolicyReallocN(st->entries, st->n + 1, sizeof(*st->entries));
+        st->entries = xvReallocN(st->entries, st->n + 1, sizeof(*st->entries));
         e = &st->entries[st->n++];
         memset(e, 0, sizeof(*e));
         memcpy(e->uuid, uuid, 16);
-        stateFormatUUID(uuid, e->uuidstr);
+        xvUUIDFormat(uuid, e->uuidstr);
         e->xmlId = -1;
     }
     if (name && (!e->name || strcmp(e->name, name) != 0)) {
         free(e->name);
-        e->name = xvPolicyStrdup(name);
+        e->name = xvStrdup(name);
     }
     return e;
 }
@@ -157,18 +150,6 @@ stateWriteEscaped(FILE *f, const char *s)
     }
 }
 
-static int
-stateHex(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes @s in place; -1 if malformed (or decodes to a NUL). */
 static int
 stateUnescape(char *s)
@@ -177,8 +158,8 @@ stateUnescape(char *s)
 
     while (*s) {
         if (*s == '%') {
-            int hi = stateHex((unsigned char)s[1]);
-            int lo = hi < 0 ? -1 : stateHex((unsigned char)s[2]);
+            int hi = xvHexDigit(s[1]);
+            int lo = hi < 0 ? -1 : xvHexDigit(s[2]);
 
             if (lo < 0 || (hi == 0 && lo == 0))
                 return -1;
@@ -209,27 +190,6 @@ stateParseU64(const char *s, uint64_t *ret)
 }
 
 static int
-stateParseUUID(const char *s, unsigned char *uuid)
-{
-    size_t i = 0;
-
-    while (*s && i < 16) {
-        int hi, lo;
-
-        if (*s == '-') {
-            s++;
-            continue;
-        }
-        if ((hi = stateHex((unsigned char)s[0])) < 0 ||
-            (lo = stateHex((unsigned char)s[1])) < 0)
-            return -1;
-        uuid[i++] = (unsigned char)(hi * 16 + lo);
-        s += 2;
-    }
-    return i == 16 && *s == '\0' ? 0 : -1;
-}
-
-static int
 stateParseAttempts(char *s, xvRestartEntry *e)
 {
     char *save = NULL, *tok;
@@ -250,9 +210,10 @@ stateParseField(xvRestartEntry *e, char *key, char *value, bool *haveUUID)
     uint64_t v;
 
     if (strcmp(key, "uuid") == 0) {
-        if (stateParseUUID(value, e->uuid) < 0)
+        /* the UUID, dashed or not, and nothing around it */
+        if (value[strcspn(value, " \t\n\v\f\r")] != '\0' || xvUUIDParse(value, e->uuid) < 0)
             return -1;
-        stateFormatUUID(e->uuid, e->uuidstr);
+        xvUUIDFormat(e->uuid, e->uuidstr);
         *haveUUID = true;
         return 0;
     }
@@ -261,10 +222,10 @@ stateParseField(xvRestartEntry *e, char *key, char *value, bool *haveUUID)
             return -1;
         if (key[0] == 'n') {
             free(e->name);
-            e->name = xvPolicyStrdup(value);
+            e->name = xvStrdup(value);
         } else {
             free(e->xml);
-            e->xml = xvPolicyStrdup(value);
+            e->xml = xvStrdup(value);
         }
         return 0;
     }
@@ -319,7 +280,7 @@ stateParseLine(xvPolicyState *st, char *line)
     }
     if (!haveUUID || xvPolicyStateFind(st, e.uuid))
         goto error;
-    st->entries = xvPolicyReallocN(st->entries, st->n + 1, sizeof(*st->entries));
+    st->entries = xvReallocN(st->entries, st->n + 1, sizeof(*st->entries));
     st->entries[st->n++] = e;
     return 0;
 
@@ -367,8 +328,7 @@ statePath(const char *dir, const char *suffix)
 {
     char *path = NULL;
 
-    if (asprintf(&path, "%s/%s%s", dir, XV_POLICY_STATE_FILE, suffix) < 0)
-        abort();
+    path = xvAsprintf("%s/%s%s", dir, XV_POLICY_STATE_FILE, suffix);
     return path;
 }
 
@@ -399,13 +359,12 @@ xvPolicyStateLoad(const char *dir, char **retWarning)
             stateEntryClear(&st->entries[i]);
         st->n = 0;
         if (rename(path, aside) < 0) {
-            if (asprintf(&warning, "%s: unreadable (%s) and cannot be moved aside (%s); "
-                         "starting with empty bookkeeping", path, reason,
-                         strerror(errno)) < 0)
-                abort();
-        } else if (asprintf(&warning, "%s: unreadable (%s); moved to %s, starting with "
-                            "empty bookkeeping", path, reason, aside) < 0) {
-            abort();
+            warning = xvAsprintf("%s: unreadable (%s) and cannot be moved aside (%s); "
+                                 "starting with empty bookkeeping", path, reason,
+                                 strerror(errno));
+        } else {
+            warning = xvAsprintf("%s: unreadable (%s); moved to %s, starting with "
+                                 "empty bookkeeping", path, reason, aside);
         }
         free(aside);
     }
@@ -415,10 +374,9 @@ xvPolicyStateLoad(const char *dir, char **retWarning)
         /* the attempt was recorded (and its back-off set) before acting:
          * it stays counted, so it is never repeated at once */
         if (e->inProgressMs) {
-            if (asprintf(&warning, "restart of domain '%s' (%s) was in progress when the "
-                         "agent stopped; counted as an attempt", e->name ? e->name : "?",
-                         e->uuidstr) < 0)
-                abort();
+            warning = xvAsprintf("restart of domain '%s' (%s) was in progress when the "
+                                 "agent stopped; counted as an attempt", e->name ? e->name : "?",
+                                 e->uuidstr);
         }
     }
     for (i = 0; i < st->n; i++)

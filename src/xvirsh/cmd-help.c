@@ -31,15 +31,15 @@ helpPrintOpt(const xvshOptDef *opt)
 
     switch (opt->type) {
     case XVSH_OT_BOOL:
-        left = xvshAsprintf("--%s", opt->name);
+        left = xvAsprintf("--%s", opt->name);
         break;
     case XVSH_OT_DATA:
-        left = xvshAsprintf("[--%s] <%s>", opt->name, opt->valueName);
+        left = xvAsprintf("[--%s] <%s>", opt->name, opt->valueName);
         break;
     case XVSH_OT_STRING:
     case XVSH_OT_LAST:
     default:
-        left = xvshAsprintf("--%s <%s>", opt->name, opt->valueName);
+        left = xvAsprintf("--%s <%s>", opt->name, opt->valueName);
         break;
     }
     xvshPrint("    %-15s  %s\n", left, opt->help);

@@ -33,7 +33,7 @@ listDomainsClear(listDomains *list)
 static void
 listAppend(listDomains *list, virDomainPtr dom)
 {
-    list->doms = xvshRealloc(list->doms, list->ndoms + 1, sizeof(*list->doms));
+    list->doms = xvReallocN(list->doms, list->ndoms + 1, sizeof(*list->doms));
     list->doms[list->ndoms++] = dom;
 }
 
@@ -52,7 +52,7 @@ listActiveIds(virConnectPtr conn, int **retIds)
         return -1;
     while (true) {
         n = n + 1;
-        ids = xvshRealloc(ids, n, sizeof(*ids));
+        ids = xvReallocN(ids, n, sizeof(*ids));
         if ((got = virConnectListDomains(conn, ids, n)) < 0) {
             free(ids);
             return -1;
@@ -78,7 +78,7 @@ listInactiveNames(virConnectPtr conn, char ***retNames)
     int i;
 
     while (true) {
-        names = xvshRealloc(names, n, sizeof(*names));
+        names = xvReallocN(names, n, sizeof(*names));
         /* The seed API declares the array const char **, later libvirt
          * char **const: a void * suits both. */
         if ((got = virConnectListDefinedDomains(conn, (void *)names, n)) < 0) {

@@ -52,7 +52,7 @@ static const char *const dommemstatNames[] = {
     [VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC] = "hugetlb_pgalloc",
     [VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL] = "hugetlb_pgfail",
 };
-_Static_assert(XVSH_N_ELEMENTS(dommemstatNames) == VIR_DOMAIN_MEMORY_STAT_NR,
+_Static_assert(XV_N_ELEMENTS(dommemstatNames) == VIR_DOMAIN_MEMORY_STAT_NR,
                "dommemstatNames must name every memory statistic");
 
 static const xvshOptDef dommemstatOpts[] = {

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "util/xvcpulist.h"
+
 /* Without a CPU list: a table of the current affinity of one or all vCPUs. */
 static bool
 vcpupinQuery(virDomainPtr dom, unsigned int maxcpu, bool oneVcpu, unsigned int vcpu)
@@ -39,7 +41,7 @@ vcpupinQuery(virDomainPtr dom, unsigned int maxcpu, bool oneVcpu, unsigned int v
         if (oneVcpu && info[i].number != vcpu)
             continue;
         snprintf(num, sizeof(num), "%u", info[i].number);
-        cpus = xvshFormatCpumap(VIR_GET_CPUMAP(maps, maplen, i), maxcpu);
+        cpus = xvCpuListFormat(VIR_GET_CPUMAP(maps, maplen, i), maxcpu);
         cells[0] = num;
         cells[1] = cpus;
         xvshTableAddRow(table, cells);
@@ -86,7 +88,7 @@ cmdVcpupin(xvshControl *ctl, const xvshCmd *cmd)
     }
 
     maplen = VIR_CPU_MAPLEN(maxcpu);
-    cpumap = xvshAlloc(maplen, 1);
+    cpumap = xvAllocN(maplen, 1);
     if (xvshParseCpulist(cpulist, maxcpu, cpumap, maplen) < 0)
         goto cleanup;
     if (virDomainPinVcpu(dom, vcpu, cpumap, maplen) < 0)

@@ -100,7 +100,7 @@ xvshCmdDefLookup(const char *name)
 
     for (grp = xvshCmdGroups; grp->name; grp++) {
         for (i = 0; grp->cmds[i]; i++) {
-            if (XVSH_STREQ(grp->cmds[i]->name, name))
+            if (XV_STREQ(grp->cmds[i]->name, name))
                 return grp->cmds[i];
         }
     }
@@ -113,7 +113,7 @@ xvshCmdGroupLookup(const char *keyword)
     const xvshCmdGroup *grp;
 
     for (grp = xvshCmdGroups; grp->name; grp++) {
-        if (XVSH_STREQ(grp->keyword, keyword))
+        if (XV_STREQ(grp->keyword, keyword))
             return grp;
     }
     return NULL;

@@ -32,7 +32,7 @@ parseCharsAdd(parseChars *c, char ch)
 {
     if (c->n + 2 > c->cap) {
         c->cap = c->cap ? c->cap * 2 : 32;
-        c->s = xvshRealloc(c->s, c->cap, 1);
+        c->s = xvReallocN(c->s, c->cap, 1);
     }
     c->s[c->n++] = ch;
     c->s[c->n] = '\0';
@@ -43,7 +43,7 @@ parseWordsAdd(parseWords *w, char *word)
 {
     if (w->n + 1 > w->cap) {
         w->cap = w->cap ? w->cap * 2 : 8;
-        w->v = xvshRealloc(w->v, w->cap, sizeof(*w->v));
+        w->v = xvReallocN(w->v, w->cap, sizeof(*w->v));
     }
     w->v[w->n++] = word;
 }
@@ -145,7 +145,7 @@ parseBindPositional(xvshCmd *cmd, const char *word)
 static xvshCmd *
 parseBuildCmd(parseWords *words)
 {
-    xvshCmd *cmd = xvshAlloc(1, sizeof(*cmd));
+    xvshCmd *cmd = xvAllocN(1, sizeof(*cmd));
     bool dataOnly = false;
     size_t i;
 
@@ -238,7 +238,7 @@ xvshParseString(const char *line, xvshCmd **ret)
 
         if (ch == '\0' || ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == ';') {
             if (inWord) {
-                parseWordsAdd(&words, word.s ? word.s : xvshStrdup(""));
+                parseWordsAdd(&words, word.s ? word.s : xvStrdup(""));
                 word.s = NULL;
                 word.n = word.cap = 0;
                 inWord = false;
@@ -292,7 +292,7 @@ xvshParseArgv(int argc, char *const *argv, xvshCmd **ret)
     if (argc <= 0)
         return 0;
     for (i = 0; i < argc; i++)
-        parseWordsAdd(&words, xvshStrdup(argv[i]));
+        parseWordsAdd(&words, xvStrdup(argv[i]));
     if (!(cmd = parseBuildCmd(&words)))
         return -1;
     *ret = cmd;

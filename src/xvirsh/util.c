@@ -15,64 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/xvcpulist.h"
+
 /* The largest XML file create/define accept, as virsh. */
 #define XVSH_MAX_XML_FILE (10 * 1024 * 1024)
-
-static void
-utilOOM(void)
-{
-    fputs("xvirsh: out of memory\n", stderr);
-    abort();
-}
-
-void *
-xvshAlloc(size_t count, size_t size)
-{
-    void *p = calloc(count ? count : 1, size ? size : 1);
-
-    if (!p)
-        utilOOM();
-    return p;
-}
-
-void *
-xvshRealloc(void *ptr, size_t count, size_t size)
-{
-    void *p;
-
-    if (size && count > SIZE_MAX / size)
-        utilOOM();
-    if (!(p = realloc(ptr, count * size > 0 ? count * size : 1)))
-        utilOOM();
-    return p;
-}
-
-char *
-xvshStrdup(const char *s)
-{
-    char *p;
-
-    if (!s)
-        return NULL;
-    if (!(p = strdup(s)))
-        utilOOM();
-    return p;
-}
-
-char *
-xvshAsprintf(const char *fmt, ...)
-{
-    va_list ap;
-    char *s;
-    int rc;
-
-    va_start(ap, fmt);
-    rc = vasprintf(&s, fmt, ap);
-    va_end(ap);
-    if (rc < 0)
-        utilOOM();
-    return s;
-}
 
 void
 xvshPrint(const char *fmt, ...)
@@ -151,13 +97,13 @@ static const char *const utilDomainStates[] = {
     [VIR_DOMAIN_SHUTOFF] = "shut off",
     [VIR_DOMAIN_CRASHED] = "crashed",
 };
-_Static_assert(XVSH_N_ELEMENTS(utilDomainStates) == VIR_DOMAIN_CRASHED + 1,
+_Static_assert(XV_N_ELEMENTS(utilDomainStates) == VIR_DOMAIN_CRASHED + 1,
                "one name per virDomainState");
 
 const char *
 xvshDomainStateToString(int state)
 {
-    if (state < 0 || (size_t)state >= XVSH_N_ELEMENTS(utilDomainStates))
+    if (state < 0 || (size_t)state >= XV_N_ELEMENTS(utilDomainStates))
         return "no state";
     return utilDomainStates[state];
 }
@@ -167,13 +113,13 @@ static const char *const utilVcpuStates[] = {
     [VIR_VCPU_RUNNING] = "running",
     [VIR_VCPU_BLOCKED] = "blocked",
 };
-_Static_assert(XVSH_N_ELEMENTS(utilVcpuStates) == VIR_VCPU_BLOCKED + 1,
+_Static_assert(XV_N_ELEMENTS(utilVcpuStates) == VIR_VCPU_BLOCKED + 1,
                "one name per virVcpuState");
 
 const char *
 xvshVcpuStateToString(int state)
 {
-    if (state < 0 || (size_t)state >= XVSH_N_ELEMENTS(utilVcpuStates))
+    if (state < 0 || (size_t)state >= XV_N_ELEMENTS(utilVcpuStates))
         return "no state";
     return utilVcpuStates[state];
 }
@@ -195,7 +141,7 @@ xvshReadFile(const char *path)
 
         if (cap - len < 4096) {
             cap = cap ? cap * 2 : 8192;
-            buf = xvshRealloc(buf, cap + 1, 1);
+            buf = xvReallocN(buf, cap + 1, 1);
         }
         got = read(fd, buf + len, cap - len);
         if (got < 0 && errno == EINTR)
@@ -237,8 +183,8 @@ xvshDomainGetVcpus(virDomainPtr dom, unsigned int nrVirtCpu, int maplen,
     int got;
 
     while (true) {
-        info = xvshRealloc(info, max, sizeof(*info));
-        maps = xvshRealloc(maps, max, maplen);
+        info = xvReallocN(info, max, sizeof(*info));
+        maps = xvReallocN(maps, max, maplen);
         if ((got = virDomainGetVcpus(dom, info, max, maps, maplen)) < 0) {
             free(info);
             free(maps);
@@ -253,115 +199,40 @@ xvshDomainGetVcpus(virDomainPtr dom, unsigned int nrVirtCpu, int maplen,
     return got;
 }
 
-/* Skips blanks; reads a CPU number (< @maxcpu is checked by the caller). */
-static bool
-utilCpulistNumber(const char **p, unsigned long *ret)
-{
-    char *end;
-
-    while (**p == ' ' || **p == '\t')
-        (*p)++;
-    if (**p < '0' || **p > '9')
-        return false;
-    errno = 0;
-    *ret = strtoul(*p, &end, 10);
-    if (errno != 0 || *ret > INT_MAX)
-        return false;
-    *p = end;
-    while (**p == ' ' || **p == '\t')
-        (*p)++;
-    return true;
-}
-
+/* virsh's rules: "r" for all; else blanks around any token and "^N"
+ * exclusions; each item is checked against @maxcpu once its syntax is
+ * whole, before the next is read; an empty result is invalid. */
 int
 xvshParseCpulist(const char *cpulist, unsigned int maxcpu,
                  unsigned char *cpumap, size_t maplen)
 {
-    const char *p = cpulist;
-    unsigned int cpu;
-    bool any = false;
+    xvCpuListIter iter;
+    xvCpuListItem item;
+    int rc;
 
     memset(cpumap, 0, maplen);
-    if (XVSH_STREQ(cpulist, "r")) {
-        for (cpu = 0; cpu < maxcpu; cpu++)
-            VIR_USE_CPU(cpumap, cpu);
+    if (XV_STREQ(cpulist, "r")) {
+        xvCpuListItem all = { .first = 0, .last = SIZE_MAX };
+
+        xvCpuListItemApply(&all, cpumap, maxcpu);
         return 0;
     }
-
-    /* Items are applied left to right: "^N" clears what earlier ones set. */
-    while (*p) {
-        bool negate = false;
-        unsigned long first;
-        unsigned long last;
-
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p == '^') {
-            negate = true;
-            p++;
-        }
-        if (!utilCpulistNumber(&p, &first))
-            goto invalid;
-        last = first;
-        if (!negate && *p == '-') {
-            p++;
-            if (!utilCpulistNumber(&p, &last) || last < first)
-                goto invalid;
-        }
-        if (*p == ',' && p[1] != '\0')
-            p++;
-        else if (*p != '\0')
-            goto invalid;
-
-        if (last >= maxcpu) {
-            xvshError("CPU %lu in cpulist '%s' exceed the maxcpu %u", last, cpulist, maxcpu);
+    /* numbers past INT_MAX are malformed, as virsh's int parsing makes them */
+    xvCpuListIterInit(&iter, cpulist, XV_CPULIST_EXCLUDE | XV_CPULIST_BLANKS,
+                      (size_t)INT_MAX + 1);
+    while ((rc = xvCpuListIterNext(&iter, &item, NULL)) > 0) {
+        if (item.last >= maxcpu) {
+            xvshError("CPU %zu in cpulist '%s' exceed the maxcpu %u", item.last, cpulist,
+                      maxcpu);
             return -1;
         }
-        for (cpu = first; cpu <= last; cpu++) {
-            if (negate)
-                VIR_UNUSE_CPU(cpumap, cpu);
-            else
-                VIR_USE_CPU(cpumap, cpu);
-        }
+        xvCpuListItemApply(&item, cpumap, maxcpu);
     }
-
-    for (cpu = 0; cpu < maxcpu; cpu++)
-        any |= (cpumap[cpu / 8] & (1 << (cpu % 8))) != 0;
-    if (!any)
-        goto invalid;
+    if (rc < 0 || xvCpuMapCount(cpumap, maxcpu) == 0) {
+        xvshError("Invalid cpulist '%s'", cpulist);
+        return -1;
+    }
     return 0;
-
- invalid:
-    xvshError("Invalid cpulist '%s'", cpulist);
-    return -1;
-}
-
-char *
-xvshFormatCpumap(const unsigned char *cpumap, unsigned int maxcpu)
-{
-    char *out = xvshStrdup("");
-    unsigned int cpu = 0;
-
-    while (cpu < maxcpu) {
-        unsigned int last;
-        char *tmp;
-
-        if (!(cpumap[cpu / 8] & (1 << (cpu % 8)))) {
-            cpu++;
-            continue;
-        }
-        last = cpu;
-        while (last + 1 < maxcpu && (cpumap[(last + 1) / 8] & (1 << ((last + 1) % 8))))
-            last++;
-        if (last == cpu)
-            tmp = xvshAsprintf("%s%s%u", out, *out ? "," : "", cpu);
-        else
-            tmp = xvshAsprintf("%s%s%u-%u", out, *out ? "," : "", cpu, last);
-        free(out);
-        out = tmp;
-        cpu = last + 1;
-    }
-    return out;
 }
 
 struct _xvshTable {
@@ -376,7 +247,7 @@ struct _xvshTable {
 static char *
 utilTableCell(const char *s, size_t *width)
 {
-    char *out = xvshAlloc(strlen(s) * 4 + 1, 1);
+    char *out = xvAllocN(strlen(s) * 4 + 1, 1);
     char *o = out;
 
     *width = 0;
@@ -399,7 +270,7 @@ utilTableCell(const char *s, size_t *width)
 xvshTable *
 xvshTableNew(size_t ncols, const char *const *headers)
 {
-    xvshTable *table = xvshAlloc(1, sizeof(*table));
+    xvshTable *table = xvAllocN(1, sizeof(*table));
 
     table->ncols = ncols;
     xvshTableAddRow(table, headers);
@@ -411,10 +282,10 @@ xvshTableAddRow(xvshTable *table, const char *const *cells)
 {
     size_t i;
 
-    table->rows = xvshRealloc(table->rows, table->nrows + 1, sizeof(*table->rows));
-    table->widths = xvshRealloc(table->widths, table->nrows + 1, sizeof(*table->widths));
-    table->rows[table->nrows] = xvshAlloc(table->ncols, sizeof(char *));
-    table->widths[table->nrows] = xvshAlloc(table->ncols, sizeof(size_t));
+    table->rows = xvReallocN(table->rows, table->nrows + 1, sizeof(*table->rows));
+    table->widths = xvReallocN(table->widths, table->nrows + 1, sizeof(*table->widths));
+    table->rows[table->nrows] = xvAllocN(table->ncols, sizeof(char *));
+    table->widths[table->nrows] = xvAllocN(table->ncols, sizeof(size_t));
     for (i = 0; i < table->ncols; i++) {
         table->rows[table->nrows][i] = utilTableCell(cells[i],
                                                      &table->widths[table->nrows][i]);
@@ -446,7 +317,7 @@ utilTablePrintRow(const xvshTable *table, size_t row, const size_t *maxw)
 void
 xvshTablePrint(const xvshTable *table)
 {
-    size_t *maxw = xvshAlloc(table->ncols, sizeof(*maxw));
+    size_t *maxw = xvAllocN(table->ncols, sizeof(*maxw));
     size_t row;
     size_t i;
     size_t j;

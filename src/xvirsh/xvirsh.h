@@ -8,9 +8,8 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#define XVSH_PRINTF(fmtpos, argpos) __attribute__((format(printf, fmtpos, argpos)))
-#define XVSH_STREQ(a, b) (strcmp((a), (b)) == 0)
-#define XVSH_N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
+#include "util/xvalloc.h"
+#include "util/xvmacros.h"
 
 /*
  * libxvirt implements the 0.1-era contract in which a successful
@@ -118,14 +117,9 @@ void xvshReportLastError(xvshControl *ctl);
 virConnectPtr xvshConnection(xvshControl *ctl);
 
 /* util.c */
-void *xvshAlloc(size_t count, size_t size);  /* zeroed; aborts on OOM */
-void *xvshRealloc(void *ptr, size_t count, size_t size);
-char *xvshStrdup(const char *s);
-char *xvshAsprintf(const char *fmt, ...) XVSH_PRINTF(1, 2);
-
-void xvshPrint(const char *fmt, ...) XVSH_PRINTF(1, 2);
+void xvshPrint(const char *fmt, ...) XV_PRINTF(1, 2);
 /* "error: MESSAGE" on stderr. */
-void xvshError(const char *fmt, ...) XVSH_PRINTF(1, 2);
+void xvshError(const char *fmt, ...) XV_PRINTF(1, 2);
 typedef enum {
     XVSH_BY_ID = 1 << 0,
     XVSH_BY_UUID = 1 << 1,
@@ -163,8 +157,6 @@ char *xvshReadFile(const char *path);
  */
 int xvshParseCpulist(const char *cpulist, unsigned int maxcpu,
                      unsigned char *cpumap, size_t maplen);
-/* Formats a CPU map as ranges ("0-3,5"), to free(). */
-char *xvshFormatCpumap(const unsigned char *cpumap, unsigned int maxcpu);
 
 /* A table printed the way virsh's tables are. */
 typedef struct _xvshTable xvshTable;

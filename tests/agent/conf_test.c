@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/xvmacros.h"
 #include "xvtest.h"
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -126,7 +127,6 @@ commentText(size_t len)
     return text;
 }
 
-
 /* ---- defaults ---------------------------------------------------------- */
 
 static void
@@ -165,7 +165,7 @@ test_null_document_gives_the_defaults(void **state)
     const char *docs[] = { "---\n", "~\n", "null\n", "--- ~\n...\n" };
     size_t i;
 
-    for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(docs); i++) {
         xvAgentConf *conf = loadOk(docs[i]);
 
         assertDefaults(conf);
@@ -190,7 +190,6 @@ test_empty_sections_and_values_keep_the_defaults(void **state)
     assertDefaults(conf);
     xvAgentConfFree(conf);
 }
-
 
 /* ---- valid files ------------------------------------------------------- */
 
@@ -357,7 +356,6 @@ test_flow_style_is_accepted(void **state)
     xvAgentConfFree(conf);
 }
 
-
 /* ---- files ------------------------------------------------------------- */
 
 static void
@@ -436,7 +434,6 @@ test_error_points_at_the_offending_value_in_a_file(void **state)
                     ":7:13: expected a duration like 15s or 500ms, got 'fast'");
 }
 
-
 /* ---- encoding ---------------------------------------------------------- */
 
 static void
@@ -487,7 +484,6 @@ test_columns_count_characters_not_bytes(void **state)
     assertLoadError("# ééé\nconnection: {uri: \"ééé\", bogus: 1}\n",
                     "agent.yaml:2:26: unknown key 'bogus' in 'connection' (expected one of: uri)");
 }
-
 
 /* ---- YAML features refused --------------------------------------------- */
 
@@ -555,7 +551,6 @@ test_too_many_nodes_are_rejected(void **state)
     free(text);
 }
 
-
 /* ---- syntax errors ----------------------------------------------------- */
 
 static void
@@ -577,7 +572,6 @@ test_syntax_errors_carry_libyaml_marks(void **state)
                     "agent.yaml:3:3: YAML syntax error: did not find expected '-' indicator "
                     "(while parsing a block collection at line 2, column 3)");
 }
-
 
 /* ---- shapes ------------------------------------------------------------ */
 
@@ -692,7 +686,6 @@ test_many_keys_are_checked_for_duplicates(void **state)
     free(text);
 }
 
-
 /* ---- scalars ----------------------------------------------------------- */
 
 static void
@@ -707,7 +700,7 @@ test_durations_accept_each_unit(void **state)
     };
     size_t i;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
         char yaml[64];
         xvAgentConf *conf;
 
@@ -779,7 +772,7 @@ test_parse_duration_is_strict(void **state)
     assert_true(ms == 5124095576030ULL * 3600000ULL);
     assert_int_equal(xvConfParseDuration("5124095576031h", &ms), -ERANGE);
     assert_true(ms == 5124095576030ULL * 3600000ULL);   /* untouched on failure */
-    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(bad); i++) {
         if (xvConfParseDuration(bad[i], &ms) != -EINVAL)
             fail_msg("'%s' was accepted as a duration", bad[i]);
     }
@@ -798,7 +791,7 @@ test_format_duration_uses_the_largest_exact_unit(void **state)
     char buf[32];
     size_t i;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
         xvConfFormatDuration(cases[i].ms, buf, sizeof(buf));
         assert_string_equal(buf, cases[i].text);
     }
@@ -821,13 +814,13 @@ test_parse_size_needs_a_binary_unit(void **state)
     uint64_t kib = 42;
     size_t i;
 
-    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(good); i++) {
         assert_int_equal(xvConfParseSize(good[i].text, &kib), 0);
         assert_true(kib == good[i].kib);
     }
     assert_int_equal(xvConfParseSize("17179869183TiB", &kib), 0);
     assert_int_equal(xvConfParseSize("17179869184TiB", &kib), -ERANGE);
-    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(bad); i++) {
         if (xvConfParseSize(bad[i], &kib) != -EINVAL)
             fail_msg("'%s' was accepted as a size", bad[i]);
     }
@@ -846,7 +839,7 @@ test_format_size_uses_the_largest_exact_unit(void **state)
     char buf[32];
     size_t i;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
         xvConfFormatSize(cases[i].kib, buf, sizeof(buf));
         assert_string_equal(buf, cases[i].text);
     }
@@ -932,7 +925,7 @@ test_booleans_accept_three_spellings_in_any_case(void **state)
     char yaml[64];
     size_t i;
 
-    for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(yes); i++) {
         xvAgentConf *conf;
 
         snprintf(yaml, sizeof(yaml), "sampling:\n  collectors:\n    vcpu: %s\n", yes[i]);
@@ -942,7 +935,7 @@ test_booleans_accept_three_spellings_in_any_case(void **state)
         assert_false(xvAgentConfCollectorEnabled(conf, "node", false));
         xvAgentConfFree(conf);
     }
-    for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(no); i++) {
         xvAgentConf *conf;
 
         snprintf(yaml, sizeof(yaml), "sampling:\n  collectors:\n    vcpu: %s\n", no[i]);
@@ -1003,7 +996,7 @@ test_logging_levels_map_to_syslog_priorities(void **state)
     };
     size_t i;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
         char yaml[64];
         xvAgentConf *conf;
 
@@ -1038,7 +1031,7 @@ test_listen_address_accepts_ips_and_host_names(void **state)
     };
     size_t i;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
         char yaml[128];
         xvAgentConf *conf;
 
@@ -1079,7 +1072,6 @@ test_bad_listen_addresses_are_rejected(void **state)
              "agent.yaml:2:12: host name '%.64s...' is longer than 253 characters", yaml + 19);
     assertLoadError(yaml, expected);
 }
-
 
 /* ---- policies ---------------------------------------------------------- */
 
@@ -1250,7 +1242,7 @@ test_policy_files_are_merged_in_name_order_after_the_main_file(void **state)
 
     conf = loadDirOk(dir);
     assert_int_equal(conf->npolicies, 7);
-    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    for (i = 0; i < XV_N_ELEMENTS(names); i++)
         assert_string_equal(conf->policies[i].name, names[i]);
     assert_string_equal(conf->policies[6].name, "linked");
     file = xvTestPathIn(dir, "agent.yaml");
@@ -1415,7 +1407,7 @@ test_policy_file_errors_name_the_policy_file(void **state)
 
     xvTestWriteText(dir, "agent.yaml", "policies:\n  - name: main\n    type: restart\n");
     xvTestMakeDir(dir, "policies.d");
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
         xvTestWriteText(dir, "policies.d/10-x.yaml", cases[i].text);
         assertDirError(dir, -EINVAL, cases[i].error);
     }
@@ -1468,7 +1460,6 @@ test_state_retention_is_a_duration_of_at_least_an_hour(void **state)
                     "agent.yaml:1:18: expected a duration like 15s or 500ms, got '7' "
                     "(add a unit: ms, s, m or h)");
 }
-
 
 /* ---- error and node API ------------------------------------------------ */
 
@@ -1624,11 +1615,11 @@ test_null_detection_follows_yaml(void **state)
     static const char *const values[] = { "nUll", "none", "0", "false" };
     size_t i;
 
-    for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(nulls); i++) {
         node.value = (char *)nulls[i];
         assert_true(xvConfNodeIsNull(&node));
     }
-    for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(values); i++) {
         node.value = (char *)values[i];
         assert_false(xvConfNodeIsNull(&node));
     }
@@ -1665,7 +1656,6 @@ test_names_of_collectors_and_policy_types(void **state)
     }
 }
 
-
 /* ---- --listen ---------------------------------------------------------- */
 
 static void
@@ -1682,7 +1672,7 @@ test_parse_listen_accepts_the_three_forms(void **state)
     };
     size_t i;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
         char *address = NULL;
         unsigned int port = 0;
         char *msg = NULL;
@@ -1721,7 +1711,7 @@ test_parse_listen_rejects_bad_input(void **state)
     };
     size_t i;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
         char *address = (char *)0x1;
         unsigned int port = 7;
         char *msg = NULL;
@@ -1737,7 +1727,6 @@ test_parse_listen_rejects_bad_input(void **state)
     }
     assert_int_equal(xvAgentConfParseListen("x", NULL, NULL, NULL), -EINVAL);
 }
-
 
 /* ---- threads ----------------------------------------------------------- */
 
@@ -1780,7 +1769,6 @@ test_loading_is_reentrant_across_threads(void **state)
     }
     free(path);
 }
-
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_new_holds_the_defaults),

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "snapshot.h"
+#include "util/xvmacros.h"
 #include "xvtest.h"
 
 static xvSnapDomain *
@@ -253,12 +254,12 @@ test_find_domain_before_and_after_finish(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    for (i = 0; i < XV_N_ELEMENTS(names); i++)
         addDomain(snap, names[i], (int)i);
     assert_int_equal(xvSnapshotFindDomain(snap, "q")->id, 4);
     assert_null(xvSnapshotFindDomain(snap, "nope"));
     xvSnapshotFinish(snap);
-    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(names); i++) {
         const xvSnapDomain *d = xvSnapshotFindDomain(snap, names[i]);
 
         assert_non_null(d);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "promfixture.h"
+#include "util/xvmacros.h"
 #include "xvtest.h"
 
 /* ---- helpers ---- */
@@ -112,7 +113,7 @@ checkHeader(structureState *st, const char **line)
         if (strcmp(st->seen[i], st->family) == 0)
             fail_msg("family %s declared twice", st->family);
     }
-    assert_true(st->nseen < sizeof(st->seen) / sizeof(st->seen[0]));
+    assert_true(st->nseen < XV_N_ELEMENTS(st->seen));
     st->seen[st->nseen++] = strdup(st->family);
     st->counts.families++;
 
@@ -443,12 +444,12 @@ test_series_are_ordered_by_domain_name_then_vcpu(void **state)
     (void)state;
     while ((p = strstr(p, "\nxvirt_vcpu_cpu{domain=\""))) {
         p += strlen("\nxvirt_vcpu_cpu{domain=\"");
-        assert_true(i < sizeof(expected) / sizeof(expected[0]));
+        assert_true(i < XV_N_ELEMENTS(expected));
         if (!hasPrefix(p, expected[i]))
             fail_msg("series %zu is %.60s, expected %s", i, p, expected[i]);
         i++;
     }
-    assert_int_equal(i, sizeof(expected) / sizeof(expected[0]));
+    assert_int_equal(i, XV_N_ELEMENTS(expected));
     /* Domain-0's vcpus were added in reverse order: their values moved with them */
     assertHasLine(text, "xvirt_vcpu_cpu{domain=\"Domain-0\","
                   "uuid=\"00010203-0405-0607-0809-0a0b0c0d0e0f\",vcpu=\"3\"} 3");
@@ -565,7 +566,7 @@ test_seconds_are_exact_decimals_from_nanoseconds(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
         xvSnapshot *snap = xvSnapshotNew();
         char line[128];
         char *text;
@@ -637,7 +638,7 @@ test_cpu_lists_compress_ranges_across_bytes(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
         xvSnapshot *snap = xvSnapshotNew();
         xvSnapDomain *dom;
         char line[256];

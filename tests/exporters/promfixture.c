@@ -6,15 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *
-fixtureStrdup(const char *s)
-{
-    char *ret = s ? strdup(s) : NULL;
-
-    if (s && !ret)
-        abort();
-    return ret;
-}
+#include "util/xvalloc.h"
+#include "util/xvuuid.h"
 
 static void
 fixtureUuid(xvSnapDomain *dom, unsigned int n)
@@ -23,12 +16,7 @@ fixtureUuid(xvSnapDomain *dom, unsigned int n)
 
     for (i = 0; i < sizeof(dom->uuid); i++)
         dom->uuid[i] = (unsigned char)(n * 16 + i);
-    snprintf(dom->uuidstr, sizeof(dom->uuidstr),
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             dom->uuid[0], dom->uuid[1], dom->uuid[2], dom->uuid[3], dom->uuid[4],
-             dom->uuid[5], dom->uuid[6], dom->uuid[7], dom->uuid[8], dom->uuid[9],
-             dom->uuid[10], dom->uuid[11], dom->uuid[12], dom->uuid[13], dom->uuid[14],
-             dom->uuid[15]);
+    xvUUIDFormat(dom->uuid, dom->uuidstr);
 }
 
 static xvSnapDomain *
@@ -38,8 +26,8 @@ fixtureDomain(xvSnapshot *snap, unsigned int n, int id, const char *name, const 
     xvSnapDomain *dom = xvSnapshotAddDomain(snap);
 
     dom->id = id;
-    dom->name = fixtureStrdup(name);
-    dom->osType = fixtureStrdup(os);
+    dom->name = xvStrdup(name);
+    dom->osType = xvStrdup(os);
     dom->state = state;
     dom->memKiB = memKiB;
     dom->maxMemKiB = memKiB * 2;
@@ -80,7 +68,7 @@ fixtureNode(xvSnapshot *snap, unsigned int cores, unsigned int threads)
     snap->node.sockets = 1;
     snap->node.cores = cores;
     snap->node.threads = threads;
-    snap->hvType = fixtureStrdup("Xen");
+    snap->hvType = xvStrdup("Xen");
     snap->hvVersion = 4017000;
     snap->maplen = VIR_CPU_MAPLEN(VIR_NODEINFO_MAXCPUS(snap->node));
 }

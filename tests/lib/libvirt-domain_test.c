@@ -12,6 +12,7 @@
 #include <libvirt/virterror.h>
 
 #include "apitest.h"
+#include "util/xvmacros.h"
 
 /* ---- fixture: a private node with a read-write and a read-only connection */
 
@@ -940,7 +941,7 @@ test_lookup_by_uuid_string_accepts_dashed_plain_and_uppercase(void **state)
     };
     size_t i;
 
-    for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(forms); i++) {
         virDomainPtr dom = virDomainLookupByUUIDString(t->conn, forms[i]);
 
         if (!dom)
@@ -2601,7 +2602,6 @@ test_state_changes_through_rw_are_seen_through_ro_handles(void **state)
 /* ---- virDomainMemoryStats (beyond the seed) ------------------------------ */
 
 #define STAT_SENTINEL 0x5a5a5a5a5a5a5a5aULL
-#define XV_N_ELEMENTS_(a) (sizeof(a) / sizeof((a)[0]))
 
 static void
 fillSentinel(virDomainMemoryStatPtr stats, size_t n)
@@ -2686,15 +2686,15 @@ test_memory_stats_nr_above_the_tag_count_fills_at_most_that(void **state)
     virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR + 7];
     size_t i;
 
-    fillSentinel(stats, XV_N_ELEMENTS_(stats));
-    assert_int_equal(virDomainMemoryStats(alpha, stats, XV_N_ELEMENTS_(stats), 0), 1);
+    fillSentinel(stats, XV_N_ELEMENTS(stats));
+    assert_int_equal(virDomainMemoryStats(alpha, stats, XV_N_ELEMENTS(stats), 0), 1);
     assert_int_equal(stats[0].tag, VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON);
     /* the entries it may fill are zeroed first, the others never touched */
     for (i = 1; i < VIR_DOMAIN_MEMORY_STAT_NR; i++) {
         assert_int_equal(stats[i].tag, 0);
         assert_true(stats[i].val == 0);
     }
-    for (; i < XV_N_ELEMENTS_(stats); i++) {
+    for (; i < XV_N_ELEMENTS(stats); i++) {
         assert_int_equal(stats[i].tag, -7);
         assert_true(stats[i].val == STAT_SENTINEL);
     }

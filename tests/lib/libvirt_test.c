@@ -11,6 +11,7 @@
 #include <libvirt/virterror.h>
 
 #include "apitest.h"
+#include "util/xvmacros.h"
 
 /* ---- fixture: a private copy of tests/data/api/node.xml --------------- */
 
@@ -130,7 +131,7 @@ test_get_version_test_type_is_case_insensitive(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(names); i++) {
         unsigned long lib = 0, ver = 0;
 
         assert_int_equal(virGetVersion(&lib, names[i], &ver), 0);
@@ -367,7 +368,7 @@ test_open_xen_without_xen_driver_says_so(void **state)
 
     (void)state;
     assert_false(xenDriverBuilt());
-    for (i = 0; i < sizeof(uris) / sizeof(uris[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(uris); i++) {
         assert_null(virConnectOpen(uris[i]));
         assert_last_error(VIR_ERR_NO_CONNECT, VIR_FROM_NONE, "without the Xen driver");
         assert_null(virConnectOpenReadOnly(uris[i]));

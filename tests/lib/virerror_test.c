@@ -13,6 +13,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "util/xvmacros.h"
 #include "virerror.h"
 
 #define XV_TEST_REPORT(code, ...) \
@@ -529,7 +530,7 @@ test_default_error_func_prints_origin_level_and_message(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
         char *out = captureStderr(callDefault, (void *)&cases[i].args);
 
         assert_string_equal(out, cases[i].expected);

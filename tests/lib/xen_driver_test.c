@@ -20,6 +20,7 @@
 #include <libvirt/virterror.h>
 
 #include "conf/domain_conf.h"
+#include "util/xvmacros.h"
 #include "xen/xen_driverpriv.h"
 #include "xen_sim.h"
 #include "xvtest.h"
@@ -276,7 +277,7 @@ test_open_accepts_null_xen_and_xen_uri_read_write_and_read_only(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(uris) / sizeof(uris[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(uris); i++) {
         assert_non_null(conn = virConnectOpen(uris[i]));
         assert_string_equal(virConnectGetType(conn), "Xen");
         closeConn(conn);
@@ -795,7 +796,7 @@ test_get_info_state_comes_from_the_domain_flags(void **state)
     sd = xvSimGetDomain(xvSimAddDomain("web", 1, 128 * KiB_PER_MiB));
     conn = openXen();
     dom = byName(conn, "web");
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
         sd->dying = cases[i].dying;
         sd->shutdown = cases[i].shutdown;
         sd->shutdownReason = cases[i].reason;

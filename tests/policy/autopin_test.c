@@ -14,9 +14,10 @@
 #include "autopin.h"
 #include "engine.h"
 #include "policy.h"
+#include "policytest.h"
 #include "report.h"
 #include "snapshot.h"
-#include "policytest.h"
+#include "util/xvmacros.h"
 #include "xvtest.h"
 
 #define NOW UINT64_C(1800000000000)         /* a fake realtime clock, in ms */
@@ -438,7 +439,7 @@ test_hysteresis_leaves_gains_not_above_it_alone(void **state)
     sim s;
 
     (void)state;
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
         /* two cores: pCPU 0 at 580 (500 + 80), pCPU 1 at 450: moving the 80 gives 530 */
         simInit(&s, 1, 1, 2, 1, XV_AUTOPIN_SPREAD);
         simAdd(&s, "a", 1, "500@0 80@0");
@@ -1029,7 +1030,7 @@ test_cpu_list_parser_is_strict_with_offsets(void **state)
     assert_int_equal(map[1], 0);
     assert_int_equal(xvAutopinParseCpuList("7", map, &offset, &msg), 0);
     assert_int_equal(map[0], 0x80);
-    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(bad); i++) {
         msg = NULL;
         assert_int_equal(xvAutopinParseCpuList(bad[i].text, map, &offset, &msg), -EINVAL);
         assert_string_equal(msg, bad[i].msg);
@@ -1054,7 +1055,7 @@ test_percent_parser_takes_one_decimal_at_most(void **state)
     assert_int_equal(v, 0);
     assert_int_equal(xvAutopinParsePercent("100%", &v), 0);
     assert_int_equal(v, 1000);
-    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    for (i = 0; i < XV_N_ELEMENTS(bad); i++)
         assert_int_equal(xvAutopinParsePercent(bad[i], &v), -EINVAL);
 }
 
@@ -1185,7 +1186,7 @@ test_keys_are_validated_with_file_line_and_column(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
         char *msg = xvPolicyTestParseError(cases[i].yaml);
 
         assert_non_null(msg);

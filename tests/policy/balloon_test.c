@@ -10,9 +10,10 @@
 #include "balloon.h"
 #include "engine.h"
 #include "policy.h"
+#include "policytest.h"
 #include "report.h"
 #include "snapshot.h"
-#include "policytest.h"
+#include "util/xvmacros.h"
 #include "xvtest.h"
 
 #define NOW UINT64_C(1800000000000)     /* a fixed realtime clock, in ms */
@@ -514,7 +515,7 @@ test_inside_the_band_nothing_moves(void **state)
 
     (void)state;
     cfg.guestFree = size(MIB(64));
-    for (i = 0; i < sizeof(frees) / sizeof(frees[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(frees); i++) {
         xvSnapshot *snap = hostWith(frees[i]);
 
         addDomain(snap, "slack", 1, 1024, 2048, 100);
@@ -872,7 +873,7 @@ test_bad_values_are_rejected_with_their_position(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
         char *msg = xvPolicyTestParseError(cases[i].yaml);
 
         if (!msg || strcmp(msg, cases[i].msg) != 0)

@@ -15,6 +15,7 @@
 #include "report.h"
 #include "snapshot.h"
 #include "state.h"
+#include "util/xvmacros.h"
 #include "xvtest.h"
 
 #define NOW UINT64_C(1800000000000)     /* a fake realtime clock, in ms */
@@ -154,7 +155,6 @@ runOne(xvPolicyEngine *engine, unsigned char state, uint64_t nowMs)
     return snap;
 }
 
-
 /* ---- configuration ----------------------------------------------------- */
 
 static void
@@ -248,7 +248,7 @@ test_policies_of_one_type_on_overlapping_domains_are_rejected(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
         bool domains = strncmp(cases[i].b, "domains: ", 9) == 0;
         char *yaml = NULL, *expected = NULL, *msg;
 
@@ -402,7 +402,6 @@ test_dry_run_turned_off_by_a_reload_acts_at_once_and_counts_from_zero(void **sta
     xvPolicyEngineFree(engine);
 }
 
-
 /* ---- pruning ----------------------------------------------------------- */
 
 /* A bookkeeping file with "gone" (...01, seen at @goneSeenMs) and "kept" (...02). */
@@ -493,7 +492,6 @@ test_engine_prunes_gone_domains_and_saves_only_on_change(void **state)
     free(sdir);
     xvTestRemoveTree(dir);
 }
-
 
 /* ---- failed saves ------------------------------------------------------ */
 

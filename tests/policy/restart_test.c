@@ -8,11 +8,12 @@
 
 #include "engine.h"
 #include "policy.h"
+#include "policytest.h"
 #include "report.h"
 #include "restart.h"
 #include "snapshot.h"
 #include "state.h"
-#include "policytest.h"
+#include "util/xvmacros.h"
 #include "xvtest.h"
 
 #define NOW UINT64_C(1800000000000)     /* a fixed realtime clock, in ms */
@@ -315,7 +316,7 @@ test_policy_keys_are_validated_with_positions(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
         char *msg = xvPolicyTestParseError(cases[i].yaml);
 
         assert_non_null(msg);

@@ -10,8 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
 #include "state.h"
+#include "util/xvlog.h"
+#include "util/xvmacros.h"
 #include "xvtest.h"
 
 #define HOUR_MS (UINT64_C(60) * 60 * 1000)
@@ -140,7 +141,7 @@ test_corrupt_file_is_moved_aside_and_bookkeeping_starts_empty(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (i = 0; i < XV_N_ELEMENTS(bad); i++) {
         char *dir = xvTestTempDir();
         char *warning = NULL;
         xvPolicyState *st;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* xvbuf_test.c: the growable string buffer (lib/util/xvbuf.c). */
+/* xvbuf_test.c: the growable string buffer (util/xvbuf.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

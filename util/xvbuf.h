@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#include "internal.h"
+#include "util/xvalloc.h"
 
 typedef struct _xvBuf xvBuf;
 struct _xvBuf {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* xvuuid_test.c: UUID parsing, formatting and generation (lib/util/xvuuid.c). */
+/* xvuuid_test.c: UUID parsing, formatting and generation (util/xvuuid.c). */
 #include <stdio.h>
 #include <string.h>
 

@@ -2,7 +2,7 @@
 /* xvuuid.c: RFC 4122 UUID parsing, formatting and generation. */
 #include "util/xvuuid.h"
 
-#include "internal.h"
+#include "util/xvmacros.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* log.c: stderr logging with syslog priority prefixes. */
-#include "log.h"
+/* xvlog.c: stderr logging with syslog priority prefixes. */
+#include "util/xvlog.h"
 
 #include <stdio.h>
 #include <string.h>

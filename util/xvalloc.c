@@ -1,18 +1,25 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* xvalloc.c: allocation helpers that abort instead of returning NULL. */
-#include "internal.h"
+#include "util/xvalloc.h"
 
-#include <stdarg.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
-static void __attribute__((noreturn))
+void
 xvAllocFailed(void)
 {
-    static const char msg[] = "libxvirt: out of memory\n";
+    /* No stdio: nothing here may allocate. The program's name, not the
+     * library's: whoever aborts is the program the user ran. */
+    const char *name = program_invocation_short_name;
+    static const char msg[] = ": out of memory\n";
 
-    if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+    if (!name || !*name)
+        name = "xvirt";
+    if (write(STDERR_FILENO, name, strlen(name)) < 0 ||
+        write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
         /* nothing left to do */
     }
     abort();
@@ -31,8 +38,11 @@ xvAlloc(size_t size)
 void *
 xvAllocN(size_t count, size_t size)
 {
-    void *p = calloc(count ? count : 1, size ? size : 1);
+    void *p;
 
+    if (size && count > SIZE_MAX / size)
+        xvAllocFailed();
+    p = calloc(count ? count : 1, size ? size : 1);
     if (!p)
         xvAllocFailed();
     return p;
@@ -78,16 +88,23 @@ xvStrndup(const char *s, size_t n)
 }
 
 char *
+xvVasprintf(const char *fmt, va_list ap)
+{
+    char *p;
+
+    if (vasprintf(&p, fmt, ap) < 0)
+        xvAllocFailed();
+    return p;
+}
+
+char *
 xvAsprintf(const char *fmt, ...)
 {
     va_list ap;
     char *p;
-    int n;
 
     va_start(ap, fmt);
-    n = vasprintf(&p, fmt, ap);
+    p = xvVasprintf(fmt, ap);
     va_end(ap);
-    if (n < 0)
-        xvAllocFailed();
     return p;
 }
