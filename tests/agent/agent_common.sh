@@ -347,7 +347,7 @@ node_step() {
 # tries, until it succeeds; false once SECONDS of simulated time passed.
 step_until() {
     local limit start=$NOW_NS
-    limit=$(awk -v s="$1" 'BEGIN { printf "%d", s * 1e9 }')
+    limit=$(awk -v s="$1" 'BEGIN { printf "%.0f", s * 1e9 }')
     shift
     until "$@"; do
         [ $((NOW_NS - start)) -ge "$limit" ] && return 1
@@ -359,7 +359,7 @@ step_until() {
 # simulated time, running COMMAND after each step.
 step_for() {
     local limit start=$NOW_NS
-    limit=$(awk -v s="$1" 'BEGIN { printf "%d", s * 1e9 }')
+    limit=$(awk -v s="$1" 'BEGIN { printf "%.0f", s * 1e9 }')
     shift
     while [ $((NOW_NS - start)) -lt "$limit" ]; do
         step "$STEP_BY"
