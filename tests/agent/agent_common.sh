@@ -315,14 +315,16 @@ start_stepped_agent() {
 }
 
 # step DURATION: the node and the agent forward by DURATION (200ms, 2s;
-# 0s runs only what is due now, such as the sample a reload asks for).
-# Bails out if the clock cannot be stepped.
+# 0s runs only what is due now, such as the sample a reload asks for),
+# then runs AFTER_STEP (a command, if set). Bails out if the clock cannot
+# be stepped.
 step() {
     local answer
     if ! answer=$("$XVTESTCLOCK" "$STEP_URI" step "$1" "$CTL" 2>&1) || ! ctl_parse "$answer"; then
         echo "Bail out! cannot step the clock by $1: $answer"
         exit 1
     fi
+    [ -z "${AFTER_STEP:-}" ] || $AFTER_STEP
 }
 
 # step_bg DURATION: step in the background (into a sample that will hang);
