@@ -300,8 +300,8 @@ stepped_up() {
 # start_stepped_agent NAME NODE-URI ARGS...: start_agent NAME ARGS on a
 # stepped clock with its control at $TMP/NAME.sock (CLOCK_START, if set,
 # is its real time at the start, ms since the epoch); `step` moves
-# NODE-URI with it. Waits for its first sample (SEQ 1); false if it does
-# not come.
+# NODE-URI with it ("": the agent alone, for a node without scripted
+# events). Waits for its first sample (SEQ 1); false if it does not come.
 start_stepped_agent() {
     local name=$1
     STEP_URI=$2
@@ -320,11 +320,18 @@ start_stepped_agent() {
 # be stepped.
 step() {
     local answer
-    if ! answer=$("$XVTESTCLOCK" "$STEP_URI" step "$1" "$CTL" 2>&1) || ! ctl_parse "$answer"; then
-        echo "Bail out! cannot step the clock by $1: $answer"
-        exit 1
+    if [ -z "$STEP_URI" ]; then
+        ctl "advance?by=$1" || step_failed "$1" "$CTL_ERROR"
+    else
+        answer=$("$XVTESTCLOCK" "$STEP_URI" step "$1" "$CTL" 2>&1) && ctl_parse "$answer" ||
+            step_failed "$1" "$answer"
     fi
     [ -z "${AFTER_STEP:-}" ] || $AFTER_STEP
+}
+
+step_failed() {
+    echo "Bail out! cannot step the clock by $1: ${2:-no answer}"
+    exit 1
 }
 
 # step_bg DURATION: step in the background (into a sample that will hang);
