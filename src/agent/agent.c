@@ -24,6 +24,7 @@
 #include "http.h"
 #include "prometheus.h"
 #include "report.h"
+#include "test_control.h"
 #include "util/xvalloc.h"
 #include "util/xvclock.h"
 #include "util/xvlog.h"
@@ -51,6 +52,8 @@ typedef struct {
 struct _xvAgent {
     struct event_base *base;
     xvAgentOptions opts;
+    xvAgentClock *clock;          /* NULL: the real clocks */
+    xvTestControl *control;       /* with a stepped clock only */
     xvAgentConf *conf;
     char *apiVersion;             /* "libxvirt 0.1.0" / "libvirt 9.0.0" */
     xvWorker *worker;
@@ -148,15 +151,12 @@ agentLogSample(xvAgent *agent, const xvSnapshot *snap)
     agent->lastErrors = total;
 }
 
-/* Loop thread: takes the newest publication. */
+/* Loop thread: takes the newest publication, if any. */
 static void
-agentOnPublication(evutil_socket_t fd, short what, void *opaque)
+agentTakePublication(xvAgent *agent)
 {
-    xvAgent *agent = opaque;
     agentPublication *pub;
 
-    (void)fd;
-    (void)what;
     pthread_mutex_lock(&agent->pubLock);
     pub = agent->pending;
     agent->pending = NULL;
@@ -166,6 +166,24 @@ agentOnPublication(evutil_socket_t fd, short what, void *opaque)
     agentLogSample(agent, pub->snap);
     agentPublicationUnref(agent->current);
     agent->current = pub;
+}
+
+static void
+agentOnPublication(evutil_socket_t fd, short what, void *opaque)
+{
+    (void)fd;
+    (void)what;
+    agentTakePublication(opaque);
+}
+
+/* The test control: what /metrics serves, brought up to date. */
+static uint64_t
+agentServedSeq(void *opaque)
+{
+    xvAgent *agent = opaque;
+
+    agentTakePublication(agent);
+    return agent->current ? agent->current->snap->seq : 0;
 }
 
 /* ---- scrape source --------------------------------------------------- */
@@ -205,7 +223,7 @@ agentScrapeSelf(void *opaque, xvPromSelf *self)
     self->api = agent->apiVersion;
     self->haveSnapshot = agent->current != NULL;
     if (agent->current) {
-        uint64_t now = xvClockMonoNs();
+        uint64_t now = xvAgentClockMonoNs(agent->clock);
 
         self->snapshotAgeNs = now > agent->current->endMonoNs ?
                               now - agent->current->endMonoNs : 0;
@@ -278,6 +296,14 @@ agentParsePolicies(const xvAgentConf *conf, xvPolicySet **ret)
     return 0;
 }
 
+/* Sampler thread: the policies, on the sampler's clock. (@opaque is the
+ * engine, which outlives the agent when a hung sampler is left behind.) */
+static void
+agentRunPolicies(struct _virConnect *conn, xvSnapshot *snap, uint64_t realNowMs, void *opaque)
+{
+    xvPolicyEngineRunAt(opaque, conn, snap, realNowMs);
+}
+
 static void
 agentWorkerSettings(xvAgent *agent, const xvAgentConf *conf, xvWorkerSettings *s)
 {
@@ -285,7 +311,7 @@ agentWorkerSettings(xvAgent *agent, const xvAgentConf *conf, xvWorkerSettings *s
 
     memset(s, 0, sizeof(*s));
     s->uri = conf->uri;
-    s->afterSample = xvPolicyEngineRun;
+    s->afterSample = agentRunPolicies;
     s->afterSampleOpaque = agent->policy;
     s->intervalMs = conf->intervalMs;
     for (i = 0; xvCollectors[i] && i < XV_WORKER_MAX_COLLECTORS; i++)
@@ -389,7 +415,7 @@ agentReload(xvAgent *agent)
     agent->conf = conf;
     agent->reloadOk = true;
     agent->reloadsSucceeded++;
-    agent->reloadSuccessNs = xvClockRealNs();
+    agent->reloadSuccessNs = xvAgentClockRealNs(agent->clock);
     xvLogNotice("config: reloaded");
 }
 
@@ -433,6 +459,26 @@ agentAPIVersion(void)
                       (ver / 1000) % 1000, ver % 1000);
 }
 
+/* XVIRT_TEST_CONTROL: the control socket of the stepped clock, bound
+ * before the sampler thread starts. Returns 0 or -1 (logged). */
+static int
+agentStartControl(xvAgent *agent)
+{
+    xvTestControlSource source = { .served = agentServedSeq, .opaque = agent };
+    char *msg = NULL;
+
+    if (!(agent->control = xvTestControlNew(agent->base, agent->opts.testControl,
+                                            agent->clock, &source, &msg))) {
+        xvLogError("XVIRT_TEST_CONTROL: %s", msg ? msg : "cannot start the test control");
+        free(msg);
+        return -1;
+    }
+    xvLogNotice("test control on '%s': the clock moves only when told to "
+                "(stepped real time starts at %llu ms)", agent->opts.testControl,
+                (unsigned long long)(xvAgentClockRealNs(agent->clock) / 1000000u));
+    return 0;
+}
+
 xvAgent *
 xvAgentNew(const xvAgentOptions *opts)
 {
@@ -453,7 +499,9 @@ xvAgentNew(const xvAgentOptions *opts)
                   xvPolicySetCount(policies) == 1 ? "policy" : "policies");
     xvLogSetLevel(agent->conf->logLevel);
     agent->reloadOk = true;
-    agent->reloadSuccessNs = xvClockRealNs();
+    if (opts->testControl)
+        agent->clock = xvAgentClockNewStepped(opts->testClockStartMs * 1000000u);
+    agent->reloadSuccessNs = xvAgentClockRealNs(agent->clock);
     agent->apiVersion = agentAPIVersion();
     /* the sampler thread wakes the loop with event_active() */
     if (evthread_use_pthreads() < 0 || !(agent->base = event_base_new())) {
@@ -469,11 +517,15 @@ xvAgentNew(const xvAgentOptions *opts)
     event_add(agent->sighup, NULL);
     if (!(agent->http = agentListen(agent, agent->conf)))
         goto error;
+    if (opts->testControl && agentStartControl(agent) < 0)
+        goto error;
     agentWorkerSettings(agent, agent->conf, &settings);
-    if (!(agent->worker = xvWorkerStart(&settings, agentPublish, agent))) {
+    if (!(agent->worker = xvWorkerStart(&settings, agent->clock, agentPublish, agent))) {
         xvLogError("cannot start the sampler thread: %s", strerror(errno));
         goto error;
     }
+    if (agent->control)
+        xvTestControlAttach(agent->control, agent->worker);
     xvLogInfo("sampling %s every %llu ms", agent->conf->uri ? agent->conf->uri : "xen:///",
               (unsigned long long)agent->conf->intervalMs);
     return agent;
@@ -498,10 +550,13 @@ xvAgentFree(xvAgent *agent)
 {
     if (!agent)
         return;
+    xvTestControlFree(agent->control);
     if (agent->worker && xvWorkerStop(agent->worker, AGENT_STOP_TIMEOUT_MS) < 0) {
         xvLogWarning("sampler: a hypervisor call is still hanging; exiting without it");
-        /* the thread left behind may still run the policies: keep them */
+        /* the thread left behind may still run the policies and read the
+         * clock: keep them */
         agent->policy = NULL;
+        agent->clock = NULL;
     }
     agent->worker = NULL;
     xvPolicyEngineFree(agent->policy);
@@ -519,6 +574,7 @@ xvAgentFree(xvAgent *agent)
     if (agent->base)
         event_base_free(agent->base);
     xvAgentConfFree(agent->conf);
+    xvAgentClockFree(agent->clock);
     free(agent->apiVersion);
     pthread_mutex_destroy(&agent->pubLock);
     free(agent);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "conf.h"
 
@@ -16,6 +17,9 @@ struct _xvAgentOptions {
     const char *configPath;     /* NULL: built-in defaults */
     const char *connectURI;     /* --connect: overrides connection.uri */
     const char *listen;         /* --listen: overrides listen.address/port */
+    /* XVIRT_TEST_CONTROL: the test control's socket (NULL: real clocks) */
+    const char *testControl;
+    uint64_t testClockStartMs;  /* XVIRT_TEST_CLOCK_START; 0: real time */
 };
 
 /*

@@ -2,9 +2,11 @@
 /* main.c: xvirt-agent's command line. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +40,12 @@ mainUsage(FILE *out)
             "Signals: SIGHUP reloads the configuration (a bad file is rejected and the\n"
             "running configuration stays) and clears the restart policy's give-ups and\n"
             "back-offs; SIGTERM/SIGINT finish replies in progress and exit 0. Logs go\n"
-            "to stderr with syslog priority prefixes.\n",
+            "to stderr with syslog priority prefixes.\n"
+            "\n"
+            "For end-to-end tests only: XVIRT_TEST_CONTROL=/ABS/PATH.sock runs the\n"
+            "agent on a stepped clock, moved through a control socket at that path;\n"
+            "XVIRT_TEST_CLOCK_START=MS starts its real time at MS ms since the epoch\n"
+            "(see xvirt-agent(8)).\n",
             XV_AGENT_DEFAULT_PORT, XV_AGENT_DEFAULT_PORT, XV_AGENT_DEFAULT_PORT);
 }
 
@@ -61,6 +68,34 @@ mainCheckConfig(const char *path)
     printf("%s: configuration is valid (%zu %s)\n", path, conf->npolicies,
            conf->npolicies == 1 ? "policy" : "policies");
     xvAgentConfFree(conf);
+    return 0;
+}
+
+/* The test control's environment (xvirt-agent(8), ENVIRONMENT). Returns 0,
+ * or -1 after saying what is wrong. */
+static int
+mainTestEnv(xvAgentOptions *opts)
+{
+    const char *start = getenv("XVIRT_TEST_CLOCK_START");
+    char *end = NULL;
+
+    opts->testControl = getenv("XVIRT_TEST_CONTROL");
+    if (opts->testControl && !*opts->testControl)
+        opts->testControl = NULL;
+    if (!start || !*start)
+        return 0;
+    if (!opts->testControl) {
+        fprintf(stderr, "xvirt-agent: XVIRT_TEST_CLOCK_START needs XVIRT_TEST_CONTROL\n");
+        return -1;
+    }
+    errno = 0;
+    opts->testClockStartMs = strtoull(start, &end, 10);
+    if (*start < '1' || *start > '9' || *end || errno ||
+        opts->testClockStartMs > UINT64_MAX / 1000000u) {
+        fprintf(stderr, "xvirt-agent: XVIRT_TEST_CLOCK_START '%s' is not a time in ms "
+                "since the epoch\n", start);
+        return -1;
+    }
     return 0;
 }
 
@@ -106,6 +141,8 @@ main(int argc, char **argv)
         mainUsage(stderr);
         return 2;
     }
+    if (mainTestEnv(&opts) < 0)
+        return 2;
     xvLogSetPlain(isatty(STDERR_FILENO));
     /* Each snapshot's rendered body is megabytes at a thousand domains and
      * lives for one interval: give such blocks their own mappings, so a

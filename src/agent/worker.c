@@ -33,6 +33,15 @@ struct _xvWorker {
     void *afterSampleOpaque;
     xvWorkerPublishFunc publish;
     void *opaque;
+    xvAgentClock *clock;        /* immutable; NULL: the real clocks */
+    uint64_t started;           /* seq of the last sample begun */
+    uint64_t published;         /* seq of the last sample published */
+    uint64_t nextNs;            /* when the next sample is due */
+    /* the stepped clock only */
+    uint64_t targetNs;          /* xvWorkerAdvance() runs time up to here */
+    bool waiting;               /* in workerWaitStepped() */
+    void (*idle)(void *opaque);
+    void *idleOpaque;
 };
 
 static void workerFree(xvWorker *w);
@@ -45,9 +54,11 @@ workerQuietErrors(void *opaque, virErrorPtr err)
     (void)err;
 }
 
-xvSnapshot *
-xvWorkerSample(virConnectPtr conn, const bool *enabled, const xvSnapshot *prev,
-               uint64_t seq, void **state)
+/* One sample; its start, duration and timestamp on @clock, what each
+ * collector cost on the real monotonic clock. */
+static xvSnapshot *
+workerSample(xvAgentClock *clock, virConnectPtr conn, const bool *enabled,
+             const xvSnapshot *prev, uint64_t seq, void **state)
 {
     const xvCollector *run[XV_SNAPSHOT_MAX_COLLECTORS];
     xvCollectContext ctx;
@@ -55,7 +66,7 @@ xvWorkerSample(virConnectPtr conn, const bool *enabled, const xvSnapshot *prev,
     size_t i, n = 0;
 
     snap->seq = seq;
-    snap->startedMonoNs = xvClockMonoNs();
+    snap->startedMonoNs = xvAgentClockMonoNs(clock);
     xvSnapshotCarryTotals(snap, prev);
     for (i = 0; xvCollectors[i] && n < XV_SNAPSHOT_MAX_COLLECTORS; i++) {
         if (enabled[i])
@@ -84,10 +95,17 @@ xvWorkerSample(virConnectPtr conn, const bool *enabled, const xvSnapshot *prev,
 
         xvSnapshotAddCollector(snap, run[i]->name, own, conn && !ctx.failed[i]);
     }
-    snap->durationNs = xvClockMonoNs() - snap->startedMonoNs;
-    snap->timestampNs = xvClockRealNs();
+    snap->durationNs = xvAgentClockMonoNs(clock) - snap->startedMonoNs;
+    snap->timestampNs = xvAgentClockRealNs(clock);
     xvSnapshotFinish(snap);
     return snap;
+}
+
+xvSnapshot *
+xvWorkerSample(virConnectPtr conn, const bool *enabled, const xvSnapshot *prev,
+               uint64_t seq, void **state)
+{
+    return workerSample(NULL, conn, enabled, prev, seq, state);
 }
 
 void
@@ -131,18 +149,53 @@ workerConnect(const char *uri)
     return conn;
 }
 
-/* Sleeps until @deadlineNs (monotonic), a kick, new settings or stop.
+/* Sleeps until the next sample is due, a kick, new settings or stop.
  * Called with the lock held. */
 static void
-workerWait(xvWorker *w, uint64_t deadlineNs)
+workerWait(xvWorker *w)
 {
     struct timespec ts;
 
-    ts.tv_sec = (time_t)(deadlineNs / 1000000000u);
-    ts.tv_nsec = (long)(deadlineNs % 1000000000u);
-    while (!w->stop && !w->kick && !w->settingsChanged && xvClockMonoNs() < deadlineNs) {
+    ts.tv_sec = (time_t)(w->nextNs / 1000000000u);
+    ts.tv_nsec = (long)(w->nextNs % 1000000000u);
+    while (!w->stop && !w->kick && !w->settingsChanged &&
+           xvClockMonoNs() < w->nextNs) {
         if (pthread_cond_timedwait(&w->wake, &w->lock, &ts) == ETIMEDOUT)
             break;
+    }
+    w->kick = false;
+}
+
+/* True when the sampler has a reason to sample now. Lock held. */
+static bool
+workerDue(const xvWorker *w, uint64_t now)
+{
+    return w->stop || w->kick || w->settingsChanged || now >= w->nextNs;
+}
+
+/* The same wait on the stepped clock: runs it towards the target of
+ * xvWorkerAdvance(), stopping at each due time; once there, it is idle
+ * until someone moves the clock or asks for something. Lock held. */
+static void
+workerWaitStepped(xvWorker *w)
+{
+    for (;;) {
+        uint64_t now = xvAgentClockMonoNs(w->clock);
+
+        if (workerDue(w, now))
+            break;
+        if (w->targetNs > now) {
+            if (w->nextNs <= w->targetNs) {
+                xvAgentClockSetMono(w->clock, w->nextNs);
+                break;
+            }
+            xvAgentClockSetMono(w->clock, w->targetNs);
+        }
+        w->waiting = true;
+        if (w->idle)
+            w->idle(w->idleOpaque);
+        pthread_cond_wait(&w->wake, &w->lock);
+        w->waiting = false;
     }
     w->kick = false;
 }
@@ -184,7 +237,7 @@ workerMain(void *opaque)
     bool enabled[XV_WORKER_MAX_COLLECTORS];
     xvWorkerHookFunc hook = NULL;
     void *hookOpaque = NULL;
-    uint64_t seq = 0, next;
+    uint64_t seq;
     bool detached;
 
     pthread_mutex_lock(&w->lock);
@@ -193,16 +246,17 @@ workerMain(void *opaque)
 
         workerTakeSettings(w, &uri, enabled, &conn, &hook, &hookOpaque);
         /* fixed rate: the next tick counts from this sample's start */
-        next = xvClockMonoNs() + w->intervalMs * 1000000u;
+        w->nextNs = xvAgentClockMonoNs(w->clock) + w->intervalMs * 1000000u;
+        seq = ++w->started;
         pthread_mutex_unlock(&w->lock);
 
         if (!conn)
             conn = workerConnect(uri);
-        snap = xvWorkerSample(conn, enabled, prev, ++seq, state);
+        snap = workerSample(w->clock, conn, enabled, prev, seq, state);
         if (!conn)
             snap->errorsTotal[XV_CALL_OPEN]++;
         if (hook)
-            hook(conn, snap, hookOpaque);
+            hook(conn, snap, xvAgentClockRealNs(w->clock) / 1000000u, hookOpaque);
         xvSnapshotUnref(prev);
         prev = xvSnapshotRef(snap);
 
@@ -216,7 +270,11 @@ workerMain(void *opaque)
         pthread_mutex_unlock(&w->lock);
         w->publish(snap, w->opaque);
         pthread_mutex_lock(&w->lock);
-        workerWait(w, next);
+        w->published = seq;
+        if (w->clock)
+            workerWaitStepped(w);
+        else
+            workerWait(w);
     }
     w->finished = true;
     detached = w->detached;
@@ -244,8 +302,8 @@ workerFree(xvWorker *w)
 }
 
 xvWorker *
-xvWorkerStart(const xvWorkerSettings *settings, xvWorkerPublishFunc publish,
-              void *opaque)
+xvWorkerStart(const xvWorkerSettings *settings, xvAgentClock *clock,
+              xvWorkerPublishFunc publish, void *opaque)
 {
     xvWorker *w = xvAlloc(sizeof(*w));
     pthread_condattr_t attr;
@@ -259,6 +317,8 @@ xvWorkerStart(const xvWorkerSettings *settings, xvWorkerPublishFunc publish,
     pthread_condattr_destroy(&attr);
     w->publish = publish;
     w->opaque = opaque;
+    w->clock = clock;
+    w->targetNs = xvAgentClockMonoNs(clock);
     workerApplySettings(w, settings);
     w->settingsChanged = true;
     if ((rc = pthread_create(&w->thread, NULL, workerMain, w)) != 0) {
@@ -279,12 +339,61 @@ xvWorkerReconfigure(xvWorker *w, const xvWorkerSettings *settings)
     pthread_mutex_unlock(&w->lock);
 }
 
-void
+uint64_t
 xvWorkerKick(xvWorker *w)
 {
+    uint64_t seq;
+
     pthread_mutex_lock(&w->lock);
     w->kick = true;
+    /* the next sample to begin, the one in progress aside */
+    seq = w->started + 1;
     pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+    return seq;
+}
+
+void
+xvWorkerGetProgress(xvWorker *w, xvWorkerProgress *progress)
+{
+    uint64_t now;
+
+    pthread_mutex_lock(&w->lock);
+    now = xvAgentClockMonoNs(w->clock);
+    progress->published = w->published;
+    progress->nextNs = w->nextNs;
+    progress->sampling = !w->waiting;
+    progress->idle = w->waiting && !workerDue(w, now) && w->targetNs <= now;
+    pthread_mutex_unlock(&w->lock);
+}
+
+void
+xvWorkerAdvance(xvWorker *w, uint64_t byNs)
+{
+    uint64_t now;
+
+    pthread_mutex_lock(&w->lock);
+    now = xvAgentClockMonoNs(w->clock);
+    w->targetNs = (w->targetNs > now ? w->targetNs : now) + byNs;
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+}
+
+void
+xvWorkerPass(xvWorker *w, uint64_t byNs)
+{
+    pthread_mutex_lock(&w->lock);
+    xvAgentClockSetMono(w->clock, xvAgentClockMonoNs(w->clock) + byNs);
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+}
+
+void
+xvWorkerSetIdleHook(xvWorker *w, void (*idle)(void *opaque), void *opaque)
+{
+    pthread_mutex_lock(&w->lock);
+    w->idle = idle;
+    w->idleOpaque = opaque;
     pthread_mutex_unlock(&w->lock);
 }
 

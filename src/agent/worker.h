@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "clock.h"
 #include "snapshot.h"
 
 typedef struct _xvWorker xvWorker;
@@ -20,12 +21,14 @@ typedef struct _xvWorker xvWorker;
 /*
  * Called in the sampler thread after each sample and before it is
  * published, with the sampler's read-only connection (NULL when the
- * hypervisor could not be reached) and the finished snapshot, which it may
- * still annotate (the policy engine attaches its report). Same rules as the
- * publish callback: it runs between samples, so it delays the next one.
+ * hypervisor could not be reached), the finished snapshot, which it may
+ * still annotate (the policy engine attaches its report), and the
+ * sampler's real time in ms since the epoch (its clock's). Same rules as
+ * the publish callback: it runs between samples, so it delays the next one.
  */
 struct _virConnect;
-typedef void (*xvWorkerHookFunc)(struct _virConnect *conn, xvSnapshot *snap, void *opaque);
+typedef void (*xvWorkerHookFunc)(struct _virConnect *conn, xvSnapshot *snap,
+                                 uint64_t realNowMs, void *opaque);
 
 /* What the sampler does; copied in, so the caller keeps ownership. */
 typedef struct _xvWorkerSettings xvWorkerSettings;
@@ -45,16 +48,58 @@ struct _xvWorkerSettings {
  */
 typedef void (*xvWorkerPublishFunc)(xvSnapshot *snap, void *opaque);
 
-/* Starts the thread; the first sample is taken at once. NULL on failure
- * (errno set). */
-xvWorker *xvWorkerStart(const xvWorkerSettings *settings,
+/*
+ * Starts the thread on @clock (NULL: the real clocks; the caller keeps it
+ * alive as long as the thread, see xvWorkerStop); the first sample is taken
+ * at once. NULL on failure (errno set).
+ *
+ * On a stepped clock (the test control) the sampler keeps the same
+ * schedule, read on that clock: a sample falls due every interval from the
+ * start of the one before, and at once at the start, after new settings
+ * and after a kick. It is taken when the clock reaches its due time, and
+ * the clock moves only by xvWorkerAdvance() and xvWorkerPass().
+ */
+xvWorker *xvWorkerStart(const xvWorkerSettings *settings, xvAgentClock *clock,
                         xvWorkerPublishFunc publish, void *opaque);
 
-/* New settings, taken at the next sample (a new URI reconnects). */
+/* New settings, taken at the next sample, which is due at once (a new URI
+ * reconnects). */
 void xvWorkerReconfigure(xvWorker *w, const xvWorkerSettings *settings);
 
-/* Asks for a sample now instead of at the next tick. */
-void xvWorkerKick(xvWorker *w);
+/* Asks for a sample now instead of at the next tick. Returns the sequence
+ * number that sample will have. */
+uint64_t xvWorkerKick(xvWorker *w);
+
+/* ---- the stepped clock (test control) ---------------------------------------- */
+
+/* Where the sampler stands, read at once. */
+typedef struct _xvWorkerProgress xvWorkerProgress;
+struct _xvWorkerProgress {
+    uint64_t published;     /* seq of the last sample handed to publish (0: none) */
+    uint64_t nextNs;        /* when the next sample is due (monotonic ns) */
+    bool sampling;          /* a sample is in progress (or about to start) */
+    bool idle;              /* caught up: waits for the clock, nothing due */
+};
+void xvWorkerGetProgress(xvWorker *w, xvWorkerProgress *progress);
+
+/*
+ * Runs time forward by @byNs from the clock's time (or from the time an
+ * earlier advance still runs to): the sampler takes every sample falling
+ * due on the way, each with the clock set to its due time, then leaves the
+ * clock at the end and is idle again. Returns at once; watch for idle.
+ */
+void xvWorkerAdvance(xvWorker *w, uint64_t byNs);
+
+/*
+ * Moves the clock forward by @byNs at once: the time passes during
+ * whatever the sampler does (a hung hypervisor call). A sample that falls
+ * due meanwhile is taken late, once, as after a stall on the real clock.
+ */
+void xvWorkerPass(xvWorker *w, uint64_t byNs);
+
+/* Called in the sampler thread (lock held: it must only wake someone, e.g.
+ * event_active()) each time the sampler starts waiting. NULL: none. */
+void xvWorkerSetIdleHook(xvWorker *w, void (*idle)(void *opaque), void *opaque);
 
 /*
  * Stops the thread and frees @w. Waits up to @timeoutMs for a sample in
@@ -64,9 +109,10 @@ void xvWorkerKick(xvWorker *w);
  */
 int xvWorkerStop(xvWorker *w, uint64_t timeoutMs);
 
-/* Takes one sample on @conn with the enabled collectors; exposed for tests.
- * @prev (may be NULL) provides cumulative counters; @state is the
- * collectors' kept state (an array of XV_SNAPSHOT_MAX_COLLECTORS). */
+/* Takes one sample on @conn with the enabled collectors, on the real
+ * clocks; exposed for tests. @prev (may be NULL) provides cumulative
+ * counters; @state is the collectors' kept state (an array of
+ * XV_SNAPSHOT_MAX_COLLECTORS). */
 xvSnapshot *xvWorkerSample(struct _virConnect *conn, const bool *enabled,
                            const xvSnapshot *prev, uint64_t seq, void **state);
 void xvWorkerFreeState(void **state);

@@ -1,10 +1,16 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # agent_common.sh: shared helpers of the end-to-end tests of xvirt-agent
 # (tests/agent/*_test.sh), sourced, not run: TAP output, a private temporary
-# directory, agents started on 127.0.0.1 and stopped by PID on exit, scrapes
-# and metric lookups.
+# directory, agents started on 127.0.0.1 and stopped by PID on exit, the
+# stepped clock, scrapes and metric lookups.
 #
-# Environment: XVIRT_AGENT (the binary), XV_TEST_DATADIR (tests/data).
+# Time: a test steps simulated time and asserts on sample sequence numbers
+# and simulated times, never on how much happens in a wall-clock second
+# (see "the stepped clock" below). Where wall time is the behaviour under
+# test, the script says so and bounds it so that a loaded machine passes.
+#
+# Environment: XVIRT_AGENT (the binary), XV_TEST_DATADIR (tests/data),
+# XVTESTCLOCK (tests/common/xvtestclock, for the stepped clock).
 # A script sets WATCHDOG (seconds, default 120) before sourcing this file;
 # past it the script is ended, its agents with it.
 
@@ -19,6 +25,7 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy
 DATA=$XV_TEST_DATADIR/agent
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/xvagent.XXXXXX")
 AGENT_PIDS=()
+AGENT_ENV=()           # NAME=VALUE... for the next start_agent
 HELPER_PIDS=()         # background curl, python... of the script
 WATCHDOG_PID=
 ntests=0
@@ -164,12 +171,13 @@ write_config() {
 }
 
 # start_agent NAME ARGS...: starts xvirt-agent ARGS with stderr in
-# $TMP/NAME.log; sets AGENT_PID and AGENT_LOG. Does not wait.
+# $TMP/NAME.log and AGENT_ENV in its environment; sets AGENT_PID and
+# AGENT_LOG. Does not wait.
 start_agent() {
     local name=$1
     shift
     AGENT_LOG=$TMP/$name.log
-    "$XVIRT_AGENT" "$@" </dev/null >"$TMP/$name.out" 2>"$AGENT_LOG" &
+    env "${AGENT_ENV[@]}" "$XVIRT_AGENT" "$@" </dev/null >"$TMP/$name.out" 2>"$AGENT_LOG" &
     AGENT_PID=$!
     AGENT_PIDS+=("$AGENT_PID")
 }
@@ -207,6 +215,17 @@ wait_log() {
     done
 }
 
+# wait_log_count FILE REGEX N [SECONDS]: until N lines match (a second
+# reload...).
+wait_log_count() {
+    local file=$1 re=$2 n=$3 limit=${4:-10} start
+    start=$(now)
+    while [ "$(grep -Ec -- "$re" "$file" 2>/dev/null)" -lt "$n" ]; do
+        awk -v e="$(elapsed_since "$start")" -v l="$limit" 'BEGIN { exit !(e > l) }' && return 1
+        sleep 0.05
+    done
+}
+
 # wait_exit PID [SECONDS]: waits for PID to end; sets EXIT_STATUS (or
 # "timeout") and EXIT_AFTER (seconds waited).
 wait_exit() {
@@ -223,6 +242,138 @@ wait_exit() {
     wait "$pid"
     EXIT_STATUS=$?
     EXIT_AFTER=$(elapsed_since "$start")
+}
+
+# ---- the stepped clock ------------------------------------------------------
+#
+# An agent started by start_stepped_agent runs on a stepped clock
+# (XVIRT_TEST_CONTROL, see xvirt-agent(8)), and its node is a shared node
+# (test:///NODE.xml?journal=/ABS/PATH) whose clock is frozen
+# (<xvirt:clock rate='0'/>): nothing moves until the script steps. `step`
+# moves both by the same simulated time, and the agent takes every sample
+# falling due, each at its own time. Each answer sets:
+#   SEQ      the sample /metrics serves (a scrape after the answer shows it)
+#   NOW      the agent's stepped time since it started, in s ("2.200")
+#   NOW_NS   the same in ns; NEXT_NS: when its next sample is due
+#   REAL_MS  its stepped real time, ms since the epoch (persisted deadlines)
+#   BUSY     1 while a sample is in progress (a hung hypervisor call)
+
+: "${XVTESTCLOCK:=}"
+CTL=                   # the control socket of the last stepped agent
+STEP_URI=              # its node, which `step` moves with it
+STEP_BY=               # step_until's step: the agent's interval
+SEQ=0 NOW=0.000 NOW_NS=0 NEXT_NS=0 REAL_MS=0 BUSY=0
+
+# ctl_parse ANSWER: sets SEQ... from "seq=N time_ns=T ..."; false if it is
+# no answer.
+ctl_parse() {
+    local f
+    case $1 in
+    seq=*) ;;
+    *) return 1 ;;
+    esac
+    for f in $1; do
+        case $f in
+        seq=*) SEQ=${f#seq=} ;;
+        time_ns=*) NOW_NS=${f#time_ns=} ;;
+        next_ns=*) NEXT_NS=${f#next_ns=} ;;
+        real_ms=*) REAL_MS=${f#real_ms=} ;;
+        busy=*) BUSY=${f#busy=} ;;
+        esac
+    done
+    NOW=$(printf '%d.%03d' $((NOW_NS / 1000000000)) $((NOW_NS / 1000000 % 1000)))
+}
+
+# ctl REQUEST: asks the agent's test control ("status", "advance?by=0s",
+# "sample", "pass?by=1s"); sets SEQ... False (answer in CTL_ERROR) if it
+# fails.
+ctl() {
+    CTL_ERROR=$(curl -s -S --max-time 300 --unix-socket "$CTL" "http://agent/$1" 2>&1) &&
+        ctl_parse "$CTL_ERROR"
+}
+
+# stepped_up: the control socket is there, or the agent is gone.
+stepped_up() {
+    [ -S "$CTL" ] || ! kill -0 "$AGENT_PID" 2>/dev/null
+}
+
+# start_stepped_agent NAME NODE-URI ARGS...: start_agent NAME ARGS on a
+# stepped clock with its control at $TMP/NAME.sock (CLOCK_START, if set,
+# is its real time at the start, ms since the epoch); `step` moves
+# NODE-URI with it ("": the agent alone, for a node without scripted
+# events). Waits for its first sample (SEQ 1); false if it does not come.
+start_stepped_agent() {
+    local name=$1
+    STEP_URI=$2
+    shift 2
+    CTL=$TMP/$name.sock
+    AGENT_ENV=("XVIRT_TEST_CONTROL=$CTL")
+    [ -n "${CLOCK_START:-}" ] && AGENT_ENV+=("XVIRT_TEST_CLOCK_START=$CLOCK_START")
+    start_agent "$name" "$@"
+    AGENT_ENV=()
+    wait_for 30 stepped_up && [ -S "$CTL" ] && ctl "advance?by=0s" && [ "$SEQ" -ge 1 ]
+}
+
+# step DURATION: the node and the agent forward by DURATION (200ms, 2s;
+# 0s runs only what is due now, such as the sample a reload asks for),
+# then runs AFTER_STEP (a command, if set). Bails out if the clock cannot
+# be stepped.
+step() {
+    local answer
+    if [ -z "$STEP_URI" ]; then
+        ctl "advance?by=$1" || step_failed "$1" "$CTL_ERROR"
+    else
+        answer=$("$XVTESTCLOCK" "$STEP_URI" step "$1" "$CTL" 2>&1) && ctl_parse "$answer" ||
+            step_failed "$1" "$answer"
+    fi
+    [ -z "${AFTER_STEP:-}" ] || $AFTER_STEP
+}
+
+step_failed() {
+    echo "Bail out! cannot step the clock by $1: ${2:-no answer}"
+    exit 1
+}
+
+# step_bg DURATION: step in the background (into a sample that will hang);
+# step_bg_wait [SECONDS]: waits for it (false after SECONDS of wall time)
+# and sets SEQ... from its answer.
+step_bg() {
+    "$XVTESTCLOCK" "$STEP_URI" step "$1" "$CTL" </dev/null >"$TMP/step_bg.out" 2>&1 &
+    STEP_BG_PID=$!
+    HELPER_PIDS+=("$STEP_BG_PID")
+}
+step_bg_wait() {
+    wait_exit "$STEP_BG_PID" "${1:-30}" && [ "$EXIT_STATUS" = 0 ] &&
+        ctl_parse "$(cat "$TMP/step_bg.out")"
+}
+
+# node_step DURATION: the node alone forward (the agent's clock stays).
+node_step() {
+    "$XVTESTCLOCK" "$STEP_URI" advance "$1"
+}
+
+# step_until SECONDS COMMAND...: runs COMMAND, stepping STEP_BY between
+# tries, until it succeeds; false once SECONDS of simulated time passed.
+step_until() {
+    local limit start=$NOW_NS
+    limit=$(awk -v s="$1" 'BEGIN { printf "%.0f", s * 1e9 }')
+    shift
+    until "$@"; do
+        [ $((NOW_NS - start)) -ge "$limit" ] && return 1
+        step "$STEP_BY"
+    done
+}
+
+# step_for SECONDS COMMAND...: steps STEP_BY at a time for SECONDS of
+# simulated time, running COMMAND after each step.
+step_for() {
+    local limit start=$NOW_NS
+    limit=$(awk -v s="$1" 'BEGIN { printf "%.0f", s * 1e9 }')
+    shift
+    while [ $((NOW_NS - start)) -lt "$limit" ]; do
+        step "$STEP_BY"
+        "$@"
+    done
 }
 
 # http_code PORT PATH [CURL-ARGS...]: the status code ("000": no answer).

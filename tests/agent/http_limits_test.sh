@@ -4,6 +4,13 @@
 # as TAP: the connection cap, the header size cap, the read timeout,
 # methods, paths, HEAD, the landing page, and /-/ready before the first
 # sample.
+#
+# Wall time is the behaviour under test here (timeouts, promptness), so the
+# bounds are wall-clock, set to hold on a loaded machine: lower bounds count
+# from before the connection exists (the agent's timers start after that),
+# upper bounds are at least twice what the agent needs, and the script waits
+# on what the agent did (the kernel's accept queue of its listener empty)
+# rather than sleeping for it.
 WATCHDOG=120
 . "$(dirname "${BASH_SOURCE[0]}")/agent_common.sh"
 
@@ -31,15 +38,18 @@ PY
 }
 
 # closed_after PORT [DATA]: connects, sends DATA (may be empty), prints how
-# many seconds until the server closes the connection and what it sent.
+# many seconds passed from just before the connection was made until the
+# server closed it, and how many bytes it sent. (Counted from before the
+# connect, the read timeout can only look longer on a loaded machine, never
+# shorter; a reply takes milliseconds of it.)
 closed_after() {
     python3 - "$@" <<'PY'
 import socket, sys, time
+t = time.monotonic()
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 s.settimeout(10)
 if len(sys.argv) > 2 and sys.argv[2]:
     s.sendall(sys.argv[2].encode().decode("unicode_escape").encode("latin-1"))
-t = time.monotonic()
 data = b""
 try:
     while True:
@@ -47,12 +57,29 @@ try:
         if not b:
             break
         data += b
-        t = time.monotonic() if data.endswith(b"\r\n\r\n") or b"\r\n\r\n" in b else t
 except socket.timeout:
     print("timeout", len(data))
     sys.exit()
 print("%.3f %d" % (time.monotonic() - t, len(data)))
 PY
+}
+
+# accept_queue PORT: connections in the accept queue of the listening
+# socket on 127.0.0.1:PORT, which the agent has not accepted (yet).
+accept_queue() {
+    local hex sl local rem st q rest
+    hex=$(printf '%04X' "$1")
+    while read -r sl local rem st q rest; do
+        if [ "$st" = 0A ] && [ "${local##*:}" = "$hex" ]; then
+            echo $((16#${q#*:}))
+            return
+        fi
+    done </proc/net/tcp
+}
+
+# all_accepted PORT: the agent has accepted every connection made so far.
+all_accepted() {
+    [ "$(accept_queue "$1")" = 0 ]
 }
 
 # ---- agent 1: max_connections 4, max_header_bytes 1024 ------------------------------
@@ -74,7 +101,8 @@ exec {c1}<>"/dev/tcp/127.0.0.1/$port"
 exec {c2}<>"/dev/tcp/127.0.0.1/$port"
 exec {c3}<>"/dev/tcp/127.0.0.1/$port"
 exec {c4}<>"/dev/tcp/127.0.0.1/$port"
-sleep 0.3
+# the agent holds the four (and pauses its listener at the cap)
+wait_for 10 all_accepted "$port"
 curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/-/healthy"
 is "cap: a 5th connection gets no answer while 4 are open (curl timeout)" "$?" 28
 
@@ -259,9 +287,10 @@ is "agent 2: exit status 0" "$EXIT_STATUS" 0
 
 # ---- agent 3: before the first sample ------------------------------------------------
 
-# connecting to the hypervisor takes 2 s: no sample before that
+# connecting to the hypervisor takes 6 s of wall time: no sample before
+# that (the script's four requests need far less, even on a loaded machine)
 gen_node "$TMP/slow-open.xml" 2 1 \
-    "<xvirt:fault call='virConnectOpen' mode='hang' seconds='2' count='1'/>"
+    "<xvirt:fault call='virConnectOpen' mode='hang' seconds='6' count='1'/>"
 port=$(free_port)
 write_config "$TMP/ready.yaml" "$port" "test://$TMP/slow-open.xml" \
     "sampling:" "  interval: 200ms"
@@ -272,7 +301,7 @@ is "no sample yet: /-/ready 503" "$(http_code "$port" /-/ready)" 503
 is "no sample yet: /-/ready says why" "$(curl -s "http://127.0.0.1:$port/-/ready")" \
     "xvirt-agent has no sample yet."
 is "no sample yet: /metrics 503" "$(http_code "$port" /metrics)" 503
-if wait_http "$port" /-/ready 200 5; then
+if wait_http "$port" /-/ready 200 15; then
     ok "first sample: /-/ready turns 200"
 else
     not_ok "first sample: /-/ready turns 200" "$AGENT_LOG"

@@ -5,7 +5,10 @@
 # journal (test:///NODE?journal=$TMP/journal-NAME, shared mode): the outcome
 # is read from the agent's /metrics (affinities, running CPUs, CPU time) and
 # log, and xvirsh, in processes of its own while the agent runs and after it
-# stopped, must show the same placement (vcpuinfo and vcpupin).
+# stopped, must show the same placement (vcpuinfo and vcpupin). The agent
+# and the node run on the stepped clock, 100 ms samples: "within a few
+# intervals" and "no pin for 100 intervals" count samples, and the loads are
+# CPU time over simulated time.
 #
 # 1. spread: a skewed, crowded load is spread evenly within a few
 #    intervals, reserved pCPUs are vacated and never used, a domain not
@@ -26,6 +29,8 @@ PDATA=$XV_TEST_DATADIR/policy
 U1=f1000000-0000-4000-8000-0000000000
 U3=f3000000-0000-4000-8000-0000000000
 
+STEP_BY=100ms
+
 # start_autopin_agent NAME NODE [POLICY-LINES...]: one autopin policy "pin"
 # sampling every 100 ms, on a fresh journal; sets URI (for xvirsh),
 # JOURNAL and port.
@@ -38,8 +43,8 @@ start_autopin_agent() {
     write_config "$TMP/$name.yaml" "$port" "$URI" \
         "sampling:" "  interval: 100ms" "state_dir: $TMP/state-$name" "policies:" \
         "  - name: pin" "    type: autopin" "$@"
-    start_agent "$name" --config "$TMP/$name.yaml"
-    if ! wait_http "$port" /-/ready 200 10; then
+    if ! start_stepped_agent "$name" "$URI" --config "$TMP/$name.yaml" ||
+        ! wait_http "$port" /-/ready 200 10; then
         not_ok "$name: agent becomes ready" "$AGENT_LOG"
         done_testing
     fi
@@ -169,10 +174,10 @@ for c, load in enumerate(loads):
 PY
 }
 
-# scrape_pair PORT PREFIX: two scrapes about a second apart ($TMP/PREFIX.0/1.prom)
+# scrape_pair PORT PREFIX: two scrapes a second apart ($TMP/PREFIX.0/1.prom)
 scrape_pair() {
     scrape "$1" "$TMP/$2.0.prom" >/dev/null
-    sleep 1
+    step 1s
     scrape "$1" "$TMP/$2.1.prom" >/dev/null
 }
 
@@ -180,44 +185,35 @@ scrape_pair() {
 settled() {
     local before
     before=$(scrape_value "$1" "$(pin_series ok)")
-    sleep "$2"
+    step_for "$2" :
     [ -n "$before" ] && [ "$(scrape_value "$1" "$(pin_series ok)")" = "$before" ]
 }
 
-# count_samples PORT N [SECONDS]: scrapes until N new samples were seen
-# (distinct xvirt_sample_timestamp_seconds); prints how many were seen
+# count_samples N: steps N intervals; sets SAMPLES to the samples taken
 count_samples() {
-    local port=$1 want=$2 limit=${3:-40} start seen=0 last= ts
-    start=$(now)
-    while [ "$seen" -lt "$want" ]; do
-        ts=$(scrape_value "$port" xvirt_sample_timestamp_seconds)
-        if [ -n "$ts" ] && [ "$ts" != "$last" ]; then
-            [ -n "$last" ] && seen=$((seen + 1))
-            last=$ts
-        fi
-        awk -v e="$(elapsed_since "$start")" -v l="$limit" 'BEGIN { exit !(e > l) }' && break
-        sleep 0.03
+    local before=$SEQ i
+    for i in $(seq "$1"); do
+        step "$STEP_BY"
     done
-    echo "$seen"
+    SAMPLES=$((SEQ - before))
 }
 
 # ---- 1. spread -------------------------------------------------------------------
 
 start_autopin_agent spread autopin-spread.xml "    reserved_cpus: 0-1" \
     "    domains:" "      exclude: [infra]"
-t0=$(now)
 # balanced: every pCPU from 2 to 7 runs exactly one of the six 0.8 vcpus
 balanced() {
     scrape "$port" "$TMP/bal.prom" >/dev/null
     [ "$(affinities "$TMP/bal.prom" | awk '$1 == "web" || $1 == "db" { print $3 }' |
         sort -u | tr '\n' ' ')" = "2 3 4 5 6 7 " ]
 }
-if wait_for 5 balanced; then
-    ok "spread: balanced $(elapsed_since "$t0") s after the agent was ready"
+if step_until 5 balanced; then
+    ok "spread: balanced $NOW s after the agent started (sample $SEQ)"
 else
     not_ok "spread: balanced" "$(affinities "$TMP/bal.prom")" "$AGENT_LOG"
 fi
-cmp_num "spread: within a few intervals (1.5 s at 100 ms)" "$(elapsed_since "$t0")" "<" 1.5
+cmp_num "spread: within a few intervals (1.5 s at 100 ms)" "$NOW" "<" 1.5
 check "spread: then settled" settled "$port" 1
 scrape_pair "$port" spread
 cpu_loads "$TMP/spread.0.prom" "$TMP/spread.1.prom" >"$TMP/spread.loads"
@@ -254,7 +250,8 @@ is "spread: the journal holds one pin per pin counted" "$(journal_pins)" "$oks"
 
 # then still: no pin over 100 intervals
 lines=$(grep -c 'action=pin' "$AGENT_LOG")
-samples=$(count_samples "$port" 100)
+count_samples 100
+samples=$SAMPLES
 cmp_num "stable: 100 intervals observed ($samples)" "$samples" ">=" 100
 scrape "$port" "$TMP/still.prom" >/dev/null
 is "stable: no pin over 100 intervals (metric)" \
@@ -272,9 +269,8 @@ is "spread: after the agent, xvirsh still shows its last placement" \
 # ---- 2. numa ---------------------------------------------------------------------
 
 start_autopin_agent numa autopin-numa.xml "    strategy: numa"
-t0=$(now)
-if wait_for 5 settled "$port" 0.6; then
-    ok "numa: settled $(elapsed_since "$t0") s after the agent was ready"
+if step_until 5 settled "$port" 0.6; then
+    ok "numa: settled $NOW s after the agent started"
 else
     not_ok "numa: settled" "$AGENT_LOG"
 fi
@@ -308,7 +304,8 @@ like "numa: the moves are logged" "$AGENT_LOG" \
     '^<5>policy=pin domain=[abcd] uuid=[^ ]* action=pin vcpu=[01] reason=numa result=ok '\
 '[0-9,-]+->(0-3|4-7)$'
 oks=$(metric "$TMP/numa.1.prom" "$(pin_series ok)")
-samples=$(count_samples "$port" 30)
+count_samples 30
+samples=$SAMPLES
 scrape "$port" "$TMP/numa.2.prom" >/dev/null
 is "numa: no pin over $samples more intervals" "$(metric "$TMP/numa.2.prom" "$(pin_series ok)")" \
     "$oks"
@@ -322,12 +319,12 @@ is "numa: after the agent, xvirsh still shows its last placement" \
 start_autopin_agent dedicated autopin-dedicated.xml "    strategy: dedicated" \
     "    reserved_cpus: 0-1" "    domains:" "      names: [rt*]"
 GAVE="$(pin_series gave_up)"
-if wait_for 5 metric_is "$port" "$(pin_series ok)" 6; then
+if step_until 5 metric_is "$port" "$(pin_series ok)" 6; then
     ok "dedicated: six vcpus pinned"
 else
     not_ok "dedicated: six vcpus pinned" "$AGENT_LOG"
 fi
-sleep 1
+step 1s
 scrape "$port" "$TMP/ded.prom" >/dev/null
 affinities "$TMP/ded.prom" >"$TMP/ded.aff"
 diag "dedicated: $(tr '\n' ' ' <"$TMP/ded.aff")"
@@ -351,7 +348,8 @@ is "dedicated: per xvirsh, rt4 and web left on 0-7" \
 is "dedicated: the give-up is counted once" "$(metric "$TMP/ded.prom" "$GAVE")" 1
 like "dedicated: and logged" "$AGENT_LOG" \
     "^<3>policy=pin domain=rt4 uuid=${U3}04 action=pin reason=no_fit result=gave_up 0-7->0-7\$"
-samples=$(count_samples "$port" 20)
+count_samples 20
+samples=$SAMPLES
 is "dedicated: still once after $samples more intervals" "$(scrape_value "$port" "$GAVE")" 1
 is "dedicated: logged once" "$(grep -c 'result=gave_up' "$AGENT_LOG")" 1
 scrape "$port" "$TMP/ded.2.prom" >/dev/null
@@ -379,13 +377,13 @@ at_least() {
     v=$(scrape_value "$1" "$2")
     [ -n "$v" ] && [ "$v" -ge "$3" ]
 }
-# 7 per interval: the scrapes may see 7, 14...
-if wait_for 5 at_least "$port" "$DRY" 7; then
+# 7 per interval
+if step_until 5 at_least "$port" "$DRY" 7; then
     ok "dry run: the pins are counted as dry_run"
 else
     not_ok "dry run: the pins are counted as dry_run" "$AGENT_LOG"
 fi
-samples=$(count_samples "$port" 5)
+count_samples 5
 scrape "$port" "$TMP/dry.prom" >/dev/null
 cmp_num "dry run: decided again each interval, nothing having changed" \
     "$(metric "$TMP/dry.prom" "$DRY")" ">=" 14

@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # policy_balloon_test.sh: the balloon policy of xvirt-agent on the test
 # driver, as TAP. The agent and xvirsh share one simulated node through a
-# journal (test:///NODE?journal=PATH, a fresh one per agent): the outcome is
-# read from the agent's /metrics (every scrape is recorded and checked) and
-# log, and with xvirsh in other processes: a sampler runs dominfo, freecell
-# and dommemstat over and over while the agent works, and the script checks
-# the settled states and the end with xvirsh against /metrics.
+# journal (test:///NODE?journal=PATH, a fresh one per agent), on the
+# stepped clock, one 200 ms sample at a time: the outcome is read from the
+# agent's /metrics (every sample is scraped, recorded and checked) and
+# log, and with xvirsh in other processes: after every step a round of
+# dominfo, freecell and dommemstat is recorded, and the script checks the
+# settled states and the end with xvirsh against /metrics.
 #
 # node-balloon.xml, an 8 GiB host (see the file for the timeline):
 # 1. host pressure rising: web01 and web02 give memory back until the host
@@ -45,8 +46,9 @@ actions_series() {
 FREE=xvirt_node_memory_free_bytes
 OK_SERIES=$(actions_series ok)
 
-# start_balloon_agent NAME URI [POLICY-LINES...]: t0 is set by the caller,
-# just before the first process opens the journal (its clock starts there).
+STEP_BY=200ms
+
+# start_balloon_agent NAME URI [POLICY-LINES...]
 start_balloon_agent() {
     local name=$1 uri=$2
     shift 2
@@ -61,8 +63,8 @@ start_balloon_agent() {
         "      - domains: {names: [db01]}" "        min_memory: 512MiB" "        priority: 50" \
         "      - domains: {names: [tiny]}" "        min_memory: 384MiB" \
         "$@"
-    start_agent "$name" --config "$TMP/$name.yaml"
-    if ! wait_http "$port" /-/ready 200 10; then
+    if ! start_stepped_agent "$name" "$uri" --config "$TMP/$name.yaml" ||
+        ! wait_http "$port" /-/ready 200 10; then
         not_ok "$name: agent becomes ready" "$AGENT_LOG"
         done_testing
     fi
@@ -79,12 +81,19 @@ value() {
 }
 
 # record: scrapes once and appends a row to $ROWS:
-#   elapsed web01 web02 db01 plain tiny free ok
+#   time web01 web02 db01 plain tiny free ok seq (ok is absent until the first
+#   action: seq is the last field)
 record() {
     scrape "$port" "$TMP/last.prom" >/dev/null
-    echo "$(elapsed_since "$t0") $(value "$(mem_series web01 21)") $(value "$(mem_series web02 22)")" \
+    echo "$NOW $(value "$(mem_series web01 21)") $(value "$(mem_series web02 22)")" \
         "$(value "$(mem_series db01 23)") $(value "$(mem_series plain 24)")" \
-        "$(value "$(mem_series tiny 25)") $(value "$FREE") $(value "$OK_SERIES")" >>"$ROWS"
+        "$(value "$(mem_series tiny 25)") $(value "$FREE") $(value "$OK_SERIES") $SEQ" >>"$ROWS"
+}
+
+# every_sample_recorded: "N 0" when the rows show the samples 1 to N, each
+# (scraped once or more), in order.
+every_sample_recorded() {
+    awk '{ print $NF }' "$ROWS" | uniq | awk '$1 != NR { bad++ } END { print NR, bad + 0 }'
 }
 
 # mem_is WEB01 WEB02 DB01 (MiB): records a scrape; true if they have these sizes.
@@ -101,16 +110,13 @@ free_above() {
     [ "$(value "$FREE")" -gt "$1" ] 2>/dev/null
 }
 
-# settled NAME SECONDS: records for SECONDS; ok if no setmem action was taken.
+# settled NAME SECONDS: records each sample of SECONDS; ok if no setmem
+# action was taken.
 settled() {
-    local before after start
+    local before after
     record
     before=$(value "$OK_SERIES")
-    start=$(now)
-    while awk -v e="$(elapsed_since "$start")" -v l="$2" 'BEGIN { exit !(e < l) }'; do
-        record
-        sleep 0.05
-    done
+    step_for "$2" record
     after=$(value "$OK_SERIES")
     is "$1: settled, no action for $2 s" "$after" "$before"
 }
@@ -168,36 +174,32 @@ bytes() {
     esac
 }
 
-# start_sampler URI FILE: samples the node with xvirsh in a background loop,
-# a row per round appended to FILE, until stop_sampler:
-#   elapsed web01 web01max web02 web02max db01 db01max plain plainmax
+# start_sampler URI FILE: samples the node with xvirsh now and after every
+# step, a row per round appended to FILE, until stop_sampler:
+#   time web01 web01max web02 web02max db01 db01max plain plainmax
 #   tiny tinymax free  (KiB; "ERR" when a call failed)
 #   web01's dommemstat: unused available actual usable
 start_sampler() {
     SAMPLER_URI=$1
     SAMPLER_FILE=$2
     : >"$SAMPLER_FILE"
-    rm -f "$SAMPLER_FILE.stop"
-    (
-        while [ ! -e "$SAMPLER_FILE.stop" ]; do
-            row=$(elapsed_since "$t0")
-            for d in web01 web02 db01 plain tiny; do
-                row="$row $(xv_num "$SAMPLER_URI" "Used memory,Max memory" dominfo $d)"
-            done
-            row="$row $(xv_free "$SAMPLER_URI")"
-            row="$row $(xv_num "$SAMPLER_URI" unused,available,actual,usable dommemstat web01)"
-            echo "$row" >>"$SAMPLER_FILE"
-            sleep 0.05
-        done
-    ) </dev/null >/dev/null 2>&1 &
-    SAMPLER_PID=$!
-    HELPER_PIDS+=("$SAMPLER_PID")
+    sampler_round
+    AFTER_STEP=sampler_round
 }
 
-# stop_sampler: ends the loop after its current round.
+sampler_round() {
+    local row=$NOW d
+    for d in web01 web02 db01 plain tiny; do
+        row="$row $(xv_num "$SAMPLER_URI" "Used memory,Max memory" dominfo $d)"
+    done
+    row="$row $(xv_free "$SAMPLER_URI")"
+    row="$row $(xv_num "$SAMPLER_URI" unused,available,actual,usable dommemstat web01)"
+    echo "$row" >>"$SAMPLER_FILE"
+}
+
+# stop_sampler: no more rounds.
 stop_sampler() {
-    touch "$SAMPLER_FILE.stop"
-    wait "$SAMPLER_PID"
+    AFTER_STEP=
 }
 
 # samples_where FILE AWK-CONDITION: the first 3 sampled rows matching the
@@ -236,8 +238,8 @@ xv_agrees() {
 
 JOURNAL1=$TMP/journal1
 URI1="test://$NODE?journal=$JOURNAL1"
-# xvirsh opens the journal first: the node's clock starts now, for all.
-t0=$(now)
+# xvirsh opens the journal first (the node's clock is frozen until the
+# agent's steps move it)
 is "xvirsh: the host starts with 5.25 GiB free" "$(xv "$URI1" freecell)" "Total: 5505024 KiB"
 is "xvirsh: web01's guest uses 128 of its 768 MiB" \
     "$(xv "$URI1" dommemstat web01)" "unused 655360 available 786432 actual 786432 usable 655360"
@@ -248,8 +250,8 @@ is "xvirsh: web01 may have 1 GiB" "$(xv_max "$URI1" web01)" 1048576
 
 ROWS=$TMP/rows1
 : >"$ROWS"
-start_sampler "$URI1" "$TMP/xrows1"
 start_balloon_agent balloon "$URI1"
+start_sampler "$URI1" "$TMP/xrows1"
 is "shared: the agent adopted the journal xvirsh started" \
     "$(grep -c '^XvirtTestJournal' "$JOURNAL1") $(grep -c '^epoch ' "$JOURNAL1")" "1 1"
 record
@@ -257,8 +259,8 @@ is "start: 5.25 GiB free, nothing to do" "$(value "$FREE")" $((5376 * MIB))
 is "start: no action" "$(value "$OK_SERIES")" ""
 is "start: guest memory exported" "$(value "xvirt_domain_memory_unused_bytes{$(lbl web01 21)}")" \
     $((640 * MIB))
-if wait_for 8 mem_is 512 512 768; then
-    ok "pressure: web01 and web02 shrunk to 512 MiB ($(elapsed_since "$t0") s; at 2 s the host took 4.75 GiB)"
+if step_until 8 mem_is 512 512 768; then
+    ok "pressure: web01 and web02 shrunk to 512 MiB ($NOW s; at 2 s the host took 4.75 GiB)"
 else
     not_ok "pressure: web01 and web02 shrunk to 512 MiB" "$(tail -n 3 "$ROWS")" "$AGENT_LOG"
 fi
@@ -278,8 +280,8 @@ is "pressure: xvirsh's freecell is the low watermark, as in /metrics" \
 
 # ---- 2. more pressure than the floors allow -----------------------------------
 
-if wait_for 8 mem_is 256 256 512; then
-    ok "floors: every domain at its floor ($(elapsed_since "$t0") s; at 6 s the host took 5.625 GiB)"
+if step_until 8 mem_is 256 256 512; then
+    ok "floors: every domain at its floor ($NOW s; at 6 s the host took 5.625 GiB)"
 else
     not_ok "floors: every domain at its floor" "$(tail -n 3 "$ROWS")" "$AGENT_LOG"
 fi
@@ -298,8 +300,8 @@ is "floors: xvirsh's dommemstat shows web01's guest using 128 of 256 MiB" \
 
 # ---- 3. pressure easing, guests content: nothing grows ------------------------
 
-if wait_for 8 free_above $((4 * 1024 * MIB)); then
-    ok "easing: the host has $(($(value "$FREE") / MIB)) MiB free ($(elapsed_since "$t0") s)"
+if step_until 8 free_above $((4 * 1024 * MIB)); then
+    ok "easing: the host has $(($(value "$FREE") / MIB)) MiB free ($NOW s)"
 else
     not_ok "easing: the host has more than 4 GiB free" "$(tail -n 3 "$ROWS")"
 fi
@@ -311,8 +313,8 @@ is "easing: xvirsh shows them still at the floors" \
 
 # ---- 4. the guests want more: they grow back, never above max_memory -----------
 
-if wait_for 8 mem_is 896 896 896; then
-    ok "demand: web01, web02 and db01 grown back to max_memory 896 MiB ($(elapsed_since "$t0") s)"
+if step_until 8 mem_is 896 896 896; then
+    ok "demand: web01, web02 and db01 grown back to max_memory 896 MiB ($NOW s)"
 else
     not_ok "demand: grown back to 896 MiB" "$(tail -n 3 "$ROWS")" "$AGENT_LOG"
 fi
@@ -354,7 +356,7 @@ is "every scrape: none above max_memory 896 MiB" \
     "$(awk -v m=$MIB '$2 > 896 * m || $3 > 896 * m || $4 > 896 * m' "$ROWS" | head -n 3)" ""
 is "every scrape: plain (no guest data) and tiny (in conflict) untouched" \
     "$(awk '{ print $5, $6 }' "$ROWS" | sort -u)" "$((256 * MIB)) $((256 * MIB))"
-cmp_num "scrapes recorded" "$(wc -l <"$ROWS")" ">" 100
+is "every sample scraped and recorded (1 to $SEQ, in order)" "$(every_sample_recorded)" "$SEQ 0"
 
 # every xvirsh sample of parts 1-4 (columns: see start_sampler)
 XROWS=$TMP/xrows1
@@ -408,8 +410,7 @@ ROWS=$TMP/rows5
 : >"$ROWS"
 JOURNAL5=$TMP/journal5
 URI5="test://$NODE?journal=$JOURNAL5"
-# The agent opens this fresh journal first: the clock starts with it.
-t0=$(now)
+# The agent opens this fresh journal first.
 start_balloon_agent dry "$URI5" "    dry_run: true"
 start_sampler "$URI5" "$TMP/xrows5"
 DRY=$(actions_series dry_run)
@@ -417,12 +418,12 @@ dry_seen() {
     record
     [ "$(value "$DRY")" -ge 4 ] 2>/dev/null
 }
-if wait_for 8 dry_seen; then
-    ok "dry run: actions counted as dry_run ($(value "$DRY") by $(elapsed_since "$t0") s)"
+if step_until 8 dry_seen; then
+    ok "dry run: actions counted as dry_run ($(value "$DRY") by $NOW s)"
 else
     not_ok "dry run: actions counted as dry_run" "$AGENT_LOG"
 fi
-sleep 0.5
+step 600ms
 record
 stop_sampler
 is "dry run: no ok action" "$(value "$OK_SERIES")" ""

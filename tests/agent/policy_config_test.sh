@@ -10,6 +10,9 @@
 #    running policies and their bookkeeping stay
 # 3. editor leftovers and other files in policies.d/ are ignored; a good
 #    reload applies the new policies without losing the bookkeeping
+#
+# The agent and its node (shared through a journal) run on the stepped
+# clock: the crash at 1 s is restarted in the sample at 1 s.
 WATCHDOG=120
 . "$(dirname "${BASH_SOURCE[0]}")/agent_common.sh"
 
@@ -19,6 +22,8 @@ PD=$TMP/policies.d
 CONF=$TMP/agent.yaml
 ATTEMPTS="xvirt_policy_restart_attempts{domain=\"web01\",uuid=\"${U}01\"}"
 OK_SERIES='xvirt_policy_actions_total{policy="restart",action="restart",result="ok"}'
+URI="test://$PDATA/node-restart.xml?journal=$TMP/journal"
+STEP_BY=200ms
 DISJOINT="enabled policies of one type must select disjoint domains (name globs no name$(
     ) matches both of, other uuids, or exclude), or they act against each other"
 
@@ -49,7 +54,7 @@ reload_rejected() {
 # ---- 1. a policy from policies.d acts ----------------------------------------
 
 port=$(free_port)
-write_config "$CONF" "$port" "test://$PDATA/node-restart.xml" \
+write_config "$CONF" "$port" "$URI" \
     "sampling:" "  interval: 200ms" "state_dir: $TMP/state"
 mkdir "$PD"
 cat >"$PD/10-restart.yaml" <<'EOF'
@@ -62,15 +67,14 @@ EOF
 "$XVIRT_AGENT" --check-config "$CONF" >"$TMP/check.out" 2>&1
 is "--check-config counts the policy of policies.d" "$(cat "$TMP/check.out")" \
     "$CONF: configuration is valid (1 policy)"
-start_agent dir --config "$CONF"
-if ! wait_http "$port" /-/ready 200 10; then
+if ! start_stepped_agent dir "$URI" --config "$CONF" || ! wait_http "$port" /-/ready 200 10; then
     not_ok "agent becomes ready" "$AGENT_LOG"
     done_testing
 fi
 ok "agent becomes ready"
 like "the policy of policies.d is configured" "$AGENT_LOG" '^<6>policy: 1 policy configured$'
-if wait_for 4 metric_is "$port" "$OK_SERIES" 1; then
-    ok "the policy of policies.d restarted the crashed domain"
+if step_until 4 metric_is "$port" "$OK_SERIES" 1; then
+    ok "the policy of policies.d restarted the crashed domain (at $NOW s, the crash at 1 s)"
 else
     not_ok "the policy of policies.d restarted the crashed domain" "$AGENT_LOG"
 fi
@@ -116,7 +120,7 @@ reload_rejected "a policy file that cannot be read" 4 "$PD/30-link.yaml: cannot 
 rm "$PD/30-link.yaml"
 
 # a policies_dir set explicitly must be there
-write_config "$CONF" "$port" "test://$PDATA/node-restart.xml" \
+write_config "$CONF" "$port" "$URI" \
     "sampling:" "  interval: 200ms" "state_dir: $TMP/state" "policies_dir: other.d"
 reload_rejected "a missing policies_dir" 5 "$CONF:9:15: cannot read policies_dir$(
     ) '$TMP/other.d': No such file or directory"
@@ -125,7 +129,7 @@ is "refused reloads: last reload not successful" \
 
 # ---- 3. leftovers are ignored; a good reload keeps the bookkeeping ---------------
 
-write_config "$CONF" "$port" "test://$PDATA/node-restart.xml" \
+write_config "$CONF" "$port" "$URI" \
     "sampling:" "  interval: 200ms" "state_dir: $TMP/state"
 printf 'policies: [\n' >"$PD/10-restart.yaml~"
 printf 'policies: [\n' >"$PD/.10-restart.yaml.swp"
