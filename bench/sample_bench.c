@@ -28,7 +28,7 @@
 #include "prometheus.h"
 #include "util/xvalloc.h"
 #include "util/xvclock.h"
-#include "worker.h"
+#include "src/agent/worker.h"
 
 typedef struct {
     double *ms;        /* CPU ms of each run */

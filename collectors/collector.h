@@ -17,7 +17,7 @@
 
 #include <libvirt/libvirt.h>
 
-#include "snapshot.h"
+#include "src/snapshot/snapshot.h"
 
 typedef struct _xvCollector xvCollector;
 typedef struct _xvCollectContext xvCollectContext;

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "clock.h"
-#include "snapshot.h"
+#include "src/snapshot/snapshot.h"
 
 typedef struct _xvWorker xvWorker;
 

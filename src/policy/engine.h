@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #include "conf.h"
-#include "snapshot.h"
+#include "src/snapshot/snapshot.h"
 
 typedef struct _xvPolicySet xvPolicySet;
 typedef struct _xvPolicyEngine xvPolicyEngine;

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "conf.h"
-#include "snapshot.h"
+#include "src/snapshot/snapshot.h"
 
 /*
  * A policy type is one file exposing one const xvPolicyType, listed in the

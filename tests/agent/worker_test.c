@@ -11,9 +11,9 @@
 
 #include <libvirt/libvirt.h>
 
-#include "clock.h"
+#include "src/agent/clock.h"
 #include "collector.h"
-#include "worker.h"
+#include "src/agent/worker.h"
 #include "xvtest.h"
 
 #define MS 1000000ULL

@@ -16,7 +16,7 @@
 #include "policy.h"
 #include "policytest.h"
 #include "report.h"
-#include "snapshot.h"
+#include "src/snapshot/snapshot.h"
 #include "util/xvmacros.h"
 #include "xvtest.h"
 

@@ -13,7 +13,7 @@
 #include "engine.h"
 #include "policy.h"
 #include "report.h"
-#include "snapshot.h"
+#include "src/snapshot/snapshot.h"
 #include "state.h"
 #include "util/xvmacros.h"
 #include "xvtest.h"

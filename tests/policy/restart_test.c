@@ -11,7 +11,7 @@
 #include "policytest.h"
 #include "report.h"
 #include "restart.h"
-#include "snapshot.h"
+#include "src/snapshot/snapshot.h"
 #include "state.h"
 #include "util/xvmacros.h"
 #include "xvtest.h"
