@@ -16,7 +16,7 @@
 #include <libvirt/virterror.h>
 
 #include "agent.h"
-#include "conf.h"
+#include "agent_conf.h"
 #include "engine.h"
 #include "util/xvlog.h"
 

@@ -14,6 +14,7 @@
 #include "policy.h"
 #include "report.h"
 #include "state.h"
+#include "src/conf/conf_value.h"
 #include "util/xvalloc.h"
 #include "util/xvclock.h"
 #include "util/xvlog.h"

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "conf.h"
+#include "src/agent/agent_conf.h"
 #include "src/snapshot/snapshot.h"
 
 typedef struct _xvPolicySet xvPolicySet;
@@ -33,7 +33,7 @@ typedef struct _xvPolicyEngine xvPolicyEngine;
  * and the type's own, each in the file it came from; enabled policies of
  * one type must select provably disjoint domains. The set also carries
  * conf->stateRetentionMs. Returns 0 with *ret to free with
- * xvPolicySetFree(), or -EINVAL with @err filled (see conf.h for the
+ * xvPolicySetFree(), or -EINVAL with @err filled (see src/conf/conf.h for the
  * conventions).
  */
 int xvPolicySetParse(const xvAgentConf *conf, xvPolicySet **ret, xvConfError *err);

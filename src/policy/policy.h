@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conf.h"
+#include "src/conf/conf.h"
 #include "src/snapshot/snapshot.h"
 
 /*

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "state.h"
+#include "src/conf/conf_value.h"
 #include "util/xvalloc.h"
 
 static const char *const restartKeys[] = {

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "conf.h"
+#include "src/agent/agent_conf.h"
 #include "engine.h"
 #include "xvtest.h"
 

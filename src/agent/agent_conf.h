@@ -1,40 +1,25 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* conf.h: the agent's YAML configuration file, loaded and validated into an xvAgentConf. */
+/* agent_conf.h: the agent's YAML configuration file, loaded and validated into an xvAgentConf. */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "src/conf/conf.h"
+
 /*
- * Conventions of this module
+ * Conventions: those of src/conf/conf.h (0 or a negative errno; the
+ * xvConfError says where and why; ret* written only on success; no global
+ * state).
  *
- * - Functions return 0 (or a value >= 0) on success and a negative errno on
- *   failure: -EINVAL for an invalid configuration, -EFBIG for a file over
- *   XV_AGENT_CONF_MAX_BYTES, -ENOMEM if libyaml runs out of memory, and the
- *   negated errno of open()/read() for I/O failures. Other allocation failures
- *   abort, as in the rest of xvirt.
- * - On failure, the xvConfError passed in (if not NULL) says where and why.
- *   It must have been initialized ({0}, or filled by an earlier call); it is
- *   cleared before being filled, and left untouched on success.
- * - ret* output parameters are written only on success.
- * - There is no global state: every call is reentrant and thread-safe.
- *
- * Values in the file (see config/xvirt-agent.yaml for the commented example)
+ * Keys of the file (see config/xvirt-agent.yaml for the commented example)
  *
  * - Every key is optional; a key with an empty value (`key:`, `~`, `null`)
  *   keeps its default, so does a section left empty. Unknown keys are errors
  *   at every level, except inside policy entries (below).
- * - Booleans: true/false, yes/no, on/off, in any letter case.
- * - Integers: decimal digits with an optional sign, nothing else; each key
- *   has a range.
- * - Durations: an unsigned integer immediately followed by a unit, one of
- *   ms, s, m, h ("500ms", "15s", "2m", "1h"); a bare number is an error.
- * - Strings: any scalar, quoted or not, but not empty.
- * - Quoting never changes how a value is read (port: "80" is the integer 80),
- *   except that a quoted "" or "~" is an empty string, not null.
- * - YAML anchors, aliases and tags are rejected; the file holds at most one
- *   YAML document, of at most XV_AGENT_CONF_MAX_BYTES bytes of UTF-8 text.
+ * - Values are read as src/conf/conf_value.h says (booleans, integers,
+ *   durations, strings).
  */
 
 /*
@@ -44,13 +29,6 @@
  * know of (9177 is prometheus-libvirt-exporter's).
  */
 #define XV_AGENT_DEFAULT_PORT 10077
-
-/* Largest configuration file accepted, in bytes. */
-#define XV_AGENT_CONF_MAX_BYTES (1024 * 1024)
-/* Deepest nesting of YAML collections accepted. */
-#define XV_AGENT_CONF_MAX_DEPTH 64
-/* Most YAML nodes (scalars and collections) accepted in one file. */
-#define XV_AGENT_CONF_MAX_NODES 100000
 
 /* Defaults and limits of the keys (durations in milliseconds). */
 #define XV_AGENT_DEFAULT_ADDRESS "0.0.0.0"
@@ -74,117 +52,6 @@
 #define XV_AGENT_STATE_RETENTION_MAX_MS (UINT64_C(87600) * 60 * 60 * 1000)     /* 10 years */
 /* The policy directory read when policies_dir is not set, next to the file. */
 #define XV_AGENT_DEFAULT_POLICIES_DIR "policies.d"
-
-/* A configuration error. file is the file it is in: the name given to the loader, or
- * a file (or the directory) of policies_dir; line and column are 1-based (libyaml
- * marks + 1), or 0 when the error is about the whole file. */
-typedef struct _xvConfError xvConfError;
-struct _xvConfError {
-    char *file;
-    int line;
-    int column;
-    char *message;       /* lowercase, no final period, user values quoted */
-};
-
-/* Frees the strings of @err (NULL is fine) and zeroes it. */
-void xvConfErrorClear(xvConfError *err);
-
-/*
- * "file:line:column: message", "file: message" when line is 0, or just the
- * message when there is no file name. Returns a string to free(), never NULL
- * (an empty error gives "unknown configuration error").
- */
-char *xvConfErrorFormat(const xvConfError *err);
-
-/*
- * Fills @err (cleared first; NULL is fine) and returns -EINVAL, so that a
- * parser can `return xvConfErrorSetAt(...)`. A line of 0 means "the whole file".
- */
-int xvConfErrorSetAt(xvConfError *err, const char *file, int line, int column,
-                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-
-/*
- * A YAML node, kept as a small generic tree with its position, so that a
- * later stage (the policy types of issue #5) can validate its own keys with
- * precise marks after the file was loaded.
- */
-typedef enum {
-    XV_CONF_NODE_SCALAR = 0,
-    XV_CONF_NODE_SEQUENCE,
-    XV_CONF_NODE_MAPPING,
-    XV_CONF_NODE_LAST
-} xvConfNodeKind;
-
-typedef struct _xvConfNode xvConfNode;
-struct _xvConfNode {
-    xvConfNodeKind kind;
-    int line;                   /* 1-based start of the node */
-    int column;
-    char *value;                /* SCALAR: the text (never contains NUL); else NULL */
-    bool plain;                 /* SCALAR: written without quotes (so `~` is null) */
-    char *key;                  /* value of a mapping: its key; else NULL */
-    int keyLine;                /* value of a mapping: 1-based position of its key */
-    int keyColumn;
-    xvConfNode *children;       /* SEQUENCE: the items; MAPPING: the values, */
-    size_t nchildren;           /* each with its key, in file order, keys unique */
-};
-
-/* "scalar", "sequence", "mapping". */
-const char *xvConfNodeKindName(xvConfNodeKind kind);
-/* True for a plain empty, "~" or "null"/"Null"/"NULL" scalar: "use the default". */
-bool xvConfNodeIsNull(const xvConfNode *node);
-/* The value of @key in the mapping @map, or NULL (borrowed from @map). */
-const xvConfNode *xvConfNodeFind(const xvConfNode *map, const char *key);
-/* A deep copy, to free with xvConfNodeFree(). */
-xvConfNode *xvConfNodeCopy(const xvConfNode *node);
-/* Frees @node and its subtree; NULL is fine. */
-void xvConfNodeFree(xvConfNode *node);
-
-/*
- * Typed readers of a node, used by this module and by later stages. @file
- * names the file in errors; each returns 0, or -EINVAL with @err filled at
- * the node's position. The messages name the node's key (or "value").
- * None accepts a null node: the caller decides whether null means default.
- */
-int xvConfNodeGetBool(const xvConfNode *node, const char *file, bool *ret, xvConfError *err);
-int xvConfNodeGetInt(const xvConfNode *node, const char *file, long long min, long long max,
-                     long long *ret, xvConfError *err);
-int xvConfNodeGetDuration(const xvConfNode *node, const char *file, uint64_t minMs,
-                          uint64_t maxMs, uint64_t *retMs, xvConfError *err);
-/*
- * A memory size with a binary unit ("512MiB", "2GiB", "65536KiB"; also
- * "KiB", "MiB", "GiB", "TiB" and the short K, M, G, T), in KiB. A bare
- * number is refused (add a unit), except 0.
- */
-int xvConfNodeGetSize(const xvConfNode *node, const char *file, uint64_t minKiB,
-                      uint64_t maxKiB, uint64_t *retKiB, xvConfError *err);
-/* Parses a size as above into KiB: 0, -EINVAL (not a size) or -ERANGE. */
-int xvConfParseSize(const char *text, uint64_t *retKiB);
-/* Writes @kib with the largest binary unit that divides it exactly ("512MiB"). */
-void xvConfFormatSize(uint64_t kib, char *buf, size_t buflen);
-/* A non-empty string: *ret is a copy to free(). */
-int xvConfNodeGetString(const xvConfNode *node, const char *file, char **ret, xvConfError *err);
-/* -EINVAL unless @node is of @kind: "expected a mapping, got a sequence". */
-int xvConfNodeCheckKind(const xvConfNode *node, const char *file, xvConfNodeKind kind,
-                        xvConfError *err);
-/*
- * Reports @child's key as unknown at the key's position:
- * "unknown key 'x' in 'where' (expected one of: a, b)", or "... at the top
- * level ..." when @where is NULL. @allowed is NULL-terminated. Returns -EINVAL.
- */
-int xvConfNodeUnknownKey(const xvConfNode *child, const char *file, const char *where,
-                         const char *const *allowed, xvConfError *err);
-
-/*
- * Parses a duration ("500ms", "15s", "2m", "1h") into milliseconds.
- * Returns 0, -EINVAL if @text is not a duration, or -ERANGE if it does not
- * fit in 64 bits of milliseconds.
- */
-int xvConfParseDuration(const char *text, uint64_t *retMs);
-/* Writes @ms with the largest unit that divides it exactly ("24h", "1500ms"). */
-void xvConfFormatDuration(uint64_t ms, char *buf, size_t buflen);
-
 
 /* Collectors that sampling.collectors can switch (names as in collectors/). */
 typedef enum {
