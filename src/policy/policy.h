@@ -101,9 +101,6 @@ bool xvPolicyDomainsMatch(const xvPolicyDomains *sel, const xvSnapDomain *dom);
 int xvPolicyDomainsParse(const xvConfNode *map, const char *file, xvPolicyDomains *d,
                          xvConfError *err);
 void xvPolicyDomainsClear(xvPolicyDomains *d);
-/* @text for a message (to free): control characters as '?', cut after 64
- * bytes with "..." appended. */
-char *xvPolicyQuote(const char *text);
 
 /* The options every policy type has. */
 typedef struct _xvPolicyCommon xvPolicyCommon;
@@ -148,6 +145,17 @@ struct _xvPolicyType {
                    xvPolicyActionList *out);
     void (*free)(void *config);
 };
+
+/*
+ * Reads the keys every policy entry has into @common (zeroed by the caller;
+ * enabled defaults to true): enabled, dry_run, domains,
+ * max_actions_per_interval and min_action_interval. `name` and `type` are
+ * the loader's; a key neither common nor in @type->keys is refused, listing
+ * both. Returns 0, or -EINVAL with @err filled at the offending node.
+ * Free what it read with xvPolicyDomainsClear(&common->domains).
+ */
+int xvPolicyCommonParse(const xvConfNode *entry, const char *file, const xvPolicyType *type,
+                        xvPolicyCommon *common, xvConfError *err);
 
 extern const xvPolicyType xvPolicyRestart;
 extern const xvPolicyType xvPolicyAutopin;
