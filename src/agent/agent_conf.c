@@ -557,7 +557,6 @@ xvAgentConfFree(xvAgentConf *conf)
     free(conf);
 }
 
-
 /* ---- policies_dir ------------------------------------------------------ */
 
 /* A policy file: "*.yaml", not hidden (which also leaves out ".x.yaml.swp"). */

@@ -75,7 +75,6 @@ char *xvConfErrorFormat(const xvConfError *err);
 int xvConfErrorSetAt(xvConfError *err, const char *file, int line, int column,
                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-
 /*
  * A YAML node, kept as a small generic tree with its position, so that
  * each stage (the agent's schema, then the policy types) can validate its
