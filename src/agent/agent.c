@@ -285,7 +285,7 @@ agentParsePolicies(const xvAgentConf *conf, xvPolicySet **ret)
 {
     xvConfError err = { 0 };
 
-    if (xvPolicySetParse(conf, ret, &err) < 0) {
+    if (xvPolicySetParse(conf->policies, conf->npolicies, conf->stateRetentionMs, ret, &err) < 0) {
         char *msg = xvConfErrorFormat(&err);
 
         xvLogError("config: %s", msg);
@@ -314,7 +314,7 @@ agentWorkerSettings(xvAgent *agent, const xvAgentConf *conf, xvWorkerSettings *s
     s->afterSample = agentRunPolicies;
     s->afterSampleOpaque = agent->policy;
     s->intervalMs = conf->intervalMs;
-    for (i = 0; xvCollectors[i] && i < XV_WORKER_MAX_COLLECTORS; i++)
+    for (i = 0; xvCollectors[i] && i < XV_COLLECTORS_MAX; i++)
         s->enabled[i] = xvAgentConfCollectorEnabled(conf, xvCollectors[i]->name,
                                                     xvCollectors[i]->defaultEnabled);
 }

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "collectors/collector.h"
 #include "src/conf/conf_value.h"
 #include "util/xvalloc.h"
 #include "util/xvhash.h"
@@ -22,27 +23,6 @@
  * reported is the first one in the file. Everything is owned by the call:
  * no globals.
  */
-
-static const char *const confCollectorNames[] = {
-    [XV_AGENT_COLLECTOR_NODE] = "node",
-    [XV_AGENT_COLLECTOR_DOMAIN] = "domain",
-    [XV_AGENT_COLLECTOR_VCPU] = "vcpu",
-    [XV_AGENT_COLLECTOR_MEMORY] = "memory",
-    NULL,
-};
-_Static_assert(XV_N_ELEMENTS(confCollectorNames) ==
-               XV_AGENT_COLLECTOR_LAST + 1,
-               "confCollectorNames must name every xvAgentCollector");
-
-static const char *const confPolicyTypeNames[] = {
-    [XV_AGENT_POLICY_AUTOPIN] = "autopin",
-    [XV_AGENT_POLICY_BALLOON] = "balloon",
-    [XV_AGENT_POLICY_RESTART] = "restart",
-    NULL,
-};
-_Static_assert(XV_N_ELEMENTS(confPolicyTypeNames) ==
-               XV_AGENT_POLICY_LAST + 1,
-               "confPolicyTypeNames must name every xvAgentPolicyType");
 
 /* Indexed by syslog priority; 0..2 (emerg, alert, crit) are not levels. */
 static const char *const confLogLevelNames[] = {
@@ -304,12 +284,16 @@ confParseCollectors(confParser *p, const xvConfNode *map)
         return rc < 0 ? rc : 0;
     for (i = 0; i < map->nchildren; i++) {
         const xvConfNode *child = &map->children[i];
-        int id = xvConfLookupName(confCollectorNames, child->key, false);
+        int id = xvCollectorIndex(child->key);
         bool enabled;
 
         if (id < 0) {
-            return xvConfNodeUnknownKey(child, p->file, "sampling.collectors",
-                                        confCollectorNames, p->err);
+            const char *names[XV_COLLECTORS_MAX + 1] = { NULL };
+            size_t k;
+
+            for (k = 0; xvCollectors[k]; k++)
+                names[k] = xvCollectors[k]->name;
+            return xvConfNodeUnknownKey(child, p->file, "sampling.collectors", names, p->err);
         }
         if (xvConfNodeIsNull(child))
             continue;
@@ -402,9 +386,27 @@ confPolicyRequired(confParser *p, const xvConfNode *entry, const char *key)
     return node;
 }
 
+/* "autopin, balloon, restart": the names of the registry of policy types. To free(). */
+static char *
+confPolicyTypeList(void)
+{
+    const char **names;
+    size_t n = 0, i;
+    char *list;
+
+    while (xvPolicyTypes[n])
+        n++;
+    names = xvAllocN(n + 1, sizeof(*names));
+    for (i = 0; i < n; i++)
+        names[i] = xvPolicyTypes[i]->name;
+    list = xvConfJoin(names);
+    free(names);
+    return list;
+}
+
 /* "policy 'x' is already defined at FILE:LINE:COL", at the second one's name. */
 static int
-confPolicyDuplicate(confParser *p, const xvConfNode *name, const xvAgentConfPolicy *first)
+confPolicyDuplicate(confParser *p, const xvConfNode *name, const xvPolicyEntry *first)
 {
     const xvConfNode *firstName = xvConfNodeFind(first->node, "name");
     char *q = xvConfQuote(name->value);
@@ -434,11 +436,10 @@ confParsePolicies(confParser *p, xvConfNode *seq)
         xvConfNode *entry = &seq->children[i];
         const xvConfNode *name;
         const xvConfNode *type;
-        xvAgentConfPolicy *policy;
+        xvPolicyEntry *policy;
         size_t first;
         char *list;
         char *q;
-        int id;
 
         if ((rc = xvConfNodeCheckKind(entry, p->file, XV_CONF_NODE_MAPPING, p->err)) < 0)
             return rc;
@@ -455,16 +456,15 @@ confParsePolicies(confParser *p, xvConfNode *seq)
         policy->name = xvStrdup(name->value);
         conf->npolicies++;
         policy->file = xvStrdup(p->file);
-        if ((id = xvConfLookupName(confPolicyTypeNames, type->value, false)) < 0) {
+        if (!(policy->type = xvPolicyTypeFind(type->value))) {
             q = xvConfQuote(type->value);
-            list = xvConfJoin(confPolicyTypeNames);
+            list = confPolicyTypeList();
             rc = xvConfErrorAtNode(p->err, p->file, type,
                                    "unknown policy type '%s' (expected one of: %s)", q, list);
             free(q);
             free(list);
             return rc;
         }
-        policy->type = (xvAgentPolicyType)id;
         policy->node = xvConfNodeCopy(entry);
     }
     return 0;
@@ -543,11 +543,8 @@ xvAgentConfFree(xvAgentConf *conf)
 
     if (!conf)
         return;
-    for (i = 0; i < conf->npolicies; i++) {
-        free(conf->policies[i].name);
-        free(conf->policies[i].file);
-        xvConfNodeFree(conf->policies[i].node);
-    }
+    for (i = 0; i < conf->npolicies; i++)
+        xvPolicyEntryClear(&conf->policies[i]);
     free(conf->policies);
     free(conf->policiesDir);
     free(conf->stateDir);
@@ -779,26 +776,10 @@ xvAgentConfLoadFile(const char *path, xvAgentConf **ret, xvConfError *err)
 
 /* ---- queries ----------------------------------------------------------- */
 
-const char *
-xvAgentCollectorName(xvAgentCollector collector)
-{
-    if ((int)collector < 0 || collector >= XV_AGENT_COLLECTOR_LAST)
-        return NULL;
-    return confCollectorNames[collector];
-}
-
-const char *
-xvAgentPolicyTypeName(xvAgentPolicyType type)
-{
-    if ((int)type < 0 || type >= XV_AGENT_POLICY_LAST)
-        return NULL;
-    return confPolicyTypeNames[type];
-}
-
 bool
 xvAgentConfCollectorEnabled(const xvAgentConf *conf, const char *name, bool defaultEnabled)
 {
-    int id = xvConfLookupName(confCollectorNames, name, false);
+    int id = xvCollectorIndex(name);
 
     if (!conf || id < 0 || !conf->collectorSet[id])
         return defaultEnabled;

@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "src/conf/conf.h"
+#include "src/policy/policy.h"
+#include "src/snapshot/snapshot.h"
 
 /*
  * Conventions: those of src/conf/conf.h (0 or a negative errno; the
@@ -53,45 +55,6 @@
 /* The policy directory read when policies_dir is not set, next to the file. */
 #define XV_AGENT_DEFAULT_POLICIES_DIR "policies.d"
 
-/* Collectors that sampling.collectors can switch (names as in collectors/). */
-typedef enum {
-    XV_AGENT_COLLECTOR_NODE = 0,
-    XV_AGENT_COLLECTOR_DOMAIN,
-    XV_AGENT_COLLECTOR_VCPU,
-    XV_AGENT_COLLECTOR_MEMORY,
-    XV_AGENT_COLLECTOR_LAST
-} xvAgentCollector;
-
-/* "node", "domain", "vcpu"; NULL out of range. */
-const char *xvAgentCollectorName(xvAgentCollector collector);
-
-/* The policy types accepted in `policies:` entries. */
-typedef enum {
-    XV_AGENT_POLICY_AUTOPIN = 0,
-    XV_AGENT_POLICY_BALLOON,
-    XV_AGENT_POLICY_RESTART,
-    XV_AGENT_POLICY_LAST
-} xvAgentPolicyType;
-
-/* "autopin", "balloon", "restart"; NULL out of range. */
-const char *xvAgentPolicyTypeName(xvAgentPolicyType type);
-
-/*
- * One entry of `policies:`, from the main file or a file of policies_dir.
- * Only `name` (non-empty, unique across all the files) and `type` are
- * validated here; the other keys of the entry are kept, unvalidated, in
- * @node for the policy type to parse with xvConfNodeGet*(), and @file names
- * the file the marks of @node point into (src/policy/engine.c:
- * xvPolicySetParse()).
- */
-typedef struct _xvAgentConfPolicy xvAgentConfPolicy;
-struct _xvAgentConfPolicy {
-    char *name;
-    xvAgentPolicyType type;
-    xvConfNode *node;           /* the whole entry (a mapping, incl. name and type) */
-    char *file;                 /* the file it was read from, as named in errors */
-};
-
 /* The loaded configuration. Read-only once loaded; all strings owned. */
 typedef struct _xvAgentConf xvAgentConf;
 struct _xvAgentConf {
@@ -110,15 +73,22 @@ struct _xvAgentConf {
 
     /* sampling: */
     uint64_t intervalMs;
-    /* false: the file did not say, use the collector's own default */
-    bool collectorSet[XV_AGENT_COLLECTOR_LAST];
-    bool collectorEnabled[XV_AGENT_COLLECTOR_LAST];
+    /* sampling.collectors, indexed as the registry xvCollectors
+     * (collectors/collector.h); false: the file did not say, use the
+     * collector's own default */
+    bool collectorSet[XV_COLLECTORS_MAX];
+    bool collectorEnabled[XV_COLLECTORS_MAX];
 
     /* logging: */
     int logLevel;               /* syslog priority: 3 (error) .. 7 (debug) */
 
-    /* policies: then those of the files of policies_dir, in that order */
-    xvAgentConfPolicy *policies;
+    /*
+     * policies: then those of the files of policies_dir, in that order.
+     * Only `name` (non-empty, unique across all the files) and `type` (a
+     * type of the registry xvPolicyTypes) are validated here; the other
+     * keys are kept, unvalidated, for xvPolicySetParse() (src/policy/).
+     */
+    xvPolicyEntry *policies;
     size_t npolicies;
     char *policiesDir;          /* policies_dir: NULL if not set; stored as written */
 

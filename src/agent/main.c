@@ -56,7 +56,7 @@ mainCheckConfig(const char *path)
     xvAgentConf *conf = NULL;
 
     if (xvAgentConfLoadFile(path, &conf, &err) < 0 ||
-        xvPolicyEngineValidate(conf, &err) < 0) {
+        xvPolicyEngineValidate(conf->policies, conf->npolicies, &err) < 0) {
         char *msg = xvConfErrorFormat(&err);
 
         fprintf(stderr, "%s\n", msg);

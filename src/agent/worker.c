@@ -28,7 +28,7 @@ struct _xvWorker {
     bool settingsChanged;
     char *uri;
     uint64_t intervalMs;
-    bool enabled[XV_WORKER_MAX_COLLECTORS];
+    bool enabled[XV_COLLECTORS_MAX];
     xvWorkerHookFunc afterSample;
     void *afterSampleOpaque;
     xvWorkerPublishFunc publish;
@@ -60,7 +60,7 @@ static xvSnapshot *
 workerSample(xvAgentClock *clock, virConnectPtr conn, const bool *enabled,
              const xvSnapshot *prev, uint64_t seq, void **state)
 {
-    const xvCollector *run[XV_SNAPSHOT_MAX_COLLECTORS];
+    const xvCollector *run[XV_COLLECTORS_MAX];
     xvCollectContext ctx;
     xvSnapshot *snap = xvSnapshotNew();
     size_t i, n = 0;
@@ -68,7 +68,7 @@ workerSample(xvAgentClock *clock, virConnectPtr conn, const bool *enabled,
     snap->seq = seq;
     snap->startedMonoNs = xvAgentClockMonoNs(clock);
     xvSnapshotCarryTotals(snap, prev);
-    for (i = 0; xvCollectors[i] && n < XV_SNAPSHOT_MAX_COLLECTORS; i++) {
+    for (i = 0; xvCollectors[i] && n < XV_COLLECTORS_MAX; i++) {
         if (enabled[i])
             run[n++] = xvCollectors[i];
     }
@@ -113,7 +113,7 @@ xvWorkerFreeState(void **state)
 {
     size_t i;
 
-    for (i = 0; xvCollectors[i] && i < XV_SNAPSHOT_MAX_COLLECTORS; i++) {
+    for (i = 0; xvCollectors[i] && i < XV_COLLECTORS_MAX; i++) {
         if (xvCollectors[i]->freeState)
             xvCollectors[i]->freeState(state[i]);
         state[i] = NULL;
@@ -230,11 +230,11 @@ static void *
 workerMain(void *opaque)
 {
     xvWorker *w = opaque;
-    void *state[XV_SNAPSHOT_MAX_COLLECTORS] = { 0 };
+    void *state[XV_COLLECTORS_MAX] = { 0 };
     virConnectPtr conn = NULL;
     xvSnapshot *prev = NULL;
     char *uri = NULL;
-    bool enabled[XV_WORKER_MAX_COLLECTORS];
+    bool enabled[XV_COLLECTORS_MAX];
     xvWorkerHookFunc hook = NULL;
     void *hookOpaque = NULL;
     uint64_t seq;

@@ -15,9 +15,6 @@
 
 typedef struct _xvWorker xvWorker;
 
-/* Collectors a sampler can run (the size of the table in collectors.c). */
-#define XV_WORKER_MAX_COLLECTORS 8
-
 /*
  * Called in the sampler thread after each sample and before it is
  * published, with the sampler's read-only connection (NULL when the
@@ -36,7 +33,7 @@ struct _xvWorkerSettings {
     const char *uri;                  /* NULL: the library's default (Xen) */
     uint64_t intervalMs;
     /* enabled[i] for xvCollectors[i] (collectors/collector.h) */
-    bool enabled[XV_WORKER_MAX_COLLECTORS];
+    bool enabled[XV_COLLECTORS_MAX];
     xvWorkerHookFunc afterSample;     /* NULL: none */
     void *afterSampleOpaque;
 };
@@ -112,7 +109,7 @@ int xvWorkerStop(xvWorker *w, uint64_t timeoutMs);
 /* Takes one sample on @conn with the enabled collectors, on the real
  * clocks; exposed for tests. @prev (may be NULL) provides cumulative
  * counters; @state is the collectors' kept state (an array of
- * XV_SNAPSHOT_MAX_COLLECTORS). */
+ * XV_COLLECTORS_MAX). */
 xvSnapshot *xvWorkerSample(struct _virConnect *conn, const bool *enabled,
                            const xvSnapshot *prev, uint64_t seq, void **state);
 void xvWorkerFreeState(void **state);

@@ -17,15 +17,6 @@
 #include "util/xvclock.h"
 #include "util/xvlog.h"
 
-/* The policy types, indexed by xvAgentPolicyType: one for each. */
-static const xvPolicyType *const enginePolicyTypes[] = {
-    [XV_AGENT_POLICY_AUTOPIN] = &xvPolicyAutopin,
-    [XV_AGENT_POLICY_BALLOON] = &xvPolicyBalloon,
-    [XV_AGENT_POLICY_RESTART] = &xvPolicyRestart,
-};
-_Static_assert(XV_N_ELEMENTS(enginePolicyTypes) == XV_AGENT_POLICY_LAST,
-               "one entry per policy type");
-
 typedef struct {
     char *name;
     const xvPolicyType *type;
@@ -69,23 +60,15 @@ enginePolicyClear(enginePolicy *p)
 }
 
 static int
-engineParsePolicy(const xvAgentConfPolicy *cp, const char *file, enginePolicy *p,
-                  xvConfError *err)
+engineParsePolicy(const xvPolicyEntry *entry, enginePolicy *p, xvConfError *err)
 {
     int rc;
 
-    p->name = xvStrdup(cp->name);
-    p->type = enginePolicyTypes[cp->type];
-    if ((rc = xvPolicyCommonParse(cp->node, file, p->type, &p->common, err)) < 0)
+    p->name = xvStrdup(entry->name);
+    p->type = entry->type;
+    if ((rc = xvPolicyCommonParse(entry->node, entry->file, p->type, &p->common, err)) < 0)
         return rc;
-    return p->type->parse(cp->node, file, &p->config, err);
-}
-
-/* The file the marks of @cp point into. */
-static const char *
-enginePolicyFile(const xvAgentConf *conf, const xvAgentConfPolicy *cp)
-{
-    return cp->file ? cp->file : conf->file;
+    return p->type->parse(entry->node, entry->file, &p->config, err);
 }
 
 /*
@@ -98,17 +81,17 @@ enginePolicyFile(const xvAgentConf *conf, const xvAgentConfPolicy *cp)
  * overlap and is refused, at the later policy's domains (or type).
  */
 static int
-engineCheckDisjoint(const xvAgentConf *conf, const xvPolicySet *set, size_t i,
+engineCheckDisjoint(const xvPolicyEntry *entries, const xvPolicySet *set, size_t i,
                     xvConfError *err)
 {
-    const xvAgentConfPolicy *cp = &conf->policies[i];
+    const xvPolicyEntry *cp = &entries[i];
     const enginePolicy *p = &set->policies[i];
     size_t j;
 
     if (!p->common.enabled)
         return 0;
     for (j = 0; j < i; j++) {
-        const xvAgentConfPolicy *first = &conf->policies[j];
+        const xvPolicyEntry *first = &entries[j];
         const enginePolicy *q = &set->policies[j];
         const xvConfNode *at, *name;
         char *why;
@@ -121,13 +104,13 @@ engineCheckDisjoint(const xvAgentConf *conf, const xvPolicySet *set, size_t i,
         if (!(at = xvConfNodeFind(cp->node, "domains")) || xvConfNodeIsNull(at))
             at = xvConfNodeFind(cp->node, "type");
         name = xvConfNodeFind(first->node, "name");
-        rc = xvConfErrorSetAt(err, enginePolicyFile(conf, cp), at->line, at->column,
+        rc = xvConfErrorSetAt(err, cp->file, at->line, at->column,
                               "policy '%s' may act on the domains of the %s policy '%s' "
                               "(%s:%d:%d): %s; enabled policies of one type must select "
                               "disjoint domains (name globs no name matches both of, other "
                               "uuids, or exclude), or they act against each other",
-                              cp->name, xvAgentPolicyTypeName(cp->type), first->name,
-                              enginePolicyFile(conf, first), name->line, name->column, why);
+                              cp->name, cp->type->name, first->name, first->file, name->line,
+                              name->column, why);
         free(why);
         return rc;
     }
@@ -135,21 +118,19 @@ engineCheckDisjoint(const xvAgentConf *conf, const xvPolicySet *set, size_t i,
 }
 
 int
-xvPolicySetParse(const xvAgentConf *conf, xvPolicySet **ret, xvConfError *err)
+xvPolicySetParse(const xvPolicyEntry *entries, size_t n, uint64_t retentionMs,
+                 xvPolicySet **ret, xvConfError *err)
 {
     xvPolicySet *set = xvAlloc(sizeof(*set));
     size_t i;
     int rc;
 
-    set->retentionMs = conf->stateRetentionMs;
-    set->policies = xvAllocN(conf->npolicies, sizeof(*set->policies));
-    for (i = 0; i < conf->npolicies; i++) {
-        const xvAgentConfPolicy *cp = &conf->policies[i];
-
+    set->retentionMs = retentionMs;
+    set->policies = xvAllocN(n, sizeof(*set->policies));
+    for (i = 0; i < n; i++) {
         set->n++;
-        if ((rc = engineParsePolicy(cp, enginePolicyFile(conf, cp), &set->policies[i],
-                                    err)) < 0 ||
-            (rc = engineCheckDisjoint(conf, set, i, err)) < 0) {
+        if ((rc = engineParsePolicy(&entries[i], &set->policies[i], err)) < 0 ||
+            (rc = engineCheckDisjoint(entries, set, i, err)) < 0) {
             xvPolicySetFree(set);
             return rc;
         }
@@ -178,10 +159,10 @@ xvPolicySetCount(const xvPolicySet *set)
 }
 
 int
-xvPolicyEngineValidate(const xvAgentConf *conf, xvConfError *err)
+xvPolicyEngineValidate(const xvPolicyEntry *entries, size_t n, xvConfError *err)
 {
     xvPolicySet *set = NULL;
-    int rc = xvPolicySetParse(conf, &set, err);
+    int rc = xvPolicySetParse(entries, n, 0, &set, err);
 
     xvPolicySetFree(set);
     return rc;

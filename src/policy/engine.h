@@ -21,28 +21,31 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "src/agent/agent_conf.h"
+#include "policy.h"
+#include "src/conf/conf.h"
 #include "src/snapshot/snapshot.h"
 
 typedef struct _xvPolicySet xvPolicySet;
 typedef struct _xvPolicyEngine xvPolicyEngine;
 
 /*
- * Parses and validates every entry of conf->policies: the common keys
- * (enabled, dry_run, domains, max_actions_per_interval, min_action_interval)
- * and the type's own, each in the file it came from; enabled policies of
- * one type must select provably disjoint domains. The set also carries
- * conf->stateRetentionMs. Returns 0 with *ret to free with
- * xvPolicySetFree(), or -EINVAL with @err filled (see src/conf/conf.h for the
- * conventions).
+ * Parses and validates the @n policy entries @entries (as the agent's
+ * loader read them): the common keys (enabled, dry_run, domains,
+ * max_actions_per_interval, min_action_interval) and the type's own, each
+ * in the file it came from; enabled policies of one type must select
+ * provably disjoint domains. The set also carries @retentionMs (the
+ * state_retention of the bookkeeping). Returns 0 with *ret to free with
+ * xvPolicySetFree(), or -EINVAL with @err filled (see src/conf/conf.h for
+ * the conventions).
  */
-int xvPolicySetParse(const xvAgentConf *conf, xvPolicySet **ret, xvConfError *err);
+int xvPolicySetParse(const xvPolicyEntry *entries, size_t n, uint64_t retentionMs,
+                     xvPolicySet **ret, xvConfError *err);
 void xvPolicySetFree(xvPolicySet *set);
 /* The policies of the set. */
 size_t xvPolicySetCount(const xvPolicySet *set);
 
 /* Same checks as xvPolicySetParse(), keeping nothing: for --check-config. */
-int xvPolicyEngineValidate(const xvAgentConf *conf, xvConfError *err);
+int xvPolicyEngineValidate(const xvPolicyEntry *entries, size_t n, xvConfError *err);
 
 /* An engine keeping its bookkeeping in @stateDir (NULL: in memory only). */
 xvPolicyEngine *xvPolicyEngineNew(const char *stateDir);

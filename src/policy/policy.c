@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * policy.c: what every policy type shares: the names of actions and
- * results, action lists, domain selections, and the keys every policy
- * entry has.
+ * policy.c: the registry of policy types, and what every policy type
+ * shares: the names of actions and results, action lists, domain
+ * selections, and the keys every policy entry has.
  */
 #include "policy.h"
 
@@ -16,10 +16,40 @@
 #include "util/xvalloc.h"
 #include "util/xvmacros.h"
 
+const xvPolicyType *const xvPolicyTypes[] = {
+    &xvPolicyAutopin,
+    &xvPolicyBalloon,
+    &xvPolicyRestart,
+    NULL,
+};
+
 static const char *const policyCommonKeys[] = {
     "name", "type", "enabled", "dry_run", "domains", "max_actions_per_interval",
     "min_action_interval", NULL,
 };
+
+/* ---- the registry and entries ------------------------------------------------ */
+
+const xvPolicyType *
+xvPolicyTypeFind(const char *name)
+{
+    size_t i;
+
+    for (i = 0; xvPolicyTypes[i]; i++) {
+        if (strcmp(xvPolicyTypes[i]->name, name) == 0)
+            return xvPolicyTypes[i];
+    }
+    return NULL;
+}
+
+void
+xvPolicyEntryClear(xvPolicyEntry *entry)
+{
+    free(entry->name);
+    free(entry->file);
+    xvConfNodeFree(entry->node);
+    memset(entry, 0, sizeof(*entry));
+}
 
 /* ---- actions ------------------------------------------------------------- */
 

@@ -11,7 +11,7 @@
 
 /*
  * A policy type is one file exposing one const xvPolicyType, listed in the
- * table of engine.c. Its decide() is PURE: a function of the snapshot, the
+ * registry xvPolicyTypes (policy.c). Its decide() is PURE: a function of the snapshot, the
  * bookkeeping, its configuration and the clock it is given, so it can be
  * tested on hand-built snapshots with a fake clock. It never calls the
  * hypervisor: the actuator (actuator.c) carries the actions out.
@@ -160,6 +160,32 @@ int xvPolicyCommonParse(const xvConfNode *entry, const char *file, const xvPolic
 extern const xvPolicyType xvPolicyRestart;
 extern const xvPolicyType xvPolicyAutopin;
 extern const xvPolicyType xvPolicyBalloon;
+
+/*
+ * The registry: every policy type, NULL-terminated, in the order the
+ * configuration's "expected one of:" lists them. The one place their names
+ * live: the agent's loader checks `type:` against it.
+ */
+extern const xvPolicyType *const xvPolicyTypes[];
+/* The type whose name is @name, or NULL. */
+const xvPolicyType *xvPolicyTypeFind(const char *name);
+
+/*
+ * One entry of `policies:` as a configuration file gave it. The loader
+ * checked that @name is non-empty and unique and that `type:` names a
+ * registered type; the other keys are left, with their marks, in @node for
+ * the engine (xvPolicySetParse(), engine.h) and the type to read.
+ */
+typedef struct _xvPolicyEntry xvPolicyEntry;
+struct _xvPolicyEntry {
+    char *name;
+    const xvPolicyType *type;
+    xvConfNode *node;           /* the whole entry (a mapping, incl. name and type) */
+    char *file;                 /* the file it was read from, as named in errors */
+};
+
+/* Frees what @entry holds and zeroes it. */
+void xvPolicyEntryClear(xvPolicyEntry *entry);
 
 /*
  * The same domain in @in->prev (same UUID and ID, i.e. the same boot), or

@@ -164,7 +164,7 @@ xvSnapshotAddCollector(xvSnapshot *snap, const char *name, uint64_t durationNs, 
     xvCollectorResult *res;
 
     snapshotCheckOpen(snap);
-    if (snap->ncollectors >= XV_SNAPSHOT_MAX_COLLECTORS)
+    if (snap->ncollectors >= XV_COLLECTORS_MAX)
         return -ENOSPC;
     res = &snap->collectors[snap->ncollectors++];
     res->name = name;

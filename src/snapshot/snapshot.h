@@ -55,8 +55,12 @@ typedef enum {
 /* The public API name of @call ("virDomainGetInfo"); NULL if out of range. */
 const char *xvSampleCallName(xvSampleCall call);
 
-/* Most collector results one snapshot records. */
-#define XV_SNAPSHOT_MAX_COLLECTORS 8
+/*
+ * Most collectors there can be: the registry (collectors/collectors.c)
+ * holds at most this many, a sampler runs at most this many, and one
+ * snapshot records a result for each.
+ */
+#define XV_COLLECTORS_MAX 8
 
 typedef struct _xvSnapVcpu xvSnapVcpu;
 struct _xvSnapVcpu {
@@ -126,7 +130,7 @@ struct _xvSnapshot {
      * (xvSnapshotCarryTotals) and adds this sample's failures.
      */
     uint64_t errorsTotal[XV_CALL_LAST];
-    xvCollectorResult collectors[XV_SNAPSHOT_MAX_COLLECTORS];  /* run order */
+    xvCollectorResult collectors[XV_COLLECTORS_MAX];  /* run order */
     size_t ncollectors;
     /*
      * What the policy engine (src/policy/) made of this snapshot, attached

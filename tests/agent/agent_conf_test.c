@@ -12,8 +12,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "collectors/collector.h"
 #include "util/xvmacros.h"
 #include "xvtest.h"
+
+/* The index of the collector @name in the registry (and so in xvAgentConf). */
+static size_t
+collector(const char *name)
+{
+    int i = xvCollectorIndex(name);
+
+    assert_true(i >= 0);
+    return (size_t)i;
+}
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -95,7 +106,7 @@ assertDefaults(const xvAgentConf *conf)
     assert_int_equal(conf->readTimeoutMs, 10000);
     assert_int_equal(conf->writeTimeoutMs, 10000);
     assert_int_equal(conf->intervalMs, 5000);
-    for (i = 0; i < XV_AGENT_COLLECTOR_LAST; i++)
+    for (i = 0; i < XV_COLLECTORS_MAX; i++)
         assert_false(conf->collectorSet[i]);
     assert_int_equal(conf->logLevel, 6);
     assert_int_equal(conf->npolicies, 0);
@@ -213,12 +224,12 @@ test_full_file_sets_every_key(void **state)
     assert_int_equal(conf->readTimeoutMs, 1500);
     assert_int_equal(conf->writeTimeoutMs, 120000);
     assert_int_equal(conf->intervalMs, 250);
-    assert_true(conf->collectorSet[XV_AGENT_COLLECTOR_NODE]);
-    assert_true(conf->collectorEnabled[XV_AGENT_COLLECTOR_NODE]);
-    assert_true(conf->collectorSet[XV_AGENT_COLLECTOR_DOMAIN]);
-    assert_false(conf->collectorEnabled[XV_AGENT_COLLECTOR_DOMAIN]);
-    assert_true(conf->collectorSet[XV_AGENT_COLLECTOR_VCPU]);
-    assert_false(conf->collectorEnabled[XV_AGENT_COLLECTOR_VCPU]);
+    assert_true(conf->collectorSet[collector("node")]);
+    assert_true(conf->collectorEnabled[collector("node")]);
+    assert_true(conf->collectorSet[collector("domain")]);
+    assert_false(conf->collectorEnabled[collector("domain")]);
+    assert_true(conf->collectorSet[collector("vcpu")]);
+    assert_false(conf->collectorEnabled[collector("vcpu")]);
     assert_int_equal(conf->logLevel, 7);
     assert_string_equal(conf->policiesDir, "full.d");
     assert_int_equal(conf->stateRetentionMs, UINT64_C(720) * 60 * 60 * 1000);
@@ -227,16 +238,16 @@ test_full_file_sets_every_key(void **state)
     assert_int_equal(conf->npolicies, 3);
     assert_string_equal(conf->policies[0].file, path);
     assert_string_equal(conf->policies[2].name, "grow");
-    assert_int_equal(conf->policies[2].type, XV_AGENT_POLICY_BALLOON);
+    assert_ptr_equal(conf->policies[2].type, &xvPolicyBalloon);
     assert_true(strlen(conf->policies[2].file) > strlen(path));
     assert_string_equal(conf->policies[2].file + strlen(conf->policies[2].file) -
                         strlen("/full.d/10-more.yaml"), "/full.d/10-more.yaml");
     assert_int_equal(conf->policies[2].node->line, 3);
     assert_int_equal(conf->policies[2].node->column, 5);
     assert_string_equal(conf->policies[0].name, "pin-web");
-    assert_int_equal(conf->policies[0].type, XV_AGENT_POLICY_AUTOPIN);
+    assert_ptr_equal(conf->policies[0].type, &xvPolicyAutopin);
     assert_string_equal(conf->policies[1].name, "restart-crashed");
-    assert_int_equal(conf->policies[1].type, XV_AGENT_POLICY_RESTART);
+    assert_ptr_equal(conf->policies[1].type, &xvPolicyRestart);
 
     /* The entries are kept whole, with their marks, for issue #5. */
     node = conf->policies[0].node;
@@ -804,8 +815,8 @@ test_booleans_accept_three_spellings_in_any_case(void **state)
 
         snprintf(yaml, sizeof(yaml), "sampling:\n  collectors:\n    vcpu: %s\n", yes[i]);
         conf = loadOk(yaml);
-        assert_true(conf->collectorSet[XV_AGENT_COLLECTOR_VCPU]);
-        assert_true(conf->collectorEnabled[XV_AGENT_COLLECTOR_VCPU]);
+        assert_true(conf->collectorSet[collector("vcpu")]);
+        assert_true(conf->collectorEnabled[collector("vcpu")]);
         assert_false(xvAgentConfCollectorEnabled(conf, "node", false));
         xvAgentConfFree(conf);
     }
@@ -814,8 +825,8 @@ test_booleans_accept_three_spellings_in_any_case(void **state)
 
         snprintf(yaml, sizeof(yaml), "sampling:\n  collectors:\n    vcpu: %s\n", no[i]);
         conf = loadOk(yaml);
-        assert_true(conf->collectorSet[XV_AGENT_COLLECTOR_VCPU]);
-        assert_false(conf->collectorEnabled[XV_AGENT_COLLECTOR_VCPU]);
+        assert_true(conf->collectorSet[collector("vcpu")]);
+        assert_false(conf->collectorEnabled[collector("vcpu")]);
         assert_false(xvAgentConfCollectorEnabled(conf, "vcpu", true));
         xvAgentConfFree(conf);
     }
@@ -960,13 +971,13 @@ test_policies_keep_their_entries(void **state)
 
     assert_int_equal(conf->npolicies, 2);
     assert_string_equal(conf->policies[0].name, "b1");
-    assert_int_equal(conf->policies[0].type, XV_AGENT_POLICY_BALLOON);
+    assert_ptr_equal(conf->policies[0].type, &xvPolicyBalloon);
     node = xvConfNodeFind(conf->policies[0].node, "target");
     assert_string_equal(node->value, "50%");
     assert_int_equal(node->line, 2);
     assert_int_equal(node->column, 39);
     assert_string_equal(conf->policies[1].name, "p1");
-    assert_int_equal(conf->policies[1].type, XV_AGENT_POLICY_AUTOPIN);
+    assert_ptr_equal(conf->policies[1].type, &xvPolicyAutopin);
     assert_int_equal(conf->policies[1].node->line, 3);
     assert_int_equal(conf->policies[1].node->column, 5);
     xvAgentConfFree(conf);
@@ -1131,7 +1142,7 @@ test_policy_files_are_merged_in_name_order_after_the_main_file(void **state)
     assert_string_equal(conf->policies[6].file, file);
     free(file);
     /* the marks point into the policy's own file */
-    assert_int_equal(conf->policies[1].type, XV_AGENT_POLICY_AUTOPIN);
+    assert_ptr_equal(conf->policies[1].type, &xvPolicyAutopin);
     assert_int_equal(conf->policies[1].node->line, 3);
     assert_int_equal(conf->policies[1].node->column, 5);
     assert_int_equal(conf->policies[2].node->line, 4);
@@ -1364,16 +1375,24 @@ test_error_struct_is_reusable_and_optional(void **state)
 }
 
 static void
-test_names_of_collectors_and_policy_types(void **state)
+test_names_of_collectors_and_policy_types_come_from_their_registries(void **state)
 {
-    assert_string_equal(xvAgentCollectorName(XV_AGENT_COLLECTOR_NODE), "node");
-    assert_string_equal(xvAgentCollectorName(XV_AGENT_COLLECTOR_DOMAIN), "domain");
-    assert_string_equal(xvAgentCollectorName(XV_AGENT_COLLECTOR_VCPU), "vcpu");
-    assert_null(xvAgentCollectorName(XV_AGENT_COLLECTOR_LAST));
-    assert_string_equal(xvAgentPolicyTypeName(XV_AGENT_POLICY_AUTOPIN), "autopin");
-    assert_string_equal(xvAgentPolicyTypeName(XV_AGENT_POLICY_BALLOON), "balloon");
-    assert_string_equal(xvAgentPolicyTypeName(XV_AGENT_POLICY_RESTART), "restart");
-    assert_null(xvAgentPolicyTypeName(XV_AGENT_POLICY_LAST));
+    /* the registries name them, in the order the messages list them */
+    assert_string_equal(xvCollectors[0]->name, "node");
+    assert_string_equal(xvCollectors[1]->name, "domain");
+    assert_string_equal(xvCollectors[2]->name, "vcpu");
+    assert_string_equal(xvCollectors[3]->name, "memory");
+    assert_int_equal(xvCollectorCount(), 4);
+    assert_null(xvCollectors[xvCollectorCount()]);
+    assert_true(xvCollectorCount() <= XV_COLLECTORS_MAX);
+    assert_int_equal(xvCollectorIndex("vcpu"), 2);
+    assert_int_equal(xvCollectorIndex("gpu"), -1);
+    assert_string_equal(xvPolicyTypes[0]->name, "autopin");
+    assert_string_equal(xvPolicyTypes[1]->name, "balloon");
+    assert_string_equal(xvPolicyTypes[2]->name, "restart");
+    assert_null(xvPolicyTypes[3]);
+    assert_ptr_equal(xvPolicyTypeFind("balloon"), &xvPolicyBalloon);
+    assert_null(xvPolicyTypeFind("Balloon"));
     /* unknown names and a missing configuration fall back to the default */
     assert_true(xvAgentConfCollectorEnabled(NULL, "node", true));
     {
@@ -1551,7 +1570,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_duplicate_policy_names_across_files_name_the_first_one),
     cmocka_unit_test(test_state_retention_is_a_duration_of_at_least_an_hour),
     cmocka_unit_test(test_error_struct_is_reusable_and_optional),
-    cmocka_unit_test(test_names_of_collectors_and_policy_types),
+    cmocka_unit_test(test_names_of_collectors_and_policy_types_come_from_their_registries),
     cmocka_unit_test(test_parse_listen_accepts_the_three_forms),
     cmocka_unit_test(test_parse_listen_rejects_bad_input),
     cmocka_unit_test(test_loading_is_reentrant_across_threads),

@@ -86,7 +86,7 @@ settingsFor(published *p, uint64_t intervalMs, xvWorkerSettings *s)
     s->intervalMs = intervalMs;
     s->afterSample = onHook;
     s->afterSampleOpaque = p;
-    for (i = 0; xvCollectors[i] && i < XV_WORKER_MAX_COLLECTORS; i++)
+    for (i = 0; xvCollectors[i] && i < XV_COLLECTORS_MAX; i++)
         s->enabled[i] = xvCollectors[i]->defaultEnabled;
 }
 

@@ -12,6 +12,7 @@
 #include <libvirt/virterror.h>
 
 #include "autopin.h"
+#include "src/agent/agent_conf.h"
 #include "engine.h"
 #include "policy.h"
 #include "policytest.h"
@@ -1289,7 +1290,8 @@ unitSet(const char *keys, char **retURI)
                          "    type: autopin\n%s", xvTestNodeURI("policy/autopin-unit.xml"),
                          keys) > 0);
     assert_int_equal(xvAgentConfLoadString("agent.yaml", yaml, &conf, &err), 0);
-    assert_int_equal(xvPolicySetParse(conf, &set, &err), 0);
+    assert_int_equal(xvPolicySetParse(conf->policies, conf->npolicies, conf->stateRetentionMs,
+                                      &set, &err), 0);
     *retURI = strdup(conf->uri);
     xvAgentConfFree(conf);
     free(yaml);

@@ -8,6 +8,7 @@
 #include <libvirt/libvirt.h>
 
 #include "balloon.h"
+#include "src/agent/agent_conf.h"
 #include "engine.h"
 #include "policy.h"
 #include "policytest.h"
@@ -988,7 +989,8 @@ engineWith(const char *yaml)
     xvPolicyEngine *engine = xvPolicyEngineNew(NULL);
 
     assert_int_equal(xvAgentConfLoadString("agent.yaml", yaml, &conf, &err), 0);
-    assert_int_equal(xvPolicySetParse(conf, &set, &err), 0);
+    assert_int_equal(xvPolicySetParse(conf->policies, conf->npolicies, conf->stateRetentionMs,
+                                      &set, &err), 0);
     xvPolicyEngineConfigure(engine, set, conf->uri, false);
     xvAgentConfFree(conf);
     return engine;

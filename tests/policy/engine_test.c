@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "src/agent/agent_conf.h"
 #include "policy.h"
 #include "report.h"
 #include "src/snapshot/snapshot.h"
@@ -86,11 +87,12 @@ parseError(const char *dir, const char *yaml)
     } else {
         assert_int_equal(xvAgentConfLoadString("agent.yaml", yaml, &conf, &err), 0);
     }
-    if (xvPolicySetParse(conf, &set, &err) < 0) {
+    if (xvPolicySetParse(conf->policies, conf->npolicies, conf->stateRetentionMs, &set, &err) < 0) {
         msg = xvConfErrorFormat(&err);
         xvConfErrorClear(&err);
     }
-    assert_int_equal(xvPolicyEngineValidate(conf, &err), msg ? -EINVAL : 0);
+    assert_int_equal(xvPolicyEngineValidate(conf->policies, conf->npolicies, &err),
+                     msg ? -EINVAL : 0);
     xvConfErrorClear(&err);
     xvPolicySetFree(set);
     xvAgentConfFree(conf);
@@ -118,7 +120,8 @@ configure(xvPolicyEngine *engine, const char *yaml, bool reload)
     xvPolicySet *set = NULL;
 
     assert_int_equal(xvAgentConfLoadString("agent.yaml", yaml, &conf, &err), 0);
-    assert_int_equal(xvPolicySetParse(conf, &set, &err), 0);
+    assert_int_equal(xvPolicySetParse(conf->policies, conf->npolicies, conf->stateRetentionMs,
+                                      &set, &err), 0);
     xvPolicyEngineConfigure(engine, set, conf->uri, reload);
     xvAgentConfFree(conf);
 }

@@ -17,7 +17,8 @@ xvPolicyTestParseError(const char *yaml)
     char *msg;
 
     assert_int_equal(xvAgentConfLoadString("agent.yaml", yaml, &conf, &err), 0);
-    if (xvPolicySetParse(conf, &set, &err) == 0) {
+    if (xvPolicySetParse(conf->policies, conf->npolicies, conf->stateRetentionMs, &set,
+                         &err) == 0) {
         xvPolicySetFree(set);
         xvAgentConfFree(conf);
         return NULL;
