@@ -14,7 +14,6 @@
 #include "selection_overlap.h"
 #include "state.h"
 #include "util/xvalloc.h"
-#include "util/xvclock.h"
 #include "util/xvlog.h"
 
 typedef struct {
@@ -47,7 +46,7 @@ struct _xvPolicyEngine {
      */
     xvPolicyState *dryState;
     xvActuator *actuator;
-    xvSnapshot *prev;               /* the snapshot of the last run (a reference) */
+    const xvSnapshot *prev;         /* the snapshot of the last run (a reference) */
 };
 
 static void
@@ -380,8 +379,8 @@ engineReport(const xvPolicyEngine *engine, uint64_t nowMs)
     return r;
 }
 
-void
-xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro, xvSnapshot *snap,
+xvPolicyReport *
+xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro, const xvSnapshot *snap,
                     uint64_t nowMs)
 {
     size_t i, ncounters = 0;
@@ -411,13 +410,6 @@ xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro, xvSnapshot *
     xvActuatorPruneTargets(engine->actuator, snap);
     xvActuatorCounters(engine->actuator, &ncounters);
     if (!engine->state && ncounters == 0)
-        return;
-    snap->policyReport = engineReport(engine, nowMs);
-    snap->policyReportFree = xvPolicyReportFree;
-}
-
-void
-xvPolicyEngineRun(struct _virConnect *ro, xvSnapshot *snap, void *opaque)
-{
-    xvPolicyEngineRunAt(opaque, ro, snap, xvClockRealMs());
+        return NULL;
+    return engineReport(engine, nowMs);
 }

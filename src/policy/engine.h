@@ -5,8 +5,9 @@
  * file:line:col, so --check-config and SIGHUP validate policies too) and
  * hands it to the engine; the sampler thread runs the enabled policies on
  * each new snapshot, after sampling and before publishing, carries out
- * their actions (actuator.h) and attaches an immutable report of the
- * policies' metrics to the snapshot (report.h).
+ * their actions (actuator.h) and returns an immutable report of the
+ * policies' metrics (report.h), which the agent publishes beside the
+ * snapshot. The engine only reads snapshots.
  *
  * The bookkeeping (state.h) lives in the engine, keyed by domain UUID, so a
  * reload keeps it; it is loaded from the state directory when the first
@@ -22,6 +23,7 @@
 #include <stdint.h>
 
 #include "policy.h"
+#include "report.h"
 #include "src/conf/conf.h"
 #include "src/snapshot/snapshot.h"
 
@@ -62,11 +64,14 @@ void xvPolicyEngineConfigure(xvPolicyEngine *engine, xvPolicySet *set, const cha
                              bool clearGiveUps);
 
 /*
- * Sampler thread (an xvWorkerHookFunc; @opaque is the engine): runs the
- * policies on @snap with the real clock and attaches the report.
+ * Sampler thread: runs the policies on @snap at @nowMs (CLOCK_REALTIME
+ * milliseconds; the sampler's clock) and carries out their actions, @ro
+ * being the sampler's read-only connection (NULL if none). @snap is only
+ * read; the engine keeps a reference to it, for the deltas of the next run.
+ * Returns the report of the policies' metrics, to publish beside @snap and
+ * free with xvPolicyReportFree(); NULL when there is nothing to report (no
+ * policy ever ran, nothing counted).
  */
 struct _virConnect;
-void xvPolicyEngineRun(struct _virConnect *ro, xvSnapshot *snap, void *opaque);
-/* The same at @nowMs (CLOCK_REALTIME milliseconds): for tests. */
-void xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro, xvSnapshot *snap,
-                         uint64_t nowMs);
+xvPolicyReport *xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro,
+                                    const xvSnapshot *snap, uint64_t nowMs);

@@ -132,22 +132,18 @@ struct _xvSnapshot {
     uint64_t errorsTotal[XV_CALL_LAST];
     xvCollectorResult collectors[XV_COLLECTORS_MAX];  /* run order */
     size_t ncollectors;
-    /*
-     * What the policy engine (src/policy/) made of this snapshot, attached
-     * by the sampler thread before publishing and read by the renderer:
-     * immutable, owned by the snapshot, freed with policyReportFree. NULL
-     * when no policy engine runs.
-     */
-    void *policyReport;
-    void (*policyReportFree)(void *report);
 };
 
 /* A new, empty snapshot holding one reference. */
 xvSnapshot *xvSnapshotNew(void);
-/* Takes one more reference on @snap (NULL-safe); returns @snap. */
-xvSnapshot *xvSnapshotRef(xvSnapshot *snap);
+/*
+ * Takes one more reference on @snap (NULL-safe); returns @snap. The count
+ * is not part of the picture: a reader holding a const snapshot may take
+ * and drop references.
+ */
+const xvSnapshot *xvSnapshotRef(const xvSnapshot *snap);
 /* Drops one reference (NULL-safe); the last one frees. Returns NULL. */
-xvSnapshot *xvSnapshotUnref(xvSnapshot *snap);
+xvSnapshot *xvSnapshotUnref(const xvSnapshot *snap);
 
 /*
  * Adds a zeroed domain and returns it for the caller to fill; name and

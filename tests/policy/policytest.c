@@ -28,3 +28,27 @@ xvPolicyTestParseError(const char *yaml)
     xvAgentConfFree(conf);
     return msg;
 }
+
+/* The report of the last run, kept for the test to read. */
+static xvPolicyReport *policyTestReport;
+
+const xvPolicyReport *
+xvPolicyTestRun(xvPolicyEngine *engine, const xvSnapshot *snap, uint64_t nowMs)
+{
+    xvPolicyReportFree(policyTestReport);
+    policyTestReport = xvPolicyEngineRunAt(engine, NULL, snap, nowMs);
+    return policyTestReport;
+}
+
+const xvPolicyReport *
+xvPolicyTestReport(void)
+{
+    return policyTestReport;
+}
+
+void
+xvPolicyTestReportFree(void)
+{
+    xvPolicyReportFree(policyTestReport);
+    policyTestReport = NULL;
+}
