@@ -24,11 +24,11 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "collector.h"
-#include "prometheus.h"
+#include "collectors/collector.h"
+#include "exporters/prometheus.h"
+#include "src/agent/worker.h"
 #include "util/xvalloc.h"
 #include "util/xvclock.h"
-#include "src/agent/worker.h"
 
 typedef struct {
     double *ms;        /* CPU ms of each run */

@@ -19,11 +19,11 @@
 #include <event2/thread.h>
 #include <libvirt/libvirt.h>
 
-#include "collector.h"
-#include "engine.h"
-#include "http.h"
-#include "prometheus.h"
-#include "report.h"
+#include "collectors/collector.h"
+#include "exporters/http.h"
+#include "exporters/prometheus.h"
+#include "src/policy/engine.h"
+#include "src/policy/report.h"
 #include "test_control.h"
 #include "util/xvalloc.h"
 #include "util/xvclock.h"

@@ -17,7 +17,7 @@
 
 #include "agent.h"
 #include "agent_conf.h"
-#include "engine.h"
+#include "src/policy/engine.h"
 #include "util/xvlog.h"
 
 static void

@@ -11,7 +11,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "collector.h"
+#include "collectors/collector.h"
 #include "util/xvalloc.h"
 #include "util/xvclock.h"
 #include "util/xvlog.h"

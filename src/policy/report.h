@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "actuator.h"
-#include "prom_writer.h"
+#include "exporters/prom_writer.h"
 
 typedef struct _xvPolicyReportRestart xvPolicyReportRestart;
 struct _xvPolicyReportRestart {

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "state.h"
 #include "src/conf/conf_value.h"
+#include "state.h"
 #include "util/xvalloc.h"
 
 static const char *const restartKeys[] = {

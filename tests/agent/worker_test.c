@@ -12,8 +12,8 @@
 
 #include <libvirt/libvirt.h>
 
+#include "collectors/collector.h"
 #include "src/agent/clock.h"
-#include "collector.h"
 #include "src/agent/worker.h"
 #include "xvtest.h"
 

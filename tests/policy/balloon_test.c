@@ -7,12 +7,12 @@
 
 #include <libvirt/libvirt.h>
 
-#include "balloon.h"
-#include "src/agent/agent_conf.h"
-#include "engine.h"
-#include "policy.h"
 #include "policytest.h"
-#include "report.h"
+#include "src/agent/agent_conf.h"
+#include "src/policy/balloon.h"
+#include "src/policy/engine.h"
+#include "src/policy/policy.h"
+#include "src/policy/report.h"
 #include "src/snapshot/snapshot.h"
 #include "util/xvmacros.h"
 #include "xvtest.h"

@@ -10,13 +10,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "src/agent/agent_conf.h"
-#include "policy.h"
 #include "policytest.h"
-#include "report.h"
+#include "src/agent/agent_conf.h"
+#include "src/policy/engine.h"
+#include "src/policy/policy.h"
+#include "src/policy/report.h"
+#include "src/policy/state.h"
 #include "src/snapshot/snapshot.h"
-#include "state.h"
 #include "util/xvmacros.h"
 #include "xvtest.h"
 

@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 #include "src/agent/agent_conf.h"
-#include "engine.h"
+#include "src/policy/engine.h"
 #include "xvtest.h"
 
 char *

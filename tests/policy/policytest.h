@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "engine.h"
+#include "src/policy/engine.h"
 
 /*
  * Loads @yaml as the agent configuration "agent.yaml" (it must load) and

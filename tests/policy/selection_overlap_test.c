@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* selection_overlap_test.c: unit tests of the domain-selection overlap analyser. */
-#include "selection_overlap.h"
+#include "src/policy/selection_overlap.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
