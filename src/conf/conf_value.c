@@ -97,15 +97,30 @@ xvConfNodeGetInt(const xvConfNode *node, const char *file, long long min, long l
     return 0;
 }
 
-int
-xvConfParseDuration(const char *text, uint64_t *retMs)
+/* A unit of a quantity: its name and how many of the base unit it is. */
+typedef struct {
+    const char *name;
+    uint64_t factor;
+} confUnit;
+
+static const confUnit confDurationUnits[] = {
+    { "ms", 1 }, { "s", 1000 }, { "m", 60 * 1000 }, { "h", 60 * 60 * 1000 },
+};
+static const confUnit confSizeUnits[] = {
+    { "KiB", 1 }, { "K", 1 }, { "MiB", 1024 }, { "M", 1024 },
+    { "GiB", 1024 * 1024 }, { "G", 1024 * 1024 },
+    { "TiB", UINT64_C(1024) * 1024 * 1024 }, { "T", UINT64_C(1024) * 1024 * 1024 },
+};
+
+/*
+ * An unsigned decimal immediately followed by one of the @n @units, in the
+ * base unit (a bare 0 too when @bareZero): 0, -EINVAL if @text is not that,
+ * -ERANGE if it does not fit in 64 bits.
+ */
+static int
+confParseUnits(const char *text, const confUnit *units, size_t n, bool bareZero,
+               uint64_t *ret)
 {
-    static const struct {
-        const char *name;
-        uint64_t ms;
-    } units[] = {
-        { "ms", 1 }, { "s", 1000 }, { "m", 60 * 1000 }, { "h", 60 * 60 * 1000 },
-    };
     uint64_t value = 0;
     bool overflow = false;
     const char *p = text;
@@ -121,36 +136,53 @@ xvConfParseDuration(const char *text, uint64_t *retMs)
         else
             value = value * 10 + digit;
     }
-    for (i = 0; i < XV_N_ELEMENTS(units); i++) {
+    if (bareZero && *p == '\0' && value == 0 && !overflow) {
+        *ret = 0;
+        return 0;
+    }
+    for (i = 0; i < n; i++) {
         if (strcmp(p, units[i].name) != 0)
             continue;
-        if (overflow || value > UINT64_MAX / units[i].ms)
+        if (overflow || value > UINT64_MAX / units[i].factor)
             return -ERANGE;
-        *retMs = value * units[i].ms;
+        *ret = value * units[i].factor;
         return 0;
     }
     return -EINVAL;
 }
 
-void
-xvConfFormatDuration(uint64_t ms, char *buf, size_t buflen)
+/* Writes @value with the largest of the @n @units (largest first) that
+ * divides it exactly, else with @base, the name of the base unit. */
+static void
+confFormatUnits(uint64_t value, const confUnit *units, size_t n, const char *base, char *buf,
+                size_t buflen)
 {
-    static const struct {
-        const char *name;
-        uint64_t ms;
-    } units[] = {
-        { "h", 60 * 60 * 1000 }, { "m", 60 * 1000 }, { "s", 1000 },
-    };
     size_t i;
 
-    for (i = 0; ms > 0 && i < XV_N_ELEMENTS(units); i++) {
-        if (ms % units[i].ms == 0) {
-            snprintf(buf, buflen, "%llu%s", (unsigned long long)(ms / units[i].ms),
-                     units[i].name);
+    for (i = 0; value > 0 && i < n; i++) {
+        if (value % units[i].factor == 0) {
+            snprintf(buf, buflen, "%" PRIu64 "%s", value / units[i].factor, units[i].name);
             return;
         }
     }
-    snprintf(buf, buflen, "%llums", (unsigned long long)ms);
+    snprintf(buf, buflen, "%" PRIu64 "%s", value, base);
+}
+
+int
+xvConfParseDuration(const char *text, uint64_t *retMs)
+{
+    return confParseUnits(text, confDurationUnits, XV_N_ELEMENTS(confDurationUnits), false,
+                          retMs);
+}
+
+void
+xvConfFormatDuration(uint64_t ms, char *buf, size_t buflen)
+{
+    static const confUnit units[] = {
+        { "h", 60 * 60 * 1000 }, { "m", 60 * 1000 }, { "s", 1000 },
+    };
+
+    confFormatUnits(ms, units, XV_N_ELEMENTS(units), "ms", buf, buflen);
 }
 
 /* A quantity with a unit: its reader and writer, and the units for a hint. */
@@ -214,66 +246,20 @@ xvConfNodeGetDuration(const xvConfNode *node, const char *file, uint64_t minMs,
     return confNodeGetQuantity(node, file, &duration, minMs, maxMs, retMs, err);
 }
 
-static const struct {
-    const char *name;
-    uint64_t kib;
-} confSizeUnits[] = {
-    { "KiB", 1 }, { "K", 1 }, { "MiB", 1024 }, { "M", 1024 },
-    { "GiB", 1024 * 1024 }, { "G", 1024 * 1024 },
-    { "TiB", UINT64_C(1024) * 1024 * 1024 }, { "T", UINT64_C(1024) * 1024 * 1024 },
-};
-
 int
 xvConfParseSize(const char *text, uint64_t *retKiB)
 {
-    uint64_t value = 0;
-    bool overflow = false;
-    const char *p = text;
-    size_t i;
-
-    if (*p < '0' || *p > '9')
-        return -EINVAL;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        unsigned int digit = (unsigned int)(*p - '0');
-
-        if (value > (UINT64_MAX - digit) / 10)
-            overflow = true;
-        else
-            value = value * 10 + digit;
-    }
-    if (*p == '\0' && value == 0 && !overflow) {
-        *retKiB = 0;
-        return 0;
-    }
-    for (i = 0; i < XV_N_ELEMENTS(confSizeUnits); i++) {
-        if (strcmp(p, confSizeUnits[i].name) != 0)
-            continue;
-        if (overflow || value > UINT64_MAX / confSizeUnits[i].kib)
-            return -ERANGE;
-        *retKiB = value * confSizeUnits[i].kib;
-        return 0;
-    }
-    return -EINVAL;
+    return confParseUnits(text, confSizeUnits, XV_N_ELEMENTS(confSizeUnits), true, retKiB);
 }
 
 void
 xvConfFormatSize(uint64_t kib, char *buf, size_t buflen)
 {
-    static const struct {
-        const char *name;
-        uint64_t kib;
-    } units[] = {
+    static const confUnit units[] = {
         { "TiB", UINT64_C(1024) * 1024 * 1024 }, { "GiB", 1024 * 1024 }, { "MiB", 1024 },
     };
-    size_t i;
 
-    for (i = 0; kib && i < XV_N_ELEMENTS(units); i++) {
-        if (kib % units[i].kib == 0) {
-            snprintf(buf, buflen, "%" PRIu64 "%s", kib / units[i].kib, units[i].name);
-            return;
-        }
-    }
-    snprintf(buf, buflen, "%" PRIu64 "KiB", kib);
+    confFormatUnits(kib, units, XV_N_ELEMENTS(units), "KiB", buf, buflen);
 }
 
 int

@@ -8,48 +8,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conftest.h"
 #include "util/xvmacros.h"
 #include "xvtest.h"
-
-/* Reads @yaml as "agent.yaml"; fails the test unless it is valid YAML. */
-static xvConfNode *
-parseOk(const char *yaml)
-{
-    xvConfNode *root = NULL;
-    xvConfError err = { 0 };
-    int rc = xvConfParse("agent.yaml", (const unsigned char *)yaml, strlen(yaml), &root, &err);
-
-    if (rc != 0) {
-        char *msg = xvConfErrorFormat(&err);
-
-        print_error("unexpected error: %s\n", msg);
-        free(msg);
-        xvConfErrorClear(&err);
-        fail_msg("reading failed with %d", rc);
-    }
-    assert_non_null(root);
-    return root;
-}
-
-/* The first entry of the sequence `policies:` of @root. */
-static const xvConfNode *
-firstEntry(const xvConfNode *root)
-{
-    const xvConfNode *seq = xvConfNodeFind(root, "policies");
-
-    assert_non_null(seq);
-    assert_true(seq->nchildren > 0);
-    return &seq->children[0];
-}
 
 static void
 test_parse_keeps_the_positions_of_keys_and_values(void **state)
 {
-    xvConfNode *root = parseOk("# a comment\n"
-                               "listen:\n"
-                               "  port: \"80\"\n"
-                               "  address: ~\n"
-                               "names: [a, 'b']\n");
+    xvConfNode *root = xvConfTestParse("# a comment\n"
+                                       "listen:\n"
+                                       "  port: \"80\"\n"
+                                       "  address: ~\n"
+                                       "names: [a, 'b']\n");
     const xvConfNode *listen = xvConfNodeFind(root, "listen");
     const xvConfNode *port = xvConfNodeFind(listen, "port");
     const xvConfNode *names = xvConfNodeFind(root, "names");
@@ -80,7 +50,7 @@ test_parse_of_no_document_is_an_empty_mapping(void **state)
     size_t i;
 
     for (i = 0; i < XV_N_ELEMENTS(empty); i++) {
-        xvConfNode *root = parseOk(empty[i]);
+        xvConfNode *root = xvConfTestParse(empty[i]);
 
         assert_int_equal(root->kind, XV_CONF_NODE_MAPPING);
         assert_int_equal(root->nchildren, 0);
@@ -216,11 +186,11 @@ test_error_format_variants(void **state)
 static void
 test_node_copy_is_deep(void **state)
 {
-    xvConfNode *root = parseOk("policies:\n"
-                               "  - name: a\n"
-                               "    type: restart\n"
-                               "    x: {y: [1, {z: ~}]}\n");
-    xvConfNode *copy = xvConfNodeCopy(firstEntry(root));
+    xvConfNode *root = xvConfTestParse("policies:\n"
+                                       "  - name: a\n"
+                                       "    type: restart\n"
+                                       "    x: {y: [1, {z: ~}]}\n");
+    xvConfNode *copy = xvConfNodeCopy(xvConfTestFirstEntry(root));
     const xvConfNode *z;
 
     xvConfNodeFree(root);   /* the copy outlives the tree */

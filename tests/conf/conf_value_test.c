@@ -8,46 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conftest.h"
 #include "util/xvmacros.h"
 #include "xvtest.h"
 
 /* The name the nodes' errors carry. */
-#define FILE_NAME "agent.yaml"
-
-/* Reads @yaml as FILE_NAME; fails the test unless it is valid YAML. */
-static xvConfNode *
-parseOk(const char *yaml)
-{
-    xvConfNode *root = NULL;
-    xvConfError err = { 0 };
-
-    assert_int_equal(xvConfParse(FILE_NAME, (const unsigned char *)yaml, strlen(yaml), &root,
-                                 &err), 0);
-    assert_non_null(root);
-    return root;
-}
-
-/* The first entry of the sequence `policies:` of @root. */
-static const xvConfNode *
-firstEntry(const xvConfNode *root)
-{
-    const xvConfNode *seq = xvConfNodeFind(root, "policies");
-
-    assert_non_null(seq);
-    assert_true(seq->nchildren > 0);
-    return &seq->children[0];
-}
+#define FILE_NAME XV_CONF_TEST_FILE
 
 static void
 test_node_readers_work_on_any_node(void **state)
 {
-    xvConfNode *root = parseOk("policies:\n"
-                               "  - name: a\n"
-                               "    type: autopin\n"
-                               "    cpus: [1, 70000, x]\n"
-                               "    every: 30s\n"
-                               "    on: yes\n");
-    const xvConfNode *entry = firstEntry(root);
+    xvConfNode *root = xvConfTestParse("policies:\n"
+                                       "  - name: a\n"
+                                       "    type: autopin\n"
+                                       "    cpus: [1, 70000, x]\n"
+                                       "    every: 30s\n"
+                                       "    on: yes\n");
+    const xvConfNode *entry = xvConfTestFirstEntry(root);
     const xvConfNode *cpus = xvConfNodeFind(entry, "cpus");
     xvConfError err = { 0 };
     long long n = -1;
@@ -193,9 +170,9 @@ test_format_size_uses_the_largest_exact_unit(void **state)
 static void
 test_size_reader_names_the_node_and_the_limits(void **state)
 {
-    xvConfNode *root = parseOk("policies:\n  - name: b\n    type: balloon\n"
-                               "    low: 512\n    high: 64MiB\n    max: 1x\n");
-    const xvConfNode *entry = firstEntry(root);
+    xvConfNode *root = xvConfTestParse("policies:\n  - name: b\n    type: balloon\n"
+                                       "    low: 512\n    high: 64MiB\n    max: 1x\n");
+    const xvConfNode *entry = xvConfTestFirstEntry(root);
     xvConfError err = { 0 };
     uint64_t kib = 7;
     char *msg;
