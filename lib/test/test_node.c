@@ -24,12 +24,12 @@
 #include <libvirt/libvirt.h>
 
 #include "util/xvbuf.h"
+#include "util/xvclock.h"
 #include "util/xvuuid.h"
 #include "virerror.h"
 
 #define XV_FROM_THIS VIR_FROM_TEST
 
-#define TEST_NS_PER_SEC 1000000000ULL
 /* Upper bound of any time given in a node file, in seconds (~31 years). */
 #define TEST_MAX_SECONDS 1e9
 /* Node and save files are small; refuse anything absurd. */
@@ -299,15 +299,6 @@ testHashRemove(xvTestHash *h, const void *key, size_t len)
 
 /* ---- Small helpers ------------------------------------------------------ */
 
-static uint64_t
-testMonoNowNs(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * TEST_NS_PER_SEC + (uint64_t)ts.tv_nsec;
-}
-
 static const char *
 testStrerror(int errnum, char *buf, size_t len)
 {
@@ -358,7 +349,7 @@ testParseDouble(const char *str, double *ret)
 static uint64_t
 testSecondsToNs(double seconds)
 {
-    return (uint64_t)(seconds * (double)TEST_NS_PER_SEC + 0.5); /* seconds >= 0 */
+    return (uint64_t)(seconds * (double)XV_NS_PER_SEC + 0.5); /* seconds >= 0 */
 }
 
 /* Reads a whole file. Reports "cannot open|read @what '@path': reason" with
@@ -517,8 +508,7 @@ testSettingsError(const xvDomainDef *def, xmlNodePtr el, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    if (vasprintf(&detail, fmt, ap) < 0)
-        abort();
+    detail = xvVasprintf(fmt, ap);
     va_end(ap);
     xvReportError(VIR_ERR_XML_ERROR, "domain '%s': %s: %s", def->name, elname, detail);
 }
@@ -1210,10 +1200,10 @@ testNodeElapsedNs(const xvTestNode *node)
     uint64_t real;
 
     if (!node->journal)
-        return testMonoNowNs() - node->loadMonoNs;
+        return xvClockMonoNs() - node->loadMonoNs;
     /* the monotonic clock is one for every process of the machine, and
      * unlike the wall clock never steps back */
-    real = testMonoNowNs();
+    real = xvClockMonoNs();
     return real > node->epochNs ? real - node->epochNs : 0;
 }
 
@@ -1533,8 +1523,7 @@ testLoadError(const testNodeLoader *ld, xmlNodePtr el, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    if (vasprintf(&detail, fmt, ap) < 0)
-        abort();
+    detail = xvVasprintf(fmt, ap);
     va_end(ap);
     if (el)
         xvReportError(VIR_ERR_XML_ERROR, "node '%s' line %ld: %s: %s",
@@ -2030,7 +2019,7 @@ testLoadDoc(xmlDocPtr doc, const char *label, const char *dir)
         goto error;
     if (ld.node->nevents > 0)
         qsort(ld.node->events, ld.node->nevents, sizeof(xvTestEvent), testEventCompare);
-    ld.node->loadMonoNs = testMonoNowNs();
+    ld.node->loadMonoNs = xvClockMonoNs();
     free(ld.starts);
     return ld.node;
 
