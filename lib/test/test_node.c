@@ -25,6 +25,7 @@
 
 #include "util/xvbuf.h"
 #include "util/xvclock.h"
+#include "util/xvcpulist.h"
 #include "util/xvuuid.h"
 #include "virerror.h"
 
@@ -163,139 +164,6 @@ struct _xvTestFault {
     double hangSeconds;         /* real seconds */
     long long remaining;        /* -1: unlimited */
 };
-
-/* ---- A small hash table: bytes -> pointer ------------------------------ */
-
-typedef struct _testHashEntry testHashEntry;
-struct _testHashEntry {
-    testHashEntry *next;
-    void *value;
-    size_t keylen;
-    unsigned char key[];
-};
-
-struct _xvTestHash {
-    testHashEntry **buckets;
-    size_t nbuckets;            /* a power of two */
-    size_t count;
-};
-
-static uint64_t
-testHashBytes(const void *key, size_t len)
-{
-    const unsigned char *p = key;
-    uint64_t h = 0xcbf29ce484222325ULL;
-    size_t i;
-
-    for (i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
-static xvTestHash *
-testHashNew(void)
-{
-    xvTestHash *h = xvAlloc(sizeof(*h));
-
-    h->nbuckets = 64;
-    h->buckets = xvAllocN(h->nbuckets, sizeof(*h->buckets));
-    return h;
-}
-
-static void
-testHashFree(xvTestHash *h)
-{
-    size_t i;
-
-    if (!h)
-        return;
-    for (i = 0; i < h->nbuckets; i++) {
-        testHashEntry *e = h->buckets[i];
-
-        while (e) {
-            testHashEntry *next = e->next;
-
-            free(e);
-            e = next;
-        }
-    }
-    free(h->buckets);
-    free(h);
-}
-
-static void *
-testHashLookup(const xvTestHash *h, const void *key, size_t len)
-{
-    testHashEntry *e = h->buckets[testHashBytes(key, len) & (h->nbuckets - 1)];
-
-    for (; e; e = e->next) {
-        if (e->keylen == len && memcmp(e->key, key, len) == 0)
-            return e->value;
-    }
-    return NULL;
-}
-
-static void
-testHashGrow(xvTestHash *h)
-{
-    size_t nbuckets = h->nbuckets * 2;
-    testHashEntry **buckets = xvAllocN(nbuckets, sizeof(*buckets));
-    size_t i;
-
-    for (i = 0; i < h->nbuckets; i++) {
-        testHashEntry *e = h->buckets[i];
-
-        while (e) {
-            testHashEntry *next = e->next;
-            size_t b = testHashBytes(e->key, e->keylen) & (nbuckets - 1);
-
-            e->next = buckets[b];
-            buckets[b] = e;
-            e = next;
-        }
-    }
-    free(h->buckets);
-    h->buckets = buckets;
-    h->nbuckets = nbuckets;
-}
-
-/* @key must not be in @h yet. */
-static void
-testHashAdd(xvTestHash *h, const void *key, size_t len, void *value)
-{
-    testHashEntry *e;
-    size_t b;
-
-    if (h->count >= h->nbuckets)
-        testHashGrow(h);
-    e = xvAlloc(sizeof(*e) + len);
-    e->value = value;
-    e->keylen = len;
-    memcpy(e->key, key, len);
-    b = testHashBytes(key, len) & (h->nbuckets - 1);
-    e->next = h->buckets[b];
-    h->buckets[b] = e;
-    h->count++;
-}
-
-static void
-testHashRemove(xvTestHash *h, const void *key, size_t len)
-{
-    testHashEntry **pe = &h->buckets[testHashBytes(key, len) & (h->nbuckets - 1)];
-
-    for (; *pe; pe = &(*pe)->next) {
-        testHashEntry *e = *pe;
-
-        if (e->keylen == len && memcmp(e->key, key, len) == 0) {
-            *pe = e->next;
-            free(e);
-            h->count--;
-            return;
-        }
-    }
-}
 
 /* ---- Small helpers ------------------------------------------------------ */
 
@@ -640,59 +508,19 @@ xvTestDomSettingsParse(const xvDomainDef *def, xvTestDomSettings *settings)
 
 /* ---- cpusets ------------------------------------------------------------ */
 
-/* libvirt's cpuset syntax: "0-3,^2,6". CPUs beyond the node are ignored; an
- * empty result means all CPUs. Returns -1 on a syntax error. */
-static int
-testParseCpuset(const char *str, unsigned int maxCpus, unsigned char *map)
+/* The CPUs <vcpu cpuset=...> lets a vcpu use, in libvirt's syntax ("0-3,^2,6";
+ * CPUs beyond the node are ignored): all of the node's when it is absent,
+ * malformed or leaves none. */
+static void
+testCpusetParse(const xvTestNode *node, const char *cpuset, unsigned char *map)
 {
-    const char *p = str;
-    bool any = false;
-    unsigned int cpu;
+    xvCpuListItem all = { .first = 0, .last = SIZE_MAX };
 
-    while (*p) {
-        bool neg = false;
-        unsigned long first, last;
-        char *end;
-
-        while (*p == ' ')
-            p++;
-        if (*p == '^') {
-            neg = true;
-            p++;
-        }
-        if (*p < '0' || *p > '9')
-            return -1;
-        first = last = strtoul(p, &end, 10);
-        p = end;
-        if (*p == '-' && !neg) {
-            p++;
-            if (*p < '0' || *p > '9')
-                return -1;
-            last = strtoul(p, &end, 10);
-            p = end;
-            if (last < first)
-                return -1;
-        }
-        while (*p == ' ')
-            p++;
-        if (*p == ',')
-            p++;
-        else if (*p != '\0')
-            return -1;
-        for (; first <= last && first < maxCpus; first++) {
-            if (neg) {
-                VIR_UNUSE_CPU(map, first);
-            } else {
-                VIR_USE_CPU(map, first);
-                any = true;
-            }
-        }
-    }
-    if (!any) {
-        for (cpu = 0; cpu < maxCpus; cpu++)
-            VIR_USE_CPU(map, cpu);
-    }
-    return 0;
+    if (cpuset && xvCpuListParse(cpuset, XV_CPULIST_LIBVIRT | XV_CPULIST_CLIP,
+                                 node->maxCpus, map, NULL) > 0)
+        return;
+    memset(map, 0, (size_t)node->maplen);
+    xvCpuListItemApply(&all, map, node->maxCpus);
 }
 
 /* ---- Node object ------------------------------------------------------- */
@@ -712,9 +540,9 @@ testNodeNew(void)
     node->threads = 2;
     node->hvVersion = 2;
     node->clockRate = 1.0;
-    node->byName = testHashNew();
-    node->byUUID = testHashNew();
-    node->byID = testHashNew();
+    node->byName = xvHashNew();
+    node->byUUID = xvHashNew();
+    node->byID = xvHashNew();
     node->nextID = 1;
     return node;
 }
@@ -748,9 +576,9 @@ xvTestNodeFree(xvTestNode *node)
         node->domains = dom->next;
         testDomFree(dom);
     }
-    testHashFree(node->byName);
-    testHashFree(node->byUUID);
-    testHashFree(node->byID);
+    xvHashFree(node->byName);
+    xvHashFree(node->byUUID);
+    xvHashFree(node->byID);
     for (i = 0; i < node->nevents; i++)
         free(node->events[i].domain);
     free(node->events);
@@ -772,19 +600,19 @@ xvTestNodeFree(xvTestNode *node)
 xvTestDom *
 xvTestNodeFindByName(xvTestNode *node, const char *name)
 {
-    return testHashLookup(node->byName, name, strlen(name));
+    return xvHashLookupStr(node->byName, name);
 }
 
 xvTestDom *
 xvTestNodeFindByUUID(xvTestNode *node, const unsigned char *uuid)
 {
-    return testHashLookup(node->byUUID, uuid, XV_UUID_BUFLEN);
+    return xvHashLookup(node->byUUID, uuid, XV_UUID_BUFLEN);
 }
 
 xvTestDom *
 xvTestNodeFindByID(xvTestNode *node, int id)
 {
-    return testHashLookup(node->byID, &id, sizeof(id));
+    return xvHashLookup(node->byID, &id, sizeof(id));
 }
 
 /* ---- CPU time ------------------------------------------------------------ */
@@ -873,7 +701,7 @@ testDomLaunch(xvTestNode *node, xvTestDom *dom)
     if (xvTestDomSettingsParse(dom->def, &dom->settings) < 0)
         testSettingsInit(&dom->settings, dom->def->maxVcpus);
     dom->id = node->nextID++;
-    testHashAdd(node->byID, &dom->id, sizeof(dom->id), dom);
+    xvHashAdd(node->byID, &dom->id, sizeof(dom->id), dom);
     node->nactive++;
     dom->state = VIR_DOMAIN_RUNNING;
     dom->nvcpus = dom->def->maxVcpus;
@@ -884,11 +712,7 @@ testDomLaunch(xvTestNode *node, xvTestDom *dom)
         v->sinceNs = node->nowNs;
         v->load = i < dom->settings.nloads ? dom->settings.loads[i] : 1.0;
         v->affinity = xvAlloc((size_t)node->maplen);
-        if (testParseCpuset(dom->def->cpuset ? dom->def->cpuset : "",
-                            node->maxCpus, v->affinity) < 0) {
-            memset(v->affinity, 0, (size_t)node->maplen);
-            testParseCpuset("", node->maxCpus, v->affinity);
-        }
+        testCpusetParse(node, dom->def->cpuset, v->affinity);
     }
     dom->memDemandKiB = dom->settings.memDemandKiB;
     dom->shutdownToken = 0;
@@ -900,7 +724,7 @@ testDomRelease(xvTestNode *node, xvTestDom *dom)
 {
     size_t i;
 
-    testHashRemove(node->byID, &dom->id, sizeof(dom->id));
+    xvHashRemove(node->byID, &dom->id, sizeof(dom->id));
     node->nactive--;
     dom->id = -1;
     for (i = 0; i < dom->nvcpus; i++)
@@ -1106,8 +930,8 @@ xvTestNodeDomainAdd(xvTestNode *node, xvDomainDef *def, bool persistent, xvTestD
         node->domains = dom;
     node->lastDomain = dom;
     node->ndomains++;
-    testHashAdd(node->byName, def->name, strlen(def->name), dom);
-    testHashAdd(node->byUUID, def->uuid, XV_UUID_BUFLEN, dom);
+    xvHashAddStr(node->byName, def->name, dom);
+    xvHashAdd(node->byUUID, def->uuid, XV_UUID_BUFLEN, dom);
     *ret = dom;
     return 0;
 }
@@ -1117,8 +941,8 @@ xvTestNodeDomainRemove(xvTestNode *node, xvTestDom *dom)
 {
     if (xvTestDomIsActive(dom))
         testDomRelease(node, dom);
-    testHashRemove(node->byName, dom->def->name, strlen(dom->def->name));
-    testHashRemove(node->byUUID, dom->def->uuid, XV_UUID_BUFLEN);
+    xvHashRemoveStr(node->byName, dom->def->name);
+    xvHashRemove(node->byUUID, dom->def->uuid, XV_UUID_BUFLEN);
     if (dom->prev)
         dom->prev->next = dom->next;
     else

@@ -35,6 +35,7 @@
 #include "conf/domain_conf.h"
 #include "internal.h"
 #include "test/test_journal.h"
+#include "util/xvhash.h"
 
 /* The public calls a <xvirt:fault call='...'/> can target. */
 typedef enum {
@@ -79,7 +80,6 @@ const char *xvTestCallToString(xvTestCall call);
  * virDomainLookupByUUIDString. Returns -1 if unknown. */
 int xvTestCallFromString(const char *name);
 
-typedef struct _xvTestHash xvTestHash;
 typedef struct _xvTestEvent xvTestEvent;
 typedef struct _xvTestTimer xvTestTimer;
 typedef struct _xvTestFault xvTestFault;
@@ -158,7 +158,7 @@ struct _xvTestNode {
                                  * (<xvirt:host-used>, <xvirt:host-free>) */
     xvTestDom *domains, *lastDomain;
     size_t ndomains, nactive;
-    xvTestHash *byName, *byUUID, *byID;
+    xvHash *byName, *byUUID, *byID;
     int nextID;
     uint64_t nextToken;
 };

@@ -747,6 +747,47 @@ test_cpuset_sets_the_initial_affinity(void **state)
     xvTestNodeFree(node);
 }
 
+/* libvirt's cpuset syntax, blanks and a trailing comma included; CPUs past
+ * the node are ignored; a cpuset that is malformed or leaves no CPU of the
+ * node lets the vcpus use all of them. */
+static void
+test_cpuset_past_the_node_malformed_or_empty_allows_what_it_can(void **state)
+{
+    static const struct {
+        const char *cpuset;
+        unsigned char map0, map1;
+    } cases[] = {
+        { " 0 - 2 ,^1 ,", 0x05, 0x00 },
+        { "15-40", 0x00, 0x80 },
+        { "16-40", 0xff, 0xff },     /* nothing on the node: all */
+        { "1,^1", 0xff, 0xff },      /* nothing left: all */
+        { "^3", 0xff, 0xff },
+        { "1-x", 0xff, 0xff },       /* malformed: all */
+        { "3-1", 0xff, 0xff },
+        { "", 0xff, 0xff },
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
+        char *xml = xvAsprintf(NODE_HEAD "<cpu><nodes>1</nodes><sockets>1</sockets>"
+                               "<cores>4</cores><threads>4</threads></cpu>"
+                               "<domain type='test'><name>p</name><memory>65536</memory>"
+                               "<vcpu cpuset='%s'>1</vcpu><os><type>hvm</type></os>"
+                               "</domain></node>", cases[i].cpuset);
+        xvTestNode *node = loadString(xml);
+        xvTestDom *dom = xvTestNodeFindByName(node, "p");
+
+        if (dom->vcpus[0].affinity[0] != cases[i].map0 ||
+            dom->vcpus[0].affinity[1] != cases[i].map1)
+            fail_msg("cpuset '%s': %02x %02x, expected %02x %02x", cases[i].cpuset,
+                     dom->vcpus[0].affinity[0], dom->vcpus[0].affinity[1],
+                     cases[i].map0, cases[i].map1);
+        xvTestNodeFree(node);
+        free(xml);
+    }
+}
+
 static void
 test_fault_matches_call_domain_window_and_count(void **state)
 {
@@ -871,6 +912,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_destroy_event_cancels_a_pending_shutdown),
     cmocka_unit_test(test_shutdown_runstate_finishes_after_the_delay),
     cmocka_unit_test(test_cpuset_sets_the_initial_affinity),
+    cmocka_unit_test(test_cpuset_past_the_node_malformed_or_empty_allows_what_it_can),
     cmocka_unit_test(test_fault_matches_call_domain_window_and_count),
     cmocka_unit_test(test_domain_settings_parse_from_test_extra),
     cmocka_unit_test(test_shipped_example_node_loads),
