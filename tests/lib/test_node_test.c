@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_node_test.c: white-box tests of the test driver's node model
- * (lib/test/test_node.c): node XML loading, validation, clock and events. */
+ * (lib/test/test_node*.c): node XML loading, validation, clock and events. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
