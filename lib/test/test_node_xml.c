@@ -52,6 +52,15 @@ _Static_assert(XV_N_ELEMENTS(testEventNames) == XV_TEST_EVENT_LAST,
 
 /* ---- Numbers ----------------------------------------------------------- */
 
+/* Skips the blanks (spaces, tabs, line ends) at @s. */
+static const char *
+testSkipBlanks(const char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    return s;
+}
+
 /* Digits only, surrounding blanks allowed. */
 static int
 testParseULL(const char *str, unsigned long long *ret)
@@ -59,17 +68,12 @@ testParseULL(const char *str, unsigned long long *ret)
     char *end;
     unsigned long long val;
 
-    while (*str == ' ' || *str == '\t' || *str == '\n' || *str == '\r')
-        str++;
+    str = testSkipBlanks(str);
     if (*str < '0' || *str > '9')
         return -1;
     errno = 0;
     val = strtoull(str, &end, 10);
-    if (errno != 0)
-        return -1;
-    while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
-        end++;
-    if (*end != '\0')
+    if (errno != 0 || *testSkipBlanks(end) != '\0')
         return -1;
     *ret = val;
     return 0;
@@ -83,11 +87,7 @@ testParseDouble(const char *str, double *ret)
 
     errno = 0;
     val = strtod(str, &end);
-    if (errno != 0 || end == str || !isfinite(val))
-        return -1;
-    while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
-        end++;
-    if (*end != '\0')
+    if (errno != 0 || end == str || !isfinite(val) || *testSkipBlanks(end) != '\0')
         return -1;
     *ret = val;
     return 0;
