@@ -185,7 +185,8 @@ domainListDefined(xvCollectContext *ctx, int *retn)
 
     for (cap = 64;; cap *= 2) {
         names = xvReallocN(names, (size_t)cap, sizeof(*names));
-        if ((n = virConnectListDefinedDomains(ctx->conn, (const char **)names, cap)) < 0) {
+        /* (void *): the seed's const char ** and libvirt's char **const (README) */
+        if ((n = virConnectListDefinedDomains(ctx->conn, (void *)names, cap)) < 0) {
             xvCollectNoteFailure(ctx, XV_CALL_LIST_DEFINED_DOMAINS);
             free(names);
             return NULL;

@@ -124,10 +124,7 @@ xvDebugLineV(const char *kind, const char *fmt, va_list ap)
     size_t plen, len;
     int saved = errno;
 
-    if (vasprintf(&body, fmt, ap) < 0) {
-        errno = saved;
-        return;
-    }
+    body = xvVasprintf(fmt, ap);
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
     plen = strftime(prefix, sizeof(prefix), "%Y-%m-%d %H:%M:%S", &tm);
@@ -135,14 +132,12 @@ xvDebugLineV(const char *kind, const char *fmt, va_list ap)
                              ".%03ld+0000: %ld: %s ", ts.tv_nsec / 1000000L,
                              (long)gettid(), kind);
     /* every byte of the body escapes to at most 4 */
-    line = malloc(plen + 4 * strlen(body) + 2);
-    if (line) {
-        memcpy(line, prefix, plen);
-        len = plen + xvDebugEscape(line + plen, body);
-        line[len++] = '\n';
-        xvDebugWriteAll(line, len);
-        free(line);
-    }
+    line = xvAlloc(plen + 4 * strlen(body) + 2);
+    memcpy(line, prefix, plen);
+    len = plen + xvDebugEscape(line + plen, body);
+    line[len++] = '\n';
+    xvDebugWriteAll(line, len);
+    free(line);
     free(body);
     errno = saved;
 }
@@ -167,11 +162,9 @@ xvDebugCall(const char *func, const char *fmt, ...)
     if (!xvDebugActive())
         return;
     va_start(ap, fmt);
-    if (vasprintf(&args, fmt, ap) < 0)
-        args = NULL;
+    args = xvVasprintf(fmt, ap);
     va_end(ap);
-    if (args)
-        xvDebugLine("call", "%s(%s)", func, args);
+    xvDebugLine("call", "%s(%s)", func, args);
     free(args);
     errno = saved;
 }

@@ -188,8 +188,7 @@ xvReportErrorFull(int domain, int code, const char *file, const char *func,
     va_list ap;
 
     va_start(ap, fmt);
-    if (vasprintf(&detail, fmt, ap) < 0)
-        detail = NULL;
+    detail = xvVasprintf(fmt, ap);
     va_end(ap);
     if (detail && *detail)
         message = xvAsprintf("%s: %s", xvErrorText(code), detail);
@@ -210,8 +209,7 @@ xvReportSystemErrorFull(int domain, int errnum, const char *file,
     va_list ap;
 
     va_start(ap, fmt);
-    if (vasprintf(&detail, fmt, ap) < 0)
-        detail = NULL;
+    detail = xvVasprintf(fmt, ap);
     va_end(ap);
     xvErrorReport(domain, VIR_ERR_SYSTEM_ERROR, file, func, line,
                   xvAsprintf("%s: %s", detail ? detail : "system call failed",
@@ -364,10 +362,8 @@ virCopyLastError(virErrorPtr to)
 XV_EXPORT virErrorPtr
 virSaveLastError(void)
 {
-    virErrorPtr copy = calloc(1, sizeof(*copy));
+    virErrorPtr copy = xvAlloc(sizeof(*copy));
 
-    if (!copy)
-        return NULL;
     virCopyLastError(copy);
     return copy;
 }

@@ -27,7 +27,7 @@ typedef enum {
     XV_CPULIST_CLIP = 1 << 3,
 } xvCpuListFlags;
 
-/* libvirt's own <vcpu cpuset=...> syntax (virBitmapParse). */
+/* libvirt's <vcpu cpuset=...> syntax: exclusions, blanks, a trailing comma. */
 #define XV_CPULIST_LIBVIRT \
     (XV_CPULIST_EXCLUDE | XV_CPULIST_BLANKS | XV_CPULIST_TRAILING_COMMA)
 

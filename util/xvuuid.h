@@ -4,8 +4,8 @@
 
 #include <stdbool.h>
 
-#define XV_UUID_BUFLEN 16
-#define XV_UUID_STRING_BUFLEN 37
+#define XV_UUID_BUFLEN 16           /* raw bytes */
+#define XV_UUID_STRING_BUFLEN 37    /* the dashed form and its NUL */
 
 /* Parses 32 hex digits, with or without dashes anywhere between byte pairs
  * (libvirt accepts both); surrounding whitespace allowed. Returns 0 or -1
@@ -15,4 +15,5 @@ int xvUUIDParse(const char *str, unsigned char *uuid);
 void xvUUIDFormat(const unsigned char *uuid, char *buf);
 /* A random version-4 UUID from getrandom(). Returns 0 or -1. */
 int xvUUIDGenerate(unsigned char *uuid);
+/* Whether all 16 bytes of @uuid are zero. */
 bool xvUUIDIsNull(const unsigned char *uuid);

@@ -17,6 +17,7 @@
 #include "datatypes.h"
 #include "driver.h"
 #include "test/test_node.h"
+#include "test/test_save.h"
 #include "util/xvuuid.h"
 #include "virerror.h"
 

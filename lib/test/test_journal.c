@@ -12,13 +12,13 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libvirt/libvirt.h>
 
 #include "internal.h"
 #include "util/xvbuf.h"
+#include "util/xvclock.h"
 #include "util/xvuuid.h"
 #include "virerror.h"
 
@@ -97,16 +97,6 @@ testHexEncode(xvBuf *buf, const unsigned char *data, size_t len)
     }
 }
 
-static int
-testHexDigit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* Decodes @hex in place (a NUL is kept after the bytes). */
 static int
 testHexDecode(char *hex, size_t *retlen)
@@ -116,7 +106,7 @@ testHexDecode(char *hex, size_t *retlen)
     if (len % 2 != 0)
         return -1;
     for (i = 0; i < len / 2; i++) {
-        int hi = testHexDigit(hex[2 * i]), lo = testHexDigit(hex[2 * i + 1]);
+        int hi = xvHexDigit(hex[2 * i]), lo = xvHexDigit(hex[2 * i + 1]);
 
         if (hi < 0 || lo < 0)
             return -1;
@@ -196,15 +186,6 @@ testEntryParse(char *line, xvTestJournalEntry *entry)
 
 /* ---- File ------------------------------------------------------------------ */
 
-static uint64_t
-testMonotonicNs(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 static int
 testWriteAll(int fd, const char *data, size_t len)
 {
@@ -230,7 +211,7 @@ testJournalCreate(const char *path, const char *nodeKey, double rate)
 {
     XV_AUTOFREE(char *) tmp = xvAsprintf("%s.XXXXXX", path);
     XV_AUTOFREE(char *) header = xvAsprintf("%s\nnode %s\nepoch %" PRIu64 "\nrate %.17g\n",
-                                            TEST_JOURNAL_MAGIC, nodeKey, testMonotonicNs(),
+                                            TEST_JOURNAL_MAGIC, nodeKey, xvClockMonoNs(),
                                             rate);
     int fd, ret = -1;
 

@@ -2,7 +2,8 @@
 /*
  * test_journal.h: the journal of the test driver's shared mode
  * (test:///NODE?journal=/ABS/PATH), through which several processes (or
- * connections) simulate one node. Used by test_node.c and test_driver.c only.
+ * connections) simulate one node. Used by the simulated node (test_node*.c)
+ * and test_driver.c only.
  *
  * The journal is an append-only text file, every access under flock(2):
  *

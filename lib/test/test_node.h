@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test_node.h: the simulated node of the test driver: node XML loading, the
- * simulated clock, scripted events and faults, domain life-cycle primitives
- * and the save-file format. Used by test_driver.c only.
+ * test_node.h: the simulated node of the test driver: node XML loading
+ * (test_node_xml.c), the simulated clock, scripted events and faults
+ * (test_node_clock.c), the domains and their life-cycle primitives
+ * (test_node.c). The save-file format is test_save.h. Used by
+ * test_driver.c only.
  *
  * Locking: every field marked "locked" is read and written with node->lock
  * held, which xvTestNodeBegin() takes and xvTestNodeEnd() releases. Fields
@@ -35,6 +37,7 @@
 #include "conf/domain_conf.h"
 #include "internal.h"
 #include "test/test_journal.h"
+#include "util/xvhash.h"
 
 /* The public calls a <xvirt:fault call='...'/> can target. */
 typedef enum {
@@ -79,7 +82,6 @@ const char *xvTestCallToString(xvTestCall call);
  * virDomainLookupByUUIDString. Returns -1 if unknown. */
 int xvTestCallFromString(const char *name);
 
-typedef struct _xvTestHash xvTestHash;
 typedef struct _xvTestEvent xvTestEvent;
 typedef struct _xvTestTimer xvTestTimer;
 typedef struct _xvTestFault xvTestFault;
@@ -158,7 +160,7 @@ struct _xvTestNode {
                                  * (<xvirt:host-used>, <xvirt:host-free>) */
     xvTestDom *domains, *lastDomain;
     size_t ndomains, nactive;
-    xvTestHash *byName, *byUUID, *byID;
+    xvHash *byName, *byUUID, *byID;
     int nextID;
     uint64_t nextToken;
 };
@@ -262,25 +264,6 @@ uint64_t xvTestDomCpuTimeNs(const xvTestNode *node, const xvTestDom *dom);
 
 /* Physical CPU that @vcpu of the active @dom runs on (deterministic). */
 int xvTestDomVcpuPlacement(const xvTestNode *node, const xvTestDom *dom, size_t vcpu);
-
-/* ---- Save files -------------------------------------------------------- */
-
-typedef struct _xvTestSaveImage xvTestSaveImage;
-struct _xvTestSaveImage {
-    xvDomainDef *def;           /* memKiB and vcpus are the saved ones */
-    uint64_t cpuTimeNs;
-    bool paused;
-};
-
-/* Writes the state of the active @dom to @path atomically. */
-int xvTestSaveWrite(const xvTestNode *node, const xvTestDom *dom, const char *path);
-/* Reads and checks a save file; reports VIR_ERR_READ_FAILED or
- * VIR_ERR_OPERATION_FAILED naming @path and the problem. With @retdata,
- * also returns the file's contents (free()). */
-int xvTestSaveRead(const char *path, xvTestSaveImage *image, char **retdata);
-/* Checks the contents of a save file (named @path in errors). */
-int xvTestSaveParse(const char *data, const char *path, xvTestSaveImage *image);
-void xvTestSaveImageClear(xvTestSaveImage *image);
 /* Gives the just restored (started) @dom the saved CPU time and state. */
 void xvTestNodeDomainRestoreState(xvTestNode *node, xvTestDom *dom,
                                   uint64_t cpuTimeNs, bool paused);

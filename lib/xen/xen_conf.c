@@ -14,6 +14,7 @@
 #include <libxl_utils.h>
 
 #include "internal.h"
+#include "util/xvcpulist.h"
 #include "util/xvuuid.h"
 #include "virerror.h"
 
@@ -146,69 +147,29 @@ xenConfBitmapAlloc(libxl_bitmap *map, unsigned int bits)
     map->map = xvAllocN(map->size ? map->size : 1, 1);
 }
 
-/* A cpuset ("0-3,^2,8") as a CPU bitmap. */
+/* A cpuset in libvirt's syntax ("0-3,^2,8"; CPUs 0-4095) as a CPU bitmap. */
 static int
 xenConfCpuset(const char *cpuset, libxl_bitmap *map)
 {
     enum { XEN_CONF_MAX_CPUS = 4096 };
-    XV_AUTOFREE(char *) copy = xvStrdup(cpuset);
-    char *save = NULL, *tok, *end;
 
     xenConfBitmapAlloc(map, XEN_CONF_MAX_CPUS);
-    for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        bool neg = *tok == '^';
-        unsigned long lo, hi, cpu;
-
-        tok += neg;
-        lo = hi = strtoul(tok, &end, 10);
-        if (end == tok)
-            goto error;
-        if (*end == '-' && !neg) {
-            tok = end + 1;
-            hi = strtoul(tok, &end, 10);
-            if (end == tok)
-                goto error;
-        }
-        if (*end != '\0' || hi < lo || hi >= XEN_CONF_MAX_CPUS)
-            goto error;
-        for (cpu = lo; cpu <= hi; cpu++) {
-            if (neg)
-                map->map[cpu / 8] &= (uint8_t)~(1u << (cpu % 8));
-            else
-                libxl_bitmap_set(map, (int)cpu);
-        }
+    if (xvCpuListParse(cpuset, XV_CPULIST_LIBVIRT, XEN_CONF_MAX_CPUS, map->map, NULL) < 0) {
+        xvReportError(VIR_ERR_XML_ERROR, "invalid cpuset '%s' in <vcpu>", cpuset);
+        return -1;
     }
     return 0;
-
- error:
-    xvReportError(VIR_ERR_XML_ERROR, "invalid cpuset '%s' in <vcpu>", cpuset);
-    return -1;
 }
 
 /* The CPUs of @map as a cpuset ("0-3,8"); NULL when it has none. */
 static char *
 xenConfCpusetFormat(const libxl_bitmap *map)
 {
-    char *ret = NULL;
-    int cpu, bits = (int)map->size * 8;
+    size_t ncpus = (size_t)map->size * 8;
 
-    for (cpu = 0; cpu < bits; cpu++) {
-        int last = cpu;
-        char *more;
-
-        if (!libxl_bitmap_test(map, cpu))
-            continue;
-        while (last + 1 < bits && libxl_bitmap_test(map, last + 1))
-            last++;
-        if (last > cpu)
-            more = xvAsprintf("%s%s%d-%d", ret ? ret : "", ret ? "," : "", cpu, last);
-        else
-            more = xvAsprintf("%s%s%d", ret ? ret : "", ret ? "," : "", cpu);
-        free(ret);
-        ret = more;
-        cpu = last;
-    }
-    return ret;
+    if (xvCpuMapCount(map->map, ncpus) == 0)
+        return NULL;
+    return xvCpuListFormat(map->map, ncpus);
 }
 
 /* <graphics>: VNC or SDL, in the device model (HVM) or a vfb (PV). */
@@ -397,7 +358,6 @@ xenConfNicToDef(const libxl_device_nic *n, xvDomainNetDef *net)
     net->script = xvStrdup(n->script);
     net->target = xvStrdup(n->ifname);
 }
-
 
 static void
 xenConfHvmToDef(const libxl_domain_build_info *b, xvDomainDef *def)

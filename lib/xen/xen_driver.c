@@ -57,7 +57,6 @@
 #include <strings.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libvirt/libvirt.h>
@@ -65,6 +64,7 @@
 #include "conf/domain_conf.h"
 #include "datatypes.h"
 #include "driver.h"
+#include "util/xvclock.h"
 #include "util/xvuuid.h"
 #include "virerror.h"
 #include "xen/xen_conf.h"
@@ -154,15 +154,6 @@ struct _xenPriv {
 };
 
 static const char *const xenWatchPaths[] = { "@introduceDomain", "@releaseDomain" };
-
-static uint64_t
-xenNowNs(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void
 xenDomClear(xenDom *dom)
@@ -441,7 +432,7 @@ xenBatchInvalidate(xenPriv *priv)
 static bool
 xenBatchFresh(xenPriv *priv)
 {
-    return priv->batchNs != 0 && xenNowNs() - priv->batchNs <= priv->ttlNs;
+    return priv->batchNs != 0 && xvClockMonoNs() - priv->batchNs <= priv->ttlNs;
 }
 
 /* One batch of every domain (chunked, no cap), then a cache sync. Only the
@@ -477,7 +468,7 @@ xenBatchTake(xenPriv *priv, bool sample)
     if (xenCacheSync(priv) < 0)
         return -1;
     if (sample) {
-        priv->batchNs = xenNowNs();
+        priv->batchNs = xvClockMonoNs();
         if (priv->batchNs == 0)
             priv->batchNs = 1;
     }

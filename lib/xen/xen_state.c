@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "util/xvclock.h"
 #include "util/xvuuid.h"
 #include "virerror.h"
 
@@ -297,7 +298,6 @@ int
 xvXenStateIndexGet(xvXenStateIndex *idx, const xvXenStateEntry **entries, size_t *n)
 {
     xvDomainDef **defs;
-    struct timespec now;
     struct stat st;
     size_t ndefs, i;
 
@@ -322,8 +322,7 @@ xvXenStateIndexGet(xvXenStateIndex *idx, const xvXenStateEntry **entries, size_t
         xvXenStateFreeAll(defs, ndefs);
         /* A change within the same timestamp tick would keep the mtime:
          * trust it only once it is a second old (as git does). */
-        clock_gettime(CLOCK_REALTIME, &now);
-        idx->valid = now.tv_sec > st.st_mtim.tv_sec + 1;
+        idx->valid = (int64_t)(xvClockRealNs() / XV_NS_PER_SEC) > (int64_t)st.st_mtim.tv_sec + 1;
         idx->mtime = st.st_mtim;
         idx->ino = st.st_ino;
     }

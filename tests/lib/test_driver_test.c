@@ -14,9 +14,8 @@
 #include <libvirt/virterror.h>
 
 #include "test/test_driverpriv.h"
+#include "util/xvclock.h"
 #include "xvtest.h"
-
-#define NS_PER_SEC 1000000000ULL
 
 #define SIM "test_driver/node-sim.xml"
 #define EVENTS "test_driver/node-events.xml"
@@ -147,13 +146,11 @@ removeTemp(char *dir, char *path)
     free(dir);
 }
 
+/* Seconds since @startNs (xvClockMonoNs). */
 static double
-elapsedSince(const struct timespec *start)
+elapsedSince(uint64_t startNs)
 {
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+    return (double)(xvClockMonoNs() - startNs) / 1e9;
 }
 
 /* ---- URIs and connections -------------------------------------------------- */
@@ -262,7 +259,7 @@ test_connections_to_one_uri_share_the_node(void **state)
     assert_true(definedHas(b, "shared"));
     advance(a, 10);
     /* one clock too */
-    assert_int_equal(cpuOf(b, "db"), 20 * NS_PER_SEC);
+    assert_int_equal(cpuOf(b, "db"), 20 * XV_NS_PER_SEC);
     virConnectClose(a);
     assert_true(definedHas(b, "shared"));
     virConnectClose(b);
@@ -671,7 +668,7 @@ test_shutdown_delay_keeps_the_domain_shutting_down(void **state)
     advance(conn, 29);
     assert_int_equal(getInfo(dom).state, VIR_DOMAIN_SHUTDOWN);
     /* the guest keeps running while it shuts down */
-    assert_int_equal(getInfo(dom).cpuTime, 58 * NS_PER_SEC);
+    assert_int_equal(getInfo(dom).cpuTime, 58 * XV_NS_PER_SEC);
     assert_int_equal(virDomainGetID(dom), 2);
     advance(conn, 1);
     assert_int_equal(getInfo(dom).state, VIR_DOMAIN_SHUTOFF);
@@ -740,12 +737,12 @@ test_reboot_restarts_with_new_id_and_fresh_cpu_time(void **state)
     (void)state;
     advance(conn, 10);
     /* 2 online vcpus at load 0.5 */
-    assert_int_equal(getInfo(dom).cpuTime, 10 * NS_PER_SEC);
+    assert_int_equal(getInfo(dom).cpuTime, 10 * XV_NS_PER_SEC);
     assert_int_equal(virDomainReboot(dom, 0), 0);
     assert_int_equal(virDomainGetID(dom), 6);
     assert_int_equal(getInfo(dom).cpuTime, 0);
     advance(conn, 2);
-    assert_int_equal(getInfo(dom).cpuTime, 2 * NS_PER_SEC);
+    assert_int_equal(getInfo(dom).cpuTime, 2 * XV_NS_PER_SEC);
     assert_null(virDomainLookupByID(conn, 1));
     virDomainFree(dom);
     virConnectClose(conn);
@@ -809,7 +806,7 @@ test_crash_with_restart_gives_new_id_and_fresh_cpu_time(void **state)
     assert_int_equal(getInfo(dom).state, VIR_DOMAIN_RUNNING);
     /* ids 6 went to the rebooter at 7 s */
     assert_int_equal(virDomainGetID(dom), 7);
-    assert_int_equal(getInfo(dom).cpuTime, 5 * NS_PER_SEC);
+    assert_int_equal(getInfo(dom).cpuTime, 5 * XV_NS_PER_SEC);
     virDomainFree(dom);
     virConnectClose(conn);
 }
@@ -826,9 +823,9 @@ test_crash_with_preserve_keeps_a_crashed_domain_until_destroyed(void **state)
     assert_int_equal(getInfo(dom).state, VIR_DOMAIN_CRASHED);
     assert_int_equal(virDomainGetID(dom), 3);
     /* frozen at the crash */
-    assert_int_equal(getInfo(dom).cpuTime, 10 * NS_PER_SEC);
+    assert_int_equal(getInfo(dom).cpuTime, 10 * XV_NS_PER_SEC);
     advance(conn, 5);
-    assert_int_equal(getInfo(dom).cpuTime, 10 * NS_PER_SEC);
+    assert_int_equal(getInfo(dom).cpuTime, 10 * XV_NS_PER_SEC);
     assert_int_equal(virDomainGetVcpus(dom, &vcpu, 1, NULL, 0), 1);
     assert_int_equal(vcpu.state, VIR_VCPU_BLOCKED);
     assert_int_equal(virDomainSuspend(dom), -1);
@@ -869,7 +866,7 @@ test_vcpu_load_events_change_cpu_time(void **state)
     /* 0-5 s: both busy; then vcpu 0 idle, vcpu 1 at 0.75 */
     assert_int_equal(getInfo(dom).cpuTime, 13750000000ULL);
     assert_int_equal(virDomainGetVcpus(dom, vcpus, 2, NULL, 0), 2);
-    assert_int_equal(vcpus[0].cpuTime, 5 * NS_PER_SEC);
+    assert_int_equal(vcpus[0].cpuTime, 5 * XV_NS_PER_SEC);
     assert_int_equal(vcpus[0].state, VIR_VCPU_BLOCKED);
     assert_int_equal(vcpus[1].cpuTime, 8750000000ULL);
     assert_int_equal(vcpus[1].state, VIR_VCPU_RUNNING);
@@ -898,7 +895,7 @@ test_guest_reboot_event_restarts_the_domain(void **state)
     (void)state;
     advance(conn, 10);
     assert_int_equal(idOf(conn, "rebooter"), 6);
-    assert_int_equal(cpuOf(conn, "rebooter"), 3 * NS_PER_SEC);
+    assert_int_equal(cpuOf(conn, "rebooter"), 3 * XV_NS_PER_SEC);
     virConnectClose(conn);
 }
 
@@ -926,7 +923,7 @@ test_start_event_runs_a_defined_domain_from_its_time(void **state)
     virDomainFree(dom);
     /* CPU time counts from the start: 2 busy vcpus for 3 s */
     advance(conn, 3);
-    assert_int_equal(cpuOf(conn, "spare"), 6 * NS_PER_SEC);
+    assert_int_equal(cpuOf(conn, "spare"), 6 * XV_NS_PER_SEC);
     virConnectClose(conn);
 }
 
@@ -1042,10 +1039,10 @@ test_paused_domain_does_not_accumulate_cpu_time(void **state)
     advance(conn, 10);
     assert_int_equal(virDomainSuspend(dom), 0);
     advance(conn, 10);
-    assert_int_equal(getInfo(dom).cpuTime, 10 * NS_PER_SEC);
+    assert_int_equal(getInfo(dom).cpuTime, 10 * XV_NS_PER_SEC);
     assert_int_equal(virDomainResume(dom), 0);
     advance(conn, 10);
-    assert_int_equal(getInfo(dom).cpuTime, 20 * NS_PER_SEC);
+    assert_int_equal(getInfo(dom).cpuTime, 20 * XV_NS_PER_SEC);
     assert_int_equal(cpuOf(conn, "frozen"), 0);
     virDomainFree(dom);
     virConnectClose(conn);
@@ -1162,13 +1159,13 @@ test_set_vcpus_range_and_offline_vcpus(void **state)
     advance(conn, 10);
     assert_int_equal(virDomainGetVcpus(dom, vcpus, 4, NULL, 0), 4);
     assert_int_equal(vcpus[0].state, VIR_VCPU_RUNNING);
-    assert_int_equal(vcpus[0].cpuTime, 10 * NS_PER_SEC);
+    assert_int_equal(vcpus[0].cpuTime, 10 * XV_NS_PER_SEC);
     assert_int_equal(vcpus[1].state, VIR_VCPU_OFFLINE);
     assert_int_equal(vcpus[1].cpu, -1);
     /* an offline vcpu keeps the time it had */
-    assert_int_equal(vcpus[1].cpuTime, 5 * NS_PER_SEC);
+    assert_int_equal(vcpus[1].cpuTime, 5 * XV_NS_PER_SEC);
     assert_int_equal(vcpus[3].number, 3);
-    assert_int_equal(getInfo(dom).cpuTime, 25 * NS_PER_SEC);
+    assert_int_equal(getInfo(dom).cpuTime, 25 * XV_NS_PER_SEC);
     virDomainFree(dom);
     virConnectClose(conn);
 }
@@ -1333,10 +1330,10 @@ test_restore_brings_back_memory_cpu_time_with_a_new_id(void **state)
     assert_int_equal(info.state, VIR_DOMAIN_RUNNING);
     assert_int_equal(info.memory, 600000);
     assert_int_equal(info.nrVirtCpu, 2);
-    assert_int_equal(info.cpuTime, 10 * NS_PER_SEC);
+    assert_int_equal(info.cpuTime, 10 * XV_NS_PER_SEC);
     assert_int_equal(virDomainGetID(dom), 6);
     advance(conn, 2);
-    assert_int_equal(getInfo(dom).cpuTime, 12 * NS_PER_SEC);
+    assert_int_equal(getInfo(dom).cpuTime, 12 * XV_NS_PER_SEC);
     /* still persistent, with the config it was defined with */
     assert_int_equal(virDomainDestroy(dom), 0);
     dom = getDom(conn, "web");
@@ -1746,11 +1743,11 @@ hangThread(void *opaque)
 {
     hangCall *call = opaque;
     virVcpuInfo vcpus[2];
-    struct timespec start;
+    uint64_t start;
 
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    start = xvClockMonoNs();
     call->ret = virDomainGetVcpus(call->dom, vcpus, 2, NULL, 0);
-    call->seconds = elapsedSince(&start);
+    call->seconds = elapsedSince(start);
     return NULL;
 }
 
@@ -1759,23 +1756,24 @@ test_fault_hang_delays_the_call_without_blocking_the_node(void **state)
 {
     virConnectPtr conn = openNode(FAULTS);
     hangCall call = { .dom = getDom(conn, "slow") };
-    struct timespec pause = { 0, 50 * 1000 * 1000 }, start;
+    struct timespec pause = { 0, 50 * 1000 * 1000 };
+    uint64_t start;
     virVcpuInfo vcpus[2];
     pthread_t thread;
 
     (void)state;
     assert_int_equal(pthread_create(&thread, NULL, hangThread, &call), 0);
     nanosleep(&pause, NULL);
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    start = xvClockMonoNs();
     assert_int_equal(virConnectNumOfDomains(conn), 2);
-    assert_true(elapsedSince(&start) < 0.2);
+    assert_true(elapsedSince(start) < 0.2);
     assert_int_equal(pthread_join(thread, NULL), 0);
     assert_int_equal(call.ret, 2);
     assert_true(call.seconds >= 0.29);
     /* count='1': the next call is quick */
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    start = xvClockMonoNs();
     assert_int_equal(virDomainGetVcpus(call.dom, vcpus, 2, NULL, 0), 2);
-    assert_true(elapsedSince(&start) < 0.2);
+    assert_true(elapsedSince(start) < 0.2);
     virDomainFree(call.dom);
     virConnectClose(conn);
 }
@@ -1788,7 +1786,7 @@ test_thousand_domain_node_lookups_stay_fast(void **state)
     char *dir, *path = tempFile(&dir, "big.xml");
     FILE *fp = fopen(path, "w");
     char uri[4200], name[32], uuid[40];
-    struct timespec start;
+    uint64_t start;
     virConnectPtr conn;
     int *ids = calloc(1000, sizeof(int));
     int i, round;
@@ -1812,7 +1810,7 @@ test_thousand_domain_node_lookups_stay_fast(void **state)
     for (i = 0; i < 1000; i++)
         assert_int_equal(ids[i], i + 1);
 
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    start = xvClockMonoNs();
     for (round = 0; round < 5; round++) {
         for (i = 0; i < 1000; i++) {
             virDomainPtr a, b, c;
@@ -1835,7 +1833,7 @@ test_thousand_domain_node_lookups_stay_fast(void **state)
         }
     }
     /* 15000 lookups + 5000 GetInfo: far below a second when O(1) */
-    assert_true(elapsedSince(&start) < 2.0);
+    assert_true(elapsedSince(start) < 2.0);
     free(ids);
     virConnectClose(conn);
     removeTemp(dir, path);

@@ -14,9 +14,8 @@
 #include <libvirt/virterror.h>
 
 #include "test/test_driverpriv.h"
+#include "util/xvclock.h"
 #include "xvtest.h"
-
-#define NS_PER_SEC 1000000000ULL
 
 #define SIM "test_driver/node-sim.xml"
 #define EVENTS "test_driver/node-events.xml"
@@ -220,14 +219,14 @@ test_destroy_and_create_are_seen_with_the_same_ids(void **state)
     virDomainPtr web = getDom(a, "web");
 
     assert_int_equal(stateOf(b, "web"), VIR_DOMAIN_RUNNING);
-    assert_int_equal(xvTestDriverAdvanceClock(a, 10 * NS_PER_SEC), 0);
+    assert_int_equal(xvTestDriverAdvanceClock(a, 10 * XV_NS_PER_SEC), 0);
     assert_int_equal(virDomainDestroy(web), 0);    /* frees the handle */
     assert_int_equal(stateOf(b, "web"), VIR_DOMAIN_SHUTOFF);
     web = getDom(a, "web");
     assert_int_equal(virDomainCreate(web), 0);
     assert_int_equal(idOf(b, "web"), 6);
     assert_int_equal(stateOf(b, "web"), VIR_DOMAIN_RUNNING);
-    assert_int_equal(xvTestDriverAdvanceClock(b, 3 * NS_PER_SEC), 0);
+    assert_int_equal(xvTestDriverAdvanceClock(b, 3 * XV_NS_PER_SEC), 0);
     assertSameNode(a, b);
     virDomainFree(web);
     virConnectClose(a);
@@ -249,7 +248,7 @@ test_pin_and_memory_calls_are_seen_with_the_same_values(void **state)
     assert_int_equal(virDomainSetMemory(web, 300000), 0);
     assert_int_equal(virDomainSetMaxMemory(db, 1048576), 0);
     assert_int_equal(virDomainSetVcpus(web, 3), 0);
-    assert_int_equal(xvTestDriverAdvanceClock(b, 7 * NS_PER_SEC), 0);
+    assert_int_equal(xvTestDriverAdvanceClock(b, 7 * XV_NS_PER_SEC), 0);
     assertSameNode(a, b);
     virDomainFree(web);
     web = getDom(b, "web");
@@ -272,13 +271,13 @@ test_life_cycle_calls_are_seen_with_the_same_states(void **state)
 
     assert_int_equal(virDomainSuspend(web), 0);
     assert_int_equal(stateOf(b, "web"), VIR_DOMAIN_PAUSED);
-    assert_int_equal(xvTestDriverAdvanceClock(b, 2 * NS_PER_SEC), 0);
+    assert_int_equal(xvTestDriverAdvanceClock(b, 2 * XV_NS_PER_SEC), 0);
     assert_int_equal(virDomainResume(web), 0);
     assert_int_equal(virDomainShutdown(db), 0);     /* 30 s delay */
     assert_int_equal(stateOf(b, "db"), VIR_DOMAIN_SHUTDOWN);
     assert_int_equal(virDomainShutdown(batch), 0);  /* on_poweroff restart */
     assert_int_equal(idOf(a, "batch"), 6);
-    assert_int_equal(xvTestDriverAdvanceClock(a, 31 * NS_PER_SEC), 0);
+    assert_int_equal(xvTestDriverAdvanceClock(a, 31 * XV_NS_PER_SEC), 0);
     assert_int_equal(stateOf(b, "db"), VIR_DOMAIN_SHUTOFF);
     assert_int_equal(virDomainReboot(batch, 0), 0); /* on_reboot destroy */
     assertSameNode(a, b);
@@ -328,11 +327,11 @@ test_save_and_restore_are_seen_with_the_saved_cpu_time(void **state)
     char *image;
 
     assert_true(asprintf(&image, "%s/web.save", fx->dir) > 0);
-    assert_int_equal(xvTestDriverAdvanceClock(a, 4 * NS_PER_SEC), 0);
+    assert_int_equal(xvTestDriverAdvanceClock(a, 4 * XV_NS_PER_SEC), 0);
     assert_int_equal(virDomainSave(web, image), 0);
     assert_int_equal(stateOf(b, "web"), VIR_DOMAIN_SHUTOFF);
     /* the replay does not write the file again: b restores a's image */
-    assert_int_equal(xvTestDriverAdvanceClock(b, 4 * NS_PER_SEC), 0);
+    assert_int_equal(xvTestDriverAdvanceClock(b, 4 * XV_NS_PER_SEC), 0);
     assert_int_equal(virDomainRestore(b, image), 0);
     assert_int_equal(idOf(a, "web"), 6);
     assertSameNode(a, b);
@@ -353,14 +352,14 @@ test_late_opener_replays_entries_among_scripted_events(void **state)
     virConnectPtr b;
     virDomainPtr worker = getDom(a, "worker");
 
-    assert_int_equal(xvTestDriverAdvanceClock(a, 5 * NS_PER_SEC), 0);
+    assert_int_equal(xvTestDriverAdvanceClock(a, 5 * XV_NS_PER_SEC), 0);
     assert_int_equal(virDomainDestroy(worker), 0);
-    assert_int_equal(xvTestDriverAdvanceClock(a, 3 * NS_PER_SEC), 0);
+    assert_int_equal(xvTestDriverAdvanceClock(a, 3 * XV_NS_PER_SEC), 0);
     worker = getDom(a, "worker");
     assert_int_equal(virDomainCreate(worker), 0);
     assert_int_equal(idOf(a, "rebooter"), 6);
     assert_int_equal(idOf(a, "worker"), 7);
-    assert_int_equal(xvTestDriverAdvanceClock(a, 7 * NS_PER_SEC), 0);
+    assert_int_equal(xvTestDriverAdvanceClock(a, 7 * XV_NS_PER_SEC), 0);
     assert_int_equal(idOf(a, "restarter"), 8);
     b = openShared(EVENTS, fx->journal);
     assertSameNode(a, b);
@@ -401,7 +400,7 @@ test_journal_has_a_header_and_one_line_per_write_call(void **state)
     unsigned char map = 0x03;
     char *text, *expected;
 
-    assert_int_equal(xvTestDriverAdvanceClock(a, 2 * NS_PER_SEC), 0);
+    assert_int_equal(xvTestDriverAdvanceClock(a, 2 * XV_NS_PER_SEC), 0);
     assert_int_equal(virDomainPinVcpu(web, 0, &map, 1), 0);
     assert_int_equal(virDomainSetMemory(web, 0), -1);      /* failed: not journaled */
     assert_int_equal(virDomainSetMemory(web, 400000), 0);
@@ -546,7 +545,7 @@ writerThread(void *opaque)
 
         if (virDomainSetMemory(dom, 100000 + (unsigned long)i) < 0 ||
             virDomainPinVcpu(dom, 0, &map, 1) < 0 ||
-            xvTestDriverAdvanceClock(conn, NS_PER_SEC) < 0)
+            xvTestDriverAdvanceClock(conn, XV_NS_PER_SEC) < 0)
             fail_msg("writer %s: %s", args->domain, virGetLastErrorMessage());
     }
     virDomainFree(dom);
@@ -581,7 +580,7 @@ test_concurrent_writers_keep_the_journal_consistent(void **state)
         entries++;
     }
     assert_int_equal(entries, 2 * 3 * 50);
-    assert_int_equal(last, (2 * 50 - 1) * NS_PER_SEC);
+    assert_int_equal(last, (2 * 50 - 1) * XV_NS_PER_SEC);
     b = openShared(SIM, fx->journal);
     assertSameNode(a, b);
     assert_int_equal(stateOf(b, "web"), VIR_DOMAIN_RUNNING);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_node_test.c: white-box tests of the test driver's node model
- * (lib/test/test_node.c): node XML loading, validation, clock and events. */
+ * (lib/test/test_node*.c): node XML loading, validation, clock and events. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +10,9 @@
 #include <libvirt/virterror.h>
 
 #include "test/test_node.h"
+#include "util/xvclock.h"
 #include "util/xvuuid.h"
 #include "xvtest.h"
-
-#define NS_PER_SEC 1000000000ULL
 
 #define NODE_HEAD \
     "<node xmlns:xvirt='http://xvirt.dev/schemas/test/1.0' " \
@@ -425,12 +424,12 @@ test_frozen_clock_only_moves_with_the_hook(void **state)
 
     (void)state;
     tick(node);
-    assert_int_equal(node->nowNs, 100 * NS_PER_SEC);
+    assert_int_equal(node->nowNs, 100 * XV_NS_PER_SEC);
     nanosleep(&ts, NULL);
     tick(node);
-    assert_int_equal(node->nowNs, 100 * NS_PER_SEC);
-    xvTestNodeAdvanceClock(node, 5 * NS_PER_SEC);
-    assert_int_equal(node->nowNs, 105 * NS_PER_SEC);
+    assert_int_equal(node->nowNs, 100 * XV_NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, 5 * XV_NS_PER_SEC);
+    assert_int_equal(node->nowNs, 105 * XV_NS_PER_SEC);
     xvTestNodeFree(node);
 }
 
@@ -442,7 +441,7 @@ test_start_counts_as_time_already_run(void **state)
 
     (void)state;
     /* started at time 0 with 2 busy vcpus: 2 x 100 s */
-    assert_int_equal(cpuTime(node, "d"), 200 * NS_PER_SEC);
+    assert_int_equal(cpuTime(node, "d"), 200 * XV_NS_PER_SEC);
     xvTestNodeFree(node);
 }
 
@@ -456,8 +455,8 @@ test_fast_clock_runs_rate_times_real_time(void **state)
     nanosleep(&ts, NULL);
     tick(node);
     /* 20 ms of real time is at least 20 s here */
-    assert_true(node->nowNs >= 20 * NS_PER_SEC);
-    assert_true(node->nowNs < 3600 * NS_PER_SEC);
+    assert_true(node->nowNs >= 20 * XV_NS_PER_SEC);
+    assert_true(node->nowNs < 3600 * XV_NS_PER_SEC);
     xvTestNodeFree(node);
 }
 
@@ -472,7 +471,7 @@ test_real_time_clock_is_the_default(void **state)
     nanosleep(&ts, NULL);
     tick(node);
     assert_true(node->nowNs >= 10 * 1000 * 1000);
-    assert_true(node->nowNs < 10 * NS_PER_SEC);
+    assert_true(node->nowNs < 10 * XV_NS_PER_SEC);
     xvTestNodeFree(node);
 }
 
@@ -486,9 +485,9 @@ test_events_fire_in_time_order_not_document_order(void **state)
         "</xvirt:events>" DOMAIN("d", "000000000001", "") "</node>");
 
     (void)state;
-    xvTestNodeAdvanceClock(node, 30 * NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, 30 * XV_NS_PER_SEC);
     /* busy 0-10 and 20-30, idle in between: 2 vcpus x 20 s */
-    assert_int_equal(cpuTime(node, "d"), 40 * NS_PER_SEC);
+    assert_int_equal(cpuTime(node, "d"), 40 * XV_NS_PER_SEC);
     xvTestNodeFree(node);
 }
 
@@ -502,9 +501,9 @@ test_simultaneous_events_keep_document_order(void **state)
         "</xvirt:events>" DOMAIN("d", "000000000001", "") "</node>");
 
     (void)state;
-    xvTestNodeAdvanceClock(node, 20 * NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, 20 * XV_NS_PER_SEC);
     /* 0-10: 2 x 10 s; 10-20: vcpu 0 at 0.5 (5 s), vcpu 1 idle */
-    assert_int_equal(cpuTime(node, "d"), 25 * NS_PER_SEC);
+    assert_int_equal(cpuTime(node, "d"), 25 * XV_NS_PER_SEC);
     xvTestNodeFree(node);
 }
 
@@ -519,9 +518,9 @@ test_events_fire_at_their_own_time_between_calls(void **state)
     xvTestDom *dom;
 
     (void)state;
-    xvTestNodeAdvanceClock(node, 60 * NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, 60 * XV_NS_PER_SEC);
     /* crashed at 4 s, not at the 60 s of the next call */
-    assert_int_equal(cpuTime(node, "d"), 8 * NS_PER_SEC);
+    assert_int_equal(cpuTime(node, "d"), 8 * XV_NS_PER_SEC);
     dom = xvTestNodeFindByName(node, "d");
     assert_int_equal(dom->state, VIR_DOMAIN_CRASHED);
     assert_int_equal(dom->id, 1);
@@ -539,7 +538,7 @@ test_events_for_unknown_domains_are_ignored(void **state)
 
     (void)state;
     assert_int_equal(node->hostUsedKiB, 0);
-    xvTestNodeAdvanceClock(node, 3 * NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, 3 * XV_NS_PER_SEC);
     /* the built-in 3145728 KiB, no domain: the host keeps all but 4096 */
     assert_int_equal(node->hostUsedKiB, 3145728 - 4096);
     xvTestNodeFree(node);
@@ -569,7 +568,7 @@ test_free_memory_is_node_minus_active_domains_minus_host_use(void **state)
     (void)state;
     /* a and b run with 65536 KiB each; off holds nothing */
     assert_int_equal(freeKiB(node), 1048576 - 2 * 65536);
-    xvTestNodeAdvanceClock(node, 1 * NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, 1 * XV_NS_PER_SEC);
     assert_int_equal(node->hostUsedKiB, 100000);
     assert_int_equal(freeKiB(node), 1048576 - 2 * 65536 - 100000);
     xvTestNodeFree(node);
@@ -589,18 +588,18 @@ test_host_free_event_sizes_host_use_against_the_domains_of_its_time(void **state
         "</xvirt:events></node>");
 
     (void)state;
-    xvTestNodeAdvanceClock(node, 1 * NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, 1 * XV_NS_PER_SEC);
     assert_int_equal(freeKiB(node), 500000);
     assert_int_equal(node->hostUsedKiB, 1048576 - 2 * 65536 - 500000);
     /* the host keeps its use: b's memory comes back as free memory */
-    xvTestNodeAdvanceClock(node, 1 * NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, 1 * XV_NS_PER_SEC);
     assert_int_equal(freeKiB(node), 500000 + 65536);
     /* more free memory than the domains leave: the host uses nothing */
-    xvTestNodeAdvanceClock(node, 1 * NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, 1 * XV_NS_PER_SEC);
     assert_int_equal(node->hostUsedKiB, 0);
     assert_int_equal(freeKiB(node), 1048576 - 65536);
     /* a host using more than the node has leaves no free memory */
-    xvTestNodeAdvanceClock(node, 1 * NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, 1 * XV_NS_PER_SEC);
     assert_int_equal(node->hostUsedKiB, 2000000);
     assert_int_equal(freeKiB(node), 0);
     xvTestNodeFree(node);
@@ -617,7 +616,7 @@ test_largest_host_use_and_host_free_are_clamped(void **state)
 
     (void)state;
     assert_int_equal(freeKiB(node), 0);
-    xvTestNodeAdvanceClock(node, 1 * NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, 1 * XV_NS_PER_SEC);
     assert_int_equal(node->hostUsedKiB, 0);
     assert_int_equal(freeKiB(node), 1048576 - 65536);
     xvTestNodeFree(node);
@@ -653,21 +652,21 @@ test_start_and_destroy_events_only_touch_domains_in_the_right_state(void **state
     xvTestDom *e = xvTestNodeFindByName(node, "e");
 
     (void)state;
-    xvTestNodeAdvanceClock(node, 2 * NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, 2 * XV_NS_PER_SEC);
     /* starting a running domain and destroying an inactive one do nothing */
     assert_int_equal(d->id, 1);
     assert_int_equal(d->state, VIR_DOMAIN_RUNNING);
     assert_int_equal(e->id, -1);
     assert_int_equal(e->state, VIR_DOMAIN_SHUTOFF);
     assert_int_equal(node->nactive, 1);
-    xvTestNodeAdvanceClock(node, NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, XV_NS_PER_SEC);
     assert_int_equal(e->id, 2);
     assert_int_equal(e->state, VIR_DOMAIN_RUNNING);
     assert_int_equal(node->nactive, 2);
     /* a fresh start: no CPU time yet, then 2 busy vcpus */
     assert_int_equal(cpuTime(node, "e"), 0);
-    xvTestNodeAdvanceClock(node, NS_PER_SEC);
-    assert_int_equal(cpuTime(node, "e"), 2 * NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, XV_NS_PER_SEC);
+    assert_int_equal(cpuTime(node, "e"), 2 * XV_NS_PER_SEC);
     /* destroyed at 4 s: a persistent domain stays defined */
     assert_int_equal(d->id, -1);
     assert_int_equal(d->state, VIR_DOMAIN_SHUTOFF);
@@ -675,7 +674,7 @@ test_start_and_destroy_events_only_touch_domains_in_the_right_state(void **state
     assert_null(xvTestNodeFindByID(node, 1));
     assert_int_equal(node->nactive, 1);
     assert_int_equal(node->ndomains, 2);
-    xvTestNodeAdvanceClock(node, 5 * NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, 5 * XV_NS_PER_SEC);
     assert_int_equal(node->ndomains, 2);
     xvTestNodeFree(node);
 }
@@ -693,18 +692,18 @@ test_destroy_event_cancels_a_pending_shutdown(void **state)
     xvTestDom *d = xvTestNodeFindByName(node, "d");
 
     (void)state;
-    xvTestNodeAdvanceClock(node, NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, XV_NS_PER_SEC);
     assert_int_equal(d->state, VIR_DOMAIN_SHUTDOWN);
-    xvTestNodeAdvanceClock(node, NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, XV_NS_PER_SEC);
     assert_int_equal(d->state, VIR_DOMAIN_SHUTOFF);
-    xvTestNodeAdvanceClock(node, NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, XV_NS_PER_SEC);
     assert_int_equal(d->state, VIR_DOMAIN_RUNNING);
     assert_int_equal(d->id, 2);
     /* the shutdown begun at 1 s would end at 6 s: it no longer applies */
-    xvTestNodeAdvanceClock(node, 7 * NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, 7 * XV_NS_PER_SEC);
     assert_int_equal(d->state, VIR_DOMAIN_RUNNING);
     assert_int_equal(d->id, 2);
-    assert_int_equal(cpuTime(node, "d"), 14 * NS_PER_SEC);
+    assert_int_equal(cpuTime(node, "d"), 14 * XV_NS_PER_SEC);
     xvTestNodeFree(node);
 }
 
@@ -721,7 +720,7 @@ test_shutdown_runstate_finishes_after_the_delay(void **state)
     (void)state;
     tick(node);
     assert_int_equal(dom->state, VIR_DOMAIN_SHUTDOWN);
-    xvTestNodeAdvanceClock(node, 3 * NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, 3 * XV_NS_PER_SEC);
     assert_int_equal(dom->state, VIR_DOMAIN_SHUTOFF);
     assert_int_equal(dom->id, -1);
     assert_int_equal(node->nactive, 0);
@@ -748,6 +747,47 @@ test_cpuset_sets_the_initial_affinity(void **state)
     xvTestNodeFree(node);
 }
 
+/* libvirt's cpuset syntax, blanks and a trailing comma included; CPUs past
+ * the node are ignored; a cpuset that is malformed or leaves no CPU of the
+ * node lets the vcpus use all of them. */
+static void
+test_cpuset_past_the_node_malformed_or_empty_allows_what_it_can(void **state)
+{
+    static const struct {
+        const char *cpuset;
+        unsigned char map0, map1;
+    } cases[] = {
+        { " 0 - 2 ,^1 ,", 0x05, 0x00 },
+        { "15-40", 0x00, 0x80 },
+        { "16-40", 0xff, 0xff },     /* nothing on the node: all */
+        { "1,^1", 0xff, 0xff },      /* nothing left: all */
+        { "^3", 0xff, 0xff },
+        { "1-x", 0xff, 0xff },       /* malformed: all */
+        { "3-1", 0xff, 0xff },
+        { "", 0xff, 0xff },
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
+        char *xml = xvAsprintf(NODE_HEAD "<cpu><nodes>1</nodes><sockets>1</sockets>"
+                               "<cores>4</cores><threads>4</threads></cpu>"
+                               "<domain type='test'><name>p</name><memory>65536</memory>"
+                               "<vcpu cpuset='%s'>1</vcpu><os><type>hvm</type></os>"
+                               "</domain></node>", cases[i].cpuset);
+        xvTestNode *node = loadString(xml);
+        xvTestDom *dom = xvTestNodeFindByName(node, "p");
+
+        if (dom->vcpus[0].affinity[0] != cases[i].map0 ||
+            dom->vcpus[0].affinity[1] != cases[i].map1)
+            fail_msg("cpuset '%s': %02x %02x, expected %02x %02x", cases[i].cpuset,
+                     dom->vcpus[0].affinity[0], dom->vcpus[0].affinity[1],
+                     cases[i].map0, cases[i].map1);
+        xvTestNodeFree(node);
+        free(xml);
+    }
+}
+
 static void
 test_fault_matches_call_domain_window_and_count(void **state)
 {
@@ -760,7 +800,7 @@ test_fault_matches_call_domain_window_and_count(void **state)
     /* before the window */
     assert_int_equal(xvTestNodeBegin(node, XV_TEST_CALL_DOMAIN_GET_INFO, "d"), 0);
     xvTestNodeEnd(node);
-    xvTestNodeAdvanceClock(node, NS_PER_SEC);
+    xvTestNodeAdvanceClock(node, XV_NS_PER_SEC);
     /* other domain, other call: no fault */
     assert_int_equal(xvTestNodeBegin(node, XV_TEST_CALL_DOMAIN_GET_INFO, "e"), 0);
     xvTestNodeEnd(node);
@@ -872,6 +912,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_destroy_event_cancels_a_pending_shutdown),
     cmocka_unit_test(test_shutdown_runstate_finishes_after_the_delay),
     cmocka_unit_test(test_cpuset_sets_the_initial_affinity),
+    cmocka_unit_test(test_cpuset_past_the_node_malformed_or_empty_allows_what_it_can),
     cmocka_unit_test(test_fault_matches_call_domain_window_and_count),
     cmocka_unit_test(test_domain_settings_parse_from_test_extra),
     cmocka_unit_test(test_shipped_example_node_loads),

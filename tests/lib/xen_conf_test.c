@@ -238,6 +238,16 @@ test_what_libxl_cannot_take_is_refused_naming_it(void **state)
     assertRefused("<domain type='xen'><name>g</name><memory>131072</memory>"
                   "<vcpu cpuset='3-1'>1</vcpu><os><type>linux</type><kernel>/k</kernel>"
                   "</os></domain>", VIR_ERR_XML_ERROR, "invalid cpuset '3-1'");
+    /* libvirt's syntax: no empty item, no sign, CPUs below 4096 */
+    assertRefused("<domain type='xen'><name>g</name><memory>131072</memory>"
+                  "<vcpu cpuset='0,,1'>1</vcpu><os><type>linux</type><kernel>/k</kernel>"
+                  "</os></domain>", VIR_ERR_XML_ERROR, "invalid cpuset '0,,1'");
+    assertRefused("<domain type='xen'><name>g</name><memory>131072</memory>"
+                  "<vcpu cpuset='+1'>1</vcpu><os><type>linux</type><kernel>/k</kernel>"
+                  "</os></domain>", VIR_ERR_XML_ERROR, "invalid cpuset '+1'");
+    assertRefused("<domain type='xen'><name>g</name><memory>131072</memory>"
+                  "<vcpu cpuset='4096'>1</vcpu><os><type>linux</type><kernel>/k</kernel>"
+                  "</os></domain>", VIR_ERR_XML_ERROR, "invalid cpuset '4096'");
 }
 
 static void
