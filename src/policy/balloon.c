@@ -431,7 +431,7 @@ balloonParse(const xvConfNode *entry, const char *file, void **retConfig, xvConf
     size_t i;
     int rc = 0;
 
-    cfg->policy = xvStrdup(name && name->value ? name->value : "balloon");
+    cfg->policy = xvStrdup(name && name->value ? name->value : xvPolicyBalloon.name);
     cfg->lowWatermark = (xvBalloonAmount){ .percent = true,
                                            .hundredths = XV_BALLOON_DEFAULT_LOW_WATERMARK };
     cfg->highWatermark = (xvBalloonAmount){ .percent = true,

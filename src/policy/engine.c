@@ -285,19 +285,11 @@ enginePolicyState(xvPolicyEngine *engine, const enginePolicy *p)
     return engine->dryState;
 }
 
-/* Whether @snap shows every domain: connected, and the domain collector worked. */
+/* Whether @snap shows every domain: connected, and the domains all listed. */
 static bool
 engineSnapshotComplete(const xvSnapshot *snap)
 {
-    size_t i;
-
-    if (!snap->connected)
-        return false;
-    for (i = 0; i < snap->ncollectors; i++) {
-        if (strcmp(snap->collectors[i].name, "domain") == 0)
-            return snap->collectors[i].success;
-    }
-    return false;
+    return snap->connected && snap->domainsComplete;
 }
 
 static int

@@ -112,6 +112,12 @@ struct _xvSnapshot {
     uint64_t durationNs;         /* how long the sample took */
     uint64_t timestampNs;        /* CLOCK_REALTIME (ns since the epoch) at the end */
     bool connected;              /* false: the hypervisor could not be reached */
+    /*
+     * Every domain of the hypervisor is in the snapshot: the domain
+     * collector listed them all (it sets this). The policies forget the
+     * bookkeeping of a domain only when such a picture no longer shows it.
+     */
+    bool domainsComplete;
     bool nodeOk;                 /* node holds a virNodeGetInfo() result */
     virNodeInfo node;
     bool nodeFreeOk;             /* nodeFreeBytes holds a virNodeGetFreeMemory() result */

@@ -30,6 +30,7 @@ typedef struct {
     uint64_t timestampNs[MAX_SAMPLES];
     uint64_t hookMs[MAX_SAMPLES];       /* the hook's realNowMs */
     uint64_t reportSeq[MAX_SAMPLES];    /* the seq in the report published beside it */
+    bool complete[MAX_SAMPLES];         /* domainsComplete */
     unsigned int idles;
 } published;
 
@@ -82,6 +83,7 @@ onPublish(const xvSnapshot *snap, void *report, void *opaque)
     if (p->n < MAX_SAMPLES) {
         p->reportSeq[p->n] = report ? ((hookReport *)report)->seq : 0;
         p->seq[p->n] = snap->seq;
+        p->complete[p->n] = snap->domainsComplete;
         p->startNs[p->n] = snap->startedMonoNs;
         p->durationNs[p->n] = snap->durationNs;
         p->timestampNs[p->n] = snap->timestampNs;
@@ -218,6 +220,7 @@ test_first_sample_is_taken_at_once_at_the_start(void **state)
     assert_int_equal(f->pub.durationNs[0], 0);
     assert_int_equal(f->pub.timestampNs[0], 1700000000000ULL * MS);
     assert_int_equal(f->pub.hookMs[0], 1700000000000ULL);
+    assert_true(f->pub.complete[0]);    /* the domain collector listed them all */
     assert_int_equal(progress.published, 1);
     assert_int_equal(progress.nextNs, f->start + 200 * MS);
     assert_false(progress.sampling);

@@ -66,7 +66,7 @@ snapshotOf(const char *const *names, unsigned char first, unsigned char state, b
     snap->connected = true;
     for (i = 0; names && names[i]; i++)
         addDomain(snap, names[i], (unsigned char)(first + i), state);
-    assert_int_equal(xvSnapshotAddCollector(snap, "domain", 0, domainOk), 0);
+    snap->domainsComplete = domainOk;
     xvSnapshotFinish(snap);
     return snap;
 }
