@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prometheus.h"
+#include "exporters/prometheus.h"
 #include "util/xvalloc.h"
 #include "util/xvbuf.h"
 #include "util/xvclock.h"

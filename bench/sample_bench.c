@@ -24,11 +24,11 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "collector.h"
-#include "prometheus.h"
+#include "collectors/collector.h"
+#include "exporters/prometheus.h"
+#include "src/agent/worker.h"
 #include "util/xvalloc.h"
 #include "util/xvclock.h"
-#include "worker.h"
 
 typedef struct {
     double *ms;        /* CPU ms of each run */
@@ -119,8 +119,8 @@ main(int argc, char **argv)
     int runs = argc > 2 ? atoi(argv[2]) : 200;
     long wantDomains = argc > 4 ? atol(argv[3]) : -1;
     long wantVcpus = argc > 4 ? atol(argv[4]) : -1;
-    bool enabled[XV_WORKER_MAX_COLLECTORS] = { false };
-    void *state[XV_SNAPSHOT_MAX_COLLECTORS] = { NULL };
+    bool enabled[XV_COLLECTORS_MAX] = { false };
+    void *state[XV_COLLECTORS_MAX] = { NULL };
     benchSeries sample, text, om, base;
     xvSnapshot *prev = NULL;
     virConnectPtr conn;
@@ -139,7 +139,7 @@ main(int argc, char **argv)
                 virGetLastErrorMessage());
         return 1;
     }
-    for (i = 0; xvCollectors[i] && i < XV_WORKER_MAX_COLLECTORS; i++)
+    for (i = 0; xvCollectors[i] && i < XV_COLLECTORS_MAX; i++)
         enabled[i] = true;
     sample.ms = xvAllocN((size_t)runs, sizeof(double));
     text.ms = xvAllocN((size_t)runs, sizeof(double));

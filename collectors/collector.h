@@ -13,11 +13,12 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <libvirt/libvirt.h>
 
-#include "snapshot.h"
+#include "src/snapshot/snapshot.h"
 
 typedef struct _xvCollector xvCollector;
 typedef struct _xvCollectContext xvCollectContext;
@@ -43,14 +44,23 @@ struct _xvCollectContext {
     /* Enabled collectors in run order, their timing and outcome. */
     const xvCollector *const *collectors;
     size_t ncollectors;
-    uint64_t durationNs[XV_SNAPSHOT_MAX_COLLECTORS];
-    bool failed[XV_SNAPSHOT_MAX_COLLECTORS];
+    uint64_t durationNs[XV_COLLECTORS_MAX];
+    bool failed[XV_COLLECTORS_MAX];
     /* Per-collector state kept across samples (index as in collectors[]). */
     void **state;
 };
 
-/* The built-in collectors, in run order; NULL-terminated. */
+/*
+ * The registry: the built-in collectors in run order, NULL-terminated, at
+ * most XV_COLLECTORS_MAX. The one place their names live: the agent's
+ * sampling.collectors keys are checked against it, and settings indexed
+ * by collector (xvAgentConf, xvWorkerSettings) use its indexes.
+ */
 extern const xvCollector *const xvCollectors[];
+/* How many collectors xvCollectors holds. */
+size_t xvCollectorCount(void);
+/* The index in xvCollectors of the collector named @name, or -1. */
+int xvCollectorIndex(const char *name);
 extern const xvCollector xvCollectorNode;
 extern const xvCollector xvCollectorDomain;
 extern const xvCollector xvCollectorVcpu;

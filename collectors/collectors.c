@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* collectors.c: the table of collectors and the helpers they share. */
+/* collectors.c: the registry of collectors and the helpers they share. */
 #include "collector.h"
+
+#include <string.h>
 
 #include <libvirt/virterror.h>
 
 #include "util/xvclock.h"
+#include "util/xvmacros.h"
 
 const xvCollector *const xvCollectors[] = {
     &xvCollectorNode,
@@ -13,6 +16,26 @@ const xvCollector *const xvCollectors[] = {
     &xvCollectorMemory,
     NULL,
 };
+_Static_assert(XV_N_ELEMENTS(xvCollectors) - 1 <= XV_COLLECTORS_MAX,
+               "a snapshot records at most XV_COLLECTORS_MAX collectors");
+
+size_t
+xvCollectorCount(void)
+{
+    return XV_N_ELEMENTS(xvCollectors) - 1;
+}
+
+int
+xvCollectorIndex(const char *name)
+{
+    size_t i;
+
+    for (i = 0; xvCollectors[i]; i++) {
+        if (strcmp(xvCollectors[i]->name, name) == 0)
+            return (int)i;
+    }
+    return -1;
+}
 
 bool
 xvCollectNoteFailure(xvCollectContext *ctx, xvSampleCall call)

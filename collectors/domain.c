@@ -283,6 +283,7 @@ domainCollect(xvCollectContext *ctx)
     if (domainCollectDefined(ctx, st) < 0)
         ret = -1;
     domainCachePrune(st, ctx->snap->seq);
+    ctx->snap->domainsComplete = ret == 0;
     return ret;
 }
 

@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 #include "prom_writer.h"
-#include "snapshot.h"
+#include "src/snapshot/snapshot.h"
 
 /*
  * A scrape answer is three parts, concatenated by the HTTP layer:

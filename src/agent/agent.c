@@ -19,11 +19,11 @@
 #include <event2/thread.h>
 #include <libvirt/libvirt.h>
 
-#include "collector.h"
-#include "engine.h"
-#include "http.h"
-#include "prometheus.h"
-#include "report.h"
+#include "collectors/collector.h"
+#include "exporters/http.h"
+#include "exporters/prometheus.h"
+#include "src/policy/engine.h"
+#include "src/policy/report.h"
 #include "test_control.h"
 #include "util/xvalloc.h"
 #include "util/xvclock.h"
@@ -35,15 +35,18 @@
 #define AGENT_STOP_TIMEOUT_MS 3000
 
 /*
- * A snapshot with its rendered bodies, shared by the loop and the replies
- * still being sent. The OpenMetrics body (what Prometheus asks for) is
- * rendered by the sampler; the text body only when first asked for, by the
- * loop, so a host scraped by Prometheus alone holds one body per snapshot.
- * A body never changes once rendered.
+ * A publication: a snapshot, the policies' report made of it (beside it,
+ * never inside it) and their rendered bodies, shared by the loop and the
+ * replies still being sent. The OpenMetrics body (what Prometheus asks for)
+ * is rendered by the sampler; the text body only when first asked for, by
+ * the loop, so a host scraped by Prometheus alone holds one body per
+ * snapshot. Nothing in it changes once published, except that a body is
+ * rendered once.
  */
 typedef struct {
     atomic_int refs;
-    xvSnapshot *snap;
+    const xvSnapshot *snap;
+    xvPolicyReport *report;       /* NULL: no policy has anything to report */
     char *body[XV_PROM_FORMAT_LAST];
     size_t len[XV_PROM_FORMAT_LAST];
     uint64_t endMonoNs;
@@ -85,6 +88,7 @@ agentPublicationUnref(agentPublication *pub)
     for (i = 0; i < XV_PROM_FORMAT_LAST; i++)
         free(pub->body[i]);
     xvSnapshotUnref(pub->snap);
+    xvPolicyReportFree(pub->report);
     free(pub);
 }
 
@@ -96,20 +100,20 @@ agentReleaseBody(void *opaque)
 
 /* The snapshot's families, then those of the policies' report. */
 static char *
-agentRender(const xvSnapshot *snap, xvPromFormat fmt, size_t *retlen)
+agentRender(const agentPublication *pub, xvPromFormat fmt, size_t *retlen)
 {
     xvPromBuf buf;
 
     xvPromBufInit(&buf);
-    xvPromRenderBody(snap, fmt, &buf);
-    if (snap->policyReport)
-        xvPolicyReportRender(snap->policyReport, fmt, &buf);
+    xvPromRenderBody(pub->snap, fmt, &buf);
+    if (pub->report)
+        xvPolicyReportRender(pub->report, fmt, &buf);
     return xvPromBufSteal(&buf, retlen);
 }
 
-/* Sampler thread: renders the snapshot once per format and hands it over. */
+/* Sampler thread: renders the publication once and hands it over. */
 static void
-agentPublish(xvSnapshot *snap, void *opaque)
+agentPublish(const xvSnapshot *snap, void *report, void *opaque)
 {
     xvAgent *agent = opaque;
     agentPublication *pub = xvAlloc(sizeof(*pub));
@@ -117,9 +121,10 @@ agentPublish(xvSnapshot *snap, void *opaque)
 
     atomic_init(&pub->refs, 1);
     pub->snap = snap;
+    pub->report = report;
     pub->endMonoNs = snap->startedMonoNs + snap->durationNs;
     pub->body[XV_PROM_FORMAT_OPENMETRICS] =
-        agentRender(snap, XV_PROM_FORMAT_OPENMETRICS, &pub->len[XV_PROM_FORMAT_OPENMETRICS]);
+        agentRender(pub, XV_PROM_FORMAT_OPENMETRICS, &pub->len[XV_PROM_FORMAT_OPENMETRICS]);
 
     pthread_mutex_lock(&agent->pubLock);
     old = agent->pending;
@@ -197,7 +202,7 @@ agentScrapeBody(void *opaque, xvPromFormat fmt, xvScrapeBody *body)
     if (!pub)
         return false;
     if (!pub->body[fmt])
-        pub->body[fmt] = agentRender(pub->snap, fmt, &pub->len[fmt]);
+        pub->body[fmt] = agentRender(pub, fmt, &pub->len[fmt]);
     atomic_fetch_add(&pub->refs, 1);
     body->data = pub->body[fmt];
     body->len = pub->len[fmt];
@@ -285,7 +290,7 @@ agentParsePolicies(const xvAgentConf *conf, xvPolicySet **ret)
 {
     xvConfError err = { 0 };
 
-    if (xvPolicySetParse(conf, ret, &err) < 0) {
+    if (xvPolicySetParse(conf->policies, conf->npolicies, conf->stateRetentionMs, ret, &err) < 0) {
         char *msg = xvConfErrorFormat(&err);
 
         xvLogError("config: %s", msg);
@@ -296,12 +301,20 @@ agentParsePolicies(const xvAgentConf *conf, xvPolicySet **ret)
     return 0;
 }
 
-/* Sampler thread: the policies, on the sampler's clock. (@opaque is the
- * engine, which outlives the agent when a hung sampler is left behind.) */
-static void
-agentRunPolicies(struct _virConnect *conn, xvSnapshot *snap, uint64_t realNowMs, void *opaque)
+/* Sampler thread: the policies, on the sampler's clock; their report is
+ * published beside the snapshot. (@opaque is the engine, which outlives the
+ * agent when a hung sampler is left behind.) */
+static void *
+agentRunPolicies(struct _virConnect *conn, const xvSnapshot *snap, uint64_t realNowMs,
+                 void *opaque)
 {
-    xvPolicyEngineRunAt(opaque, conn, snap, realNowMs);
+    return xvPolicyEngineRunAt(opaque, conn, snap, realNowMs);
+}
+
+static void
+agentFreeReport(void *report)
+{
+    xvPolicyReportFree(report);
 }
 
 static void
@@ -312,9 +325,10 @@ agentWorkerSettings(xvAgent *agent, const xvAgentConf *conf, xvWorkerSettings *s
     memset(s, 0, sizeof(*s));
     s->uri = conf->uri;
     s->afterSample = agentRunPolicies;
+    s->afterSampleFree = agentFreeReport;
     s->afterSampleOpaque = agent->policy;
     s->intervalMs = conf->intervalMs;
-    for (i = 0; xvCollectors[i] && i < XV_WORKER_MAX_COLLECTORS; i++)
+    for (i = 0; xvCollectors[i] && i < XV_COLLECTORS_MAX; i++)
         s->enabled[i] = xvAgentConfCollectorEnabled(conf, xvCollectors[i]->name,
                                                     xvCollectors[i]->defaultEnabled);
 }

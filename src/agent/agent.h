@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "conf.h"
+#include "agent_conf.h"
 
 typedef struct _xvAgent xvAgent;
 

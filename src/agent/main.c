@@ -16,8 +16,8 @@
 #include <libvirt/virterror.h>
 
 #include "agent.h"
-#include "conf.h"
-#include "engine.h"
+#include "agent_conf.h"
+#include "src/policy/engine.h"
 #include "util/xvlog.h"
 
 static void
@@ -56,7 +56,7 @@ mainCheckConfig(const char *path)
     xvAgentConf *conf = NULL;
 
     if (xvAgentConfLoadFile(path, &conf, &err) < 0 ||
-        xvPolicyEngineValidate(conf, &err) < 0) {
+        xvPolicyEngineValidate(conf->policies, conf->npolicies, &err) < 0) {
         char *msg = xvConfErrorFormat(&err);
 
         fprintf(stderr, "%s\n", msg);

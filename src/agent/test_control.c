@@ -18,7 +18,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
-#include "conf.h"
+#include "src/conf/conf_value.h"
 #include "util/xvalloc.h"
 
 /* The test decides how long an answer takes (a hung call): no timeout

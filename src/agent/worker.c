@@ -11,7 +11,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "collector.h"
+#include "collectors/collector.h"
 #include "util/xvalloc.h"
 #include "util/xvclock.h"
 #include "util/xvlog.h"
@@ -28,8 +28,9 @@ struct _xvWorker {
     bool settingsChanged;
     char *uri;
     uint64_t intervalMs;
-    bool enabled[XV_WORKER_MAX_COLLECTORS];
+    bool enabled[XV_COLLECTORS_MAX];
     xvWorkerHookFunc afterSample;
+    void (*afterSampleFree)(void *report);
     void *afterSampleOpaque;
     xvWorkerPublishFunc publish;
     void *opaque;
@@ -55,12 +56,14 @@ workerQuietErrors(void *opaque, virErrorPtr err)
 }
 
 /* One sample; its start, duration and timestamp on @clock, what each
- * collector cost on the real monotonic clock. */
+ * collector cost on the real monotonic clock. @openFailed: there is no
+ * connection because opening it failed (counted before the snapshot is
+ * finished, as everything in it). */
 static xvSnapshot *
-workerSample(xvAgentClock *clock, virConnectPtr conn, const bool *enabled,
+workerSample(xvAgentClock *clock, virConnectPtr conn, bool openFailed, const bool *enabled,
              const xvSnapshot *prev, uint64_t seq, void **state)
 {
-    const xvCollector *run[XV_SNAPSHOT_MAX_COLLECTORS];
+    const xvCollector *run[XV_COLLECTORS_MAX];
     xvCollectContext ctx;
     xvSnapshot *snap = xvSnapshotNew();
     size_t i, n = 0;
@@ -68,7 +71,7 @@ workerSample(xvAgentClock *clock, virConnectPtr conn, const bool *enabled,
     snap->seq = seq;
     snap->startedMonoNs = xvAgentClockMonoNs(clock);
     xvSnapshotCarryTotals(snap, prev);
-    for (i = 0; xvCollectors[i] && n < XV_SNAPSHOT_MAX_COLLECTORS; i++) {
+    for (i = 0; xvCollectors[i] && n < XV_COLLECTORS_MAX; i++) {
         if (enabled[i])
             run[n++] = xvCollectors[i];
     }
@@ -95,6 +98,8 @@ workerSample(xvAgentClock *clock, virConnectPtr conn, const bool *enabled,
 
         xvSnapshotAddCollector(snap, run[i]->name, own, conn && !ctx.failed[i]);
     }
+    if (openFailed)
+        snap->errorsTotal[XV_CALL_OPEN]++;
     snap->durationNs = xvAgentClockMonoNs(clock) - snap->startedMonoNs;
     snap->timestampNs = xvAgentClockRealNs(clock);
     xvSnapshotFinish(snap);
@@ -105,7 +110,7 @@ xvSnapshot *
 xvWorkerSample(virConnectPtr conn, const bool *enabled, const xvSnapshot *prev,
                uint64_t seq, void **state)
 {
-    return workerSample(NULL, conn, enabled, prev, seq, state);
+    return workerSample(NULL, conn, false, enabled, prev, seq, state);
 }
 
 void
@@ -113,7 +118,7 @@ xvWorkerFreeState(void **state)
 {
     size_t i;
 
-    for (i = 0; xvCollectors[i] && i < XV_SNAPSHOT_MAX_COLLECTORS; i++) {
+    for (i = 0; xvCollectors[i] && i < XV_COLLECTORS_MAX; i++) {
         if (xvCollectors[i]->freeState)
             xvCollectors[i]->freeState(state[i]);
         state[i] = NULL;
@@ -128,6 +133,7 @@ workerApplySettings(xvWorker *w, const xvWorkerSettings *s)
     w->intervalMs = s->intervalMs;
     memcpy(w->enabled, s->enabled, sizeof(w->enabled));
     w->afterSample = s->afterSample;
+    w->afterSampleFree = s->afterSampleFree ? s->afterSampleFree : free;
     w->afterSampleOpaque = s->afterSampleOpaque;
 }
 
@@ -206,11 +212,18 @@ workerSameURI(const char *a, const char *b)
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+/* The after-sample hook of one sample, as the settings gave it. */
+typedef struct {
+    xvWorkerHookFunc run;
+    void (*free)(void *report);
+    void *opaque;
+} workerHook;
+
 /* Takes the settings for the next sample; closes the connection when the
  * URI changed. Called with the lock held. */
 static void
 workerTakeSettings(xvWorker *w, char **uri, bool *enabled, virConnectPtr *conn,
-                   xvWorkerHookFunc *hook, void **hookOpaque)
+                   workerHook *hook)
 {
     if (w->settingsChanged) {
         if (*conn && !workerSameURI(*uri, w->uri)) {
@@ -222,29 +235,30 @@ workerTakeSettings(xvWorker *w, char **uri, bool *enabled, virConnectPtr *conn,
         w->settingsChanged = false;
     }
     memcpy(enabled, w->enabled, sizeof(w->enabled));
-    *hook = w->afterSample;
-    *hookOpaque = w->afterSampleOpaque;
+    hook->run = w->afterSample;
+    hook->free = w->afterSampleFree;
+    hook->opaque = w->afterSampleOpaque;
 }
 
 static void *
 workerMain(void *opaque)
 {
     xvWorker *w = opaque;
-    void *state[XV_SNAPSHOT_MAX_COLLECTORS] = { 0 };
+    void *state[XV_COLLECTORS_MAX] = { 0 };
     virConnectPtr conn = NULL;
-    xvSnapshot *prev = NULL;
+    const xvSnapshot *prev = NULL;
     char *uri = NULL;
-    bool enabled[XV_WORKER_MAX_COLLECTORS];
-    xvWorkerHookFunc hook = NULL;
-    void *hookOpaque = NULL;
+    bool enabled[XV_COLLECTORS_MAX];
+    workerHook hook = { 0 };
     uint64_t seq;
     bool detached;
 
     pthread_mutex_lock(&w->lock);
     while (!w->stop) {
-        xvSnapshot *snap;
+        const xvSnapshot *snap;
+        void *report = NULL;
 
-        workerTakeSettings(w, &uri, enabled, &conn, &hook, &hookOpaque);
+        workerTakeSettings(w, &uri, enabled, &conn, &hook);
         /* fixed rate: the next tick counts from this sample's start */
         w->nextNs = xvAgentClockMonoNs(w->clock) + w->intervalMs * 1000000u;
         seq = ++w->started;
@@ -252,11 +266,10 @@ workerMain(void *opaque)
 
         if (!conn)
             conn = workerConnect(uri);
-        snap = workerSample(w->clock, conn, enabled, prev, seq, state);
-        if (!conn)
-            snap->errorsTotal[XV_CALL_OPEN]++;
-        if (hook)
-            hook(conn, snap, xvAgentClockRealNs(w->clock) / 1000000u, hookOpaque);
+        snap = workerSample(w->clock, conn, !conn, enabled, prev, seq, state);
+        if (hook.run)
+            report = hook.run(conn, snap, xvAgentClockRealNs(w->clock) / 1000000u,
+                              hook.opaque);
         xvSnapshotUnref(prev);
         prev = xvSnapshotRef(snap);
 
@@ -265,10 +278,12 @@ workerMain(void *opaque)
          * xvWorkerStop's wait): drop the sample */
         if (w->stop) {
             xvSnapshotUnref(snap);
+            if (report)
+                hook.free(report);
             break;
         }
         pthread_mutex_unlock(&w->lock);
-        w->publish(snap, w->opaque);
+        w->publish(snap, report, w->opaque);
         pthread_mutex_lock(&w->lock);
         w->published = seq;
         if (w->clock)

@@ -11,24 +11,22 @@
 #include <stdint.h>
 
 #include "clock.h"
-#include "snapshot.h"
+#include "src/snapshot/snapshot.h"
 
 typedef struct _xvWorker xvWorker;
-
-/* Collectors a sampler can run (the size of the table in collectors.c). */
-#define XV_WORKER_MAX_COLLECTORS 8
 
 /*
  * Called in the sampler thread after each sample and before it is
  * published, with the sampler's read-only connection (NULL when the
- * hypervisor could not be reached), the finished snapshot, which it may
- * still annotate (the policy engine attaches its report), and the
- * sampler's real time in ms since the epoch (its clock's). Same rules as
+ * hypervisor could not be reached), the finished snapshot (immutable: the
+ * hook only reads it) and the sampler's real time in ms since the epoch
+ * (its clock's). What it returns (NULL: nothing), e.g. the policies'
+ * report, is published beside the snapshot, never inside it. Same rules as
  * the publish callback: it runs between samples, so it delays the next one.
  */
 struct _virConnect;
-typedef void (*xvWorkerHookFunc)(struct _virConnect *conn, xvSnapshot *snap,
-                                 uint64_t realNowMs, void *opaque);
+typedef void *(*xvWorkerHookFunc)(struct _virConnect *conn, const xvSnapshot *snap,
+                                  uint64_t realNowMs, void *opaque);
 
 /* What the sampler does; copied in, so the caller keeps ownership. */
 typedef struct _xvWorkerSettings xvWorkerSettings;
@@ -36,17 +34,20 @@ struct _xvWorkerSettings {
     const char *uri;                  /* NULL: the library's default (Xen) */
     uint64_t intervalMs;
     /* enabled[i] for xvCollectors[i] (collectors/collector.h) */
-    bool enabled[XV_WORKER_MAX_COLLECTORS];
+    bool enabled[XV_COLLECTORS_MAX];
     xvWorkerHookFunc afterSample;     /* NULL: none */
+    void (*afterSampleFree)(void *report);  /* frees what afterSample made; NULL: free() */
     void *afterSampleOpaque;
 };
 
 /*
- * Called in the sampler thread with each finished snapshot (the callee
- * takes over the reference). It must not block for long: render, hand off
+ * Called in the sampler thread with each finished snapshot and what the
+ * after-sample hook made of it (@report, NULL if nothing): the callee takes
+ * over the reference and @report (to free with the afterSampleFree of the
+ * settings it was made under). It must not block for long: render, hand off
  * to the event loop, return.
  */
-typedef void (*xvWorkerPublishFunc)(xvSnapshot *snap, void *opaque);
+typedef void (*xvWorkerPublishFunc)(const xvSnapshot *snap, void *report, void *opaque);
 
 /*
  * Starts the thread on @clock (NULL: the real clocks; the caller keeps it
@@ -112,7 +113,7 @@ int xvWorkerStop(xvWorker *w, uint64_t timeoutMs);
 /* Takes one sample on @conn with the enabled collectors, on the real
  * clocks; exposed for tests. @prev (may be NULL) provides cumulative
  * counters; @state is the collectors' kept state (an array of
- * XV_SNAPSHOT_MAX_COLLECTORS). */
+ * XV_COLLECTORS_MAX). */
 xvSnapshot *xvWorkerSample(struct _virConnect *conn, const bool *enabled,
                            const xvSnapshot *prev, uint64_t seq, void **state);
 void xvWorkerFreeState(void **state);

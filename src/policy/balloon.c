@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/conf/conf_value.h"
 #include "util/xvalloc.h"
 #include "util/xvlog.h"
 
@@ -126,16 +127,16 @@ balloonGetPercent(const xvConfNode *node, const char *file, const balloonAmountR
     int rc = balloonParsePercent(node->value, &h);
 
     if (rc == -EINVAL) {
-        q = xvPolicyQuote(node->value);
+        q = xvConfQuote(node->value);
         rc = xvConfErrorSetAt(err, file, node->line, node->column,
                               "expected a percent like 10%% or 12.5%%, got '%s'", q);
     } else if (rc == -ERANGE || h > range->maxHundredths) {
-        q = xvPolicyQuote(node->value);
+        q = xvConfQuote(node->value);
         balloonFormatPercent(range->maxHundredths, limit, sizeof(limit));
         rc = xvConfErrorSetAt(err, file, node->line, node->column,
                               "%s %s is above the maximum of %s", node->key, q, limit);
     } else if (h < range->minHundredths) {
-        q = xvPolicyQuote(node->value);
+        q = xvConfQuote(node->value);
         balloonFormatPercent(range->minHundredths, limit, sizeof(limit));
         rc = xvConfErrorSetAt(err, file, node->line, node->column,
                               "%s %s is below the minimum of %s", node->key, q, limit);
@@ -175,7 +176,7 @@ balloonGetAmount(const xvConfNode *node, const char *file, const balloonAmountRa
         ret->hundredths = 0;
         return 0;
     }
-    q = xvPolicyQuote(node->value);
+    q = xvConfQuote(node->value);
     if (balloonIsInteger(node->value)) {
         rc = xvConfErrorSetAt(err, file, node->line, node->column,
                               "expected %s, got '%s' (add a unit: KiB, MiB, GiB, TiB or %%)",
@@ -430,7 +431,7 @@ balloonParse(const xvConfNode *entry, const char *file, void **retConfig, xvConf
     size_t i;
     int rc = 0;
 
-    cfg->policy = xvStrdup(name && name->value ? name->value : "balloon");
+    cfg->policy = xvStrdup(name && name->value ? name->value : xvPolicyBalloon.name);
     cfg->lowWatermark = (xvBalloonAmount){ .percent = true,
                                            .hundredths = XV_BALLOON_DEFAULT_LOW_WATERMARK };
     cfg->highWatermark = (xvBalloonAmount){ .percent = true,

@@ -5,8 +5,9 @@
  * file:line:col, so --check-config and SIGHUP validate policies too) and
  * hands it to the engine; the sampler thread runs the enabled policies on
  * each new snapshot, after sampling and before publishing, carries out
- * their actions (actuator.h) and attaches an immutable report of the
- * policies' metrics to the snapshot (report.h).
+ * their actions (actuator.h) and returns an immutable report of the
+ * policies' metrics (report.h), which the agent publishes beside the
+ * snapshot. The engine only reads snapshots.
  *
  * The bookkeeping (state.h) lives in the engine, keyed by domain UUID, so a
  * reload keeps it; it is loaded from the state directory when the first
@@ -21,28 +22,32 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "conf.h"
-#include "snapshot.h"
+#include "policy.h"
+#include "report.h"
+#include "src/conf/conf.h"
+#include "src/snapshot/snapshot.h"
 
 typedef struct _xvPolicySet xvPolicySet;
 typedef struct _xvPolicyEngine xvPolicyEngine;
 
 /*
- * Parses and validates every entry of conf->policies: the common keys
- * (enabled, dry_run, domains, max_actions_per_interval, min_action_interval)
- * and the type's own, each in the file it came from; enabled policies of
- * one type must select provably disjoint domains. The set also carries
- * conf->stateRetentionMs. Returns 0 with *ret to free with
- * xvPolicySetFree(), or -EINVAL with @err filled (see conf.h for the
- * conventions).
+ * Parses and validates the @n policy entries @entries (as the agent's
+ * loader read them): the common keys (enabled, dry_run, domains,
+ * max_actions_per_interval, min_action_interval) and the type's own, each
+ * in the file it came from; enabled policies of one type must select
+ * provably disjoint domains. The set also carries @retentionMs (the
+ * state_retention of the bookkeeping). Returns 0 with *ret to free with
+ * xvPolicySetFree(), or -EINVAL with @err filled (see src/conf/conf.h for
+ * the conventions).
  */
-int xvPolicySetParse(const xvAgentConf *conf, xvPolicySet **ret, xvConfError *err);
+int xvPolicySetParse(const xvPolicyEntry *entries, size_t n, uint64_t retentionMs,
+                     xvPolicySet **ret, xvConfError *err);
 void xvPolicySetFree(xvPolicySet *set);
 /* The policies of the set. */
 size_t xvPolicySetCount(const xvPolicySet *set);
 
 /* Same checks as xvPolicySetParse(), keeping nothing: for --check-config. */
-int xvPolicyEngineValidate(const xvAgentConf *conf, xvConfError *err);
+int xvPolicyEngineValidate(const xvPolicyEntry *entries, size_t n, xvConfError *err);
 
 /* An engine keeping its bookkeeping in @stateDir (NULL: in memory only). */
 xvPolicyEngine *xvPolicyEngineNew(const char *stateDir);
@@ -59,11 +64,14 @@ void xvPolicyEngineConfigure(xvPolicyEngine *engine, xvPolicySet *set, const cha
                              bool clearGiveUps);
 
 /*
- * Sampler thread (an xvWorkerHookFunc; @opaque is the engine): runs the
- * policies on @snap with the real clock and attaches the report.
+ * Sampler thread: runs the policies on @snap at @nowMs (CLOCK_REALTIME
+ * milliseconds; the sampler's clock) and carries out their actions, @ro
+ * being the sampler's read-only connection (NULL if none). @snap is only
+ * read; the engine keeps a reference to it, for the deltas of the next run.
+ * Returns the report of the policies' metrics, to publish beside @snap and
+ * free with xvPolicyReportFree(); NULL when there is nothing to report (no
+ * policy ever ran, nothing counted).
  */
 struct _virConnect;
-void xvPolicyEngineRun(struct _virConnect *ro, xvSnapshot *snap, void *opaque);
-/* The same at @nowMs (CLOCK_REALTIME milliseconds): for tests. */
-void xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro, xvSnapshot *snap,
-                         uint64_t nowMs);
+xvPolicyReport *xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro,
+                                    const xvSnapshot *snap, uint64_t nowMs);

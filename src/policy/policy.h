@@ -6,12 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conf.h"
-#include "snapshot.h"
+#include "src/conf/conf.h"
+#include "src/snapshot/snapshot.h"
 
 /*
  * A policy type is one file exposing one const xvPolicyType, listed in the
- * table of engine.c. Its decide() is PURE: a function of the snapshot, the
+ * registry xvPolicyTypes (policy.c). Its decide() is PURE: a function of the snapshot, the
  * bookkeeping, its configuration and the clock it is given, so it can be
  * tested on hand-built snapshots with a fake clock. It never calls the
  * hypervisor: the actuator (actuator.c) carries the actions out.
@@ -101,9 +101,6 @@ bool xvPolicyDomainsMatch(const xvPolicyDomains *sel, const xvSnapDomain *dom);
 int xvPolicyDomainsParse(const xvConfNode *map, const char *file, xvPolicyDomains *d,
                          xvConfError *err);
 void xvPolicyDomainsClear(xvPolicyDomains *d);
-/* @text for a message (to free): control characters as '?', cut after 64
- * bytes with "..." appended. */
-char *xvPolicyQuote(const char *text);
 
 /* The options every policy type has. */
 typedef struct _xvPolicyCommon xvPolicyCommon;
@@ -149,9 +146,46 @@ struct _xvPolicyType {
     void (*free)(void *config);
 };
 
+/*
+ * Reads the keys every policy entry has into @common (zeroed by the caller;
+ * enabled defaults to true): enabled, dry_run, domains,
+ * max_actions_per_interval and min_action_interval. `name` and `type` are
+ * the loader's; a key neither common nor in @type->keys is refused, listing
+ * both. Returns 0, or -EINVAL with @err filled at the offending node.
+ * Free what it read with xvPolicyDomainsClear(&common->domains).
+ */
+int xvPolicyCommonParse(const xvConfNode *entry, const char *file, const xvPolicyType *type,
+                        xvPolicyCommon *common, xvConfError *err);
+
 extern const xvPolicyType xvPolicyRestart;
 extern const xvPolicyType xvPolicyAutopin;
 extern const xvPolicyType xvPolicyBalloon;
+
+/*
+ * The registry: every policy type, NULL-terminated, in the order the
+ * configuration's "expected one of:" lists them. The one place their names
+ * live: the agent's loader checks `type:` against it.
+ */
+extern const xvPolicyType *const xvPolicyTypes[];
+/* The type whose name is @name, or NULL. */
+const xvPolicyType *xvPolicyTypeFind(const char *name);
+
+/*
+ * One entry of `policies:` as a configuration file gave it. The loader
+ * checked that @name is non-empty and unique and that `type:` names a
+ * registered type; the other keys are left, with their marks, in @node for
+ * the engine (xvPolicySetParse(), engine.h) and the type to read.
+ */
+typedef struct _xvPolicyEntry xvPolicyEntry;
+struct _xvPolicyEntry {
+    char *name;
+    const xvPolicyType *type;
+    xvConfNode *node;           /* the whole entry (a mapping, incl. name and type) */
+    char *file;                 /* the file it was read from, as named in errors */
+};
+
+/* Frees what @entry holds and zeroes it. */
+void xvPolicyEntryClear(xvPolicyEntry *entry);
 
 /*
  * The same domain in @in->prev (same UUID and ID, i.e. the same boot), or

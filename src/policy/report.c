@@ -134,9 +134,8 @@ xvPolicyReportRender(const xvPolicyReport *r, xvPromFormat fmt, xvPromBuf *buf)
 }
 
 void
-xvPolicyReportFree(void *opaque)
+xvPolicyReportFree(xvPolicyReport *r)
 {
-    xvPolicyReport *r = opaque;
     size_t i;
 
     if (!r)

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * report.h: the policies' metrics of one snapshot, built by the engine in
- * the sampler thread, attached to the snapshot (never changed afterwards)
- * and rendered, purely, after the snapshot's own families.
+ * the sampler thread, published beside the snapshot (never changed
+ * afterwards) and rendered, purely, after the snapshot's own families. The
+ * families are declared here and written with the metrics writer
+ * (exporters/prom_writer.h).
  */
 #pragma once
 
@@ -11,7 +13,7 @@
 #include <stdint.h>
 
 #include "actuator.h"
-#include "prom_writer.h"
+#include "exporters/prom_writer.h"
 
 typedef struct _xvPolicyReportRestart xvPolicyReportRestart;
 struct _xvPolicyReportRestart {
@@ -48,5 +50,5 @@ void xvPolicyReportAddTargets(xvPolicyReport *report, const xvActuator *a);
 void xvPolicyReportWrite(const xvPolicyReport *report, xvPromWriter *w);
 /* The same, appended to @buf in @fmt. */
 void xvPolicyReportRender(const xvPolicyReport *report, xvPromFormat fmt, xvPromBuf *buf);
-/* Frees a report (a void * for xvSnapshot.policyReportFree); NULL is fine. */
-void xvPolicyReportFree(void *report);
+/* Frees a report; NULL is fine. */
+void xvPolicyReportFree(xvPolicyReport *report);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/conf/conf_value.h"
 #include "state.h"
 #include "util/xvalloc.h"
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "src/conf/conf_value.h"
 #include "util/xvalloc.h"
 #include "util/xvlog.h"
 #include "util/xvuuid.h"

@@ -2,6 +2,7 @@
 /* worker_test.c: the sampler's schedule on the stepped clock of the test
  * control (src/agent/clock.h, worker.h), on test:///default. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +12,9 @@
 
 #include <libvirt/libvirt.h>
 
-#include "clock.h"
-#include "collector.h"
-#include "worker.h"
+#include "collectors/collector.h"
+#include "src/agent/clock.h"
+#include "src/agent/worker.h"
 #include "xvtest.h"
 
 #define MS 1000000ULL
@@ -28,8 +29,18 @@ typedef struct {
     uint64_t durationNs[MAX_SAMPLES];
     uint64_t timestampNs[MAX_SAMPLES];
     uint64_t hookMs[MAX_SAMPLES];       /* the hook's realNowMs */
+    uint64_t reportSeq[MAX_SAMPLES];    /* the seq in the report published beside it */
+    bool complete[MAX_SAMPLES];         /* domainsComplete */
     unsigned int idles;
 } published;
+
+/* What the after-sample hook makes of a sample, published beside it. */
+typedef struct {
+    uint64_t seq;
+} hookReport;
+
+/* Reports made and not freed yet: 0 once the sampler stopped. */
+static atomic_int liveReports;
 
 typedef struct {
     xvAgentClock *clock;
@@ -38,27 +49,41 @@ typedef struct {
     published pub;
 } fixture;
 
-static void
-onHook(struct _virConnect *conn, xvSnapshot *snap, uint64_t realNowMs, void *opaque)
+static void *
+onHook(struct _virConnect *conn, const xvSnapshot *snap, uint64_t realNowMs, void *opaque)
 {
     published *p = opaque;
+    hookReport *r = malloc(sizeof(*r));
 
     (void)conn;
+    assert_non_null(r);
+    r->seq = snap->seq;
+    atomic_fetch_add(&liveReports, 1);
     pthread_mutex_lock(&p->lock);
     if (p->n < MAX_SAMPLES)
         p->hookMs[p->n] = realNowMs;
     pthread_mutex_unlock(&p->lock);
-    (void)snap;
+    return r;
 }
 
 static void
-onPublish(xvSnapshot *snap, void *opaque)
+onReportFree(void *report)
+{
+    if (report)
+        atomic_fetch_sub(&liveReports, 1);
+    free(report);
+}
+
+static void
+onPublish(const xvSnapshot *snap, void *report, void *opaque)
 {
     published *p = opaque;
 
     pthread_mutex_lock(&p->lock);
     if (p->n < MAX_SAMPLES) {
+        p->reportSeq[p->n] = report ? ((hookReport *)report)->seq : 0;
         p->seq[p->n] = snap->seq;
+        p->complete[p->n] = snap->domainsComplete;
         p->startNs[p->n] = snap->startedMonoNs;
         p->durationNs[p->n] = snap->durationNs;
         p->timestampNs[p->n] = snap->timestampNs;
@@ -66,6 +91,7 @@ onPublish(xvSnapshot *snap, void *opaque)
     }
     pthread_mutex_unlock(&p->lock);
     xvSnapshotUnref(snap);
+    onReportFree(report);
 }
 
 static void
@@ -85,8 +111,9 @@ settingsFor(published *p, uint64_t intervalMs, xvWorkerSettings *s)
     s->uri = "test:///default";
     s->intervalMs = intervalMs;
     s->afterSample = onHook;
+    s->afterSampleFree = onReportFree;
     s->afterSampleOpaque = p;
-    for (i = 0; xvCollectors[i] && i < XV_WORKER_MAX_COLLECTORS; i++)
+    for (i = 0; xvCollectors[i] && i < XV_COLLECTORS_MAX; i++)
         s->enabled[i] = xvCollectors[i]->defaultEnabled;
 }
 
@@ -142,6 +169,7 @@ teardown(void **state)
     fixture *f = *state;
 
     assert_int_equal(xvWorkerStop(f->worker, 5000), 0);
+    assert_int_equal(atomic_load(&liveReports), 0);
     xvAgentClockFree(f->clock);
     pthread_mutex_destroy(&f->pub.lock);
     free(f);
@@ -192,6 +220,7 @@ test_first_sample_is_taken_at_once_at_the_start(void **state)
     assert_int_equal(f->pub.durationNs[0], 0);
     assert_int_equal(f->pub.timestampNs[0], 1700000000000ULL * MS);
     assert_int_equal(f->pub.hookMs[0], 1700000000000ULL);
+    assert_true(f->pub.complete[0]);    /* the domain collector listed them all */
     assert_int_equal(progress.published, 1);
     assert_int_equal(progress.nextNs, f->start + 200 * MS);
     assert_false(progress.sampling);
@@ -294,6 +323,23 @@ test_kick_samples_now_and_says_which_sample(void **state)
 }
 
 static void
+test_what_the_hook_made_is_published_beside_its_snapshot(void **state)
+{
+    fixture *f = *state;
+    xvWorkerProgress progress;
+    size_t i;
+
+    xvWorkerAdvance(f->worker, 600 * MS);
+    waitIdle(f, &progress);
+    assert_int_equal(publishedCount(&f->pub), 4);
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(f->pub.seq[i], i + 1);
+        assert_int_equal(f->pub.reportSeq[i], f->pub.seq[i]);
+    }
+    assert_int_equal(atomic_load(&liveReports), 0);   /* each freed by its publisher */
+}
+
+static void
 test_real_clock_samples_by_itself(void **state)
 {
     published pub = { .n = 0 };
@@ -309,6 +355,7 @@ test_real_clock_samples_by_itself(void **state)
     for (i = 0; i < 10000 && publishedCount(&pub) < 2; i++)
         usleep(1000);
     assert_int_equal(xvWorkerStop(w, 5000), 0);
+    assert_int_equal(atomic_load(&liveReports), 0);
     assert_true(pub.n >= 2);
     /* (the first interval counts from before the connection was made) */
     assert_int_equal(pub.seq[1], 2);
@@ -334,6 +381,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(
         test_new_settings_take_a_sample_at_once_without_moving_the_clock, setup, teardown),
     cmocka_unit_test_setup_teardown(test_kick_samples_now_and_says_which_sample,
+                                    setup, teardown),
+    cmocka_unit_test_setup_teardown(test_what_the_hook_made_is_published_beside_its_snapshot,
                                     setup, teardown),
     cmocka_unit_test(test_real_clock_samples_by_itself),
 };

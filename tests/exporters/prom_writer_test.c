@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prom_writer.h"
+#include "exporters/prom_writer.h"
 #include "xvtest.h"
 
 static const xvPromFamily famGauge =

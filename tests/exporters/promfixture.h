@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 
-#include "prometheus.h"
-#include "self_metrics.h"
+#include "exporters/prometheus.h"
+#include "exporters/self_metrics.h"
 
 /*
  * The goldens' snapshot: a connected Xen node, seven domains added out of

@@ -11,12 +11,13 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "autopin.h"
-#include "engine.h"
-#include "policy.h"
 #include "policytest.h"
-#include "report.h"
-#include "snapshot.h"
+#include "src/agent/agent_conf.h"
+#include "src/policy/autopin.h"
+#include "src/policy/engine.h"
+#include "src/policy/policy.h"
+#include "src/policy/report.h"
+#include "src/snapshot/snapshot.h"
 #include "util/xvmacros.h"
 #include "xvtest.h"
 
@@ -1289,7 +1290,8 @@ unitSet(const char *keys, char **retURI)
                          "    type: autopin\n%s", xvTestNodeURI("policy/autopin-unit.xml"),
                          keys) > 0);
     assert_int_equal(xvAgentConfLoadString("agent.yaml", yaml, &conf, &err), 0);
-    assert_int_equal(xvPolicySetParse(conf, &set, &err), 0);
+    assert_int_equal(xvPolicySetParse(conf->policies, conf->npolicies, conf->stateRetentionMs,
+                                      &set, &err), 0);
     *retURI = strdup(conf->uri);
     xvAgentConfFree(conf);
     free(yaml);
@@ -1308,10 +1310,11 @@ engineWith(const char *keys)
     return engine;
 }
 
+/* The pin counter of @result of the policy "pin" in the last run's report (0: none). */
 static uint64_t
-counterOf(const xvSnapshot *snap, xvPolicyResult result)
+counterOf(xvPolicyResult result)
 {
-    const xvPolicyReport *r = snap->policyReport;
+    const xvPolicyReport *r = xvPolicyTestReport();
     size_t i;
 
     for (i = 0; r && i < r->ncounters; i++) {
@@ -1329,7 +1332,7 @@ runAt(xvPolicyEngine *engine, unsigned int t, const unsigned int loads[6],
 {
     xvSnapshot *snap = unitSnapshot(t, loads, maps, ghost);
 
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW + (uint64_t)t * 1000);
+    xvPolicyTestRun(engine, snap, NOW + (uint64_t)t * 1000);
     return snap;
 }
 
@@ -1363,17 +1366,18 @@ test_engine_pins_through_the_actuator_and_counts_ok(void **state)
 
     (void)state;
     snap = runAt(engine, 10, loads, maps, false);
-    assert_null(snap->policyReport ? NULL : snap);      /* a report, no counter yet */
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_OK), 0);
+    assert_non_null(xvPolicyTestReport());              /* a report, no counter yet */
+    assert_int_equal(counterOf(XV_POLICY_RESULT_OK), 0);
     xvSnapshotUnref(snap);
     snap = runAt(engine, 11, loads, maps, false);
     /* a's vcpus split over both cores: vcpu 0 moves to pCPU 2 */
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_OK), 1);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 0);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_OK), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 0);
     assert_int_equal(nodeMap("a", 0), 0x04);
     assert_int_equal(nodeMap("a", 1), 0x01);
     xvSnapshotUnref(snap);
     xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
 }
 
 /* Runs the engine like runAt() with the log (stderr) captured; returns the
@@ -1422,25 +1426,26 @@ test_engine_counts_a_failed_pin_and_backs_off(void **state)
                                 "virDomainPinVcpu failed "
                                 "for domain 'b'\n"));
     free(log);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 1);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_OK), 0);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_OK), 0);
     assert_int_equal(nodeMap("b", 0), 0x01);
     assert_int_equal(nodeMap("b", 1), 0x01);
     xvSnapshotUnref(snap);
     /* the same decision 5 s later: refused, backing off 10 s */
     snap = runAt(engine, 16, loads, maps, false);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 1);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_RATE_LIMITED), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_RATE_LIMITED), 1);
     xvSnapshotUnref(snap);
     /* tried again once the back-off is over; now 20 s */
     snap = runAt(engine, 21, loads, maps, false);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 2);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 2);
     xvSnapshotUnref(snap);
     snap = runAt(engine, 40, loads, maps, false);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 2);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_RATE_LIMITED), 2);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 2);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_RATE_LIMITED), 2);
     xvSnapshotUnref(snap);
     xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
 }
 
 static void
@@ -1456,7 +1461,7 @@ test_engine_sighup_clears_the_back_off_of_a_failed_pin(void **state)
     (void)state;
     xvSnapshotUnref(runAt(engine, 10, loads, maps, false));
     snap = runAt(engine, 11, loads, maps, false);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 1);
     xvSnapshotUnref(snap);
     /* a reload that is not a SIGHUP keeps the 10 s back-off */
     set = unitSet("", &uri);
@@ -1464,8 +1469,8 @@ test_engine_sighup_clears_the_back_off_of_a_failed_pin(void **state)
     free(uri);
     xvSnapshotUnref(runAt(engine, 12, loads, maps, false));
     snap = runAt(engine, 13, loads, maps, false);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 1);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_RATE_LIMITED), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_RATE_LIMITED), 1);
     xvSnapshotUnref(snap);
     /* the operator's SIGHUP clears it: tried again at once */
     set = unitSet("", &uri);
@@ -1473,10 +1478,11 @@ test_engine_sighup_clears_the_back_off_of_a_failed_pin(void **state)
     free(uri);
     xvSnapshotUnref(runAt(engine, 14, loads, maps, false));
     snap = runAt(engine, 15, loads, maps, false);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 2);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_RATE_LIMITED), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 2);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_RATE_LIMITED), 1);
     xvSnapshotUnref(snap);
     xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
 }
 
 static void
@@ -1492,11 +1498,12 @@ test_engine_counts_a_vanished_domain_as_skipped(void **state)
      * decision and the action; its two unpinned vcpus are skipped */
     xvSnapshotUnref(runAt(engine, 10, loads, maps, true));
     snap = runAt(engine, 11, loads, maps, true);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_SKIPPED), 2);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_OK), 0);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 0);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_SKIPPED), 2);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_OK), 0);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 0);
     xvSnapshotUnref(snap);
     xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
 }
 
 static void
@@ -1510,16 +1517,17 @@ test_engine_dry_run_counts_dry_run_and_touches_nothing(void **state)
     (void)state;
     xvSnapshotUnref(runAt(engine, 10, loads, maps, false));
     snap = runAt(engine, 11, loads, maps, false);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_DRY_RUN), 1);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_OK), 0);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_DRY_RUN), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_OK), 0);
     xvSnapshotUnref(snap);
     /* nothing changed, so the same is counted again */
     snap = runAt(engine, 12, loads, maps, false);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_DRY_RUN), 2);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_DRY_RUN), 2);
     assert_int_equal(nodeMap("a", 0), 0x01);
     assert_int_equal(nodeMap("a", 1), 0x01);
     xvSnapshotUnref(snap);
     xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
 }
 
 static void
@@ -1536,8 +1544,8 @@ test_engine_counts_a_give_up_once_and_again_after_a_reload(void **state)
     (void)state;
     for (t = 10; t < 15; t++) {
         snap = runAt(engine, t, loads, maps, false);
-        assert_int_equal(counterOf(snap, XV_POLICY_RESULT_GAVE_UP), 2);
-        assert_int_equal(counterOf(snap, XV_POLICY_RESULT_OK), 0);
+        assert_int_equal(counterOf(XV_POLICY_RESULT_GAVE_UP), 2);
+        assert_int_equal(counterOf(XV_POLICY_RESULT_OK), 0);
         xvSnapshotUnref(snap);
     }
     set = unitSet("    reserved_cpus: 0-3\n", &uri);
@@ -1545,10 +1553,11 @@ test_engine_counts_a_give_up_once_and_again_after_a_reload(void **state)
     free(uri);
     for (; t < 18; t++) {
         snap = runAt(engine, t, loads, maps, false);
-        assert_int_equal(counterOf(snap, XV_POLICY_RESULT_GAVE_UP), 4);
+        assert_int_equal(counterOf(XV_POLICY_RESULT_GAVE_UP), 4);
         xvSnapshotUnref(snap);
     }
     xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
 }
 
 static const struct CMUnitTest tests[] = {

@@ -7,12 +7,13 @@
 
 #include <libvirt/libvirt.h>
 
-#include "balloon.h"
-#include "engine.h"
-#include "policy.h"
 #include "policytest.h"
-#include "report.h"
-#include "snapshot.h"
+#include "src/agent/agent_conf.h"
+#include "src/policy/balloon.h"
+#include "src/policy/engine.h"
+#include "src/policy/policy.h"
+#include "src/policy/report.h"
+#include "src/snapshot/snapshot.h"
 #include "util/xvmacros.h"
 #include "xvtest.h"
 
@@ -988,7 +989,8 @@ engineWith(const char *yaml)
     xvPolicyEngine *engine = xvPolicyEngineNew(NULL);
 
     assert_int_equal(xvAgentConfLoadString("agent.yaml", yaml, &conf, &err), 0);
-    assert_int_equal(xvPolicySetParse(conf, &set, &err), 0);
+    assert_int_equal(xvPolicySetParse(conf->policies, conf->npolicies, conf->stateRetentionMs,
+                                      &set, &err), 0);
     xvPolicyEngineConfigure(engine, set, conf->uri, false);
     xvAgentConfFree(conf);
     return engine;
@@ -1017,10 +1019,11 @@ faultSnapshot(void)
     return snap;
 }
 
+/* The setmem counter of @result in the last run's report (0: none). */
 static uint64_t
-counterOf(const xvSnapshot *snap, xvPolicyResult result)
+counterOf(xvPolicyResult result)
 {
-    const xvPolicyReport *r = snap->policyReport;
+    const xvPolicyReport *r = xvPolicyTestReport();
     size_t i;
 
     for (i = 0; r && i < r->ncounters; i++) {
@@ -1030,11 +1033,11 @@ counterOf(const xvSnapshot *snap, xvPolicyResult result)
     return 0;
 }
 
-/* The target shown for @domain in @snap's report, or 0. */
+/* The target shown for @domain in the last run's report, or 0. */
 static uint64_t
-targetOf(const xvSnapshot *snap, const char *domain)
+targetOf(const char *domain)
 {
-    const xvPolicyReport *r = snap->policyReport;
+    const xvPolicyReport *r = xvPolicyTestReport();
     size_t i;
 
     for (i = 0; r && i < r->ntargets; i++) {
@@ -1068,14 +1071,15 @@ test_engine_dry_run_counts_and_shows_the_target_touching_nothing(void **state)
     xvSnapshot *snap = faultSnapshot();
 
     (void)state;
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_DRY_RUN), 1);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_OK), 0);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 0);
-    assert_int_equal(targetOf(snap, "web01"), MIB(768));
+    xvPolicyTestRun(engine, snap, NOW);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_DRY_RUN), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_OK), 0);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 0);
+    assert_int_equal(targetOf("web01"), MIB(768));
     assert_int_equal(nodeMemoryOf("web01"), MIB(1024));
     xvSnapshotUnref(snap);
     xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
 }
 
 static void
@@ -1087,27 +1091,28 @@ test_engine_failed_setmem_is_retried_only_after_backoff(void **state)
     (void)state;
     /* the node's first virDomainSetMemory fails */
     snap = faultSnapshot();
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 1);
-    assert_int_equal(targetOf(snap, "web01"), 0);
+    xvPolicyTestRun(engine, snap, NOW);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 1);
+    assert_int_equal(targetOf("web01"), 0);
     xvSnapshotUnref(snap);
     assert_int_equal(nodeMemoryOf("web01"), MIB(1024));
 
     /* 10 s of back-off: refused, not retried */
     snap = faultSnapshot();
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 9999);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 1);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_RATE_LIMITED), 1);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_OK), 0);
+    xvPolicyTestRun(engine, snap, NOW + 9999);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_RATE_LIMITED), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_OK), 0);
     xvSnapshotUnref(snap);
 
     snap = faultSnapshot();
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 10000);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_OK), 1);
-    assert_int_equal(targetOf(snap, "web01"), MIB(768));
+    xvPolicyTestRun(engine, snap, NOW + 10000);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_OK), 1);
+    assert_int_equal(targetOf("web01"), MIB(768));
     xvSnapshotUnref(snap);
     assert_int_equal(nodeMemoryOf("web01"), MIB(768));
     xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
 }
 
 static void
@@ -1122,12 +1127,13 @@ test_engine_vanished_domain_is_skipped_and_its_target_dropped(void **state)
     d = addDomain(snap, "ghost", 7, 1024, 2048, 100);
     d->uuid[1] = 0x77;
     xvSnapshotFinish(snap);
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_SKIPPED), 1);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 0);
-    assert_int_equal(targetOf(snap, "ghost"), 0);
+    xvPolicyTestRun(engine, snap, NOW);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_SKIPPED), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 0);
+    assert_int_equal(targetOf("ghost"), 0);
     xvSnapshotUnref(snap);
     xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
 }
 
 static void
@@ -1138,44 +1144,45 @@ test_engine_forgets_targets_of_domains_gone_or_rebooted(void **state)
 
     (void)state;
     snap = faultSnapshot();
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW);
-    assert_int_equal(targetOf(snap, "web01"), MIB(768));
+    xvPolicyTestRun(engine, snap, NOW);
+    assert_int_equal(targetOf("web01"), MIB(768));
     xvSnapshotUnref(snap);
 
     /* the host is back inside the band: no action, the target stays shown */
     snap = hostWith(1500);
     addDomain(snap, "web01", 1, 1024, 2048, 100);
     xvSnapshotFinish(snap);
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 1000);
-    assert_int_equal(targetOf(snap, "web01"), MIB(768));
+    xvPolicyTestRun(engine, snap, NOW + 1000);
+    assert_int_equal(targetOf("web01"), MIB(768));
     xvSnapshotUnref(snap);
 
     /* a failed sample changes nothing */
     snap = xvSnapshotNew();
     xvSnapshotFinish(snap);
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 2000);
-    assert_int_equal(targetOf(snap, "web01"), MIB(768));
+    xvPolicyTestRun(engine, snap, NOW + 2000);
+    assert_int_equal(targetOf("web01"), MIB(768));
     xvSnapshotUnref(snap);
 
     /* rebooted (a new ID): its balloon starts over, the target goes */
     snap = hostWith(1500);
     addDomain(snap, "web01", 1, 1024, 2048, 100)->id = 2;
     xvSnapshotFinish(snap);
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 3000);
-    assert_int_equal(targetOf(snap, "web01"), 0);
+    xvPolicyTestRun(engine, snap, NOW + 3000);
+    assert_int_equal(targetOf("web01"), 0);
     xvSnapshotUnref(snap);
 
     /* the same once the policy is removed by a reload */
     snap = faultSnapshot();
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 4000);
-    assert_int_equal(targetOf(snap, "web01"), MIB(768));
+    xvPolicyTestRun(engine, snap, NOW + 4000);
+    assert_int_equal(targetOf("web01"), MIB(768));
     xvSnapshotUnref(snap);
     xvPolicyEngineConfigure(engine, NULL, NULL, false);
     snap = faultSnapshot();
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 5000);
-    assert_int_equal(targetOf(snap, "web01"), 0);
+    xvPolicyTestRun(engine, snap, NOW + 5000);
+    assert_int_equal(targetOf("web01"), 0);
     xvSnapshotUnref(snap);
     xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
 }
 
 static void

@@ -10,11 +10,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "policy.h"
-#include "report.h"
-#include "snapshot.h"
-#include "state.h"
+#include "policytest.h"
+#include "src/agent/agent_conf.h"
+#include "src/policy/engine.h"
+#include "src/policy/policy.h"
+#include "src/policy/report.h"
+#include "src/policy/state.h"
+#include "src/snapshot/snapshot.h"
 #include "util/xvmacros.h"
 #include "xvtest.h"
 
@@ -64,7 +66,7 @@ snapshotOf(const char *const *names, unsigned char first, unsigned char state, b
     snap->connected = true;
     for (i = 0; names && names[i]; i++)
         addDomain(snap, names[i], (unsigned char)(first + i), state);
-    assert_int_equal(xvSnapshotAddCollector(snap, "domain", 0, domainOk), 0);
+    snap->domainsComplete = domainOk;
     xvSnapshotFinish(snap);
     return snap;
 }
@@ -86,11 +88,12 @@ parseError(const char *dir, const char *yaml)
     } else {
         assert_int_equal(xvAgentConfLoadString("agent.yaml", yaml, &conf, &err), 0);
     }
-    if (xvPolicySetParse(conf, &set, &err) < 0) {
+    if (xvPolicySetParse(conf->policies, conf->npolicies, conf->stateRetentionMs, &set, &err) < 0) {
         msg = xvConfErrorFormat(&err);
         xvConfErrorClear(&err);
     }
-    assert_int_equal(xvPolicyEngineValidate(conf, &err), msg ? -EINVAL : 0);
+    assert_int_equal(xvPolicyEngineValidate(conf->policies, conf->npolicies, &err),
+                     msg ? -EINVAL : 0);
     xvConfErrorClear(&err);
     xvPolicySetFree(set);
     xvAgentConfFree(conf);
@@ -118,23 +121,25 @@ configure(xvPolicyEngine *engine, const char *yaml, bool reload)
     xvPolicySet *set = NULL;
 
     assert_int_equal(xvAgentConfLoadString("agent.yaml", yaml, &conf, &err), 0);
-    assert_int_equal(xvPolicySetParse(conf, &set, &err), 0);
+    assert_int_equal(xvPolicySetParse(conf->policies, conf->npolicies, conf->stateRetentionMs,
+                                      &set, &err), 0);
     xvPolicyEngineConfigure(engine, set, conf->uri, reload);
     xvAgentConfFree(conf);
 }
 
+/* The report of the last run (there must be one). */
 static const xvPolicyReport *
-reportOf(const xvSnapshot *snap)
+lastReport(void)
 {
-    assert_non_null(snap->policyReport);
-    return snap->policyReport;
+    assert_non_null(xvPolicyTestReport());
+    return xvPolicyTestReport();
 }
 
-/* The restart counter of @result in @snap's report (0: none). */
+/* The restart counter of @result in the last run's report (0: none). */
 static uint64_t
-counterOf(const xvSnapshot *snap, xvPolicyResult result)
+counterOf(xvPolicyResult result)
 {
-    const xvPolicyReport *r = reportOf(snap);
+    const xvPolicyReport *r = lastReport();
     size_t i;
 
     for (i = 0; i < r->ncounters; i++) {
@@ -151,7 +156,7 @@ runOne(xvPolicyEngine *engine, unsigned char state, uint64_t nowMs)
     static const char *const names[] = { "web01", NULL };
     xvSnapshot *snap = snapshotOf(names, 1, state, true);
 
-    xvPolicyEngineRunAt(engine, NULL, snap, nowMs);
+    xvPolicyTestRun(engine, snap, nowMs);
     return snap;
 }
 
@@ -331,42 +336,44 @@ test_dry_run_paces_itself_without_touching_the_bookkeeping(void **state)
     configure(engine, BAD_URI "policies:\n  - name: r\n    type: restart\n    dry_run: true\n"
               "    backoff: 2s\n    burst: 2\n", false);
     snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_DRY_RUN), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_DRY_RUN), 1);
     /* the real bookkeeping is untouched: no attempt, no back-off shown */
-    assert_int_equal(reportOf(snap)->nrestarts, 0);
+    assert_int_equal(lastReport()->nrestarts, 0);
     xvSnapshotUnref(snap);
     /* but the dry run waits out its own back-off, like the real one would */
     snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW + 1999);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_DRY_RUN), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_DRY_RUN), 1);
     xvSnapshotUnref(snap);
     snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW + 2000);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_DRY_RUN), 2);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_DRY_RUN), 2);
     xvSnapshotUnref(snap);
     /* and gives up after its burst */
     snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW + 60000);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_GAVE_UP), 1);
-    assert_int_equal(reportOf(snap)->nrestarts, 0);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_GAVE_UP), 1);
+    assert_int_equal(lastReport()->nrestarts, 0);
     xvSnapshotUnref(snap);
     snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW + 120000);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_DRY_RUN), 2);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_GAVE_UP), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_DRY_RUN), 2);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_GAVE_UP), 1);
     xvSnapshotUnref(snap);
     /* nothing of it was written */
     assert_false(existsIn(sdir, XV_POLICY_STATE_FILE));
 
     /* dry_run off (a restart of the agent): the real policy acts at once */
     xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
     engine = xvPolicyEngineNew(sdir);
     configure(engine, BAD_URI "policies:\n  - name: r\n    type: restart\n    backoff: 2s\n",
               false);
     snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW + 121000);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 1);
-    assert_int_equal(reportOf(snap)->nrestarts, 1);
-    assert_int_equal(reportOf(snap)->restarts[0].total, 1);
-    assert_int_equal(reportOf(snap)->restarts[0].backoffMs, 2000);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 1);
+    assert_int_equal(lastReport()->nrestarts, 1);
+    assert_int_equal(lastReport()->restarts[0].total, 1);
+    assert_int_equal(lastReport()->restarts[0].backoffMs, 2000);
     xvSnapshotUnref(snap);
     assert_true(existsIn(sdir, XV_POLICY_STATE_FILE));
     xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
     free(sdir);
     xvTestRemoveTree(dir);
 }
@@ -381,25 +388,26 @@ test_dry_run_turned_off_by_a_reload_acts_at_once_and_counts_from_zero(void **sta
     configure(engine, BAD_URI "policies:\n  - name: r\n    type: restart\n    dry_run: true\n"
               "    backoff: 1h\n    backoff_max: 1h\n", false);
     snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_DRY_RUN), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_DRY_RUN), 1);
     xvSnapshotUnref(snap);
     /* in the dry run's back-off (1h) ... */
     configure(engine, BAD_URI "policies:\n  - name: r\n    type: restart\n    backoff: 1h\n"
               "    backoff_max: 1h\n", true);
     /* ... the real policy is not held back by it, and counts its own attempts */
     snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW + 1000);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 1);
-    assert_int_equal(reportOf(snap)->restarts[0].total, 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 1);
+    assert_int_equal(lastReport()->restarts[0].total, 1);
     xvSnapshotUnref(snap);
 
     /* back to a dry run: it starts afresh, not held back by the real attempt */
     configure(engine, BAD_URI "policies:\n  - name: r\n    type: restart\n    dry_run: true\n"
               "    backoff: 1h\n    backoff_max: 1h\n", true);
     snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW + 2000);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_DRY_RUN), 2);
-    assert_int_equal(reportOf(snap)->restarts[0].total, 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_DRY_RUN), 2);
+    assert_int_equal(lastReport()->restarts[0].total, 1);
     xvSnapshotUnref(snap);
     xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
 }
 
 /* ---- pruning ----------------------------------------------------------- */
@@ -439,7 +447,7 @@ test_engine_prunes_gone_domains_and_saves_only_on_change(void **state)
     configure(engine, "state_retention: 1h\npolicies:\n  - name: r\n    type: restart\n",
               false);
     snap = snapshotOf(kept, 2, VIR_DOMAIN_SHUTOFF, true);
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW);
+    xvPolicyTestRun(engine, snap, NOW);
     xvSnapshotUnref(snap);
     text = xvTestReadFile(file);
     assert_non_null(strstr(text, " name=gone"));
@@ -451,25 +459,25 @@ test_engine_prunes_gone_domains_and_saves_only_on_change(void **state)
     /* nothing changed (and "gone" is not older than 2h yet): not written again */
     assert_int_equal(unlink(file), 0);
     snap = snapshotOf(kept, 2, VIR_DOMAIN_SHUTOFF, true);
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 5000);
+    xvPolicyTestRun(engine, snap, NOW + 5000);
     xvSnapshotUnref(snap);
     assert_false(existsIn(sdir, XV_POLICY_STATE_FILE));
 
     /* a snapshot that may be missing domains prunes nothing, however late */
     snap = snapshotOf(NULL, 1, VIR_DOMAIN_SHUTOFF, false);
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 30 * DAY_MS);
+    xvPolicyTestRun(engine, snap, NOW + 30 * DAY_MS);
     xvSnapshotUnref(snap);
     snap = xvSnapshotNew();
     xvSnapshotFinish(snap);         /* not connected */
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 30 * DAY_MS);
+    xvPolicyTestRun(engine, snap, NOW + 30 * DAY_MS);
     xvSnapshotUnref(snap);
     assert_false(existsIn(sdir, XV_POLICY_STATE_FILE));
 
     /* just over 2h after it was last seen: "gone" is forgotten, "kept" stays */
     snap = snapshotOf(kept, 2, VIR_DOMAIN_SHUTOFF, true);
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 5001);
-    assert_int_equal(reportOf(snap)->nrestarts, 1);
-    assert_string_equal(reportOf(snap)->restarts[0].domain, "kept");
+    xvPolicyTestRun(engine, snap, NOW + 5001);
+    assert_int_equal(lastReport()->nrestarts, 1);
+    assert_string_equal(lastReport()->restarts[0].domain, "kept");
     xvSnapshotUnref(snap);
     text = xvTestReadFile(file);
     assert_null(strstr(text, "name=gone"));
@@ -480,14 +488,15 @@ test_engine_prunes_gone_domains_and_saves_only_on_change(void **state)
     configure(engine, "state_retention: 720h\npolicies:\n  - name: r\n    type: restart\n",
               true);
     snap = snapshotOf(NULL, 1, VIR_DOMAIN_SHUTOFF, true);
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 20 * DAY_MS);
-    assert_int_equal(reportOf(snap)->nrestarts, 1);
+    xvPolicyTestRun(engine, snap, NOW + 20 * DAY_MS);
+    assert_int_equal(lastReport()->nrestarts, 1);
     xvSnapshotUnref(snap);
     snap = snapshotOf(NULL, 1, VIR_DOMAIN_SHUTOFF, true);
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 32 * DAY_MS);
-    assert_int_equal(reportOf(snap)->nrestarts, 0);
+    xvPolicyTestRun(engine, snap, NOW + 32 * DAY_MS);
+    assert_int_equal(lastReport()->nrestarts, 0);
     xvSnapshotUnref(snap);
     xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
     free(file);
     free(sdir);
     xvTestRemoveTree(dir);
@@ -518,27 +527,28 @@ test_failed_saves_are_counted_in_the_report_and_the_policy_goes_on(void **state)
     snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW);
     /* saved before the attempt, after it, and for the domain's first
      * sighting (last_seen): three failed saves */
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 1);
-    assert_true(reportOf(snap)->haveState);
-    assert_int_equal(reportOf(snap)->stateSaveErrors, 3);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 1);
+    assert_true(lastReport()->haveState);
+    assert_int_equal(lastReport()->stateSaveErrors, 3);
     xvSnapshotUnref(snap);
     snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW + 1000);
     dup2(saved, STDERR_FILENO);
     close(saved);
     /* the policy went on, from its bookkeeping in memory */
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 2);
-    assert_int_equal(reportOf(snap)->restarts[0].total, 2);
-    assert_int_equal(reportOf(snap)->stateSaveErrors, 5);
-    xvPolicyReportRender(snap->policyReport, XV_PROM_FORMAT_TEXT, &buf);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 2);
+    assert_int_equal(lastReport()->restarts[0].total, 2);
+    assert_int_equal(lastReport()->stateSaveErrors, 5);
+    xvPolicyReportRender(lastReport(), XV_PROM_FORMAT_TEXT, &buf);
     assert_non_null(strstr(buf.data, "# TYPE xvirt_policy_state_save_errors_total counter\n"
                            "xvirt_policy_state_save_errors_total 5\n"));
     xvPromBufReset(&buf);
-    xvPolicyReportRender(snap->policyReport, XV_PROM_FORMAT_OPENMETRICS, &buf);
+    xvPolicyReportRender(lastReport(), XV_PROM_FORMAT_OPENMETRICS, &buf);
     assert_non_null(strstr(buf.data, "# TYPE xvirt_policy_state_save_errors counter\n"
                            "xvirt_policy_state_save_errors_total 5\n"));
     xvPromBufFree(&buf);
     xvSnapshotUnref(snap);
     xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
     free(sdir);
     xvTestRemoveTree(dir);
 }

@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 
-#include "conf.h"
-#include "engine.h"
+#include "src/agent/agent_conf.h"
+#include "src/policy/engine.h"
 #include "xvtest.h"
 
 char *
@@ -17,7 +17,8 @@ xvPolicyTestParseError(const char *yaml)
     char *msg;
 
     assert_int_equal(xvAgentConfLoadString("agent.yaml", yaml, &conf, &err), 0);
-    if (xvPolicySetParse(conf, &set, &err) == 0) {
+    if (xvPolicySetParse(conf->policies, conf->npolicies, conf->stateRetentionMs, &set,
+                         &err) == 0) {
         xvPolicySetFree(set);
         xvAgentConfFree(conf);
         return NULL;
@@ -26,4 +27,28 @@ xvPolicyTestParseError(const char *yaml)
     xvConfErrorClear(&err);
     xvAgentConfFree(conf);
     return msg;
+}
+
+/* The report of the last run, kept for the test to read. */
+static xvPolicyReport *policyTestReport;
+
+const xvPolicyReport *
+xvPolicyTestRun(xvPolicyEngine *engine, const xvSnapshot *snap, uint64_t nowMs)
+{
+    xvPolicyReportFree(policyTestReport);
+    policyTestReport = xvPolicyEngineRunAt(engine, NULL, snap, nowMs);
+    return policyTestReport;
+}
+
+const xvPolicyReport *
+xvPolicyTestReport(void)
+{
+    return policyTestReport;
+}
+
+void
+xvPolicyTestReportFree(void)
+{
+    xvPolicyReportFree(policyTestReport);
+    policyTestReport = NULL;
 }

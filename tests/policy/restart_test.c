@@ -6,13 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "policy.h"
 #include "policytest.h"
-#include "report.h"
-#include "restart.h"
-#include "snapshot.h"
-#include "state.h"
+#include "src/agent/agent_conf.h"
+#include "src/policy/engine.h"
+#include "src/policy/policy.h"
+#include "src/policy/report.h"
+#include "src/policy/restart.h"
+#include "src/policy/state.h"
+#include "src/snapshot/snapshot.h"
 #include "util/xvmacros.h"
 #include "xvtest.h"
 
@@ -345,17 +346,18 @@ engineWith(const char *yaml)
     xvPolicyEngine *engine = xvPolicyEngineNew(NULL);
 
     assert_int_equal(xvAgentConfLoadString("agent.yaml", yaml, &conf, &err), 0);
-    assert_int_equal(xvPolicySetParse(conf, &set, &err), 0);
+    assert_int_equal(xvPolicySetParse(conf->policies, conf->npolicies, conf->stateRetentionMs,
+                                      &set, &err), 0);
     xvPolicyEngineConfigure(engine, set, conf->uri, false);
     xvAgentConfFree(conf);
     return engine;
 }
 
-/* The value of the counter (policy "r", action restart, @result) in @snap's report. */
+/* The value of the counter (policy "r", action restart, @result) in the last run's report. */
 static uint64_t
-counterOf(const xvSnapshot *snap, xvPolicyResult result)
+counterOf(xvPolicyResult result)
 {
-    const xvPolicyReport *r = snap->policyReport;
+    const xvPolicyReport *r = xvPolicyTestReport();
     size_t i;
 
     for (i = 0; r && i < r->ncounters; i++) {
@@ -376,15 +378,16 @@ test_dry_run_counts_the_action_and_touches_nothing(void **state)
     const xvPolicyReport *r;
 
     (void)state;
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_DRY_RUN), 1);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 0);
+    xvPolicyTestRun(engine, snap, NOW);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_DRY_RUN), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 0);
     /* a dry run keeps its own bookkeeping: the real one shows no attempt
      * (tests/policy/engine_test.c checks how the dry run paces itself) */
-    r = snap->policyReport;
+    r = xvPolicyTestReport();
     assert_int_equal(r->nrestarts, 0);
     xvSnapshotUnref(snap);
     xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
 }
 
 static void
@@ -398,28 +401,28 @@ test_failed_action_is_retried_after_backoff(void **state)
 
     (void)state;
     snap = oneDomain(VIR_DOMAIN_CRASHED);
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 1);
+    xvPolicyTestRun(engine, snap, NOW);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 1);
     xvSnapshotUnref(snap);
 
     /* no retry in a tight loop: nothing until the back-off is over */
     snap = oneDomain(VIR_DOMAIN_CRASHED);
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 1999);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 1);
-    r = snap->policyReport;
+    xvPolicyTestRun(engine, snap, NOW + 1999);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 1);
+    r = xvPolicyTestReport();
     assert_int_equal(r->restarts[0].backoffMs, 1);
     xvSnapshotUnref(snap);
 
     snap = oneDomain(VIR_DOMAIN_CRASHED);
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 2000);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_FAILED), 2);
+    xvPolicyTestRun(engine, snap, NOW + 2000);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_FAILED), 2);
     xvSnapshotUnref(snap);
 
     /* burst 2 spent: it gives up, and says so in the report */
     snap = oneDomain(VIR_DOMAIN_CRASHED);
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 60000);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_GAVE_UP), 1);
-    r = snap->policyReport;
+    xvPolicyTestRun(engine, snap, NOW + 60000);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_GAVE_UP), 1);
+    r = xvPolicyTestReport();
     assert_true(r->restarts[0].gaveUp);
     assert_int_equal(r->restarts[0].total, 2);
     xvSnapshotUnref(snap);
@@ -427,12 +430,13 @@ test_failed_action_is_retried_after_backoff(void **state)
     /* a reload clears the give-up */
     xvPolicyEngineConfigure(engine, NULL, NULL, true);
     snap = oneDomain(VIR_DOMAIN_CRASHED);
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW + 61000);
-    r = snap->policyReport;
+    xvPolicyTestRun(engine, snap, NOW + 61000);
+    r = xvPolicyTestReport();
     assert_false(r->restarts[0].gaveUp);
     assert_int_equal(r->restarts[0].total, 2);
     xvSnapshotUnref(snap);
     xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
 }
 
 static void
@@ -448,11 +452,12 @@ test_cap_per_interval_refuses_as_rate_limited(void **state)
     addDomain(snap, "a", 1, 1, VIR_DOMAIN_CRASHED);
     addDomain(snap, "b", 2, 2, VIR_DOMAIN_CRASHED);
     xvSnapshotFinish(snap);
-    xvPolicyEngineRunAt(engine, NULL, snap, NOW);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_DRY_RUN), 1);
-    assert_int_equal(counterOf(snap, XV_POLICY_RESULT_RATE_LIMITED), 1);
+    xvPolicyTestRun(engine, snap, NOW);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_DRY_RUN), 1);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_RATE_LIMITED), 1);
     xvSnapshotUnref(snap);
     xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
 }
 
 static void

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "state.h"
+#include "src/policy/state.h"
 #include "util/xvlog.h"
 #include "util/xvmacros.h"
 #include "xvtest.h"

@@ -55,11 +55,19 @@ xvSnapshotNew(void)
     return snap;
 }
 
-xvSnapshot *
-xvSnapshotRef(xvSnapshot *snap)
+/* The reference count of @snap: the one field a reader changes (atomically).
+ * Every snapshot is allocated by xvSnapshotNew(), never const itself. */
+static atomic_int *
+snapshotRefs(const xvSnapshot *snap)
+{
+    return &((xvSnapshot *)snap)->refs;
+}
+
+const xvSnapshot *
+xvSnapshotRef(const xvSnapshot *snap)
 {
     if (snap)
-        atomic_fetch_add_explicit(&snap->refs, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(snapshotRefs(snap), 1, memory_order_relaxed);
     return snap;
 }
 
@@ -76,19 +84,17 @@ snapshotFree(xvSnapshot *snap)
     free(snap->vcpus);
     free(snap->cpumaps);
     free(snap->hvType);
-    if (snap->policyReport && snap->policyReportFree)
-        snap->policyReportFree(snap->policyReport);
     free(snap);
 }
 
 xvSnapshot *
-xvSnapshotUnref(xvSnapshot *snap)
+xvSnapshotUnref(const xvSnapshot *snap)
 {
     if (!snap)
         return NULL;
     /* release: our writes happen before the free; acquire: the freeing thread sees them all */
-    if (atomic_fetch_sub_explicit(&snap->refs, 1, memory_order_acq_rel) == 1)
-        snapshotFree(snap);
+    if (atomic_fetch_sub_explicit(snapshotRefs(snap), 1, memory_order_acq_rel) == 1)
+        snapshotFree((xvSnapshot *)snap);
     return NULL;
 }
 
@@ -164,7 +170,7 @@ xvSnapshotAddCollector(xvSnapshot *snap, const char *name, uint64_t durationNs, 
     xvCollectorResult *res;
 
     snapshotCheckOpen(snap);
-    if (snap->ncollectors >= XV_SNAPSHOT_MAX_COLLECTORS)
+    if (snap->ncollectors >= XV_COLLECTORS_MAX)
         return -ENOSPC;
     res = &snap->collectors[snap->ncollectors++];
     res->name = name;

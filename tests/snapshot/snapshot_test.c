@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "snapshot.h"
+#include "src/snapshot/snapshot.h"
 #include "util/xvmacros.h"
 #include "xvtest.h"
 
@@ -280,10 +280,10 @@ test_collector_table_full_is_enospc(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < XV_SNAPSHOT_MAX_COLLECTORS; i++)
+    for (i = 0; i < XV_COLLECTORS_MAX; i++)
         assert_int_equal(xvSnapshotAddCollector(snap, "c", i, i % 2 == 0), 0);
     assert_int_equal(xvSnapshotAddCollector(snap, "extra", 1, true), -ENOSPC);
-    assert_int_equal(snap->ncollectors, XV_SNAPSHOT_MAX_COLLECTORS);
+    assert_int_equal(snap->ncollectors, XV_COLLECTORS_MAX);
     assert_int_equal(snap->collectors[3].durationNs, 3);
     assert_false(snap->collectors[3].success);
     assert_string_equal(snap->collectors[0].name, "c");

@@ -55,8 +55,12 @@ typedef enum {
 /* The public API name of @call ("virDomainGetInfo"); NULL if out of range. */
 const char *xvSampleCallName(xvSampleCall call);
 
-/* Most collector results one snapshot records. */
-#define XV_SNAPSHOT_MAX_COLLECTORS 8
+/*
+ * Most collectors there can be: the registry (collectors/collectors.c)
+ * holds at most this many, a sampler runs at most this many, and one
+ * snapshot records a result for each.
+ */
+#define XV_COLLECTORS_MAX 8
 
 typedef struct _xvSnapVcpu xvSnapVcpu;
 struct _xvSnapVcpu {
@@ -108,6 +112,12 @@ struct _xvSnapshot {
     uint64_t durationNs;         /* how long the sample took */
     uint64_t timestampNs;        /* CLOCK_REALTIME (ns since the epoch) at the end */
     bool connected;              /* false: the hypervisor could not be reached */
+    /*
+     * Every domain of the hypervisor is in the snapshot: the domain
+     * collector listed them all (it sets this). The policies forget the
+     * bookkeeping of a domain only when such a picture no longer shows it.
+     */
+    bool domainsComplete;
     bool nodeOk;                 /* node holds a virNodeGetInfo() result */
     virNodeInfo node;
     bool nodeFreeOk;             /* nodeFreeBytes holds a virNodeGetFreeMemory() result */
@@ -126,24 +136,20 @@ struct _xvSnapshot {
      * (xvSnapshotCarryTotals) and adds this sample's failures.
      */
     uint64_t errorsTotal[XV_CALL_LAST];
-    xvCollectorResult collectors[XV_SNAPSHOT_MAX_COLLECTORS];  /* run order */
+    xvCollectorResult collectors[XV_COLLECTORS_MAX];  /* run order */
     size_t ncollectors;
-    /*
-     * What the policy engine (src/policy/) made of this snapshot, attached
-     * by the sampler thread before publishing and read by the renderer:
-     * immutable, owned by the snapshot, freed with policyReportFree. NULL
-     * when no policy engine runs.
-     */
-    void *policyReport;
-    void (*policyReportFree)(void *report);
 };
 
 /* A new, empty snapshot holding one reference. */
 xvSnapshot *xvSnapshotNew(void);
-/* Takes one more reference on @snap (NULL-safe); returns @snap. */
-xvSnapshot *xvSnapshotRef(xvSnapshot *snap);
+/*
+ * Takes one more reference on @snap (NULL-safe); returns @snap. The count
+ * is not part of the picture: a reader holding a const snapshot may take
+ * and drop references.
+ */
+const xvSnapshot *xvSnapshotRef(const xvSnapshot *snap);
 /* Drops one reference (NULL-safe); the last one frees. Returns NULL. */
-xvSnapshot *xvSnapshotUnref(xvSnapshot *snap);
+xvSnapshot *xvSnapshotUnref(const xvSnapshot *snap);
 
 /*
  * Adds a zeroed domain and returns it for the caller to fill; name and

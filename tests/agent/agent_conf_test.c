@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* conf_test.c: unit tests of the agent's YAML configuration loader (src/agent/conf.c). */
-#include "conf.h"
+/* agent_conf_test.c: unit tests of the agent's configuration loader (src/agent/agent_conf.c). */
+#include "src/agent/agent_conf.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -12,8 +12,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "collectors/collector.h"
 #include "util/xvmacros.h"
 #include "xvtest.h"
+
+/* The index of the collector @name in the registry (and so in xvAgentConf). */
+static size_t
+collector(const char *name)
+{
+    int i = xvCollectorIndex(name);
+
+    assert_true(i >= 0);
+    return (size_t)i;
+}
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -95,7 +106,7 @@ assertDefaults(const xvAgentConf *conf)
     assert_int_equal(conf->readTimeoutMs, 10000);
     assert_int_equal(conf->writeTimeoutMs, 10000);
     assert_int_equal(conf->intervalMs, 5000);
-    for (i = 0; i < XV_AGENT_COLLECTOR_LAST; i++)
+    for (i = 0; i < XV_COLLECTORS_MAX; i++)
         assert_false(conf->collectorSet[i]);
     assert_int_equal(conf->logLevel, 6);
     assert_int_equal(conf->npolicies, 0);
@@ -213,12 +224,12 @@ test_full_file_sets_every_key(void **state)
     assert_int_equal(conf->readTimeoutMs, 1500);
     assert_int_equal(conf->writeTimeoutMs, 120000);
     assert_int_equal(conf->intervalMs, 250);
-    assert_true(conf->collectorSet[XV_AGENT_COLLECTOR_NODE]);
-    assert_true(conf->collectorEnabled[XV_AGENT_COLLECTOR_NODE]);
-    assert_true(conf->collectorSet[XV_AGENT_COLLECTOR_DOMAIN]);
-    assert_false(conf->collectorEnabled[XV_AGENT_COLLECTOR_DOMAIN]);
-    assert_true(conf->collectorSet[XV_AGENT_COLLECTOR_VCPU]);
-    assert_false(conf->collectorEnabled[XV_AGENT_COLLECTOR_VCPU]);
+    assert_true(conf->collectorSet[collector("node")]);
+    assert_true(conf->collectorEnabled[collector("node")]);
+    assert_true(conf->collectorSet[collector("domain")]);
+    assert_false(conf->collectorEnabled[collector("domain")]);
+    assert_true(conf->collectorSet[collector("vcpu")]);
+    assert_false(conf->collectorEnabled[collector("vcpu")]);
     assert_int_equal(conf->logLevel, 7);
     assert_string_equal(conf->policiesDir, "full.d");
     assert_int_equal(conf->stateRetentionMs, UINT64_C(720) * 60 * 60 * 1000);
@@ -227,16 +238,16 @@ test_full_file_sets_every_key(void **state)
     assert_int_equal(conf->npolicies, 3);
     assert_string_equal(conf->policies[0].file, path);
     assert_string_equal(conf->policies[2].name, "grow");
-    assert_int_equal(conf->policies[2].type, XV_AGENT_POLICY_BALLOON);
+    assert_ptr_equal(conf->policies[2].type, &xvPolicyBalloon);
     assert_true(strlen(conf->policies[2].file) > strlen(path));
     assert_string_equal(conf->policies[2].file + strlen(conf->policies[2].file) -
                         strlen("/full.d/10-more.yaml"), "/full.d/10-more.yaml");
     assert_int_equal(conf->policies[2].node->line, 3);
     assert_int_equal(conf->policies[2].node->column, 5);
     assert_string_equal(conf->policies[0].name, "pin-web");
-    assert_int_equal(conf->policies[0].type, XV_AGENT_POLICY_AUTOPIN);
+    assert_ptr_equal(conf->policies[0].type, &xvPolicyAutopin);
     assert_string_equal(conf->policies[1].name, "restart-crashed");
-    assert_int_equal(conf->policies[1].type, XV_AGENT_POLICY_RESTART);
+    assert_ptr_equal(conf->policies[1].type, &xvPolicyRestart);
 
     /* The entries are kept whole, with their marks, for issue #5. */
     node = conf->policies[0].node;
@@ -392,7 +403,7 @@ static void
 test_file_over_one_mib_is_rejected(void **state)
 {
     char *dir = xvTestTempDir();
-    char *text = commentText(XV_AGENT_CONF_MAX_BYTES + 1);
+    char *text = commentText(XV_CONF_MAX_BYTES + 1);
     xvAgentConf *conf = (xvAgentConf *)0x1;
     xvConfError err = { 0 };
     char *path;
@@ -400,14 +411,14 @@ test_file_over_one_mib_is_rejected(void **state)
     int rc;
 
     assert_true(asprintf(&path, "%s/huge.yaml", dir) > 0);
-    writeFile(path, text, XV_AGENT_CONF_MAX_BYTES + 1);
+    writeFile(path, text, XV_CONF_MAX_BYTES + 1);
     assert_true(asprintf(&expected, "%s: file is too large (1048577 bytes; "
                          "the limit is 1048576)", path) > 0);
     rc = xvAgentConfLoadFile(path, &conf, &err);
     assertErrorIs(rc, -EFBIG, conf, &err, expected);
 
     /* Exactly the limit is fine. */
-    writeFile(path, text, XV_AGENT_CONF_MAX_BYTES);
+    writeFile(path, text, XV_CONF_MAX_BYTES);
     conf = NULL;
     assert_int_equal(xvAgentConfLoadFile(path, &conf, &err), 0);
     assertDefaults(conf);
@@ -533,7 +544,7 @@ test_deep_nesting_is_rejected(void **state)
 static void
 test_too_many_nodes_are_rejected(void **state)
 {
-    size_t n = XV_AGENT_CONF_MAX_NODES + 1;
+    size_t n = XV_CONF_MAX_NODES + 1;
     char *text = malloc(2 * n + 16);
     char expected[128];
     char *p = text;
@@ -754,132 +765,6 @@ test_interval_must_be_at_least_100ms(void **state)
 }
 
 static void
-test_parse_duration_is_strict(void **state)
-{
-    static const char *const bad[] = {
-        "", "s", "ms", "15", " 15s", "15s ", "+15s", "-15s", "15sec", "15 s", "1.5s",
-        "1m30s", "0x10s", "15S", "15d", "1e3ms",
-    };
-    uint64_t ms = 42;
-    size_t i;
-
-    assert_int_equal(xvConfParseDuration("0ms", &ms), 0);
-    assert_int_equal(ms, 0);
-    assert_int_equal(xvConfParseDuration("18446744073709551615ms", &ms), 0);
-    assert_true(ms == UINT64_MAX);
-    assert_int_equal(xvConfParseDuration("18446744073709551616ms", &ms), -ERANGE);
-    assert_int_equal(xvConfParseDuration("5124095576030h", &ms), 0);
-    assert_true(ms == 5124095576030ULL * 3600000ULL);
-    assert_int_equal(xvConfParseDuration("5124095576031h", &ms), -ERANGE);
-    assert_true(ms == 5124095576030ULL * 3600000ULL);   /* untouched on failure */
-    for (i = 0; i < XV_N_ELEMENTS(bad); i++) {
-        if (xvConfParseDuration(bad[i], &ms) != -EINVAL)
-            fail_msg("'%s' was accepted as a duration", bad[i]);
-    }
-}
-
-static void
-test_format_duration_uses_the_largest_exact_unit(void **state)
-{
-    static const struct {
-        uint64_t ms;
-        const char *text;
-    } cases[] = {
-        { 0, "0ms" }, { 1, "1ms" }, { 1500, "1500ms" }, { 1000, "1s" }, { 90000, "90s" },
-        { 120000, "2m" }, { 3600000, "1h" }, { 86400000, "24h" },
-    };
-    char buf[32];
-    size_t i;
-
-    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
-        xvConfFormatDuration(cases[i].ms, buf, sizeof(buf));
-        assert_string_equal(buf, cases[i].text);
-    }
-}
-
-static void
-test_parse_size_needs_a_binary_unit(void **state)
-{
-    static const char *const bad[] = {
-        "", "MiB", "15", " 1MiB", "1MiB ", "+1MiB", "-1MiB", "1.5GiB", "1mib", "1MB",
-        "1 MiB", "1KB", "1Ki", "0x10MiB", "1e3K",
-    };
-    static const struct {
-        const char *text;
-        uint64_t kib;
-    } good[] = {
-        { "0", 0 }, { "0KiB", 0 }, { "1K", 1 }, { "65536KiB", 65536 }, { "512MiB", 524288 },
-        { "512M", 524288 }, { "2GiB", 2097152 }, { "1T", 1073741824 },
-    };
-    uint64_t kib = 42;
-    size_t i;
-
-    for (i = 0; i < XV_N_ELEMENTS(good); i++) {
-        assert_int_equal(xvConfParseSize(good[i].text, &kib), 0);
-        assert_true(kib == good[i].kib);
-    }
-    assert_int_equal(xvConfParseSize("17179869183TiB", &kib), 0);
-    assert_int_equal(xvConfParseSize("17179869184TiB", &kib), -ERANGE);
-    for (i = 0; i < XV_N_ELEMENTS(bad); i++) {
-        if (xvConfParseSize(bad[i], &kib) != -EINVAL)
-            fail_msg("'%s' was accepted as a size", bad[i]);
-    }
-}
-
-static void
-test_format_size_uses_the_largest_exact_unit(void **state)
-{
-    static const struct {
-        uint64_t kib;
-        const char *text;
-    } cases[] = {
-        { 0, "0KiB" }, { 1, "1KiB" }, { 1536, "1536KiB" }, { 1024, "1MiB" },
-        { 3145728, "3GiB" }, { 1073741824, "1TiB" },
-    };
-    char buf[32];
-    size_t i;
-
-    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
-        xvConfFormatSize(cases[i].kib, buf, sizeof(buf));
-        assert_string_equal(buf, cases[i].text);
-    }
-}
-
-static void
-test_size_reader_names_the_node_and_the_limits(void **state)
-{
-    xvAgentConf *conf = loadOk("policies:\n  - name: b\n    type: balloon\n"
-                               "    low: 512\n    high: 64MiB\n    max: 1x\n");
-    const xvConfNode *entry = conf->policies[0].node;
-    xvConfError err = { 0 };
-    uint64_t kib = 7;
-    char *msg;
-
-    assert_int_equal(xvConfNodeGetSize(xvConfNodeFind(entry, "low"), conf->file, 0, 1 << 30,
-                                       &kib, &err), -EINVAL);
-    msg = xvConfErrorFormat(&err);
-    assert_string_equal(msg, "agent.yaml:4:10: expected a size like 512MiB or 2GiB, got '512' "
-                        "(add a unit: KiB, MiB, GiB or TiB)");
-    free(msg);
-    assert_int_equal(xvConfNodeGetSize(xvConfNodeFind(entry, "high"), conf->file, 131072,
-                                       1 << 30, &kib, &err), -EINVAL);
-    msg = xvConfErrorFormat(&err);
-    assert_string_equal(msg, "agent.yaml:5:11: high 64MiB is below the minimum of 128MiB");
-    free(msg);
-    assert_int_equal(kib, 7);
-    assert_int_equal(xvConfNodeGetSize(xvConfNodeFind(entry, "high"), conf->file, 0, 1 << 30,
-                                       &kib, &err), 0);
-    assert_int_equal(kib, 65536);
-    assert_int_equal(xvConfNodeGetSize(xvConfNodeFind(entry, "max"), conf->file, 0, 1 << 30,
-                                       &kib, &err), -EINVAL);
-    msg = xvConfErrorFormat(&err);
-    assert_string_equal(msg, "agent.yaml:6:10: expected a size like 512MiB or 2GiB, got '1x'");
-    free(msg);
-    xvConfErrorClear(&err);
-    xvAgentConfFree(conf);
-}
-
-static void
 test_integers_are_strict_and_range_checked(void **state)
 {
     xvAgentConf *conf;
@@ -930,8 +815,8 @@ test_booleans_accept_three_spellings_in_any_case(void **state)
 
         snprintf(yaml, sizeof(yaml), "sampling:\n  collectors:\n    vcpu: %s\n", yes[i]);
         conf = loadOk(yaml);
-        assert_true(conf->collectorSet[XV_AGENT_COLLECTOR_VCPU]);
-        assert_true(conf->collectorEnabled[XV_AGENT_COLLECTOR_VCPU]);
+        assert_true(conf->collectorSet[collector("vcpu")]);
+        assert_true(conf->collectorEnabled[collector("vcpu")]);
         assert_false(xvAgentConfCollectorEnabled(conf, "node", false));
         xvAgentConfFree(conf);
     }
@@ -940,8 +825,8 @@ test_booleans_accept_three_spellings_in_any_case(void **state)
 
         snprintf(yaml, sizeof(yaml), "sampling:\n  collectors:\n    vcpu: %s\n", no[i]);
         conf = loadOk(yaml);
-        assert_true(conf->collectorSet[XV_AGENT_COLLECTOR_VCPU]);
-        assert_false(conf->collectorEnabled[XV_AGENT_COLLECTOR_VCPU]);
+        assert_true(conf->collectorSet[collector("vcpu")]);
+        assert_false(conf->collectorEnabled[collector("vcpu")]);
         assert_false(xvAgentConfCollectorEnabled(conf, "vcpu", true));
         xvAgentConfFree(conf);
     }
@@ -1086,13 +971,13 @@ test_policies_keep_their_entries(void **state)
 
     assert_int_equal(conf->npolicies, 2);
     assert_string_equal(conf->policies[0].name, "b1");
-    assert_int_equal(conf->policies[0].type, XV_AGENT_POLICY_BALLOON);
+    assert_ptr_equal(conf->policies[0].type, &xvPolicyBalloon);
     node = xvConfNodeFind(conf->policies[0].node, "target");
     assert_string_equal(node->value, "50%");
     assert_int_equal(node->line, 2);
     assert_int_equal(node->column, 39);
     assert_string_equal(conf->policies[1].name, "p1");
-    assert_int_equal(conf->policies[1].type, XV_AGENT_POLICY_AUTOPIN);
+    assert_ptr_equal(conf->policies[1].type, &xvPolicyAutopin);
     assert_int_equal(conf->policies[1].node->line, 3);
     assert_int_equal(conf->policies[1].node->column, 5);
     xvAgentConfFree(conf);
@@ -1257,7 +1142,7 @@ test_policy_files_are_merged_in_name_order_after_the_main_file(void **state)
     assert_string_equal(conf->policies[6].file, file);
     free(file);
     /* the marks point into the policy's own file */
-    assert_int_equal(conf->policies[1].type, XV_AGENT_POLICY_AUTOPIN);
+    assert_ptr_equal(conf->policies[1].type, &xvPolicyAutopin);
     assert_int_equal(conf->policies[1].node->line, 3);
     assert_int_equal(conf->policies[1].node->column, 5);
     assert_int_equal(conf->policies[2].node->line, 4);
@@ -1364,7 +1249,7 @@ test_policy_file_that_cannot_be_read_is_an_error(void **state)
 
     /* too large */
     {
-        char *text = commentText(XV_AGENT_CONF_MAX_BYTES + 1);
+        char *text = commentText(XV_CONF_MAX_BYTES + 1);
 
         xvTestWriteText(dir, "policies.d/b.yaml", text);
         free(text);
@@ -1464,42 +1349,6 @@ test_state_retention_is_a_duration_of_at_least_an_hour(void **state)
 /* ---- error and node API ------------------------------------------------ */
 
 static void
-test_error_format_variants(void **state)
-{
-    xvConfError err = { 0 };
-    char *s;
-
-    s = xvConfErrorFormat(&err);
-    assert_string_equal(s, "unknown configuration error");
-    free(s);
-    s = xvConfErrorFormat(NULL);
-    assert_string_equal(s, "unknown configuration error");
-    free(s);
-
-    assert_int_equal(xvConfErrorSetAt(&err, "f.yaml", 3, 7, "bad %s", "thing"), -EINVAL);
-    s = xvConfErrorFormat(&err);
-    assert_string_equal(s, "f.yaml:3:7: bad thing");
-    free(s);
-    /* Setting again replaces (and frees) the previous error. */
-    assert_int_equal(xvConfErrorSetAt(&err, "f.yaml", 0, 7, "whole file"), -EINVAL);
-    assert_int_equal(err.column, 0);
-    s = xvConfErrorFormat(&err);
-    assert_string_equal(s, "f.yaml: whole file");
-    free(s);
-    assert_int_equal(xvConfErrorSetAt(&err, NULL, 1, 1, "no file"), -EINVAL);
-    s = xvConfErrorFormat(&err);
-    assert_string_equal(s, "no file");
-    free(s);
-    xvConfErrorClear(&err);
-    assert_null(err.file);
-    assert_null(err.message);
-    assert_int_equal(err.line, 0);
-    xvConfErrorClear(&err);
-    xvConfErrorClear(NULL);
-    assert_int_equal(xvConfErrorSetAt(NULL, "f", 1, 1, "dropped"), -EINVAL);
-}
-
-static void
 test_error_struct_is_reusable_and_optional(void **state)
 {
     xvAgentConf *conf = (xvAgentConf *)0x1;
@@ -1526,123 +1375,24 @@ test_error_struct_is_reusable_and_optional(void **state)
 }
 
 static void
-test_node_readers_work_on_any_node(void **state)
+test_names_of_collectors_and_policy_types_come_from_their_registries(void **state)
 {
-    xvAgentConf *conf = loadOk("policies:\n"
-                               "  - name: a\n"
-                               "    type: autopin\n"
-                               "    cpus: [1, 70000, x]\n"
-                               "    every: 30s\n"
-                               "    on: yes\n");
-    const xvConfNode *entry = conf->policies[0].node;
-    const xvConfNode *cpus = xvConfNodeFind(entry, "cpus");
-    xvConfError err = { 0 };
-    long long n = -1;
-    uint64_t ms = 0;
-    bool b = false;
-    char *s = NULL;
-    char *msg;
-
-    assert_int_equal(xvConfNodeGetInt(&cpus->children[0], conf->file, 0, 63, &n, &err), 0);
-    assert_int_equal(n, 1);
-    assert_int_equal(xvConfNodeGetInt(&cpus->children[1], conf->file, 0, 63, &n, &err),
-                     -EINVAL);
-    assert_int_equal(n, 1);
-    msg = xvConfErrorFormat(&err);
-    assert_string_equal(msg, "agent.yaml:4:15: value 70000 is out of range 0..63");
-    free(msg);
-    assert_int_equal(xvConfNodeGetInt(&cpus->children[2], conf->file, 0, 63, &n, &err),
-                     -EINVAL);
-    msg = xvConfErrorFormat(&err);
-    assert_string_equal(msg, "agent.yaml:4:22: expected an integer, got 'x'");
-    free(msg);
-    assert_int_equal(xvConfNodeGetDuration(xvConfNodeFind(entry, "every"), conf->file,
-                                           1000, 60000, &ms, &err), 0);
-    assert_int_equal(ms, 30000);
-    assert_int_equal(xvConfNodeGetBool(xvConfNodeFind(entry, "on"), conf->file, &b, &err), 0);
-    assert_true(b);
-    assert_int_equal(xvConfNodeGetString(xvConfNodeFind(entry, "every"), conf->file, &s,
-                                         &err), 0);
-    assert_string_equal(s, "30s");
-    free(s);
-    assert_int_equal(xvConfNodeCheckKind(cpus, conf->file, XV_CONF_NODE_SEQUENCE, &err), 0);
-    assert_int_equal(xvConfNodeCheckKind(cpus, conf->file, XV_CONF_NODE_MAPPING, &err),
-                     -EINVAL);
-    msg = xvConfErrorFormat(&err);
-    assert_string_equal(msg, "agent.yaml:4:11: expected a mapping, got a sequence");
-    free(msg);
-    {
-        static const char *const allowed[] = { "name", "type", "target", NULL };
-
-        assert_int_equal(xvConfNodeUnknownKey(cpus, conf->file, "policies[0]", allowed, &err),
-                         -EINVAL);
-        msg = xvConfErrorFormat(&err);
-        assert_string_equal(msg, "agent.yaml:4:5: unknown key 'cpus' in 'policies[0]' "
-                            "(expected one of: name, type, target)");
-        free(msg);
-    }
-    xvConfErrorClear(&err);
-    xvAgentConfFree(conf);
-}
-
-static void
-test_node_copy_is_deep(void **state)
-{
-    xvAgentConf *conf = loadOk("policies:\n"
-                               "  - name: a\n"
-                               "    type: restart\n"
-                               "    x: {y: [1, {z: ~}]}\n");
-    xvConfNode *copy = xvConfNodeCopy(conf->policies[0].node);
-    const xvConfNode *z;
-
-    xvAgentConfFree(conf);  /* the copy outlives the configuration */
-    z = xvConfNodeFind(&xvConfNodeFind(xvConfNodeFind(copy, "x"), "y")->children[1], "z");
-    assert_non_null(z);
-    assert_true(xvConfNodeIsNull(z));
-    assert_int_equal(z->line, 4);
-    assert_int_equal(z->column, 20);
-    assert_string_equal(xvConfNodeFind(copy, "name")->value, "a");
-    xvConfNodeFree(copy);
-    xvConfNodeFree(NULL);
-    assert_null(xvConfNodeCopy(NULL));
-}
-
-static void
-test_null_detection_follows_yaml(void **state)
-{
-    xvConfNode node = { .kind = XV_CONF_NODE_SCALAR, .plain = true };
-    static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
-    static const char *const values[] = { "nUll", "none", "0", "false" };
-    size_t i;
-
-    for (i = 0; i < XV_N_ELEMENTS(nulls); i++) {
-        node.value = (char *)nulls[i];
-        assert_true(xvConfNodeIsNull(&node));
-    }
-    for (i = 0; i < XV_N_ELEMENTS(values); i++) {
-        node.value = (char *)values[i];
-        assert_false(xvConfNodeIsNull(&node));
-    }
-    node.value = (char *)"~";
-    node.plain = false;     /* "~" quoted is a string */
-    assert_false(xvConfNodeIsNull(&node));
-    assert_false(xvConfNodeIsNull(NULL));
-    assert_string_equal(xvConfNodeKindName(XV_CONF_NODE_SCALAR), "scalar");
-    assert_string_equal(xvConfNodeKindName(XV_CONF_NODE_MAPPING), "mapping");
-    assert_string_equal(xvConfNodeKindName(XV_CONF_NODE_LAST), "unknown");
-}
-
-static void
-test_names_of_collectors_and_policy_types(void **state)
-{
-    assert_string_equal(xvAgentCollectorName(XV_AGENT_COLLECTOR_NODE), "node");
-    assert_string_equal(xvAgentCollectorName(XV_AGENT_COLLECTOR_DOMAIN), "domain");
-    assert_string_equal(xvAgentCollectorName(XV_AGENT_COLLECTOR_VCPU), "vcpu");
-    assert_null(xvAgentCollectorName(XV_AGENT_COLLECTOR_LAST));
-    assert_string_equal(xvAgentPolicyTypeName(XV_AGENT_POLICY_AUTOPIN), "autopin");
-    assert_string_equal(xvAgentPolicyTypeName(XV_AGENT_POLICY_BALLOON), "balloon");
-    assert_string_equal(xvAgentPolicyTypeName(XV_AGENT_POLICY_RESTART), "restart");
-    assert_null(xvAgentPolicyTypeName(XV_AGENT_POLICY_LAST));
+    /* the registries name them, in the order the messages list them */
+    assert_string_equal(xvCollectors[0]->name, "node");
+    assert_string_equal(xvCollectors[1]->name, "domain");
+    assert_string_equal(xvCollectors[2]->name, "vcpu");
+    assert_string_equal(xvCollectors[3]->name, "memory");
+    assert_int_equal(xvCollectorCount(), 4);
+    assert_null(xvCollectors[xvCollectorCount()]);
+    assert_true(xvCollectorCount() <= XV_COLLECTORS_MAX);
+    assert_int_equal(xvCollectorIndex("vcpu"), 2);
+    assert_int_equal(xvCollectorIndex("gpu"), -1);
+    assert_string_equal(xvPolicyTypes[0]->name, "autopin");
+    assert_string_equal(xvPolicyTypes[1]->name, "balloon");
+    assert_string_equal(xvPolicyTypes[2]->name, "restart");
+    assert_null(xvPolicyTypes[3]);
+    assert_ptr_equal(xvPolicyTypeFind("balloon"), &xvPolicyBalloon);
+    assert_null(xvPolicyTypeFind("Balloon"));
     /* unknown names and a missing configuration fall back to the default */
     assert_true(xvAgentConfCollectorEnabled(NULL, "node", true));
     {
@@ -1802,11 +1552,6 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_durations_accept_each_unit),
     cmocka_unit_test(test_bad_durations_are_rejected),
     cmocka_unit_test(test_interval_must_be_at_least_100ms),
-    cmocka_unit_test(test_parse_duration_is_strict),
-    cmocka_unit_test(test_parse_size_needs_a_binary_unit),
-    cmocka_unit_test(test_format_size_uses_the_largest_exact_unit),
-    cmocka_unit_test(test_size_reader_names_the_node_and_the_limits),
-    cmocka_unit_test(test_format_duration_uses_the_largest_exact_unit),
     cmocka_unit_test(test_integers_are_strict_and_range_checked),
     cmocka_unit_test(test_booleans_accept_three_spellings_in_any_case),
     cmocka_unit_test(test_strings_accept_any_scalar_but_not_empty),
@@ -1824,12 +1569,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_policy_file_errors_name_the_policy_file),
     cmocka_unit_test(test_duplicate_policy_names_across_files_name_the_first_one),
     cmocka_unit_test(test_state_retention_is_a_duration_of_at_least_an_hour),
-    cmocka_unit_test(test_error_format_variants),
     cmocka_unit_test(test_error_struct_is_reusable_and_optional),
-    cmocka_unit_test(test_node_readers_work_on_any_node),
-    cmocka_unit_test(test_node_copy_is_deep),
-    cmocka_unit_test(test_null_detection_follows_yaml),
-    cmocka_unit_test(test_names_of_collectors_and_policy_types),
+    cmocka_unit_test(test_names_of_collectors_and_policy_types_come_from_their_registries),
     cmocka_unit_test(test_parse_listen_accepts_the_three_forms),
     cmocka_unit_test(test_parse_listen_rejects_bad_input),
     cmocka_unit_test(test_loading_is_reentrant_across_threads),
