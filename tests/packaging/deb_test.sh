@@ -322,8 +322,7 @@ fi
 while IFS= read -r line; do
     case $line in
         "ok "*) ok "install: ${line#ok }" ;;
-        "not ok "*) ntests=$((ntests + 1)); nfailed=$((nfailed + 1))
-                    echo "not ok $ntests - install: ${line#not ok }" ;;
+        "not ok "*) not_ok "install: ${line#not ok }" ;;
         *) echo "$line" ;;
     esac
 done <"$TMP/install.results"
