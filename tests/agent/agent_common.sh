@@ -28,8 +28,6 @@ AGENT_PIDS=()
 AGENT_ENV=()           # NAME=VALUE... for the next start_agent
 HELPER_PIDS=()         # background curl, python... of the script
 WATCHDOG_PID=
-ntests=0
-nfailed=0
 
 # own_child PID: PID is still a child of this script (not a reused PID).
 own_child() {
@@ -62,81 +60,9 @@ WATCHDOG_PID=$!
 
 # ---- TAP ------------------------------------------------------------------
 
-ok() {
-    ntests=$((ntests + 1))
-    echo "ok $ntests - $1"
-}
-
-# not_ok NAME [DIAGNOSTIC...]: each further argument is a line, or a file
-# whose first 40 lines are shown.
-not_ok() {
-    local d
-    ntests=$((ntests + 1))
-    nfailed=$((nfailed + 1))
-    echo "not ok $ntests - $1"
-    shift
-    for d in "$@"; do
-        if [ -f "$d" ]; then
-            head -n 40 "$d" | sed 's/^/#   /'
-        else
-            printf '%s\n' "$d" | sed 's/^/#   /'
-        fi
-    done
-}
-
-diag() {
-    printf '%s\n' "$*" | sed 's/^/# /'
-}
-
-# check NAME COMMAND...: ok if COMMAND succeeds.
-check() {
-    local name=$1
-    shift
-    if "$@"; then ok "$name"; else not_ok "$name" "command failed: $*"; fi
-}
-
-# is NAME GOT EXPECTED
-is() {
-    if [ "$2" = "$3" ]; then
-        ok "$1"
-    else
-        not_ok "$1" "got:      '$2'" "expected: '$3'"
-    fi
-}
-
-# like NAME FILE REGEX (grep -E): FILE has a line matching REGEX.
-like() {
-    if grep -Eq -- "$3" "$2"; then
-        ok "$1"
-    else
-        not_ok "$1" "no line matches: $3" "$2"
-    fi
-}
-
-# unlike NAME FILE REGEX: no line of FILE matches REGEX.
-unlike() {
-    if grep -Eq -- "$3" "$2"; then
-        not_ok "$1" "unexpected line(s):" "$(grep -E -- "$3" "$2" | head -n 5)"
-    else
-        ok "$1"
-    fi
-}
-
-# cmp_num NAME GOT OP LIMIT (OP as in awk: < <= > >= ==); GOT and LIMIT are
-# numbers, not expressions: compute a bound first.
-cmp_num() {
-    if awk -v a="$2" -v b="$4" "BEGIN { exit !((a + 0) $3 (b + 0)) }" && [ -n "$2" ]; then
-        ok "$1"
-    else
-        not_ok "$1" "got '$2', expected $3 $4"
-    fi
-}
-
-done_testing() {
-    echo "1..$ntests"
-    [ "$nfailed" -eq 0 ]
-    exit
-}
+# ok, not_ok, diag, check, is, like, unlike, cmp_num, done_testing...
+# shellcheck source=../common/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/tap.sh"
 
 # ---- agents ---------------------------------------------------------------
 

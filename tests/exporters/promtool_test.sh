@@ -12,12 +12,8 @@ python=/usr/bin/python3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-diag() { sed 's/^/# /' "$@"; }
+# shellcheck source=../common/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/tap.sh"
 
 have_promtool=false
 command -v promtool >/dev/null 2>&1 && have_promtool=true
@@ -35,7 +31,7 @@ promtool_check() {
         ok "$name"
     else
         not_ok "$name"
-        diag "$tmp/out"
+        diag_file "$tmp/out"
     fi
 }
 
@@ -58,7 +54,7 @@ EOF
         ok "$name"
     else
         not_ok "$name"
-        diag "$tmp/out"
+        diag_file "$tmp/out"
     fi
 }
 
@@ -88,7 +84,7 @@ for fixture in golden down large; do
         out="$tmp/$fixture.$fmt"
         if ! "$promrender" "$fmt" "$fixture" >"$out" 2>"$tmp/err"; then
             not_ok "promrender renders the $fixture fixture as $fmt"
-            diag "$tmp/err"
+            diag_file "$tmp/err"
             continue
         fi
         if [ "$fmt" = text ]; then
@@ -104,5 +100,4 @@ promtool_check "promtool accepts the golden text exposition" "$datadir/exporters
 om_check "the OpenMetrics parser accepts the golden OpenMetrics exposition" \
     "$datadir/exporters/golden.om"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+done_testing

@@ -19,25 +19,18 @@ SEEDPROG_LIBVIRT=${SEEDPROG_LIBVIRT:-}
 VIRSH=${VIRSH:-virsh}
 export LC_ALL=C
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-diag() { sed 's/^/# /' "$@"; }
+# shellcheck source=../common/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/tap.sh"
 
 if ! command -v "$VIRSH" >/dev/null 2>&1; then
-    echo "1..0 # SKIP virsh is not installed (apt-get install libvirt-clients libvirt-daemon)"
-    exit 0
+    skip_all "virsh is not installed (apt-get install libvirt-clients libvirt-daemon)"
 fi
 if [ -z "$XVIRSH" ] || [ ! -x "$XVIRSH" ]; then
-    echo "Bail out! XVIRSH is not set to the xvirsh binary"
-    exit 1
+    bail_out "XVIRSH is not set to the xvirsh binary"
 fi
 # virsh needs libvirt's test driver (libvirt-daemon-driver-* / libvirt-daemon).
 if ! "$VIRSH" -c test:///default nodeinfo >/dev/null 2>&1; then
-    echo "1..0 # SKIP virsh cannot open test:///default (libvirt test driver missing)"
-    exit 0
+    skip_all "virsh cannot open test:///default (libvirt test driver missing)"
 fi
 
 TMP=$(mktemp -d)
@@ -100,7 +93,7 @@ compare() {
         ok "$1"
     else
         not_ok "$1"
-        diag "$TMP/diff"
+        diag_file "$TMP/diff"
     fi
 }
 
@@ -160,7 +153,7 @@ diff_commands() {
                 ok "$label: vcpuinfo $dom (inactive) fails with an error"
             else
                 not_ok "$label: vcpuinfo $dom (inactive) fails with an error"
-                diag "$TMP/$tag.xvirsh" "$TMP/$tag.xvirsh.err"
+                diag_file "$TMP/$tag.xvirsh" "$TMP/$tag.xvirsh.err"
             fi
             continue
         fi
@@ -195,7 +188,7 @@ for pair in dom-0005:hvm dom-0006:linux; do
         ok "xvirsh reports the OS type of the domain XML (${pair%%:*}: ${pair#*:})"
     else
         not_ok "xvirsh reports the OS type of the domain XML (${pair%%:*}: ${pair#*:})"
-        diag "$TMP/ostype"
+        diag_file "$TMP/ostype"
     fi
 done
 
@@ -224,7 +217,7 @@ if [ -z "$bad" ] && [ -z "$extra" ] && [ ! -s "$TMP/dommemstat.xvirsh.err" ] &&
     ok "default: dommemstat prints virsh's names, virsh's format and the same actual"
 else
     not_ok "default: dommemstat prints virsh's names, virsh's format and the same actual"
-    diag "$TMP/dommemstat.virsh" "$TMP/dommemstat.xvirsh" "$TMP/dommemstat.xvirsh.err"
+    diag_file "$TMP/dommemstat.virsh" "$TMP/dommemstat.xvirsh" "$TMP/dommemstat.xvirsh.err"
 fi
 
 run_both dommemstat-off -c test:///default "destroy test; dommemstat test"
@@ -264,12 +257,11 @@ seedprog_diff() {
         ok "seedprog $label: libxvirt run completed"
     else
         not_ok "seedprog $label: libxvirt run completed"
-        diag "$TMP/seed-$label.xvirt" "$TMP/seed-$label.xvirt.err"
+        diag_file "$TMP/seed-$label.xvirt" "$TMP/seed-$label.xvirt.err"
     fi
 }
 
 seedprog_diff node "test://$NODE"
 seedprog_diff default "test:///default"
 
-echo "1..$n"
-[ $failed = 0 ]
+done_testing

@@ -14,26 +14,22 @@ SO=$BUILDDIR/lib/libxvirt.so
 SEED=$SRCDIR/../shared/seed/libvirt-api.txt
 NM=${NM:-nm}
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+# shellcheck source=../common/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/tap.sh"
+
 result() { # result DESCRIPTION OFFENDERS...: passes when there are none
     local desc=$1
     shift
     if [ $# -eq 0 ]; then
         ok "$desc"
     else
-        not_ok "$desc"
-        printf '# %s\n' "$@"
+        not_ok "$desc" "$@"
     fi
 }
 
 if [ ! -f "$SO" ]; then
     not_ok "$SO exists"
-    echo "1..$n"
-    exit 1
+    done_testing
 fi
 ok "libxvirt.so exists"
 
@@ -129,5 +125,4 @@ done
 result "every function declared in the public headers is exported (${#declared[@]})" \
     "${missing[@]}"
 
-echo "1..$n"
-[ $failed = 0 ]
+done_testing

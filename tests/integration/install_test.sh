@@ -3,18 +3,16 @@
 # headers under <includedir>/xvirt, xvirt.pc, -lxvirt, and a program written
 # for the seed API builds with pkg-config and runs against the test driver.
 set -u
-n=0 fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && printf '# %s\n' "$2"; }
+# shellcheck source=../common/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/tap.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-echo "1..9"
 
 if meson install -C "$XV_TEST_BUILDDIR" --no-rebuild --destdir "$tmp/root" >"$tmp/install.log" 2>&1; then
   ok "meson install into a staging directory"
 else
-  nok "meson install into a staging directory" "$(tail -3 "$tmp/install.log")"
+  not_ok "meson install into a staging directory" "$(tail -3 "$tmp/install.log")"
 fi
 
 pc=$(find "$tmp/root" -name xvirt.pc | head -1)
@@ -22,7 +20,7 @@ hdr=$(find "$tmp/root" -path '*/include/xvirt/libvirt/libvirt.h' | head -1)
 if [ -n "$hdr" ] && [ -f "$(dirname "$hdr")/virterror.h" ]; then
   ok "headers installed as <includedir>/xvirt/libvirt/{libvirt,virterror}.h"
 else
-  nok "headers installed as <includedir>/xvirt/libvirt/{libvirt,virterror}.h"
+  not_ok "headers installed as <includedir>/xvirt/libvirt/{libvirt,virterror}.h"
 fi
 
 if [ -n "$pc" ]; then
@@ -32,10 +30,10 @@ if [ -n "$pc" ]; then
   libs=$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config "${pcflags[@]}" --libs xvirt)
   case "$cflags" in
     *"/include/xvirt"*) ok "xvirt.pc points cflags at <includedir>/xvirt" ;;
-    *) nok "xvirt.pc points cflags at <includedir>/xvirt" "cflags: $cflags" ;;
+    *) not_ok "xvirt.pc points cflags at <includedir>/xvirt" "cflags: $cflags" ;;
   esac
 else
-  nok "xvirt.pc installed"
+  not_ok "xvirt.pc installed"
   cflags="" libs=""
 fi
 
@@ -71,7 +69,7 @@ fi
 if gcc $san -std=c99 -Wall -Werror $cflags -o "$tmp/prog" "$tmp/prog.c" $libs 2>"$tmp/cc.log"; then
   ok "a seed-API program builds with pkg-config --cflags --libs xvirt"
 else
-  nok "a seed-API program builds with pkg-config --cflags --libs xvirt" "$(head -5 "$tmp/cc.log")"
+  not_ok "a seed-API program builds with pkg-config --cflags --libs xvirt" "$(head -5 "$tmp/cc.log")"
 fi
 
 libdir=$(dirname "$(find "$tmp/root" -name 'libxvirt.so*' | head -1)")
@@ -79,12 +77,12 @@ out=$(LD_LIBRARY_PATH=$libdir "$tmp/prog" 2>&1)
 if [ "$out" = "TEST 16 1000 1000" ]; then
   ok "it runs against the installed libxvirt (test:///default)"
 else
-  nok "it runs against the installed libxvirt (test:///default)" "got: $out"
+  not_ok "it runs against the installed libxvirt (test:///default)" "got: $out"
 fi
 if LD_LIBRARY_PATH=$libdir ldd "$tmp/prog" | grep -q "libxvirt.so.0 => $libdir"; then
   ok "it links libxvirt.so.0, not a system libvirt"
 else
-  nok "it links libxvirt.so.0, not a system libvirt" "$(ldd "$tmp/prog" | grep -i virt)"
+  not_ok "it links libxvirt.so.0, not a system libvirt" "$(ldd "$tmp/prog" | grep -i virt)"
 fi
 unit=$(find "$tmp/root" -name xvirt-agent.service | head -1)
 agent=$(find "$tmp/root" -type f -name xvirt-agent | head -1)
@@ -93,24 +91,24 @@ if [ -n "$unit" ] && [ -n "$agent" ] &&
    [ -f "$tmp/root$(sed -n 's/^ExecStart=[^ ]* --config //p' "$unit")" ]; then
   ok "the systemd unit starts the installed agent with the installed config"
 else
-  nok "the systemd unit starts the installed agent with the installed config" "unit: ${unit:-none}"
+  not_ok "the systemd unit starts the installed agent with the installed config" "unit: ${unit:-none}"
 fi
 # The Xen driver starts xvirt-xen-monitor from the path compiled into libxvirt.
 mon=$(find "$tmp/root" -type f -name xvirt-xen-monitor | head -1)
 if [ -z "$mon" ] && ! grep -aq 'xvirt-xen-monitor' "${libso:-/dev/null}"; then
-  echo "ok $((n += 1)) - the Xen driver's monitor is installed where libxvirt looks for it # SKIP built without the Xen driver"
+  skip "the Xen driver's monitor is installed where libxvirt looks for it" "built without the Xen driver"
 elif [ -n "$mon" ] && [ -x "$mon" ] && grep -aqF "${mon#"$tmp/root"}" "$libso"; then
   ok "the Xen driver's monitor is installed where libxvirt looks for it (${mon#"$tmp/root"})"
 else
-  nok "the Xen driver's monitor is installed where libxvirt looks for it" "installed: ${mon:-none}"
+  not_ok "the Xen driver's monitor is installed where libxvirt looks for it" "installed: ${mon:-none}"
 fi
 # Syntax only: the staging root has no systemd to resolve units against.
 if ! command -v systemd-analyze >/dev/null; then
-  echo "ok $((n += 1)) - systemd-analyze finds no syntax error in the unit # SKIP no systemd-analyze"
+  skip "systemd-analyze finds no syntax error in the unit" "no systemd-analyze"
 elif [ -n "$unit" ] && ! systemd-analyze verify --man=no "$unit" 2>&1 |
      grep -Ei 'unknown (key|section)|failed to parse|invalid|missing'; then
   ok "systemd-analyze finds no syntax error in the unit"
 else
-  nok "systemd-analyze finds no syntax error in the unit"
+  not_ok "systemd-analyze finds no syntax error in the unit"
 fi
-exit $((fails > 0))
+done_testing 9

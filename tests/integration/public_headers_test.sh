@@ -21,22 +21,8 @@ HEADERS=(libvirt.h virterror.h)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-diag() { sed 's/^/# /' "$@"; }
-check() { # check DESCRIPTION LOGFILE CMD...
-    local desc=$1 log=$2
-    shift 2
-    if "$@" >"$log" 2>&1; then
-        ok "$desc"
-    else
-        not_ok "$desc"
-        diag "$log"
-    fi
-}
+# shellcheck source=../common/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/tap.sh"
 
 have_cxx=0
 command -v "${CXX[0]}" >/dev/null 2>&1 && have_cxx=1
@@ -65,11 +51,11 @@ for h in "${HEADERS[@]}"; do
     printf '#include <libvirt/%s>\n' "$h" >"$TMP/alone-${h%.h}.c"
     for std in "${C_STDS[@]}"; do
         # shellcheck disable=SC2046
-        check "$h alone compiles as $std" "$TMP/log" \
+        check "$h alone compiles as $std" \
             "${CC[@]}" $(c_flags "$std") -I"$INCDIR" -fsyntax-only "$TMP/alone-${h%.h}.c"
     done
     if [ $have_cxx = 1 ]; then
-        check "$h alone compiles as c++11" "$TMP/log" \
+        check "$h alone compiles as c++11" \
             "${CXX[@]}" -std=c++11 "${CXX_WARN[@]}" -I"$INCDIR" -fsyntax-only \
             -x c++ "$TMP/alone-${h%.h}.c"
     else
@@ -83,8 +69,7 @@ bad=$(grep -hE '^[[:space:]]*#[[:space:]]*include' "$INCDIR"/libvirt/*.h |
 if [ -z "$bad" ]; then
     ok "public headers include only <stddef.h> and <libvirt/virterror.h>"
 else
-    not_ok "public headers include only <stddef.h> and <libvirt/virterror.h>"
-    while IFS= read -r l; do echo "# $l"; done <<<"$bad"
+    not_ok "public headers include only <stddef.h> and <libvirt/virterror.h>" "$bad"
 fi
 
 # 3. Every macro, in every standard: same results everywhere.
@@ -98,7 +83,7 @@ for std in "${C_STDS[@]}"; do
         [ -z "$macros_ref" ] && macros_ref="$TMP/macros-$std.out"
     else
         not_ok "macro program builds and runs as $std"
-        diag "$TMP/log"
+        diag_file "$TMP/log"
     fi
 done
 if [ $have_cxx = 1 ]; then
@@ -108,7 +93,7 @@ if [ $have_cxx = 1 ]; then
         ok "macro program builds and runs as c++11"
     else
         not_ok "macro program builds and runs as c++11"
-        diag "$TMP/log"
+        diag_file "$TMP/log"
     fi
 else
     skip "macro program builds and runs as c++11" "no C++ compiler"
@@ -118,7 +103,7 @@ if [ -n "$macros_ref" ]; then
     for out in "$TMP"/macros-*.out; do
         if ! diff -u "$macros_ref" "$out" >"$TMP/diff"; then
             same=0
-            diag "$TMP/diff"
+            diag_file "$TMP/diff"
         fi
     done
     if [ $same = 1 ]; then ok "macro results identical in every standard"
@@ -136,7 +121,7 @@ elif "${CC[@]}" -std=c99 -Wall -I"$sys_inc" -o "$TMP/macros-libvirt" \
     ok "macro results identical to libvirt's"
 else
     not_ok "macro results identical to libvirt's"
-    diag "$TMP/log" "$TMP/diff" 2>/dev/null
+    diag_file "$TMP/log" "$TMP/diff"
 fi
 
 # 4. Struct layouts: sizes, alignments and offsets equal libvirt's.
@@ -157,7 +142,7 @@ else
         ok "struct layouts match libvirt's ($nfields sizes/offsets)"
     else
         not_ok "struct layouts match libvirt's"
-        diag "$TMP/log" "$TMP/diff"
+        diag_file "$TMP/log" "$TMP/diff"
     fi
     # 32-bit layouts too, when the compiler can target them.
     if echo 'int main(void){return 0;}' >"$TMP/m32.c" &&
@@ -172,7 +157,7 @@ else
             ok "struct layouts match libvirt's with -m32"
         else
             not_ok "struct layouts match libvirt's with -m32"
-            diag "$TMP/log" "$TMP/diff"
+            diag_file "$TMP/log" "$TMP/diff"
         fi
     else
         skip "struct layouts match libvirt's with -m32" "no 32-bit toolchain"
@@ -209,7 +194,7 @@ else
         ok "enum values match libvirt's (${#common[@]} constants)"
     else
         not_ok "enum values match libvirt's"
-        diag "$TMP/log" "$TMP/diff"
+        diag_file "$TMP/log" "$TMP/diff"
     fi
     # Sentinels: VIR_DOMAIN_MEMORY_STAT_LAST exists only with VIR_ENUM_SENTINELS,
     # in both headers, with the same value.
@@ -228,16 +213,16 @@ else
         ok "VIR_ENUM_SENTINELS shows VIR_DOMAIN_MEMORY_STAT_LAST as libvirt's"
     else
         not_ok "VIR_ENUM_SENTINELS shows VIR_DOMAIN_MEMORY_STAT_LAST as libvirt's"
-        diag "$TMP/log"
+        diag_file "$TMP/log"
     fi
     # Seed constants libvirt has since removed (virDomainRestart, virDeviceMode):
     # informational only.
-    echo "# seed-only constants (not in libvirt $(pkg-config --modversion libvirt)):" \
+    diag "seed-only constants (not in libvirt $(pkg-config --modversion libvirt)):" \
          "${seed_only[*]:-none}"
 fi
 
 # 6. Prototypes: the seed's, exactly (function pointer assignments, -Werror).
-check "prototypes are the seed's" "$TMP/log" \
+check "prototypes are the seed's" \
     "${CC[@]}" -std=c99 "${C_WARN[@]}" -I"$INCDIR" -fsyntax-only "$DATADIR/signatures.c"
 if [ -z "$sys_inc" ]; then
     skip "libvirt differs from the seed only in the two known prototypes" \
@@ -259,10 +244,9 @@ else
         ok "libvirt differs from the seed only in the two known prototypes"
     else
         not_ok "libvirt differs from the seed only in the two known prototypes"
-        echo "# changed: $changed"
-        diag "$TMP/log2"
+        diag "changed: $changed"
+        diag_file "$TMP/log2"
     fi
 fi
 
-echo "1..$n"
-[ $failed = 0 ]
+done_testing

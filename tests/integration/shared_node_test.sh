@@ -11,9 +11,11 @@ set -u
 : "${XVIRSH:?XVIRSH must name the xvirsh binary}"
 : "${XV_TEST_DATADIR:?XV_TEST_DATADIR must name tests/data}"
 
+# shellcheck source=../common/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/tap.sh"
+
 if [ "${XV_LIBVIRT:-xvirt}" = system ]; then
-    echo "1..0 # SKIP the shared test node is xvirt's test driver only"
-    exit 0
+    skip_all "the shared test node is xvirt's test driver only"
 fi
 
 NODE=test://$XV_TEST_DATADIR/xvirsh/node.xml
@@ -23,8 +25,6 @@ URI="$NODE?journal=$TMP/journal"
 
 unset XVIRSH_DEFAULT_CONNECT_URI LIBVIRT_DEFAULT_URI
 export LC_ALL=C
-
-. "$(dirname "${BASH_SOURCE[0]}")/../common/tap.sh"
 
 # xv ARGS...: one xvirsh process; stdout in $TMP/out, stderr in $TMP/err.
 xv() {
@@ -93,4 +93,4 @@ else
     not_ok "a relative journal path is refused (exit $RC)" "$TMP/err"
 fi
 
-tap_done
+done_testing

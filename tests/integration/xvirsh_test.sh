@@ -25,6 +25,7 @@ trap 'rm -rf "$TMP"' EXIT
 unset XVIRSH_DEFAULT_CONNECT_URI LIBVIRT_DEFAULT_URI
 export LC_ALL=C
 
+# shellcheck source=../common/tap.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../common/tap.sh"
 
 # Values that change from run to run or machine to machine.
@@ -326,4 +327,4 @@ else
     not_ok "default-uri-xvirsh-variable-first"
 fi
 
-tap_done
+done_testing

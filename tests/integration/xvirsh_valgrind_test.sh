@@ -17,16 +17,15 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 unset XVIRSH_DEFAULT_CONNECT_URI LIBVIRT_DEFAULT_URI
 
-ntests=0
-nfailed=0
+# shellcheck source=../common/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/tap.sh"
 
 # vg NAME WANT-STATUS ARGS...
 vg() {
     local name=$1 want=$2 rc
     shift 2
-    ntests=$((ntests + 1))
     if [ -z "$VALGRIND" ]; then
-        echo "ok $ntests - $name # SKIP valgrind not found"
+        skip "$name" "valgrind not found"
         return
     fi
     "$VALGRIND" -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
@@ -34,12 +33,10 @@ vg() {
         --log-file="$TMP/vg.log" "$XVIRSH" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
     rc=$?
     if [ "$rc" -eq "$want" ] && [ ! -s "$TMP/vg.log" ]; then
-        echo "ok $ntests - $name"
+        ok "$name"
         return
     fi
-    nfailed=$((nfailed + 1))
-    echo "not ok $ntests - $name: exit status $rc, want $want"
-    cat "$TMP/vg.log" "$TMP/err" | head -n 60 | sed 's/^/# /'
+    not_ok "$name: exit status $rc, want $want" "$(cat "$TMP/vg.log" "$TMP/err" | head -n 60)"
 }
 
 VALGRIND=$(command -v valgrind || true)
@@ -74,5 +71,4 @@ vg unknown-command 1 -c "$NODE" bogus
 vg connect-failure 1 -c bogus:///nowhere list
 vg help 0 "help; help vcpupin; help domain"
 
-echo "1..$ntests"
-[ "$nfailed" -eq 0 ]
+done_testing

@@ -21,10 +21,14 @@
 # start, undefine).
 set -u
 cd "$(dirname "$0")" || exit 1
-HERE=$(pwd)
-[ -f ./lab.env ] && . ./lab.env
-PATH=$HERE/bin:$PATH
-export PATH
+TAP_FILE=/tmp/xvirt-lab.tap
+W=/tmp/xvirt-lab
+# ------------------------------------------------------------------ TAP, time, xl, /metrics
+# lab.env, PATH; ok, not_ok, skip, todo, check, is, diag (tests/common/tap.sh),
+# section, waitfor, xlf, xlhas, booted, ynmap, scrape, metric, lab_end...
+# (lab_common.sh, shipped beside this script with tap.sh by run-lab-suite).
+. ./lab_common.sh
+
 # The Xen driver's lifecycle monitor, one per domain xvirsh starts (lab.env sets it).
 if [ -z "${XVIRT_XEN_MONITOR:-}" ] && [ -x "$HERE/libexec/xvirt-xen-monitor" ]; then
     XVIRT_XEN_MONITOR=$HERE/libexec/xvirt-xen-monitor
@@ -33,58 +37,8 @@ fi
 MONLOG=${XVIRT_XEN_STATE_DIR:-/var/lib/xvirt/xen}/monitor.log
 URI=xen:///
 XEN_DRIVER=${XVIRT_LAB_XEN_DRIVER:-1}
-TRACE=${XVIRT_LAB_TRACE:-0}
-TAPF=/tmp/xvirt-lab.tap
-W=/tmp/xvirt-lab
-mkdir -p "$W"
-: >"$TAPF"
 : >"$W/unsupported"
 : >"$W/metrics"
-
-# ------------------------------------------------------------------ TAP
-n=0 nfail=0 nskip=0
-out() { printf '%s\n' "$*" | tee -a "$TAPF"; }
-diag() { printf '%s\n' "$*" | sed 's/^/# /' | tee -a "$TAPF"; }
-ok() { n=$((n + 1)); out "ok $n - $1"; }
-nok() {
-    n=$((n + 1)); nfail=$((nfail + 1)); out "not ok $n - $1"
-    [ -z "${2:-}" ] || diag "$2"
-}
-skip() { n=$((n + 1)); nskip=$((nskip + 1)); out "ok $n - $1 # SKIP $2"; }
-# todo DESC REASON COMMAND...: a known gap; "not ok ... # TODO" does not fail the suite
-ntodo=0
-todo() {
-    td_=$1 tr_=$2; shift 2
-    n=$((n + 1))
-    if "$@" >/dev/null 2>&1; then out "ok $n - $td_ # TODO $tr_ (passes now: drop the TODO)"
-    else ntodo=$((ntodo + 1)); out "not ok $n - $td_ # TODO $tr_"; fi
-}
-# check DESC COMMAND...: ok if COMMAND succeeds, else not ok with its output
-check() {
-    cd_=$1; shift
-    if co_=$("$@" 2>&1); then ok "$cd_"; else nok "$cd_" "$co_"; fi
-}
-
-up() { cut -d' ' -f1 /proc/uptime; }
-since() { echo "$(up) $1" | awk '{printf "%.1f", $1 - $2}'; }
-T_START=$(up)
-T_SECTION=$T_START
-SECTION=""
-section() {
-    [ -z "$SECTION" ] || diag "($SECTION took $(since "$T_SECTION")s)"
-    SECTION=$1; T_SECTION=$(up)
-    diag "--- $1 (t=$(since "$T_START")s)"
-}
-
-# waitfor SECS COMMAND...: polls COMMAND every 0.5 s; WAITED = seconds taken
-waitfor() {
-    ws_=$1; shift; wt_=$(up); wi_=0
-    while [ $wi_ -le $((ws_ * 2)) ]; do
-        if "$@" >/dev/null 2>&1; then WAITED=$(since "$wt_"); return 0; fi
-        sleep 0.5; wi_=$((wi_ + 1))
-    done
-    WAITED=$(since "$wt_"); return 1
-}
 
 # ------------------------------------------------------------------ xvirsh
 # xv [-r] ARGS...: runs xvirsh on xen:/// (read-only with -r); XO output, XRC status
@@ -127,14 +81,14 @@ gate() {
     case $XOK in
         ok) return 0 ;;
         skip) skip "$1" "$WHY" ;;
-        *) nok "$1" "$WHY" ;;
+        *) not_ok "$1" "$WHY" ;;
     esac
     return 1
 }
 # eq DESC GOT WANT: GOT is xvirsh's (or the agent's) value, WANT xl's
 eq() {
     gate "$1" || return 0
-    if [ "$2" = "$3" ]; then ok "$1"; else nok "$1" "xvirsh: '$2', xl: '$3'"; fi
+    if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "xvirsh: '$2', xl: '$3'"; fi
 }
 # act DESC ARGS...: a write call, reported as a check; AOK/AWHY for its dependents
 act() {
@@ -156,7 +110,7 @@ dep() {
 depwait() {
     dd_=$1 ds_=$2; shift 2
     dep "$dd_" || return 0
-    if waitfor "$ds_" "$@"; then ok "$dd_ (after ${WAITED}s)"; else nok "$dd_" "not within ${ds_}s"; fi
+    if waitfor "$ds_" "$@"; then ok "$dd_ (after ${WAITED}s)"; else not_ok "$dd_" "not within ${ds_}s"; fi
 }
 field() { printf '%s\n' "$XO" | sed -n "s/^$1: *//p" | head -n 1; }   # "Key: value" of XO
 xvlist() {   # xvirsh list output (XO) -> "id name state" lines
@@ -166,20 +120,11 @@ xvlist() {   # xvirsh list output (XO) -> "id name state" lines
 
 # ------------------------------------------------------------------ xl
 xlinfo() { sed -n "s/^$1 *: *//p" "$W/xlinfo"; }
-xlf() { xl list "$1" 2>/dev/null | awk -v f="$2" 'NR == 2 {print $f}'; }  # 2 id 3 MiB 4 vcpus 5 state
-xluuid() { xl list -v "$1" 2>/dev/null | awk 'NR == 2 {print $7}'; }
 xlsnap() { xl list -v >"$1" 2>/dev/null; }                          # a snapshot of xl list -v
 sf() { awk -v d="$2" -v f="$3" 'NR > 1 && $1 == d {print $f}' "$1"; }  # sf SNAPSHOT DOM FIELD
-xlgone() { ! xl list "$1" >/dev/null 2>&1; }
-xlhas() { xl list "$1" >/dev/null 2>&1; }
-xlstate_has() { case $(xlf "$1" 5) in *"$2"*) return 0 ;; esac; return 1; }
 xlstate_lacks() { xlhas "$1" && ! xlstate_has "$1" "$2"; }
 xlmem_is() { [ "$(xlf "$1" 3)" = "$2" ]; }
 xlvcpus_is() { [ "$(xlf "$1" 4)" = "$2" ]; }
-booted() {   # booted NAME COUNT: the domU's init printed its banner COUNT times
-    [ "$(grep -c "XENLAB-DOMU: $1 up," "/var/log/xen/console/guest-$1.log" 2>/dev/null)" -ge "$2" ]
-}
-banners() { bc_=$(grep -c "XENLAB-DOMU: $1 up," "/var/log/xen/console/guest-$1.log" 2>/dev/null); echo "${bc_:-0}"; }
 newid() { id_=$(xl domid "$1" 2>/dev/null) && [ "$id_" != "$2" ] && xlstate_lacks "$1" s; }  # NAME OLD-ID
 # the pids of the lifecycle monitors of the domain with UUID $1 (xvirt-xen-monitor --uuid)
 monitors() {
@@ -210,19 +155,6 @@ promclass() {   # xvirt_domain_state value -> class
     case $1 in 0 | 1 | 2) echo active ;; 3) echo paused ;; 4 | 5) echo shutdown ;;
         6) echo crashed ;; *) echo "unknown($1)" ;; esac
 }
-# an xl affinity ("all", "1", "0-1", "0,2-3") or a cpus label -> "y-" map of NCPU
-ynmap() {
-    echo "$1" | awk -v n="$NCPU" '{
-        for (i = 0; i < n; i++) m[i] = 0
-        if ($0 == "all") for (i = 0; i < n; i++) m[i] = 1
-        else { k = split($0, p, ",")
-            for (j = 1; j <= k; j++)
-                if (split(p[j], r, "-") == 2) { for (i = r[1]; i <= r[2]; i++) m[i] = 1 }
-                else m[p[j] + 0] = 1 }
-        s = ""; for (i = 0; i < n; i++) s = s (m[i] ? "y" : "-"); print s }'
-}
-# xl vcpu-list DOM -> "vcpu cpu state hard-affinity" lines
-xlvcpus() { xl vcpu-list "$1" 2>/dev/null | awk 'NR > 1 {print $3, $4, $5, $7}'; }
 # xvirsh vcpuinfo output (XO) -> "vcpu cpu state affinity" lines (state: r b p as xl)
 xvvcpus() {
     printf '%s\n' "$XO" | awk -F': *' '
@@ -245,21 +177,6 @@ xen_maxkib() {
 # ------------------------------------------------------------------ agent
 AGENT_URL=http://127.0.0.1:10077
 AGENT_UP=0
-# (busybox 1.35's static wget crashes with -T, so timeout bounds it)
-scrape() {
-    timeout 10 wget -q -O - "$AGENT_URL/metrics" >"$W/metrics.new" 2>/dev/null &&
-        mv "$W/metrics.new" "$W/metrics"
-}
-# metric NAME [LABEL=VALUE]...: the value of the series of the last scrape
-metric() {
-    mn_=$1; shift
-    awk -v name="$mn_" -v want="$*" '
-        index($0, name "{") == 1 || index($0, name " ") == 1 {
-            k = split(want, w, " "); hit = 1
-            for (i = 1; i <= k; i++) {
-                split(w[i], kv, "="); if (index($0, kv[1] "=\"" kv[2] "\"") == 0) hit = 0 }
-            if (hit) {print $NF; exit} }' "$W/metrics"
-}
 label() {   # label NAME LABEL [LABEL=VALUE]...: a label's value of the first matching series
     ln_=$1 ll_=$2; shift 2
     awk -v name="$ln_" -v lab="$ll_" -v want="$*" '
@@ -277,7 +194,6 @@ metric_state_is() {   # metric_state_is DOM CLASS: after a fresh scrape
 }
 metric_has_domain() { scrape && [ -n "$(metric xvirt_domain_id domain="$1")" ]; }
 metric_lacks_domain() { scrape && [ -z "$(metric xvirt_domain_id domain="$1")" ]; }
-num() { awk -v v="$1" 'BEGIN {printf "%.0f", v}'; }          # 1.3e+08 -> 130000000
 mib() { awk -v v="$1" 'BEGIN {printf "%d", v / 1048576}'; }  # bytes -> MiB (floor)
 
 # ================================================================== setup
@@ -287,12 +203,11 @@ NCPU=$(xlinfo nr_cpus)
 diag "$(grep -E '^(xen_version|nr_cpus|nr_nodes|cores_per_socket|threads_per_core|cpu_mhz|total_memory|xen_scheduler)' "$W/xlinfo")"
 diag "$(xl list -v)"
 if ! co_=$(xvirsh -v 2>&1); then
-    out "Bail out! xvirsh does not run in dom0 (missing library?): $(oneline "$co_")"
-    exit 1
+    bail_out "xvirsh does not run in dom0 (missing library?): $(oneline "$co_")"
 fi
 DOMS="Domain-0 domu1 domu2"
 for d in domu1 domu2; do
-    xlhas $d || { out "Bail out! the lab did not start $d"; exit 1; }
+    xlhas $d || bail_out "the lab did not start $d"
 done
 
 # ================================================================== reads
@@ -346,7 +261,7 @@ for d in $DOMS; do
         if awk -v c="$ct" -v a="$t0" -v b="$t1" 'BEGIN {exit !(c >= a - 0.1 && c <= b + 0.1)}'; then
             ok "dominfo $d: CPU time $ct s between xl's before and after ($t0 .. $t1 s)"
         else
-            nok "dominfo $d: CPU time between xl's before and after" "xvirsh: '$ct', xl: $t0 .. $t1"
+            not_ok "dominfo $d: CPU time between xl's before and after" "xvirsh: '$ct', xl: $t0 .. $t1"
         fi
     if [ "$d" != Domain-0 ]; then
         mx=$(field 'Max memory' | awk '{print $1}')
@@ -356,7 +271,7 @@ for d in $DOMS; do
             case $mx in
                 "$smax") ok "dominfo $d: Max memory $mx KiB = xenstore memory/static-max" ;;
                 "$xmax") ok "dominfo $d: Max memory $mx KiB = Xen's max_pages (static-max is $smax)" ;;
-                *) nok "dominfo $d: Max memory is the toolstack's static-max or Xen's max_pages" \
+                *) not_ok "dominfo $d: Max memory is the toolstack's static-max or Xen's max_pages" \
                        "xvirsh: '$mx', xenstore static-max: '$smax', Xen max_pages: '$xmax' KiB" ;;
             esac
     fi
@@ -422,7 +337,7 @@ for layout in straight cross; do
         xvcall vcpuinfo domu2
         eq "$desc" "$(xvvcpus | awk '{printf "%s ", $2}')" "$want "
     else
-        nok "$desc" "xl vcpu-list did not show the pinned CPUs within 20s: $(xlvcpus domu2 | tr '\n' ';')"
+        not_ok "$desc" "xl vcpu-list did not show the pinned CPUs within 20s: $(xlvcpus domu2 | tr '\n' ';')"
     fi
 done
 v=0; while [ $v -lt "$(xlf domu2 4)" ]; do xl vcpu-pin domu2 $v all; v=$((v + 1)); done
@@ -445,7 +360,7 @@ for c in "suspend domu1" "resume domu1" "setmem domu1 100M" "setmaxmem domu1 200
     elif ur_=$(unsupported); then
         skip "$c -r: refused on a read-only connection" "$ur_"
     else
-        nok "$c -r: refused on a read-only connection" "exit $XRC: $(oneline "$XO")"
+        not_ok "$c -r: refused on a read-only connection" "exit $XRC: $(oneline "$XO")"
     fi
 done
 sleep 1
@@ -470,7 +385,7 @@ else
     if WHY=$(unsupported); then XOK=skip
         skip "agent: serves /metrics with xvirt_hypervisor_up 1" "$WHY"
     else XOK=fail WHY="the agent is not up; its log: $(oneline "$XO")"
-        nok "agent: serves /metrics with xvirt_hypervisor_up 1" "$WHY"
+        not_ok "agent: serves /metrics with xvirt_hypervisor_up 1" "$WHY"
     fi
 fi
 # node figures
@@ -507,10 +422,10 @@ done
 if [ "$XOK" = ok ]; then
     xl pause domu2
     if waitfor 10 metric_state_is domu2 paused; then ok "agent: xl pause domu2 shows as paused (after ${WAITED}s)"
-    else nok "agent: xl pause domu2 shows as paused" "state $(metric xvirt_domain_state domain=domu2) after 10s"; fi
+    else not_ok "agent: xl pause domu2 shows as paused" "state $(metric xvirt_domain_state domain=domu2) after 10s"; fi
     xl unpause domu2
     if waitfor 10 metric_state_is domu2 active; then ok "agent: xl unpause domu2 shows as running (after ${WAITED}s)"
-    else nok "agent: xl unpause domu2 shows as running" "state $(metric xvirt_domain_state domain=domu2) after 10s"; fi
+    else not_ok "agent: xl unpause domu2 shows as running" "state $(metric xvirt_domain_state domain=domu2) after 10s"; fi
 else
     gate "agent: xl pause/unpause domu2 shows in xvirt_domain_state"
 fi
@@ -526,7 +441,7 @@ if gate "agent: xvirt_sample_errors_total is 0, or only for unsupported calls"; 
     if [ -z "$errs" ]; then ok "agent: xvirt_sample_errors_total is 0 for every call"
     elif [ -z "$bad" ]; then skip "agent: xvirt_sample_errors_total is 0 for every call" \
         "errors only for calls the driver does not support: $errs"
-    else nok "agent: xvirt_sample_errors_total is 0, or only for unsupported calls" \
+    else not_ok "agent: xvirt_sample_errors_total is 0, or only for unsupported calls" \
         "errors for:$bad (unsupported: $(sort -u "$W/unsupported" | tr '\n' ' '))"
     fi
 fi
@@ -544,7 +459,7 @@ if dep "vcpupin domu1 0 1: vcpuinfo shows vCPU 0 on CPU 1, as xl vcpu-list"; the
         eq "vcpupin domu1 0 1: vcpuinfo shows vCPU 0 on CPU 1, as xl vcpu-list" \
            "$(xvvcpus | awk '$1 == 0 {print $2}')" 1
     else
-        nok "vcpupin domu1 0 1: vcpuinfo shows vCPU 0 on CPU 1, as xl vcpu-list" \
+        not_ok "vcpupin domu1 0 1: vcpuinfo shows vCPU 0 on CPU 1, as xl vcpu-list" \
             "xl vcpu-list did not show vCPU 0 on CPU 1 within 20s"
     fi
 fi
@@ -659,17 +574,17 @@ if xlhas domu2; then
         eq "crash: list shows domu2 crashed" "$(xvlist | awk '$2 == "domu2" {$1 = $2 = ""; sub(/^ +/, ""); print}')" crashed
         if [ "$AGENT_UP" = 1 ]; then
             if waitfor 10 metric_state_is domu2 crashed; then ok "crash: the agent shows domu2 crashed (after ${WAITED}s)"
-            else nok "crash: the agent shows domu2 crashed" "state $(metric xvirt_domain_state domain=domu2)"; fi
+            else not_ok "crash: the agent shows domu2 crashed" "state $(metric xvirt_domain_state domain=domu2)"; fi
         fi
     else
-        nok "crash: xl list shows domu2 crashed" "$(xl list domu2 2>&1)"
+        not_ok "crash: xl list shows domu2 crashed" "$(xl list domu2 2>&1)"
     fi
     act "destroy domu2 (crashed)" destroy domu2
     depwait "destroy domu2: gone from xl list" 20 xlgone domu2
 elif [ "${RESTORE_OK:-}" = skip ]; then
     skip "crash: domu2 crashes and is seen as crashed" "domu2 was saved but cannot be restored: $RESTORE_WHY"
 else
-    nok "crash: domu2 exists" "domu2 is not in xl list (restore failed?)"
+    not_ok "crash: domu2 exists" "domu2 is not in xl list (restore failed?)"
 fi
 
 # ================================================================== create / define
@@ -695,7 +610,7 @@ if dep "reboot domx (created by xvirsh): restarted with a new ID (on_reboot rest
     if waitfor 60 newid domx "$id0"; then
         ok "reboot domx (created by xvirsh): restarted with a new ID (on_reboot restart; after ${WAITED}s)"
     else
-        nok "reboot domx (created by xvirsh): restarted with a new ID (on_reboot restart)" \
+        not_ok "reboot domx (created by xvirsh): restarted with a new ID (on_reboot restart)" \
             "xl list: $(xl list domx 2>&1 | awk 'NR == 2')"
         monlog
     fi
@@ -708,7 +623,7 @@ if dep "reboot domx (created by xvirsh): restarted with a new ID (on_reboot rest
     if waitfor 30 xlgone domx; then
         ok "shutdown domx (created by xvirsh): gone from xl list (on_poweroff destroy; after ${WAITED}s)"
     else
-        nok "shutdown domx (created by xvirsh): gone from xl list (on_poweroff destroy)" \
+        not_ok "shutdown domx (created by xvirsh): gone from xl list (on_poweroff destroy)" \
             "xl list: $(xl list domx 2>&1 | awk 'NR == 2')"
         monlog
     fi
@@ -738,7 +653,7 @@ if dep "crash domz (xl sysrq domz c): restarted with a new ID (on_crash restart)
     if waitfor 60 newid domz "$id0"; then
         ok "crash domz (xl sysrq domz c): restarted with a new ID (on_crash restart; after ${WAITED}s)"
     else
-        nok "crash domz (xl sysrq domz c): restarted with a new ID (on_crash restart)" \
+        not_ok "crash domz (xl sysrq domz c): restarted with a new ID (on_crash restart)" \
             "xl list: $(xl list domz 2>&1 | awk 'NR == 2')"
         monlog
     fi
@@ -806,23 +721,15 @@ if [ "$AGENT_UP" = 1 ]; then
     kill -TERM $AGENT_PID
     i=0; while [ $i -lt 20 ] && kill -0 $AGENT_PID 2>/dev/null; do sleep 0.5; i=$((i + 1)); done
     if kill -0 $AGENT_PID 2>/dev/null; then
-        nok "agent: SIGTERM stops it within 10s"; kill -KILL $AGENT_PID
+        not_ok "agent: SIGTERM stops it within 10s"; kill -KILL $AGENT_PID
     else
         wait $AGENT_PID; arc=$?
-        if [ $arc = 0 ]; then ok "agent: SIGTERM stops it, exit 0"; else nok "agent: SIGTERM stops it, exit 0" "exit $arc"; fi
+        if [ $arc = 0 ]; then ok "agent: SIGTERM stops it, exit 0"; else not_ok "agent: SIGTERM stops it, exit 0" "exit $arc"; fi
     fi
     diag "agent log:" "$(cat "$W/agent.log")"
 else
     kill -TERM $AGENT_PID 2>/dev/null
 fi
 
-section "end"
-diag "xl list at the end:" "$(xl list)"
-out "1..$n"
 uns=$(sort -u "$W/unsupported" | tr '\n' ' ')
-diag "calls the driver does not support (yet): ${uns:-none}"
-diag "$((n - nfail - nskip - ntodo)) passed, $nfail failed, $nskip skipped, $ntodo known gaps (TODO); checks took $(since "$T_START")s"
-echo "XVIRT-TAP-BEGIN"
-cat "$TAPF"
-echo "XVIRT-TAP-END"
-[ $nfail = 0 ]
+lab_end "calls the driver does not support (yet): ${uns:-none}"

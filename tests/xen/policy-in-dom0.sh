@@ -26,66 +26,16 @@
 # the domUs created at run time (loop, stay).
 set -u
 cd "$(dirname "$0")" || exit 1
-HERE=$(pwd)
-[ -f ./lab.env ] && . ./lab.env
-PATH=$HERE/bin:$PATH
-export PATH
-TRACE=${XVIRT_LAB_TRACE:-0}
-TAPF=/tmp/xvirt-policy.tap
+TAP_FILE=/tmp/xvirt-policy.tap
 W=/tmp/xvirt-policy      # the configs' state_dir lives here too
-rm -rf "$W"
-mkdir -p "$W"
-: >"$TAPF"
-
-# ------------------------------------------------------------------ TAP
-n=0 nfail=0 nskip=0
-out() { printf '%s\n' "$*" | tee -a "$TAPF"; }
-diag() { printf '%s\n' "$*" | sed 's/^/# /' | tee -a "$TAPF"; }
-ok() { n=$((n + 1)); out "ok $n - $1"; }
-nok() {
-    n=$((n + 1)); nfail=$((nfail + 1)); out "not ok $n - $1"
-    [ -z "${2:-}" ] || diag "$2"
-}
-skip() { n=$((n + 1)); nskip=$((nskip + 1)); out "ok $n - $1 # SKIP $2"; }
-# is DESC GOT WANT
-is() { if [ "$2" = "$3" ]; then ok "$1"; else nok "$1" "got '$2', want '$3'"; fi; }
-# check DESC COMMAND...: ok if COMMAND succeeds, else not ok with its output
-check() {
-    cd_=$1; shift
-    if co_=$("$@" 2>&1); then ok "$cd_"; else nok "$cd_" "$co_"; fi
-}
-
-up() { cut -d' ' -f1 /proc/uptime; }
-since() { echo "$(up) $1" | awk '{printf "%.1f", $1 - $2}'; }
-T_START=$(up)
-T_SECTION=$T_START
-SECTION=""
-section() {
-    [ -z "$SECTION" ] || diag "($SECTION took $(since "$T_SECTION")s)"
-    SECTION=$1; T_SECTION=$(up)
-    diag "--- $1 (t=$(since "$T_START")s)"
-}
-# waitfor SECS COMMAND...: polls COMMAND every 0.5 s; WAITED = seconds taken
-waitfor() {
-    ws_=$1; shift; wt_=$(up); wi_=0
-    while [ $wi_ -le $((ws_ * 2)) ]; do
-        if "$@" >/dev/null 2>&1; then WAITED=$(since "$wt_"); return 0; fi
-        sleep 0.5; wi_=$((wi_ + 1))
-    done
-    WAITED=$(since "$wt_"); return 1
-}
+# ------------------------------------------------------------------ TAP, time, xl, /metrics
+# lab.env, PATH; ok, not_ok, skip, check, is, diag (tests/common/tap.sh), section,
+# waitfor, xlf, xlhas, booted, ynmap, scrape, metric, lab_end... (lab_common.sh,
+# shipped beside this script with tap.sh by run-lab-suite).
+. ./lab_common.sh
 
 # ------------------------------------------------------------------ xl
-xlf() { xl list "$1" 2>/dev/null | awk -v f="$2" 'NR == 2 {print $f}'; }  # 2 id 3 MiB 4 vcpus 5 state
-xluuid() { xl list -v "$1" 2>/dev/null | awk 'NR == 2 {print $7}'; }
-xlhas() { xl list "$1" >/dev/null 2>&1; }
-xlgone() { ! xlhas "$1"; }
-xlstate_has() { case $(xlf "$1" 5) in *"$2"*) return 0 ;; esac; return 1; }
-banners() { bc_=$(grep -c "XENLAB-DOMU: $1 up," "/var/log/xen/console/guest-$1.log" 2>/dev/null); echo "${bc_:-0}"; }
-booted() { [ "$(banners "$1")" -ge "$2" ]; }   # booted NAME COUNT: COUNT init banners
 crashes() { cc_=$(grep -c "XENLAB-DOMU: $1 crashing now" "/var/log/xen/console/guest-$1.log" 2>/dev/null); echo "${cc_:-0}"; }
-# xl vcpu-list DOM -> "vcpu cpu state hard-affinity" lines
-xlvcpus() { xl vcpu-list "$1" 2>/dev/null | awk 'NR > 1 {print $3, $4, $5, $7}'; }
 # the config of a domU created at run time: /xenlab/domu1.cfg with other values
 EXTRA0="console=hvc0 quiet memhp_default_state=online"
 xlcreate() {   # xlcreate NAME [KEY=VALUE]...
@@ -98,23 +48,6 @@ xlcreate() {   # xlcreate NAME [KEY=VALUE]...
 
 # ------------------------------------------------------------------ the agent
 AGENT_PID="" AGENT_URL="" AGENT_LOG=/dev/null
-# (busybox 1.35's static wget crashes with -T, so timeout bounds it)
-scrape() {
-    timeout 10 wget -q -O - "$AGENT_URL/metrics" >"$W/metrics.new" 2>/dev/null &&
-        mv "$W/metrics.new" "$W/metrics"
-}
-# metric NAME [LABEL=VALUE]...: the value of the first series of the last scrape
-# that has all these labels ("" if none)
-metric() {
-    mn_=$1; shift
-    awk -v name="$mn_" -v want="$*" '
-        index($0, name "{") == 1 || index($0, name " ") == 1 {
-            k = split(want, w, " "); hit = 1
-            for (i = 1; i <= k; i++) {
-                split(w[i], kv, "="); if (index($0, kv[1] "=\"" kv[2] "\"") == 0) hit = 0 }
-            if (hit) {print $NF; exit} }' "$W/metrics" 2>/dev/null
-}
-num() { awk -v v="$1" 'BEGIN {printf "%.0f", v}'; }   # 1.3e+08 -> 130000000
 # metric_is VALUE NAME [LABEL=VALUE]...: after a fresh scrape
 metric_is() { mv_=$1; shift; scrape && [ "$(metric "$@")" = "$mv_" ]; }
 actions() {   # actions POLICY ACTION RESULT: xvirt_policy_actions_total, 0 if absent
@@ -133,7 +66,7 @@ agent_start() {
         ok "$1: the agent serves /metrics with xvirt_hypervisor_up 1 (after ${WAITED}s)"
         return 0
     fi
-    nok "$1: the agent serves /metrics with xvirt_hypervisor_up 1" "its log: $(cat "$AGENT_LOG")"
+    not_ok "$1: the agent serves /metrics with xvirt_hypervisor_up 1" "its log: $(cat "$AGENT_LOG")"
     kill -KILL "$AGENT_PID" 2>/dev/null; wait "$AGENT_PID" 2>/dev/null; AGENT_PID=""
     return 1
 }
@@ -142,7 +75,7 @@ agent_stop() {
     kill -TERM "$AGENT_PID"
     i_=0; while [ $i_ -lt 20 ] && kill -0 "$AGENT_PID" 2>/dev/null; do sleep 0.5; i_=$((i_ + 1)); done
     if kill -0 "$AGENT_PID" 2>/dev/null; then
-        nok "$AGENT_NAME: SIGTERM stops the agent within 10s"; kill -KILL "$AGENT_PID"
+        not_ok "$AGENT_NAME: SIGTERM stops the agent within 10s"; kill -KILL "$AGENT_PID"
         wait "$AGENT_PID" 2>/dev/null
     else
         wait "$AGENT_PID"; is "$AGENT_NAME: SIGTERM stops the agent, exit status 0" $? 0
@@ -155,17 +88,6 @@ state_has() { grep "^restart uuid=$1 " "$W/state-restart/policy-state" 2>/dev/nu
 captured() { state_has "$1" " xml_id=$2 .* xml="; }   # captured UUID DOMID
 
 # ------------------------------------------------------------------ autopin, balloon
-# an xl or agent CPU list ("all", "1", "0-1", "0,2-3") -> a "y-" map of NCPU
-ynmap() {
-    echo "$1" | awk -v n="$NCPU" '{
-        for (i = 0; i < n; i++) m[i] = 0
-        if ($0 == "all") for (i = 0; i < n; i++) m[i] = 1
-        else { k = split($0, p, ",")
-            for (j = 1; j <= k; j++)
-                if (split(p[j], r, "-") == 2) { for (i = r[1]; i <= r[2]; i++) m[i] = 1 }
-                else m[p[j] + 0] = 1 }
-        s = ""; for (i = 0; i < n; i++) s = s (m[i] ? "y" : "-"); print s }'
-}
 # the agent's last ok pin of each vCPU, from its log: "domain vcpu cpus" lines
 agent_pins() {
     sed -n 's/^<[0-9]>policy=autopin domain=\([^ ]*\) .* action=pin vcpu=\([0-9]*\) .* result=ok [^ ]*->\([^ :]*\).*/\1 \2 \3/p' \
@@ -185,7 +107,7 @@ scenario_autopin() {
     if waitfor 30 pins_done; then
         ok "autopin: $(actions autopin pin ok) pin actions ok for the $ONLINE vCPUs (after ${WAITED}s)"
     else
-        nok "autopin: a pin action ok for each of the $ONLINE vCPUs" \
+        not_ok "autopin: a pin action ok for each of the $ONLINE vCPUs" \
             "$(grep '^xvirt_policy_actions_total' "$W/metrics" | tr '\n' ' '); agent log: $(cat "$AGENT_LOG")"
     fi
     sleep 3   # three more samples: the placement must hold
@@ -215,7 +137,7 @@ scenario_autopin() {
     on_pins() { [ "$(xl_pins | while read -r d v c; do xlvcpus "$d" | awk -v v="$v" '$1 == v {print $2}'; done | tr '\n' ' ')" = \
                   "$(awk '{printf "%s ", $3}' "$W/pins.xl")" ]; }
     if waitfor 20 on_pins; then ok "autopin: xl vcpu-list shows each vCPU running on its pCPU"
-    else nok "autopin: xl vcpu-list shows each vCPU running on its pCPU" "$(xl vcpu-list 2>&1)"; fi
+    else not_ok "autopin: xl vcpu-list shows each vCPU running on its pCPU" "$(xl vcpu-list 2>&1)"; fi
     agent_stop
     for d in domu1 domu2; do xl vcpu-pin $d all all; done
 }
@@ -252,15 +174,15 @@ scenario_balloon() {
     if waitfor 60 shrunk "$mem0"; then
         ok "balloon: xl list shows domu1 and domu2 reduced from $mem0 MiB: $(xlf domu1 3) and $(xlf domu2 3) MiB (after ${WAITED}s)"
     else
-        nok "balloon: xl list shows domu1 and domu2 reduced from $mem0 MiB" \
+        not_ok "balloon: xl list shows domu1 and domu2 reduced from $mem0 MiB" \
             "$(xl list); agent log: $(cat "$AGENT_LOG")"
     fi
     if [ "$(xlf domu1 3)" = "$mem0" ]; then
-        nok "balloon: both down to the floor, $BALLOON_FLOOR MiB, in xl list" "not reduced at all"
+        not_ok "balloon: both down to the floor, $BALLOON_FLOOR MiB, in xl list" "not reduced at all"
     elif waitfor 60 at_floor; then
         ok "balloon: both down to the floor, $BALLOON_FLOOR MiB, in xl list (after ${WAITED}s more)"
     else
-        nok "balloon: both down to the floor, $BALLOON_FLOOR MiB, in xl list" "$(xl list)"
+        not_ok "balloon: both down to the floor, $BALLOON_FLOOR MiB, in xl list" "$(xl list)"
     fi
     # the host stays under the low watermark: the policy must hold at the floor
     scrape; n0=$(actions balloon setmem ok)
@@ -274,7 +196,7 @@ scenario_balloon() {
     is "balloon: settled at the floor: no setmem in 6 s" "$(actions balloon setmem ok)" "$n0"
     n_ok=$(actions balloon setmem ok)
     if [ "$n_ok" -ge 2 ]; then ok "balloon: $n_ok setmem actions ok (reason host_low)"
-    else nok "balloon: a setmem action ok per domU" "xvirt_policy_actions_total{...setmem,ok} $n_ok"; fi
+    else not_ok "balloon: a setmem action ok per domU" "xvirt_policy_actions_total{...setmem,ok} $n_ok"; fi
     is "balloon: no failed setmem" "$(actions balloon setmem failed)" 0
     for d in domu1 domu2; do
         is "balloon: $d: xvirt_policy_balloon_target_bytes = the floor" \
@@ -295,18 +217,17 @@ NCPU=$(sed -n 's/^nr_cpus *: *//p' "$W/xlinfo")
 diag "$(grep -E '^(xen_version|nr_cpus|total_memory|free_memory|xen_scheduler)' "$W/xlinfo")"
 diag "$(xl list)"
 if ! co_=$(xvirt-agent --version 2>&1); then
-    out "Bail out! xvirt-agent does not run in dom0 (missing library?): $(printf '%s' "$co_" | tr '\n' ' ')"
-    exit 1
+    bail_out "xvirt-agent does not run in dom0 (missing library?): $(printf '%s' "$co_" | tr '\n' ' ')"
 fi
 for d in domu1 domu2; do
-    xlhas $d || { out "Bail out! the lab did not start $d"; exit 1; }
+    xlhas $d || bail_out "the lab did not start $d"
 done
 [ "$TRACE" != 1 ] || set -x
 
 # ================================================================== autopin
 section "autopin: 2 domUs x 2 vCPUs on $NCPU CPUs, strategy spread"
 if ! agent_type_ok data/policy-autopin.yaml; then
-    nok "autopin: data/policy-autopin.yaml is a valid configuration" "$VERDICT"
+    not_ok "autopin: data/policy-autopin.yaml is a valid configuration" "$VERDICT"
 elif agent_start autopin data/policy-autopin.yaml; then
     scenario_autopin
 fi
@@ -314,13 +235,13 @@ fi
 # ================================================================== balloon
 section "balloon: guest-reported memory drives the balloon"
 if ! agent_type_ok data/policy-balloon.yaml; then
-    nok "balloon: data/policy-balloon.yaml is a valid configuration" "$VERDICT"
+    not_ok "balloon: data/policy-balloon.yaml is a valid configuration" "$VERDICT"
 elif BALLOON_MEM0=$(xlf domu1 3) && agent_start balloon data/policy-balloon.yaml; then
     # the policy needs the memory collector's figures (xvirt_node_memory_free_bytes)
     if waitfor 5 metric_is_set xvirt_node_memory_free_bytes; then
         scenario_balloon
     else
-        nok "balloon: the agent collects the host's free memory" \
+        not_ok "balloon: the agent collects the host's free memory" \
              "no xvirt_node_memory_free_bytes in /metrics$(awk '
                  index($0, "xvirt_sample_errors_total{") == 1 && $NF != 0 {printf "; %s", $0}' "$W/metrics")"
         agent_stop
@@ -342,7 +263,7 @@ if [ $RESTART_UP = 1 ]; then
     if waitfor 15 captured "$uuid0" "$id0"; then
         ok "restart: the agent captured domu1's configuration (id $id0) within ${WAITED}s"
     else
-        nok "restart: the agent captured domu1's configuration (id $id0)" \
+        not_ok "restart: the agent captured domu1's configuration (id $id0)" \
             "bookkeeping: $(cut -c1-300 "$W/state-restart/policy-state" 2>&1)"
     fi
     # poll xl list every 0.1 s: when it shows domu1 crashed, then a new domu1
@@ -366,14 +287,14 @@ if [ $RESTART_UP = 1 ]; then
     if [ -n "$tc" ]; then ok "restart: xl list shows domu1 crashed ${tc}s after xl sysrq"
     elif grep -q "domain=domu1 .*reason=crashed .* crashed(id $id0)->" "$AGENT_LOG"; then
         ok "restart: domu1 crashed (the agent restarted it before xl list showed state c)"
-    else nok "restart: xl list shows domu1 crashed" "never seen in state c; agent log: $(cat "$AGENT_LOG")"; fi
+    else not_ok "restart: xl list shows domu1 crashed" "never seen in state c; agent log: $(cat "$AGENT_LOG")"; fi
     if [ -n "$tr" ]; then
         ok "restart: xl list shows domu1 running again, new domid $id0 -> $id1, ${tr}s after xl sysrq"
         if waitfor 120 booted domu1 $((b0 + 1)); then
             tb=$(since "$t0")
             ok "restart: the guest boots again (init banner ${tb}s after xl sysrq)"
         else
-            nok "restart: the guest boots again (init banner)" "not within 120s"
+            not_ok "restart: the guest boots again (init banner)" "not within 120s"
         fi
         is "restart: the same UUID" "$(xluuid domu1)" "$uuid0"
         is "restart: the same memory and vCPUs as before ($mem0 MiB, $vcpus0)" \
@@ -381,10 +302,10 @@ if [ $RESTART_UP = 1 ]; then
         if waitfor 5 metric_is "$id1" xvirt_domain_id domain=domu1; then
             ok "restart: the agent sees the new domid $id1"
         else
-            nok "restart: the agent sees the new domid $id1" "xvirt_domain_id $(metric xvirt_domain_id domain=domu1)"
+            not_ok "restart: the agent sees the new domid $id1" "xvirt_domain_id $(metric xvirt_domain_id domain=domu1)"
         fi
     else
-        nok "restart: xl list shows domu1 running again with a new domid" \
+        not_ok "restart: xl list shows domu1 running again with a new domid" \
             "after $(since "$t0")s: $(xl list domu1 2>&1 | tail -n 1); agent log: $(cat "$AGENT_LOG")"
     fi
     lat="none, not restarted"; [ -z "$tr" ] || lat=${tr}s
@@ -460,7 +381,7 @@ if [ $LOOP_OK = 1 ]; then
     diag "loop: new domids seen (seconds after xl create, domid): $(tr '\n' ';' <"$W/loop.ids")"
     GAVEUP=0
     if gaveup; then GAVEUP=1; ok "crash loop: xvirt_policy_restart_gave_up{domain=loop} 1 (${tg}s after xl create)"
-    else nok "crash loop: xvirt_policy_restart_gave_up{domain=loop} 1" "after ${tg}s; agent log: $(cat "$AGENT_LOG")"; fi
+    else not_ok "crash loop: xvirt_policy_restart_gave_up{domain=loop} 1" "after ${tg}s; agent log: $(cat "$AGENT_LOG")"; fi
     idg=$(xlf loop 2)
     is "crash loop: xvirt_policy_restart_attempts{domain=loop} 2" \
        "$(metric xvirt_policy_restart_attempts domain=loop)" 2
@@ -487,29 +408,22 @@ if [ $LOOP_OK = 1 ]; then
     elif kill -HUP "$AGENT_PID" && waitfor 30 newloop; then
         ok "crash loop: SIGHUP clears the give-up, loop restarted (domid $idg -> $(xlf loop 2), after ${WAITED}s)"
     else
-        nok "crash loop: SIGHUP clears the give-up, loop restarted" \
+        not_ok "crash loop: SIGHUP clears the give-up, loop restarted" \
             "$(xl list loop 2>&1 | tail -n 1); agent log: $(sed -n '/reloading/,$p' "$AGENT_LOG")"
     fi
     if [ $GAVEUP = 0 ]; then :
     elif waitfor 15 metric_is 0 xvirt_policy_restart_gave_up domain=loop; then
         ok "crash loop: after SIGHUP xvirt_policy_restart_gave_up{domain=loop} 0"
     else
-        nok "crash loop: after SIGHUP xvirt_policy_restart_gave_up{domain=loop} 0" \
+        not_ok "crash loop: after SIGHUP xvirt_policy_restart_gave_up{domain=loop} 0" \
             "$(metric xvirt_policy_restart_gave_up domain=loop)"
     fi
     xl destroy loop
     check "crash loop: xl destroy loop: gone (a running domain destroyed is not restarted)" \
         sh -c 'sleep 3; ! xl list loop'
 elif [ $RESTART_UP = 1 ]; then
-    nok "crash loop: xl create loop" "see above"
+    not_ok "crash loop: xl create loop" "see above"
 fi
 agent_stop
 
-section "end"
-diag "xl list at the end:" "$(xl list)"
-out "1..$n"
-diag "$((n - nfail - nskip)) passed, $nfail failed, $nskip skipped; checks took $(since "$T_START")s"
-echo "XVIRT-TAP-BEGIN"
-cat "$TAPF"
-echo "XVIRT-TAP-END"
-[ $nfail = 0 ]
+lab_end
