@@ -226,4 +226,4 @@ else
     not_ok "a cycle between folders is reported with its folders" "$tmp/pc"
 fi
 
-tap_done
+done_testing
