@@ -202,7 +202,7 @@ naiveRender(const xvSnapshot *snap, size_t *retlen)
     naiveVcpuFamily(&b, snap, "xvirt_vcpu_affinity_cpus", "gauge", 2);
     naiveAffinity(&b, snap);
     *retlen = b.len;
-    return xvBufSteal(&b);
+    return xvBufSteal(&b, NULL);
 }
 
 /* ---- timing ---- */

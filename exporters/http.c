@@ -220,7 +220,7 @@ httpServeMetrics(xvHttpServer *srv, struct evhttp_request *req)
 {
     xvPromFormat fmt = httpNegotiate(req);
     xvScrapeBody *body = xvAlloc(sizeof(*body));
-    xvPromBuf self = { 0 };
+    xvBuf self = XV_BUF_INIT;
     xvPromSelf stats;
     struct evbuffer *buf;
 
@@ -239,7 +239,7 @@ httpServeMetrics(xvHttpServer *srv, struct evhttp_request *req)
     /* the snapshot's bytes go out as they are: no copy per scrape */
     evbuffer_add_reference(buf, body->data, body->len, httpReleaseBody, body);
     evbuffer_add(buf, self.data ? self.data : "", self.len);
-    xvPromBufFree(&self);
+    xvBufFree(&self);
     httpSend(srv, req, 200, "OK", xvPromContentType(fmt), buf);
     evbuffer_free(buf);
 }

@@ -40,90 +40,17 @@ xvPromContentType(xvPromFormat fmt)
     return promContentTypes[fmt];
 }
 
-/* ---- buffer ---- */
+/* ---- output ---- */
+
+#define PROM_PUTS(buf, lit) xvBufAdd(buf, lit, sizeof(lit) - 1)
 
 void
-xvPromBufInit(xvPromBuf *buf)
-{
-    buf->data = NULL;
-    buf->len = 0;
-    buf->cap = 0;
-}
-
-void
-xvPromBufReset(xvPromBuf *buf)
-{
-    buf->len = 0;
-    if (buf->data)
-        buf->data[0] = '\0';
-}
-
-void
-xvPromBufFree(xvPromBuf *buf)
-{
-    if (!buf)
-        return;
-    free(buf->data);
-    xvPromBufInit(buf);
-}
-
-void
-xvPromBufReserve(xvPromBuf *buf, size_t extra)
-{
-    size_t need;
-    size_t cap;
-
-    if (extra > SIZE_MAX - buf->len - 1)
-        xvAllocFailed();
-    need = buf->len + extra + 1;
-    if (need <= buf->cap)
-        return;
-    cap = buf->cap < 4096 ? 4096 : buf->cap;
-    while (cap < need)
-        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-    buf->data = xvReallocN(buf->data, cap, 1);
-    buf->cap = cap;
-    buf->data[buf->len] = '\0';
-}
-
-char *
-xvPromBufSteal(xvPromBuf *buf, size_t *retlen)
-{
-    char *ret;
-
-    xvPromBufReserve(buf, 0);
-    buf->data[buf->len] = '\0';
-    ret = buf->data;
-    if (retlen)
-        *retlen = buf->len;
-    xvPromBufInit(buf);
-    return ret;
-}
-
-static inline void
-promPut(xvPromBuf *buf, const char *s, size_t n)
-{
-    char *p = xvPromBufAt(buf, n);
-
-    memcpy(p, s, n);
-    xvPromBufCommit(buf, p + n);
-}
-
-#define PROM_PUTS(buf, lit) promPut(buf, lit, sizeof(lit) - 1)
-
-void
-xvPromBufPut(xvPromBuf *buf, const char *s, size_t n)
-{
-    promPut(buf, s, n);
-}
-
-void
-xvPromRenderEnd(xvPromFormat fmt, xvPromBuf *buf)
+xvPromRenderEnd(xvPromFormat fmt, xvBuf *buf)
 {
     if (fmt == XV_PROM_FORMAT_OPENMETRICS)
         PROM_PUTS(buf, "# EOF\n");
     else
-        xvPromBufReserve(buf, 0);     /* still a valid (empty) string */
+        xvBufReserve(buf, 0);     /* still a valid (empty) string */
 }
 
 /* ---- numbers ---- */
@@ -134,9 +61,9 @@ const char xvPromDigitPairs[201] =
     "8081828384858687888990919293949596979899";
 
 void
-xvPromBufPutU64(xvPromBuf *buf, uint64_t v)
+xvPromAddU64(xvBuf *buf, uint64_t v)
 {
-    xvPromBufCommit(buf, xvPromFmtU64(xvPromBufAt(buf, XV_PROM_NUM_MAX), v));
+    xvBufCommit(buf, xvPromFmtU64(xvBufAt(buf, XV_PROM_NUM_MAX), v));
 }
 
 /* ---- escaping ---- */
@@ -237,17 +164,17 @@ promEscapeTo(char *p, const char *s, size_t n, bool quote)
 }
 
 static void
-promPutEscaped(xvPromBuf *buf, const char *s, size_t n, bool quote)
+promPutEscaped(xvBuf *buf, const char *s, size_t n, bool quote)
 {
-    xvPromBufCommit(buf, promEscapeTo(xvPromBufAt(buf, n * 3), s, n, quote));
+    xvBufCommit(buf, promEscapeTo(xvBufAt(buf, n * 3), s, n, quote));
 }
 
 /* Appends `name="value"` (with a leading comma if @comma), @value escaped. */
 static void
-promPutLabel(xvPromBuf *buf, bool comma, const char *name, const char *value, size_t valuelen)
+promPutLabel(xvBuf *buf, bool comma, const char *name, const char *value, size_t valuelen)
 {
     size_t namelen = strlen(name);
-    char *p = xvPromBufAt(buf, namelen + 4 + valuelen * 3);
+    char *p = xvBufAt(buf, namelen + 4 + valuelen * 3);
 
     if (comma)
         *p++ = ',';
@@ -257,7 +184,7 @@ promPutLabel(xvPromBuf *buf, bool comma, const char *name, const char *value, si
     *p++ = '"';
     p = promEscapeTo(p, value, valuelen, true);
     *p++ = '"';
-    xvPromBufCommit(buf, p);
+    xvBufCommit(buf, p);
 }
 
 /* ---- label sets ---- */
@@ -265,11 +192,11 @@ promPutLabel(xvPromBuf *buf, bool comma, const char *name, const char *value, si
 void
 xvPromLabelsInit(xvPromLabels *labels, size_t sets, size_t bytes)
 {
-    xvPromBufInit(&labels->text);
+    xvBufInit(&labels->text);
     labels->count = 0;
     labels->alloc = sets ? sets : 16;
     labels->ends = xvAllocN(labels->alloc, sizeof(*labels->ends));
-    xvPromBufReserve(&labels->text, bytes);
+    xvBufReserve(&labels->text, bytes);
 }
 
 void
@@ -277,7 +204,7 @@ xvPromLabelsFree(xvPromLabels *labels)
 {
     if (!labels)
         return;
-    xvPromBufFree(&labels->text);
+    xvBufFree(&labels->text);
     free(labels->ends);
     labels->ends = NULL;
     labels->count = 0;
@@ -308,7 +235,7 @@ xvPromLabelsClose(xvPromLabels *labels)
 /* ---- families and samples ---- */
 
 void
-xvPromWriterInit(xvPromWriter *w, xvPromBuf *buf, xvPromFormat fmt)
+xvPromWriterInit(xvPromWriter *w, xvBuf *buf, xvPromFormat fmt)
 {
     w->buf = buf;
     w->fmt = (unsigned int)fmt < XV_PROM_FORMAT_LAST ? fmt : XV_PROM_FORMAT_TEXT;
@@ -328,7 +255,7 @@ promEndsWith(const char *s, size_t n, const char *suffix)
 void
 xvPromWriterHeader(xvPromWriter *w, const xvPromFamily *family)
 {
-    xvPromBuf *buf = w->buf;
+    xvBuf *buf = w->buf;
     const char *suffix = promTypeSuffixes[family->type];
     size_t famlen = family->namelen;
     bool om = w->fmt == XV_PROM_FORMAT_OPENMETRICS;
@@ -343,19 +270,19 @@ xvPromWriterHeader(xvPromWriter *w, const xvPromFamily *family)
         famlen -= strlen(suffix);
 
     PROM_PUTS(buf, "# HELP ");
-    promPut(buf, family->name, famlen);
+    xvBufAdd(buf, family->name, famlen);
     PROM_PUTS(buf, " ");
     promPutEscaped(buf, family->help, strlen(family->help), om);
     PROM_PUTS(buf, "\n# TYPE ");
-    promPut(buf, family->name, famlen);
+    xvBufAdd(buf, family->name, famlen);
     PROM_PUTS(buf, " ");
-    promPut(buf, type, strlen(type));
+    xvBufAdd(buf, type, strlen(type));
     PROM_PUTS(buf, "\n");
     if (om && family->unit) {
         PROM_PUTS(buf, "# UNIT ");
-        promPut(buf, family->name, famlen);
+        xvBufAdd(buf, family->name, famlen);
         PROM_PUTS(buf, " ");
-        promPut(buf, family->unit, strlen(family->unit));
+        xvBufAdd(buf, family->unit, strlen(family->unit));
         PROM_PUTS(buf, "\n");
     }
     w->family = family;
@@ -381,7 +308,7 @@ xvPromSampleLabelCpus(xvPromWriter *w, const char *name, const unsigned char *ma
                       size_t maplen)
 {
     size_t namelen = strlen(name);
-    char *p = xvPromBufAt(w->buf, namelen + 5 + xvCpuListFormatMax(maplen * 8));
+    char *p = xvBufAt(w->buf, namelen + 5 + xvCpuListFormatMax(maplen * 8));
 
     *p++ = w->labelled ? ',' : '{';
     memcpy(p, name, namelen);
@@ -390,7 +317,7 @@ xvPromSampleLabelCpus(xvPromWriter *w, const char *name, const unsigned char *ma
     *p++ = '"';
     p = xvCpuListWrite(p, map, maplen * 8);
     *p++ = '"';
-    xvPromBufCommit(w->buf, p);
+    xvBufCommit(w->buf, p);
     w->labelled = true;
 }
 

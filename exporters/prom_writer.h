@@ -12,7 +12,8 @@
  *       XV_PROM_FAMILY("xvirt_scrapes_total", XV_PROM_TYPE_COUNTER, NULL,
  *                      "Scrapes served since the agent started.");
  *
- * and written through an xvPromWriter bound to a buffer and a format:
+ * and written through an xvPromWriter bound to a buffer (an xvBuf,
+ * util/xvbuf.h) and a format:
  *
  *   xvPromWriter w;
  *
@@ -55,6 +56,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/xvbuf.h"
+
 /* ---- formats ---- */
 
 typedef enum {
@@ -66,38 +69,16 @@ typedef enum {
 /* The Content-Type header value of @fmt (static string); NULL if out of range. */
 const char *xvPromContentType(xvPromFormat fmt);
 
-/* ---- buffer ---- */
+/* ---- output: the writer appends to an xvBuf (util/xvbuf.h) ---- */
 
-/* A growable byte buffer; {0} (or xvPromBufInit) is an empty buffer. */
-typedef struct _xvPromBuf xvPromBuf;
-struct _xvPromBuf {
-    char *data;     /* NUL-terminated once anything was written; NULL while empty */
-    size_t len;     /* bytes written, without the NUL */
-    size_t cap;     /* bytes allocated */
-};
-
-void xvPromBufInit(xvPromBuf *buf);
-/* Empties @buf, keeping its memory for the next render. */
-void xvPromBufReset(xvPromBuf *buf);
-/* Frees the memory of @buf (NULL-safe) and leaves it empty. */
-void xvPromBufFree(xvPromBuf *buf);
-/* Makes room for @extra more bytes (plus the NUL) at once. */
-void xvPromBufReserve(xvPromBuf *buf, size_t extra);
-/*
- * Returns the contents (a NUL-terminated string, never NULL, to free()) and
- * their length in *retlen (if not NULL); @buf is left empty.
- */
-char *xvPromBufSteal(xvPromBuf *buf, size_t *retlen);
-/* Appends @n bytes of @s as they are (no escaping). */
-void xvPromBufPut(xvPromBuf *buf, const char *s, size_t n);
-/* Appends @v in decimal. */
-void xvPromBufPutU64(xvPromBuf *buf, uint64_t v);
+/* Appends @v in decimal to @buf, through the writer's digit-pair formatter. */
+void xvPromAddU64(xvBuf *buf, uint64_t v);
 
 /*
  * Appends what ends an exposition to @buf: "# EOF\n" in OpenMetrics,
  * nothing in 0.0.4 (@buf is still made a valid, possibly empty, string).
  */
-void xvPromRenderEnd(xvPromFormat fmt, xvPromBuf *buf);
+void xvPromRenderEnd(xvPromFormat fmt, xvBuf *buf);
 
 /* ---- families ---- */
 
@@ -141,7 +122,7 @@ typedef enum {
  */
 typedef struct _xvPromLabels xvPromLabels;
 struct _xvPromLabels {
-    xvPromBuf text;     /* the sets, one after another */
+    xvBuf text;         /* the sets, one after another */
     size_t *ends;       /* ends[i]: where set i ends in text; set 0 starts at 0 */
     size_t count;       /* sets closed */
     size_t alloc;       /* elements of ends */
@@ -169,7 +150,7 @@ static inline const char *xvPromLabelsText(const xvPromLabels *labels, size_t se
 typedef struct _xvPromWriter xvPromWriter;
 struct _xvPromWriter {
     /* private: set by xvPromWriterInit */
-    xvPromBuf *buf;
+    xvBuf *buf;
     xvPromFormat fmt;
     const xvPromFamily *family;  /* whose header was written last; NULL: none yet */
     bool labelled;               /* the open sample has a label */
@@ -180,7 +161,7 @@ struct _xvPromWriter {
  * @fmt means XV_PROM_FORMAT_TEXT). @buf must outlive the writer's use; the
  * writer holds no memory of its own and needs no free.
  */
-void xvPromWriterInit(xvPromWriter *w, xvPromBuf *buf, xvPromFormat fmt);
+void xvPromWriterInit(xvPromWriter *w, xvBuf *buf, xvPromFormat fmt);
 
 /*
  * A sample in steps: xvPromSampleBegin(), then any number of

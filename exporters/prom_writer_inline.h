@@ -3,8 +3,9 @@
  * prom_writer_inline.h: the metrics writer's hot path, inline, so that a
  * renderer's loop over ~28000 series compiles to straight stores and
  * memcpy's, as a hand-written one would. Included by prom_writer.h (which
- * documents every call); do not include it directly. The xvPromBufAt,
- * xvPromFmt* and xvPromWriterHeader helpers here are the writer's own.
+ * documents every call); do not include it directly. The xvPromFmt* and
+ * xvPromWriterHeader helpers here are the writer's own; the buffer calls
+ * (xvBufAt, xvBufCommit) are util/xvbuf.h's, inline as well.
  */
 #pragma once
 
@@ -18,25 +19,6 @@ extern const char xvPromDigitPairs[201];
 
 /* Writes @family's HELP/TYPE(/UNIT) lines; @family becomes @w's family. */
 void xvPromWriterHeader(xvPromWriter *w, const xvPromFamily *family);
-
-/* ---- buffer ---- */
-
-/* Room for @n bytes at the end; the caller writes them, then xvPromBufCommit(). */
-static inline char *
-xvPromBufAt(xvPromBuf *buf, size_t n)
-{
-    if (buf->cap - buf->len < n + 1)
-        xvPromBufReserve(buf, n);
-    return buf->data + buf->len;
-}
-
-/* Ends what was written from xvPromBufAt() at @end. */
-static inline void
-xvPromBufCommit(xvPromBuf *buf, char *end)
-{
-    buf->len = (size_t)(end - buf->data);
-    *end = '\0';
-}
 
 /* ---- numbers: each writes at p (room for XV_PROM_NUM_MAX) and returns the end ---- */
 
@@ -161,9 +143,9 @@ xvPromSampleBegin(xvPromWriter *w, const xvPromFamily *family)
 
     if (w->family != family)
         xvPromWriterHeader(w, family);
-    p = xvPromBufAt(w->buf, family->namelen);
+    p = xvBufAt(w->buf, family->namelen);
     memcpy(p, family->name, family->namelen);
-    xvPromBufCommit(w->buf, p + family->namelen);
+    xvBufCommit(w->buf, p + family->namelen);
     w->labelled = false;
 }
 
@@ -171,7 +153,7 @@ static inline void
 xvPromSampleLabelU64(xvPromWriter *w, const char *name, uint64_t v)
 {
     size_t namelen = strlen(name);
-    char *p = xvPromBufAt(w->buf, namelen + 4 + XV_PROM_NUM_MAX);
+    char *p = xvBufAt(w->buf, namelen + 4 + XV_PROM_NUM_MAX);
 
     *p++ = w->labelled ? ',' : '{';
     memcpy(p, name, namelen);
@@ -180,7 +162,7 @@ xvPromSampleLabelU64(xvPromWriter *w, const char *name, uint64_t v)
     *p++ = '"';
     p = xvPromFmtU64(p, v);
     *p++ = '"';
-    xvPromBufCommit(w->buf, p);
+    xvBufCommit(w->buf, p);
     w->labelled = true;
 }
 
@@ -193,24 +175,24 @@ xvPromSampleLabelSet(xvPromWriter *w, const xvPromLabels *labels, size_t set)
 
     if (len == 0)
         return;
-    p = xvPromBufAt(w->buf, len + 1);
+    p = xvBufAt(w->buf, len + 1);
     *p++ = w->labelled ? ',' : '{';
     memcpy(p, text, len);
-    xvPromBufCommit(w->buf, p + len);
+    xvBufCommit(w->buf, p + len);
     w->labelled = true;
 }
 
 static inline void
 xvPromSampleEnd(xvPromWriter *w, xvPromValueKind kind, uint64_t v)
 {
-    char *p = xvPromBufAt(w->buf, XV_PROM_NUM_MAX + 3);
+    char *p = xvBufAt(w->buf, XV_PROM_NUM_MAX + 3);
 
     if (w->labelled)
         *p++ = '}';
     *p++ = ' ';
     p = xvPromFmtValue(p, kind, v);
     *p++ = '\n';
-    xvPromBufCommit(w->buf, p);
+    xvBufCommit(w->buf, p);
     w->labelled = false;
 }
 
@@ -233,7 +215,7 @@ xvPromWriteSeriesNum(xvPromWriter *w, const xvPromFamily *family, const xvPromLa
 
     if (w->family != family)
         xvPromWriterHeader(w, family);
-    p = xvPromBufAt(w->buf, family->namelen + labelslen + numlen + 2 * XV_PROM_NUM_MAX + 8);
+    p = xvBufAt(w->buf, family->namelen + labelslen + numlen + 2 * XV_PROM_NUM_MAX + 8);
     memcpy(p, family->name, family->namelen);
     p += family->namelen;
     if (labelslen > 0 || num) {
@@ -255,7 +237,7 @@ xvPromWriteSeriesNum(xvPromWriter *w, const xvPromFamily *family, const xvPromLa
     *p++ = ' ';
     p = xvPromFmtValue(p, kind, v);
     *p++ = '\n';
-    xvPromBufCommit(w->buf, p);
+    xvBufCommit(w->buf, p);
 }
 
 static inline void

@@ -409,12 +409,12 @@ xvPromWriteSnapshot(xvPromWriter *w, const xvSnapshot *snap)
 }
 
 void
-xvPromRenderBody(const xvSnapshot *snap, xvPromFormat fmt, xvPromBuf *buf)
+xvPromRenderBody(const xvSnapshot *snap, xvPromFormat fmt, xvBuf *buf)
 {
     xvPromWriter w;
 
     /* about 110 bytes a line: 8 lines a domain, 5 a vcpu, plus the headers */
-    xvPromBufReserve(buf, 16384 + snap->ndomains * 1024 + snap->nvcpus * 640);
+    xvBufReserve(buf, 16384 + snap->ndomains * 1024 + snap->nvcpus * 640);
     xvPromWriterInit(&w, buf, fmt);
     xvPromWriteSnapshot(&w, snap);
 }
@@ -422,9 +422,9 @@ xvPromRenderBody(const xvSnapshot *snap, xvPromFormat fmt, xvPromBuf *buf)
 char *
 xvPromRender(const xvSnapshot *snap, xvPromFormat fmt, size_t *retlen)
 {
-    xvPromBuf buf;
+    xvBuf buf;
 
-    xvPromBufInit(&buf);
+    xvBufInit(&buf);
     xvPromRenderBody(snap, fmt, &buf);
-    return xvPromBufSteal(&buf, retlen);
+    return xvBufSteal(&buf, retlen);
 }

@@ -32,7 +32,7 @@
 /* Writes the snapshot's families through @w. */
 void xvPromWriteSnapshot(xvPromWriter *w, const xvSnapshot *snap);
 /* Appends the snapshot's families to @buf in @fmt (out of range: text). */
-void xvPromRenderBody(const xvSnapshot *snap, xvPromFormat fmt, xvPromBuf *buf);
+void xvPromRenderBody(const xvSnapshot *snap, xvPromFormat fmt, xvBuf *buf);
 /*
  * The snapshot's families as a new string (to free()), its length in *retlen
  * if not NULL. Same output as xvPromRenderBody().

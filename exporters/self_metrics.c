@@ -47,7 +47,7 @@ xvPromWriteSelf(xvPromWriter *w, const xvPromSelf *self)
 }
 
 void
-xvPromRenderSelf(const xvPromSelf *self, xvPromFormat fmt, xvPromBuf *buf)
+xvPromRenderSelf(const xvPromSelf *self, xvPromFormat fmt, xvBuf *buf)
 {
     xvPromWriter w;
 

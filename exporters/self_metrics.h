@@ -28,4 +28,4 @@ struct _xvPromSelf {
 /* Writes the per-scrape families of @self through @w. */
 void xvPromWriteSelf(xvPromWriter *w, const xvPromSelf *self);
 /* Appends the per-scrape families to @buf in @fmt (a few hundred bytes). Pure. */
-void xvPromRenderSelf(const xvPromSelf *self, xvPromFormat fmt, xvPromBuf *buf);
+void xvPromRenderSelf(const xvPromSelf *self, xvPromFormat fmt, xvBuf *buf);

@@ -1,32 +1,85 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* xvbuf.c: a growable string buffer. */
+/* xvbuf.c: the growable byte buffer. */
 #include "util/xvbuf.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static void
-xvBufGrow(xvBuf *buf, size_t extra)
+#include "util/xvalloc.h"
+
+/* The first block: a line or a small XML document fits without a regrowth. */
+#define XV_BUF_MIN_CAP 256
+
+void
+xvBufInit(xvBuf *buf)
 {
-    size_t need = buf->len + extra + 1;
+    buf->data = NULL;
+    buf->len = 0;
+    buf->cap = 0;
+    buf->indent = 0;
+}
+
+void
+xvBufClear(xvBuf *buf)
+{
+    buf->len = 0;
+    if (buf->data)
+        buf->data[0] = '\0';
+}
+
+void
+xvBufFree(xvBuf *buf)
+{
+    if (!buf)
+        return;
+    free(buf->data);
+    xvBufInit(buf);
+}
+
+char *
+xvBufSteal(xvBuf *buf, size_t *retlen)
+{
+    char *ret;
+
+    xvBufReserve(buf, 0);
+    ret = buf->data;
+    if (retlen)
+        *retlen = buf->len;
+    buf->data = NULL;
+    buf->len = 0;
+    buf->cap = 0;
+    return ret;
+}
+
+void
+xvBufReserve(xvBuf *buf, size_t extra)
+{
+    size_t need;
     size_t cap;
 
+    if (extra > SIZE_MAX - 1 - buf->len)
+        xvAllocFailed();
+    need = buf->len + extra + 1;
     if (need <= buf->cap)
         return;
-    cap = buf->cap ? buf->cap : 256;
+    cap = buf->cap < XV_BUF_MIN_CAP ? XV_BUF_MIN_CAP : buf->cap;
     while (cap < need)
-        cap *= 2;
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
     buf->data = xvReallocN(buf->data, cap, 1);
     buf->cap = cap;
+    buf->data[buf->len] = '\0';
 }
 
 void
 xvBufAdd(xvBuf *buf, const char *s, size_t len)
 {
-    xvBufGrow(buf, len);
-    memcpy(buf->data + buf->len, s, len);
-    buf->len += len;
-    buf->data[buf->len] = '\0';
+    char *p = xvBufAt(buf, len);
+
+    if (len > 0)
+        memcpy(p, s, len);
+    xvBufCommit(buf, p + len);
 }
 
 void
@@ -38,17 +91,17 @@ xvBufAddStr(xvBuf *buf, const char *s)
 void
 xvBufVasprintf(xvBuf *buf, const char *fmt, va_list ap)
 {
+    char *p = xvBufAt(buf, 64);     /* most pieces fit: one vsnprintf */
     va_list copy;
     int n;
 
-    xvBufGrow(buf, 64);
     va_copy(copy, ap);
-    n = vsnprintf(buf->data + buf->len, buf->cap - buf->len, fmt, copy);
+    n = vsnprintf(p, buf->cap - buf->len, fmt, copy);
     va_end(copy);
     if (n < 0)
         abort();
     if ((size_t)n >= buf->cap - buf->len) {
-        xvBufGrow(buf, (size_t)n);
+        xvBufReserve(buf, (size_t)n);
         n = vsnprintf(buf->data + buf->len, buf->cap - buf->len, fmt, ap);
     }
     buf->len += (size_t)n;
@@ -68,11 +121,10 @@ void
 xvBufIndentf(xvBuf *buf, const char *fmt, ...)
 {
     va_list ap;
+    char *p = xvBufAt(buf, (size_t)buf->indent);
 
-    xvBufGrow(buf, (size_t)buf->indent);
-    memset(buf->data + buf->len, ' ', (size_t)buf->indent);
-    buf->len += (size_t)buf->indent;
-    buf->data[buf->len] = '\0';
+    memset(p, ' ', (size_t)buf->indent);
+    xvBufCommit(buf, p + buf->indent);
     va_start(ap, fmt);
     xvBufVasprintf(buf, fmt, ap);
     va_end(ap);
@@ -99,22 +151,4 @@ xvBufEscapeXML(xvBuf *buf, const char *s)
         run = s + 1;
     }
     xvBufAdd(buf, run, (size_t)(s - run));
-}
-
-char *
-xvBufSteal(xvBuf *buf)
-{
-    char *ret = buf->data ? buf->data : xvStrdup("");
-
-    buf->data = NULL;
-    buf->len = buf->cap = 0;
-    return ret;
-}
-
-void
-xvBufReset(xvBuf *buf)
-{
-    free(buf->data);
-    buf->data = NULL;
-    buf->len = buf->cap = 0;
 }

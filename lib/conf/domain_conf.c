@@ -854,12 +854,12 @@ domainDefParseTestExtra(xmlNodePtr root, xvDomainDef *def)
 
     for (cur = root->children; cur; cur = cur->next) {
         if (domainDefIsTestExtra(cur) && domainDefDumpTestExtra(cur, &buf) < 0) {
-            xvBufReset(&buf);
+            xvBufFree(&buf);
             return -1;
         }
     }
     if (buf.len > 0)
-        def->testExtra = xvBufSteal(&buf);
+        def->testExtra = xvBufSteal(&buf, NULL);
     return 0;
 }
 
@@ -1245,7 +1245,7 @@ xvDomainDefFormat(const xvDomainDef *def, int id)
             xvBufAddStr(&buf, "\n");
     }
     xvBufAddStr(&buf, "</domain>\n");
-    return xvBufSteal(&buf);
+    return xvBufSteal(&buf, NULL);
 }
 
 /* ---------------------------------------------------------------- copy and free */

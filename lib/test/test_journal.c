@@ -136,7 +136,7 @@ testEntryFormat(const xvTestJournalEntry *entry)
     else
         xvBufAddStr(&buf, "-");
     xvBufAddStr(&buf, "\n");
-    return xvBufSteal(&buf);
+    return xvBufSteal(&buf, NULL);
 }
 
 static int

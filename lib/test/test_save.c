@@ -65,13 +65,13 @@ xvTestSaveWrite(const xvTestNode *node, const xvTestDom *dom, const char *path)
         errno = saved;
         goto error;
     }
-    xvBufReset(&buf);
+    xvBufFree(&buf);
     return 0;
 
  error:
     xvReportError(VIR_ERR_WRITE_FAILED, "cannot write save file '%s': %s", path,
                   xvTestNodeStrerror(errno, errbuf, sizeof(errbuf)));
-    xvBufReset(&buf);
+    xvBufFree(&buf);
     return -1;
 }
 

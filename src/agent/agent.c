@@ -102,13 +102,13 @@ agentReleaseBody(void *opaque)
 static char *
 agentRender(const agentPublication *pub, xvPromFormat fmt, size_t *retlen)
 {
-    xvPromBuf buf;
+    xvBuf buf;
 
-    xvPromBufInit(&buf);
+    xvBufInit(&buf);
     xvPromRenderBody(pub->snap, fmt, &buf);
     if (pub->report)
         xvPolicyReportRender(pub->report, fmt, &buf);
-    return xvPromBufSteal(&buf, retlen);
+    return xvBufSteal(&buf, retlen);
 }
 
 /* Sampler thread: renders the publication once and hands it over. */

@@ -125,7 +125,7 @@ xvPolicyReportWrite(const xvPolicyReport *r, xvPromWriter *w)
 }
 
 void
-xvPolicyReportRender(const xvPolicyReport *r, xvPromFormat fmt, xvPromBuf *buf)
+xvPolicyReportRender(const xvPolicyReport *r, xvPromFormat fmt, xvBuf *buf)
 {
     xvPromWriter w;
 

@@ -49,6 +49,6 @@ void xvPolicyReportAddTargets(xvPolicyReport *report, const xvActuator *a);
  */
 void xvPolicyReportWrite(const xvPolicyReport *report, xvPromWriter *w);
 /* The same, appended to @buf in @fmt. */
-void xvPolicyReportRender(const xvPolicyReport *report, xvPromFormat fmt, xvPromBuf *buf);
+void xvPolicyReportRender(const xvPolicyReport *report, xvPromFormat fmt, xvBuf *buf);
 /* Frees a report; NULL is fine. */
 void xvPolicyReportFree(xvPolicyReport *report);

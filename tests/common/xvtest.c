@@ -5,10 +5,13 @@
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static const char *
 xvTestDataDir(void)
@@ -163,4 +166,34 @@ xvTestRemoveTree(char *dir)
 {
     assert_int_equal(nftw(dir, xvTestRemoveEntry, 16, FTW_DEPTH | FTW_PHYS), 0);
     free(dir);
+}
+
+void
+xvTestAssertAbortsOutOfMemory(void (*fn)(void))
+{
+    char expected[256], got[256] = "";
+    size_t len = 0;
+    int fds[2], status;
+    ssize_t n;
+    pid_t pid;
+
+    snprintf(expected, sizeof(expected), "%s: out of memory\n", program_invocation_short_name);
+    assert_int_equal(pipe(fds), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGABRT, SIG_DFL);
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[0]);
+        fn();
+        _exit(0);
+    }
+    close(fds[1]);
+    while ((n = read(fds[0], got + len, sizeof(got) - 1 - len)) > 0)
+        len += (size_t)n;
+    close(fds[0]);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGABRT);
+    assert_string_equal(got, expected);
 }

@@ -31,6 +31,9 @@ void xvTestWriteText(const char *dir, const char *name, const char *text);
 void xvTestMakeDir(const char *dir, const char *name);
 /* Removes @dir and all below it, then frees @dir; fails the test on error. */
 void xvTestRemoveTree(char *dir);
+/* Runs @fn in a child with stderr on a pipe; fails the test unless the
+ * child aborts with "PROGRAM: out of memory" (util/xvalloc.h's message). */
+void xvTestAssertAbortsOutOfMemory(void (*fn)(void));
 /* Applies XV_TEST_FILTER (a glob) as cmocka's test filter, then runs the group. */
 #define XV_TEST_MAIN(tests)                                          \
     int main(void)                                                   \

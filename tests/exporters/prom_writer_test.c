@@ -25,12 +25,12 @@ static const xvPromFamily famHelp =
 static char *
 writeAll(xvPromFormat fmt, void (*write)(xvPromWriter *w))
 {
-    xvPromBuf buf = { 0 };
+    xvBuf buf = XV_BUF_INIT;
     xvPromWriter w;
 
     xvPromWriterInit(&w, &buf, fmt);
     write(&w);
-    return xvPromBufSteal(&buf, NULL);
+    return xvBufSteal(&buf, NULL);
 }
 
 /* ---- families ---- */
@@ -237,7 +237,7 @@ test_values_are_exact_integers_and_decimal_seconds(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        xvPromBuf buf = { 0 };
+        xvBuf buf = XV_BUF_INIT;
         xvPromWriter w;
         char want[128];
 
@@ -245,7 +245,7 @@ test_values_are_exact_integers_and_decimal_seconds(void **state)
         xvPromWriteSample(&w, &famGauge, cases[i].kind, cases[i].v);
         snprintf(want, sizeof(want), "\nt_temperature_celsius %s\n", cases[i].text);
         assert_non_null(strstr(buf.data, want));
-        xvPromBufFree(&buf);
+        xvBufFree(&buf);
     }
 }
 
@@ -255,7 +255,7 @@ static void
 test_series_reuse_label_sets_as_the_step_calls_would_write_them(void **state)
 {
     xvPromLabels labels;
-    xvPromBuf fast = { 0 }, steps = { 0 };
+    xvBuf fast = XV_BUF_INIT, steps = XV_BUF_INIT;
     xvPromWriter w;
     size_t set, len;
     const char *text;
@@ -299,8 +299,8 @@ test_series_reuse_label_sets_as_the_step_calls_would_write_them(void **state)
                            "uuid=\"u-1\"} 0.000000001\n"));
     assert_non_null(strstr(fast.data, "\nt_temperature_celsius{vcpu=\"10\"} -1\n"));
     assert_non_null(strstr(fast.data, "\nt_temperature_celsius{domain=\"\",vcpu=\"12\"} -1\n"));
-    xvPromBufFree(&fast);
-    xvPromBufFree(&steps);
+    xvBufFree(&fast);
+    xvBufFree(&steps);
     xvPromLabelsFree(&labels);
     xvPromLabelsFree(&labels);
     xvPromLabelsFree(NULL);
@@ -336,7 +336,7 @@ test_cpu_lists_compress_runs_of_any_length(void **state)
     for (maplen = 1; maplen <= sizeof(map); maplen *= 4) {
         for (p = 0; p < sizeof(patterns); p++) {
             for (q = 0; q < sizeof(patterns); q++) {
-                xvPromBuf buf = { 0 };
+                xvBuf buf = XV_BUF_INIT;
                 xvPromWriter w;
                 char want[4096], line[4200];
                 size_t i;
@@ -351,7 +351,7 @@ test_cpu_lists_compress_runs_of_any_length(void **state)
                 xvPromSampleLabelCpus(&w, "cpus", map, maplen);
                 xvPromSampleEnd(&w, XV_PROM_VALUE_U64, 1);
                 assert_string_equal(strstr(buf.data, "t_build_info{"), line);
-                xvPromBufFree(&buf);
+                xvBufFree(&buf);
             }
         }
     }
@@ -362,13 +362,13 @@ test_cpu_lists_compress_runs_of_any_length(void **state)
 static void
 test_writer_appends_and_takes_an_unknown_format_as_text(void **state)
 {
-    xvPromBuf buf = { 0 };
+    xvBuf buf = XV_BUF_INIT;
     xvPromWriter w;
 
     (void)state;
-    xvPromBufPut(&buf, "x ", 2);
-    xvPromBufPutU64(&buf, 18446744073709551615ULL);
-    xvPromBufPut(&buf, "\n", 1);
+    xvBufAdd(&buf, "x ", 2);
+    xvPromAddU64(&buf, 18446744073709551615ULL);
+    xvBufAdd(&buf, "\n", 1);
     xvPromWriterInit(&w, &buf, XV_PROM_FORMAT_LAST);
     xvPromWriteSample(&w, &famInfo, XV_PROM_VALUE_U64, 1);
     assert_string_equal(buf.data, "x 18446744073709551615\n"
@@ -377,7 +377,7 @@ test_writer_appends_and_takes_an_unknown_format_as_text(void **state)
                         "t_build_info 1\n");
     xvPromRenderEnd(XV_PROM_FORMAT_OPENMETRICS, &buf);
     assert_non_null(strstr(buf.data, "t_build_info 1\n# EOF\n"));
-    xvPromBufFree(&buf);
+    xvBufFree(&buf);
 }
 
 static const struct CMUnitTest tests[] = {

@@ -222,10 +222,10 @@ char *
 promFixtureExposition(const xvSnapshot *snap, const xvPromSelf *self, xvPromFormat fmt,
                       size_t *retlen)
 {
-    xvPromBuf buf = { 0 };
+    xvBuf buf = XV_BUF_INIT;
 
     xvPromRenderBody(snap, fmt, &buf);
     xvPromRenderSelf(self, fmt, &buf);
     xvPromRenderEnd(fmt, &buf);
-    return xvPromBufSteal(&buf, retlen);
+    return xvBufSteal(&buf, retlen);
 }

@@ -1193,12 +1193,12 @@ test_report_renders_the_balloon_target_family(void **state)
           .id = 3, .targetKiB = MIB(768) },
     };
     xvPolicyReport r = { .targets = targets, .ntargets = 1 };
-    xvPromBuf buf = { 0 };
+    xvBuf buf = XV_BUF_INIT;
     char *text;
 
     (void)state;
     xvPolicyReportRender(&r, XV_PROM_FORMAT_TEXT, &buf);
-    text = xvPromBufSteal(&buf, NULL);
+    text = xvBufSteal(&buf, NULL);
     assert_non_null(strstr(text, "# HELP xvirt_policy_balloon_target_bytes "));
     assert_non_null(strstr(text, "# TYPE xvirt_policy_balloon_target_bytes gauge\n"
                            "xvirt_policy_balloon_target_bytes{policy=\"bal\",domain=\"we\\\"b\","
@@ -1208,7 +1208,7 @@ test_report_renders_the_balloon_target_family(void **state)
     free(text);
     /* OpenMetrics names the unit of a _bytes family */
     xvPolicyReportRender(&r, XV_PROM_FORMAT_OPENMETRICS, &buf);
-    text = xvPromBufSteal(&buf, NULL);
+    text = xvBufSteal(&buf, NULL);
     assert_non_null(strstr(text, "# TYPE xvirt_policy_balloon_target_bytes gauge\n"
                            "# UNIT xvirt_policy_balloon_target_bytes bytes\n"
                            "xvirt_policy_balloon_target_bytes{policy=\"bal\","));

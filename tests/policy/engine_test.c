@@ -510,7 +510,7 @@ test_failed_saves_are_counted_in_the_report_and_the_policy_goes_on(void **state)
     char *dir = xvTestTempDir();
     char *sdir = xvTestPathIn(dir, "file/state");
     xvPolicyEngine *engine = xvPolicyEngineNew(sdir);
-    xvPromBuf buf = { 0 };
+    xvBuf buf = XV_BUF_INIT;
     xvSnapshot *snap;
     int saved, fd;
 
@@ -541,11 +541,11 @@ test_failed_saves_are_counted_in_the_report_and_the_policy_goes_on(void **state)
     xvPolicyReportRender(lastReport(), XV_PROM_FORMAT_TEXT, &buf);
     assert_non_null(strstr(buf.data, "# TYPE xvirt_policy_state_save_errors_total counter\n"
                            "xvirt_policy_state_save_errors_total 5\n"));
-    xvPromBufReset(&buf);
+    xvBufClear(&buf);
     xvPolicyReportRender(lastReport(), XV_PROM_FORMAT_OPENMETRICS, &buf);
     assert_non_null(strstr(buf.data, "# TYPE xvirt_policy_state_save_errors counter\n"
                            "xvirt_policy_state_save_errors_total 5\n"));
-    xvPromBufFree(&buf);
+    xvBufFree(&buf);
     xvSnapshotUnref(snap);
     xvPolicyEngineFree(engine);
     xvPolicyTestReportFree();
@@ -557,7 +557,7 @@ static void
 test_report_has_no_save_errors_family_without_bookkeeping(void **state)
 {
     xvPolicyReport r = { 0 };
-    xvPromBuf buf = { 0 };
+    xvBuf buf = XV_BUF_INIT;
 
     (void)state;
     xvPolicyReportRender(&r, XV_PROM_FORMAT_TEXT, &buf);
@@ -568,7 +568,7 @@ test_report_has_no_save_errors_family_without_bookkeeping(void **state)
                            "policies' bookkeeping in state_dir that failed.\n"
                            "# TYPE xvirt_policy_state_save_errors_total counter\n"
                            "xvirt_policy_state_save_errors_total 0\n"));
-    xvPromBufFree(&buf);
+    xvBufFree(&buf);
 }
 
 static const struct CMUnitTest tests[] = {

@@ -473,12 +473,12 @@ test_report_renders_every_family_with_help_and_type(void **state)
     };
     xvPolicyReport r = { .counters = counters, .ncounters = 1, .restarts = restarts,
                          .nrestarts = 1 };
-    xvPromBuf buf = { 0 };
+    xvBuf buf = XV_BUF_INIT;
     char *text;
 
     (void)state;
     xvPolicyReportRender(&r, XV_PROM_FORMAT_OPENMETRICS, &buf);
-    text = xvPromBufSteal(&buf, NULL);
+    text = xvBufSteal(&buf, NULL);
     assert_non_null(strstr(text, "# TYPE xvirt_policy_actions counter\n"
                            "xvirt_policy_actions_total{policy=\"r\",action=\"restart\","
                            "result=\"ok\"} 3\n"));
@@ -496,7 +496,7 @@ test_report_renders_every_family_with_help_and_type(void **state)
                            "00-0000-0000-0000-000000000001\"} 1\n"));
     free(text);
     xvPolicyReportRender(&r, XV_PROM_FORMAT_TEXT, &buf);
-    text = xvPromBufSteal(&buf, NULL);
+    text = xvBufSteal(&buf, NULL);
     assert_non_null(strstr(text, "# TYPE xvirt_policy_actions_total counter\n"));
     assert_null(strstr(text, "# UNIT"));
     assert_non_null(strstr(text, "# TYPE xvirt_policy_restart_backoff_seconds gauge\n"

@@ -1,13 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* xvalloc_test.c: allocation that aborts instead of failing (util/xvalloc.c). */
-#include <errno.h>
-#include <signal.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "xvtest.h"
 
@@ -76,38 +71,6 @@ test_strings_are_copied_and_null_stays_null(void **state)
     free(s);
 }
 
-/* Runs @fn in a child with stderr on a pipe: it must abort with the
- * program's own name in "NAME: out of memory". */
-static void
-assertAbortsOutOfMemory(void (*fn)(void))
-{
-    char expected[256], got[256] = "";
-    size_t len = 0;
-    int fds[2], status;
-    ssize_t n;
-    pid_t pid;
-
-    snprintf(expected, sizeof(expected), "%s: out of memory\n", program_invocation_short_name);
-    assert_int_equal(pipe(fds), 0);
-    pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        signal(SIGABRT, SIG_DFL);
-        dup2(fds[1], STDERR_FILENO);
-        close(fds[0]);
-        fn();
-        _exit(0);
-    }
-    close(fds[1]);
-    while ((n = read(fds[0], got + len, sizeof(got) - 1 - len)) > 0)
-        len += (size_t)n;
-    close(fds[0]);
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFSIGNALED(status));
-    assert_int_equal(WTERMSIG(status), SIGABRT);
-    assert_string_equal(got, expected);
-}
-
 static void
 allocOverflow(void)
 {
@@ -124,9 +87,9 @@ static void
 test_an_overflowing_size_aborts_with_the_program_name(void **state)
 {
     (void)state;
-    assertAbortsOutOfMemory(allocOverflow);
-    assertAbortsOutOfMemory(reallocOverflow);
-    assertAbortsOutOfMemory(xvAllocFailed);
+    xvTestAssertAbortsOutOfMemory(allocOverflow);
+    xvTestAssertAbortsOutOfMemory(reallocOverflow);
+    xvTestAssertAbortsOutOfMemory(xvAllocFailed);
 }
 
 static const struct CMUnitTest tests[] = {
