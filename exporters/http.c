@@ -232,6 +232,8 @@ httpServeMetrics(xvHttpServer *srv, struct evhttp_request *req)
     }
     memset(&stats, 0, sizeof(stats));
     srv->source.self(srv->source.opaque, &stats);
+    /* the self families are a few hundred bytes: one allocation per scrape */
+    xvBufReserve(&self, 2048);
     xvPromRenderSelf(&stats, fmt, &self);
     xvPromRenderEnd(fmt, &self);
 
