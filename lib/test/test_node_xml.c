@@ -449,7 +449,7 @@ testLoadClock(const testNodeLoader *ld, xmlNodePtr el)
     if (rate) {
         double val;
 
-        if (testParseDouble(rate, &val) < 0 || val < 0 || val > 1e6) {
+        if (testParseDouble(rate, &val) < 0 || val < 0 || val > XV_TEST_MAX_RATE) {
             testLoadError(ld, el, "rate '%s' must be a number from 0 to 1000000", rate);
             return -1;
         }
