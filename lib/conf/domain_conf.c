@@ -927,6 +927,12 @@ xvDomainDefParseBuffer(const char *xml, size_t len, const char *const *allowedTy
     xmlDocPtr doc;
     xvDomainDef *def;
 
+    if (len > XV_DOMAIN_XML_MAX_SIZE) {
+        xvReportError(VIR_ERR_XML_ERROR,
+                      "malformed domain XML: a document of %zu bytes is larger than 16 MiB",
+                      len);
+        return NULL;
+    }
     if (!(doc = domainDefReadXML(xml, len)))
         return NULL;
     def = xvDomainDefParseNode(doc, xmlDocGetRootElement(doc), allowedTypes);
