@@ -458,6 +458,8 @@ overlapGatherAll(const xvOverlapIndex *idx, const xvPolicyDomains *d, overlapCan
         overlapGather(c, &idx->withName);
         overlapGather(c, &idx->every);
     }
+    if (c->n < 2)
+        return;
     qsort(c->v, c->n, sizeof(*c->v), overlapComparePos);
     for (i = 0; i < c->n; i++) {
         if (n == 0 || c->v[n - 1] != c->v[i])
