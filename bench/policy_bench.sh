@@ -19,25 +19,13 @@ set -u
 N=${N:-2000}
 RUNS=${RUNS:-3}
 export LC_ALL=C
+HERE=$(cd "$(dirname "$0")" && pwd)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 # config FILE COUNT KIND: COUNT disjoint restart policies of KIND (names, uuids).
 config() {
-    local file=$1 count=$2 kind=$3 i
-    {
-        printf 'connection:\n  uri: "test:///default"\npolicies:\n'
-        for ((i = 0; i < count; i++)); do
-            printf '  - name: p%d\n    type: restart\n' "$i"
-            if [ "$kind" = uuids ]; then
-                printf '    domains: {uuids: [ab000000-0000-4000-8000-%012d]}\n' "$i"
-            elif ((i % 2 == 0)); then
-                printf '    domains: {names: [vm-%d]}\n' "$i"
-            else
-                printf '    domains: {names: ["tenant-%d-*"]}\n' "$i"
-            fi
-        done
-    } >"$file"
+    bash "$HERE/gen-policies.sh" "$2" "$3" >"$1"
 }
 
 # best_ms BINARY FILE: the best wall time of RUNS --check-config runs, in ms.

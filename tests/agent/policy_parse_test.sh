@@ -32,20 +32,7 @@ run_check() {
 # policies KIND [LAST-NAMES]: N restart policies of KIND (names: vm-I and
 # tenant-I-*, alternately; uuids), the last one selecting LAST-NAMES if given.
 policies() {
-    local kind=$1 last=${2:-} i
-    printf 'connection:\n  uri: "test:///default"\npolicies:\n'
-    for ((i = 0; i < N; i++)); do
-        printf '  - name: p%d\n    type: restart\n' "$i"
-        if [ -n "$last" ] && [ "$i" -eq $((N - 1)) ]; then
-            printf '    domains: {names: [%s]}\n' "$last"
-        elif [ "$kind" = uuids ]; then
-            printf '    domains: {uuids: [ab000000-0000-4000-8000-%012d]}\n' "$i"
-        elif ((i % 2 == 0)); then
-            printf '    domains: {names: [vm-%d]}\n' "$i"
-        else
-            printf '    domains: {names: ["tenant-%d-*"]}\n' "$i"
-        fi
-    done
+    bash "$(dirname "${BASH_SOURCE[0]}")/../../bench/gen-policies.sh" "$N" "$@"
 }
 
 # ---- 1. the overlap check --------------------------------------------------
