@@ -299,24 +299,30 @@ xvTestJournalParseHeader(const char *buf, size_t len, char **retKey, uint64_t *r
     return (ssize_t)off;
 }
 
-/* Reads the header; returns its length or -1 (*@retWhy says why). */
-static ssize_t
-testJournalReadHeader(int fd, char **retKey, uint64_t *retEpochNs, double *retRate,
-                      const char **retWhy)
-{
-    char buf[TEST_JOURNAL_HEADER_MAX];
-    ssize_t n;
-
-    *retWhy = "bad header";
-    if ((n = pread(fd, buf, sizeof(buf), 0)) < 0)
-        return -1;
-    return xvTestJournalParseHeader(buf, (size_t)n, retKey, retEpochNs, retRate, retWhy);
-}
-
 static void
 testJournalOpenError(const char *path, const char *reason)
 {
     xvReportError(VIR_ERR_OPEN_FAILED, "cannot open journal '%s': %s", path, reason);
+}
+
+/* Reads the header of the journal @path; returns its length, or -1 with
+ * VIR_ERR_OPEN_FAILED reported. */
+static ssize_t
+testJournalReadHeader(int fd, const char *path, char **retKey, uint64_t *retEpochNs,
+                      double *retRate)
+{
+    XV_AUTOFREE(char *) reason = NULL;
+    char buf[TEST_JOURNAL_HEADER_MAX];
+    const char *why = "bad header";
+    ssize_t n, hlen = -1;
+
+    if ((n = pread(fd, buf, sizeof(buf), 0)) >= 0 &&
+        (hlen = xvTestJournalParseHeader(buf, (size_t)n, retKey, retEpochNs, retRate,
+                                         &why)) >= 0)
+        return hlen;
+    reason = xvAsprintf("not a test driver journal (%s)", why);
+    testJournalOpenError(path, reason);
+    return -1;
 }
 
 xvTestJournal *
@@ -324,9 +330,7 @@ xvTestJournalOpen(const char *path, const char *nodeKey, double rate,
                   uint64_t *retEpochNs, double *retRate)
 {
     XV_AUTOFREE(char *) key = NULL;
-    XV_AUTOFREE(char *) reason = NULL;
     xvTestJournal *journal;
-    const char *why;
     char errbuf[128];
     ssize_t hlen;
     int fd;
@@ -339,9 +343,7 @@ xvTestJournalOpen(const char *path, const char *nodeKey, double rate,
         testJournalOpenError(path, strerror_r(errno, errbuf, sizeof(errbuf)));
         return NULL;
     }
-    if ((hlen = testJournalReadHeader(fd, &key, retEpochNs, retRate, &why)) < 0) {
-        reason = xvAsprintf("not a test driver journal (%s)", why);
-        testJournalOpenError(path, reason);
+    if ((hlen = testJournalReadHeader(fd, path, &key, retEpochNs, retRate)) < 0) {
         close(fd);
         return NULL;
     }
