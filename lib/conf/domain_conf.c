@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +13,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
+#include "conf/xml_read.h"
 #include "util/xvbuf.h"
 #include "util/xvuuid.h"
 #include "virerror.h"
@@ -24,13 +24,6 @@
 #define DOMAIN_DEF_MAX_VCPUS 65535ULL
 /* As libvirt: a memory size must fit an off_t once in bytes. */
 #define DOMAIN_DEF_MAX_MEMORY_BYTES ((unsigned long long)LLONG_MAX)
-
-/* libxml2 2.12 made the structured error handler take a const error. */
-#if LIBXML_VERSION >= 21200
-# define DOMAIN_DEF_XML_ERROR_CONST const
-#else
-# define DOMAIN_DEF_XML_ERROR_CONST
-#endif
 
 static const char *const domainLifecycleActionNames[] = {
     [XV_DOMAIN_LIFECYCLE_DESTROY] = "destroy",
@@ -67,12 +60,6 @@ _Static_assert(XV_N_ELEMENTS(domainNetTypeNames) == XV_DOMAIN_NET_TYPE_LAST,
 static const char *const domainOSTypeNames[] = { "linux", "hvm", "xen" };
 static const char *const domainBootDevNames[] = { "hd", "cdrom", "network", "fd" };
 static const char *const domainGraphicsTypeNames[] = { "vnc", "sdl" };
-
-/* The first parse error libxml2 raised, caught instead of printed. */
-typedef struct {
-    char *message;
-    int line;
-} domainDefXMLError;
 
 static int
 domainEnumFromString(const char *const *names, size_t nnames, const char *str)
@@ -922,84 +909,45 @@ xvDomainDefParseNode(xmlDocPtr doc, xmlNodePtr root, const char *const *allowedT
     return NULL;
 }
 
-/* libxml2's structured error handler: keeps the first error instead of
- * printing it. @data is the parser context (libxml2 passes its userData). */
-static void
-domainDefXMLErrorHandler(void *data, DOMAIN_DEF_XML_ERROR_CONST xmlError *err)
-{
-    xmlParserCtxtPtr ctxt = data;
-    domainDefXMLError *state = ctxt ? ctxt->_private : NULL;
-    size_t len;
-
-    if (!state || !err || err->level < XML_ERR_ERROR || state->message)
-        return;
-    state->message = xvStrdup(err->message ? err->message : "unknown error");
-    len = strlen(state->message);
-    while (len > 0 && domainDefIsSpace(state->message[len - 1]))
-        state->message[--len] = '\0';
-    state->line = err->line;
-}
-
-static void
-domainDefInitLibxml(void)
-{
-    xmlInitParser();
-}
-
-/* Parses @xml without network access, external entities or DTD loading;
- * any error (well-formedness or namespace) fails the parse. */
+/* Parses @len bytes of domain XML (see conf/xml_read.h for what is refused). */
 static xmlDocPtr
-domainDefReadXML(const char *xml)
+domainDefReadXML(const char *xml, size_t len)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    domainDefXMLError state = { NULL, 0 };
-    xmlParserCtxtPtr ctxt;
+    XV_AUTOFREE(char *) why = NULL;
     xmlDocPtr doc;
-    size_t len = strlen(xml);
 
-    pthread_once(&once, domainDefInitLibxml);
-    if (len > INT_MAX) {
-        xvReportError(VIR_ERR_XML_ERROR, "malformed domain XML: document of %zu bytes is too large",
+    if (!(doc = xvXMLReadMemory(xml, len, NULL, &why)))
+        xvReportError(VIR_ERR_XML_ERROR, "malformed domain XML: %s", why);
+    return doc;
+}
+
+xvDomainDef *
+xvDomainDefParseBuffer(const char *xml, size_t len, const char *const *allowedTypes)
+{
+    xmlDocPtr doc;
+    xvDomainDef *def;
+
+    if (len > XV_DOMAIN_XML_MAX_SIZE) {
+        xvReportError(VIR_ERR_XML_ERROR,
+                      "malformed domain XML: a document of %zu bytes is larger than 16 MiB",
                       len);
         return NULL;
     }
-    if (!(ctxt = xmlNewParserCtxt())) {
-        xvReportOOMError();
+    if (!(doc = domainDefReadXML(xml, len)))
         return NULL;
-    }
-    ctxt->_private = &state;
-    ctxt->sax->serror = domainDefXMLErrorHandler;
-    doc = xmlCtxtReadMemory(ctxt, xml, (int)len, NULL, NULL,
-                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc || state.message) {
-        if (state.message)
-            xvReportError(VIR_ERR_XML_ERROR, "malformed domain XML: line %d: %s",
-                          state.line, state.message);
-        else
-            xvReportError(VIR_ERR_XML_ERROR, "%s", "malformed domain XML: unknown parser error");
-        xmlFreeDoc(doc);
-        doc = NULL;
-    }
-    free(state.message);
-    xmlFreeParserCtxt(ctxt);
-    return doc;
+    def = xvDomainDefParseNode(doc, xmlDocGetRootElement(doc), allowedTypes);
+    xmlFreeDoc(doc);
+    return def;
 }
 
 xvDomainDef *
 xvDomainDefParseString(const char *xml, const char *const *allowedTypes)
 {
-    xmlDocPtr doc;
-    xvDomainDef *def;
-
     if (!xml) {
         xvReportError(VIR_ERR_XML_ERROR, "%s", "missing domain XML");
         return NULL;
     }
-    if (!(doc = domainDefReadXML(xml)))
-        return NULL;
-    def = xvDomainDefParseNode(doc, xmlDocGetRootElement(doc), allowedTypes);
-    xmlFreeDoc(doc);
-    return def;
+    return xvDomainDefParseBuffer(xml, strlen(xml), allowedTypes);
 }
 
 /* ---------------------------------------------------------------- formatting */

@@ -146,6 +146,17 @@ struct _xvDomainDef {
  * @allowedTypes: NULL-terminated list of accepted <domain type> values.
  */
 xvDomainDef *xvDomainDefParseString(const char *xml, const char *const *allowedTypes);
+/* The largest domain XML document taken (a real one is a few KiB). */
+#define XV_DOMAIN_XML_MAX_SIZE (16 * 1024 * 1024)
+/*
+ * Same, from the @len bytes at @xml (no NUL needed; a NUL byte inside is
+ * an error; at most XV_DOMAIN_XML_MAX_SIZE bytes). The entry point of the domain XML fuzz target: every byte
+ * string gives a definition or NULL with an error reported, never a crash.
+ * The document is read by xvXMLReadMemory() (conf/xml_read.h): a DOCTYPE
+ * is refused with VIR_ERR_XML_ERROR "malformed domain XML: line N: ...".
+ */
+xvDomainDef *xvDomainDefParseBuffer(const char *xml, size_t len,
+                                    const char *const *allowedTypes);
 /* Same, from a <domain> element of an already parsed document (node files). */
 xvDomainDef *xvDomainDefParseNode(xmlDocPtr doc, xmlNodePtr root,
                                   const char *const *allowedTypes);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,9 @@ testEntryParse(char *line, xvTestJournalEntry *entry)
     if (n != 5 || testParseU64(fields[0], &at) < 0 || (op = testOpFromString(fields[1])) < 0 ||
         testParseU64(fields[3], &entry->num) < 0)
         return -1;
+    /* simulated time stays far from wrapping: see XV_TEST_MAX_NS */
+    if (at > XV_TEST_MAX_NS || (op == XV_TEST_OP_ADVANCE_CLOCK && entry->num > XV_TEST_MAX_NS))
+        return -1;
     entry->atNs = at;
     entry->op = (xvTestOp)op;
     entry->hasUUID = !XV_STREQ(fields[2], "-");
@@ -246,42 +250,79 @@ testJournalOpenFd(const char *path, const char *nodeKey, double rate)
     return open(path, O_RDWR | O_APPEND | O_CLOEXEC);
 }
 
-/* Reads the header; returns its length or -1. */
+/* The next line of the @len bytes at @p (which has no NUL): its length
+ * without the newline, or -1 when there is no newline. */
 static ssize_t
-testJournalReadHeader(int fd, char **retKey, uint64_t *retEpochNs, double *retRate)
+testLineLength(const char *p, size_t len)
 {
-    char buf[TEST_JOURNAL_HEADER_MAX + 1];
-    char *lines[4], *p = buf, *end;
-    unsigned long long epoch;
-    ssize_t n;
-    size_t i;
+    const char *nl = memchr(p, '\n', len);
 
-    if ((n = pread(fd, buf, TEST_JOURNAL_HEADER_MAX, 0)) < 0)
-        return -1;
-    buf[n] = '\0';
-    for (i = 0; i < XV_N_ELEMENTS(lines); i++) {
-        if (!(end = strchr(p, '\n')))
+    return nl ? nl - p : -1;
+}
+
+ssize_t
+xvTestJournalParseHeader(const char *buf, size_t len, char **retKey, uint64_t *retEpochNs,
+                         double *retRate, const char **retWhy)
+{
+    static const char *const keys[] = { TEST_JOURNAL_MAGIC, "node ", "epoch ", "rate " };
+    char lines[XV_N_ELEMENTS(keys)][TEST_JOURNAL_HEADER_MAX + 1];
+    unsigned long long epoch;
+    size_t off = 0, i;
+    char *end;
+
+    *retWhy = "bad header";
+    if (len > TEST_JOURNAL_HEADER_MAX)
+        len = TEST_JOURNAL_HEADER_MAX;
+    if (memchr(buf, '\0', len))
+        len = (size_t)((const char *)memchr(buf, '\0', len) - buf);
+    for (i = 0; i < XV_N_ELEMENTS(keys); i++) {
+        ssize_t n = testLineLength(buf + off, len - off);
+
+        if (n < 0 || strncmp(buf + off, keys[i], strlen(keys[i])) != 0)
             return -1;
-        *end = '\0';
-        lines[i] = p;
-        p = end + 1;
+        memcpy(lines[i], buf + off, (size_t)n);
+        lines[i][n] = '\0';
+        off += (size_t)n + 1;
     }
-    if (!XV_STREQ(lines[0], TEST_JOURNAL_MAGIC) || strncmp(lines[1], "node ", 5) != 0 ||
-        strncmp(lines[2], "epoch ", 6) != 0 || testParseU64(lines[2] + 6, &epoch) < 0 ||
-        strncmp(lines[3], "rate ", 5) != 0)
+    if (!XV_STREQ(lines[0], TEST_JOURNAL_MAGIC) || testParseU64(lines[2] + 6, &epoch) < 0)
         return -1;
+    errno = 0;
     *retRate = strtod(lines[3] + 5, &end);
-    if (end == lines[3] + 5 || *end != '\0' || *retRate < 0)
+    /* the rate of a node file's <clock>: finite, 0 to 1000000 */
+    if (end == lines[3] + 5 || *end != '\0' || errno != 0 || !isfinite(*retRate) ||
+        *retRate < 0 || *retRate > XV_TEST_MAX_RATE) {
+        *retWhy = "bad header: the rate must be a number from 0 to 1000000";
         return -1;
+    }
     *retKey = xvStrdup(lines[1] + 5);
     *retEpochNs = epoch;
-    return p - buf;
+    return (ssize_t)off;
 }
 
 static void
 testJournalOpenError(const char *path, const char *reason)
 {
     xvReportError(VIR_ERR_OPEN_FAILED, "cannot open journal '%s': %s", path, reason);
+}
+
+/* Reads the header of the journal @path; returns its length, or -1 with
+ * VIR_ERR_OPEN_FAILED reported. */
+static ssize_t
+testJournalReadHeader(int fd, const char *path, char **retKey, uint64_t *retEpochNs,
+                      double *retRate)
+{
+    XV_AUTOFREE(char *) reason = NULL;
+    char buf[TEST_JOURNAL_HEADER_MAX];
+    const char *why = "bad header";
+    ssize_t n, hlen = -1;
+
+    if ((n = pread(fd, buf, sizeof(buf), 0)) >= 0 &&
+        (hlen = xvTestJournalParseHeader(buf, (size_t)n, retKey, retEpochNs, retRate,
+                                         &why)) >= 0)
+        return hlen;
+    reason = xvAsprintf("not a test driver journal (%s)", why);
+    testJournalOpenError(path, reason);
+    return -1;
 }
 
 xvTestJournal *
@@ -302,8 +343,7 @@ xvTestJournalOpen(const char *path, const char *nodeKey, double rate,
         testJournalOpenError(path, strerror_r(errno, errbuf, sizeof(errbuf)));
         return NULL;
     }
-    if ((hlen = testJournalReadHeader(fd, &key, retEpochNs, retRate)) < 0) {
-        testJournalOpenError(path, "not a test driver journal (bad header)");
+    if ((hlen = testJournalReadHeader(fd, path, &key, retEpochNs, retRate)) < 0) {
         close(fd);
         return NULL;
     }
@@ -384,31 +424,47 @@ testJournalReadNew(xvTestJournal *journal, size_t *retlen)
 }
 
 int
-xvTestJournalRead(xvTestJournal *journal, xvTestJournalApplyFn apply, void *opaque)
+xvTestJournalParseEntries(char *data, size_t len, const char *label, uint64_t base,
+                          xvTestJournalApplyFn apply, void *opaque, size_t *retUsed)
 {
-    XV_AUTOFREE(char *) data = NULL;
     xvTestJournalEntry entry;
-    char *line, *end;
-    size_t len;
+    size_t off = 0;
+    ssize_t n;
 
-    if (!(data = testJournalReadNew(journal, &len)))
-        return -1;
+    *retUsed = 0;
     /* Appends are whole lines under the lock: a line without its newline
      * can only be what a dying writer left, and is never applied. */
-    for (line = data; (end = strchr(line, '\n')); line = end + 1) {
-        off_t at = journal->offset;
+    while ((n = testLineLength(data + off, len - off)) >= 0) {
+        char *line = data + off;
 
-        *end = '\0';
-        if (testEntryParse(line, &entry) < 0) {
+        line[n] = '\0';
+        /* a NUL would hide the rest of the line from the parser */
+        if (memchr(line, '\0', (size_t)n) || testEntryParse(line, &entry) < 0) {
             xvReportError(VIR_ERR_OPERATION_FAILED,
-                          "journal '%s': malformed entry at byte %lld", journal->path,
-                          (long long)at);
+                          "journal '%s': malformed entry at byte %llu", label,
+                          (unsigned long long)(base + off));
             return -1;
         }
-        journal->offset += end + 1 - line;
+        off += (size_t)n + 1;
+        *retUsed = off;
         apply(opaque, &entry);
     }
     return 0;
+}
+
+int
+xvTestJournalRead(xvTestJournal *journal, xvTestJournalApplyFn apply, void *opaque)
+{
+    XV_AUTOFREE(char *) data = NULL;
+    size_t len, used;
+    int rc;
+
+    if (!(data = testJournalReadNew(journal, &len)))
+        return -1;
+    rc = xvTestJournalParseEntries(data, len, journal->path, (uint64_t)journal->offset, apply,
+                                   opaque, &used);
+    journal->offset += (off_t)used;
+    return rc;
 }
 
 int

@@ -25,6 +25,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+
+/* The latest simulated time a journal entry may carry, and the largest
+ * clock advance: half the range of uint64_t, so that sums of simulated
+ * times (saturated at this bound by the node's clock) never wrap. */
+#define XV_TEST_MAX_NS ((uint64_t)INT64_MAX)
+/* The fastest clock rate, of a journal header or a node file's <clock>. */
+#define XV_TEST_MAX_RATE 1e6
 
 /* The journaled calls. */
 typedef enum {
@@ -79,6 +87,30 @@ typedef void (*xvTestJournalApplyFn)(void *opaque, const xvTestJournalEntry *ent
  * order. Returns 0, or -1 with VIR_ERR_OPERATION_FAILED when a line is
  * malformed (the entries before it are applied). */
 int xvTestJournalRead(xvTestJournal *journal, xvTestJournalApplyFn apply, void *opaque);
+
+/*
+ * The parsers of the journal's contents, file-free (the fuzz targets'
+ * entry points):
+ *
+ * xvTestJournalParseHeader reads the header at the start of the @len bytes
+ * at @buf (only the first 8 KiB are looked at; a NUL ends them). Returns
+ * the header's length, with the node key (free()), epoch and rate; or -1
+ * with *@retWhy, a static description ("bad header", or what is wrong with
+ * the rate, which must be finite and from 0 to XV_TEST_MAX_RATE). Reports
+ * nothing.
+ *
+ * xvTestJournalParseEntries calls @apply for each whole line of the @len
+ * bytes at @data, in order; @data is changed in place (each line's newline
+ * becomes a NUL; the entries' data point into it). A last line without a
+ * newline is left alone. A malformed line (unknown call, bad UUID or hex, a
+ * NUL byte, a time or clock advance above XV_TEST_MAX_NS) stops the parse:
+ * -1 with VIR_ERR_OPERATION_FAILED "journal '@label': malformed entry at
+ * byte N" (N counted from @base). *@retUsed: the bytes of the lines applied.
+ */
+ssize_t xvTestJournalParseHeader(const char *buf, size_t len, char **retKey,
+                                 uint64_t *retEpochNs, double *retRate, const char **retWhy);
+int xvTestJournalParseEntries(char *data, size_t len, const char *label, uint64_t base,
+                              xvTestJournalApplyFn apply, void *opaque, size_t *retUsed);
 
 /* Locked, after a read: appends @entry. Returns 0 or -1 (error reported). */
 int xvTestJournalAppend(xvTestJournal *journal, const xvTestJournalEntry *entry);

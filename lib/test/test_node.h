@@ -177,6 +177,15 @@ xvTestNode *xvTestNodeLoadFile(const char *path);
  * <domain file='...'/> (NULL: such elements are an error). */
 xvTestNode *xvTestNodeLoadString(const char *xml, const char *label,
                                  const char *dir);
+/*
+ * The same from the @len bytes at @xml (no NUL needed; a NUL byte inside
+ * is an error): the entry point of the node XML fuzz target, which needs
+ * no file (pass @dir NULL). The document is read by xvXMLReadMemory()
+ * (conf/xml_read.h): a DOCTYPE is refused with VIR_ERR_XML_ERROR
+ * "node '@label': line N: a document type declaration ...".
+ */
+xvTestNode *xvTestNodeLoadBuffer(const char *xml, size_t len, const char *label,
+                                 const char *dir);
 void xvTestNodeFree(xvTestNode *node);
 
 /* Puts @node, just loaded, in shared mode on the journal at the absolute

@@ -98,14 +98,27 @@ testNodeElapsedNs(const xvTestNode *node)
     return real > node->epochNs ? real - node->epochNs : 0;
 }
 
+/* a + b, saturated at XV_TEST_MAX_NS: simulated time never wraps, however
+ * fast the clock or large the advances of a (hostile) journal. */
+static uint64_t
+testTimeAdd(uint64_t a, uint64_t b)
+{
+    if (a >= XV_TEST_MAX_NS || b >= XV_TEST_MAX_NS - a)
+        return XV_TEST_MAX_NS;
+    return a + b;
+}
+
 static uint64_t
 testNodeClock(const xvTestNode *node)
 {
     uint64_t elapsed = testNodeElapsedNs(node);
 
-    if (node->clockRate != 1.0)
-        elapsed = (uint64_t)(node->clockRate * (double)elapsed);
-    return node->clockStartNs + elapsed + node->clockOffsetNs;
+    if (node->clockRate != 1.0) {
+        double scaled = node->clockRate * (double)elapsed;
+
+        elapsed = scaled < (double)XV_TEST_MAX_NS ? (uint64_t)scaled : XV_TEST_MAX_NS;
+    }
+    return testTimeAdd(testTimeAdd(node->clockStartNs, elapsed), node->clockOffsetNs);
 }
 
 static void
@@ -176,15 +189,15 @@ static void
 testNodeRunUntil(xvTestNode *node, uint64_t now)
 {
     for (;;) {
-        uint64_t te = UINT64_MAX, tt = UINT64_MAX;
+        bool eventDue = node->nextEvent < node->nevents &&
+                        node->events[node->nextEvent].atNs <= now;
+        bool timerDue = node->ntimers > 0 && node->timers[0].atNs <= now;
 
-        if (node->nextEvent < node->nevents)
-            te = node->events[node->nextEvent].atNs;
-        if (node->ntimers > 0)
-            tt = node->timers[0].atNs;
-        if (te > now && tt > now)
+        if (!eventDue && !timerDue)
             break;
-        if (tt < te) {
+        /* the earlier of the two; the event first on a tie */
+        if (timerDue &&
+            (!eventDue || node->timers[0].atNs < node->events[node->nextEvent].atNs)) {
             xvTestTimer timer = testTimerPop(node);
 
             if (timer.atNs > node->nowNs)
@@ -336,7 +349,7 @@ xvTestNodeRecord(xvTestNode *node, const xvTestJournalEntry *entry)
 void
 xvTestNodeAddClockOffset(xvTestNode *node, uint64_t ns)
 {
-    node->clockOffsetNs += ns;
+    node->clockOffsetNs = testTimeAdd(node->clockOffsetNs, ns);
 }
 
 void
@@ -349,7 +362,7 @@ void
 xvTestNodeAdvanceClock(xvTestNode *node, uint64_t ns)
 {
     pthread_mutex_lock(&node->lock);
-    node->clockOffsetNs += ns;
+    node->clockOffsetNs = testTimeAdd(node->clockOffsetNs, ns);
     testNodeRunUntil(node, testNodeClock(node));
     pthread_mutex_unlock(&node->lock);
 }

@@ -19,10 +19,10 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlversion.h>
 
 #include <libvirt/libvirt.h>
 
+#include "conf/xml_read.h"
 #include "test/test_node_private.h"
 #include "util/xvclock.h"
 #include "util/xvuuid.h"
@@ -101,55 +101,13 @@ testSecondsToNs(double seconds)
 
 /* ---- XML helpers ------------------------------------------------------- */
 
-#if LIBXML_VERSION >= 21200
-# define TEST_XML_ERROR_CONST const
-#else
-# define TEST_XML_ERROR_CONST
-#endif
-
-/* Keeps the first error of a parse (libxml2 would only give the last). */
-static void
-testXMLErrorHandler(void *data, TEST_XML_ERROR_CONST xmlError *err)
-{
-    xmlParserCtxtPtr ctxt = data;
-    char **first = ctxt ? ctxt->_private : NULL;
-    size_t n;
-
-    if (!first || *first || !err || err->level < XML_ERR_ERROR)
-        return;
-    n = err->message ? strlen(err->message) : 0;
-    while (n > 0 && (err->message[n - 1] == '\n' || err->message[n - 1] == ' '))
-        n--;
-    *first = xvAsprintf("line %d: %.*s", err->line, (int)n,
-                        err->message ? err->message : "");
-}
-
-/* Parses XML without printing anything; on failure (also a namespace
- * error) returns NULL and a description of the first error in *@errmsg. */
+/* Parses XML without printing anything (conf/xml_read.h: no DOCTYPE, no
+ * entity, no network); on failure returns NULL and a description of the
+ * first error in *@errmsg. */
 static xmlDocPtr
 testXMLParse(const char *data, size_t len, const char *url, char **errmsg)
 {
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    char *first = NULL;
-    xmlDocPtr doc;
-
-    if (!ctxt) {
-        *errmsg = xvStrdup("cannot create an XML parser");
-        return NULL;
-    }
-    ctxt->_private = &first;
-    ctxt->sax->serror = testXMLErrorHandler;
-    doc = xmlCtxtReadMemory(ctxt, data, (int)len, url, NULL,
-                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc || first || !ctxt->wellFormed || !ctxt->nsWellFormed) {
-        *errmsg = first ? first : xvStrdup("not well-formed XML");
-        first = NULL;
-        xmlFreeDoc(doc);
-        doc = NULL;
-    }
-    free(first);
-    xmlFreeParserCtxt(ctxt);
-    return doc;
+    return xvXMLReadMemory(data, len, url, errmsg);
 }
 
 /* Property @name of @el as a malloc'ed string, or NULL. */
@@ -491,7 +449,7 @@ testLoadClock(const testNodeLoader *ld, xmlNodePtr el)
     if (rate) {
         double val;
 
-        if (testParseDouble(rate, &val) < 0 || val < 0 || val > 1e6) {
+        if (testParseDouble(rate, &val) < 0 || val < 0 || val > XV_TEST_MAX_RATE) {
             testLoadError(ld, el, "rate '%s' must be a number from 0 to 1000000", rate);
             return -1;
         }
@@ -871,13 +829,13 @@ testLoadDoc(xmlDocPtr doc, const char *label, const char *dir)
 }
 
 xvTestNode *
-xvTestNodeLoadString(const char *xml, const char *label, const char *dir)
+xvTestNodeLoadBuffer(const char *xml, size_t len, const char *label, const char *dir)
 {
     XV_AUTOFREE(char *) errmsg = NULL;
     xvTestNode *node;
     xmlDocPtr doc;
 
-    if (!(doc = testXMLParse(xml, strlen(xml), label, &errmsg))) {
+    if (!(doc = testXMLParse(xml, len, label, &errmsg))) {
         xvReportError(VIR_ERR_XML_ERROR, "node '%s': %s", label, errmsg);
         return NULL;
     }
@@ -892,18 +850,25 @@ xvTestNodeLoadString(const char *xml, const char *label, const char *dir)
 }
 
 xvTestNode *
+xvTestNodeLoadString(const char *xml, const char *label, const char *dir)
+{
+    return xvTestNodeLoadBuffer(xml, strlen(xml), label, dir);
+}
+
+xvTestNode *
 xvTestNodeLoadFile(const char *path)
 {
     XV_AUTOFREE(char *) data = NULL;
     XV_AUTOFREE(char *) dir = xvStrdup(path);
     char *slash = strrchr(dir, '/');
     xvTestNode *node;
+    size_t len;
 
-    if (!(data = xvTestNodeReadFile(path, "node file", VIR_ERR_OPEN_FAILED, NULL)))
+    if (!(data = xvTestNodeReadFile(path, "node file", VIR_ERR_OPEN_FAILED, &len)))
         return NULL;
     if (slash)
         *(slash == dir ? slash + 1 : slash) = '\0';
-    if (!(node = xvTestNodeLoadString(data, path, slash ? dir : ".")))
+    if (!(node = xvTestNodeLoadBuffer(data, len, path, slash ? dir : ".")))
         return NULL;
     node->path = xvStrdup(path);
     return node;

@@ -373,6 +373,15 @@ balloonCheckWatermarks(xvBalloonConfig *cfg, const xvConfNode *lowNode,
         return 0;
     balloonFormatAmount(high, a, sizeof(a));
     balloonFormatAmount(low, b, sizeof(b));
+    /* one given alone is zero (the other follows it): name the one given */
+    if (!highNode)
+        return xvConfErrorSetAt(err, file, where->line, where->column,
+                                "low_watermark %s must be above zero (high_watermark, not "
+                                "given, is twice it)", b);
+    if (!lowNode)
+        return xvConfErrorSetAt(err, file, where->line, where->column,
+                                "high_watermark %s must be above zero (low_watermark, not "
+                                "given, is half of it)", a);
     return xvConfErrorSetAt(err, file, where->line, where->column,
                             "high_watermark %s is not above low_watermark %s", a, b);
 }

@@ -70,6 +70,41 @@ engineParsePolicy(const xvPolicyEntry *entry, enginePolicy *p, xvConfError *err)
     return p->type->parse(entry->node, entry->file, &p->config, err);
 }
 
+/* The overlap index of each policy type met so far (engineCheckDisjoint). */
+typedef struct {
+    const xvPolicyType **types;
+    xvOverlapIndex **indexes;
+    size_t n;
+} engineOverlapIndexes;
+
+static xvOverlapIndex *
+engineOverlapIndexOf(engineOverlapIndexes *ix, const xvPolicyType *type, size_t max)
+{
+    size_t i;
+
+    for (i = 0; i < ix->n; i++) {
+        if (ix->types[i] == type)
+            return ix->indexes[i];
+    }
+    if (!ix->types) {
+        ix->types = xvAllocN(max, sizeof(*ix->types));
+        ix->indexes = xvAllocN(max, sizeof(*ix->indexes));
+    }
+    ix->types[ix->n] = type;
+    return ix->indexes[ix->n++] = xvOverlapIndexNew();
+}
+
+static void
+engineOverlapIndexesClear(engineOverlapIndexes *ix)
+{
+    size_t i;
+
+    for (i = 0; i < ix->n; i++)
+        xvOverlapIndexFree(ix->indexes[i]);
+    free(ix->types);
+    free(ix->indexes);
+}
+
 /*
  * Enabled policies of one type must select disjoint domains: two restart
  * policies would pace one domain with two back-offs, two balloon or autopin
@@ -77,43 +112,44 @@ engineParsePolicy(const xvPolicyEntry *entry, enginePolicy *p, xvConfError *err)
  * means provably so: name globs that no name can match both of, distinct
  * UUIDs, or what one picks left out by the other's exclude (a literal name
  * or a UUID). Anything else (every domain, a UUID against a name) may
- * overlap and is refused, at the later policy's domains (or type).
+ * overlap and is refused, at the later policy's domains (or type), naming
+ * the first earlier policy it may overlap. The policies before @i are in
+ * @ix (an index per type: about one comparison per policy, not one per
+ * earlier policy); @i is added.
  */
 static int
 engineCheckDisjoint(const xvPolicyEntry *entries, const xvPolicySet *set, size_t i,
-                    xvConfError *err)
+                    size_t n, engineOverlapIndexes *ix, xvConfError *err)
 {
     const xvPolicyEntry *cp = &entries[i];
     const enginePolicy *p = &set->policies[i];
+    const xvPolicyEntry *first;
+    const xvConfNode *at, *name;
+    xvOverlapIndex *idx;
+    char *why;
     size_t j;
+    int rc;
 
     if (!p->common.enabled)
         return 0;
-    for (j = 0; j < i; j++) {
-        const xvPolicyEntry *first = &entries[j];
-        const enginePolicy *q = &set->policies[j];
-        const xvConfNode *at, *name;
-        char *why;
-        int rc;
-
-        if (first->type != cp->type || !q->common.enabled ||
-            !(why = xvPolicyDomainsOverlap(&p->common.domains, p->name, &q->common.domains,
-                                           q->name)))
-            continue;
-        if (!(at = xvConfNodeFind(cp->node, "domains")) || xvConfNodeIsNull(at))
-            at = xvConfNodeFind(cp->node, "type");
-        name = xvConfNodeFind(first->node, "name");
-        rc = xvConfErrorSetAt(err, cp->file, at->line, at->column,
-                              "policy '%s' may act on the domains of the %s policy '%s' "
-                              "(%s:%d:%d): %s; enabled policies of one type must select "
-                              "disjoint domains (name globs no name matches both of, other "
-                              "uuids, or exclude), or they act against each other",
-                              cp->name, cp->type->name, first->name, first->file, name->line,
-                              name->column, why);
-        free(why);
-        return rc;
+    idx = engineOverlapIndexOf(ix, cp->type, n);
+    if (!xvOverlapIndexFind(idx, &p->common.domains, p->name, &j, &why)) {
+        xvOverlapIndexAdd(idx, &p->common.domains, p->name, i);
+        return 0;
     }
-    return 0;
+    first = &entries[j];
+    if (!(at = xvConfNodeFind(cp->node, "domains")) || xvConfNodeIsNull(at))
+        at = xvConfNodeFind(cp->node, "type");
+    name = xvConfNodeFind(first->node, "name");
+    rc = xvConfErrorSetAt(err, cp->file, at->line, at->column,
+                          "policy '%s' may act on the domains of the %s policy '%s' "
+                          "(%s:%d:%d): %s; enabled policies of one type must select "
+                          "disjoint domains (name globs no name matches both of, other "
+                          "uuids, or exclude), or they act against each other",
+                          cp->name, cp->type->name, first->name, first->file, name->line,
+                          name->column, why);
+    free(why);
+    return rc;
 }
 
 int
@@ -121,6 +157,7 @@ xvPolicySetParse(const xvPolicyEntry *entries, size_t n, uint64_t retentionMs,
                  xvPolicySet **ret, xvConfError *err)
 {
     xvPolicySet *set = xvAlloc(sizeof(*set));
+    engineOverlapIndexes ix = { NULL, NULL, 0 };
     size_t i;
     int rc;
 
@@ -129,11 +166,13 @@ xvPolicySetParse(const xvPolicyEntry *entries, size_t n, uint64_t retentionMs,
     for (i = 0; i < n; i++) {
         set->n++;
         if ((rc = engineParsePolicy(&entries[i], &set->policies[i], err)) < 0 ||
-            (rc = engineCheckDisjoint(entries, set, i, err)) < 0) {
+            (rc = engineCheckDisjoint(entries, set, i, n, &ix, err)) < 0) {
+            engineOverlapIndexesClear(&ix);
             xvPolicySetFree(set);
             return rc;
         }
     }
+    engineOverlapIndexesClear(&ix);
     *ret = set;
     return 0;
 }

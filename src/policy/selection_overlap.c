@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "util/xvalloc.h"
+#include "util/xvhash.h"
 
 /* One position of a glob: '*', or the set of bytes a single character may be. */
 typedef struct {
@@ -244,4 +245,247 @@ xvPolicyDomainsOverlap(const xvPolicyDomains *p, const char *pName, const xvPoli
     free(ps);
     free(qs);
     return why;
+}
+
+/* ---- the index: which earlier selections to compare a new one with ------ */
+
+/* Positions of the index's entries, ascending. */
+typedef struct {
+    size_t *v;
+    size_t n, cap;
+} overlapList;
+
+typedef struct {
+    const xvPolicyDomains *domains;
+    const char *name;
+    size_t id;
+} overlapEntry;
+
+struct _xvOverlapIndex {
+    overlapEntry *entries;
+    size_t nentries, capEntries;
+    xvHash *byName;             /* literal name -> list */
+    xvHash *byUUID;             /* uuid -> list */
+    xvHash *globByPrefix;       /* a glob's literal prefix -> list */
+    xvHash *nameByPrefix;       /* every prefix of a name's literal part -> list */
+    overlapList withName, withUUID, every;
+    overlapList **lists;        /* every list in the tables, to free */
+    size_t nlists, capLists;
+    size_t comparisons;
+};
+
+xvOverlapIndex *
+xvOverlapIndexNew(void)
+{
+    xvOverlapIndex *idx = xvAlloc(sizeof(*idx));
+
+    idx->byName = xvHashNew();
+    idx->byUUID = xvHashNew();
+    idx->globByPrefix = xvHashNew();
+    idx->nameByPrefix = xvHashNew();
+    return idx;
+}
+
+void
+xvOverlapIndexFree(xvOverlapIndex *idx)
+{
+    size_t i;
+
+    if (!idx)
+        return;
+    for (i = 0; i < idx->nlists; i++) {
+        free(idx->lists[i]->v);
+        free(idx->lists[i]);
+    }
+    free(idx->lists);
+    free(idx->withName.v);
+    free(idx->withUUID.v);
+    free(idx->every.v);
+    xvHashFree(idx->byName);
+    xvHashFree(idx->byUUID);
+    xvHashFree(idx->globByPrefix);
+    xvHashFree(idx->nameByPrefix);
+    free(idx->entries);
+    free(idx);
+}
+
+size_t
+xvOverlapIndexComparisons(const xvOverlapIndex *idx)
+{
+    return idx->comparisons;
+}
+
+/* Appends @pos once: an entry's selectors are added one after another. */
+static void
+overlapListAdd(overlapList *l, size_t pos)
+{
+    if (l->n > 0 && l->v[l->n - 1] == pos)
+        return;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 4;
+        l->v = xvReallocN(l->v, l->cap, sizeof(*l->v));
+    }
+    l->v[l->n++] = pos;
+}
+
+/* The list of @key (@len bytes) in @table, made if @create. */
+static overlapList *
+overlapTableList(xvOverlapIndex *idx, xvHash *table, const char *key, size_t len, bool create)
+{
+    overlapList *l = xvHashLookup(table, key, len);
+
+    if (l || !create)
+        return l;
+    l = xvAlloc(sizeof(*l));
+    xvHashAdd(table, key, len, l);
+    if (idx->nlists == idx->capLists) {
+        idx->capLists = idx->capLists ? idx->capLists * 2 : 16;
+        idx->lists = xvReallocN(idx->lists, idx->capLists, sizeof(*idx->lists));
+    }
+    idx->lists[idx->nlists++] = l;
+    return l;
+}
+
+/* The length of the literal start of a glob: every name it matches starts
+ * with these bytes (a special character or an escape ends it). */
+static size_t
+overlapLiteralPrefix(const char *glob)
+{
+    return strcspn(glob, "*?[\\");
+}
+
+static void
+overlapIndexAddName(xvOverlapIndex *idx, const char *name, size_t pos)
+{
+    size_t len = strlen(name), plen = overlapLiteralPrefix(name), k;
+
+    if (plen == len)
+        overlapListAdd(overlapTableList(idx, idx->byName, name, len, true), pos);
+    else
+        overlapListAdd(overlapTableList(idx, idx->globByPrefix, name, plen, true), pos);
+    for (k = 0; k <= plen; k++)
+        overlapListAdd(overlapTableList(idx, idx->nameByPrefix, name, k, true), pos);
+    overlapListAdd(&idx->withName, pos);
+}
+
+void
+xvOverlapIndexAdd(xvOverlapIndex *idx, const xvPolicyDomains *d, const char *name, size_t id)
+{
+    size_t pos = idx->nentries, i;
+
+    if (idx->nentries == idx->capEntries) {
+        idx->capEntries = idx->capEntries ? idx->capEntries * 2 : 16;
+        idx->entries = xvReallocN(idx->entries, idx->capEntries, sizeof(*idx->entries));
+    }
+    idx->entries[idx->nentries++] = (overlapEntry){ d, name, id };
+    for (i = 0; i < d->nnames; i++)
+        overlapIndexAddName(idx, d->names[i], pos);
+    for (i = 0; i < d->nuuids; i++) {
+        overlapListAdd(overlapTableList(idx, idx->byUUID, d->uuids[i], strlen(d->uuids[i]),
+                                        true), pos);
+        overlapListAdd(&idx->withUUID, pos);
+    }
+    if (d->nnames == 0 && d->nuuids == 0)
+        overlapListAdd(&idx->every, pos);
+}
+
+/* The positions a query gathers (with repeats). */
+typedef struct {
+    size_t *v;
+    size_t n, cap;
+} overlapCandidates;
+
+static void
+overlapGather(overlapCandidates *c, const overlapList *l)
+{
+    if (!l || l->n == 0)
+        return;
+    if (c->cap - c->n < l->n) {
+        c->cap = c->n + l->n + c->cap;
+        c->v = xvReallocN(c->v, c->cap, sizeof(*c->v));
+    }
+    memcpy(c->v + c->n, l->v, l->n * sizeof(*l->v));
+    c->n += l->n;
+}
+
+/*
+ * What one name selector of a query may meet: a literal name meets the same
+ * name and the globs whose literal prefix starts it; a glob meets the
+ * names (literal or glob) whose literal part starts with its prefix and the
+ * globs whose prefix starts its prefix. Any name may meet a UUID or every
+ * domain.
+ */
+static void
+overlapGatherName(const xvOverlapIndex *idx, const char *name, overlapCandidates *c)
+{
+    size_t len = strlen(name), plen = overlapLiteralPrefix(name), k;
+
+    if (plen == len)
+        overlapGather(c, xvHashLookup(idx->byName, name, len));
+    else
+        overlapGather(c, xvHashLookup(idx->nameByPrefix, name, plen));
+    for (k = 0; k <= plen; k++)
+        overlapGather(c, xvHashLookup(idx->globByPrefix, name, k));
+    overlapGather(c, &idx->withUUID);
+    overlapGather(c, &idx->every);
+}
+
+static int
+overlapComparePos(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Every entry that may overlap @d (a superset), ascending, without repeats. */
+static void
+overlapGatherAll(const xvOverlapIndex *idx, const xvPolicyDomains *d, overlapCandidates *c)
+{
+    size_t i, n = 0;
+
+    if (d->nnames == 0 && d->nuuids == 0) {
+        c->cap = c->n = idx->nentries;
+        c->v = xvAllocN(c->cap ? c->cap : 1, sizeof(*c->v));
+        for (i = 0; i < idx->nentries; i++)
+            c->v[i] = i;
+        return;
+    }
+    for (i = 0; i < d->nnames; i++)
+        overlapGatherName(idx, d->names[i], c);
+    for (i = 0; i < d->nuuids; i++) {
+        overlapGather(c, xvHashLookup(idx->byUUID, d->uuids[i], strlen(d->uuids[i])));
+        overlapGather(c, &idx->withName);
+        overlapGather(c, &idx->every);
+    }
+    if (c->n < 2)
+        return;
+    qsort(c->v, c->n, sizeof(*c->v), overlapComparePos);
+    for (i = 0; i < c->n; i++) {
+        if (n == 0 || c->v[n - 1] != c->v[i])
+            c->v[n++] = c->v[i];
+    }
+    c->n = n;
+}
+
+bool
+xvOverlapIndexFind(xvOverlapIndex *idx, const xvPolicyDomains *d, const char *name,
+                   size_t *retId, char **retWhy)
+{
+    overlapCandidates c = { NULL, 0, 0 };
+    size_t i;
+    bool found = false;
+
+    overlapGatherAll(idx, d, &c);
+    for (i = 0; i < c.n && !found; i++) {
+        const overlapEntry *e = &idx->entries[c.v[i]];
+
+        idx->comparisons++;
+        if ((*retWhy = xvPolicyDomainsOverlap(d, name, e->domains, e->name))) {
+            *retId = e->id;
+            found = true;
+        }
+    }
+    free(c.v);
+    return found;
 }

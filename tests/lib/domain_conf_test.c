@@ -18,6 +18,7 @@
 #include "xvtest.h"
 
 #include "conf/domain_conf.h"
+#include "util/xvmacros.h"
 #include "util/xvuuid.h"
 
 static const char *const allowedTypes[] = { "xen", "test", NULL };
@@ -1178,6 +1179,68 @@ test_parse_and_format_from_several_threads(void **state)
     free(xml);
 }
 
+/* ---- what the XML reader refuses (conf/xml_read.h) ---------------------- */
+
+#define MINIMAL "<domain type='xen'><name>d</name><memory>1024</memory><vcpu>1</vcpu>" \
+                "<os><type>linux</type><kernel>/k</kernel></os></domain>"
+
+static void
+test_doctype_is_refused_before_its_entities(void **state)
+{
+    static const char *const docs[] = {
+        "<!DOCTYPE domain [<!ENTITY a 'x'>]>" MINIMAL,
+        "<?xml version='1.0'?>\n<!DOCTYPE domain SYSTEM 'file:///etc/passwd'>\n" MINIMAL,
+        "<!DOCTYPE domain PUBLIC 'x' 'http://127.0.0.1:9/d.dtd'>" MINIMAL,
+        "<!DOCTYPE domain>" MINIMAL,
+        /* a parameter entity, an external entity: never reached */
+        "<!DOCTYPE domain [<!ENTITY % p SYSTEM 'file:///etc/passwd'> %p;]>" MINIMAL,
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < XV_N_ELEMENTS(docs); i++) {
+        xvDomainDef *def = xvDomainDefParseString(docs[i], allowedTypes);
+
+        if (def)
+            fail_msg("accepted: %s", docs[i]);
+        xvTestAssertError(VIR_ERR_XML_ERROR, "malformed domain XML: line ");
+        xvTestAssertError(VIR_ERR_XML_ERROR,
+                          "a document type declaration (<!DOCTYPE>) is not accepted");
+    }
+    /* an undeclared entity is a well-formedness error, not an expansion */
+    assert_null(xvDomainDefParseString("<domain type='xen'><name>&a;</name></domain>",
+                                       allowedTypes));
+    xvTestAssertError(VIR_ERR_XML_ERROR, "Entity 'a' not defined");
+}
+
+static void
+test_parse_buffer_reads_only_its_length(void **state)
+{
+    static const char twice[] = MINIMAL MINIMAL;
+    static const char nul[] = MINIMAL "\0";
+    xvDomainDef *def;
+    char *big;
+
+    (void)state;
+    def = xvDomainDefParseBuffer(twice, strlen(MINIMAL), allowedTypes);
+    assert_non_null(def);
+    assert_string_equal(def->name, "d");
+    xvDomainDefFree(def);
+    assert_null(xvDomainDefParseBuffer(twice, strlen(MINIMAL) - 1, allowedTypes));
+    xvTestAssertError(VIR_ERR_XML_ERROR, "malformed domain XML");
+    assert_null(xvDomainDefParseBuffer(nul, sizeof(nul) - 1, allowedTypes));
+    xvTestAssertError(VIR_ERR_XML_ERROR, "a NUL byte is not XML");
+    assert_null(xvDomainDefParseBuffer(twice, 0, allowedTypes));
+    xvTestAssertError(VIR_ERR_XML_ERROR, "malformed domain XML");
+    big = malloc(XV_DOMAIN_XML_MAX_SIZE + 1);
+    assert_non_null(big);
+    memset(big, ' ', XV_DOMAIN_XML_MAX_SIZE + 1);
+    memcpy(big, MINIMAL, strlen(MINIMAL));
+    assert_null(xvDomainDefParseBuffer(big, XV_DOMAIN_XML_MAX_SIZE + 1, allowedTypes));
+    xvTestAssertError(VIR_ERR_XML_ERROR, "larger than 16 MiB");
+    free(big);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_format_matches_golden_for_every_input),
     cmocka_unit_test(test_format_is_fixed_point_for_every_input),
@@ -1216,6 +1279,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_free_accepts_null_and_copy_of_null_is_null),
     cmocka_unit_test(test_lifecycle_action_strings),
     cmocka_unit_test(test_parse_and_format_from_several_threads),
+    cmocka_unit_test(test_doctype_is_refused_before_its_entities),
+    cmocka_unit_test(test_parse_buffer_reads_only_its_length),
 };
 
 XV_TEST_MAIN(tests)

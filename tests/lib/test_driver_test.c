@@ -14,7 +14,9 @@
 #include <libvirt/virterror.h>
 
 #include "test/test_driverpriv.h"
+#include "test/test_save.h"
 #include "util/xvclock.h"
+#include "util/xvmacros.h"
 #include "xvtest.h"
 
 #define SIM "test_driver/node-sim.xml"
@@ -1402,6 +1404,87 @@ test_saved_transient_domain_vanishes_and_comes_back(void **state)
     virConnectClose(conn);
 }
 
+/* The state line is read strictly: digits only, no overflow, in range. */
+static void
+test_restore_reads_the_state_line_strictly(void **state)
+{
+    static const char *const bad[] = {
+        "memory=-1 vcpus=1 cputime=0 paused=0\n",
+        "memory= 65536 vcpus=1 cputime=0 paused=0\n",
+        "memory=+65536 vcpus=1 cputime=0 paused=0\n",
+        "memory=65536  vcpus=1 cputime=0 paused=0\n",
+        "memory=65536 vcpus=70000 cputime=0 paused=0\n",
+        "memory=65536 vcpus=1 cputime=18446744073709551616 paused=0\n",
+        "memory=65536 vcpus=1 cputime=0 paused=2\n",
+        "memory=65536 vcpus=1 cputime=0 paused=0 \n",
+        "memory=65536 vcpus=1 cputime=0 paused=0",
+        "memory=65536 vcpus=1 cputime=0x10 paused=0\n",
+    };
+    virConnectPtr conn = openNode(SIM);
+    char *dir, *path = tempFile(&dir, "strict.save");
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < XV_N_ELEMENTS(bad); i++) {
+        char *data;
+
+        assert_true(asprintf(&data, "XvirtTestSave 1\n%s%s", bad[i],
+                             PV_XML("st", "0a0a0a0a-0000-4000-8000-0000000000c1", "65536")) > 0);
+        writeFile(path, data);
+        free(data);
+        if (virDomainRestore(conn, path) != -1)
+            fail_msg("accepted: %s", bad[i]);
+        if (!strstr(virGetLastErrorMessage(), "bad state line"))
+            fail_msg("%s: %s", bad[i], virGetLastErrorMessage());
+    }
+    /* the same file with a good line restores */
+    writeFile(path, "XvirtTestSave 1\nmemory=65536 vcpus=1 cputime=18446744073709551615 "
+              "paused=1\n" PV_XML("st", "0a0a0a0a-0000-4000-8000-0000000000c1", "65536"));
+    assert_int_equal(virDomainRestore(conn, path), 0);
+    removeTemp(dir, path);
+    virConnectClose(conn);
+}
+
+/* xvTestSaveParseBuffer, the fuzz target's entry: lengths, NUL bytes,
+ * size cap, and a DOCTYPE in the domain part. */
+static void
+test_save_parse_buffer_bounds(void **state)
+{
+    static const char good[] = "XvirtTestSave 1\nmemory=65536 vcpus=1 cputime=7 paused=0\n"
+                               PV_XML("b", "0a0a0a0a-0000-4000-8000-0000000000c2", "65536");
+    static const char nul[] = "XvirtTestSave 1\nmemory=65536 vcpus=1 cputime=7 paused=0\n"
+                              "<domain\0";
+    static const char dtd[] = "XvirtTestSave 1\nmemory=65536 vcpus=1 cputime=7 paused=0\n"
+                              "<!DOCTYPE domain [<!ENTITY a 'b'>]><domain/>";
+    xvTestSaveImage image;
+    char *big;
+    size_t bigLen = 4 * 1024 * 1024 + 1;
+
+    (void)state;
+    virSetErrorFunc(NULL, xvTestQuietErrors);
+    assert_int_equal(xvTestSaveParseBuffer(good, sizeof(good) - 1, "good", &image), 0);
+    assert_true(image.cpuTimeNs == 7 && !image.paused);
+    assert_string_equal(image.def->name, "b");
+    xvTestSaveImageClear(&image);
+    /* a buffer cut short, not NUL-terminated: read within its length */
+    assert_int_equal(xvTestSaveParseBuffer(good, 30, "cut", &image), -1);
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "save file 'cut': bad state line");
+    assert_int_equal(xvTestSaveParseBuffer(good, 10, "short", &image), -1);
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "bad magic");
+    assert_int_equal(xvTestSaveParseBuffer(nul, sizeof(nul) - 1, "nul", &image), -1);
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "save file 'nul': a NUL byte");
+    assert_int_equal(xvTestSaveParseBuffer(dtd, sizeof(dtd) - 1, "dtd", &image), -1);
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "document type declaration");
+    assert_null(image.def);
+    big = malloc(bigLen);
+    assert_non_null(big);
+    memset(big, ' ', bigLen);
+    memcpy(big, good, sizeof(good) - 1);
+    assert_int_equal(xvTestSaveParseBuffer(big, bigLen, "big", &image), -1);
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "save file 'big': larger than 4 MiB");
+    free(big);
+}
+
 static void
 test_restore_of_bad_files_names_file_and_problem(void **state)
 {
@@ -1904,6 +1987,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_restore_over_an_active_domain_is_dom_exist),
     cmocka_unit_test(test_saved_transient_domain_vanishes_and_comes_back),
     cmocka_unit_test(test_restore_of_bad_files_names_file_and_problem),
+    cmocka_unit_test(test_restore_reads_the_state_line_strictly),
+    cmocka_unit_test(test_save_parse_buffer_bounds),
     cmocka_unit_test(test_save_to_an_unwritable_place_keeps_the_domain_running),
     cmocka_unit_test(test_free_memory_is_node_memory_less_active_domains),
     cmocka_unit_test(test_set_memory_moves_free_memory_both_ways),

@@ -3,6 +3,7 @@
  * connections on one journal each simulate the node as separate processes
  * would, and see each other's write calls through the journal only. */
 #include <ftw.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,7 +15,9 @@
 #include <libvirt/virterror.h>
 
 #include "test/test_driverpriv.h"
+#include "test/test_journal.h"
 #include "util/xvclock.h"
+#include "util/xvmacros.h"
 #include "xvtest.h"
 
 #define SIM "test_driver/node-sim.xml"
@@ -524,6 +527,179 @@ test_malformed_entry_fails_the_next_call(void **state)
     virConnectClose(a);
 }
 
+/* ---- hostile journals ---------------------------------------------------------- */
+
+/* Writes a journal for SIM whose header has the rate @rate. */
+static void
+writeHeader(const char *path, const char *rate)
+{
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    fprintf(f, "XvirtTestJournal 1\nnode %s\nepoch 1\nrate %s\n", xvTestDataPath(SIM), rate);
+    fclose(f);
+}
+
+static void
+test_header_rate_must_be_finite_and_in_range(void **state)
+{
+    static const char *const bad[] = { "nan", "NAN", "inf", "-inf", "infinity", "-1",
+                                       "1000001", "1e309", "0x1p30", "1 2", "" };
+    fixture *fx = *state;
+    char *uri = sharedURI(SIM, fx->journal);
+    virConnectPtr conn;
+    size_t i;
+
+    for (i = 0; i < XV_N_ELEMENTS(bad); i++) {
+        writeHeader(fx->journal, bad[i]);
+        if ((conn = virConnectOpen(uri))) {
+            virConnectClose(conn);
+            fail_msg("rate '%s' was accepted", bad[i]);
+        }
+        xvTestAssertError(VIR_ERR_OPEN_FAILED, "not a test driver journal (bad header");
+        if (strcmp(bad[i], "1 2") != 0 && strcmp(bad[i], "") != 0 &&
+            !strstr(virGetLastErrorMessage(), "the rate must be a number from 0 to 1000000"))
+            fail_msg("rate '%s': %s", bad[i], virGetLastErrorMessage());
+    }
+    /* the bounds themselves are rates */
+    writeHeader(fx->journal, "1000000");
+    conn = virConnectOpen(uri);
+    assert_non_null(conn);
+    virConnectClose(conn);
+    writeHeader(fx->journal, "0");
+    conn = virConnectOpen(uri);
+    assert_non_null(conn);
+    virConnectClose(conn);
+    free(uri);
+}
+
+/* Appends the @len bytes at @line to the journal. */
+static void
+appendRaw(const char *path, const char *line, size_t len)
+{
+    FILE *f = fopen(path, "a");
+
+    assert_non_null(f);
+    assert_int_equal(fwrite(line, 1, len, f), len);
+    fclose(f);
+}
+
+static void
+test_a_nul_byte_in_an_entry_is_malformed(void **state)
+{
+    static const char line[] = "0 virDomainSuspend " WEB_UUID " 0 -\0 junk\n";
+    fixture *fx = *state;
+    virConnectPtr a = openShared(SIM, fx->journal);
+
+    appendRaw(fx->journal, line, sizeof(line) - 1);
+    assert_int_equal(virConnectNumOfDomains(a), -1);
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "malformed entry at byte");
+    virConnectClose(a);
+}
+
+static void
+test_times_past_the_bound_are_malformed(void **state)
+{
+    static const char *const bad[] = {
+        "18446744073709551615 virDomainDestroy " WEB_UUID " 0 -\n",
+        "9223372036854775808 virDomainDestroy " WEB_UUID " 0 -\n",
+        "0 xvTestDriverAdvanceClock - 18446744073709551615 -\n",
+        "0 xvTestDriverAdvanceClock - 9223372036854775808 -\n",
+        "18446744073709551616 virDomainDestroy " WEB_UUID " 0 -\n",
+    };
+    fixture *fx = *state;
+    size_t i;
+
+    for (i = 0; i < XV_N_ELEMENTS(bad); i++) {
+        virConnectPtr a;
+
+        unlink(fx->journal);
+        a = openShared(SIM, fx->journal);
+        appendRaw(fx->journal, bad[i], strlen(bad[i]));
+        if (virConnectNumOfDomains(a) != -1)
+            fail_msg("accepted: %s", bad[i]);
+        xvTestAssertError(VIR_ERR_OPERATION_FAILED, "malformed entry");
+        virConnectClose(a);
+    }
+}
+
+/* Advances as large as the API takes saturate the simulated clock, which
+ * a second connection replays to the same time. */
+static void
+test_huge_clock_advances_saturate(void **state)
+{
+    fixture *fx = *state;
+    virConnectPtr a = openShared(EVENTS, fx->journal), b;
+    unsigned long long now = 0, later = 0;
+
+    assert_int_equal(xvTestDriverAdvanceClock(a, ULLONG_MAX), 0);
+    assert_int_equal(xvTestDriverAdvanceClock(a, ULLONG_MAX), 0);
+    assert_int_equal(xvTestDriverGetTimeNs(a, &now), 0);
+    assert_true(now == XV_TEST_MAX_NS);
+    assert_true(virConnectNumOfDomains(a) >= 0);
+    b = openShared(EVENTS, fx->journal);
+    assert_int_equal(xvTestDriverGetTimeNs(b, &later), 0);
+    assert_true(later == XV_TEST_MAX_NS);
+    assert_int_equal(virConnectNumOfDomains(a), virConnectNumOfDomains(b));
+    virConnectClose(b);
+    virConnectClose(a);
+}
+
+/* ---- the buffer parsers (the fuzz targets' entry points) ----------------------------- */
+
+static void
+countEntry(void *opaque, const xvTestJournalEntry *entry)
+{
+    size_t *n = opaque;
+
+    (void)entry;
+    (*n)++;
+}
+
+static void
+test_parse_header_from_a_buffer(void **state)
+{
+    static const char ok[] = "XvirtTestJournal 1\nnode /n.xml\nepoch 5\nrate 2.5\n1 x";
+    static const char nul[] = "XvirtTestJournal 1\nnode /n\0.xml\nepoch 5\nrate 2.5\n";
+    char *key = NULL;
+    uint64_t epoch = 0;
+    double rate = 0;
+    const char *why = NULL;
+
+    (void)state;
+    assert_int_equal(xvTestJournalParseHeader(ok, sizeof(ok) - 1, &key, &epoch, &rate, &why),
+                     sizeof(ok) - 1 - 3);
+    assert_string_equal(key, "/n.xml");
+    assert_true(epoch == 5 && rate == 2.5);
+    free(key);
+    assert_int_equal(xvTestJournalParseHeader(nul, sizeof(nul) - 1, &key, &epoch, &rate, &why),
+                     -1);
+    assert_int_equal(xvTestJournalParseHeader(ok, 20, &key, &epoch, &rate, &why), -1);
+    assert_string_equal(why, "bad header");
+}
+
+static void
+test_parse_entries_from_a_buffer(void **state)
+{
+#define LINE1 "0 virDomainDestroy " WEB_UUID " 0 -\n"
+#define LINE2 "5 xvTestDriverAdvanceClock - 7 -\n"
+    char data[] = LINE1 LINE2 "9 virDomainDestroy " WEB_UUID;      /* a dying writer's half line */
+    char bad[] = "0 virDomainDestroy " WEB_UUID " 0 -\nnonsense\n";
+    size_t n = 0, used = 0;
+
+    (void)state;
+    virSetErrorFunc(NULL, xvTestQuietErrors);
+    assert_int_equal(xvTestJournalParseEntries(data, strlen(data), "buf", 0, countEntry, &n,
+                                               &used), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(used, strlen(LINE1 LINE2));
+    n = 0;
+    assert_int_equal(xvTestJournalParseEntries(bad, strlen(bad), "buf", 100, countEntry, &n,
+                                               &used), -1);
+    assert_int_equal(n, 1);
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "journal 'buf': malformed entry at byte 160");
+}
+
 /* ---- concurrency ----------------------------------------------------------- */
 
 typedef struct {
@@ -617,6 +793,13 @@ static const struct CMUnitTest tests[] = {
                                     setup, teardown),
     cmocka_unit_test_setup_teardown(test_malformed_entry_fails_the_next_call,
                                     setup, teardown),
+    cmocka_unit_test_setup_teardown(test_header_rate_must_be_finite_and_in_range,
+                                    setup, teardown),
+    cmocka_unit_test_setup_teardown(test_a_nul_byte_in_an_entry_is_malformed, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_times_past_the_bound_are_malformed, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_huge_clock_advances_saturate, setup, teardown),
+    cmocka_unit_test(test_parse_header_from_a_buffer),
+    cmocka_unit_test(test_parse_entries_from_a_buffer),
     cmocka_unit_test_setup_teardown(test_concurrent_writers_keep_the_journal_consistent,
                                     setup, teardown),
 };

@@ -870,6 +870,26 @@ test_shipped_example_node_loads(void **state)
     xvTestNodeFree(node);
 }
 
+static void
+test_node_documents_with_a_doctype_are_refused(void **state)
+{
+    static const char nul[] = "<node>\0</node>";
+    xvTestNode *node;
+
+    (void)state;
+    assertBadNode("<!DOCTYPE node [<!ENTITY a 'aaaa'><!ENTITY b '&a;&a;&a;'>]>\n<node>"
+                  DOMAIN("&b;", "000000000001", "") "</node>",
+                  "bad.xml': line 1: a document type declaration (<!DOCTYPE>) is not accepted");
+    assertBadNode("<node>\n<!DOCTYPE x>\n</node>", "line 2");
+    virResetLastError();
+    assert_null(xvTestNodeLoadBuffer(nul, sizeof(nul) - 1, "nul.xml", NULL));
+    xvTestAssertError(VIR_ERR_XML_ERROR, "node 'nul.xml': line 1: a NUL byte is not XML");
+    /* the buffer is read to its length only */
+    node = xvTestNodeLoadBuffer("<node/><garbage", 7, "cut.xml", NULL);
+    assert_non_null(node);
+    xvTestNodeFree(node);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_default_node_has_libvirt_host_values),
     cmocka_unit_test(test_default_node_runs_domain_test_with_id_1),
@@ -916,6 +936,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_fault_matches_call_domain_window_and_count),
     cmocka_unit_test(test_domain_settings_parse_from_test_extra),
     cmocka_unit_test(test_shipped_example_node_loads),
+    cmocka_unit_test(test_node_documents_with_a_doctype_are_refused),
 };
 
 XV_TEST_MAIN(tests)

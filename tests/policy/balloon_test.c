@@ -840,7 +840,16 @@ test_bad_values_are_rejected_with_their_position(void **state)
           "agent.yaml:5:21: low_watermark and high_watermark must both be sizes or both "
           "percents" },
         { HEAD "    high_watermark: 0%\n",
-          "agent.yaml:4:21: high_watermark 0% is not above low_watermark 0%" },
+          "agent.yaml:4:21: high_watermark 0% must be above zero (low_watermark, not given, "
+          "is half of it)" },
+        { HEAD "    low_watermark: 0\n",
+          "agent.yaml:4:20: low_watermark 0KiB must be above zero (high_watermark, not given, "
+          "is twice it)" },
+        { HEAD "    low_watermark: 0%\n",
+          "agent.yaml:4:20: low_watermark 0% must be above zero (high_watermark, not given, "
+          "is twice it)" },
+        { HEAD "    low_watermark: 0\n    high_watermark: 0\n",
+          "agent.yaml:5:21: high_watermark 0KiB is not above low_watermark 0KiB" },
         { HEAD "    min_memory: 2GiB\n    max_memory: 1GiB\n",
           "agent.yaml:4:17: min_memory 2GiB is above max_memory 1GiB" },
         { HEAD "    min_memory: 120%\n",
