@@ -156,34 +156,31 @@ test_open_refuses_to_create(void **state)
 
 /* ---- reading ----------------------------------------------------------- */
 
+/* Writes @text as @name and expects xvFileRead() to give it back whole. */
 static void
-test_read_gives_the_whole_file_nul_terminated(void **state)
+assertReadsBack(fileFixture *f, const char *name, const char *text)
 {
-    fileFixture *f = *state;
-    char *path = fixturePath(f, "a"), *data = NULL;
+    char *path = fixturePath(f, name), *data = NULL;
     size_t len = 99;
 
-    xvTestWriteText(f->dir, "a", "hello\nworld\n");
+    xvTestWriteText(f->dir, name, text);
     assert_int_equal(xvFileRead(path, 100, &data, &len, f->why, sizeof(f->why)), 0);
-    assert_string_equal(data, "hello\nworld\n");
-    assert_int_equal(len, 12);
+    assert_string_equal(data, text);
+    assert_int_equal(len, strlen(text));
     free(data);
     free(path);
 }
 
 static void
+test_read_gives_the_whole_file_nul_terminated(void **state)
+{
+    assertReadsBack(*state, "a", "hello\nworld\n");
+}
+
+static void
 test_read_empty_file_gives_an_empty_string(void **state)
 {
-    fileFixture *f = *state;
-    char *path = fixturePath(f, "empty"), *data = NULL;
-    size_t len = 99;
-
-    xvTestWriteText(f->dir, "empty", "");
-    assert_int_equal(xvFileRead(path, 100, &data, &len, f->why, sizeof(f->why)), 0);
-    assert_string_equal(data, "");
-    assert_int_equal(len, 0);
-    free(data);
-    free(path);
+    assertReadsBack(*state, "empty", "");
 }
 
 static void
