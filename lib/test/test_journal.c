@@ -20,6 +20,7 @@
 #include "internal.h"
 #include "util/xvbuf.h"
 #include "util/xvclock.h"
+#include "util/xvfile.h"
 #include "util/xvuuid.h"
 #include "virerror.h"
 
@@ -238,16 +239,36 @@ testJournalCreate(const char *path, const char *nodeKey, double rate)
     return 0;
 }
 
+/*
+ * Opens (creating it if needed) the journal as a regular file, without
+ * blocking on a FIFO or a device, and trusted strictly (util/xvfile.h):
+ * its entries create and destroy domains, so one that another user, or
+ * the group, could have written is refused. Returns the descriptor, or
+ * -1 (cannot open) or -2 (untrusted) with @why filled.
+ */
 static int
-testJournalOpenFd(const char *path, const char *nodeKey, double rate)
+testJournalOpenFd(const char *path, const char *nodeKey, double rate, char *why,
+                  size_t whylen)
 {
     int fd;
 
-    if ((fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC)) >= 0 || errno != ENOENT)
-        return fd;
-    if (testJournalCreate(path, nodeKey, rate) < 0)
+    fd = xvFileOpenRegular(path, O_RDWR | O_APPEND, why, whylen);
+    if (fd == -ENOENT) {
+        if (testJournalCreate(path, nodeKey, rate) < 0) {
+            char buf[128];
+
+            snprintf(why, whylen, "%s", strerror_r(errno, buf, sizeof(buf)));
+            return -1;
+        }
+        fd = xvFileOpenRegular(path, O_RDWR | O_APPEND, why, whylen);
+    }
+    if (fd < 0)
         return -1;
-    return open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+    if (xvFileCheckTrust(path, fd, XV_FILE_TRUST_STRICT, why, whylen) < 0) {
+        close(fd);
+        return -2;
+    }
+    return fd;
 }
 
 /* The next line of the @len bytes at @p (which has no NUL): its length
@@ -331,7 +352,7 @@ xvTestJournalOpen(const char *path, const char *nodeKey, double rate,
 {
     XV_AUTOFREE(char *) key = NULL;
     xvTestJournal *journal;
-    char errbuf[128];
+    char why[XV_FILE_WHY_LEN];
     ssize_t hlen;
     int fd;
 
@@ -339,8 +360,13 @@ xvTestJournalOpen(const char *path, const char *nodeKey, double rate,
         testJournalOpenError(path, "the node path has a newline");
         return NULL;
     }
-    if ((fd = testJournalOpenFd(path, nodeKey, rate)) < 0) {
-        testJournalOpenError(path, strerror_r(errno, errbuf, sizeof(errbuf)));
+    if ((fd = testJournalOpenFd(path, nodeKey, rate, why, sizeof(why))) == -2) {
+        xvReportError(VIR_ERR_OPEN_FAILED, "journal '%s' is untrusted, not replayed: %s",
+                      path, why);
+        return NULL;
+    }
+    if (fd < 0) {
+        testJournalOpenError(path, why);
         return NULL;
     }
     if ((hlen = testJournalReadHeader(fd, path, &key, retEpochNs, retRate)) < 0) {

@@ -21,6 +21,7 @@
 
 #include "test/test_node_private.h"
 #include "util/xvcpulist.h"
+#include "util/xvfile.h"
 #include "util/xvuuid.h"
 #include "virerror.h"
 
@@ -104,42 +105,24 @@ xvTestNodeStrerror(int errnum, char *buf, size_t len)
 char *
 xvTestNodeReadFile(const char *path, const char *what, int openCode, size_t *retlen)
 {
-    char errbuf[128];
-    XV_AUTOFREE(char *) data = NULL;
-    size_t len = 0, cap = 0;
-    int fd;
+    char why[XV_FILE_WHY_LEN];
+    char *data = NULL;
+    int fd, rc;
 
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-        xvReportError(openCode, "cannot open %s '%s': %s", what, path,
-                      xvTestNodeStrerror(errno, errbuf, sizeof(errbuf)));
+    /* a regular file only, opened without blocking: a FIFO or a device
+     * named as a node or domain file is refused at once */
+    if ((fd = xvFileOpenRegular(path, O_RDONLY, why, sizeof(why))) < 0) {
+        xvReportError(openCode, "cannot open %s '%s': %s", what, path, why);
         return NULL;
     }
-    for (;;) {
-        ssize_t n;
-
-        if (cap - len < 4096) {
-            cap = cap ? cap * 2 : 8192;
-            data = xvReallocN(data, cap, 1);
-        }
-        n = read(fd, data + len, cap - len - 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 || len + (size_t)n > TEST_MAX_FILE_SIZE) {
-            xvReportError(VIR_ERR_READ_FAILED, "cannot read %s '%s': %s", what, path,
-                          n < 0 ? xvTestNodeStrerror(errno, errbuf, sizeof(errbuf))
-                                : "file too large");
-            close(fd);
-            return NULL;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
+    rc = xvFileReadFd(fd, TEST_MAX_FILE_SIZE, &data, retlen, why, sizeof(why));
     close(fd);
-    data[len] = '\0';
-    if (retlen)
-        *retlen = len;
-    return XV_STEAL_PTR(data);
+    if (rc < 0) {
+        xvReportError(VIR_ERR_READ_FAILED, "cannot read %s '%s': %s", what, path,
+                      rc == -EFBIG ? "file too large" : why);
+        return NULL;
+    }
+    return data;
 }
 
 /* ---- cpusets ----------------------------------------------------------- */

@@ -259,6 +259,8 @@ agentLoadConf(const xvAgentOptions *opts, xvAgentConf **ret)
             xvConfErrorClear(&err);
             return -1;
         }
+        for (size_t i = 0; i < conf->nwarnings; i++)
+            xvLogWarning("config: %s", conf->warnings[i]);
     } else {
         conf = xvAgentConfNew();
     }

@@ -14,6 +14,7 @@
 #include "collectors/collector.h"
 #include "src/conf/conf_value.h"
 #include "util/xvalloc.h"
+#include "util/xvfile.h"
 #include "util/xvhash.h"
 #include "util/xvmacros.h"
 
@@ -546,12 +547,47 @@ xvAgentConfFree(xvAgentConf *conf)
     for (i = 0; i < conf->npolicies; i++)
         xvPolicyEntryClear(&conf->policies[i]);
     free(conf->policies);
+    for (i = 0; i < conf->nwarnings; i++)
+        free(conf->warnings[i]);
+    free(conf->warnings);
     free(conf->policiesDir);
     free(conf->stateDir);
     free(conf->listenAddress);
     free(conf->uri);
     free(conf->file);
     free(conf);
+}
+
+/*
+ * Keeps the warning "@file: @why" (@why to free(), taken) in @conf. A
+ * warning about a directory above the file ("its directory 'D' is ...")
+ * is about D, and said once however many files are below it.
+ */
+static void
+confAddWarning(xvAgentConf *conf, const char *file, char *why)
+{
+    static const char dirPrefix[] = "its directory '";
+    const char *end;
+    char *msg;
+    size_t i;
+
+    if (strncmp(why, dirPrefix, sizeof(dirPrefix) - 1) == 0 &&
+        (end = strstr(why, "' is "))) {
+        const char *dir = why + sizeof(dirPrefix) - 1;
+
+        msg = xvAsprintf("%.*s: %s", (int)(end - dir), dir, end + 5);
+    } else {
+        msg = xvAsprintf("%s: %s", file, why);
+    }
+    free(why);
+    for (i = 0; i < conf->nwarnings; i++) {
+        if (strcmp(conf->warnings[i], msg) == 0) {
+            free(msg);
+            return;
+        }
+    }
+    conf->warnings = xvReallocN(conf->warnings, conf->nwarnings + 1, sizeof(*conf->warnings));
+    conf->warnings[conf->nwarnings++] = msg;
 }
 
 /* ---- policies_dir ------------------------------------------------------ */
@@ -618,12 +654,15 @@ confLoadPolicyFile(confParser *p, const char *path)
 {
     xvConfNode *root = NULL;
     unsigned char *data = NULL;
+    char *warning = NULL;
     const char *mainFile = p->file;
     size_t len = 0;
     int rc;
 
-    if ((rc = xvConfReadFile(path, &data, &len, p->err)) < 0)
+    if ((rc = xvConfReadFile(path, &data, &len, &warning, p->err)) < 0)
         return rc;
+    if (warning)
+        confAddWarning(p->conf, path, warning);
     if ((rc = xvConfParse(path, data, len, &root, p->err)) == 0) {
         p->file = path;
         rc = confParsePolicyFile(p, root);
@@ -631,6 +670,24 @@ confLoadPolicyFile(confParser *p, const char *path)
     }
     xvConfNodeFree(root);
     free(data);
+    return rc;
+}
+
+/* The directory @dir, open as @d, must be trusted (util/xvfile.h). */
+static int
+confCheckPolicyDir(confParser *p, DIR *d, const char *dir)
+{
+    char why[XV_FILE_WHY_LEN];
+    int rc = xvFileCheckTrust(dir, dirfd(d), 0, why, sizeof(why));
+
+    if (rc == XV_FILE_TRUST_WARNING) {
+        confAddWarning(p->conf, dir, xvStrdup(why));
+        return 0;
+    }
+    if (rc < 0) {
+        xvConfErrorSetAt(p->err, dir, 0, 0, "untrusted policy directory, refused: %s "
+                         "(see TRUSTED FILES in xvirt-agent(8))", why);
+    }
     return rc;
 }
 
@@ -664,6 +721,10 @@ confListPolicyDir(confParser *p, const char *dir, bool optional, char ***retName
             xvConfErrorSetAt(p->err, dir, 0, 0, "cannot read the policy directory: %s",
                              strerror_r(-rc, ebuf, sizeof(ebuf)));
         }
+        return rc;
+    }
+    if ((rc = confCheckPolicyDir(p, d, dir)) < 0) {
+        closedir(d);
         return rc;
     }
     for (errno = 0; (ent = readdir(d)); errno = 0) {
@@ -730,7 +791,7 @@ confLoadPolicyDir(confParser *p, const char *path)
 /* Loads the main file: @len bytes of @data, which need not be NUL-terminated. */
 static int
 confLoadData(const char *name, const unsigned char *data, size_t len, bool readDir,
-             xvAgentConf **ret, xvConfError *err)
+             char *warning, xvAgentConf **ret, xvConfError *err)
 {
     xvConfNode *root = NULL;
     confParser p = { .file = name, .err = err, .names = xvHashNew() };
@@ -739,6 +800,8 @@ confLoadData(const char *name, const unsigned char *data, size_t len, bool readD
     if ((rc = xvConfParse(name, data, len, &root, err)) == 0) {
         p.conf = xvAgentConfNew();
         p.conf->file = xvStrdup(name);
+        if (warning)
+            confAddWarning(p.conf, name, XV_STEAL_PTR(warning));
         rc = confParseRoot(&p, root);
         /* while the tree lives: p.dirNode points into it */
         if (rc == 0 && readDir)
@@ -746,6 +809,7 @@ confLoadData(const char *name, const unsigned char *data, size_t len, bool readD
     }
     xvConfNodeFree(root);
     xvHashFree(p.names);
+    free(warning);
     if (rc < 0) {
         xvAgentConfFree(p.conf);
         return rc;
@@ -757,19 +821,21 @@ confLoadData(const char *name, const unsigned char *data, size_t len, bool readD
 int
 xvAgentConfLoadString(const char *name, const char *yaml, xvAgentConf **ret, xvConfError *err)
 {
-    return confLoadData(name, (const unsigned char *)yaml, strlen(yaml), false, ret, err);
+    return confLoadData(name, (const unsigned char *)yaml, strlen(yaml), false, NULL, ret,
+                        err);
 }
 
 int
 xvAgentConfLoadFile(const char *path, xvAgentConf **ret, xvConfError *err)
 {
     unsigned char *data = NULL;
+    char *warning = NULL;
     size_t len = 0;
     int rc;
 
-    if ((rc = xvConfReadFile(path, &data, &len, err)) < 0)
+    if ((rc = xvConfReadFile(path, &data, &len, &warning, err)) < 0)
         return rc;
-    rc = confLoadData(path, data, len, true, ret, err);
+    rc = confLoadData(path, data, len, true, warning, ret, err);
     free(data);
     return rc;
 }

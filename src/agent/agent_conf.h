@@ -97,6 +97,13 @@ struct _xvAgentConf {
     char *stateDir;
     /* state_retention: the bookkeeping of a domain not seen for longer is dropped */
     uint64_t stateRetentionMs;
+
+    /* What the load warns about without failing: "PATH: reason" for each
+     * file read, policy directory or directory above them that is trusted
+     * with a warning (writable by its group, see xvFileCheckTrust() in
+     * util/xvfile.h), each said once. For --check-config and the log. */
+    char **warnings;
+    size_t nwarnings;
 };
 
 /* A configuration holding the defaults only, to free with xvAgentConfFree(). */
@@ -119,6 +126,11 @@ xvAgentConf *xvAgentConfNew(void);
  * twice, in one file or across files, is an error at the second one,
  * naming the first one's file:line:column. A file that cannot be read
  * fails the load, named in @err.
+ *
+ * Every file is read as xvConfReadFile() does: regular files only, opened
+ * non-blocking, and trusted (util/xvfile.h): the main file, the policy
+ * directory and each policy file are refused when other users can change
+ * them (-EPERM), and kept in conf->warnings when their group can.
  */
 int xvAgentConfLoadFile(const char *path, xvAgentConf **ret, xvConfError *err);
 

@@ -54,8 +54,13 @@ mainCheckConfig(const char *path)
 {
     xvConfError err = { 0 };
     xvAgentConf *conf = NULL;
+    size_t i;
 
-    if (xvAgentConfLoadFile(path, &conf, &err) < 0 ||
+    if (xvAgentConfLoadFile(path, &conf, &err) == 0) {
+        for (i = 0; i < conf->nwarnings; i++)
+            fprintf(stderr, "warning: %s\n", conf->warnings[i]);
+    }
+    if (!conf ||
         xvPolicyEngineValidate(conf->policies, conf->npolicies, &err) < 0) {
         char *msg = xvConfErrorFormat(&err);
 

@@ -15,6 +15,7 @@
 #include <yaml.h>
 
 #include "util/xvalloc.h"
+#include "util/xvfile.h"
 #include "util/xvhash.h"
 #include "util/xvmacros.h"
 
@@ -660,74 +661,69 @@ xvConfParse(const char *name, const unsigned char *data, size_t len, xvConfNode 
     return 0;
 }
 
-/* Reads at most XV_CONF_MAX_BYTES + 1 bytes of @path, to tell a file over the limit. */
-int
-xvConfReadFile(const char *path, unsigned char **retData, size_t *retLen, xvConfError *err)
+/* Opens @path as a trusted regular file (util/xvfile.h): the descriptor, or
+ * -errno with @err filled. A warning of the trust check goes to *retWarning. */
+static int
+confOpenTrusted(const char *path, char **retWarning, xvConfError *err)
 {
-    const size_t limit = XV_CONF_MAX_BYTES + 1;
-    unsigned char *data = NULL;
-    size_t len = 0, size;
-    struct stat sb;
-    char ebuf[128];
-    int fd;
-    int rc;
+    char why[XV_FILE_WHY_LEN];
+    int fd, rc;
 
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
-        rc = -errno;
-        xvConfErrorSetAt(err, path, 0, 0, "cannot open the configuration file: %s",
-                         strerror_r(-rc, ebuf, sizeof(ebuf)));
+    if ((fd = xvFileOpenRegular(path, O_RDONLY, why, sizeof(why))) < 0) {
+        /* the open itself, or what it found: not a regular file */
+        xvConfErrorSetAt(err, path, 0, 0, fd == -EISDIR || fd == -EINVAL ?
+                         "cannot read the configuration file: %s" :
+                         "cannot open the configuration file: %s", why);
+        return fd;
+    }
+    rc = xvFileCheckTrust(path, fd, 0, why, sizeof(why));
+    if (rc < 0) {
+        xvConfErrorSetAt(err, path, 0, 0, "untrusted configuration file, refused: %s "
+                         "(see TRUSTED FILES in xvirt-agent(8))", why);
+        close(fd);
         return rc;
     }
-    if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        rc = -EISDIR;
-        xvConfErrorSetAt(err, path, 0, 0, "cannot read the configuration file: %s",
-                         strerror_r(EISDIR, ebuf, sizeof(ebuf)));
-        goto cleanup;
-    }
-    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > XV_CONF_MAX_BYTES) {
+    if (rc == XV_FILE_TRUST_WARNING && retWarning)
+        *retWarning = xvStrdup(why);
+    return fd;
+}
+
+int
+xvConfReadFile(const char *path, unsigned char **retData, size_t *retLen, char **retWarning,
+               xvConfError *err)
+{
+    char *data = NULL, *warning = NULL;
+    char why[XV_FILE_WHY_LEN];
+    struct stat sb;
+    size_t len = 0;
+    int fd, rc;
+
+    if ((fd = confOpenTrusted(path, &warning, err)) < 0)
+        return fd;
+    /* the size first, for a message that says how large the file is */
+    if (fstat(fd, &sb) == 0 && sb.st_size > XV_CONF_MAX_BYTES) {
         rc = -EFBIG;
         xvConfErrorSetAt(err, path, 0, 0, "file is too large (%lld bytes; the limit is %d)",
                          (long long)sb.st_size, XV_CONF_MAX_BYTES);
         goto cleanup;
     }
-    /* sized from the file, so a reload does not hold a 1 MiB buffer; a pipe
-     * or a file that grows makes the buffer grow, up to the limit + 1 */
-    size = S_ISREG(sb.st_mode) ? (size_t)sb.st_size + 1 : 4096;
-    data = xvAllocN(size, 1);
-    while (len < limit) {
-        ssize_t n;
-
-        if (len == size) {
-            size = size * 2 < limit ? size * 2 : limit;
-            data = xvReallocN(data, size, 1);
-        }
-        n = read(fd, data + len, size - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = -errno;
-            xvConfErrorSetAt(err, path, 0, 0, "cannot read the configuration file: %s",
-                             strerror_r(-rc, ebuf, sizeof(ebuf)));
-            goto cleanup;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    if (len > XV_CONF_MAX_BYTES) {
-        /* a file that grew, or a pipe: the size was not known in advance */
-        rc = -EFBIG;
-        xvConfErrorSetAt(err, path, 0, 0, "file is too large (more than %d bytes)",
-                         XV_CONF_MAX_BYTES);
+    if ((rc = xvFileReadFd(fd, XV_CONF_MAX_BYTES, &data, &len, why, sizeof(why))) < 0) {
+        /* -EFBIG: a file that grew while it was read */
+        if (rc == -EFBIG)
+            xvConfErrorSetAt(err, path, 0, 0, "file is too large (more than %d bytes)",
+                             XV_CONF_MAX_BYTES);
+        else
+            xvConfErrorSetAt(err, path, 0, 0, "cannot read the configuration file: %s", why);
         goto cleanup;
     }
-    *retData = data;
+    *retData = (unsigned char *)data;
     *retLen = len;
-    data = NULL;
+    if (retWarning)
+        *retWarning = XV_STEAL_PTR(warning);
     rc = 0;
 
  cleanup:
-    free(data);
+    free(warning);
     close(fd);
     return rc;
 }

@@ -122,12 +122,18 @@ int xvConfParse(const char *name, const unsigned char *data, size_t len, xvConfN
                 xvConfError *err);
 
 /*
- * Reads the file at @path (a regular file, a pipe...) into *retData (*retLen
- * bytes, to free()), refusing a directory and a file over XV_CONF_MAX_BYTES
- * (-EFBIG). Errors are about the whole file (line 0).
+ * Reads the file at @path into *retData (*retLen bytes, NUL-terminated, to
+ * free()). It must be a regular file (util/xvfile.h: opened non-blocking,
+ * a FIFO, device, socket or directory is refused at once) of at most
+ * XV_CONF_MAX_BYTES (-EFBIG), and trusted (xvFileCheckTrust(): refused
+ * with -EPERM when it or a directory above it can be changed by other
+ * users). A group-writable file or directory is read, and *retWarning (if
+ * not NULL) says why it should not be, without the file name (to free();
+ * set to NULL when there is nothing to say). Errors are about the whole
+ * file (line 0).
  */
 int xvConfReadFile(const char *path, unsigned char **retData, size_t *retLen,
-                   xvConfError *err);
+                   char **retWarning, xvConfError *err);
 
 /* ---- for the readers of a tree ------------------------------------------ */
 

@@ -15,6 +15,7 @@
 #include "policy.h"
 #include "src/conf/conf_value.h"
 #include "util/xvalloc.h"
+#include "util/xvfile.h"
 #include "util/xvlog.h"
 #include "util/xvuuid.h"
 
@@ -290,18 +291,51 @@ stateParseLine(xvPolicyState *st, char *line)
     return -1;
 }
 
-/* Reads @path into @st: 0, -ENOENT, or -EINVAL (malformed, line in *retLine). */
-static int
-stateRead(xvPolicyState *st, const char *path, size_t *retLine)
+/* What stateRead() returns for a file without a byte: no bookkeeping yet. */
+#define STATE_READ_EMPTY 1
+
+/*
+ * Opens the bookkeeping @path: a regular file (opened non-blocking, so a
+ * FIFO there blocks nothing), trusted strictly (util/xvfile.h: its
+ * entries hold domain XML the agent may start, so a file or directory
+ * other users, its group included, can change is not read: -EPERM).
+ * Returns the stream, or NULL with -errno in *retErr and @why filled.
+ */
+static FILE *
+stateOpen(const char *path, int *retErr, char *why, size_t whylen)
 {
-    FILE *f = fopen(path, "re");
+    FILE *f;
+    int fd, rc;
+
+    if ((fd = xvFileOpenRegular(path, O_RDONLY, why, whylen)) < 0) {
+        *retErr = fd;
+        return NULL;
+    }
+    if ((rc = xvFileCheckTrust(path, fd, XV_FILE_TRUST_STRICT, why, whylen)) < 0 ||
+        !(f = fdopen(fd, "re"))) {
+        *retErr = rc < 0 ? rc : -errno;
+        if (rc >= 0)
+            snprintf(why, whylen, "%s", strerror(-*retErr));
+        close(fd);
+        return NULL;
+    }
+    return f;
+}
+
+/* Reads @path into @st: 0, STATE_READ_EMPTY, -ENOENT, -EPERM (untrusted),
+ * another -errno of opening it (@why says why), or -EINVAL (malformed, line
+ * in *retLine). */
+static int
+stateRead(xvPolicyState *st, const char *path, size_t *retLine, char *why, size_t whylen)
+{
     char *line = NULL;
     size_t cap = 0, lineno = 0;
     ssize_t len;
     int rc = 0;
+    FILE *f = stateOpen(path, &rc, why, whylen);
 
     if (!f)
-        return -errno;
+        return rc;
     while ((len = getline(&line, &cap, f)) >= 0) {
         lineno++;
         if (len == 0 || line[len - 1] != '\n') {
@@ -314,10 +348,10 @@ stateRead(xvPolicyState *st, const char *path, size_t *retLine)
             break;
         }
     }
-    if (rc == 0 && lineno == 0)
-        rc = -EINVAL;
     if (rc == 0 && ferror(f))
         rc = -EIO;
+    else if (rc == 0 && lineno == 0)
+        rc = STATE_READ_EMPTY;
     free(line);
     fclose(f);
     *retLine = lineno;
@@ -339,18 +373,27 @@ xvPolicyStateLoad(const char *dir, char **retWarning)
     xvPolicyState *st = xvPolicyStateNew(dir);
     char *path = statePath(dir, "");
     char *warning = NULL;
+    char why[XV_FILE_WHY_LEN] = "";
     size_t line = 0, i;
     int rc;
 
-    rc = stateRead(st, path, &line);
-    if (rc < 0 && rc != -ENOENT) {
+    rc = stateRead(st, path, &line, why, sizeof(why));
+    if (rc == STATE_READ_EMPTY) {
+        /* a crash between creating and filling it, or a file made by hand */
+        warning = xvAsprintf("%s: empty, no bookkeeping yet; starting with empty "
+                             "bookkeeping", path);
+    } else if (rc == -EPERM) {
+        /* not moved aside: the next save replaces it with the agent's own */
+        warning = xvAsprintf("%s: untrusted, not read: %s (see TRUSTED FILES in "
+                             "xvirt-agent(8)); starting with empty bookkeeping", path, why);
+    } else if (rc < 0 && rc != -ENOENT) {
         char suffix[64];
         char reason[160];
         char *aside;
 
         /* line 0: the file could not even be opened */
         if (line == 0)
-            snprintf(reason, sizeof(reason), "%s", strerror(-rc));
+            snprintf(reason, sizeof(reason), "%s", why[0] ? why : strerror(-rc));
         else
             snprintf(reason, sizeof(reason), "%s at line %zu",
                      rc == -EINVAL ? "malformed" : strerror(-rc), line);

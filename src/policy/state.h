@@ -56,10 +56,14 @@ xvPolicyState *xvPolicyStateNew(const char *dir);
 void xvPolicyStateFree(xvPolicyState *st);
 
 /*
- * Loads the bookkeeping of @dir. A missing file gives an empty one. A file
- * that cannot be read as bookkeeping is moved aside (to
- * "policy-state.corrupt-<seconds>") and an empty one is returned; then
- * *retWarning (if not NULL) says what happened (to free()). An attempt
+ * Loads the bookkeeping of @dir. A missing file gives an empty one, and so
+ * does an empty file (with a warning). The file must be a regular file,
+ * and is read only if trusted strictly (util/xvfile.h: neither it nor a
+ * directory above it writable by other users or its group, owned by root
+ * or the agent's user); an untrusted one is left alone, to be replaced by
+ * the next save. A file that cannot be read as bookkeeping is moved aside
+ * (to "policy-state.corrupt-<seconds>") and an empty one is returned; in
+ * all these cases *retWarning (if not NULL) says what happened (to free()). An attempt
  * found in progress (the agent died during it) stays counted; it is
  * cleared and reported in *retWarning too. Never fails.
  */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "util/xvcpulist.h"
+#include "util/xvfile.h"
 
 /* The largest XML file create/define accept, as virsh. */
 #define XVSH_MAX_XML_FILE (10 * 1024 * 1024)
@@ -127,45 +128,26 @@ xvshVcpuStateToString(int state)
 char *
 xvshReadFile(const char *path)
 {
+    char why[XV_FILE_WHY_LEN];
     char *buf = NULL;
-    size_t len = 0;
-    size_t cap = 0;
-    int fd;
+    int fd, rc;
 
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-        xvshError("Failed to open file '%s': %s", path, strerror(errno));
+    /* a regular file only, opened without blocking (util/xvfile.h) */
+    if ((fd = xvFileOpenRegular(path, O_RDONLY, why, sizeof(why))) < 0) {
+        xvshError("Failed to open file '%s': %s", path, why);
         return NULL;
     }
-    while (true) {
-        ssize_t got;
-
-        if (cap - len < 4096) {
-            cap = cap ? cap * 2 : 8192;
-            buf = xvReallocN(buf, cap + 1, 1);
-        }
-        got = read(fd, buf + len, cap - len);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            xvshError("Failed to read file '%s': %s", path, strerror(errno));
-            goto error;
-        }
-        if (got == 0)
-            break;
-        len += got;
-        if (len > XVSH_MAX_XML_FILE) {
-            xvshError("File '%s' is too large", path);
-            goto error;
-        }
+    rc = xvFileReadFd(fd, XVSH_MAX_XML_FILE, &buf, NULL, why, sizeof(why));
+    close(fd);
+    if (rc == -EFBIG) {
+        xvshError("File '%s' is too large", path);
+        return NULL;
     }
-    close(fd);
-    buf[len] = '\0';
+    if (rc < 0) {
+        xvshError("Failed to read file '%s': %s", path, why);
+        return NULL;
+    }
     return buf;
-
- error:
-    close(fd);
-    free(buf);
-    return NULL;
 }
 
 /* vCPU arrays start at the domain's vCPU count and double up to this. */

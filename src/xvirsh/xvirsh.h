@@ -147,7 +147,8 @@ const char *xvshVcpuStateToString(int state);
 int xvshDomainGetVcpus(virDomainPtr dom, unsigned int nrVirtCpu, int maplen,
                        virVcpuInfoPtr *retInfo, unsigned char **retMaps);
 
-/* Reads a whole (XML) file, to free(); NULL (reported) on error. */
+/* Reads a whole (XML) regular file, to free(); NULL (reported) on error: a
+ * FIFO, device or directory is refused without reading (util/xvfile.h). */
 char *xvshReadFile(const char *path);
 
 /*

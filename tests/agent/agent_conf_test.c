@@ -390,7 +390,7 @@ test_missing_file_reports_strerror(void **state)
 
     /* A directory is not a file either. */
     assert_true(asprintf(&expected, "%s: cannot read the configuration file: "
-                         "Is a directory", dir) > 0);
+                         "not a regular file (a directory)", dir) > 0);
     rc = xvAgentConfLoadFile(dir, &conf, &err);
     assertErrorIs(rc, -EISDIR, conf, &err, expected);
     free(expected);
@@ -1259,6 +1259,115 @@ test_policy_file_that_cannot_be_read_is_an_error(void **state)
     xvTestRemoveTree(dir);
 }
 
+/* chmod @dir/@name to @mode. */
+static void
+chmodIn(const char *dir, const char *name, mode_t mode)
+{
+    char *path = xvTestPathIn(dir, name);
+
+    assert_int_equal(chmod(path, mode), 0);
+    free(path);
+}
+
+static void
+test_fifo_as_the_configuration_is_refused_without_blocking(void **state)
+{
+    char *dir = xvTestTempDir();
+    char *fifo = xvTestPathIn(dir, "agent.yaml");
+
+    (void)state;
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    /* a blocking open would wait for a writer forever */
+    assertDirError(dir, -EINVAL, "@D/agent.yaml: cannot read the configuration file: "
+                   "not a regular file (a FIFO)");
+    free(fifo);
+    xvTestRemoveTree(dir);
+}
+
+static void
+test_files_writable_by_any_user_are_refused(void **state)
+{
+    char *dir = xvTestTempDir();
+
+    (void)state;
+    xvTestWriteText(dir, "agent.yaml", "");
+    chmodIn(dir, "agent.yaml", 0666);
+    assertDirError(dir, -EPERM, "@D/agent.yaml: untrusted configuration file, refused: "
+                   "writable by any user (mode 0666) (see TRUSTED FILES in xvirt-agent(8))");
+    chmodIn(dir, "agent.yaml", 0644);
+    xvTestMakeDir(dir, "policies.d");
+    xvTestWriteText(dir, "policies.d/a.yaml", "policies: []\n");
+    chmodIn(dir, "policies.d/a.yaml", 0602);
+    assertDirError(dir, -EPERM, "@D/policies.d/a.yaml: untrusted configuration file, "
+                   "refused: writable by any user (mode 0602) (see TRUSTED FILES in "
+                   "xvirt-agent(8))");
+    chmodIn(dir, "policies.d/a.yaml", 0600);
+    /* the directory, where anyone could add a policy file */
+    chmodIn(dir, "policies.d", 0777);
+    assertDirError(dir, -EPERM, "@D/policies.d: untrusted policy directory, refused: "
+                   "writable by any user (mode 0777) (see TRUSTED FILES in xvirt-agent(8))");
+    xvTestRemoveTree(dir);
+}
+
+static void
+test_files_writable_by_the_group_are_read_with_a_warning(void **state)
+{
+    char *dir = xvTestTempDir();
+    char *path = xvTestPathIn(dir, "agent.yaml");
+    xvAgentConf *conf = NULL;
+    xvConfError err = { 0 };
+    char *want;
+
+    (void)state;
+    xvTestWriteText(dir, "agent.yaml", "policies:\n  - name: a\n    type: restart\n");
+    xvTestMakeDir(dir, "policies.d");
+    xvTestWriteText(dir, "policies.d/b.yaml", "policies:\n  - name: b\n    type: balloon\n");
+    xvTestWriteText(dir, "policies.d/c.yaml", "policies: []\n");
+    chmodIn(dir, "agent.yaml", 0664);
+    chmodIn(dir, "policies.d", 0770);
+    assert_int_equal(xvAgentConfLoadFile(path, &conf, &err), 0);
+    assert_int_equal(conf->npolicies, 2);
+    /* the main file, then the directory once (not again for each file) */
+    assert_int_equal(conf->nwarnings, 2);
+    want = expandDir("@D/agent.yaml: writable by group", dir);
+    assert_true(strncmp(conf->warnings[0], want, strlen(want)) == 0);
+    free(want);
+    want = expandDir("@D/policies.d: writable by group", dir);
+    assert_true(strncmp(conf->warnings[1], want, strlen(want)) == 0);
+    free(want);
+    xvAgentConfFree(conf);
+
+    /* trusted files say nothing */
+    chmodIn(dir, "agent.yaml", 0644);
+    chmodIn(dir, "policies.d", 0755);
+    assert_int_equal(xvAgentConfLoadFile(path, &conf, &err), 0);
+    assert_int_equal(conf->nwarnings, 0);
+    xvAgentConfFree(conf);
+    free(path);
+    xvTestRemoveTree(dir);
+}
+
+static void
+test_fifo_in_the_policy_directory_is_skipped(void **state)
+{
+    char *dir = xvTestTempDir();
+    char *path = xvTestPathIn(dir, "agent.yaml");
+    char *fifo = xvTestPathIn(dir, "policies.d/f.yaml");
+    xvAgentConf *conf = NULL;
+    xvConfError err = { 0 };
+
+    (void)state;
+    xvTestWriteText(dir, "agent.yaml", "");
+    xvTestMakeDir(dir, "policies.d");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(xvAgentConfLoadFile(path, &conf, &err), 0);
+    assert_int_equal(conf->npolicies, 0);
+    xvAgentConfFree(conf);
+    free(fifo);
+    free(path);
+    xvTestRemoveTree(dir);
+}
+
 static void
 test_policy_file_errors_name_the_policy_file(void **state)
 {
@@ -1566,6 +1675,10 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_policies_dir_is_taken_from_the_directory_of_the_file),
     cmocka_unit_test(test_policies_dir_that_cannot_be_read_is_an_error),
     cmocka_unit_test(test_policy_file_that_cannot_be_read_is_an_error),
+    cmocka_unit_test(test_fifo_as_the_configuration_is_refused_without_blocking),
+    cmocka_unit_test(test_files_writable_by_any_user_are_refused),
+    cmocka_unit_test(test_files_writable_by_the_group_are_read_with_a_warning),
+    cmocka_unit_test(test_fifo_in_the_policy_directory_is_skipped),
     cmocka_unit_test(test_policy_file_errors_name_the_policy_file),
     cmocka_unit_test(test_duplicate_policy_names_across_files_name_the_first_one),
     cmocka_unit_test(test_state_retention_is_a_duration_of_at_least_an_hour),

@@ -132,7 +132,7 @@ mkdir "$TMP/confdir"
 run_check "$TMP/confdir"
 is "directory: exit status 1" "$RC" 1
 is "directory: named with the reason" "$ERR" \
-    "$TMP/confdir: cannot read the configuration file: Is a directory"
+    "$TMP/confdir: cannot read the configuration file: not a regular file (a directory)"
 
 "$XVIRT_AGENT" --check-config >"$TMP/out" 2>"$TMP/err" </dev/null
 RC=$?

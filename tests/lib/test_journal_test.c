@@ -487,6 +487,46 @@ test_a_file_that_is_not_a_journal_is_open_failed(void **state)
     free(uri);
 }
 
+/* Journals others could have written: their entries are never replayed. */
+static void
+test_journal_writable_by_others_is_open_failed(void **state)
+{
+    static const mode_t modes[] = { 0666, 0606, 0660, 0620 };
+    fixture *fx = *state;
+    char *uri = sharedURI(SIM, fx->journal);
+    virConnectPtr conn;
+    size_t i;
+
+    conn = openShared(SIM, fx->journal);       /* creates it, 0600 */
+    virConnectClose(conn);
+    for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+        assert_int_equal(chmod(fx->journal, modes[i]), 0);
+        assert_null(virConnectOpen(uri));
+        xvTestAssertError(VIR_ERR_OPEN_FAILED, "is untrusted, not replayed: writable by");
+    }
+    /* its directory too */
+    assert_int_equal(chmod(fx->journal, 0600), 0);
+    assert_int_equal(chmod(fx->dir, 0777), 0);
+    assert_null(virConnectOpen(uri));
+    xvTestAssertError(VIR_ERR_OPEN_FAILED, "its directory");
+    assert_int_equal(chmod(fx->dir, 0700), 0);
+    assert_non_null(conn = virConnectOpen(uri));
+    virConnectClose(conn);
+    free(uri);
+}
+
+static void
+test_fifo_as_journal_is_open_failed_without_blocking(void **state)
+{
+    fixture *fx = *state;
+    char *uri = sharedURI(SIM, fx->journal);
+
+    assert_int_equal(mkfifo(fx->journal, 0600), 0);
+    assert_null(virConnectOpen(uri));
+    xvTestAssertError(VIR_ERR_OPEN_FAILED, "not a regular file (a FIFO)");
+    free(uri);
+}
+
 static void
 test_relative_journal_path_is_invalid_arg(void **state)
 {
@@ -786,6 +826,10 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_journal_of_another_node_is_open_failed,
                                     setup, teardown),
     cmocka_unit_test_setup_teardown(test_a_file_that_is_not_a_journal_is_open_failed,
+                                    setup, teardown),
+    cmocka_unit_test_setup_teardown(test_journal_writable_by_others_is_open_failed,
+                                    setup, teardown),
+    cmocka_unit_test_setup_teardown(test_fifo_as_journal_is_open_failed_without_blocking,
                                     setup, teardown),
     cmocka_unit_test_setup_teardown(test_relative_journal_path_is_invalid_arg,
                                     setup, teardown),

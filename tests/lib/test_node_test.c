@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <libvirt/libvirt.h>
@@ -214,6 +215,26 @@ test_missing_node_file_is_open_failed_naming_the_path(void **state)
     assert_null(xvTestNodeLoadFile("/nonexistent/xvirt/node.xml"));
     xvTestAssertError(VIR_ERR_OPEN_FAILED, "'/nonexistent/xvirt/node.xml'");
     xvTestAssertError(VIR_ERR_OPEN_FAILED, "No such file");
+}
+
+static void
+test_node_file_that_is_not_a_regular_file_is_open_failed(void **state)
+{
+    char *dir = xvTestTempDir();
+    char *fifo = xvTestPathIn(dir, "node.xml");
+
+    (void)state;
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    /* a FIFO without a writer: refused, not waited on */
+    assert_null(xvTestNodeLoadFile(fifo));
+    xvTestAssertError(VIR_ERR_OPEN_FAILED, "not a regular file (a FIFO)");
+    assert_null(xvTestNodeLoadFile(dir));
+    xvTestAssertError(VIR_ERR_OPEN_FAILED, "not a regular file (a directory)");
+    /* a device would be read without end */
+    assert_null(xvTestNodeLoadFile("/dev/zero"));
+    xvTestAssertError(VIR_ERR_OPEN_FAILED, "not a regular file (a character device)");
+    free(fifo);
+    xvTestRemoveTree(dir);
 }
 
 static void
@@ -897,6 +918,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_file_node_loads_inline_and_file_domains_in_order),
     cmocka_unit_test(test_file_domain_settings_come_from_its_xvirt_elements),
     cmocka_unit_test(test_missing_node_file_is_open_failed_naming_the_path),
+    cmocka_unit_test(test_node_file_that_is_not_a_regular_file_is_open_failed),
     cmocka_unit_test(test_malformed_node_file_is_xml_error_with_line),
     cmocka_unit_test(test_missing_domain_file_names_it),
     cmocka_unit_test(test_wrong_root_element_is_rejected),

@@ -136,7 +136,6 @@ test_corrupt_file_is_moved_aside_and_bookkeeping_starts_empty(void **state)
         "xvirt-policy-state 1\nrestart uuid=ab000000-0000-0000-0000-000000000001 total=1",
         "xvirt-policy-state 1\nrestart total=1\n",
         "xvirt-policy-state 1\nrestart uuid=ab000000-0000-0000-0000-000000000001 name=%0\n",
-        "",
     };
     size_t i;
 
@@ -163,6 +162,119 @@ test_corrupt_file_is_moved_aside_and_bookkeeping_starts_empty(void **state)
         xvPolicyStateFree(st);
         removeDir(dir);
     }
+}
+
+static void
+test_empty_file_is_no_bookkeeping_yet_with_a_warning(void **state)
+{
+    char *dir = xvTestTempDir();
+    char *warning = NULL;
+    xvPolicyState *st;
+    char *names;
+
+    (void)state;
+    xvTestWriteText(dir, "policy-state", "");
+    st = xvPolicyStateLoad(dir, &warning);
+    assert_int_equal(st->n, 0);
+    assert_non_null(warning);
+    assert_non_null(strstr(warning, "policy-state: empty, no bookkeeping yet"));
+    assert_null(strstr(warning, "Invalid argument"));
+    /* left where it is: nothing in it to keep */
+    names = listDir(dir);
+    assert_null(strstr(names, "corrupt"));
+    free(names);
+    free(warning);
+    xvPolicyStateFree(st);
+    removeDir(dir);
+}
+
+/* A bookkeeping line that, read, would make the agent start a domain. */
+#define FORGED_STATE "xvirt-policy-state 1\n" \
+    "restart uuid=ab000000-0000-0000-0000-000000000001 total=1 retry_at=0 gave_up=0 " \
+    "in_progress=0 xml_id=0 attempts=1 name=forged\n"
+
+static void
+test_state_writable_by_others_is_not_read(void **state)
+{
+    static const struct {
+        mode_t fileMode, dirMode;
+        const char *why;
+    } cases[] = {
+        { 0666, 0700, "writable by any user (mode 0666)" },
+        { 0620, 0700, "writable by group" },
+        { 0600, 0770, "its directory '" },
+        { 0600, 0707, "is writable by any user (mode 0707)" },
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
+        char *dir = xvTestTempDir();
+        char *path = xvTestPathIn(dir, "policy-state");
+        char *warning = NULL;
+        xvPolicyState *st;
+
+        xvTestWriteText(dir, "policy-state", FORGED_STATE);
+        assert_int_equal(chmod(path, cases[i].fileMode), 0);
+        assert_int_equal(chmod(dir, cases[i].dirMode), 0);
+        st = xvPolicyStateLoad(dir, &warning);
+        assert_int_equal(st->n, 0);
+        assert_non_null(warning);
+        if (!strstr(warning, "untrusted, not read") || !strstr(warning, cases[i].why))
+            fail_msg("case %zu: warning '%s'", i, warning);
+        free(warning);
+        /* and the next save replaces it with the agent's own */
+        assert_int_equal(chmod(dir, 0700), 0);
+        assert_int_equal(xvPolicyStateSave(st), 0);
+        xvPolicyStateFree(st);
+        warning = NULL;
+        st = xvPolicyStateLoad(dir, &warning);
+        assert_null(warning);
+        assert_int_equal(st->n, 0);
+        xvPolicyStateFree(st);
+        free(path);
+        removeDir(dir);
+    }
+}
+
+static void
+test_trusted_state_is_read(void **state)
+{
+    char *dir = xvTestTempDir();
+    char *warning = NULL;
+    xvPolicyState *st;
+
+    (void)state;
+    xvTestWriteText(dir, "policy-state", FORGED_STATE);
+    st = xvPolicyStateLoad(dir, &warning);
+    assert_null(warning);
+    assert_int_equal(st->n, 1);
+    xvPolicyStateFree(st);
+    removeDir(dir);
+}
+
+static void
+test_fifo_as_state_file_is_moved_aside_without_blocking(void **state)
+{
+    char *dir = xvTestTempDir();
+    char *path = xvTestPathIn(dir, "policy-state");
+    char *warning = NULL;
+    xvPolicyState *st;
+    char *names;
+
+    (void)state;
+    assert_int_equal(mkfifo(path, 0600), 0);
+    st = xvPolicyStateLoad(dir, &warning);
+    assert_int_equal(st->n, 0);
+    assert_non_null(warning);
+    assert_non_null(strstr(warning, "not a regular file (a FIFO)"));
+    names = listDir(dir);
+    assert_non_null(strstr(names, "policy-state.corrupt-"));
+    free(names);
+    free(warning);
+    xvPolicyStateFree(st);
+    free(path);
+    removeDir(dir);
 }
 
 static void
@@ -479,6 +591,10 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_saved_bookkeeping_reloads_identically),
     cmocka_unit_test(test_missing_file_gives_empty_bookkeeping),
     cmocka_unit_test(test_corrupt_file_is_moved_aside_and_bookkeeping_starts_empty),
+    cmocka_unit_test(test_empty_file_is_no_bookkeeping_yet_with_a_warning),
+    cmocka_unit_test(test_state_writable_by_others_is_not_read),
+    cmocka_unit_test(test_trusted_state_is_read),
+    cmocka_unit_test(test_fifo_as_state_file_is_moved_aside_without_blocking),
     cmocka_unit_test(test_attempt_in_progress_stays_counted_after_a_crash_of_the_agent),
     cmocka_unit_test(test_attempt_window_keeps_the_latest_attempts),
     cmocka_unit_test(test_last_seen_is_persisted_and_old_files_load_without_it),
