@@ -503,7 +503,7 @@ intentParseField(xvPolicyIntent *in, const char *key, char *value, unsigned int 
 #undef INTENT_BAD
 }
 
-/* What is wrong with a parsed intent as a whole (NULL: nothing). */
+/* Whether a parsed intent holds together as a whole; if not, *why says why. */
 static bool
 intentCheck(const xvPolicyState *st, const xvPolicyIntent *in, unsigned int have,
             char *why, size_t whysize)
