@@ -34,6 +34,12 @@
  * must not keep the agent from exiting). */
 #define AGENT_STOP_TIMEOUT_MS 3000
 
+/* How long shutdown waits instead when a policy action (a restart's
+ * destroy and create) is in progress: long enough for a create to finish,
+ * bounded all the same; an action cut short is finished by the next start
+ * (src/policy/state.h, intents). */
+#define AGENT_ACTION_STOP_TIMEOUT_MS 5000
+
 /*
  * A publication: a snapshot, the policies' report made of it (beside it,
  * never inside it) and their rendered bodies, shared by the loop and the
@@ -461,6 +467,9 @@ agentOnSignal(evutil_socket_t sig, short what, void *opaque)
     agent->stopping = true;
     xvLogNotice("received %s: finishing replies in progress, then exiting",
                 sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    if (xvPolicyEngineStop(agent->policy))
+        xvLogNotice("policy: an action is in progress: waiting up to %d s for it to finish",
+                    AGENT_ACTION_STOP_TIMEOUT_MS / 1000);
     xvHttpServerDrain(agent->http, agentDrained, agent);
 }
 
@@ -495,6 +504,34 @@ agentStartControl(xvAgent *agent)
     return 0;
 }
 
+/* When a policy action ended: the agent's real time, in ms. */
+static uint64_t
+agentPolicyClockMs(void *opaque)
+{
+    return xvAgentClockRealNs(opaque) / 1000000u;
+}
+
+/* Stops the sampler, waiting longer for a policy action in progress. */
+static void
+agentStopWorker(xvAgent *agent)
+{
+    bool acting = agent->policy && xvPolicyEngineActing(agent->policy);
+    uint64_t timeoutMs = acting ? AGENT_ACTION_STOP_TIMEOUT_MS : AGENT_STOP_TIMEOUT_MS;
+
+    if (xvWorkerStop(agent->worker, timeoutMs) == 0)
+        return;
+    if (xvPolicyEngineActing(agent->policy))
+        xvLogWarning("policy: the action in progress did not finish within %llu s; exiting "
+                     "without it (the next start finishes it)",
+                     (unsigned long long)(timeoutMs / 1000));
+    else
+        xvLogWarning("sampler: a hypervisor call is still hanging; exiting without it");
+    /* the thread left behind may still run the policies and read the
+     * clock: keep them */
+    agent->policy = NULL;
+    agent->clock = NULL;
+}
+
 xvAgent *
 xvAgentNew(const xvAgentOptions *opts)
 {
@@ -517,6 +554,8 @@ xvAgentNew(const xvAgentOptions *opts)
     agent->reloadOk = true;
     if (opts->testControl)
         agent->clock = xvAgentClockNewStepped(opts->testClockStartMs * 1000000u);
+    /* the clock, not the agent: it outlives the agent with a sampler left behind */
+    xvPolicyEngineSetClock(agent->policy, agentPolicyClockMs, agent->clock);
     agent->reloadSuccessNs = xvAgentClockRealNs(agent->clock);
     agent->apiVersion = agentAPIVersion();
     /* the sampler thread wakes the loop with event_active() */
@@ -567,12 +606,11 @@ xvAgentFree(xvAgent *agent)
     if (!agent)
         return;
     xvTestControlFree(agent->control);
-    if (agent->worker && xvWorkerStop(agent->worker, AGENT_STOP_TIMEOUT_MS) < 0) {
-        xvLogWarning("sampler: a hypervisor call is still hanging; exiting without it");
-        /* the thread left behind may still run the policies and read the
-         * clock: keep them */
-        agent->policy = NULL;
-        agent->clock = NULL;
+    if (agent->worker) {
+        /* no action starts during the wait (once stopping, for good) */
+        if (agent->policy)
+            xvPolicyEngineStop(agent->policy);
+        agentStopWorker(agent);
     }
     agent->worker = NULL;
     xvPolicyEngineFree(agent->policy);

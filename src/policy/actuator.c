@@ -3,6 +3,7 @@
 #include "actuator.h"
 
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,11 @@ struct _xvActuator {
     size_t ntargets;
     char **applied;             /* policies applied since the last prune */
     size_t napplied;
+    uint64_t (*clockMs)(void *opaque);  /* realtime ms; NULL: time stands still */
+    void *clockOpaque;
+    /* read by the loop thread while the sampler acts */
+    atomic_bool stopping;       /* no new action starts */
+    atomic_bool acting;         /* a write action is in progress */
 };
 
 static const char *const actuatorStateNames[] = {
@@ -101,6 +107,59 @@ xvActuatorSetURI(xvActuator *a, const char *uri)
     }
     free(a->uri);
     a->uri = uri ? xvStrdup(uri) : NULL;
+}
+
+void
+xvActuatorSetClock(xvActuator *a, uint64_t (*realMs)(void *opaque), void *opaque)
+{
+    a->clockMs = realMs;
+    a->clockOpaque = opaque;
+}
+
+/* The time now, for the end of an action; @sampleMs without a clock. */
+static uint64_t
+actuatorNow(const xvActuator *a, uint64_t sampleMs)
+{
+    uint64_t now = a->clockMs ? a->clockMs(a->clockOpaque) : sampleMs;
+
+    /* a clock stepped back: the action did not end before it began */
+    return now > sampleMs ? now : sampleMs;
+}
+
+bool
+xvActuatorStop(xvActuator *a)
+{
+    atomic_store(&a->stopping, true);
+    return atomic_load(&a->acting);
+}
+
+bool
+xvActuatorActing(xvActuator *a)
+{
+    return atomic_load(&a->acting);
+}
+
+/*
+ * Marks a write action as in progress, unless the agent is stopping.
+ * The loop sets stopping then reads acting, this sets acting then reads
+ * stopping (both sequentially consistent): either the loop sees the action
+ * and waits for it, or the action sees the stop and does not start.
+ */
+static bool
+actuatorBeginActing(xvActuator *a)
+{
+    atomic_store(&a->acting, true);
+    if (atomic_load(&a->stopping)) {
+        atomic_store(&a->acting, false);
+        return false;
+    }
+    return true;
+}
+
+static void
+actuatorEndActing(xvActuator *a)
+{
+    atomic_store(&a->acting, false);
 }
 
 bool
@@ -185,6 +244,7 @@ actuatorReport(xvActuator *a, const char *policy, const xvPolicyAction *act,
         [XV_POLICY_RESULT_RATE_LIMITED] = XV_LOG_INFO,
         [XV_POLICY_RESULT_GAVE_UP] = XV_LOG_ERR,
         [XV_POLICY_RESULT_SKIPPED] = XV_LOG_INFO,
+        [XV_POLICY_RESULT_ROLLED_FORWARD] = XV_LOG_NOTICE,
     };
     char vcpu[32] = "";
 
@@ -240,10 +300,10 @@ actuatorFailFree(virDomainPtr dom, char **detail, const char *call)
 /* Starts the destroyed domain again: defined ones by virDomainCreate, the
  * others from the captured XML. */
 static xvPolicyResult
-actuatorStart(virConnectPtr conn, const xvPolicyAction *act, const char *xml, int *newId,
+actuatorStart(virConnectPtr conn, const unsigned char *uuid, const char *xml, int *newId,
               char **detail)
 {
-    virDomainPtr dom = virDomainLookupByUUID(conn, act->uuid);
+    virDomainPtr dom = virDomainLookupByUUID(conn, uuid);
 
     if (dom) {
         if (virDomainCreate(dom) < 0)
@@ -260,9 +320,61 @@ actuatorStart(virConnectPtr conn, const xvPolicyAction *act, const char *xml, in
     return XV_POLICY_RESULT_OK;
 }
 
+/* A failure is counted and logged, rate-limited, by xvPolicyStateCommit(). */
+static void
+actuatorSave(xvPolicyState *state, uint64_t nowMs)
+{
+    xvPolicyStateCommit(state, nowMs);
+}
+
+/*
+ * Records in the intent @id that its step @index begins (and those before
+ * it ended), and saves: the next start knows how far the action went.
+ */
+static void
+actuatorBeginStep(xvPolicyState *state, uint64_t id, size_t index, uint64_t nowMs)
+{
+    xvPolicyIntent *in = xvPolicyStateFindIntent(state, id);
+
+    while (in && in->begun <= index && xvPolicyIntentBeginStep(in) != XV_POLICY_STEP_LAST) {
+    }
+    actuatorSave(state, nowMs);
+}
+
+/* The configuration captured for @uuid (NULL: none). */
+static const char *
+actuatorCapturedXML(const xvPolicyState *state, const unsigned char *uuid)
+{
+    const xvRestartEntry *e = xvPolicyStateFind(state, uuid);
+
+    return e ? e->xml : NULL;
+}
+
+/* The create step of the restart @id: started again (see actuatorStart). */
 static xvPolicyResult
-actuatorRestart(xvActuator *a, const xvPolicyAction *act, const char *xml, int *newId,
-                char **detail)
+actuatorCreateStep(virConnectPtr conn, const unsigned char *uuid, xvPolicyState *state,
+                   uint64_t id, uint64_t nowMs, int *newId, char **detail)
+{
+    actuatorBeginStep(state, id, 1, nowMs);
+    return actuatorStart(conn, uuid, actuatorCapturedXML(state, uuid), newId, detail);
+}
+
+/* Both steps of the restart @id on @dom (taken): destroy, then create. */
+static xvPolicyResult
+actuatorDestroyAndCreate(virConnectPtr conn, virDomainPtr dom, const unsigned char *uuid,
+                         xvPolicyState *state, uint64_t id, uint64_t nowMs, int *newId,
+                         char **detail)
+{
+    actuatorBeginStep(state, id, 0, nowMs);
+    /* on success virDomainDestroy also releases the object */
+    if (virDomainDestroy(dom) < 0)
+        return actuatorFailFree(dom, detail, "virDomainDestroy");
+    return actuatorCreateStep(conn, uuid, state, id, nowMs, newId, detail);
+}
+
+static xvPolicyResult
+actuatorRestart(xvActuator *a, const xvPolicyAction *act, xvPolicyState *state, uint64_t id,
+                uint64_t nowMs, int *newId, char **detail)
 {
     virConnectPtr conn = actuatorConnect(a, detail);
     virDomainInfo info;
@@ -283,17 +395,29 @@ actuatorRestart(xvActuator *a, const xvPolicyAction *act, const char *xml, int *
                              actuatorStateName(info.state));
         return XV_POLICY_RESULT_SKIPPED;
     }
-    /* on success virDomainDestroy also releases the object */
-    if (virDomainDestroy(dom) < 0)
-        return actuatorFailFree(dom, detail, "virDomainDestroy");
-    return actuatorStart(conn, act, xml, newId, detail);
+    return actuatorDestroyAndCreate(conn, dom, act->uuid, state, id, nowMs, newId, detail);
 }
 
-/* A failure is counted and logged, rate-limited, by xvPolicyStateCommit(). */
+/*
+ * A restart is over (its intent @id, begun at @startedMs): the intent is
+ * dropped and the back-off set before the action (retryAtMs) moved so that
+ * it counts from now, the end of the action: a slow create does not eat
+ * into the wait before the next attempt. Saved.
+ */
 static void
-actuatorSave(xvPolicyState *state, uint64_t nowMs)
+actuatorRestartOver(xvActuator *a, xvPolicyState *state, const unsigned char *uuid,
+                    uint64_t id, uint64_t startedMs, uint64_t nowMs)
 {
-    xvPolicyStateCommit(state, nowMs);
+    xvRestartEntry *e = xvPolicyStateFind(state, uuid);
+    uint64_t endMs = actuatorNow(a, nowMs);
+
+    xvPolicyStateEndIntent(state, id);
+    if (e) {
+        e->inProgressMs = 0;
+        if (e->retryAtMs > startedMs && endMs > startedMs)
+            e->retryAtMs = endMs + (e->retryAtMs - startedMs);
+    }
+    actuatorSave(state, nowMs);
 }
 
 /* Reads a running domain's configuration through the read-only connection. */
@@ -385,6 +509,7 @@ actuatorRestartAction(xvActuator *a, const char *name, const xvPolicyCommon *com
     char *detail = NULL;
     char before[48], after[64];
     int newId = -1;
+    uint64_t id;
 
     snprintf(before, sizeof(before), "%s(id %d)", actuatorStateName(act->state), act->id);
     if (act->giveUp) {
@@ -412,12 +537,13 @@ actuatorRestartAction(xvActuator *a, const char *name, const xvPolicyCommon *com
                        NULL);
         return;
     }
+    /* the intent too: a next start finishes what a stop interrupted */
     e->inProgressMs = nowMs;
+    id = xvPolicyStateAddIntent(state, name, XV_POLICY_ACTION_RESTART, act->uuid, act->domain,
+                                -1, nowMs);
     actuatorSave(state, nowMs);
-    result = actuatorRestart(a, act, e->xml, &newId, &detail);
-    e = xvPolicyStateFind(state, act->uuid);
-    e->inProgressMs = 0;
-    actuatorSave(state, nowMs);
+    result = actuatorRestart(a, act, state, id, nowMs, &newId, &detail);
+    actuatorRestartOver(a, state, act->uuid, id, nowMs, nowMs);
     if (result == XV_POLICY_RESULT_OK)
         snprintf(after, sizeof(after), "running(id %d)", newId);
     else
@@ -615,12 +741,14 @@ xvActuatorPruneTargets(xvActuator *a, const xvSnapshot *snap)
 /* One pin or setmem action: refusals, dry run, or the real thing. */
 static void
 actuatorChangeAction(xvActuator *a, const char *name, const xvPolicyCommon *common,
-                     const xvPolicyAction *act, uint64_t nowMs, unsigned int *taken)
+                     const xvPolicyAction *act, xvPolicyState *state, uint64_t nowMs,
+                     unsigned int *taken)
 {
     xvPolicyResult result;
     const char *refusal;
     char *detail = NULL;
     char before[256], after[256];
+    uint64_t id;
 
     if (act->kind == XV_POLICY_ACTION_PIN) {
         actuatorFormatMap(act->oldMap, act->maplen, before, sizeof(before));
@@ -645,10 +773,17 @@ actuatorChangeAction(xvActuator *a, const char *name, const xvPolicyCommon *comm
         actuatorReport(a, name, act, XV_POLICY_RESULT_DRY_RUN, before, after, NULL);
         return;
     }
+    /* one step, recorded like a restart's (a next start drops it: the
+     * policy decides afresh there) */
+    id = xvPolicyStateAddIntent(state, name, act->kind, act->uuid, act->domain, act->vcpu,
+                                nowMs);
+    actuatorBeginStep(state, id, 0, nowMs);
     if (act->kind == XV_POLICY_ACTION_PIN)
         result = actuatorPin(a, act, &detail);
     else
         result = actuatorSetMemory(a, act, &detail);
+    xvPolicyStateEndIntent(state, id);
+    actuatorSave(state, nowMs);
     actuatorOutcome(actuatorTaken(a, name, act, nowMs, taken), result, nowMs);
     if (act->kind == XV_POLICY_ACTION_SETMEM)
         actuatorSetTarget(a, name, act, result);
@@ -673,15 +808,133 @@ xvActuatorApply(xvActuator *a, virConnectPtr ro, const char *name,
             actuatorCapture(ro, act, state, nowMs);
             break;
         case XV_POLICY_ACTION_RESTART:
+            if (!actuatorBeginActing(a))
+                break;
             actuatorRestartAction(a, name, common, act, state, nowMs, &taken);
+            actuatorEndActing(a);
             break;
         case XV_POLICY_ACTION_PIN:
         case XV_POLICY_ACTION_SETMEM:
-            actuatorChangeAction(a, name, common, act, nowMs, &taken);
+            if (!actuatorBeginActing(a))
+                break;
+            actuatorChangeAction(a, name, common, act, state, nowMs, &taken);
+            actuatorEndActing(a);
             break;
         case XV_POLICY_ACTION_LAST:
         default:
             break;
         }
     }
+}
+
+/* ---- rolling forward ------------------------------------------------------- */
+
+/*
+ * The rest of the restart @in (its copy; the intent itself is @id in
+ * @state), on the domain as it is now. The state of the domain tells what
+ * the steps recorded cannot: whether a destroy begun took effect.
+ *   crashed            the destroy never took effect (or never began): the
+ *                      whole restart is made now, the attempt recorded
+ *   shut off, or gone  the destroy did (a transient domain is gone once
+ *   after the destroy  destroyed): the create is made, from the captured
+ *   began              configuration for a transient one
+ *   shut off before    the restart never touched it: someone else stopped
+ *   the destroy began  it on purpose, so it is left alone (skipped)
+ *   running, paused... someone started it (or our create took effect just
+ *                      before the stop): nothing to do (skipped)
+ * So a create is made at most once per restart.
+ */
+static xvPolicyResult
+actuatorRollRestart(xvActuator *a, const xvPolicyIntent *in, xvPolicyState *state,
+                    uint64_t nowMs, char *before, size_t beforeSize, int *newId, char **detail)
+{
+    virConnectPtr conn = actuatorConnect(a, detail);
+    virDomainInfo info;
+    virDomainPtr dom;
+
+    snprintf(before, beforeSize, "unknown");
+    if (!conn)
+        return XV_POLICY_RESULT_FAILED;
+    if (!(dom = virDomainLookupByUUID(conn, in->uuid))) {
+        snprintf(before, beforeSize, "gone");
+        if (in->begun == 0) {
+            *detail = xvAsprintf("the domain vanished before the restart began");
+            return XV_POLICY_RESULT_SKIPPED;
+        }
+        return actuatorCreateStep(conn, in->uuid, state, in->id, nowMs, newId, detail);
+    }
+    if (virDomainGetInfo(dom, &info) < 0)
+        return actuatorFailFree(dom, detail, "virDomainGetInfo");
+    snprintf(before, beforeSize, "%s(id %d)", actuatorStateName(info.state),
+             (int)virDomainGetID(dom));
+    if (info.state == VIR_DOMAIN_CRASHED)
+        return actuatorDestroyAndCreate(conn, dom, in->uuid, state, in->id, nowMs, newId, detail);
+    virDomainFree(dom);
+    if (info.state != VIR_DOMAIN_SHUTOFF) {
+        *detail = xvAsprintf("the domain is %s already", actuatorStateName(info.state));
+        return XV_POLICY_RESULT_SKIPPED;
+    }
+    if (in->begun == 0) {
+        *detail = xvAsprintf("shut off by someone else before the restart began");
+        return XV_POLICY_RESULT_SKIPPED;
+    }
+    return actuatorCreateStep(conn, in->uuid, state, in->id, nowMs, newId, detail);
+}
+
+/* Finishes or drops the first intent of @state; it is gone afterwards. */
+static void
+actuatorRollOne(xvActuator *a, xvPolicyState *state, uint64_t nowMs)
+{
+    xvPolicyIntent *in = &state->intents[0];
+    char *policy = xvStrdup(in->policy);
+    xvPolicyAction act = {
+        .kind = in->kind,
+        .domain = xvStrdup(in->name ? in->name : "?"),
+        .id = -1,
+        .vcpu = in->vcpu,
+        .reason = "interrupted",
+    };
+    xvPolicyIntent copy = *in;
+    xvPolicyResult result;
+    char before[64], after[64];
+    char *detail = NULL;
+    int newId = -1;
+
+    memcpy(act.uuid, in->uuid, 16);
+    memcpy(act.uuidstr, in->uuidstr, sizeof(act.uuidstr));
+    if (in->kind != XV_POLICY_ACTION_RESTART) {
+        detail = xvAsprintf("interrupted by a stop of the agent (%zu of %zu steps begun); "
+                            "not repeated, the policy decides afresh", in->begun, in->nsteps);
+        xvPolicyStateEndIntent(state, in->id);
+        actuatorSave(state, nowMs);
+        actuatorReport(a, policy, &act, XV_POLICY_RESULT_SKIPPED, "-", "-", detail);
+    } else {
+        result = actuatorRollRestart(a, &copy, state, nowMs, before, sizeof(before), &newId,
+                                     &detail);
+        if (result == XV_POLICY_RESULT_OK)
+            result = XV_POLICY_RESULT_ROLLED_FORWARD;
+        if (result == XV_POLICY_RESULT_ROLLED_FORWARD)
+            snprintf(after, sizeof(after), "running(id %d)", newId);
+        else
+            snprintf(after, sizeof(after), "unchanged");
+        /* the attempt was counted when it began: not again */
+        actuatorRestartOver(a, state, copy.uuid, copy.id, copy.startedMs, nowMs);
+        actuatorReport(a, policy, &act, result, before, after, detail);
+    }
+    free(detail);
+    free(act.domain);
+    free(policy);
+}
+
+void
+xvActuatorRollForward(xvActuator *a, xvPolicyState *state, uint64_t nowMs)
+{
+    if (!state || state->nintents == 0 || !actuatorBeginActing(a))
+        return;
+    xvLogNotice("policy: %zu %s interrupted by a stop of the agent: finishing %s",
+                state->nintents, state->nintents == 1 ? "action was" : "actions were",
+                state->nintents == 1 ? "it" : "them");
+    while (state->nintents > 0)
+        actuatorRollOne(a, state, nowMs);
+    actuatorEndActing(a);
 }

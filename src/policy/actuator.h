@@ -50,13 +50,42 @@ void xvActuatorSetURI(xvActuator *a, const char *uri);
 /*
  * Carries out @actions of the policy @name for this interval, updating and
  * saving @state (attempts are recorded and saved BEFORE acting, so an agent
- * killed mid-action never repeats it at once). @ro is the sampler's
+ * killed mid-action never repeats it at once; each write action is recorded
+ * as an intent in @state, saved before each of its steps and dropped when
+ * it ends, see xvActuatorRollForward()). @ro is the sampler's
  * read-only connection, used to capture configurations (may be NULL).
  */
 struct _virConnect;
 void xvActuatorApply(xvActuator *a, struct _virConnect *ro, const char *name,
                      const xvPolicyCommon *common, const xvPolicyActionList *actions,
                      xvPolicyState *state, uint64_t nowMs);
+
+/*
+ * The clock that tells when an action ended (realtime ms; the agent's,
+ * stepped in tests): a restart's back-off counts from there. Without one,
+ * an action ends at the time of its sample.
+ */
+void xvActuatorSetClock(xvActuator *a, uint64_t (*realMs)(void *opaque), void *opaque);
+
+/*
+ * Restarts interrupted by a stop of the agent (the intents found in
+ * @state, state.h) are finished, at most one create each, and every other
+ * intent dropped (a pin or setmem: its policy decides afresh); see
+ * actuator.c for what the domain's state decides. Each is logged and
+ * counted (result rolled_forward when the domain was started again), the
+ * attempt being counted already when it began; a restart's back-off counts
+ * from the end of its rolling forward. Called before the policies decide,
+ * on the first complete sample. Does nothing once stopping.
+ */
+void xvActuatorRollForward(xvActuator *a, xvPolicyState *state, uint64_t nowMs);
+
+/*
+ * Any thread (SIGTERM): no write action starts after this; returns whether
+ * one is in progress (see xvActuatorActing()).
+ */
+bool xvActuatorStop(xvActuator *a);
+/* Any thread: whether a write action is in progress now. */
+bool xvActuatorActing(xvActuator *a);
 
 /* Forgets the failure back-offs of pin and setmem actions (an operator's
  * SIGHUP); the minimum interval between actions still holds. Returns true

@@ -421,6 +421,9 @@ xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro, const xvSnap
         xvPolicyInput in = { .snap = snap, .prev = engine->prev, .nowMs = nowMs };
 
         engineLoadState(engine);
+        /* interrupted actions first: the policies then decide on their outcome */
+        if (snap->connected)
+            xvActuatorRollForward(engine->actuator, engine->state, nowMs);
         /* decisions need a complete picture: never act on a failed sample */
         for (i = 0; snap->connected && i < engine->set->n; i++) {
             const enginePolicy *p = &engine->set->policies[i];
@@ -443,4 +446,22 @@ xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro, const xvSnap
     if (!engine->state && ncounters == 0)
         return NULL;
     return engineReport(engine, nowMs);
+}
+
+void
+xvPolicyEngineSetClock(xvPolicyEngine *engine, uint64_t (*realMs)(void *opaque), void *opaque)
+{
+    xvActuatorSetClock(engine->actuator, realMs, opaque);
+}
+
+bool
+xvPolicyEngineStop(xvPolicyEngine *engine)
+{
+    return xvActuatorStop(engine->actuator);
+}
+
+bool
+xvPolicyEngineActing(xvPolicyEngine *engine)
+{
+    return xvActuatorActing(engine->actuator);
 }

@@ -12,6 +12,8 @@
  * The bookkeeping (state.h) lives in the engine, keyed by domain UUID, so a
  * reload keeps it; it is loaded from the state directory when the first
  * policy is configured, so an agent without policies never touches it.
+ * On the first connected snapshot, actions a stop of the agent interrupted
+ * (the intents of the bookkeeping) are finished before the policies decide.
  * After each run on a complete snapshot, the engine notes which domains it
  * shows and drops the bookkeeping of those gone for longer than
  * state_retention. Dry-run policies decide from and record into a separate
@@ -75,3 +77,19 @@ void xvPolicyEngineConfigure(xvPolicyEngine *engine, xvPolicySet *set, const cha
 struct _virConnect;
 xvPolicyReport *xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro,
                                     const xvSnapshot *snap, uint64_t nowMs);
+
+/*
+ * Loop thread, before the sampler starts: the clock that tells when an
+ * action ended (realtime ms), see xvActuatorSetClock().
+ */
+void xvPolicyEngineSetClock(xvPolicyEngine *engine, uint64_t (*realMs)(void *opaque),
+                            void *opaque);
+
+/*
+ * Any thread (SIGTERM): no new action starts. Returns whether one is in
+ * progress, worth waiting for (xvPolicyEngineActing() says when it ends).
+ * An action cut short by the exit is finished by the next start (its
+ * intent is saved in the state directory).
+ */
+bool xvPolicyEngineStop(xvPolicyEngine *engine);
+bool xvPolicyEngineActing(xvPolicyEngine *engine);

@@ -66,7 +66,7 @@ const char *
 xvPolicyResultName(xvPolicyResult result)
 {
     static const char *const names[] = {
-        "ok", "failed", "dry_run", "rate_limited", "gave_up", "skipped",
+        "ok", "failed", "dry_run", "rate_limited", "gave_up", "skipped", "rolled_forward",
     };
 
     _Static_assert(XV_N_ELEMENTS(names) == XV_POLICY_RESULT_LAST, "names");

@@ -41,10 +41,12 @@ typedef enum {
     XV_POLICY_RESULT_RATE_LIMITED,  /* max_actions_per_interval or min_action_interval */
     XV_POLICY_RESULT_GAVE_UP,       /* the burst is spent: no more attempts */
     XV_POLICY_RESULT_SKIPPED,       /* the domain changed or vanished before the action */
+    XV_POLICY_RESULT_ROLLED_FORWARD,  /* interrupted by a stop, finished by the next start */
     XV_POLICY_RESULT_LAST
 } xvPolicyResult;
 
-/* "ok", "failed", "dry_run", "rate_limited", "gave_up", "skipped"; NULL out of range. */
+/* "ok", "failed", "dry_run", "rate_limited", "gave_up", "skipped", "rolled_forward";
+ * NULL out of range. */
 const char *xvPolicyResultName(xvPolicyResult result);
 
 typedef struct _xvPolicyAction xvPolicyAction;

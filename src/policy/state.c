@@ -30,6 +30,13 @@
  *           name=web01 xml=%3Cdomain...
  *
  * last_seen came later: a line without it loads with lastSeenMs 0.
+ *
+ * Then one line per action in progress (state.h, xvPolicyIntent), after
+ * the domains; a file without any (written before intents existed) loads
+ * as before. policy and name are percent-encoded:
+ *
+ *   intent id=3 policy=restart kind=restart uuid=... vcpu=-1
+ *          started=1700000000000 steps=destroy,create begun=2 done=1 name=web01
  */
 #define STATE_HEADER "xvirt-policy-state 1"
 
@@ -49,6 +56,23 @@ stateEntryClear(xvRestartEntry *e)
     free(e->xml);
 }
 
+static void
+stateIntentClear(xvPolicyIntent *in)
+{
+    free(in->policy);
+    free(in->name);
+}
+
+static void
+stateClearIntents(xvPolicyState *st)
+{
+    size_t i;
+
+    for (i = 0; i < st->nintents; i++)
+        stateIntentClear(&st->intents[i]);
+    st->nintents = 0;
+}
+
 void
 xvPolicyStateFree(xvPolicyState *st)
 {
@@ -58,7 +82,9 @@ xvPolicyStateFree(xvPolicyState *st)
         return;
     for (i = 0; i < st->n; i++)
         stateEntryClear(&st->entries[i]);
+    stateClearIntents(st);
     free(st->entries);
+    free(st->intents);
     free(st->dir);
     free(st);
 }
@@ -135,6 +161,97 @@ xvPolicyStateClearGiveUps(xvPolicyState *st)
         e->retryAtMs = 0;
     }
     return any;
+}
+
+/* ---- intents --------------------------------------------------------------- */
+
+static const char *const stateStepNames[] = { "destroy", "create", "pin", "setmem" };
+
+const char *
+xvPolicyStepName(xvPolicyStep step)
+{
+    _Static_assert(XV_N_ELEMENTS(stateStepNames) == XV_POLICY_STEP_LAST, "names");
+    return (unsigned int)step < XV_POLICY_STEP_LAST ? stateStepNames[step] : NULL;
+}
+
+/* The steps an action of @kind takes; 0 for a kind that makes no write call. */
+static size_t
+stateStepsOf(xvPolicyActionKind kind, xvPolicyStep *steps)
+{
+    switch (kind) {
+    case XV_POLICY_ACTION_RESTART:
+        steps[0] = XV_POLICY_STEP_DESTROY;
+        steps[1] = XV_POLICY_STEP_CREATE;
+        return 2;
+    case XV_POLICY_ACTION_PIN:
+        steps[0] = XV_POLICY_STEP_PIN;
+        return 1;
+    case XV_POLICY_ACTION_SETMEM:
+        steps[0] = XV_POLICY_STEP_SETMEM;
+        return 1;
+    case XV_POLICY_ACTION_CAPTURE:
+    case XV_POLICY_ACTION_LAST:
+    default:
+        return 0;
+    }
+}
+
+uint64_t
+xvPolicyStateAddIntent(xvPolicyState *st, const char *policy, xvPolicyActionKind kind,
+                       const unsigned char *uuid, const char *name, int vcpu, uint64_t nowMs)
+{
+    xvPolicyIntent *in;
+
+    st->intents = xvReallocN(st->intents, st->nintents + 1, sizeof(*st->intents));
+    in = &st->intents[st->nintents++];
+    memset(in, 0, sizeof(*in));
+    in->id = ++st->lastIntentId;
+    in->policy = xvStrdup(policy);
+    in->kind = kind;
+    memcpy(in->uuid, uuid, 16);
+    xvUUIDFormat(uuid, in->uuidstr);
+    in->name = name ? xvStrdup(name) : NULL;
+    in->vcpu = vcpu;
+    in->startedMs = nowMs;
+    in->nsteps = stateStepsOf(kind, in->steps);
+    return in->id;
+}
+
+xvPolicyIntent *
+xvPolicyStateFindIntent(const xvPolicyState *st, uint64_t id)
+{
+    size_t i;
+
+    for (i = 0; st && i < st->nintents; i++) {
+        if (st->intents[i].id == id)
+            return &st->intents[i];
+    }
+    return NULL;
+}
+
+bool
+xvPolicyStateEndIntent(xvPolicyState *st, uint64_t id)
+{
+    xvPolicyIntent *in = xvPolicyStateFindIntent(st, id);
+    size_t i;
+
+    if (!in)
+        return false;
+    i = (size_t)(in - st->intents);
+    stateIntentClear(in);
+    memmove(in, in + 1, (st->nintents - i - 1) * sizeof(*in));
+    st->nintents--;
+    return true;
+}
+
+xvPolicyStep
+xvPolicyIntentBeginStep(xvPolicyIntent *in)
+{
+    if (in->begun > in->done)
+        in->done = in->begun;
+    if (in->begun >= in->nsteps)
+        return XV_POLICY_STEP_LAST;
+    return in->steps[in->begun++];
 }
 
 /* ---- encoding ------------------------------------------------------------ */
@@ -260,17 +377,221 @@ stateParseField(xvRestartEntry *e, char *key, char *value, bool *haveUUID)
     return 0;
 }
 
-/* Parses one "restart ..." line into a new entry of @st; -1 if malformed. */
+/* ---- intent lines ---------------------------------------------------------- */
+
+/* The fields an intent line must have, a bit each. */
+enum {
+    INTENT_ID = 1 << 0, INTENT_POLICY = 1 << 1, INTENT_KIND = 1 << 2, INTENT_UUID = 1 << 3,
+    INTENT_STARTED = 1 << 4, INTENT_STEPS = 1 << 5, INTENT_BEGUN = 1 << 6, INTENT_DONE = 1 << 7,
+    INTENT_REQUIRED = (1 << 8) - 1,
+};
+
+static const char *const intentRequiredNames[] = {
+    "id", "policy", "kind", "uuid", "started", "steps", "begun", "done",
+};
+
 static int
-stateParseLine(xvPolicyState *st, char *line)
+intentParseKind(const char *value, xvPolicyActionKind *ret)
+{
+    int k;
+
+    for (k = 0; k < XV_POLICY_ACTION_LAST; k++) {
+        xvPolicyStep steps[XV_POLICY_INTENT_MAX_STEPS];
+
+        if (strcmp(value, xvPolicyActionKindName((xvPolicyActionKind)k)) == 0 &&
+            stateStepsOf((xvPolicyActionKind)k, steps) > 0) {
+            *ret = (xvPolicyActionKind)k;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* "destroy,create" into @in's steps; -1 if a name is unknown or too many. */
+static int
+intentParseSteps(char *value, xvPolicyIntent *in)
+{
+    char *save = NULL, *tok;
+    int k;
+
+    in->nsteps = 0;
+    for (tok = strtok_r(value, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        for (k = 0; k < XV_POLICY_STEP_LAST && strcmp(tok, stateStepNames[k]) != 0; k++) {
+        }
+        if (k == XV_POLICY_STEP_LAST || in->nsteps == XV_POLICY_INTENT_MAX_STEPS)
+            return -1;
+        in->steps[in->nsteps++] = (xvPolicyStep)k;
+    }
+    return in->nsteps > 0 ? 0 : -1;
+}
+
+/* One key=value of an intent line; -1 with *why set if wrong. */
+static int
+intentParseField(xvPolicyIntent *in, const char *key, char *value, unsigned int *have,
+                 char *why, size_t whysize)
+{
+    uint64_t v;
+
+#define INTENT_BAD(...) (snprintf(why, whysize, __VA_ARGS__), -1)
+    if (strcmp(key, "policy") == 0 || strcmp(key, "name") == 0) {
+        if (stateUnescape(value) < 0 || !*value)
+            return INTENT_BAD("%s: not a percent-encoded, non-empty text", key);
+        if (key[0] == 'p') {
+            free(in->policy);
+            in->policy = xvStrdup(value);
+            *have |= INTENT_POLICY;
+        } else {
+            free(in->name);
+            in->name = xvStrdup(value);
+        }
+        return 0;
+    }
+    if (strcmp(key, "uuid") == 0) {
+        if (value[strcspn(value, " \t\n\v\f\r")] != '\0' || xvUUIDParse(value, in->uuid) < 0)
+            return INTENT_BAD("uuid: '%s' is not a UUID", value);
+        xvUUIDFormat(in->uuid, in->uuidstr);
+        *have |= INTENT_UUID;
+        return 0;
+    }
+    if (strcmp(key, "kind") == 0) {
+        if (intentParseKind(value, &in->kind) < 0)
+            return INTENT_BAD("kind: '%s' is not restart, pin or setmem", value);
+        *have |= INTENT_KIND;
+        return 0;
+    }
+    if (strcmp(key, "steps") == 0) {
+        if (intentParseSteps(value, in) < 0)
+            return INTENT_BAD("steps: expected up to %d of destroy, create, pin, setmem, "
+                              "comma-separated", XV_POLICY_INTENT_MAX_STEPS);
+        *have |= INTENT_STEPS;
+        return 0;
+    }
+    if (strcmp(key, "vcpu") == 0) {
+        if (strcmp(value, "-1") == 0) {
+            in->vcpu = -1;
+            return 0;
+        }
+        if (stateParseU64(value, &v) < 0 || v > INT32_MAX)
+            return INTENT_BAD("vcpu: '%s' is not -1 or a vcpu number", value);
+        in->vcpu = (int)v;
+        return 0;
+    }
+    if (stateParseU64(value, &v) < 0) {
+        if (strcmp(key, "id") && strcmp(key, "started") && strcmp(key, "begun") &&
+            strcmp(key, "done"))
+            return INTENT_BAD("unknown field '%s'", key);
+        return INTENT_BAD("%s: '%s' is not a number", key, value);
+    }
+    if (strcmp(key, "id") == 0 && v > 0) {
+        in->id = v;
+        *have |= INTENT_ID;
+    } else if (strcmp(key, "started") == 0) {
+        in->startedMs = v;
+        *have |= INTENT_STARTED;
+    } else if (strcmp(key, "begun") == 0 && v <= XV_POLICY_INTENT_MAX_STEPS) {
+        in->begun = (size_t)v;
+        *have |= INTENT_BEGUN;
+    } else if (strcmp(key, "done") == 0 && v <= XV_POLICY_INTENT_MAX_STEPS) {
+        in->done = (size_t)v;
+        *have |= INTENT_DONE;
+    } else if (strcmp(key, "id") == 0 || strcmp(key, "begun") == 0 ||
+               strcmp(key, "done") == 0) {
+        return INTENT_BAD("%s: %" PRIu64 " is out of range", key, v);
+    } else {
+        return INTENT_BAD("unknown field '%s'", key);
+    }
+    return 0;
+#undef INTENT_BAD
+}
+
+/* Whether a parsed intent holds together as a whole; if not, *why says why. */
+static bool
+intentCheck(const xvPolicyState *st, const xvPolicyIntent *in, unsigned int have,
+            char *why, size_t whysize)
+{
+    xvPolicyStep steps[XV_POLICY_INTENT_MAX_STEPS];
+    size_t i, n;
+
+    for (i = 0; i < XV_N_ELEMENTS(intentRequiredNames); i++) {
+        if (!(have & (1u << i))) {
+            snprintf(why, whysize, "field '%s' missing", intentRequiredNames[i]);
+            return false;
+        }
+    }
+    n = stateStepsOf(in->kind, steps);
+    if (n != in->nsteps || memcmp(steps, in->steps, n * sizeof(steps[0])) != 0) {
+        snprintf(why, whysize, "steps: not those of a %s", xvPolicyActionKindName(in->kind));
+        return false;
+    }
+    if (in->done > in->begun || in->begun > in->done + 1 || in->begun > in->nsteps) {
+        snprintf(why, whysize, "begun=%zu done=%zu: not a point in %zu steps run in order",
+                 in->begun, in->done, in->nsteps);
+        return false;
+    }
+    if (xvPolicyStateFindIntent(st, in->id)) {
+        snprintf(why, whysize, "id %" PRIu64 " given twice", in->id);
+        return false;
+    }
+    return true;
+}
+
+/* Parses the fields of an "intent ..." line (after its first word) into a
+ * new intent of @st; -1 with *why set if malformed. */
+static int
+stateParseIntent(xvPolicyState *st, char **save, char *why, size_t whysize)
+{
+    xvPolicyIntent in = { .vcpu = -1 };
+    unsigned int have = 0;
+    char *tok;
+
+    while ((tok = strtok_r(NULL, " ", save))) {
+        char *eq = strchr(tok, '=');
+
+        if (!eq) {
+            snprintf(why, whysize, "'%.40s' is not key=value", tok);
+            goto error;
+        }
+        *eq = '\0';
+        if (intentParseField(&in, tok, eq + 1, &have, why, whysize) < 0)
+            goto error;
+    }
+    if (!intentCheck(st, &in, have, why, whysize))
+        goto error;
+    st->intents = xvReallocN(st->intents, st->nintents + 1, sizeof(*st->intents));
+    st->intents[st->nintents++] = in;
+    if (in.id > st->lastIntentId)
+        st->lastIntentId = in.id;
+    return 0;
+
+ error:
+    stateIntentClear(&in);
+    return -1;
+}
+
+/* ---- domain lines ------------------------------------------------------------ */
+
+/* Parses one "restart ..." or "intent ..." line into @st; -1 if
+ * malformed, with *why set when there is more to say than the line. */
+static int
+stateParseLine(xvPolicyState *st, char *line, char *why, size_t whysize)
 {
     xvRestartEntry e = { .xmlId = -1 };
     char *save = NULL, *tok;
     bool haveUUID = false;
 
     tok = strtok_r(line, " ", &save);
+    if (tok && strcmp(tok, "intent") == 0) {
+        if (stateParseIntent(st, &save, why, whysize) == 0)
+            return 0;
+        return -1;
+    }
     if (!tok || strcmp(tok, "restart") != 0)
         return -1;
+    /* the domains come first */
+    if (st->nintents > 0) {
+        snprintf(why, whysize, "a restart line after the intents");
+        return -1;
+    }
     while ((tok = strtok_r(NULL, " ", &save))) {
         char *eq = strchr(tok, '=');
 
@@ -324,26 +645,30 @@ stateOpen(const char *path, int *retErr, char *why, size_t whylen)
 
 /* Reads @path into @st: 0, STATE_READ_EMPTY, -ENOENT, -EPERM (untrusted),
  * another -errno of opening it (@why says why), or -EINVAL (malformed, line
- * in *retLine). */
+ * in *retLine, and what is wrong with it in @why if known, else ""). */
 static int
-stateRead(xvPolicyState *st, const char *path, size_t *retLine, char *why, size_t whylen)
+stateRead(xvPolicyState *st, const char *path, size_t *retLine, char *why, size_t whysize)
 {
     char *line = NULL;
     size_t cap = 0, lineno = 0;
     ssize_t len;
     int rc = 0;
-    FILE *f = stateOpen(path, &rc, why, whylen);
+    FILE *f;
 
-    if (!f)
+    why[0] = '\0';
+    if (!(f = stateOpen(path, &rc, why, whysize)))
         return rc;
     while ((len = getline(&line, &cap, f)) >= 0) {
         lineno++;
         if (len == 0 || line[len - 1] != '\n') {
-            rc = -EINVAL;       /* a truncated file */
+            /* a truncated file */
+            snprintf(why, whysize, "the line is cut short (no newline)");
+            rc = -EINVAL;
             break;
         }
         line[len - 1] = '\0';
-        if (lineno == 1 ? strcmp(line, STATE_HEADER) != 0 : stateParseLine(st, line) < 0) {
+        if (lineno == 1 ? strcmp(line, STATE_HEADER) != 0 :
+            stateParseLine(st, line, why, whysize) < 0) {
             rc = -EINVAL;
             break;
         }
@@ -356,6 +681,18 @@ stateRead(xvPolicyState *st, const char *path, size_t *retLine, char *why, size_
     fclose(f);
     *retLine = lineno;
     return rc;
+}
+
+static bool
+stateHasIntent(const xvPolicyState *st, const unsigned char *uuid, xvPolicyActionKind kind)
+{
+    size_t i;
+
+    for (i = 0; i < st->nintents; i++) {
+        if (st->intents[i].kind == kind && memcmp(st->intents[i].uuid, uuid, 16) == 0)
+            return true;
+    }
+    return false;
 }
 
 static char *
@@ -388,20 +725,23 @@ xvPolicyStateLoad(const char *dir, char **retWarning)
                              "xvirt-agent(8)); starting with empty bookkeeping", path, why);
     } else if (rc < 0 && rc != -ENOENT) {
         char suffix[64];
-        char reason[160];
+        char reason[256];
         char *aside;
 
         /* line 0: the file could not even be opened */
         if (line == 0)
             snprintf(reason, sizeof(reason), "%s", why[0] ? why : strerror(-rc));
         else
-            snprintf(reason, sizeof(reason), "%s at line %zu",
-                     rc == -EINVAL ? "malformed" : strerror(-rc), line);
+            snprintf(reason, sizeof(reason), "%s at line %zu%s%s",
+                     rc == -EINVAL ? "malformed" : strerror(-rc), line, why[0] ? ": " : "",
+                     why);
         snprintf(suffix, sizeof(suffix), ".corrupt-%lld", (long long)time(NULL));
         aside = statePath(dir, suffix);
         for (i = 0; i < st->n; i++)
             stateEntryClear(&st->entries[i]);
         st->n = 0;
+        stateClearIntents(st);
+        st->lastIntentId = 0;
         if (rename(path, aside) < 0) {
             warning = xvAsprintf("%s: unreadable (%s) and cannot be moved aside (%s); "
                                  "starting with empty bookkeeping", path, reason,
@@ -416,8 +756,9 @@ xvPolicyStateLoad(const char *dir, char **retWarning)
         xvRestartEntry *e = &st->entries[i];
 
         /* the attempt was recorded (and its back-off set) before acting:
-         * it stays counted, so it is never repeated at once */
-        if (e->inProgressMs) {
+         * it stays counted, so it is never repeated at once; with an
+         * intent, the actuator finishes it */
+        if (e->inProgressMs && !stateHasIntent(st, e->uuid, XV_POLICY_ACTION_RESTART)) {
             warning = xvAsprintf("restart of domain '%s' (%s) was in progress when the "
                                  "agent stopped; counted as an attempt", e->name ? e->name : "?",
                                  e->uuidstr);
@@ -469,6 +810,25 @@ stateSyncDir(const char *dir)
     return rc;
 }
 
+static void
+stateWriteIntent(FILE *f, const xvPolicyIntent *in)
+{
+    size_t i;
+
+    fprintf(f, "intent id=%" PRIu64 " policy=", in->id);
+    stateWriteEscaped(f, in->policy);
+    fprintf(f, " kind=%s uuid=%s vcpu=%d started=%" PRIu64 " steps=",
+            xvPolicyActionKindName(in->kind), in->uuidstr, in->vcpu, in->startedMs);
+    for (i = 0; i < in->nsteps; i++)
+        fprintf(f, "%s%s", i ? "," : "", xvPolicyStepName(in->steps[i]));
+    fprintf(f, " begun=%zu done=%zu", in->begun, in->done);
+    if (in->name) {
+        fputs(" name=", f);
+        stateWriteEscaped(f, in->name);
+    }
+    fputc('\n', f);
+}
+
 int
 xvPolicyStateSave(const xvPolicyState *st)
 {
@@ -497,6 +857,8 @@ xvPolicyStateSave(const xvPolicyState *st)
     fprintf(f, "%s\n", STATE_HEADER);
     for (i = 0; i < st->n; i++)
         stateWriteEntry(f, &st->entries[i]);
+    for (i = 0; i < st->nintents; i++)
+        stateWriteIntent(f, &st->intents[i]);
     if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0) {
         rc = errno ? -errno : -EIO;
         fclose(f);

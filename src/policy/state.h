@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "policy.h"
+
 /* Attempts remembered per domain: the largest `burst` accepted. */
 #define XV_POLICY_MAX_BURST 100
 
@@ -39,11 +41,52 @@ struct _xvRestartEntry {
                                  * ms, at most XV_POLICY_SEEN_STEP_MS behind); 0: not yet */
 };
 
+/* The write calls an action is made of, in the order it makes them. */
+typedef enum {
+    XV_POLICY_STEP_DESTROY = 0,     /* virDomainDestroy */
+    XV_POLICY_STEP_CREATE,          /* virDomainCreate, or CreateLinux from the captured XML */
+    XV_POLICY_STEP_PIN,             /* virDomainPinVcpu */
+    XV_POLICY_STEP_SETMEM,          /* virDomainSetMemory */
+    XV_POLICY_STEP_LAST
+} xvPolicyStep;
+
+/* "destroy", "create", "pin", "setmem"; NULL out of range. */
+const char *xvPolicyStepName(xvPolicyStep step);
+
+#define XV_POLICY_INTENT_MAX_STEPS 2
+
+/*
+ * An action in progress, recorded (and saved) before its first write call
+ * and dropped when it is over, so that an agent stopped or killed in the
+ * middle finds it on its next start (see xvActuatorRollForward()). Its
+ * steps run in order: the first @done ended (successfully: a failed step
+ * ends the action), and @begun (done or done + 1) were started, so
+ * begun > done means steps[done] may or may not have taken effect.
+ */
+typedef struct _xvPolicyIntent xvPolicyIntent;
+struct _xvPolicyIntent {
+    uint64_t id;                /* unique in the file, > 0 */
+    char *policy;               /* the policy that decided it */
+    xvPolicyActionKind kind;    /* RESTART, PIN or SETMEM */
+    unsigned char uuid[16];
+    char uuidstr[37];
+    char *name;                 /* the domain's name then; may be NULL */
+    int vcpu;                   /* PIN: the vcpu; -1 otherwise */
+    uint64_t startedMs;         /* realtime ms */
+    xvPolicyStep steps[XV_POLICY_INTENT_MAX_STEPS];
+    size_t nsteps;
+    size_t begun;
+    size_t done;
+};
+
 typedef struct _xvPolicyState xvPolicyState;
 struct _xvPolicyState {
     char *dir;                  /* NULL: kept in memory only (tests, dry runs) */
     xvRestartEntry *entries;
     size_t n;
+    xvPolicyIntent *intents;    /* actions in progress, oldest first */
+    size_t nintents;
+    uint64_t lastIntentId;
     /* xvPolicyStateCommit(): failed saves, and the rate limit of their log */
     uint64_t saveErrorsTotal;   /* xvirt_policy_state_save_errors_total */
     uint64_t saveFailures;      /* failed saves in a row; 0: the last one worked */
@@ -63,9 +106,12 @@ void xvPolicyStateFree(xvPolicyState *st);
  * or the agent's user); an untrusted one is left alone, to be replaced by
  * the next save. A file that cannot be read as bookkeeping is moved aside
  * (to "policy-state.corrupt-<seconds>") and an empty one is returned; in
- * all these cases *retWarning (if not NULL) says what happened (to free()). An attempt
+ * all these cases *retWarning (if not NULL) says what happened (to free()),
+ * with the line and, for an intent line, what is wrong with it. An attempt
  * found in progress (the agent died during it) stays counted; it is
- * cleared and reported in *retWarning too. Never fails.
+ * cleared, and reported in *retWarning when no intent records it (a file
+ * written before intents existed): one that has an intent is finished by
+ * the actuator. The intents found are kept in st->intents. Never fails.
  */
 xvPolicyState *xvPolicyStateLoad(const char *dir, char **retWarning);
 
@@ -119,3 +165,20 @@ void xvRestartEntryAddAttempt(xvRestartEntry *e, uint64_t nowMs);
 size_t xvRestartEntryAttemptsSince(const xvRestartEntry *e, uint64_t sinceMs);
 /* Clears the give-up flags, the attempts windows and back-offs; true if any was set. */
 bool xvPolicyStateClearGiveUps(xvPolicyState *st);
+
+/*
+ * Records an action of @kind (RESTART, PIN or SETMEM) by @policy on the
+ * domain @uuid (@name, may be NULL; @vcpu for PIN, else -1) as in progress
+ * since @nowMs, with the steps of its kind planned and none begun (the
+ * caller saves). Returns its id.
+ */
+uint64_t xvPolicyStateAddIntent(xvPolicyState *st, const char *policy, xvPolicyActionKind kind,
+                                const unsigned char *uuid, const char *name, int vcpu,
+                                uint64_t nowMs);
+/* The intent @id, or NULL. Valid until the intents change. */
+xvPolicyIntent *xvPolicyStateFindIntent(const xvPolicyState *st, uint64_t id);
+/* Drops the intent @id (the action is over); false if there was none. */
+bool xvPolicyStateEndIntent(xvPolicyState *st, uint64_t id);
+/* Marks the next step of @in begun (the previous one, if begun, as done).
+ * Returns the step, or XV_POLICY_STEP_LAST when all were begun. */
+xvPolicyStep xvPolicyIntentBeginStep(xvPolicyIntent *in);

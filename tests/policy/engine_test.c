@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libvirt/libvirt.h>
+
 #include "policytest.h"
 #include "src/agent/agent_conf.h"
 #include "src/policy/engine.h"
@@ -17,6 +19,7 @@
 #include "src/policy/report.h"
 #include "src/policy/state.h"
 #include "src/snapshot/snapshot.h"
+#include "util/xvalloc.h"
 #include "util/xvmacros.h"
 #include "xvtest.h"
 
@@ -571,6 +574,203 @@ test_report_has_no_save_errors_family_without_bookkeeping(void **state)
     xvBufFree(&buf);
 }
 
+
+/* ---- actions interrupted by a stop of the agent --------------------------- */
+
+#define TEST_UUID "6695eb01-f6a4-8304-79aa-97f2502e193f"   /* "test" of test:///default */
+#define DEFAULT_URI "connection:\n  uri: \"test:///default\"\n"
+
+static uint64_t fakeClockMs;
+
+static uint64_t
+fakeClock(void *opaque)
+{
+    (void)opaque;
+    return fakeClockMs;
+}
+
+/*
+ * A state dir whose bookkeeping has the restart of "test" begun at NOW
+ * (back-off 2 s) and interrupted with @begun steps begun, plus @more lines.
+ */
+static char *
+interruptedStateDir(char *dir, int begun, const char *more)
+{
+    char *sdir = xvTestPathIn(dir, "state");
+    char *text;
+
+    xvTestMakeDir(dir, "state");
+    text = xvAsprintf("xvirt-policy-state 1\n"
+                      "restart uuid=" TEST_UUID " total=1 retry_at=%llu gave_up=0 "
+                      "in_progress=%llu xml_id=-1 attempts=%llu name=test\n"
+                      "intent id=4 policy=r kind=restart uuid=" TEST_UUID " vcpu=-1 "
+                      "started=%llu steps=destroy,create begun=%d done=%d name=test\n%s",
+                      (unsigned long long)(NOW + 2000), (unsigned long long)NOW,
+                      (unsigned long long)NOW, (unsigned long long)NOW, begun,
+                      begun > 0 ? begun - 1 : 0, more);
+    xvTestWriteText(sdir, XV_POLICY_STATE_FILE, text);
+    free(text);
+    return sdir;
+}
+
+/* The engine of a restart policy "r" on test:///default, its clock at NOW + 600. */
+static xvPolicyEngine *
+interruptedEngine(const char *sdir)
+{
+    xvPolicyEngine *engine = xvPolicyEngineNew(sdir);
+
+    fakeClockMs = NOW + 600;
+    xvPolicyEngineSetClock(engine, fakeClock, NULL);
+    configure(engine, DEFAULT_URI "policies:\n  - name: r\n    type: restart\n"
+              "    backoff: 2s\n", false);
+    return engine;
+}
+
+/* The bookkeeping of @sdir holds @n intents. */
+static void
+assertIntentsLeft(const char *sdir, size_t n)
+{
+    xvPolicyState *st = xvPolicyStateLoad(sdir, NULL);
+
+    assert_int_equal(st->nintents, n);
+    xvPolicyStateFree(st);
+}
+
+static unsigned char
+domainState(virDomainPtr dom)
+{
+    virDomainInfo info;
+
+    assert_int_equal(virDomainGetInfo(dom, &info), 0);
+    return info.state;
+}
+
+static void
+test_interrupted_restart_is_finished_once_by_the_next_start(void **state)
+{
+    char *dir = xvTestTempDir();
+    virConnectPtr conn = virConnectOpen("test:///default");
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    xvPolicyEngine *engine;
+    xvSnapshot *snap;
+    char *sdir, *path, *file;
+    int id;
+
+    (void)state;
+    /* the destroy took effect, the create did not */
+    assert_int_equal(virDomainDestroy(dom), 0);
+    dom = virDomainLookupByName(conn, "test");
+    sdir = interruptedStateDir(dir, 2, "");
+    engine = interruptedEngine(sdir);
+    snap = runOne(engine, VIR_DOMAIN_RUNNING, NOW + 100);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_ROLLED_FORWARD), 1);
+    assert_int_equal(domainState(dom), VIR_DOMAIN_RUNNING);
+    id = (int)virDomainGetID(dom);
+    /* counted once, when it began; the back-off counts from the end (NOW + 600) */
+    assert_int_equal(lastReport()->nrestarts, 1);
+    assert_int_equal(lastReport()->restarts[0].total, 1);
+    assert_int_equal(lastReport()->restarts[0].backoffMs, 2500);
+    path = xvTestPathIn(sdir, XV_POLICY_STATE_FILE);
+    file = xvTestReadFile(path);
+    assert_null(strstr(file, "intent "));
+    assert_non_null(strstr(file, " in_progress=0 "));
+    free(file);
+    free(path);
+    xvSnapshotUnref(snap);
+    /* and only once */
+    snap = runOne(engine, VIR_DOMAIN_RUNNING, NOW + 300);
+    assert_int_equal(counterOf(XV_POLICY_RESULT_ROLLED_FORWARD), 1);
+    assert_int_equal((int)virDomainGetID(dom), id);
+    xvSnapshotUnref(snap);
+    xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
+    virDomainFree(dom);
+    virConnectClose(conn);
+    free(sdir);
+    xvTestRemoveTree(dir);
+}
+
+static void
+test_interrupted_restart_leaves_a_domain_started_or_stopped_by_others_alone(void **state)
+{
+    static const struct {
+        int begun;
+        bool destroy;           /* shut off before the engine runs */
+    } cases[] = {
+        { 2, false },           /* someone started it (or our create went through) */
+        { 0, true },            /* shut off by someone else before the restart began */
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
+        char *dir = xvTestTempDir();
+        virConnectPtr conn = virConnectOpen("test:///default");
+        virDomainPtr dom = virDomainLookupByName(conn, "test");
+        int id = (int)virDomainGetID(dom);
+        xvPolicyEngine *engine;
+        xvSnapshot *snap;
+        char *sdir;
+
+        if (cases[i].destroy) {
+            assert_int_equal(virDomainDestroy(dom), 0);
+            dom = virDomainLookupByName(conn, "test");
+            id = -1;
+        }
+        /* a pin interrupted too: dropped, its policy decides afresh */
+        sdir = interruptedStateDir(dir, cases[i].begun,
+                                   "intent id=5 policy=pinner kind=pin uuid=" TEST_UUID
+                                   " vcpu=0 started=1 steps=pin begun=1 done=0\n");
+        engine = interruptedEngine(sdir);
+        snap = runOne(engine, VIR_DOMAIN_RUNNING, NOW + 100);
+        assert_int_equal(counterOf(XV_POLICY_RESULT_ROLLED_FORWARD), 0);
+        assert_int_equal(counterOf(XV_POLICY_RESULT_SKIPPED), 1);
+        assert_int_equal((int)virDomainGetID(dom), id);
+        assert_int_equal(domainState(dom), cases[i].destroy ? VIR_DOMAIN_SHUTOFF :
+                         VIR_DOMAIN_RUNNING);
+        assert_int_equal(lastReport()->restarts[0].total, 1);
+        xvSnapshotUnref(snap);
+        xvPolicyEngineFree(engine);
+        xvPolicyTestReportFree();
+        assertIntentsLeft(sdir, 0);
+        virDomainFree(dom);
+        virConnectClose(conn);
+        free(sdir);
+        xvTestRemoveTree(dir);
+    }
+}
+
+static void
+test_a_stopped_engine_starts_no_action(void **state)
+{
+    char *dir = xvTestTempDir();
+    virConnectPtr conn = virConnectOpen("test:///default");
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    xvPolicyEngine *engine;
+    xvSnapshot *snap;
+    char *sdir;
+
+    (void)state;
+    assert_int_equal(virDomainDestroy(dom), 0);
+    dom = virDomainLookupByName(conn, "test");
+    sdir = interruptedStateDir(dir, 2, "");
+    engine = interruptedEngine(sdir);
+    /* nothing in progress when the stop comes */
+    assert_false(xvPolicyEngineStop(engine));
+    snap = runOne(engine, VIR_DOMAIN_RUNNING, NOW + 100);
+    assert_false(xvPolicyEngineActing(engine));
+    assert_int_equal(domainState(dom), VIR_DOMAIN_SHUTOFF);
+    xvSnapshotUnref(snap);
+    xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
+    /* the intent is kept for the next start */
+    assertIntentsLeft(sdir, 1);
+    virDomainFree(dom);
+    virConnectClose(conn);
+    free(sdir);
+    xvTestRemoveTree(dir);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_policy_errors_point_into_the_policy_file),
     cmocka_unit_test(test_policies_of_one_type_on_overlapping_domains_are_rejected),
@@ -581,6 +781,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_engine_prunes_gone_domains_and_saves_only_on_change),
     cmocka_unit_test(test_failed_saves_are_counted_in_the_report_and_the_policy_goes_on),
     cmocka_unit_test(test_report_has_no_save_errors_family_without_bookkeeping),
+    cmocka_unit_test(test_interrupted_restart_is_finished_once_by_the_next_start),
+    cmocka_unit_test(test_interrupted_restart_leaves_a_domain_started_or_stopped_by_others_alone),
+    cmocka_unit_test(test_a_stopped_engine_starts_no_action),
 };
 
 XV_TEST_MAIN(tests)

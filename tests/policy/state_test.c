@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "src/policy/state.h"
+#include "util/xvalloc.h"
 #include "util/xvlog.h"
 #include "util/xvmacros.h"
 #include "xvtest.h"
@@ -587,6 +588,182 @@ test_commit_without_a_directory_is_a_quiet_no_op(void **state)
     xvPolicyStateFree(st);
 }
 
+
+/* ---- intents -------------------------------------------------------------- */
+
+static void
+test_intents_are_saved_and_reload_identically(void **state)
+{
+    char *dir = xvTestTempDir();
+    xvPolicyState *st = xvPolicyStateNew(dir);
+    char *warning = NULL;
+    xvPolicyIntent *in;
+    uint64_t a, b;
+
+    (void)state;
+    xvPolicyStateGet(st, uuid1, "web01")->inProgressMs = NOW;
+    a = xvPolicyStateAddIntent(st, "restart", XV_POLICY_ACTION_RESTART, uuid1, "web01", -1, NOW);
+    b = xvPolicyStateAddIntent(st, "pin it", XV_POLICY_ACTION_PIN, uuid2, "a b%", 3, NOW + 1);
+    assert_int_equal(a, 1);
+    assert_int_equal(b, 2);
+    in = xvPolicyStateFindIntent(st, a);
+    assert_int_equal(xvPolicyIntentBeginStep(in), XV_POLICY_STEP_DESTROY);
+    assert_int_equal(xvPolicyIntentBeginStep(in), XV_POLICY_STEP_CREATE);
+    assert_int_equal(xvPolicyStateSave(st), 0);
+    xvPolicyStateFree(st);
+
+    st = xvPolicyStateLoad(dir, &warning);
+    /* the attempt in progress has its intent: no warning, the actuator finishes it */
+    assert_null(warning);
+    assert_int_equal(st->nintents, 2);
+    in = xvPolicyStateFindIntent(st, a);
+    assert_non_null(in);
+    assert_string_equal(in->policy, "restart");
+    assert_int_equal(in->kind, XV_POLICY_ACTION_RESTART);
+    assert_memory_equal(in->uuid, uuid1, 16);
+    assert_string_equal(in->uuidstr, "ab000000-0000-0000-0000-000000000001");
+    assert_string_equal(in->name, "web01");
+    assert_int_equal(in->vcpu, -1);
+    assert_int_equal(in->startedMs, NOW);
+    assert_int_equal(in->nsteps, 2);
+    assert_int_equal(in->steps[0], XV_POLICY_STEP_DESTROY);
+    assert_int_equal(in->steps[1], XV_POLICY_STEP_CREATE);
+    assert_int_equal(in->begun, 2);
+    assert_int_equal(in->done, 1);
+    in = xvPolicyStateFindIntent(st, b);
+    assert_string_equal(in->policy, "pin it");
+    assert_string_equal(in->name, "a b%");
+    assert_int_equal(in->kind, XV_POLICY_ACTION_PIN);
+    assert_int_equal(in->vcpu, 3);
+    assert_int_equal(in->nsteps, 1);
+    assert_int_equal(in->steps[0], XV_POLICY_STEP_PIN);
+    assert_int_equal(in->begun, 0);
+    /* ids go on after the highest one loaded */
+    assert_int_equal(xvPolicyStateAddIntent(st, "b", XV_POLICY_ACTION_SETMEM, uuid1, NULL, -1,
+                                            NOW), 3);
+    assert_true(xvPolicyStateEndIntent(st, a));
+    assert_false(xvPolicyStateEndIntent(st, a));
+    assert_int_equal(st->nintents, 2);
+    assert_int_equal(st->intents[0].id, b);
+    assert_int_equal(xvPolicyStateSave(st), 0);
+    xvPolicyStateFree(st);
+
+    st = xvPolicyStateLoad(dir, NULL);
+    assert_int_equal(st->nintents, 2);
+    assert_null(xvPolicyStateFindIntent(st, a));
+    assert_null(xvPolicyStateFindIntent(st, 3)->name);
+    xvPolicyStateFree(st);
+    removeDir(dir);
+}
+
+static void
+test_intent_steps_begin_in_order_and_end_after_the_last(void **state)
+{
+    xvPolicyState *st = xvPolicyStateNew(NULL);
+    xvPolicyIntent *in;
+
+    (void)state;
+    in = xvPolicyStateFindIntent(st, xvPolicyStateAddIntent(st, "p", XV_POLICY_ACTION_SETMEM,
+                                                             uuid1, "a", -1, NOW));
+    assert_int_equal(in->begun, 0);
+    assert_int_equal(xvPolicyIntentBeginStep(in), XV_POLICY_STEP_SETMEM);
+    assert_int_equal(in->begun, 1);
+    assert_int_equal(in->done, 0);
+    assert_int_equal(xvPolicyIntentBeginStep(in), XV_POLICY_STEP_LAST);
+    assert_int_equal(in->done, 1);
+    assert_string_equal(xvPolicyStepName(XV_POLICY_STEP_CREATE), "create");
+    assert_null(xvPolicyStepName(XV_POLICY_STEP_LAST));
+    xvPolicyStateFree(st);
+}
+
+#define INTENT_OK "intent id=1 policy=restart kind=restart uuid=ab000000-0000-0000-0000-000000000001 " \
+    "vcpu=-1 started=5000 steps=destroy,create"
+#define RESTART_LINE "restart uuid=ab000000-0000-0000-0000-000000000001 total=1 retry_at=9000 " \
+    "gave_up=0 in_progress=5000 xml_id=4 attempts=5000 name=web01\n"
+
+static void
+test_bad_intent_lines_are_rejected_saying_what_is_wrong(void **state)
+{
+    static const struct {
+        const char *line;
+        const char *why;
+    } bad[] = {
+        { INTENT_OK " begun=1 done=0", "line 2: the line is cut short (no newline)" },
+        { INTENT_OK " begun=1\n", "line 2: field 'done' missing" },
+        { "intent id=1 policy=restart kind=restart steps=destroy,create begun=0 done=0 "
+          "started=1\n", "field 'uuid' missing" },
+        { INTENT_OK " begun=3 done=2\n", "begun: 3 is out of range" },
+        { INTENT_OK " begun=2 done=0\n", "begun=2 done=0: not a point in 2 steps" },
+        { INTENT_OK " begun=0 done=1\n", "begun=0 done=1: not a point in 2 steps" },
+        { "intent id=1 policy=restart kind=reboot uuid=ab000000-0000-0000-0000-000000000001 "
+          "started=1 steps=destroy begun=0 done=0\n", "kind: 'reboot' is not restart, pin" },
+        { "intent id=1 policy=restart kind=capture uuid=ab000000-0000-0000-0000-000000000001 "
+          "started=1 steps=destroy begun=0 done=0\n", "kind: 'capture' is not restart" },
+        { "intent id=1 policy=p kind=pin uuid=ab000000-0000-0000-0000-000000000001 "
+          "started=1 steps=destroy,create begun=0 done=0\n", "steps: not those of a pin" },
+        { "intent id=1 policy=p kind=pin uuid=ab000000-0000-0000-0000-000000000001 "
+          "started=1 steps=reboot begun=0 done=0\n", "steps: expected up to 2 of destroy" },
+        { INTENT_OK " begun=0 done=0 colour=red\n", "unknown field 'colour'" },
+        { INTENT_OK " begun=0 done=0 vcpu=x\n", "vcpu: 'x' is not -1 or a vcpu number" },
+        { INTENT_OK " begun=0 done=0 name=%zz\n", "name: not a percent-encoded" },
+        { INTENT_OK " begun=0 done=0 oops\n", "'oops' is not key=value" },
+        { "intent id=0 policy=p kind=pin uuid=ab000000-0000-0000-0000-000000000001 "
+          "started=1 steps=pin begun=0 done=0\n", "id: 0 is out of range" },
+        { INTENT_OK " begun=0 done=0\n" INTENT_OK " begun=0 done=0\n", "line 3: id 1 given twice" },
+        { INTENT_OK " begun=0 done=0\n" RESTART_LINE, "line 3: a restart line after the intents" },
+        { "intent id=1 policy=p kind=pin uuid=zz started=1 steps=pin begun=0 done=0\n",
+          "uuid: 'zz' is not a UUID" },
+        { INTENT_OK " begun=0 done=0 started=soon\n", "started: 'soon' is not a number" },
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < XV_N_ELEMENTS(bad); i++) {
+        char *dir = xvTestTempDir();
+        char *text = xvAsprintf("xvirt-policy-state 1\n%s", bad[i].line);
+        char *warning = NULL;
+        xvPolicyState *st;
+
+        xvTestWriteText(dir, "policy-state", text);
+        st = xvPolicyStateLoad(dir, &warning);
+        assert_non_null(warning);
+        if (!strstr(warning, bad[i].why))
+            fail_msg("case %zu: '%s' does not say '%s'", i, warning, bad[i].why);
+        assert_non_null(strstr(warning, "moved to"));
+        assert_int_equal(st->n, 0);
+        assert_int_equal(st->nintents, 0);
+        /* and it starts afresh: ids from 1 */
+        assert_int_equal(xvPolicyStateAddIntent(st, "p", XV_POLICY_ACTION_PIN, uuid1, NULL, 0,
+                                                NOW), 1);
+        free(warning);
+        free(text);
+        xvPolicyStateFree(st);
+        removeDir(dir);
+    }
+}
+
+static void
+test_files_without_intents_still_load(void **state)
+{
+    char *dir = xvTestTempDir();
+    char *warning = NULL;
+    xvPolicyState *st;
+
+    (void)state;
+    /* as written before intents (and last_seen) existed */
+    xvTestWriteText(dir, "policy-state", "xvirt-policy-state 1\n"
+                    "restart uuid=ab000000-0000-0000-0000-000000000001 total=1 retry_at=9000 "
+                    "gave_up=0 in_progress=0 xml_id=4 attempts=5000 name=web01\n");
+    st = xvPolicyStateLoad(dir, &warning);
+    assert_null(warning);
+    assert_int_equal(st->n, 1);
+    assert_int_equal(st->nintents, 0);
+    assert_int_equal(xvPolicyStateAddIntent(st, "p", XV_POLICY_ACTION_PIN, uuid1, NULL, 0, NOW),
+                     1);
+    xvPolicyStateFree(st);
+    removeDir(dir);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_saved_bookkeeping_reloads_identically),
     cmocka_unit_test(test_missing_file_gives_empty_bookkeeping),
@@ -604,6 +781,10 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_prune_starts_the_retention_of_entries_never_seen),
     cmocka_unit_test(test_failed_saves_are_counted_and_logged_at_most_once_a_minute),
     cmocka_unit_test(test_commit_without_a_directory_is_a_quiet_no_op),
+    cmocka_unit_test(test_intents_are_saved_and_reload_identically),
+    cmocka_unit_test(test_intent_steps_begin_in_order_and_end_after_the_last),
+    cmocka_unit_test(test_bad_intent_lines_are_rejected_saying_what_is_wrong),
+    cmocka_unit_test(test_files_without_intents_still_load),
 };
 
 XV_TEST_MAIN(tests)
