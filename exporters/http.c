@@ -632,7 +632,9 @@ httpBackoffOver(evutil_socket_t fd, short what, void *opaque)
 
 /* accept(2) failed for a reason other than a client gone (libevent
  * retries those itself): out of descriptors or memory, most likely. Rest
- * the listener a moment rather than spin on the same error. */
+ * the listener a moment rather than spin on the same error, and free the
+ * descriptor of the connection that has waited longest for its head, so
+ * the next accept can succeed. */
 static void
 httpAcceptError(struct evconnlistener *listener, void *opaque)
 {
@@ -644,6 +646,8 @@ httpAcceptError(struct evconnlistener *listener, void *opaque)
     (void)listener;
     srv->backoff = true;
     httpUpdateListener(srv);
+    if (srv->waitFirst)
+        httpConnFree(srv->waitFirst);
     event_add(srv->backoffTimer, &tv);
     if (srv->acceptLogMs && now - srv->acceptLogMs < HTTP_ACCEPT_LOG_EVERY_MS) {
         srv->acceptErrorsUnlogged++;

@@ -128,13 +128,14 @@ httpMethodOf(xvHttpSpan m)
 }
 
 /* origin-form (RFC 9112 3.2.1): absolute-path [ "?" query ], here with
- * no "#", no controls, no spaces, no bytes above 0x7e, and no "//" start */
+ * no "#", no controls, no spaces and no bytes above 0x7e ("//x" is a
+ * valid absolute-path: routing, not parsing, refuses it) */
 static int
 httpParseTarget(xvHttpSpan t, xvHttpRequest *req)
 {
     size_t i;
 
-    if (t.len == 0 || t.ptr[0] != '/' || (t.len > 1 && t.ptr[1] == '/'))
+    if (t.len == 0 || t.ptr[0] != '/')
         return 400;
     req->target = t;
     req->path = t;

@@ -12,7 +12,8 @@
  * What is accepted (RFC 9112, strictly, for a metrics endpoint):
  *   request-line = method SP origin-form SP ( "HTTP/1.0" / "HTTP/1.1" )
  *   method       = token
- *   origin-form  = "/" then visible ASCII, no "#", and not starting "//"
+ *   origin-form  = "/" then visible ASCII but "#" (routes are exact: "//x"
+ *                  parses, and routes nowhere)
  *   field-line   = token ":" OWS value OWS    (no obs-fold, no NUL/CR/LF)
  *   lines end in CRLF (a bare LF is tolerated, a bare CR is not), and the
  *   head ends with an empty line. HTTP/1.1 requires one Host field.
