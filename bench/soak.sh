@@ -5,7 +5,8 @@
 # second (SIGHUP) and 50 slow clients trickle request heads a byte a second
 # (tests/agent/http_abuse.py). Prints:
 #   scrapes done, failed scrapes (non-2xx replies and socket errors),
-#   latency p50 / p99, agent RSS at start, end and peak (VmHWM), reloads
+#   latency p50 / p99, agent RSS at start, after 10 s, at the end and its
+#   peak (VmHWM), reloads
 #   done, and the agent's log lines per second.
 # Exit status 1 when a scrape failed or a reload was rejected.
 #
@@ -97,11 +98,12 @@ log "agent ready: $N domains x $V vcpus, RSS $rss_start KiB"
 PIDS+=($!)
 SLOWPID=$!
 
-# a reload every second, and the peak RSS seen at each
+# a reload every second, and the agent's RSS then (one line a second)
 (
     end=$((SECONDS + DURATION))
     while [ "$SECONDS" -lt "$end" ]; do
         kill -HUP "$APID" 2>/dev/null || break
+        kib "$APID" VmRSS >>"$OUT/rss.txt"
         sleep 1
     done
 ) &
@@ -147,7 +149,8 @@ echo "scrapes done:        $requests ($(awk -v r="$requests" -v s="$elapsed" \
     'BEGIN { printf "%.0f", r / (s ? s : 1) }')/s)"
 echo "failed scrapes:      $failed (non-2xx $non2xx, socket errors $sockerr)"
 echo "latency:             p50 $(w P50MS) ms, p99 $(w P99MS) ms, max $(w MAXMS) ms"
-echo "RSS:                 start $rss_start KiB, end $rss_end KiB, peak $rss_peak KiB"
+echo "RSS:                 start $rss_start KiB, after 10 s $(sed -n 10p "$OUT/rss.txt") KiB," \
+    "end $rss_end KiB, peak $rss_peak KiB"
 echo "reloads:             $reloads done, $rejected rejected"
 echo "log lines:           $((lines_end - lines_start)) in ${elapsed}s ($lps/s)"
 echo "slow clients:        $(cat "$OUT/slow.txt")"

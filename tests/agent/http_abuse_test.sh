@@ -139,7 +139,7 @@ sleep 3
 cpu1=$(cpu_seconds "$AGENT_PID")
 lines1=$(wc -l <"$AGENT_LOG")
 cpu=$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')
-cmp_num "fd limit: no spin with 300 clients ($cpu s of CPU in 3 s)" "$cpu" "<" 0.6
+cmp_num "fd limit: no spin with 300 clients ($cpu s of CPU in 3 s)" "$cpu" "<" 0.3
 cmp_num "fd limit: no log flood ($((lines1 - lines0)) lines in 3 s)" "$((lines1 - lines0))" "<=" 2
 read -r code secs < <(scrape_time "$port")
 is "fd limit: a scrape is still served" "$code" 200
@@ -157,7 +157,7 @@ if prlimit --pid "$AGENT_PID" --nofile=24:24 2>/dev/null; then
     sleep 3
     cpu1=$(cpu_seconds "$AGENT_PID")
     cpu=$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')
-    cmp_num "EMFILE: no spin ($cpu s of CPU in 3 s)" "$cpu" "<" 0.6
+    cmp_num "EMFILE: no spin ($cpu s of CPU in 3 s)" "$cpu" "<" 0.3
     is "EMFILE: one rate-limited log line" \
         "$(grep -c 'cannot accept connections: Too many open files' "$AGENT_LOG")" 1
     is "EMFILE: nothing from libevent's own accept warning" \
@@ -179,7 +179,7 @@ start_agent strict --config "$TMP/strict.yaml"
 wait_http "$port" /-/ready 200 10
 
 while IFS='|' read -r want req; do
-    is "request line: $want for ${req%%\\r*}" "$(status_of "$port" "$req")" "$want"
+    is "request line: $want for ${req:0:56}" "$(status_of "$port" "$req")" "$want"
 done <<'EOF'
 HTTP/1.1 505 HTTP Version Not Supported|GET / HTTP/99999999999999999999.1\r\nHost: x\r\n\r\n
 HTTP/1.1 505 HTTP Version Not Supported|GET / HTTP/1.2\r\nHost: x\r\n\r\n
@@ -197,9 +197,12 @@ HTTP/1.1 501 Not Implemented|get /metrics HTTP/1.1\r\nHost: x\r\n\r\n
 HTTP/1.1 404 Not Found|GET //metrics HTTP/1.1\r\nHost: x\r\n\r\n
 HTTP/1.1 404 Not Found|GET /metrics/../metrics HTTP/1.1\r\nHost: x\r\n\r\n
 HTTP/1.1 404 Not Found|GET /%6detrics HTTP/1.1\r\nHost: x\r\n\r\n
-HTTP/1.1 200 OK|GET /metrics HTTP/1.0\r\n\r\n
 HTTP/1.1 200 OK|GET /metrics?a=//b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n
 EOF
+case $(status_of "$port" 'GET /metrics HTTP/1.0\r\n\r\n') in
+    "HTTP/1.0 200 OK" | "HTTP/1.1 200 OK") ok "request line: HTTP/1.0 without Host is served" ;;
+    *) not_ok "request line: HTTP/1.0 without Host is served" ;;
+esac
 is "path: //metrics is not the landing page" \
     "$(http_code "$port" //metrics --path-as-is)" 404
 is "path: // is not the landing page" "$(http_code "$port" // --path-as-is)" 404
