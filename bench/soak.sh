@@ -25,43 +25,11 @@ DURATION=${DURATION:-60}
 CONNECTIONS=${CONNECTIONS:-64}
 SLOW=${SLOW:-50}
 THREADS=${THREADS:-2}
-HERE=$(cd "$(dirname "$0")" && pwd)
+BENCH_NAME=soak.sh
+. "$(dirname "$0")/bench_common.sh"
 ABUSE=$HERE/../tests/agent/http_abuse.py
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
-export LC_ALL=C
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy
 
-command -v wrk >/dev/null || { echo "soak.sh: needs wrk (apt-get install wrk)" >&2; exit 1; }
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/xvsoak.XXXXXX")
-OUT=${OUT:-$TMP/out}
-mkdir -p "$OUT"
-PIDS=()
-cleanup() {
-    local p
-    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log() { echo "# $*" >&2; }
-die() { echo "soak.sh: $*" >&2; exit 1; }
-free_port() {
-    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-kib() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
-wait_ready() {
-    local end=$((SECONDS + $2))
-    while [ "$SECONDS" -le "$end" ]; do
-        [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1")" = 200 ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
+command -v wrk >/dev/null || die "needs wrk (apt-get install wrk)"
 
 log "machine: $(nproc) cpus, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
 NODE=$TMP/node-$N.xml

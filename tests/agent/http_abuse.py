@@ -15,6 +15,10 @@
   http_abuse.py raw PORT DATA
       Sends DATA (Python escapes: \\r\\n) and prints the reply as a Python
       bytes repr, once the server closes (5 s at most).
+  http_abuse.py closed-after PORT [DATA]
+      Connects, sends DATA, prints "SECONDS BYTES": the time from before the
+      connection until the server closed it, and the bytes it sent ("timeout
+      BYTES" if it kept it open 10 s).
 
 --ready FILE is written once every connection has been attempted. All
 loops are bounded by SECONDS; traffic goes to 127.0.0.1 only.
@@ -122,22 +126,42 @@ def idle(a):
         s.close()
 
 
-def raw(a):
-    s = socket.create_connection(("127.0.0.1", a.port))
-    s.settimeout(5)
-    s.sendall(a.data.encode().decode("unicode_escape").encode("latin-1"))
+def exchange(port, text, timeout):
+    """Sends text (Python escapes) on a new connection; returns (reply
+    bytes, how it ended: "closed", "timeout" or "reset")."""
+    s = socket.create_connection(("127.0.0.1", port))
+    s.settimeout(timeout)
+    if text:
+        s.sendall(text.encode().decode("unicode_escape").encode("latin-1"))
     data = b""
     try:
         while True:
             b = s.recv(65536)
             if not b:
-                break
+                return data, "closed"
             data += b
     except socket.timeout:
-        data += b"<timeout>"
+        return data, "timeout"
     except OSError:
-        data += b"<reset>"
+        return data, "reset"
+    finally:
+        s.close()
+
+
+def raw(a):
+    data, end = exchange(a.port, a.data, 5)
+    if end != "closed":
+        data += b"<" + end.encode() + b">"
     sys.stdout.write(repr(data))
+
+
+def closed_after(a):
+    t = time.monotonic()
+    data, end = exchange(a.port, a.data, 10)
+    if end == "timeout":
+        print("timeout", len(data))
+    else:
+        print("%.3f %d" % (time.monotonic() - t, len(data)))
 
 
 def main():
@@ -153,8 +177,11 @@ def main():
     q = sub.add_parser("raw")
     q.add_argument("port", type=int)
     q.add_argument("data")
+    q = sub.add_parser("closed-after")
+    q.add_argument("port", type=int)
+    q.add_argument("data", nargs="?", default="")
     a = p.parse_args()
-    {"slow": slow, "idle": idle, "raw": raw}[a.cmd](a)
+    {"slow": slow, "idle": idle, "raw": raw, "closed-after": closed_after}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -16,25 +16,10 @@ WATCHDOG=120
 
 NODE=test://$DATA/node-small.xml
 
-# raw PORT REQUEST-PRINTF-FORMAT: sends the request, prints the whole
+# raw PORT REQUEST: sends the request (Python escapes), prints the whole
 # response (until the server closes, 5 s at most) as Python repr of bytes.
 raw() {
-    python3 - "$@" <<'PY'
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s.settimeout(5)
-s.sendall(sys.argv[2].encode().decode("unicode_escape").encode("latin-1"))
-data = b""
-try:
-    while True:
-        b = s.recv(65536)
-        if not b:
-            break
-        data += b
-except socket.timeout:
-    data += b"<timeout>"
-sys.stdout.write(repr(data))
-PY
+    python3 "$(dirname "${BASH_SOURCE[0]}")/http_abuse.py" raw "$@"
 }
 
 # closed_after PORT [DATA]: connects, sends DATA (may be empty), prints how
@@ -43,25 +28,7 @@ PY
 # connect, the read timeout can only look longer on a loaded machine, never
 # shorter; a reply takes milliseconds of it.)
 closed_after() {
-    python3 - "$@" <<'PY'
-import socket, sys, time
-t = time.monotonic()
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s.settimeout(10)
-if len(sys.argv) > 2 and sys.argv[2]:
-    s.sendall(sys.argv[2].encode().decode("unicode_escape").encode("latin-1"))
-data = b""
-try:
-    while True:
-        b = s.recv(65536)
-        if not b:
-            break
-        data += b
-except socket.timeout:
-    print("timeout", len(data))
-    sys.exit()
-print("%.3f %d" % (time.monotonic() - t, len(data)))
-PY
+    python3 "$(dirname "${BASH_SOURCE[0]}")/http_abuse.py" closed-after "$@"
 }
 
 # accept_queue PORT: connections in the accept queue of the listening
