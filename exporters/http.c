@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <netinet/in.h>
@@ -55,6 +56,7 @@ struct _httpConn {
     bool waiting;                       /* on the wait list */
     bool writing;                       /* a reply is being sent */
     bool closeAfterReply;
+    bool saysKeepAlive;                 /* an HTTP/1.0 client asked to keep it */
     bool lingering;                     /* reply sent, write side shut */
     struct event *headTimer;            /* the head deadline, once armed */
     bool headArmed;
@@ -245,13 +247,20 @@ httpSend(httpConn *c, bool head, int code, const char *contentType,
     struct evbuffer *out = bufferevent_get_output(c->bev);
     size_t len = body ? evbuffer_get_length(body) : 0;
 
+    char date[64];
+    struct tm tm;
+    time_t now = time(NULL);
+
     if (srv->draining)
         c->closeAfterReply = true;
-    evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\n", code, httpReason(code));
+    /* RFC 9110 6.6.1: an origin server with a clock sends Date */
+    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&now, &tm));
+    evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\nDate: %s\r\n", code, httpReason(code), date);
     if (contentType)
         evbuffer_add_printf(out, "Content-Type: %s\r\n", contentType);
     evbuffer_add_printf(out, "Content-Length: %zu\r\n%s%s\r\n", len, extra ? extra : "",
-                        c->closeAfterReply ? "Connection: close\r\n" : "");
+                        c->closeAfterReply ? "Connection: close\r\n" :
+                        c->saysKeepAlive ? "Connection: keep-alive\r\n" : "");
     if (body && !head)
         evbuffer_add_buffer(out, body);
     c->writing = true;
@@ -344,6 +353,8 @@ httpHandle(httpConn *c, const xvHttpRequest *req)
 
     if (!req->keepAlive || req->hasBody)
         c->closeAfterReply = true;      /* a body is never read */
+    /* HTTP/1.0 closes by default: a kept connection is said so */
+    c->saysKeepAlive = req->minorVersion == 0 && req->keepAlive;
     if (req->method == XV_HTTP_METHOD_UNKNOWN) {
         httpSendError(c, 501, NULL, "not implemented: only GET and HEAD\n");
         return;

@@ -203,6 +203,12 @@ case $(status_of "$port" 'GET /metrics HTTP/1.0\r\n\r\n') in
     "HTTP/1.0 200 OK" | "HTTP/1.1 200 OK") ok "request line: HTTP/1.0 without Host is served" ;;
     *) not_ok "request line: HTTP/1.0 without Host is served" ;;
 esac
+out=$(python3 "$ABUSE" raw "$port" 'GET /-/healthy HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /-/healthy HTTP/1.0\r\n\r\n')
+case $out in
+    *'Connection: keep-alive\r\n'*'healthy.\n'*'HTTP/1.'*'Connection: close\r\n'*'healthy.\n'"'")
+        ok "request line: HTTP/1.0 keep-alive is kept, and said so" ;;
+    *) not_ok "request line: HTTP/1.0 keep-alive is kept, and said so" "$out" ;;
+esac
 is "path: //metrics is not the landing page" \
     "$(http_code "$port" //metrics --path-as-is)" 404
 is "path: // is not the landing page" "$(http_code "$port" // --path-as-is)" 404
