@@ -60,6 +60,7 @@ struct _httpConn {
     bool lingering;                     /* reply sent, write side shut */
     struct event *headTimer;            /* the head deadline, once armed */
     bool headArmed;
+    size_t scanned;                     /* input bytes searched for the head's end */
 };
 
 struct _xvHttpServer {
@@ -414,7 +415,8 @@ httpConnProcess(httpConn *c)
     size_t maxHead = c->srv->limits.maxHeaderBytes;
     struct evbuffer *in = bufferevent_get_input(c->bev);
     size_t len = evbuffer_get_length(in);
-    size_t headLen;
+    size_t n = len < maxHead ? len : maxHead;
+    size_t from, headLen;
     const char *data;
     xvHttpRequest req;
     int rc;
@@ -424,8 +426,15 @@ httpConnProcess(httpConn *c)
     /* a kept-alive connection's deadline starts with its first byte */
     if (!c->headArmed)
         httpArmHead(c);
-    data = (const char *)evbuffer_pullup(in, (ev_ssize_t)(len < maxHead ? len : maxHead));
-    headLen = xvHttpFindHeadEnd(data, len < maxHead ? len : maxHead);
+    data = (const char *)evbuffer_pullup(in, (ev_ssize_t)n);
+    /* a head arriving in small pieces is searched once, not once per
+     * piece: only from just before where the last search stopped (the
+     * empty line is at most 3 bytes) */
+    from = c->scanned > 3 ? c->scanned - 3 : 0;
+    headLen = xvHttpFindHeadEnd(data + from, n - from);
+    c->scanned = n;
+    if (headLen > 0)
+        headLen += from;
     if (headLen == 0) {
         if (len >= maxHead) {
             httpStopWaiting(c);
@@ -440,6 +449,7 @@ httpConnProcess(httpConn *c)
         httpHandle(c, &req);
     /* @req points into the input: dropped only now */
     evbuffer_drain(in, headLen);
+    c->scanned = 0;
     httpUpdateListener(c->srv);
 }
 

@@ -14,7 +14,8 @@
       server, failed to connect.
   http_abuse.py raw PORT DATA
       Sends DATA (Python escapes: \\r\\n) and prints the reply as a Python
-      bytes repr, once the server closes (5 s at most).
+      bytes repr, once the server closes (5 s at most). --bytewise: a byte
+      every 2 ms, each in its own segment.
   http_abuse.py closed-after PORT [DATA]
       Connects, sends DATA, prints "SECONDS BYTES": the time from before the
       connection until the server closed it, and the bytes it sent ("timeout
@@ -126,13 +127,20 @@ def idle(a):
         s.close()
 
 
-def exchange(port, text, timeout):
-    """Sends text (Python escapes) on a new connection; returns (reply
-    bytes, how it ended: "closed", "timeout" or "reset")."""
+def exchange(port, text, timeout, bytewise=False):
+    """Sends text (Python escapes) on a new connection, all at once or a
+    byte every 2 ms; returns (reply bytes, how it ended: "closed",
+    "timeout" or "reset")."""
     s = socket.create_connection(("127.0.0.1", port))
     s.settimeout(timeout)
-    if text:
-        s.sendall(text.encode().decode("unicode_escape").encode("latin-1"))
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    data = text.encode().decode("unicode_escape").encode("latin-1")
+    if bytewise:
+        for i in range(len(data)):
+            s.sendall(data[i:i + 1])
+            time.sleep(0.002)
+    elif data:
+        s.sendall(data)
     data = b""
     try:
         while True:
@@ -149,7 +157,7 @@ def exchange(port, text, timeout):
 
 
 def raw(a):
-    data, end = exchange(a.port, a.data, 5)
+    data, end = exchange(a.port, a.data, 5, a.bytewise)
     if end != "closed":
         data += b"<" + end.encode() + b">"
     sys.stdout.write(repr(data))
@@ -177,6 +185,7 @@ def main():
     q = sub.add_parser("raw")
     q.add_argument("port", type=int)
     q.add_argument("data")
+    q.add_argument("--bytewise", action="store_true")
     q = sub.add_parser("closed-after")
     q.add_argument("port", type=int)
     q.add_argument("data", nargs="?", default="")

@@ -209,6 +209,13 @@ case $out in
         ok "request line: HTTP/1.0 keep-alive is kept, and said so" ;;
     *) not_ok "request line: HTTP/1.0 keep-alive is kept, and said so" "$out" ;;
 esac
+out=$(python3 "$ABUSE" raw --bytewise "$port" \
+    'GET /-/healthy HTTP/1.1\r\nHost: x\r\nX-A: b\r\n\r\nGET /-/ready HTTP/1.1\nHost: x\nConnection: close\n\n')
+case $out in
+    "b'HTTP/1.1 200 OK"*'healthy.\n'"HTTP/1.1 200 OK"*'ready.\n'"'")
+        ok "request line: two heads sent a byte at a time, both served" ;;
+    *) not_ok "request line: two heads sent a byte at a time, both served" "$out" ;;
+esac
 is "path: //metrics is not the landing page" \
     "$(http_code "$port" //metrics --path-as-is)" 404
 is "path: // is not the landing page" "$(http_code "$port" // --path-as-is)" 404
