@@ -497,7 +497,8 @@ xvHttpWantsOpenMetrics(const char *data, size_t len)
 
         if (httpSpanIs(r->type, "application") &&
             httpSpanIs(r->subtype, "openmetrics-text") &&
-            (anyVersion || httpSpanIs(r->version, "1.0.0"))) {
+            (anyVersion || httpSpanIs(r->version, "1.0.0") ||
+             httpSpanIs(r->version, "0.0.1"))) {
             if (r->q > qOpen)
                 qOpen = r->q;
         } else if ((httpSpanIs(r->type, "text") && httpSpanIs(r->subtype, "plain") &&

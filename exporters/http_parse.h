@@ -115,9 +115,11 @@ size_t xvHttpParseAccept(const char *data, size_t len, xvHttpMediaRange *ranges,
 /*
  * Which metrics format an Accept value (NULL or empty: none sent) asks for:
  * true for OpenMetrics 1.0.0, false for the Prometheus text format 0.0.4.
- * OpenMetrics when application/openmetrics-text (version 1.0.0 or none) is
- * acceptable (q > 0) and ranked at least as high as text/plain (version
- * 0.0.4 or none, or text/ *, or * / *); else text, the default.
+ * OpenMetrics when application/openmetrics-text (version 1.0.0, or 0.0.1
+ * as older Prometheus servers ask, or none) is acceptable (q > 0) and
+ * ranked at least as high as text/plain (version 0.0.4 or none, or text/ *,
+ * or * / *); else text, the default. (1.0.0 is served for 0.0.1: nothing we
+ * write differs between the two.)
  */
 bool xvHttpWantsOpenMetrics(const char *data, size_t len);
 

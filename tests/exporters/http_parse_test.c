@@ -243,6 +243,9 @@ test_openmetrics_only_when_ranked_at_least_as_high_as_text(void **state)
                           "text/plain;version=0.0.4;q=0.3,*/*;q=0.2"));
     assert_true(wantsOpen("application/openmetrics-text;version=1.0.0,text/plain;q=0.5"));
     assert_true(wantsOpen("application/openmetrics-text"));
+    /* what older Prometheus servers send */
+    assert_true(wantsOpen("application/openmetrics-text; version=0.0.1,"
+                          "text/plain;version=0.0.4;q=0.5,*/*;q=0.1"));
     assert_true(wantsOpen("text/plain;q=0.5, application/openmetrics-text"));
     /* a tie goes to OpenMetrics */
     assert_true(wantsOpen("text/plain, application/openmetrics-text"));
