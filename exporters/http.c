@@ -475,10 +475,6 @@ httpLinger(httpConn *c)
     struct timeval tv = httpTimeval(HTTP_LINGER_MS);
     struct evbuffer *in = bufferevent_get_input(c->bev);
 
-    if (evbuffer_get_length(in) == 0 && c->srv->draining) {
-        httpConnFree(c);
-        return;
-    }
     c->lingering = true;
     evbuffer_drain(in, evbuffer_get_length(in));
     shutdown(bufferevent_getfd(c->bev), SHUT_WR);
@@ -502,7 +498,11 @@ httpConnWritten(struct bufferevent *bev, void *opaque)
     c->writing = false;
     if (srv->inflight > 0)
         srv->inflight--;
-    if (c->closeAfterReply || srv->draining) {
+    if (srv->draining) {
+        httpConnFree(c);                /* counts toward the drain */
+        return;
+    }
+    if (c->closeAfterReply) {
         httpLinger(c);
         return;
     }
