@@ -33,32 +33,10 @@ V=${V:-4}
 SCRAPES=${SCRAPES:-200}
 SAMPLES=${SAMPLES:-200}
 STRICT=${STRICT:-0}
-HERE=$(cd "$(dirname "$0")" && pwd)
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+BENCH_NAME=agent_bench
+. "$(dirname "$0")/bench_common.sh"
 HZ=$(getconf CLK_TCK)
-export LC_ALL=C
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/xvbench.XXXXXX")
-OUT=${OUT:-$TMP/out}
-mkdir -p "$OUT"
-PIDS=()
-cleanup() {
-    local p
-    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log() { echo "# $*" >&2; }
-die() { echo "agent_bench: $*" >&2; exit 1; }
-free_port() {
-    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
 # cpu_ticks PID: utime + stime of the process, in clock ticks
 cpu_ticks() {
     awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print f[12] + f[13] }' "/proc/$1/stat"
@@ -66,16 +44,6 @@ cpu_ticks() {
 # cpu_ns PID: CPU time of all its threads from schedstat, in ns
 cpu_ns() {
     cat /proc/"$1"/task/*/schedstat | awk '{ t += $1 } END { printf "%d\n", t }'
-}
-kib() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
-# wait_ready URL SECONDS
-wait_ready() {
-    local end=$((SECONDS + $2))
-    while [ "$SECONDS" -le "$end" ]; do
-        [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1")" = 200 ] && return 0
-        sleep 0.1
-    done
-    return 1
 }
 # stats FILE: "median p99 min" in ms of the seconds in FILE (nearest rank)
 stats() {

@@ -1,50 +1,82 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* http.c: routing, limits and headers of the agent's HTTP endpoint. */
+/*
+ * http.c: connections, limits, routing and replies of the agent's HTTP
+ * endpoint. Each connection is a bufferevent that is either reading a
+ * request head or writing one reply; the head is parsed by http_parse.c.
+ */
 #include "http.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <netinet/in.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "http_parse.h"
 #include "util/xvalloc.h"
-
-/* How often released connections are reaped (and a paused listener
- * resumed). */
-#define HTTP_SWEEP_MS 200
+#include "util/xvclock.h"
+#include "util/xvlog.h"
 
 /* Most bytes handed to one writev(2) of a reply. */
 #define HTTP_MAX_SINGLE_WRITE (4u * 1024 * 1024)
 
+/* How long the listener rests after accept(2) failed. */
+#define HTTP_ACCEPT_BACKOFF_MS 250
+
+/* At most one log line about accept(2) failures per this. */
+#define HTTP_ACCEPT_LOG_EVERY_MS (60u * 1000)
+
+/* How long a connection closed after an error reply still reads (and
+ * drops) what the client sends, so the client gets the reply rather than a
+ * reset (RFC 9112 9.6). */
+#define HTTP_LINGER_MS 2000
+
+/* A client address as counted for the per-address cap: a family byte,
+ * then the IPv4 address or the IPv6 /64 prefix. */
+#define HTTP_ADDR_KEY_LEN 9
+
+typedef struct _httpConn httpConn;
+struct _httpConn {
+    xvHttpServer *srv;
+    struct bufferevent *bev;
+    unsigned char addr[HTTP_ADDR_KEY_LEN];
+    httpConn *prev, *next;              /* every open connection */
+    httpConn *waitPrev, *waitNext;      /* waiting for a head, oldest first */
+    bool waiting;                       /* on the wait list */
+    bool writing;                       /* a reply is being sent */
+    bool closeAfterReply;
+    bool saysKeepAlive;                 /* an HTTP/1.0 client asked to keep it */
+    bool lingering;                     /* reply sent, write side shut */
+    struct event *headTimer;            /* the head deadline, once armed */
+    bool headArmed;
+    size_t scanned;                     /* input bytes searched for the head's end */
+};
+
 struct _xvHttpServer {
     struct event_base *base;
-    struct evhttp *http;
-    struct evconnlistener *listener;    /* owned by @bound once bound */
-    struct evhttp_bound_socket *bound;
+    struct evconnlistener *listener;
+    bool listening;                     /* the listener is enabled */
+    bool backoff;                       /* resting after accept(2) failed */
+    struct event *backoffTimer;
+    uint64_t acceptLogMs;               /* when the last accept error was logged */
+    unsigned long acceptErrorsUnlogged;
     xvHttpLimits limits;
     xvScrapeSource source;
     unsigned int port;
-    /*
-     * evhttp has no hook for "connection accepted/closed", so each
-     * connection's bufferevent is made here (evhttp_set_bevcb) with one
-     * extra reference: when evhttp lets go of it, its callbacks are
-     * cleared, and the sweep drops the reference, which closes the socket.
-     * That counts every open connection, idle ones included.
-     */
-    struct bufferevent **conns;
-    size_t nconns;
-    size_t capconns;
-    bool paused;                        /* listener disabled at the cap */
-    struct event *sweepTimer;
+    httpConn *conns;
+    unsigned int nconns;
+    httpConn *waitFirst, *waitLast;
     unsigned int inflight;              /* replies queued, not yet sent */
     bool draining;
     void (*drainDone)(void *opaque);
@@ -60,148 +92,201 @@ httpTimeval(uint64_t ms)
     return tv;
 }
 
-/* ---- connection accounting ------------------------------------------- */
+/* ---- the listener ------------------------------------------------------ */
 
+/* Listens while nothing stops it: not draining, not resting after an
+ * accept error, and either below the cap or with a connection to evict. */
 static void
-httpSweep(xvHttpServer *srv)
+httpUpdateListener(xvHttpServer *srv)
 {
-    size_t i = 0;
+    bool want;
 
-    while (i < srv->nconns) {
-        struct bufferevent *bev = srv->conns[i];
-        bufferevent_data_cb rcb, wcb;
-        bufferevent_event_cb ecb;
-
-        bufferevent_getcb(bev, &rcb, &wcb, &ecb, NULL);
-        if (rcb || wcb || ecb) {
-            i++;
-            continue;
-        }
-        bufferevent_decref(bev);
-        srv->conns[i] = srv->conns[--srv->nconns];
-    }
-    if (srv->paused && !srv->draining && srv->nconns < srv->limits.maxConnections) {
+    if (!srv->listener)
+        return;
+    want = !srv->draining && !srv->backoff &&
+           (srv->nconns < srv->limits.maxConnections || srv->waitFirst);
+    if (want == srv->listening)
+        return;
+    if (want)
         evconnlistener_enable(srv->listener);
-        srv->paused = false;
-    }
-}
-
-static void
-httpSweepTimer(evutil_socket_t fd, short what, void *opaque)
-{
-    (void)fd;
-    (void)what;
-    httpSweep(opaque);
-}
-
-static struct bufferevent *
-httpNewConnection(struct event_base *base, void *opaque)
-{
-    xvHttpServer *srv = opaque;
-    struct bufferevent *bev;
-
-    httpSweep(srv);
-    if (!(bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)))
-        return NULL;
-    /* A client cannot make the agent buffer more than a header's worth. */
-    bufferevent_setwatermark(bev, EV_READ, 0, srv->limits.maxHeaderBytes + 4096);
-    /* libevent writes at most 16 KiB per call by default: a 2.7 MB scrape
-     * (1000 domains x 4 vcpus) took 164 writev + epoll_wait rounds; let the
-     * socket buffer be the limit instead */
-    bufferevent_set_max_single_write(bev, HTTP_MAX_SINGLE_WRITE);
-    if (srv->nconns == srv->capconns) {
-        srv->capconns = srv->capconns ? srv->capconns * 2 : 64;
-        srv->conns = xvReallocN(srv->conns, srv->capconns, sizeof(*srv->conns));
-    }
-    bufferevent_incref(bev);
-    srv->conns[srv->nconns++] = bev;
-    if (srv->nconns >= srv->limits.maxConnections && !srv->paused) {
+    else
         evconnlistener_disable(srv->listener);
-        srv->paused = true;
-    }
-    return bev;
+    srv->listening = want;
 }
 
-/* ---- replies --------------------------------------------------------- */
+/* ---- connections ------------------------------------------------------- */
 
 static void
-httpReplyDone(struct evhttp_request *req, void *opaque)
+httpWaitRemove(httpConn *c)
 {
-    xvHttpServer *srv = opaque;
-    struct evhttp_connection *evcon = evhttp_request_get_connection(req);
-    struct timeval tv = httpTimeval(srv->limits.readTimeoutMs);
+    xvHttpServer *srv = c->srv;
 
-    /* back to the read timeout for the next request on this connection */
-    if (evcon)
-        evhttp_connection_set_timeout_tv(evcon, &tv);
-    if (srv->inflight > 0)
-        srv->inflight--;
+    if (!c->waiting)
+        return;
+    if (c->waitPrev)
+        c->waitPrev->waitNext = c->waitNext;
+    else
+        srv->waitFirst = c->waitNext;
+    if (c->waitNext)
+        c->waitNext->waitPrev = c->waitPrev;
+    else
+        srv->waitLast = c->waitPrev;
+    c->waitPrev = c->waitNext = NULL;
+    c->waiting = false;
+}
+
+static void
+httpWaitAppend(httpConn *c)
+{
+    xvHttpServer *srv = c->srv;
+
+    c->waitPrev = srv->waitLast;
+    c->waitNext = NULL;
+    if (srv->waitLast)
+        srv->waitLast->waitNext = c;
+    else
+        srv->waitFirst = c;
+    srv->waitLast = c;
+    c->waiting = true;
+}
+
+static void
+httpDrainCheck(xvHttpServer *srv)
+{
     if (srv->draining && srv->inflight == 0 && srv->drainDone)
         event_active(srv->drainTimer, EV_TIMEOUT, 0);
 }
 
-/* Sends @buf (may be NULL) with @code; the reply is tracked until sent. */
 static void
-httpSend(xvHttpServer *srv, struct evhttp_request *req, int code,
-         const char *reason, const char *contentType, struct evbuffer *buf)
+httpConnFree(httpConn *c)
 {
-    struct evkeyvalq *out = evhttp_request_get_output_headers(req);
-    struct evhttp_connection *evcon = evhttp_request_get_connection(req);
-    struct timeval tv = httpTimeval(srv->limits.writeTimeoutMs);
+    xvHttpServer *srv = c->srv;
 
-    if (contentType)
-        evhttp_add_header(out, "Content-Type", contentType);
-    /* evhttp (2.1) sends the body of a HEAD reply, with no length: a
-     * keep-alive client would read it as the next reply. Announce the
-     * length and send none. */
-    if (buf && evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
-        char len[32];
-
-        snprintf(len, sizeof(len), "%zu", evbuffer_get_length(buf));
-        evhttp_add_header(out, "Content-Length", len);
-        buf = NULL;
-    }
-    if (srv->draining)
-        evhttp_add_header(out, "Connection", "close");
-    if (evcon)
-        evhttp_connection_set_timeout_tv(evcon, &tv);
-    srv->inflight++;
-    evhttp_request_set_on_complete_cb(req, httpReplyDone, srv);
-    evhttp_send_reply(req, code, reason, buf);
+    httpWaitRemove(c);
+    if (c->writing && srv->inflight > 0)
+        srv->inflight--;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        srv->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    srv->nconns--;
+    event_free(c->headTimer);
+    bufferevent_free(c->bev);
+    free(c);
+    httpUpdateListener(srv);
+    httpDrainCheck(srv);
 }
 
 static void
-httpSendText(xvHttpServer *srv, struct evhttp_request *req, int code,
-             const char *reason, const char *text)
+httpHeadExpired(evutil_socket_t fd, short what, void *opaque)
+{
+    (void)fd;
+    (void)what;
+    /* the head did not arrive in time: no answer, a trickling client
+     * would not read it anyway */
+    httpConnFree(opaque);
+}
+
+static void
+httpArmHead(httpConn *c)
+{
+    struct timeval tv = httpTimeval(c->srv->limits.headerTimeoutMs);
+
+    event_add(c->headTimer, &tv);
+    c->headArmed = true;
+}
+
+/* The connection waits for a (next) request head. */
+static void
+httpStartWaiting(httpConn *c)
+{
+    httpWaitAppend(c);
+    c->headArmed = false;
+    bufferevent_enable(c->bev, EV_READ);
+}
+
+/* The head is complete: the connection is no longer evictable. */
+static void
+httpStopWaiting(httpConn *c)
+{
+    httpWaitRemove(c);
+    event_del(c->headTimer);
+    c->headArmed = false;
+}
+
+/* ---- replies ----------------------------------------------------------- */
+
+static const char *
+httpReason(int code)
+{
+    switch (code) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Content Too Large";
+    case 431: return "Request Header Fields Too Large";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Error";
+    }
+}
+
+/*
+ * Queues a reply with @body (moved out; NULL: none) on @c. For HEAD the
+ * length of @body is announced and the body dropped. @extra: more header
+ * lines, each ending in CRLF, or NULL.
+ */
+static void
+httpSend(httpConn *c, bool head, int code, const char *contentType,
+         const char *extra, struct evbuffer *body)
+{
+    xvHttpServer *srv = c->srv;
+    struct evbuffer *out = bufferevent_get_output(c->bev);
+    size_t len = body ? evbuffer_get_length(body) : 0;
+
+    char date[64];
+    struct tm tm;
+    time_t now = time(NULL);
+
+    if (srv->draining)
+        c->closeAfterReply = true;
+    /* RFC 9110 6.6.1: an origin server with a clock sends Date */
+    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&now, &tm));
+    evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\nDate: %s\r\n", code, httpReason(code), date);
+    if (contentType)
+        evbuffer_add_printf(out, "Content-Type: %s\r\n", contentType);
+    evbuffer_add_printf(out, "Content-Length: %zu\r\n%s%s\r\n", len, extra ? extra : "",
+                        c->closeAfterReply ? "Connection: close\r\n" :
+                        c->saysKeepAlive ? "Connection: keep-alive\r\n" : "");
+    if (body && !head)
+        evbuffer_add_buffer(out, body);
+    c->writing = true;
+    srv->inflight++;
+    /* nothing more is read until the reply is out (pipelined requests
+     * wait in the input buffer) */
+    bufferevent_disable(c->bev, EV_READ);
+}
+
+static void
+httpSendText(httpConn *c, bool head, int code, const char *extra, const char *text)
 {
     struct evbuffer *buf = evbuffer_new();
 
     evbuffer_add(buf, text, strlen(text));
-    httpSend(srv, req, code, reason, "text/plain; charset=utf-8", buf);
+    httpSend(c, head, code, "text/plain; charset=utf-8", extra, buf);
     evbuffer_free(buf);
 }
 
-/*
- * The format the scraper asked for: OpenMetrics when its Accept header
- * names application/openmetrics-text without q=0, else text 0.0.4.
- */
-static xvPromFormat
-httpNegotiate(struct evhttp_request *req)
+/* An error reply, after which the connection closes. */
+static void
+httpSendError(httpConn *c, int code, const char *extra, const char *text)
 {
-    const char *accept = evhttp_find_header(evhttp_request_get_input_headers(req), "Accept");
-    const char *p;
-
-    if (!accept)
-        return XV_PROM_FORMAT_TEXT;
-    for (p = accept; (p = strcasestr(p, "application/openmetrics-text")); p++) {
-        const char *end = strchr(p, ',');
-        const char *q = strstr(p, "q=");
-
-        if (q && (!end || q < end) && strtod(q + 2, NULL) <= 0.0)
-            continue;
-        return XV_PROM_FORMAT_OPENMETRICS;
-    }
-    return XV_PROM_FORMAT_TEXT;
+    c->closeAfterReply = true;
+    httpSendText(c, false, code, extra, text);
 }
 
 static void
@@ -216,18 +301,22 @@ httpReleaseBody(const void *data, size_t len, void *opaque)
 }
 
 static void
-httpServeMetrics(xvHttpServer *srv, struct evhttp_request *req)
+httpServeMetrics(httpConn *c, const xvHttpRequest *req, bool head)
 {
-    xvPromFormat fmt = httpNegotiate(req);
+    xvHttpServer *srv = c->srv;
+    xvHttpSpan accept = { NULL, 0 };
+    xvPromFormat fmt;
     xvScrapeBody *body = xvAlloc(sizeof(*body));
     xvBuf self = XV_BUF_INIT;
     xvPromSelf stats;
     struct evbuffer *buf;
 
+    xvHttpRequestField(req, "Accept", &accept);
+    fmt = xvHttpWantsOpenMetrics(accept.ptr, accept.len) ?
+          XV_PROM_FORMAT_OPENMETRICS : XV_PROM_FORMAT_TEXT;
     if (!srv->source.body(srv->source.opaque, fmt, body)) {
         free(body);
-        httpSendText(srv, req, 503, "Service Unavailable",
-                     "no sample taken yet: try again in a moment\n");
+        httpSendText(c, head, 503, NULL, "no sample taken yet: try again in a moment\n");
         return;
     }
     memset(&stats, 0, sizeof(stats));
@@ -242,7 +331,7 @@ httpServeMetrics(xvHttpServer *srv, struct evhttp_request *req)
     evbuffer_add_reference(buf, body->data, body->len, httpReleaseBody, body);
     evbuffer_add(buf, self.data ? self.data : "", self.len);
     xvBufFree(&self);
-    httpSend(srv, req, 200, "OK", xvPromContentType(fmt), buf);
+    httpSend(c, head, 200, xvPromContentType(fmt), NULL, buf);
     evbuffer_free(buf);
 }
 
@@ -256,58 +345,375 @@ static const char httpLanding[] =
     "<li><a href=\"-/ready\">Readiness</a></li></ul>\n"
     "</body></html>\n";
 
-/* Methods served, and every method evhttp parses. */
-#define HTTP_READ_METHODS (EVHTTP_REQ_GET | EVHTTP_REQ_HEAD)
-#define HTTP_KNOWN_METHODS (EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | \
-                            EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | \
-                            EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH)
-
+/* Answers a well-formed request. */
 static void
-httpHandle(struct evhttp_request *req, void *opaque)
+httpHandle(httpConn *c, const xvHttpRequest *req)
 {
-    xvHttpServer *srv = opaque;
-    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
-    const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+    xvHttpServer *srv = c->srv;
+    bool head = req->method == XV_HTTP_METHOD_HEAD;
 
-    if (!path || !*path)
-        path = "/";
-    if (!(evhttp_request_get_command(req) & HTTP_READ_METHODS)) {
+    if (!req->keepAlive || req->hasBody)
+        c->closeAfterReply = true;      /* a body is never read */
+    /* HTTP/1.0 closes by default: a kept connection is said so */
+    c->saysKeepAlive = req->minorVersion == 0 && req->keepAlive;
+    if (req->method == XV_HTTP_METHOD_UNKNOWN) {
+        httpSendError(c, 501, NULL, "not implemented: only GET and HEAD\n");
+        return;
+    }
+    if (req->method == XV_HTTP_METHOD_OTHER) {
         /* RFC 9110 15.5.6: 405 names the methods that would work */
-        evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD");
-        httpSendText(srv, req, 405, "Method Not Allowed",
+        httpSendText(c, false, 405, "Allow: GET, HEAD\r\n",
                      "method not allowed: only GET and HEAD\n");
-    } else if (strcmp(path, "/metrics") == 0) {
-        httpServeMetrics(srv, req);
-    } else if (strcmp(path, "/") == 0) {
+        return;
+    }
+    if (req->hasBody) {
+        httpSendError(c, 413, NULL, "request bodies are not accepted\n");
+        return;
+    }
+    switch (xvHttpRoutePath(req->path.ptr, req->path.len)) {
+    case XV_HTTP_ROUTE_METRICS:
+        httpServeMetrics(c, req, head);
+        break;
+    case XV_HTTP_ROUTE_ROOT: {
         struct evbuffer *buf = evbuffer_new();
 
         evbuffer_add(buf, httpLanding, sizeof(httpLanding) - 1);
-        httpSend(srv, req, 200, "OK", "text/html; charset=utf-8", buf);
+        httpSend(c, head, 200, "text/html; charset=utf-8", NULL, buf);
         evbuffer_free(buf);
-    } else if (strcmp(path, "/-/healthy") == 0) {
-        httpSendText(srv, req, 200, "OK", "xvirt-agent is healthy.\n");
-    } else if (strcmp(path, "/-/ready") == 0) {
-        if (srv->source.ready(srv->source.opaque)) {
-            httpSendText(srv, req, 200, "OK", "xvirt-agent is ready.\n");
-        } else {
-            httpSendText(srv, req, 503, "Service Unavailable",
-                         "xvirt-agent has no sample yet.\n");
-        }
-    } else {
-        httpSendText(srv, req, 404, "Not Found", "not found: try /metrics\n");
+        break;
+    }
+    case XV_HTTP_ROUTE_HEALTHY:
+        httpSendText(c, head, 200, NULL, "xvirt-agent is healthy.\n");
+        break;
+    case XV_HTTP_ROUTE_READY:
+        if (srv->source.ready(srv->source.opaque))
+            httpSendText(c, head, 200, NULL, "xvirt-agent is ready.\n");
+        else
+            httpSendText(c, head, 503, NULL, "xvirt-agent has no sample yet.\n");
+        break;
+    case XV_HTTP_ROUTE_NOT_FOUND:
+    default:
+        httpSendText(c, head, 404, NULL, "not found: try /metrics\n");
+        break;
     }
 }
 
-/* ---- life cycle ------------------------------------------------------ */
+static const char *
+httpErrorText(int code)
+{
+    switch (code) {
+    case 431: return "request header too large\n";
+    case 505: return "HTTP version not supported: only HTTP/1.0 and HTTP/1.1\n";
+    default: return "bad request\n";
+    }
+}
+
+/* Reads a request head from the input, if a whole one is there. */
+static void
+httpConnProcess(httpConn *c)
+{
+    size_t maxHead = c->srv->limits.maxHeaderBytes;
+    struct evbuffer *in = bufferevent_get_input(c->bev);
+    size_t len = evbuffer_get_length(in);
+    size_t n = len < maxHead ? len : maxHead;
+    size_t from, headLen;
+    const char *data;
+    xvHttpRequest req;
+    int rc;
+
+    if (c->writing || len == 0)
+        return;
+    /* a kept-alive connection's deadline starts with its first byte */
+    if (!c->headArmed)
+        httpArmHead(c);
+    data = (const char *)evbuffer_pullup(in, (ev_ssize_t)n);
+    /* a head arriving in small pieces is searched once, not once per
+     * piece: only from just before where the last search stopped (the
+     * empty line is at most 3 bytes) */
+    from = c->scanned > 3 ? c->scanned - 3 : 0;
+    headLen = xvHttpFindHeadEnd(data + from, n - from);
+    c->scanned = n;
+    if (headLen > 0)
+        headLen += from;
+    if (headLen == 0) {
+        if (len >= maxHead) {
+            httpStopWaiting(c);
+            httpSendError(c, 431, NULL, httpErrorText(431));
+        }
+        return;
+    }
+    httpStopWaiting(c);
+    if ((rc = xvHttpParseRequest(data, headLen, &req)) != 0)
+        httpSendError(c, rc, NULL, httpErrorText(rc));
+    else
+        httpHandle(c, &req);
+    /* @req points into the input: dropped only now */
+    evbuffer_drain(in, headLen);
+    c->scanned = 0;
+    httpUpdateListener(c->srv);
+}
 
 static void
-httpApplyLimits(xvHttpServer *srv)
+httpConnRead(struct bufferevent *bev, void *opaque)
 {
-    struct timeval tv = httpTimeval(srv->limits.readTimeoutMs);
+    httpConn *c = opaque;
 
-    evhttp_set_max_headers_size(srv->http, (ev_ssize_t)srv->limits.maxHeaderBytes);
-    evhttp_set_max_body_size(srv->http, 0);
-    evhttp_set_timeout_tv(srv->http, &tv);
+    if (c->lingering)
+        evbuffer_drain(bufferevent_get_input(bev), evbuffer_get_length(bufferevent_get_input(bev)));
+    else
+        httpConnProcess(c);
+}
+
+/*
+ * Closes after a reply the client may still be sending into: shuts the
+ * write side, then drops what arrives until the client closes, for
+ * HTTP_LINGER_MS at most. The connection stays evictable meanwhile.
+ */
+static void
+httpLinger(httpConn *c)
+{
+    struct timeval tv = httpTimeval(HTTP_LINGER_MS);
+    struct evbuffer *in = bufferevent_get_input(c->bev);
+
+    c->lingering = true;
+    evbuffer_drain(in, evbuffer_get_length(in));
+    shutdown(bufferevent_getfd(c->bev), SHUT_WR);
+    bufferevent_setwatermark(c->bev, EV_READ, 0, 0);
+    bufferevent_set_timeouts(c->bev, &tv, NULL);
+    httpWaitAppend(c);
+    event_add(c->headTimer, &tv);
+    bufferevent_enable(c->bev, EV_READ);
+}
+
+/* The output buffer is empty: the reply has been sent. */
+static void
+httpConnWritten(struct bufferevent *bev, void *opaque)
+{
+    httpConn *c = opaque;
+    xvHttpServer *srv = c->srv;
+
+    (void)bev;
+    if (!c->writing)
+        return;
+    c->writing = false;
+    if (srv->inflight > 0)
+        srv->inflight--;
+    if (srv->draining) {
+        httpConnFree(c);                /* counts toward the drain */
+        return;
+    }
+    if (c->closeAfterReply) {
+        httpLinger(c);
+        return;
+    }
+    httpStartWaiting(c);
+    httpUpdateListener(srv);
+    httpDrainCheck(srv);
+    httpConnProcess(c);                 /* a pipelined request may wait */
+}
+
+static void
+httpConnEvent(struct bufferevent *bev, short what, void *opaque)
+{
+    (void)bev;
+    (void)what;
+    /* end of file, an error, or the read (idle) or write timeout */
+    httpConnFree(opaque);
+}
+
+/* The key of the per-address cap: IPv4 address, or IPv6 /64 prefix
+ * (an IPv4-mapped IPv6 address counts as its IPv4 one). */
+static void
+httpAddrKey(const struct sockaddr *sa, unsigned char key[HTTP_ADDR_KEY_LEN])
+{
+    static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+    memset(key, 0, HTTP_ADDR_KEY_LEN);
+    if (sa->sa_family == AF_INET) {
+        key[0] = 4;
+        memcpy(key + 1, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+    } else if (sa->sa_family == AF_INET6) {
+        const unsigned char *a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+
+        if (memcmp(a, mapped, sizeof(mapped)) == 0) {
+            key[0] = 4;
+            memcpy(key + 1, a + 12, 4);
+        } else {
+            key[0] = 6;
+            memcpy(key + 1, a, 8);
+        }
+    }
+}
+
+/* The connection from @key that has waited longest for its head, or the
+ * longest-waiting of all (@key NULL); NULL if none waits. */
+static httpConn *
+httpOldestWaiting(xvHttpServer *srv, const unsigned char *key)
+{
+    httpConn *c;
+
+    for (c = srv->waitFirst; c; c = c->waitNext) {
+        if (!key || memcmp(c->addr, key, HTTP_ADDR_KEY_LEN) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+static unsigned int
+httpCountFrom(xvHttpServer *srv, const unsigned char *key)
+{
+    unsigned int n = 0;
+    httpConn *c;
+
+    for (c = srv->conns; c; c = c->next) {
+        if (memcmp(c->addr, key, HTTP_ADDR_KEY_LEN) == 0)
+            n++;
+    }
+    return n;
+}
+
+/*
+ * Makes room for one more connection from @key under both caps, evicting
+ * connections still waiting for their head; false when it cannot.
+ */
+static bool
+httpMakeRoom(xvHttpServer *srv, const unsigned char *key)
+{
+    httpConn *victim;
+
+    if (httpCountFrom(srv, key) >= srv->limits.maxConnectionsPerAddress) {
+        if (!(victim = httpOldestWaiting(srv, key)))
+            return false;
+        httpConnFree(victim);
+    }
+    while (srv->nconns >= srv->limits.maxConnections) {
+        if (!(victim = httpOldestWaiting(srv, NULL)))
+            return false;
+        httpConnFree(victim);
+    }
+    return true;
+}
+
+static void
+httpAccept(struct evconnlistener *listener, evutil_socket_t fd,
+           struct sockaddr *sa, int salen, void *opaque)
+{
+    xvHttpServer *srv = opaque;
+    struct timeval rtv = httpTimeval(srv->limits.readTimeoutMs);
+    struct timeval wtv = httpTimeval(srv->limits.writeTimeoutMs);
+    unsigned char key[HTTP_ADDR_KEY_LEN];
+    httpConn *c;
+
+    (void)listener;
+    (void)salen;
+    httpAddrKey(sa, key);
+    if (srv->draining || !httpMakeRoom(srv, key)) {
+        evutil_closesocket(fd);
+        httpUpdateListener(srv);
+        return;
+    }
+    c = xvAlloc(sizeof(*c));
+    c->srv = srv;
+    memcpy(c->addr, key, sizeof(key));
+    if (!(c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE))) {
+        evutil_closesocket(fd);
+        free(c);
+        return;
+    }
+    c->headTimer = evtimer_new(srv->base, httpHeadExpired, c);
+    c->next = srv->conns;
+    if (srv->conns)
+        srv->conns->prev = c;
+    srv->conns = c;
+    srv->nconns++;
+    /* a client cannot make the agent buffer more than a header's worth */
+    bufferevent_setwatermark(c->bev, EV_READ, 0, srv->limits.maxHeaderBytes + 1);
+    /* libevent writes at most 16 KiB per call by default: a 2.7 MB scrape
+     * (1000 domains x 4 vcpus) took 164 writev + epoll_wait rounds; let the
+     * socket buffer be the limit instead */
+    bufferevent_set_max_single_write(c->bev, HTTP_MAX_SINGLE_WRITE);
+    bufferevent_setcb(c->bev, httpConnRead, httpConnWritten, httpConnEvent, c);
+    bufferevent_set_timeouts(c->bev, &rtv, &wtv);
+    httpStartWaiting(c);
+    /* the first head's deadline counts from the connection's start */
+    httpArmHead(c);
+    httpUpdateListener(srv);
+}
+
+static void
+httpBackoffOver(evutil_socket_t fd, short what, void *opaque)
+{
+    xvHttpServer *srv = opaque;
+
+    (void)fd;
+    (void)what;
+    srv->backoff = false;
+    httpUpdateListener(srv);
+}
+
+/* accept(2) failed for a reason other than a client gone (libevent
+ * retries those itself): out of descriptors or memory, most likely. Rest
+ * the listener a moment rather than spin on the same error, and free the
+ * descriptor of the connection that has waited longest for its head, so
+ * the next accept can succeed. */
+static void
+httpAcceptError(struct evconnlistener *listener, void *opaque)
+{
+    xvHttpServer *srv = opaque;
+    int err = EVUTIL_SOCKET_ERROR();
+    struct timeval tv = httpTimeval(HTTP_ACCEPT_BACKOFF_MS);
+    uint64_t now = xvClockMonoMs();
+
+    (void)listener;
+    srv->backoff = true;
+    httpUpdateListener(srv);
+    if (srv->waitFirst)
+        httpConnFree(srv->waitFirst);
+    event_add(srv->backoffTimer, &tv);
+    if (srv->acceptLogMs && now - srv->acceptLogMs < HTTP_ACCEPT_LOG_EVERY_MS) {
+        srv->acceptErrorsUnlogged++;
+        return;
+    }
+    xvLogWarning("http: cannot accept connections: %s (%u open); pausing %d ms at a time, "
+                 "%lu more such errors since the last report",
+                 evutil_socket_error_to_string(err), srv->nconns, HTTP_ACCEPT_BACKOFF_MS,
+                 srv->acceptErrorsUnlogged);
+    srv->acceptLogMs = now ? now : 1;
+    srv->acceptErrorsUnlogged = 0;
+}
+
+/* ---- life cycle -------------------------------------------------------- */
+
+unsigned int
+xvHttpFitFileLimit(unsigned int want, char **note)
+{
+    struct rlimit rl;
+    rlim_t need = (rlim_t)want + XV_HTTP_FD_RESERVE;
+    rlim_t old;
+
+    *note = NULL;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+        rl.rlim_cur >= need)
+        return want;
+    old = rl.rlim_cur;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ? need : rl.rlim_max;
+    if (rl.rlim_cur > old && setrlimit(RLIMIT_NOFILE, &rl) < 0)
+        rl.rlim_cur = old;
+    if (rl.rlim_cur >= need) {
+        *note = xvAsprintf("raised the open-file limit from %llu to %llu for "
+                           "max_connections %u", (unsigned long long)old,
+                           (unsigned long long)rl.rlim_cur, want);
+        return want;
+    }
+    {
+        unsigned int fit = rl.rlim_cur > XV_HTTP_FD_RESERVE + 1 ?
+                           (unsigned int)(rl.rlim_cur - XV_HTTP_FD_RESERVE) : 1;
+
+        *note = xvAsprintf("max_connections %u does not fit the open-file limit %llu "
+                           "(%d kept for the agent's files): serving at most %u",
+                           want, (unsigned long long)rl.rlim_cur, XV_HTTP_FD_RESERVE, fit);
+        return fit;
+    }
 }
 
 static int
@@ -328,7 +734,7 @@ httpListen(xvHttpServer *srv, const char *address, unsigned int port, char **err
                              address ? address : "", evutil_gai_strerror(rc));
         return -1;
     }
-    srv->listener = evconnlistener_new_bind(srv->base, NULL, NULL,
+    srv->listener = evconnlistener_new_bind(srv->base, httpAccept, srv,
                                             LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
                                             LEV_OPT_CLOSE_ON_EXEC,
                                             128, res->ai_addr, (int)res->ai_addrlen);
@@ -341,7 +747,8 @@ httpListen(xvHttpServer *srv, const char *address, unsigned int port, char **err
                              evutil_socket_error_to_string(err));
         return -1;
     }
-    srv->bound = evhttp_bind_listener(srv->http, srv->listener);
+    srv->listening = true;
+    evconnlistener_set_error_cb(srv->listener, httpAcceptError);
     return 0;
 }
 
@@ -377,28 +784,16 @@ xvHttpServerNew(struct event_base *base, const char *address, unsigned int port,
                 char **errmsg)
 {
     xvHttpServer *srv = xvAlloc(sizeof(*srv));
-    struct timeval sweep = httpTimeval(HTTP_SWEEP_MS);
 
     *errmsg = NULL;
     srv->base = base;
     srv->limits = *limits;
     srv->source = *source;
-    if (!(srv->http = evhttp_new(base))) {
-        *errmsg = xvStrdup("cannot create the HTTP server");
-        goto error;
-    }
-    /* every method evhttp knows reaches httpHandle, which answers 405 to
-     * all but GET and HEAD (evhttp's own refusal is a 501 with no Allow) */
-    evhttp_set_allowed_methods(srv->http, HTTP_KNOWN_METHODS);
-    evhttp_set_gencb(srv->http, httpHandle, srv);
-    evhttp_set_bevcb(srv->http, httpNewConnection, srv);
-    httpApplyLimits(srv);
     if (httpListen(srv, address, port, errmsg) < 0)
         goto error;
     srv->port = httpBoundPort(srv->listener);
-    srv->sweepTimer = event_new(base, -1, EV_PERSIST, httpSweepTimer, srv);
     srv->drainTimer = event_new(base, -1, 0, httpDrainFinished, srv);
-    event_add(srv->sweepTimer, &sweep);
+    srv->backoffTimer = evtimer_new(base, httpBackoffOver, srv);
     return srv;
 
  error:
@@ -410,8 +805,7 @@ void
 xvHttpServerSetLimits(xvHttpServer *srv, const xvHttpLimits *limits)
 {
     srv->limits = *limits;
-    httpApplyLimits(srv);
-    httpSweep(srv);
+    httpUpdateListener(srv);
 }
 
 unsigned int
@@ -423,7 +817,7 @@ xvHttpServerPort(const xvHttpServer *srv)
 unsigned int
 xvHttpServerConnections(const xvHttpServer *srv)
 {
-    return (unsigned int)srv->nconns;
+    return srv->nconns;
 }
 
 void
@@ -434,10 +828,8 @@ xvHttpServerDrain(xvHttpServer *srv, void (*done)(void *opaque), void *opaque)
     srv->draining = true;
     srv->drainDone = done;
     srv->drainOpaque = opaque;
-    if (srv->bound) {
-        /* frees the listener too (LEV_OPT_CLOSE_ON_FREE): nothing new comes in */
-        evhttp_del_accept_socket(srv->http, srv->bound);
-        srv->bound = NULL;
+    if (srv->listener) {
+        evconnlistener_free(srv->listener);
         srv->listener = NULL;
     }
     /* done at once when idle, else when the last reply is sent, at the
@@ -450,20 +842,18 @@ xvHttpServerDrain(xvHttpServer *srv, void (*done)(void *opaque), void *opaque)
 void
 xvHttpServerFree(xvHttpServer *srv)
 {
-    size_t i;
-
     if (!srv)
         return;
-    if (srv->sweepTimer)
-        event_free(srv->sweepTimer);
+    srv->draining = true;               /* no listener updates from here */
+    if (srv->listener)
+        evconnlistener_free(srv->listener);
+    srv->listener = NULL;
+    srv->drainDone = NULL;
+    while (srv->conns)
+        httpConnFree(srv->conns);
     if (srv->drainTimer)
         event_free(srv->drainTimer);
-    if (srv->http)
-        evhttp_free(srv->http);     /* frees bound listeners and connections */
-    else if (srv->listener)
-        evconnlistener_free(srv->listener);
-    for (i = 0; i < srv->nconns; i++)
-        bufferevent_decref(srv->conns[i]);
-    free(srv->conns);
+    if (srv->backoffTimer)
+        event_free(srv->backoffTimer);
     free(srv);
 }

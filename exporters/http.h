@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * http.h: the agent's HTTP endpoint, on libevent's evhttp.
+ * http.h: the agent's HTTP endpoint: a small HTTP/1.x server on libevent
+ * bufferevents, whose request heads are parsed by http_parse.h.
  *
  *   GET /metrics     the newest snapshot, Prometheus text 0.0.4, or
  *                    OpenMetrics 1.0.0 when the scraper's Accept asks for it
@@ -12,10 +13,21 @@
  * once when the snapshot was made, and is sent without copying; only the
  * few per-scrape self metrics are rendered per request.
  *
- * Limits, so a slow or hostile client cannot tie the agent up: at most
- * maxConnections open connections (the listener pauses at the cap), a cap
- * on request header bytes, no request bodies, GET and HEAD only, and read
- * and write timeouts on every connection.
+ * Limits, so a slow or hostile client cannot tie the agent up:
+ *  - a deadline for each whole request head (headerTimeoutMs, counted from
+ *    the connection's start, or from the first byte of a later request on a
+ *    kept-alive connection): a client trickling bytes is cut there;
+ *  - at most maxConnections open connections, and maxConnectionsPerAddress
+ *    from one client address (IPv6: one /64). A new connection over either
+ *    cap evicts the connection that has waited longest for its request head
+ *    (among that address's, for the per-address cap); only when every
+ *    connection is busy sending a reply does the listener pause, leaving new
+ *    clients in the kernel's backlog;
+ *  - accept(2) failing (EMFILE, ENFILE, ...) pauses the listener for 250 ms,
+ *    with at most one log line a minute;
+ *  - a cap on request header bytes, no request bodies, GET and HEAD only,
+ *    strict request lines (http_parse.h), an idle read timeout and a write
+ *    timeout on every connection.
  */
 #pragma once
 
@@ -35,7 +47,22 @@ struct _xvHttpLimits {
     size_t maxHeaderBytes;
     uint64_t readTimeoutMs;
     uint64_t writeTimeoutMs;
+    uint64_t headerTimeoutMs;
+    unsigned int maxConnectionsPerAddress;
 };
+
+/* File descriptors kept for the agent's own files when fitting
+ * maxConnections under RLIMIT_NOFILE. */
+#define XV_HTTP_FD_RESERVE 32
+
+/*
+ * Makes room for @want connections under RLIMIT_NOFILE, keeping
+ * XV_HTTP_FD_RESERVE descriptors for everything else: raises the soft limit
+ * toward the hard one if needed. Returns how many connections fit (@want,
+ * or fewer, at least 1); when fewer, or when the soft limit was raised,
+ * *@note (to free()) says so, else it is NULL.
+ */
+unsigned int xvHttpFitFileLimit(unsigned int want, char **note);
 
 /* A rendered body lent to the server until it calls release(opaque). */
 typedef struct _xvScrapeBody xvScrapeBody;

@@ -344,10 +344,21 @@ agentWorkerSettings(xvAgent *agent, const xvAgentConf *conf, xvWorkerSettings *s
 static void
 agentHttpLimits(const xvAgentConf *conf, xvHttpLimits *l)
 {
-    l->maxConnections = conf->maxConnections;
+    char *note = NULL;
+
+    l->maxConnections = xvHttpFitFileLimit(conf->maxConnections, &note);
+    if (note) {
+        if (l->maxConnections < conf->maxConnections)
+            xvLogWarning("http: %s", note);
+        else
+            xvLogInfo("http: %s", note);
+        free(note);
+    }
     l->maxHeaderBytes = conf->maxHeaderBytes;
     l->readTimeoutMs = conf->readTimeoutMs;
     l->writeTimeoutMs = conf->writeTimeoutMs;
+    l->headerTimeoutMs = conf->headerTimeoutMs;
+    l->maxConnectionsPerAddress = conf->maxConnectionsPerAddress;
 }
 
 static xvHttpServer *

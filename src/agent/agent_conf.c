@@ -238,7 +238,8 @@ confParseListenSection(confParser *p, const xvConfNode *map)
 {
     static const char *const keys[] = {
         "address", "port", "max_connections", "max_header_bytes",
-        "read_timeout", "write_timeout", NULL,
+        "read_timeout", "write_timeout", "header_timeout",
+        "max_connections_per_address", NULL,
     };
     xvAgentConf *conf = p->conf;
     size_t i;
@@ -265,6 +266,12 @@ confParseListenSection(confParser *p, const xvConfNode *map)
         } else if (strcmp(key, "read_timeout") == 0) {
             rc = xvConfNodeGetDuration(child, p->file, XV_AGENT_TIMEOUT_MIN_MS,
                                        XV_AGENT_TIMEOUT_MAX_MS, &conf->readTimeoutMs, p->err);
+        } else if (strcmp(key, "header_timeout") == 0) {
+            rc = xvConfNodeGetDuration(child, p->file, XV_AGENT_TIMEOUT_MIN_MS,
+                                       XV_AGENT_TIMEOUT_MAX_MS, &conf->headerTimeoutMs, p->err);
+        } else if (strcmp(key, "max_connections_per_address") == 0) {
+            rc = confParseUInt(p, child, XV_AGENT_MAX_CONNECTIONS_MIN,
+                               XV_AGENT_MAX_CONNECTIONS_MAX, &conf->maxConnectionsPerAddress);
         } else {
             rc = xvConfNodeGetDuration(child, p->file, XV_AGENT_TIMEOUT_MIN_MS,
                                        XV_AGENT_TIMEOUT_MAX_MS, &conf->writeTimeoutMs, p->err);
@@ -531,6 +538,8 @@ xvAgentConfNew(void)
     conf->maxHeaderBytes = XV_AGENT_DEFAULT_MAX_HEADER_BYTES;
     conf->readTimeoutMs = XV_AGENT_DEFAULT_TIMEOUT_MS;
     conf->writeTimeoutMs = XV_AGENT_DEFAULT_TIMEOUT_MS;
+    conf->headerTimeoutMs = XV_AGENT_DEFAULT_HEADER_TIMEOUT_MS;
+    conf->maxConnectionsPerAddress = XV_AGENT_DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
     conf->intervalMs = XV_AGENT_DEFAULT_INTERVAL_MS;
     conf->logLevel = XV_AGENT_DEFAULT_LOG_LEVEL;
     conf->stateRetentionMs = XV_AGENT_DEFAULT_STATE_RETENTION_MS;

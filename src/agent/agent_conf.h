@@ -43,6 +43,8 @@
 #define XV_AGENT_DEFAULT_TIMEOUT_MS 10000           /* read_timeout, write_timeout */
 #define XV_AGENT_TIMEOUT_MIN_MS 100
 #define XV_AGENT_TIMEOUT_MAX_MS (60 * 60 * 1000)    /* 1h */
+#define XV_AGENT_DEFAULT_HEADER_TIMEOUT_MS 5000
+#define XV_AGENT_DEFAULT_MAX_CONNECTIONS_PER_ADDRESS 16
 #define XV_AGENT_DEFAULT_INTERVAL_MS 5000
 #define XV_AGENT_INTERVAL_MIN_MS 100
 #define XV_AGENT_INTERVAL_MAX_MS (24 * 60 * 60 * 1000)  /* 24h */
@@ -70,6 +72,8 @@ struct _xvAgentConf {
     unsigned int maxHeaderBytes;
     uint64_t readTimeoutMs;
     uint64_t writeTimeoutMs;
+    uint64_t headerTimeoutMs;   /* deadline for a whole request head */
+    unsigned int maxConnectionsPerAddress;  /* per IPv4 address or IPv6 /64 */
 
     /* sampling: */
     uint64_t intervalMs;

@@ -105,6 +105,8 @@ assertDefaults(const xvAgentConf *conf)
     assert_int_equal(conf->maxHeaderBytes, 8192);
     assert_int_equal(conf->readTimeoutMs, 10000);
     assert_int_equal(conf->writeTimeoutMs, 10000);
+    assert_int_equal(conf->headerTimeoutMs, 5000);
+    assert_int_equal(conf->maxConnectionsPerAddress, 16);
     assert_int_equal(conf->intervalMs, 5000);
     for (i = 0; i < XV_COLLECTORS_MAX; i++)
         assert_false(conf->collectorSet[i]);
@@ -223,6 +225,8 @@ test_full_file_sets_every_key(void **state)
     assert_int_equal(conf->maxHeaderBytes, 4096);
     assert_int_equal(conf->readTimeoutMs, 1500);
     assert_int_equal(conf->writeTimeoutMs, 120000);
+    assert_int_equal(conf->headerTimeoutMs, 3000);
+    assert_int_equal(conf->maxConnectionsPerAddress, 4);
     assert_int_equal(conf->intervalMs, 250);
     assert_true(conf->collectorSet[collector("node")]);
     assert_true(conf->collectorEnabled[collector("node")]);
@@ -252,21 +256,21 @@ test_full_file_sets_every_key(void **state)
     /* The entries are kept whole, with their marks, for issue #5. */
     node = conf->policies[0].node;
     assert_int_equal(node->kind, XV_CONF_NODE_MAPPING);
-    assert_int_equal(node->line, 20);
+    assert_int_equal(node->line, 22);
     assert_int_equal(node->column, 5);
     assert_int_equal(node->nchildren, 4);
     assert_string_equal(node->children[2].key, "domains");
-    assert_int_equal(node->children[2].keyLine, 22);
+    assert_int_equal(node->children[2].keyLine, 24);
     assert_int_equal(node->children[2].keyColumn, 5);
     item = xvConfNodeFind(node, "domains");
     assert_ptr_equal(item, &node->children[2]);
     assert_int_equal(item->kind, XV_CONF_NODE_SEQUENCE);
-    assert_int_equal(item->line, 22);
+    assert_int_equal(item->line, 24);
     assert_int_equal(item->column, 14);
     assert_int_equal(item->nchildren, 2);
     assert_string_equal(item->children[1].value, "web2");
     assert_null(item->children[1].key);
-    assert_int_equal(item->children[1].line, 22);
+    assert_int_equal(item->children[1].line, 24);
     assert_int_equal(item->children[1].column, 21);
     item = xvConfNodeFind(node, "spread");
     assert_string_equal(item->value, "true");
@@ -279,7 +283,7 @@ test_full_file_sets_every_key(void **state)
     assert_int_equal(node->kind, XV_CONF_NODE_MAPPING);
     item = xvConfNodeFind(node, "max");
     assert_string_equal(item->value, "10m");
-    assert_int_equal(item->line, 26);
+    assert_int_equal(item->line, 28);
     assert_int_equal(item->column, 33);
     assert_int_equal(item->keyColumn, 28);
 
@@ -618,7 +622,8 @@ test_unknown_keys_are_rejected_at_every_level(void **state)
                     "agent.yaml:2:3: unknown key 'url' in 'connection' (expected one of: uri)");
     assertLoadError("listen:\n  host: localhost\n",
                     "agent.yaml:2:3: unknown key 'host' in 'listen' (expected one of: address, "
-                    "port, max_connections, max_header_bytes, read_timeout, write_timeout)");
+                    "port, max_connections, max_header_bytes, read_timeout, write_timeout, "
+                    "header_timeout, max_connections_per_address)");
     assertLoadError("sampling:\n  interval: 5s\n  intervall: 5s\n",
                     "agent.yaml:3:3: unknown key 'intervall' in 'sampling' "
                     "(expected one of: interval, collectors)");
@@ -630,7 +635,8 @@ test_unknown_keys_are_rejected_at_every_level(void **state)
     /* even with an empty value */
     assertLoadError("listen:\n  prot:\n",
                     "agent.yaml:2:3: unknown key 'prot' in 'listen' (expected one of: address, "
-                    "port, max_connections, max_header_bytes, read_timeout, write_timeout)");
+                    "port, max_connections, max_header_bytes, read_timeout, write_timeout, "
+                    "header_timeout, max_connections_per_address)");
     /* quoted and odd keys are quoted safely */
     assertLoadError("\"\": 1\n",
                     "agent.yaml:1:1: unknown key '' at the top level (expected one of: "
@@ -760,6 +766,10 @@ test_interval_must_be_at_least_100ms(void **state)
                     "maximum of 24h");
     assertLoadError("listen:\n  read_timeout: 50ms\n",
                     "agent.yaml:2:17: read_timeout 50ms is below the minimum of 100ms");
+    assertLoadError("listen:\n  header_timeout: 50ms\n",
+                    "agent.yaml:2:19: header_timeout 50ms is below the minimum of 100ms");
+    assertLoadError("listen:\n  max_connections_per_address: 0\n",
+                    "agent.yaml:2:32: max_connections_per_address 0 is out of range 1..10000");
     assertLoadError("listen:\n  write_timeout: 61m\n",
                     "agent.yaml:2:18: write_timeout 61m is above the maximum of 1h");
 }

@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# bench_common.sh: the prelude shared by the bench/*.sh scripts, sourced,
+# not run. Sets HERE, PY, a private TMP (removed on exit) and OUT (default
+# TMP/out); PIDS lists the processes to stop (by PID) on exit. The sourcing
+# script sets BENCH_NAME (for die) first.
+HERE=$(cd "$(dirname "$0")" && pwd)
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+export LC_ALL=C
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/xvbench.XXXXXX")
+OUT=${OUT:-$TMP/out}
+mkdir -p "$OUT"
+PIDS=()
+cleanup() {
+    local p
+    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "# $*" >&2; }
+die() { echo "${BENCH_NAME:-bench}: $*" >&2; exit 1; }
+free_port() {
+    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+# kib PID FIELD: a /proc/PID/status field in KiB (VmRSS, VmHWM)
+kib() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+# wait_ready URL SECONDS
+wait_ready() {
+    local end=$((SECONDS + $2))
+    while [ "$SECONDS" -le "$end" ]; do
+        [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1")" = 200 ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
