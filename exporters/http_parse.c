@@ -407,7 +407,7 @@ httpParseElement(xvHttpSpan e, xvHttpSpan *head, int *q, xvHttpSpan *version)
             return false;
         name = httpTrim(part.ptr, (size_t)(eq - part.ptr));
         if (!httpIsToken(name.ptr, name.len) ||
-            !httpParamValue(httpTrim(eq + 1, part.len - name.len - 1), &value))
+            !httpParamValue(httpTrim(eq + 1, part.len - (size_t)(eq - part.ptr) - 1), &value))
             return false;
         if (httpSpanIs(name, "q")) {
             if (!httpParseQ(value, q))

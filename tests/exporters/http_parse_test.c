@@ -233,6 +233,20 @@ test_accept_is_parsed_into_ranges(void **state)
     assert_int_equal(xvHttpParseAccept(NULL, 0, r, XV_HTTP_MAX_RANGES), 0);
 }
 
+/* Blanks before a parameter's '=' are not counted into its value (the
+ * value once ran past the end of the field: fuzz_http_head found it). */
+static void
+test_accept_blanks_before_equals(void **state)
+{
+    const char *a = "text/plain;version  =0.0.4;q \t=0.5";
+    xvHttpMediaRange r[XV_HTTP_MAX_RANGES];
+
+    (void)state;
+    assert_int_equal(xvHttpParseAccept(a, strlen(a), r, XV_HTTP_MAX_RANGES), 1);
+    assert_true(spanIs(r[0].version, "0.0.4"));
+    assert_int_equal(r[0].q, 500);
+}
+
 static void
 test_openmetrics_only_when_ranked_at_least_as_high_as_text(void **state)
 {
@@ -299,6 +313,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_connection_and_body_fields),
     cmocka_unit_test(test_routes_are_exact),
     cmocka_unit_test(test_accept_is_parsed_into_ranges),
+    cmocka_unit_test(test_accept_blanks_before_equals),
     cmocka_unit_test(test_openmetrics_only_when_ranked_at_least_as_high_as_text),
     cmocka_unit_test(test_accept_encoding_quality),
 };
