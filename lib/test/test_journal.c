@@ -271,7 +271,8 @@ testJournalReadHeader(int fd, char **retKey, uint64_t *retEpochNs, double *retRa
         strncmp(lines[3], "rate ", 5) != 0)
         return -1;
     *retRate = strtod(lines[3] + 5, &end);
-    if (end == lines[3] + 5 || *end != '\0' || *retRate < 0)
+    /* the range of a node file's <xvirt:clock rate>; NaN fails it too */
+    if (end == lines[3] + 5 || *end != '\0' || !(*retRate >= 0 && *retRate <= 1e6))
         return -1;
     *retKey = xvStrdup(lines[1] + 5);
     *retEpochNs = epoch;

@@ -103,8 +103,13 @@ testNodeClock(const xvTestNode *node)
 {
     uint64_t elapsed = testNodeElapsedNs(node);
 
-    if (node->clockRate != 1.0)
-        elapsed = (uint64_t)(node->clockRate * (double)elapsed);
+    if (node->clockRate != 1.0) {
+        double scaled = node->clockRate * (double)elapsed;
+
+        /* a fast clock on a long-running machine saturates rather than
+         * overflow the conversion (2^64 ns: 584 years) */
+        elapsed = scaled >= 18446744073709551616.0 ? UINT64_MAX : (uint64_t)scaled;
+    }
     return node->clockStartNs + elapsed + node->clockOffsetNs;
 }
 
