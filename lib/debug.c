@@ -113,7 +113,7 @@ xvDebugWriteAll(const char *buf, size_t len)
 }
 
 /* "2025-06-01 10:00:00.123+0000: 4711: KIND BODY\n" in one write(2). */
-static void
+static void XV_PRINTF(2, 0)
 xvDebugLineV(const char *kind, const char *fmt, va_list ap)
 {
     char prefix[96];

@@ -115,7 +115,7 @@ xvConfErrorFormat(const xvConfError *err)
     return xvAsprintf("%s:%d:%d: %s", err->file, err->line, err->column, msg);
 }
 
-static int
+static int XV_PRINTF(5, 0)
 confErrorSetV(xvConfError *err, const char *file, int line, int column,
               const char *fmt, va_list ap)
 {
