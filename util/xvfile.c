@@ -13,8 +13,9 @@
 #include <unistd.h>
 
 #include "util/xvalloc.h"
+#include "util/xvmacros.h"
 
-static void
+static void XV_PRINTF(3, 4)
 fileWhy(char *why, size_t whylen, const char *fmt, ...)
 {
     va_list ap;
