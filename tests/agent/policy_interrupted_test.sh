@@ -92,15 +92,21 @@ destroyed() {
     grep -q ' virDomainDestroy ' "$1"
 }
 
-# crash_into_slow_create JOURNAL: steps to 1 s in the background (the
-# sample there restarts web01 and hangs in the create), until the destroy
-# is in the journal.
+# create_begun STATE-DIR: the intent says the destroy is done and the create
+# begun (saved before the create call, so after the destroy is journalled).
+create_begun() {
+    grep -q ' steps=destroy,create begun=2 done=1 ' "$1/policy-state" 2>/dev/null
+}
+
+# crash_into_slow_create JOURNAL STATE-DIR: steps to 1 s in the background
+# (the sample there restarts web01 and hangs in the create), until the
+# destroy is in the journal and the intent says the create has begun.
 crash_into_slow_create() {
     step 800ms
     scrape "$port" "$TMP/last.prom" >/dev/null
     is "$PART: web01 running before the crash" "$(value "$STATE")" 1
     step_bg 200ms
-    if wait_for 20 destroyed "$1"; then
+    if wait_for 20 destroyed "$1" && wait_for 20 create_begun "$2"; then
         ok "$PART: the restart destroyed the crashed domain, the create hangs"
     else
         not_ok "$PART: the restart destroyed the crashed domain" "$AGENT_LOG"
@@ -140,7 +146,7 @@ PART=term
 slow_node "$TMP/slow30.xml" 30
 URI1="test://$TMP/slow30.xml?journal=$TMP/journal1"
 CLOCK_START=$CLOCK0 start_restart_agent term1 "$URI1" "$TMP/state1"
-crash_into_slow_create "$TMP/journal1"
+crash_into_slow_create "$TMP/journal1" "$TMP/state1"
 like "term: the intent is saved, destroy done and create begun" "$TMP/state1/policy-state" \
     "^intent id=1 policy=restart kind=restart uuid=$U vcpu=-1 started=$((CLOCK0 + 1000)) steps=destroy,create begun=2 done=1 name=web01$"
 kill -TERM "$AGENT_PID"
@@ -164,7 +170,7 @@ wait_exit "$AGENT_PID" 10
 PART=kill
 URI2="test://$TMP/slow30.xml?journal=$TMP/journal2"
 CLOCK_START=$CLOCK0 start_restart_agent kill1 "$URI2" "$TMP/state2"
-crash_into_slow_create "$TMP/journal2"
+crash_into_slow_create "$TMP/journal2" "$TMP/state2"
 kill -KILL "$AGENT_PID"
 wait "$AGENT_PID" 2>/dev/null
 wait_exit "$STEP_BG_PID" 10
@@ -180,7 +186,7 @@ PART=short
 slow_node "$TMP/slow1.xml" 1.5
 URI3="test://$TMP/slow1.xml?journal=$TMP/journal3"
 CLOCK_START=$CLOCK0 start_restart_agent short1 "$URI3" "$TMP/state3"
-crash_into_slow_create "$TMP/journal3"
+crash_into_slow_create "$TMP/journal3" "$TMP/state3"
 kill -TERM "$AGENT_PID"
 wait_exit "$AGENT_PID" 20
 is "short: exit status 0" "$EXIT_STATUS" 0
@@ -211,7 +217,7 @@ PART=backoff
 slow_node "$TMP/slow3.xml" 3 "<xvirt:crash at='2' domain='web01'/>"
 URI4="test://$TMP/slow3.xml?journal=$TMP/journal4"
 CLOCK_START=$CLOCK0 start_restart_agent backoff "$URI4" "$TMP/state4"
-crash_into_slow_create "$TMP/journal4"
+crash_into_slow_create "$TMP/journal4" "$TMP/state4"
 ctl "pass?by=1500ms" || not_ok "backoff: time passes during the create" "$CTL_ERROR"
 if step_bg_wait 20; then
     ok "backoff: the slow restart ended (at $NOW s)"
