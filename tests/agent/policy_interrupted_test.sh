@@ -139,6 +139,17 @@ check_rolled_forward() {
     is "$PART: no new attempt" "$(scrape_value "$port" "$ATTEMPTS")" 1
 }
 
+# finished_by_next_start NAME URI STATE-DIR JOURNAL: after a stop cut the
+# create short, nothing was created; the next agent finishes the restart
+# (check_rolled_forward), then stops.
+finished_by_next_start() {
+    is "$PART: no create yet" "$(creates "$4")" 0
+    next_start "$1" "$2" "$3"
+    check_rolled_forward "$4" "$3"
+    kill -TERM "$AGENT_PID"
+    wait_exit "$AGENT_PID" 10
+}
+
 # ---- 1. SIGTERM during a create longer than the wait ---------------------------
 
 : "${XVTESTCLOCK:?XVTESTCLOCK must name the xvtestclock binary}"
@@ -159,11 +170,7 @@ like "term: says it waits for the action" "$AGENT_LOG" \
 like "term: says it exits without it" "$AGENT_LOG" \
     '^<4>policy: the action in progress did not finish within 5 s; exiting without it \(the next start finishes it\)$'
 wait_exit "$STEP_BG_PID" 10
-is "term: no create yet" "$(creates "$TMP/journal1")" 0
-next_start term2 "$URI1" "$TMP/state1"
-check_rolled_forward "$TMP/journal1" "$TMP/state1"
-kill -TERM "$AGENT_PID"
-wait_exit "$AGENT_PID" 10
+finished_by_next_start term2 "$URI1" "$TMP/state1" "$TMP/journal1"
 
 # ---- 2. SIGKILL during the create -----------------------------------------------
 
@@ -174,11 +181,7 @@ crash_into_slow_create "$TMP/journal2" "$TMP/state2"
 kill -KILL "$AGENT_PID"
 wait "$AGENT_PID" 2>/dev/null
 wait_exit "$STEP_BG_PID" 10
-is "kill: no create yet" "$(creates "$TMP/journal2")" 0
-next_start kill2 "$URI2" "$TMP/state2"
-check_rolled_forward "$TMP/journal2" "$TMP/state2"
-kill -TERM "$AGENT_PID"
-wait_exit "$AGENT_PID" 10
+finished_by_next_start kill2 "$URI2" "$TMP/state2" "$TMP/journal2"
 
 # ---- 3. SIGTERM during a create shorter than the wait ----------------------------
 
