@@ -86,6 +86,8 @@ agent_stop() {
 # state_has UUID PATTERN: the restart bookkeeping's line of UUID matches PATTERN
 state_has() { grep "^restart uuid=$1 " "$W/state-restart/policy-state" 2>/dev/null | grep -q "$2"; }
 captured() { state_has "$1" " xml_id=$2 .* xml="; }   # captured UUID DOMID
+# logged_crash NAME DOMID: the agent's log says it acted on NAME crashed as DOMID
+logged_crash() { grep -q "domain=$1 .*reason=crashed .* crashed(id $2)->" "$AGENT_LOG"; }
 
 # ------------------------------------------------------------------ autopin, balloon
 # the agent's last ok pin of each vCPU, from its log: "domain vcpu cpus" lines
@@ -285,7 +287,8 @@ if [ $RESTART_UP = 1 ]; then
     done
     # the agent may act before xl list is asked again: its log has the state it saw
     if [ -n "$tc" ]; then ok "restart: xl list shows domu1 crashed ${tc}s after xl sysrq"
-    elif grep -q "domain=domu1 .*reason=crashed .* crashed(id $id0)->" "$AGENT_LOG"; then
+    # the new domain can show in xl list before the agent's create call returns and logs
+    elif waitfor 15 logged_crash domu1 "$id0"; then
         ok "restart: domu1 crashed (the agent restarted it before xl list showed state c)"
     else not_ok "restart: xl list shows domu1 crashed" "never seen in state c; agent log: $(cat "$AGENT_LOG")"; fi
     if [ -n "$tr" ]; then
