@@ -70,6 +70,18 @@ typedef unsigned long long (*xvDrvNodeGetFreeMemory)(virConnectPtr conn);
  * 0; returns the entries filled, in increasing tag order, or -1. */
 typedef int (*xvDrvDomainMemoryStats)(virDomainPtr dom, virDomainMemoryStatPtr stats,
                                       unsigned int nr_stats, unsigned int flags);
+/* @disk / @device are not NULL (maybe empty); @stats is all -1 (the libvirt value for
+ * "unknown"): a driver sets the counters it has. The public call copies
+ * the caller's size of it out. */
+typedef int (*xvDrvDomainBlockStats)(virDomainPtr dom, const char *disk,
+                                     virDomainBlockStatsPtr stats);
+typedef int (*xvDrvDomainInterfaceStats)(virDomainPtr dom, const char *device,
+                                         virDomainInterfaceStatsPtr stats);
+/* @cpuNum is >= 0 or VIR_NODE_CPU_STATS_ALL_CPUS (the driver checks it
+ * against its CPUs); *@nparams >= 0; @params NULL asks for the count only. */
+typedef int (*xvDrvNodeGetCPUStats)(virConnectPtr conn, int cpuNum,
+                                    virNodeCPUStatsPtr params, int *nparams,
+                                    unsigned int flags);
 
 typedef struct _xvHypervisorDriver xvHypervisorDriver;
 struct _xvHypervisorDriver {
@@ -109,6 +121,9 @@ struct _xvHypervisorDriver {
     /* Beyond the seed: later libvirt calls (libvirt.h) */
     xvDrvNodeGetFreeMemory nodeGetFreeMemory;
     xvDrvDomainMemoryStats domainMemoryStats;
+    xvDrvDomainBlockStats domainBlockStats;
+    xvDrvDomainInterfaceStats domainInterfaceStats;
+    xvDrvNodeGetCPUStats nodeGetCPUStats;
 };
 
 /* Built-in drivers, in the order xvDriverOpen() tries them. */

@@ -637,3 +637,63 @@ virDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
     xvDispatchError(xvDomainConnOrNull(dom));
     return -1;
 }
+
+/* libvirt 0.3.2: see libvirt.h. As libvirt's, the driver fills a full
+ * structure preset to -1 and the caller gets its first @size bytes, so a
+ * program built against a shorter, older structure still works. */
+XV_EXPORT int
+virDomainBlockStats(virDomainPtr dom, const char *disk, virDomainBlockStatsPtr stats,
+                    size_t size)
+{
+    virDomainBlockStatsStruct full = { -1, -1, -1, -1, -1 };
+
+    virResetLastError();
+    XV_TRACE_CALL("dom=%s, disk=%s, stats=%p, size=%zu", XV_TRACE_DOMAIN(dom),
+                  XV_TRACE_STR(disk), (void *)stats, size);
+    xvCheckDomainGoto(dom, error);
+    xvCheckNonNullArgGoto(disk, error);
+    xvCheckNonNullArgGoto(stats, error);
+    if (size > sizeof(full)) {
+        xvReportError(VIR_ERR_INVALID_ARG, "size in %s must not exceed %zu",
+                      __func__, sizeof(full));
+        goto error;
+    }
+    xvCheckDriverSlotGoto(dom->conn, domainBlockStats, error);
+    if (dom->conn->driver->domainBlockStats(dom, disk, &full) < 0)
+        goto error;
+    memcpy(stats, &full, size);
+    return 0;
+
+ error:
+    xvDispatchError(xvDomainConnOrNull(dom));
+    return -1;
+}
+
+/* libvirt 0.3.2: see libvirt.h and virDomainBlockStats() above. */
+XV_EXPORT int
+virDomainInterfaceStats(virDomainPtr dom, const char *device,
+                        virDomainInterfaceStatsPtr stats, size_t size)
+{
+    virDomainInterfaceStatsStruct full = { -1, -1, -1, -1, -1, -1, -1, -1 };
+
+    virResetLastError();
+    XV_TRACE_CALL("dom=%s, device=%s, stats=%p, size=%zu", XV_TRACE_DOMAIN(dom),
+                  XV_TRACE_STR(device), (void *)stats, size);
+    xvCheckDomainGoto(dom, error);
+    xvCheckNonNullArgGoto(device, error);
+    xvCheckNonNullArgGoto(stats, error);
+    if (size > sizeof(full)) {
+        xvReportError(VIR_ERR_INVALID_ARG, "size in %s must not exceed %zu",
+                      __func__, sizeof(full));
+        goto error;
+    }
+    xvCheckDriverSlotGoto(dom->conn, domainInterfaceStats, error);
+    if (dom->conn->driver->domainInterfaceStats(dom, device, &full) < 0)
+        goto error;
+    memcpy(stats, &full, size);
+    return 0;
+
+ error:
+    xvDispatchError(xvDomainConnOrNull(dom));
+    return -1;
+}

@@ -215,6 +215,36 @@ virNodeGetFreeMemory(virConnectPtr conn)
     return 0;
 }
 
+/* Beyond the seed (libvirt 0.9.3): see libvirt.h. As libvirt's, the
+ * driver is asked even with a NULL @params: that is how the count is told. */
+XV_EXPORT int
+virNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
+                   int *nparams, unsigned int flags)
+{
+    virResetLastError();
+    XV_TRACE_CALL("conn=%s, cpuNum=%d, params=%p, nparams=%d, flags=0x%x",
+                  XV_TRACE_CONN(conn), cpuNum, (void *)params, nparams ? *nparams : -1,
+                  flags);
+    xvCheckConnectGoto(conn, error);
+    xvCheckNonNullArgGoto(nparams, error);
+    xvCheckNonNegativeArgGoto(*nparams, error);
+    if (cpuNum < 0 && cpuNum != VIR_NODE_CPU_STATS_ALL_CPUS) {
+        xvReportError(VIR_ERR_INVALID_ARG, "cpuNum in %s must be a CPU number or %d",
+                      __func__, VIR_NODE_CPU_STATS_ALL_CPUS);
+        goto error;
+    }
+    if (params)
+        memset(params, 0, sizeof(*params) * (size_t)*nparams);
+    xvCheckDriverSlotGoto(conn, nodeGetCPUStats, error);
+    if (conn->driver->nodeGetCPUStats(conn, cpuNum, params, nparams, flags) < 0)
+        goto error;
+    return 0;
+
+ error:
+    xvDispatchError(xvConnectOrNull(conn));
+    return -1;
+}
+
 XV_EXPORT int
 virConnectNumOfDomains(virConnectPtr conn)
 {

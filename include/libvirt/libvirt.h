@@ -661,9 +661,9 @@ int virDomainGetVcpus(virDomainPtr domain, virVcpuInfoPtr info, int maxinfo,
 /* ---- Beyond the seed: later libvirt calls, same names, signatures and
  * values as libvirt ------------------------------------------------------
  *
- * Two calls libvirt added after the seed (0.3.3 and 0.7.5), declared
- * exactly as libvirt 9 declares them, so that a program using them builds
- * unchanged against either library. */
+ * Calls libvirt added after the seed (0.3.2 to 0.9.3), declared exactly as
+ * libvirt 9 declares them, so that a program using them builds unchanged
+ * against either library. */
 
 /**
  * virNodeGetFreeMemory:
@@ -747,6 +747,140 @@ typedef virDomainMemoryStatStruct *virDomainMemoryStatPtr;
  */
 int virDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
                          unsigned int nr_stats, unsigned int flags);
+
+/**
+ * virDomainBlockStatsStruct: the I/O counters of one disk of a domain
+ * (virDomainBlockStats()), as libvirt 0.3.2 defined them. A field the
+ * hypervisor cannot tell is -1.
+ */
+typedef struct _virDomainBlockStats virDomainBlockStatsStruct;
+struct _virDomainBlockStats {
+    long long rd_req;   /* read requests completed */
+    long long rd_bytes; /* bytes read */
+    long long wr_req;   /* write requests completed */
+    long long wr_bytes; /* bytes written */
+    long long errs;     /* failed requests; on Xen blkback's oo_req (requests
+                         * that waited for a free slot in the ring) */
+};
+typedef virDomainBlockStatsStruct *virDomainBlockStatsPtr;
+
+/**
+ * virDomainBlockStats:
+ * @dom: an active domain
+ * @disk: the disk, by its target name in the domain XML (<target dev>,
+ *        e.g. "xvda") or by its <source file|dev> path
+ * @stats: where the counters go (OUT)
+ * @size: sizeof(virDomainBlockStatsStruct), or less for a program built
+ *        against an older, shorter structure: only @size bytes are written
+ *
+ * The counters of one disk since the domain started: they start from zero
+ * when the domain boots again (Xen's backends are new devices then). The
+ * test driver simulates them from the rates its node file scripts
+ * (<xvirt:io>); Xen reads them from blkback's statistics in dom0.
+ *
+ * Returns 0, or -1 in case of error: VIR_ERR_INVALID_ARG for a @disk the
+ * domain does not have or a @size larger than the structure,
+ * VIR_ERR_OPERATION_INVALID when @dom is not running.
+ */
+int virDomainBlockStats(virDomainPtr dom, const char *disk,
+                        virDomainBlockStatsPtr stats, size_t size);
+
+/**
+ * virDomainInterfaceStatsStruct: the counters of one network interface of
+ * a domain (virDomainInterfaceStats()), as libvirt 0.3.2 defined them, in
+ * the guest's view: rx is what the guest received. A field the hypervisor
+ * cannot tell is -1.
+ */
+typedef struct _virDomainInterfaceStats virDomainInterfaceStatsStruct;
+struct _virDomainInterfaceStats {
+    long long rx_bytes;
+    long long rx_packets;
+    long long rx_errs;
+    long long rx_drop;
+    long long tx_bytes;
+    long long tx_packets;
+    long long tx_errs;
+    long long tx_drop;
+};
+typedef virDomainInterfaceStatsStruct *virDomainInterfaceStatsPtr;
+
+/**
+ * virDomainInterfaceStats:
+ * @dom: an active domain
+ * @device: the interface, by its host-side name (<target dev> in the domain
+ *          XML, e.g. "vif3.0" on Xen) or by its MAC address
+ * @stats: where the counters go (OUT)
+ * @size: sizeof(virDomainInterfaceStatsStruct), or less (see
+ *        virDomainBlockStats())
+ *
+ * The counters of one interface since the domain started, in the guest's
+ * view: on Xen, netback's vif device in dom0 counts the other way round,
+ * so its transmit counters are the guest's rx and its receive counters the
+ * guest's tx.
+ *
+ * Returns 0, or -1 in case of error: VIR_ERR_INVALID_ARG for a @device the
+ * domain does not have or a @size larger than the structure,
+ * VIR_ERR_OPERATION_INVALID when @dom is not running.
+ */
+int virDomainInterfaceStats(virDomainPtr dom, const char *device,
+                            virDomainInterfaceStatsPtr stats, size_t size);
+
+/* The size of virNodeCPUStats' field name, with its terminating NUL. */
+#define VIR_NODE_CPU_STATS_FIELD_LENGTH 80
+
+/**
+ * virNodeGetCPUStatsAllCPUs: the @cpuNum of virNodeGetCPUStats() that asks
+ * for the sum over every physical CPU.
+ */
+typedef enum {
+    VIR_NODE_CPU_STATS_ALL_CPUS = -1
+} virNodeGetCPUStatsAllCPUs;
+
+/* The fields virNodeGetCPUStats() can report. The times are cumulative,
+ * in nanoseconds since the node booted; "utilization" is a percentage of
+ * every CPU, reported by hypervisors that have no cumulative times. */
+#define VIR_NODE_CPU_STATS_KERNEL "kernel"
+#define VIR_NODE_CPU_STATS_USER "user"
+#define VIR_NODE_CPU_STATS_IDLE "idle"
+#define VIR_NODE_CPU_STATS_IOWAIT "iowait"
+#define VIR_NODE_CPU_STATS_INTR "intr"
+#define VIR_NODE_CPU_STATS_UTILIZATION "utilization"
+
+/**
+ * virNodeCPUStats: one statistic of virNodeGetCPUStats().
+ */
+typedef struct _virNodeCPUStats virNodeCPUStats;
+struct _virNodeCPUStats {
+    char field[VIR_NODE_CPU_STATS_FIELD_LENGTH]; /* a VIR_NODE_CPU_STATS_* name */
+    unsigned long long value;
+};
+typedef virNodeCPUStats *virNodeCPUStatsPtr;
+
+/**
+ * virNodeGetCPUStats:
+ * @conn: pointer to the hypervisor connection
+ * @cpuNum: a physical CPU, from 0, or VIR_NODE_CPU_STATS_ALL_CPUS for the
+ *          sum over all of them
+ * @params: array of *@nparams statistics to fill (OUT), or NULL
+ * @nparams: in: the size of @params; out: the number of statistics the
+ *           hypervisor has (with a NULL @params) or the number filled
+ * @flags: 0
+ *
+ * The CPU times of a physical CPU of the node. Called with a NULL @params
+ * and *@nparams 0, it only stores in *@nparams how many statistics there
+ * are, so that the caller can allocate them; otherwise it fills the first
+ * *@nparams of them, in the hypervisor's order. The hypervisor decides which
+ * fields it has: Xen knows each physical CPU's idle time (and the time
+ * spent running guests, reported as "user"); the test driver simulates
+ * idle, user, kernel and iowait from its domains' vCPU loads.
+ *
+ * Returns 0, or -1 in case of error: VIR_ERR_INVALID_ARG for a NULL
+ * @nparams, a negative *@nparams, a @cpuNum below -1 or a @cpuNum past the
+ * node's CPUs (libvirt's own test driver accepts any @cpuNum; its Linux
+ * driver refuses one past the host's CPUs, as ours do).
+ */
+int virNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
+                       int *nparams, unsigned int flags);
 
 #ifdef __cplusplus
 }

@@ -4,7 +4,8 @@
 # C11 and C++11, their macros behave like libvirt's, and struct layouts, enum
 # values and prototypes match the system libvirt's headers (binary and
 # source compatibility), for the seed and for the later calls libxvirt
-# declares (virNodeGetFreeMemory, virDomainMemoryStats). TAP output.
+# declares (virNodeGetFreeMemory, virDomainMemoryStats, virDomainBlockStats,
+# virDomainInterfaceStats, virNodeGetCPUStats). TAP output.
 #
 # env: XV_TEST_SRCDIR (source tree), XV_CC / XV_CXX (compilers, default cc
 # and c++). The comparisons with libvirt are skipped when its headers

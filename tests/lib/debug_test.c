@@ -796,6 +796,9 @@ static const struct {
     { "virDomainGetVcpus", "virDomainGetVcpus" },
     { "virNodeGetFreeMemory", "virNodeGetFreeMemory" },
     { "virDomainMemoryStats", "virDomainMemoryStats" },
+    { "virDomainBlockStats", "virDomainBlockStats" },
+    { "virDomainInterfaceStats", "virDomainInterfaceStats" },
+    { "virNodeGetCPUStats", "virNodeGetCPUStats" },
 };
 
 static int
@@ -811,6 +814,9 @@ childEveryCall(dbgChild *c)
     unsigned char map[1] = { 1 };
     int ids[1];
     const char *names[1];
+    virDomainBlockStatsStruct block;
+    virDomainInterfaceStatsStruct net;
+    int nparams = 0;
 
     CHILD_CHECK(c, virInitialize() == 0);
     CHILD_CHECK(c, virGetVersion(NULL, NULL, NULL) == -1);
@@ -854,6 +860,9 @@ childEveryCall(dbgChild *c)
     CHILD_CHECK(c, virDomainGetVcpus(NULL, vinfo, 1, NULL, 0) == -1);
     CHILD_CHECK(c, virNodeGetFreeMemory(NULL) == 0);
     CHILD_CHECK(c, virDomainMemoryStats(NULL, NULL, 0, 0) == -1);
+    CHILD_CHECK(c, virDomainBlockStats(NULL, "xvda", &block, sizeof(block)) == -1);
+    CHILD_CHECK(c, virDomainInterfaceStats(NULL, "vif1.0", &net, sizeof(net)) == -1);
+    CHILD_CHECK(c, virNodeGetCPUStats(NULL, 0, NULL, &nparams, 0) == -1);
     return 0;
 }
 

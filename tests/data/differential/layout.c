@@ -4,7 +4,8 @@
  * structures; public_headers_test.sh builds it against libxvirt's header and
  * against the system libvirt's, and the outputs must be identical (binary
  * compatibility), those of the seed and the later ones libxvirt declares
- * (virDomainMemoryStatStruct). libvirt dropped virDomainKernel long ago: when the header
+ * (virDomainMemoryStatStruct, virDomainBlockStatsStruct,
+ * virDomainInterfaceStatsStruct, virNodeCPUStats). libvirt dropped virDomainKernel long ago: when the header
  * lacks it (LAYOUT_SEED_KERNEL defined), the seed's documented layout is
  * declared here, so libxvirt's struct is compared with the seed instead.
  */
@@ -29,6 +30,9 @@ typedef struct { char c; virVcpuInfo s; } alignvirVcpuInfo;
 typedef struct { char c; virDomainKernel s; } alignvirDomainKernel;
 typedef struct { char c; virError s; } alignvirError;
 typedef struct { char c; virDomainMemoryStatStruct s; } alignvirDomainMemoryStatStruct;
+typedef struct { char c; virDomainBlockStatsStruct s; } alignvirDomainBlockStatsStruct;
+typedef struct { char c; virDomainInterfaceStatsStruct s; } alignvirDomainInterfaceStatsStruct;
+typedef struct { char c; virNodeCPUStats s; } alignvirNodeCPUStats;
 
 #define SIZE(type) \
     printf("%s size=%u align=%u\n", #type, (unsigned int)sizeof(type), \
@@ -91,6 +95,29 @@ main(void)
     printf("sizeof(virDomainMemoryStatPtr)=%u sizeof(virDomainMemoryStatTags)=%u\n",
            (unsigned int)sizeof(virDomainMemoryStatPtr),
            (unsigned int)sizeof(virDomainMemoryStatTags));
+    SIZE(virDomainBlockStatsStruct);
+    FIELD(virDomainBlockStatsStruct, rd_req);
+    FIELD(virDomainBlockStatsStruct, rd_bytes);
+    FIELD(virDomainBlockStatsStruct, wr_req);
+    FIELD(virDomainBlockStatsStruct, wr_bytes);
+    FIELD(virDomainBlockStatsStruct, errs);
+    SIZE(virDomainInterfaceStatsStruct);
+    FIELD(virDomainInterfaceStatsStruct, rx_bytes);
+    FIELD(virDomainInterfaceStatsStruct, rx_packets);
+    FIELD(virDomainInterfaceStatsStruct, rx_errs);
+    FIELD(virDomainInterfaceStatsStruct, rx_drop);
+    FIELD(virDomainInterfaceStatsStruct, tx_bytes);
+    FIELD(virDomainInterfaceStatsStruct, tx_packets);
+    FIELD(virDomainInterfaceStatsStruct, tx_errs);
+    FIELD(virDomainInterfaceStatsStruct, tx_drop);
+    SIZE(virNodeCPUStats);
+    FIELD(virNodeCPUStats, field);
+    FIELD(virNodeCPUStats, value);
+    printf("sizeof(virDomainBlockStatsPtr)=%u sizeof(virDomainInterfaceStatsPtr)=%u "
+           "sizeof(virNodeCPUStatsPtr)=%u\n",
+           (unsigned int)sizeof(virDomainBlockStatsPtr),
+           (unsigned int)sizeof(virDomainInterfaceStatsPtr),
+           (unsigned int)sizeof(virNodeCPUStatsPtr));
 
     printf("sizeof(virDomainState)=%u sizeof(virErrorLevel)=%u\n",
            (unsigned int)sizeof(virDomainState), (unsigned int)sizeof(virErrorLevel));

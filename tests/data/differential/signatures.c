@@ -70,6 +70,12 @@ main(void)
     SIG(unsigned long long, virNodeGetFreeMemory, (virConnectPtr));
     SIG(int, virDomainMemoryStats,
         (virDomainPtr, virDomainMemoryStatPtr, unsigned int, unsigned int));
+    SIG(int, virDomainBlockStats,
+        (virDomainPtr, const char *, virDomainBlockStatsPtr, size_t));
+    SIG(int, virDomainInterfaceStats,
+        (virDomainPtr, const char *, virDomainInterfaceStatsPtr, size_t));
+    SIG(int, virNodeGetCPUStats,
+        (virConnectPtr, int, virNodeCPUStatsPtr, int *, unsigned int));
 
     /* the error API (virterror.h), as libvirt declares it */
     SIG(virErrorPtr, virGetLastError, (void));
