@@ -870,9 +870,9 @@ typedef virNodeCPUStats *virNodeCPUStatsPtr;
  * and *@nparams 0, it only stores in *@nparams how many statistics there
  * are, so that the caller can allocate them; otherwise it fills the first
  * *@nparams of them, in the hypervisor's order. The hypervisor decides which
- * fields it has: Xen knows each physical CPU's idle time (and the time
- * spent running guests, reported as "user"); the test driver simulates
- * idle, user, kernel and iowait from its domains' vCPU loads.
+ * fields it has: Xen knows each physical CPU's idle time only; the test
+ * driver simulates user, kernel, idle and iowait (libvirt's test driver's
+ * fields, in its order) from its domains' vCPU loads.
  *
  * Returns 0, or -1 in case of error: VIR_ERR_INVALID_ARG for a NULL
  * @nparams, a negative *@nparams, a @cpuNum below -1 or a @cpuNum past the
