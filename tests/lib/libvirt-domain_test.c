@@ -2729,6 +2729,101 @@ test_memory_stats_tags_have_libvirt_9_values(void **state)
 
 /* ---- invalid handles ----------------------------------------------------- */
 
+
+/* ---- virDomainBlockStats, virDomainInterfaceStats (beyond the seed) ------- */
+
+#define STATS_SENTINEL 0x5a5a5a5a5a5a5a5aLL
+
+static void
+test_block_stats_of_a_running_domain_without_rates_are_zero(void **state)
+{
+    domTest *t = *state;
+    virDomainPtr alpha = lookup(t->ro, "alpha");
+    virDomainBlockStatsStruct st;
+
+    memset(&st, 0x5a, sizeof(st));
+    assert_int_equal(virDomainBlockStats(alpha, "xvda", &st, sizeof(st)), 0);
+    assert_no_error();
+    assert_true(st.rd_req == 0 && st.rd_bytes == 0 && st.wr_req == 0 && st.wr_bytes == 0 &&
+                st.errs == 0);
+    assert_int_equal(virDomainBlockStats(alpha, "/var/lib/xen/alpha.img", &st, sizeof(st)), 0);
+    assert_int_equal(virDomainFree(alpha), 0);
+}
+
+static void
+test_block_stats_checks_its_arguments(void **state)
+{
+    domTest *t = *state;
+    virDomainPtr alpha = lookup(t->conn, "alpha"), delta = lookup(t->conn, "delta");
+    virDomainBlockStatsStruct st[2];
+
+    assert_int_equal(virDomainBlockStats(NULL, "xvda", st, sizeof(st[0])), -1);
+    assert_last_error(VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, "virDomainBlockStats");
+    assert_int_equal(virDomainBlockStats(alpha, NULL, st, sizeof(st[0])), -1);
+    assert_last_error(VIR_ERR_INVALID_ARG, VIR_FROM_DOM, "virDomainBlockStats");
+    assert_int_equal(virDomainBlockStats(alpha, "xvda", NULL, sizeof(st[0])), -1);
+    assert_last_error(VIR_ERR_INVALID_ARG, VIR_FROM_DOM, "virDomainBlockStats");
+    /* a structure larger than ours is a caller built against another one */
+    assert_int_equal(virDomainBlockStats(alpha, "xvda", st, sizeof(st[0]) + 1), -1);
+    assert_last_error(VIR_ERR_INVALID_ARG, VIR_FROM_DOM, "must not exceed");
+    assert_int_equal(virDomainBlockStats(alpha, "xvdq", st, sizeof(st[0])), -1);
+    assert_last_error(VIR_ERR_INVALID_ARG, VIR_FROM_TEST, "invalid path: xvdq");
+    assert_int_equal(virDomainBlockStats(delta, "xvda", st, sizeof(st[0])), -1);
+    assert_last_error(VIR_ERR_OPERATION_INVALID, VIR_FROM_TEST, "domain is not running");
+    assert_int_equal(virDomainFree(delta), 0);
+    assert_int_equal(virDomainFree(alpha), 0);
+}
+
+static void
+test_block_stats_shorter_size_writes_only_that_many_bytes(void **state)
+{
+    domTest *t = *state;
+    virDomainPtr alpha = lookup(t->conn, "alpha");
+    virDomainBlockStatsStruct st;
+
+    memset(&st, 0x5a, sizeof(st));
+    assert_int_equal(virDomainBlockStats(alpha, "xvda", &st, sizeof(long long)), 0);
+    assert_int_equal(st.rd_req, 0);
+    assert_int_equal(st.rd_bytes, STATS_SENTINEL);
+    assert_int_equal(st.errs, STATS_SENTINEL);
+    memset(&st, 0x5a, sizeof(st));
+    assert_int_equal(virDomainBlockStats(alpha, "xvda", &st, 0), 0);
+    assert_int_equal(st.rd_req, STATS_SENTINEL);
+    assert_int_equal(virDomainFree(alpha), 0);
+}
+
+static void
+test_interface_stats_checks_its_arguments_and_size(void **state)
+{
+    domTest *t = *state;
+    virDomainPtr alpha = lookup(t->conn, "alpha");
+    virConnectPtr def = virConnectOpenReadOnly("test:///default");
+    virDomainPtr test;
+    virDomainInterfaceStatsStruct st[2];
+
+    assert_non_null(def);
+    test = lookup(def, "test");
+    assert_int_equal(virDomainInterfaceStats(NULL, "vif1.0", st, sizeof(st[0])), -1);
+    assert_last_error(VIR_ERR_INVALID_DOMAIN, VIR_FROM_DOM, "virDomainInterfaceStats");
+    assert_int_equal(virDomainInterfaceStats(alpha, NULL, st, sizeof(st[0])), -1);
+    assert_last_error(VIR_ERR_INVALID_ARG, VIR_FROM_DOM, "virDomainInterfaceStats");
+    assert_int_equal(virDomainInterfaceStats(alpha, "vif1.0", NULL, sizeof(st[0])), -1);
+    assert_last_error(VIR_ERR_INVALID_ARG, VIR_FROM_DOM, "virDomainInterfaceStats");
+    assert_int_equal(virDomainInterfaceStats(alpha, "vif1.0", st, sizeof(st[0]) + 8), -1);
+    assert_last_error(VIR_ERR_INVALID_ARG, VIR_FROM_DOM, "must not exceed");
+    assert_int_equal(virDomainInterfaceStats(alpha, "vif1.0", st, sizeof(st[0])), -1);
+    assert_last_error(VIR_ERR_INVALID_ARG, VIR_FROM_TEST, "'vif1.0' is not a known interface");
+    memset(st, 0x5a, sizeof(st));
+    assert_int_equal(virDomainInterfaceStats(test, "testnet0", st, 4 * sizeof(long long)), 0);
+    assert_no_error();
+    assert_true(st[0].rx_bytes >= 0 && st[0].rx_drop >= 0);
+    assert_int_equal(st[0].tx_bytes, STATS_SENTINEL);
+    assert_int_equal(st[0].tx_drop, STATS_SENTINEL);
+    assert_int_equal(virDomainFree(test), 0);
+    assert_int_equal(virConnectClose(def), 0);
+    assert_int_equal(virDomainFree(alpha), 0);
+}
+
 static void
 test_every_domain_call_refuses_a_null_handle(void **state)
 {
@@ -3015,6 +3110,10 @@ static const struct CMUnitTest tests[] = {
     DOM_TEST(test_memory_stats_nonzero_flags_is_invalid_arg),
     DOM_TEST(test_memory_stats_nr_above_the_tag_count_fills_at_most_that),
     DOM_TEST(test_memory_stats_inactive_domain_is_operation_invalid),
+    DOM_TEST(test_block_stats_of_a_running_domain_without_rates_are_zero),
+    DOM_TEST(test_block_stats_checks_its_arguments),
+    DOM_TEST(test_block_stats_shorter_size_writes_only_that_many_bytes),
+    DOM_TEST(test_interface_stats_checks_its_arguments_and_size),
     cmocka_unit_test(test_memory_stats_tags_have_libvirt_9_values),
     cmocka_unit_test(test_every_domain_call_refuses_a_null_handle),
     cmocka_unit_test(test_every_connection_call_of_domains_refuses_a_null_connection),

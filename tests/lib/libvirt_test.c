@@ -712,6 +712,74 @@ test_node_free_memory_default_node_is_below_its_memory(void **state)
     assert_int_equal(virConnectClose(conn), 0);
 }
 
+/* ---- virNodeGetCPUStats (beyond the seed) -------------------------------- */
+
+static void
+test_node_cpu_stats_count_query_then_fill(void **state)
+{
+    conTest *t = *state;
+    virNodeCPUStats params[8];
+    int n = 0;
+
+    assert_int_equal(virNodeGetCPUStats(t->conn, 0, NULL, &n, 0), 0);
+    assert_no_error();
+    assert_int_equal(n, 4);
+    n = 8;
+    memset(params, 0x5a, sizeof(params));
+    assert_int_equal(virNodeGetCPUStats(t->conn, API_NODE_CPUS - 1, params, &n, 0), 0);
+    assert_int_equal(n, 4);
+    assert_string_equal(params[0].field, VIR_NODE_CPU_STATS_USER);
+    assert_string_equal(params[1].field, VIR_NODE_CPU_STATS_KERNEL);
+    assert_string_equal(params[2].field, VIR_NODE_CPU_STATS_IDLE);
+    assert_string_equal(params[3].field, VIR_NODE_CPU_STATS_IOWAIT);
+    n = 4;
+    assert_int_equal(virNodeGetCPUStats(t->conn, VIR_NODE_CPU_STATS_ALL_CPUS, params, &n, 0), 0);
+    assert_int_equal(n, 4);
+}
+
+static void
+test_node_cpu_stats_checks_its_arguments(void **state)
+{
+    conTest *t = *state;
+    virNodeCPUStats params[4];
+    int n = 4;
+
+    assert_int_equal(virNodeGetCPUStats(NULL, 0, params, &n, 0), -1);
+    assert_last_error(VIR_ERR_INVALID_CONN, VIR_FROM_NONE, "virNodeGetCPUStats");
+    assert_int_equal(virNodeGetCPUStats(t->conn, 0, params, NULL, 0), -1);
+    assert_last_error(VIR_ERR_INVALID_ARG, VIR_FROM_NONE, "virNodeGetCPUStats");
+    n = -1;
+    assert_int_equal(virNodeGetCPUStats(t->conn, 0, params, &n, 0), -1);
+    assert_last_error(VIR_ERR_INVALID_ARG, VIR_FROM_NONE, "virNodeGetCPUStats");
+    n = 4;
+    assert_int_equal(virNodeGetCPUStats(t->conn, -2, params, &n, 0), -1);
+    assert_last_error(VIR_ERR_INVALID_ARG, VIR_FROM_NONE, "cpuNum");
+    /* libvirt's own test driver takes any cpuNum; ours has API_NODE_CPUS */
+    assert_int_equal(virNodeGetCPUStats(t->conn, API_NODE_CPUS, params, &n, 0), -1);
+    assert_last_error(VIR_ERR_INVALID_ARG, VIR_FROM_TEST, "past the node's 12 CPUs");
+    assert_int_equal(virNodeGetCPUStats(t->conn, 0, params, &n, 2), -1);
+    assert_last_error(VIR_ERR_INVALID_ARG, VIR_FROM_TEST, "unsupported flags (0x2)");
+}
+
+static void
+test_node_cpu_stats_fields_sum_to_the_node_uptime_on_every_cpu(void **state)
+{
+    conTest *t = *state;
+    virNodeCPUStats params[4];
+    unsigned long long sum0 = 0, sumAll = 0;
+    int n = 4, i;
+
+    assert_int_equal(virNodeGetCPUStats(t->conn, 0, params, &n, 0), 0);
+    for (i = 0; i < n; i++)
+        sum0 += params[i].value;
+    n = 4;
+    assert_int_equal(virNodeGetCPUStats(t->conn, VIR_NODE_CPU_STATS_ALL_CPUS, params, &n, 0), 0);
+    for (i = 0; i < n; i++)
+        sumAll += params[i].value;
+    /* the clock runs between the two calls: ALL_CPUS is at least 12 x */
+    assert_true(sumAll >= (unsigned long long)API_NODE_CPUS * sum0);
+}
+
 /* ---- virConnectNumOfDomains / virConnectListDomains -------------------- */
 
 static void
@@ -1063,6 +1131,9 @@ static const struct CMUnitTest tests[] = {
     NODE_TEST(test_node_free_memory_read_only_succeeds),
     cmocka_unit_test(test_node_free_memory_null_conn_is_invalid_conn_and_zero),
     cmocka_unit_test(test_node_free_memory_default_node_is_below_its_memory),
+    NODE_TEST(test_node_cpu_stats_count_query_then_fill),
+    NODE_TEST(test_node_cpu_stats_checks_its_arguments),
+    NODE_TEST(test_node_cpu_stats_fields_sum_to_the_node_uptime_on_every_cpu),
     NODE_TEST(test_num_of_domains_counts_running_and_paused),
     cmocka_unit_test(test_num_of_domains_null_conn_is_invalid_conn),
     NODE_TEST(test_list_domains_returns_the_active_ids),
