@@ -368,6 +368,7 @@ struct _xvDeviceCache {
     size_t nentries;
     size_t cap;
     uint64_t added;          /* entries ever added: spreads their refreshes */
+    uint64_t reads;          /* XML reads done */
     /* the scratch arrays xvDevicesCollect hands out, reused every call */
     bool *ok;
     int64_t *values;
@@ -433,6 +434,12 @@ xvDeviceCacheCount(const xvDeviceCache *c)
     return c->nentries;
 }
 
+uint64_t
+xvDeviceCacheReads(const xvDeviceCache *c)
+{
+    return c->reads;
+}
+
 /* Reads @dom's XML into @e's list. Returns 0, or -1 (counted; the old list stays). */
 static int
 devRead(xvCollectContext *ctx, xvDeviceCache *c, virDomainPtr dom, devEntry *e)
@@ -442,6 +449,7 @@ devRead(xvCollectContext *ctx, xvDeviceCache *c, virDomainPtr dom, devEntry *e)
     char *xml;
     int n;
 
+    c->reads++;
     if (!(xml = virDomainGetXMLDesc(dom, 0))) {
         xvCollectNoteFailure(ctx, XV_CALL_GET_XML_DESC);
         return -1;

@@ -62,6 +62,8 @@ void xvDeviceCacheFree(void *cache);
 void xvDeviceCachePrune(xvDeviceCache *cache, uint64_t seq);
 /* The number of lists kept (for tests). */
 size_t xvDeviceCacheCount(const xvDeviceCache *cache);
+/* The number of domain XML reads done so far (for tests and benches). */
+uint64_t xvDeviceCacheReads(const xvDeviceCache *cache);
 
 /*
  * How one device's counters are read: fills @values (the collector's
