@@ -9,9 +9,12 @@ paused or defined-but-off domains. --churn adds scripted events (crashes
 with restart, guest reboots) so that domains change IDs while an agent
 samples (until --churn-until, default an hour), and --faults makes a few
 calls fail now and then; the simulated clock then runs at real-time speed.
+--nic gives each domain an interface (vifI.0 on bridge xenbr0) beside its
+disk xvda; --io (implies --nic) scripts I/O rates on both (<xvirt:io>).
 
 Usage: gen-node.py -n N [-v V] [-m MIB] [--paused K] [--shutoff K]
-                   [--churn SECONDS [--churn-until SECONDS]] [--faults] [-o FILE]
+                   [--churn SECONDS [--churn-until SECONDS]] [--faults]
+                   [--nic] [--io] [-o FILE]
 """
 import argparse
 import sys
@@ -73,8 +76,18 @@ def write_node(a, out):
         else:
             emit("    <os><type>linux</type><kernel>/boot/vmlinuz-xen</kernel></os>")
         emit("    <on_crash>restart</on_crash><on_reboot>restart</on_reboot>")
+        nic = ""
+        if a.nic or a.io:
+            nic = (f"<interface type='bridge'><mac address='00:16:3e:{i >> 16 & 255:02x}:"
+                   f"{i >> 8 & 255:02x}:{i & 255:02x}'/><source bridge='xenbr0'/>"
+                   f"<target dev='vif{i}.0'/></interface>")
         emit("    <devices><disk type='file' device='disk'>"
-             f"<source file='/srv/xen/{name}.img'/><target dev='xvda'/></disk></devices>")
+             f"<source file='/srv/xen/{name}.img'/><target dev='xvda'/></disk>{nic}</devices>")
+        if a.io:
+            emit(f"    <xvirt:io device='xvda' rd-bytes='{4096 * i}' rd-req='{i}'"
+                 f" wr-bytes='{2048 * i}' wr-req='{i // 2}'/>")
+            emit(f"    <xvirt:io device='vif{i}.0' rx-bytes='{1000 * i}' rx-packets='{i}'"
+                 f" tx-bytes='{500 * i}' tx-packets='{i // 2 + 1}'/>")
         emit(f"    <xvirt:vcpu-load vcpu='all' load='{(i % 10) / 10 + 0.05:.2f}'/>")
         if i >= first_off:
             emit("    <test:runstate>5</test:runstate>")
@@ -94,6 +107,8 @@ def main():
     ap.add_argument("--churn", type=int, default=0, metavar="SECONDS")
     ap.add_argument("--churn-until", type=int, default=3600, metavar="SECONDS")
     ap.add_argument("--faults", action="store_true")
+    ap.add_argument("--nic", action="store_true")
+    ap.add_argument("--io", action="store_true")
     ap.add_argument("-o", "--output", default="-")
     a = ap.parse_args()
     if a.domains < 1 or a.domains > 9999 or a.vcpus < 1 or a.memory_mib < 1:

@@ -9,6 +9,8 @@
  *   URI      e.g. test:///ABS/node-1000.xml
  *   RUNS     samples (and renders) timed, default 200
  *   DOMAINS VCPUS  the counts every sample must hold (else exit 1)
+ * SAMPLE_BENCH_OFF=name,name... in the environment switches those
+ * collectors off (bench/collectors_bench.sh times them off and on).
  *
  * Prints a readable report and "RESULT key value" lines for scripts.
  * CPU is process CPU time (user + system); the program is single-threaded.
@@ -112,6 +114,23 @@ benchBaselineOnce(virConnectPtr conn)
     return read;
 }
 
+/* Whether @name is in the comma-separated @list (NULL: empty). */
+static bool
+benchListed(const char *list, const char *name)
+{
+    size_t len = strlen(name);
+
+    while (list && *list) {
+        const char *end = strchr(list, ',');
+        size_t n = end ? (size_t)(end - list) : strlen(list);
+
+        if (n == len && strncmp(list, name, len) == 0)
+            return true;
+        list = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -140,7 +159,7 @@ main(int argc, char **argv)
         return 1;
     }
     for (i = 0; xvCollectors[i] && i < XV_COLLECTORS_MAX; i++)
-        enabled[i] = true;
+        enabled[i] = !benchListed(getenv("SAMPLE_BENCH_OFF"), xvCollectors[i]->name);
     sample.ms = xvAllocN((size_t)runs, sizeof(double));
     text.ms = xvAllocN((size_t)runs, sizeof(double));
     om.ms = xvAllocN((size_t)runs, sizeof(double));
@@ -208,6 +227,18 @@ main(int argc, char **argv)
         printf("sample_bench: %s, %zu domains, %zu vcpus, %d runs each\n", uri,
                prev->ndomains, prev->nvcpus, runs);
         printf("RESULT domains %zu\nRESULT vcpus %zu\n", prev->ndomains, prev->nvcpus);
+        {
+            uint64_t errors = 0;
+            size_t c;
+
+            for (c = 0; c < XV_CALL_LAST; c++)
+                errors += prev->errorsTotal[c];
+            /* what the device, pCPU and process collectors found, and the
+             * failed calls of all the timed samples */
+            printf("RESULT disks %zu\nRESULT nics %zu\nRESULT pcpus %zu\n"
+                   "RESULT sample_errors %llu\n", prev->ndisks, prev->nnics, prev->npcpus,
+                   (unsigned long long)errors);
+        }
         benchReport("sample", "full sample (xvWorkerSample)", &sample);
         printf("%-40s %8.3f ms CPU per sample\n", "  same, by getrusage", sampleRusage);
         printf("RESULT sample_rusage_ms %.4f\n", sampleRusage);
