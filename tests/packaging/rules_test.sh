@@ -154,12 +154,16 @@ import sys, yaml
 for g in yaml.safe_load(open(sys.argv[1]))["groups"]:
     for r in g["rules"]:
         print(r["record"])' "$RECORDING" | sort -u >"$TMP/recorded.names"
-grep -E '^xvirt_' "$TMP/used.names" >"$TMP/used.raw"
+grep -E '^(xvirt|process)_' "$TMP/used.names" >"$TMP/used.raw"
 grep -E '^(instance|job):' "$TMP/used.names" >"$TMP/used.recorded"
 cmp_num "the rules read $(wc -l <"$TMP/used.raw") metrics of the agent" \
     "$(wc -l <"$TMP/used.raw")" '>=' 10
 missing=$(comm -23 "$TMP/used.raw" "$TMP/live.names")
 is "every metric the rules read is exported by the live agent" "$missing" ""
+# The check is not vacuous: a family under another name is caught.
+is "a metric the agent does not export would be caught" \
+    "$(echo 'rate(xvirt_domain_block_errors[5m]) + process_open_fd' | metric_names |
+        comm -23 - "$TMP/live.names" | tr '\n' ' ')" "process_open_fd xvirt_domain_block_errors "
 missing=$(comm -23 "$TMP/used.recorded" "$TMP/recorded.names")
 is "every recorded name the rules read is recorded" "$missing" ""
 
