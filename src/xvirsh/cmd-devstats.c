@@ -8,19 +8,13 @@
 
 #include "xvirsh.h"
 
-/* One counter: its virsh name and, for "domblkstat --human", its label. */
-typedef struct _devstatsField devstatsField;
-struct _devstatsField {
-    const char *name;
-    const char *human;
+/* virsh's names of the block counters, and its labels for --human. */
+static const char *const blkstatNames[] = {
+    "rd_req", "rd_bytes", "wr_req", "wr_bytes", "errs",
 };
-
-static const devstatsField blkstatFields[] = {
-    { "rd_req", "number of read operations:" },
-    { "rd_bytes", "number of bytes read:" },
-    { "wr_req", "number of write operations:" },
-    { "wr_bytes", "number of bytes written:" },
-    { "errs", "error count:" },
+static const char *const blkstatLabels[] = {
+    "number of read operations:", "number of bytes read:", "number of write operations:",
+    "number of bytes written:", "error count:",
 };
 
 /* virsh's human labels are left-aligned in this many columns. */
@@ -35,6 +29,20 @@ static const xvshOptDef domblkstatOpts[] = {
     { .name = NULL }
 };
 
+/* virsh's "DEVICE NAME VALUE" lines, one per counter the hypervisor can
+ * tell (a -1 is left out). */
+static void
+devstatsPrintLines(const char *device, const char *const *names, const long long *values,
+                   size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (values[i] >= 0)
+            xvshPrint("%s %s %lld\n", device, names[i], values[i]);
+    }
+}
+
 /*
  * virsh prints "DEVICE NAME VALUE" per counter, or, with --human, a
  * "Device: DEVICE" heading and " LABEL VALUE" lines; a counter the
@@ -48,17 +56,18 @@ domblkstatPrint(const char *device, const virDomainBlockStatsStruct *stats, bool
     };
     size_t i;
 
-    _Static_assert(XV_N_ELEMENTS(values) == XV_N_ELEMENTS(blkstatFields),
-                   "blkstatFields must name every block counter");
-    if (human)
-        xvshPrint("Device: %s\n", device);
+    _Static_assert(XV_N_ELEMENTS(values) == XV_N_ELEMENTS(blkstatNames),
+                   "blkstatNames must name every block counter");
+    _Static_assert(XV_N_ELEMENTS(values) == XV_N_ELEMENTS(blkstatLabels),
+                   "blkstatLabels must label every block counter");
+    if (!human) {
+        devstatsPrintLines(device, blkstatNames, values, XV_N_ELEMENTS(values));
+        return;
+    }
+    xvshPrint("Device: %s\n", device);
     for (i = 0; i < XV_N_ELEMENTS(values); i++) {
-        if (values[i] < 0)
-            continue;
-        if (human)
-            xvshPrint(" %-*s %lld\n", DEVSTATS_HUMAN_WIDTH, blkstatFields[i].human, values[i]);
-        else
-            xvshPrint("%s %s %lld\n", device, blkstatFields[i].name, values[i]);
+        if (values[i] >= 0)
+            xvshPrint(" %-*s %lld\n", DEVSTATS_HUMAN_WIDTH, blkstatLabels[i], values[i]);
     }
 }
 
@@ -122,7 +131,6 @@ cmdDomifstat(xvshControl *ctl, const xvshCmd *cmd)
     virDomainPtr dom;
     const char *name = NULL;
     const char *device = xvshOptString(cmd, "interface");
-    size_t i;
 
     if (!(dom = xvshCommandOptDomain(ctl, cmd, XVSH_BY_ANY, &name)))
         return false;
@@ -137,10 +145,7 @@ cmdDomifstat(xvshControl *ctl, const xvshCmd *cmd)
     };
     _Static_assert(XV_N_ELEMENTS(values) == XV_N_ELEMENTS(ifstatNames),
                    "ifstatNames must name every interface counter");
-    for (i = 0; i < XV_N_ELEMENTS(values); i++) {
-        if (values[i] >= 0)
-            xvshPrint("%s %s %lld\n", device, ifstatNames[i], values[i]);
-    }
+    devstatsPrintLines(device, ifstatNames, values, XV_N_ELEMENTS(values));
     virDomainFree(dom);
     return true;
 }
