@@ -46,7 +46,9 @@ struct _xvCollectContext {
     size_t ncollectors;
     uint64_t durationNs[XV_COLLECTORS_MAX];
     bool failed[XV_COLLECTORS_MAX];
-    /* Per-collector state kept across samples (index as in collectors[]). */
+    /* Per-collector state kept across samples, indexed as the registry
+     * xvCollectors (not as collectors[], which skips the disabled ones):
+     * reach it with xvCollectStateSlot. */
     void **state;
 };
 
@@ -65,6 +67,14 @@ extern const xvCollector xvCollectorNode;
 extern const xvCollector xvCollectorDomain;
 extern const xvCollector xvCollectorVcpu;
 extern const xvCollector xvCollectorMemory;
+extern const xvCollector xvCollectorBlock;
+extern const xvCollector xvCollectorNet;
+extern const xvCollector xvCollectorCpu;
+extern const xvCollector xvCollectorProcess;
+
+/* The slot of @self's kept state in @ctx (NULL until the collector sets
+ * it; freed by its freeState when the sampler stops). */
+void **xvCollectStateSlot(xvCollectContext *ctx, const xvCollector *self);
 
 /* Runs the per-domain step of every enabled collector for @dom/@sd and
  * charges the time to each. Called by the domain collector. */

@@ -2,6 +2,7 @@
 /* collectors.c: the registry of collectors and the helpers they share. */
 #include "collector.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <libvirt/virterror.h>
@@ -14,6 +15,10 @@ const xvCollector *const xvCollectors[] = {
     &xvCollectorDomain,
     &xvCollectorVcpu,
     &xvCollectorMemory,
+    &xvCollectorBlock,
+    &xvCollectorNet,
+    &xvCollectorCpu,
+    &xvCollectorProcess,
     NULL,
 };
 _Static_assert(XV_N_ELEMENTS(xvCollectors) - 1 <= XV_COLLECTORS_MAX,
@@ -35,6 +40,18 @@ xvCollectorIndex(const char *name)
             return (int)i;
     }
     return -1;
+}
+
+void **
+xvCollectStateSlot(xvCollectContext *ctx, const xvCollector *self)
+{
+    size_t i;
+
+    for (i = 0; xvCollectors[i] != self; i++) {
+        if (!xvCollectors[i])
+            abort();  /* not a registered collector: a bug */
+    }
+    return &ctx->state[i];
 }
 
 bool

@@ -268,15 +268,13 @@ domainCollectDefined(xvCollectContext *ctx, domainState *st)
 static int
 domainCollect(xvCollectContext *ctx)
 {
-    size_t self;
+    void **slot = xvCollectStateSlot(ctx, &xvCollectorDomain);
     domainState *st;
     int ret = 0;
 
-    for (self = 0; ctx->collectors[self] != &xvCollectorDomain; self++)
-        ;
-    if (!(st = ctx->state[self])) {
+    if (!(st = *slot)) {
         st = xvAlloc(sizeof(*st));
-        ctx->state[self] = st;
+        *slot = st;
     }
     if (domainCollectActive(ctx, st) < 0)
         ret = -1;

@@ -142,6 +142,90 @@ static const xvPromFamily promFamCollectorSuccess =
     XV_PROM_FAMILY("xvirt_scrape_collector_success", XV_PROM_TYPE_GAUGE, NULL,
                    "1 if the collector succeeded in the last sample, 0 otherwise.");
 
+static const xvPromFamily promFamBlockReadBytes =
+    XV_PROM_FAMILY("xvirt_domain_block_read_bytes_total", XV_PROM_TYPE_COUNTER, "bytes",
+                   "Bytes read from the disk since the domain started.");
+
+static const xvPromFamily promFamBlockWriteBytes =
+    XV_PROM_FAMILY("xvirt_domain_block_write_bytes_total", XV_PROM_TYPE_COUNTER, "bytes",
+                   "Bytes written to the disk since the domain started.");
+
+static const xvPromFamily promFamBlockReadRequests =
+    XV_PROM_FAMILY("xvirt_domain_block_read_requests_total", XV_PROM_TYPE_COUNTER, NULL,
+                   "Read requests completed by the disk since the domain started.");
+
+static const xvPromFamily promFamBlockWriteRequests =
+    XV_PROM_FAMILY("xvirt_domain_block_write_requests_total", XV_PROM_TYPE_COUNTER, NULL,
+                   "Write requests completed by the disk since the domain started.");
+
+static const xvPromFamily promFamBlockErrors =
+    XV_PROM_FAMILY("xvirt_domain_block_errors_total", XV_PROM_TYPE_COUNTER, NULL,
+                   "Failed requests of the disk since the domain started (Xen: requests "
+                   "that waited for a free ring slot).");
+
+static const xvPromFamily promFamNetRxBytes =
+    XV_PROM_FAMILY("xvirt_domain_interface_receive_bytes_total", XV_PROM_TYPE_COUNTER, "bytes",
+                   "Bytes the guest received on the interface since the domain started.");
+
+static const xvPromFamily promFamNetRxPackets =
+    XV_PROM_FAMILY("xvirt_domain_interface_receive_packets_total", XV_PROM_TYPE_COUNTER, NULL,
+                   "Packets the guest received on the interface since the domain started.");
+
+static const xvPromFamily promFamNetRxErrors =
+    XV_PROM_FAMILY("xvirt_domain_interface_receive_errors_total", XV_PROM_TYPE_COUNTER, NULL,
+                   "Receive errors of the interface since the domain started.");
+
+static const xvPromFamily promFamNetRxDrops =
+    XV_PROM_FAMILY("xvirt_domain_interface_receive_drops_total", XV_PROM_TYPE_COUNTER, NULL,
+                   "Packets to the guest dropped on the interface since the domain started.");
+
+static const xvPromFamily promFamNetTxBytes =
+    XV_PROM_FAMILY("xvirt_domain_interface_transmit_bytes_total", XV_PROM_TYPE_COUNTER,
+                   "bytes",
+                   "Bytes the guest sent on the interface since the domain started.");
+
+static const xvPromFamily promFamNetTxPackets =
+    XV_PROM_FAMILY("xvirt_domain_interface_transmit_packets_total", XV_PROM_TYPE_COUNTER, NULL,
+                   "Packets the guest sent on the interface since the domain started.");
+
+static const xvPromFamily promFamNetTxErrors =
+    XV_PROM_FAMILY("xvirt_domain_interface_transmit_errors_total", XV_PROM_TYPE_COUNTER, NULL,
+                   "Transmit errors of the interface since the domain started.");
+
+static const xvPromFamily promFamNetTxDrops =
+    XV_PROM_FAMILY("xvirt_domain_interface_transmit_drops_total", XV_PROM_TYPE_COUNTER, NULL,
+                   "Packets from the guest dropped on the interface since the domain "
+                   "started.");
+
+static const xvPromFamily promFamNodeCpuSeconds =
+    XV_PROM_FAMILY("xvirt_node_cpu_seconds_total", XV_PROM_TYPE_COUNTER, "seconds",
+                   "Time each physical CPU spent in each mode since the node booted, in "
+                   "seconds.");
+
+static const xvPromFamily promFamProcessCpu =
+    XV_PROM_FAMILY("process_cpu_seconds_total", XV_PROM_TYPE_COUNTER, "seconds",
+                   "CPU time of the agent in user and system mode, in seconds.");
+
+static const xvPromFamily promFamProcessResident =
+    XV_PROM_FAMILY("process_resident_memory_bytes", XV_PROM_TYPE_GAUGE, "bytes",
+                   "Memory of the agent resident in RAM, in bytes.");
+
+static const xvPromFamily promFamProcessVirtual =
+    XV_PROM_FAMILY("process_virtual_memory_bytes", XV_PROM_TYPE_GAUGE, "bytes",
+                   "Address space of the agent, in bytes.");
+
+static const xvPromFamily promFamProcessOpenFds =
+    XV_PROM_FAMILY("process_open_fds", XV_PROM_TYPE_GAUGE, NULL,
+                   "File descriptors the agent has open.");
+
+static const xvPromFamily promFamProcessMaxFds =
+    XV_PROM_FAMILY("process_max_fds", XV_PROM_TYPE_GAUGE, NULL,
+                   "File descriptors the agent may open (soft RLIMIT_NOFILE).");
+
+static const xvPromFamily promFamProcessStartTime =
+    XV_PROM_FAMILY("process_start_time_seconds", XV_PROM_TYPE_GAUGE, "seconds",
+                   "When the agent started, in seconds since the epoch.");
+
 /* ---- node ---- */
 
 static void
@@ -371,6 +455,138 @@ promRenderVcpus(const xvSnapshot *snap, xvPromWriter *w, const xvPromLabels *dl)
     promRenderAffinity(snap, w, dl);
 }
 
+/* ---- devices: disks and interfaces ---- */
+
+/* Each device's escaped `domain,uuid,device,source[,mac]` labels, one set
+ * per device in the snapshot's domain order (the order they are written). */
+static void
+promDeviceLabels(const xvSnapshot *snap, bool nics, xvPromLabels *labels)
+{
+    size_t ndev = nics ? snap->nnics : snap->ndisks;
+    size_t i, j;
+
+    xvPromLabelsInit(labels, ndev + 1, ndev * 128);
+    for (i = 0; i < snap->ndomains; i++) {
+        const xvSnapDomain *dom = &snap->domains[i];
+        size_t first = nics ? dom->firstNic : dom->firstDisk;
+        size_t n = nics ? dom->nnics : dom->ndisks;
+
+        for (j = first; j < first + n; j++) {
+            const char *device = nics ? snap->nics[j].device : snap->disks[j].device;
+            const char *source = nics ? snap->nics[j].source : snap->disks[j].source;
+
+            xvPromLabelsAdd(labels, "domain", dom->name, dom->name ? strlen(dom->name) : 0);
+            xvPromLabelsAdd(labels, "uuid", dom->uuidstr,
+                            strnlen(dom->uuidstr, sizeof(dom->uuidstr)));
+            xvPromLabelsAdd(labels, "device", device, device ? strlen(device) : 0);
+            xvPromLabelsAdd(labels, "source", source, source ? strlen(source) : 0);
+            if (nics) {
+                const char *mac = snap->nics[j].mac;
+
+                xvPromLabelsAdd(labels, "mac", mac, mac ? strlen(mac) : 0);
+            }
+            xvPromLabelsClose(labels);
+        }
+    }
+}
+
+/* One device family: value @field of every disk (@nics: interface) that
+ * has it, in the order of promDeviceLabels. */
+static void
+promRenderDeviceFamily(const xvSnapshot *snap, xvPromWriter *w, const xvPromLabels *labels,
+                       bool nics, const xvPromFamily *family, size_t field)
+{
+    size_t i, j, set = 0;
+
+    for (i = 0; i < snap->ndomains; i++) {
+        const xvSnapDomain *dom = &snap->domains[i];
+        size_t first = nics ? dom->firstNic : dom->firstDisk;
+        size_t n = nics ? dom->nnics : dom->ndisks;
+
+        for (j = first; j < first + n; j++, set++) {
+            int64_t v = nics ? snap->nics[j].stats[field] : snap->disks[j].stats[field];
+
+            if (v >= 0)
+                xvPromWriteSeries(w, family, labels, set, XV_PROM_VALUE_U64, (uint64_t)v);
+        }
+    }
+}
+
+static void
+promRenderDevices(const xvSnapshot *snap, xvPromWriter *w)
+{
+    static const xvPromFamily *const diskFamilies[XV_SNAP_DISK_LAST] = {
+        [XV_SNAP_DISK_RD_BYTES] = &promFamBlockReadBytes,
+        [XV_SNAP_DISK_WR_BYTES] = &promFamBlockWriteBytes,
+        [XV_SNAP_DISK_RD_REQ] = &promFamBlockReadRequests,
+        [XV_SNAP_DISK_WR_REQ] = &promFamBlockWriteRequests,
+        [XV_SNAP_DISK_ERRS] = &promFamBlockErrors,
+    };
+    static const xvPromFamily *const nicFamilies[XV_SNAP_NIC_LAST] = {
+        [XV_SNAP_NIC_RX_BYTES] = &promFamNetRxBytes,
+        [XV_SNAP_NIC_RX_PACKETS] = &promFamNetRxPackets,
+        [XV_SNAP_NIC_RX_ERRS] = &promFamNetRxErrors,
+        [XV_SNAP_NIC_RX_DROP] = &promFamNetRxDrops,
+        [XV_SNAP_NIC_TX_BYTES] = &promFamNetTxBytes,
+        [XV_SNAP_NIC_TX_PACKETS] = &promFamNetTxPackets,
+        [XV_SNAP_NIC_TX_ERRS] = &promFamNetTxErrors,
+        [XV_SNAP_NIC_TX_DROP] = &promFamNetTxDrops,
+    };
+    xvPromLabels labels;
+    size_t f;
+
+    if (snap->ndisks > 0) {
+        promDeviceLabels(snap, false, &labels);
+        for (f = 0; f < XV_SNAP_DISK_LAST; f++)
+            promRenderDeviceFamily(snap, w, &labels, false, diskFamilies[f], f);
+        xvPromLabelsFree(&labels);
+    }
+    if (snap->nnics > 0) {
+        promDeviceLabels(snap, true, &labels);
+        for (f = 0; f < XV_SNAP_NIC_LAST; f++)
+            promRenderDeviceFamily(snap, w, &labels, true, nicFamilies[f], f);
+        xvPromLabelsFree(&labels);
+    }
+}
+
+/* ---- physical CPUs and the agent's process ---- */
+
+/* xvirt_node_cpu_seconds_total{cpu,mode}, as node_exporter's node_cpu_seconds_total. */
+static void
+promRenderPcpus(const xvSnapshot *snap, xvPromWriter *w)
+{
+    size_t i;
+    int mode;
+
+    for (i = 0; i < snap->npcpus; i++) {
+        const xvSnapPcpu *p = &snap->pcpus[i];
+
+        for (mode = 0; mode < XV_SNAP_CPU_MODE_LAST; mode++) {
+            if (p->ns[mode] < 0)
+                continue;
+            xvPromSampleBegin(w, &promFamNodeCpuSeconds);
+            xvPromSampleLabelU64(w, "cpu", p->cpu);
+            xvPromSampleLabel(w, "mode", xvSnapCpuModeName(mode));
+            xvPromSampleEnd(w, XV_PROM_VALUE_NS, (uint64_t)p->ns[mode]);
+        }
+    }
+}
+
+static void
+promRenderProcess(const xvSnapshot *snap, xvPromWriter *w)
+{
+    const xvSnapProcess *p = &snap->process;
+
+    if (!p->ok)
+        return;
+    xvPromWriteSample(w, &promFamProcessCpu, XV_PROM_VALUE_NS, p->cpuNs);
+    xvPromWriteSample(w, &promFamProcessResident, XV_PROM_VALUE_U64, p->residentBytes);
+    xvPromWriteSample(w, &promFamProcessVirtual, XV_PROM_VALUE_U64, p->virtualBytes);
+    xvPromWriteSample(w, &promFamProcessOpenFds, XV_PROM_VALUE_U64, p->openFds);
+    xvPromWriteSample(w, &promFamProcessMaxFds, XV_PROM_VALUE_U64, p->maxFds);
+    xvPromWriteSample(w, &promFamProcessStartTime, XV_PROM_VALUE_NS, p->startTimeNs);
+}
+
 /* ---- the sampler ---- */
 
 static void
@@ -404,7 +620,10 @@ xvPromWriteSnapshot(xvPromWriter *w, const xvSnapshot *snap)
     promRenderNode(snap, w);
     promRenderDomains(snap, w, &dl);
     promRenderVcpus(snap, w, &dl);
+    promRenderDevices(snap, w);
+    promRenderPcpus(snap, w);
     promRenderSampler(snap, w);
+    promRenderProcess(snap, w);
     xvPromLabelsFree(&dl);
 }
 
@@ -413,8 +632,10 @@ xvPromRenderBody(const xvSnapshot *snap, xvPromFormat fmt, xvBuf *buf)
 {
     xvPromWriter w;
 
-    /* about 110 bytes a line: 8 lines a domain, 5 a vcpu, plus the headers */
-    xvBufReserve(buf, 16384 + snap->ndomains * 1024 + snap->nvcpus * 640);
+    /* about 110 bytes a line: 8 lines a domain, 5 a vcpu, plus the headers;
+     * about 180 a device line: 5 a disk, 8 an interface; 5 a physical CPU */
+    xvBufReserve(buf, 16384 + snap->ndomains * 1024 + snap->nvcpus * 640 +
+                          snap->ndisks * 900 + snap->nnics * 1500 + snap->npcpus * 400);
     xvPromWriterInit(&w, buf, fmt);
     xvPromWriteSnapshot(&w, snap);
 }

@@ -24,6 +24,10 @@ static const char *const snapshotCallNames[] = {
     [XV_CALL_MEMORY_STATS] = "virDomainMemoryStats",
     [XV_CALL_LIST_DEFINED_DOMAINS] = "virConnectListDefinedDomains",
     [XV_CALL_LOOKUP_BY_NAME] = "virDomainLookupByName",
+    [XV_CALL_GET_XML_DESC] = "virDomainGetXMLDesc",
+    [XV_CALL_BLOCK_STATS] = "virDomainBlockStats",
+    [XV_CALL_INTERFACE_STATS] = "virDomainInterfaceStats",
+    [XV_CALL_NODE_GET_CPU_STATS] = "virNodeGetCPUStats",
 };
 _Static_assert(XV_N_ELEMENTS(snapshotCallNames) == XV_CALL_LAST,
                "snapshotCallNames must name every xvSampleCall");
@@ -34,6 +38,24 @@ xvSampleCallName(xvSampleCall call)
     if ((unsigned int)call >= XV_CALL_LAST)
         return NULL;
     return snapshotCallNames[call];
+}
+
+static const char *const snapshotCpuModeNames[] = {
+    [XV_SNAP_CPU_USER] = "user",
+    [XV_SNAP_CPU_KERNEL] = "kernel",
+    [XV_SNAP_CPU_IDLE] = "idle",
+    [XV_SNAP_CPU_IOWAIT] = "iowait",
+    [XV_SNAP_CPU_INTR] = "intr",
+};
+_Static_assert(XV_N_ELEMENTS(snapshotCpuModeNames) == XV_SNAP_CPU_MODE_LAST,
+               "snapshotCpuModeNames must name every xvSnapCpuMode");
+
+const char *
+xvSnapCpuModeName(xvSnapCpuMode mode)
+{
+    if ((unsigned int)mode >= XV_SNAP_CPU_MODE_LAST)
+        return NULL;
+    return snapshotCpuModeNames[mode];
 }
 
 /* A change to a published snapshot is a bug in the caller, never a runtime condition. */
@@ -72,6 +94,29 @@ xvSnapshotRef(const xvSnapshot *snap)
 }
 
 static void
+snapshotFreeDisks(xvSnapDisk *disks, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(disks[i].device);
+        free(disks[i].source);
+    }
+}
+
+static void
+snapshotFreeNics(xvSnapNic *nics, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(nics[i].device);
+        free(nics[i].source);
+        free(nics[i].mac);
+    }
+}
+
+static void
 snapshotFree(xvSnapshot *snap)
 {
     size_t i;
@@ -80,6 +125,11 @@ snapshotFree(xvSnapshot *snap)
         free(snap->domains[i].name);
         free(snap->domains[i].osType);
     }
+    snapshotFreeDisks(snap->disks, snap->ndisks);
+    snapshotFreeNics(snap->nics, snap->nnics);
+    free(snap->disks);
+    free(snap->nics);
+    free(snap->pcpus);
     free(snap->domains);
     free(snap->vcpus);
     free(snap->cpumaps);
@@ -108,6 +158,8 @@ xvSnapshotAddDomain(xvSnapshot *snap)
     dom = &snap->domains[snap->ndomains++];
     memset(dom, 0, sizeof(*dom));
     dom->firstVcpu = snap->nvcpus;
+    dom->firstDisk = snap->ndisks;
+    dom->firstNic = snap->nnics;
     return dom;
 }
 
@@ -123,37 +175,102 @@ xvSnapshotDropLastDomain(xvSnapshot *snap)
     /* its vcpus, if any, are the last ones added */
     if (dom->nvcpus > 0 && dom->firstVcpu + dom->nvcpus == snap->nvcpus)
         snap->nvcpus = dom->firstVcpu;
+    /* so are its disks and interfaces */
+    if (dom->ndisks > 0 && dom->firstDisk + dom->ndisks == snap->ndisks) {
+        snapshotFreeDisks(&snap->disks[dom->firstDisk], dom->ndisks);
+        snap->ndisks = dom->firstDisk;
+    }
+    if (dom->nnics > 0 && dom->firstNic + dom->nnics == snap->nnics) {
+        snapshotFreeNics(&snap->nics[dom->firstNic], dom->nnics);
+        snap->nnics = dom->firstNic;
+    }
     free(dom->name);
     free(dom->osType);
     memset(dom, 0, sizeof(*dom));
 }
 
+/*
+ * Checks that @dom is the domain last added and that its range
+ * [*@first, *@first + *@count) of some array of @total elements is the
+ * last one, then grows the range by @n; returns where the new elements
+ * start. The one rule of xvSnapshotAddVcpus/Disks/Nics.
+ */
+static size_t
+snapshotGrowRange(const xvSnapshot *snap, const xvSnapDomain *dom, size_t *first,
+                  size_t *count, size_t *total, size_t n, const char *what)
+{
+    size_t start = *total;
+
+    snapshotCheckOpen(snap);
+    if (snap->ndomains == 0 || dom != &snap->domains[snap->ndomains - 1] ||
+        (*count > 0 && *first + *count != *total)) {
+        fprintf(stderr, "xvSnapshotAdd%s: not the domain last added\n", what);
+        abort();
+    }
+    if (n > SIZE_MAX - start)
+        abort();
+    if (*count == 0)
+        *first = start;
+    *count += n;
+    *total = start + n;
+    return start;
+}
+
 xvSnapVcpu *
 xvSnapshotAddVcpus(xvSnapshot *snap, xvSnapDomain *dom, size_t n)
 {
-    size_t maplen;
-    size_t first = snap->nvcpus;
+    size_t maplen, first;
 
-    snapshotCheckOpen(snap);
-    if (snap->ndomains == 0 || dom != &snap->domains[snap->ndomains - 1] || snap->maplen < 0 ||
-        (dom->nvcpus > 0 && dom->firstVcpu + dom->nvcpus != snap->nvcpus)) {
-        fprintf(stderr, "xvSnapshotAddVcpus: not the domain last added\n");
+    if (snap->maplen < 0) {
+        fprintf(stderr, "xvSnapshotAddVcpus: negative maplen\n");
         abort();
     }
     maplen = (size_t)snap->maplen;
-    if (n > SIZE_MAX - first)
-        abort();
+    first = snapshotGrowRange(snap, dom, &dom->firstVcpu, &dom->nvcpus, &snap->nvcpus, n,
+                              "Vcpus");
     snap->vcpus = xvReallocN(snap->vcpus, first + n, sizeof(xvSnapVcpu));
     memset(&snap->vcpus[first], 0, n * sizeof(xvSnapVcpu));
     if (maplen > 0) {
         snap->cpumaps = xvReallocN(snap->cpumaps, first + n, maplen);
         memset(snap->cpumaps + first * maplen, 0, n * maplen);
     }
-    if (dom->nvcpus == 0)
-        dom->firstVcpu = first;
-    dom->nvcpus += n;
-    snap->nvcpus = first + n;
     return &snap->vcpus[first];
+}
+
+xvSnapDisk *
+xvSnapshotAddDisks(xvSnapshot *snap, xvSnapDomain *dom, size_t n)
+{
+    size_t start = snapshotGrowRange(snap, dom, &dom->firstDisk, &dom->ndisks, &snap->ndisks,
+                                     n, "Disks");
+
+    snap->disks = xvReallocN(snap->disks, snap->ndisks, sizeof(xvSnapDisk));
+    memset(&snap->disks[start], 0, n * sizeof(xvSnapDisk));
+    return &snap->disks[start];
+}
+
+xvSnapNic *
+xvSnapshotAddNics(xvSnapshot *snap, xvSnapDomain *dom, size_t n)
+{
+    size_t start = snapshotGrowRange(snap, dom, &dom->firstNic, &dom->nnics, &snap->nnics, n,
+                                     "Nics");
+
+    snap->nics = xvReallocN(snap->nics, snap->nnics, sizeof(xvSnapNic));
+    memset(&snap->nics[start], 0, n * sizeof(xvSnapNic));
+    return &snap->nics[start];
+}
+
+xvSnapPcpu *
+xvSnapshotAddPcpus(xvSnapshot *snap, size_t n)
+{
+    size_t start = snap->npcpus;
+
+    snapshotCheckOpen(snap);
+    if (n > SIZE_MAX - start)
+        abort();
+    snap->pcpus = xvReallocN(snap->pcpus, start + n, sizeof(xvSnapPcpu));
+    memset(&snap->pcpus[start], 0, n * sizeof(xvSnapPcpu));
+    snap->npcpus = start + n;
+    return &snap->pcpus[start];
 }
 
 unsigned char *

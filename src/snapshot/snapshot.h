@@ -49,6 +49,10 @@ typedef enum {
     XV_CALL_OPEN,
     XV_CALL_NODE_GET_FREE_MEMORY,
     XV_CALL_MEMORY_STATS,
+    XV_CALL_GET_XML_DESC,
+    XV_CALL_BLOCK_STATS,
+    XV_CALL_INTERFACE_STATS,
+    XV_CALL_NODE_GET_CPU_STATS,
     XV_CALL_LAST
 } xvSampleCall;
 
@@ -69,6 +73,80 @@ struct _xvSnapVcpu {
     uint64_t cpuTimeNs;
     int cpu;                     /* physical CPU, -1 if offline */
     unsigned int affinityCount;  /* CPUs set in the affinity map */
+};
+
+/*
+ * The counters of one disk (virDomainBlockStats), indexed by
+ * xvSnapDiskField; -1 where the hypervisor cannot tell.
+ */
+typedef enum {
+    XV_SNAP_DISK_RD_BYTES = 0,
+    XV_SNAP_DISK_WR_BYTES,
+    XV_SNAP_DISK_RD_REQ,
+    XV_SNAP_DISK_WR_REQ,
+    XV_SNAP_DISK_ERRS,
+    XV_SNAP_DISK_LAST
+} xvSnapDiskField;
+
+typedef struct _xvSnapDisk xvSnapDisk;
+struct _xvSnapDisk {
+    char *device;                /* owned: the <target dev>, never NULL once added */
+    char *source;                /* owned: the <source> file or device; NULL: unknown */
+    int64_t stats[XV_SNAP_DISK_LAST];
+};
+
+/* The counters of one interface (virDomainInterfaceStats), in the guest's
+ * view, indexed by xvSnapNicField; -1 where the hypervisor cannot tell. */
+typedef enum {
+    XV_SNAP_NIC_RX_BYTES = 0,
+    XV_SNAP_NIC_RX_PACKETS,
+    XV_SNAP_NIC_RX_ERRS,
+    XV_SNAP_NIC_RX_DROP,
+    XV_SNAP_NIC_TX_BYTES,
+    XV_SNAP_NIC_TX_PACKETS,
+    XV_SNAP_NIC_TX_ERRS,
+    XV_SNAP_NIC_TX_DROP,
+    XV_SNAP_NIC_LAST
+} xvSnapNicField;
+
+typedef struct _xvSnapNic xvSnapNic;
+struct _xvSnapNic {
+    char *device;                /* owned: the <target dev> (or the MAC when it has none) */
+    char *source;                /* owned: bridge or network; NULL: unknown */
+    char *mac;                   /* owned: "aa:bb:..", NULL: unknown */
+    int64_t stats[XV_SNAP_NIC_LAST];
+};
+
+/* The CPU modes of virNodeGetCPUStats, in the order they are exported. */
+typedef enum {
+    XV_SNAP_CPU_USER = 0,
+    XV_SNAP_CPU_KERNEL,
+    XV_SNAP_CPU_IDLE,
+    XV_SNAP_CPU_IOWAIT,
+    XV_SNAP_CPU_INTR,
+    XV_SNAP_CPU_MODE_LAST
+} xvSnapCpuMode;
+
+/* The mode label of @mode ("user", "kernel", "idle", "iowait", "intr"); NULL if out of range. */
+const char *xvSnapCpuModeName(xvSnapCpuMode mode);
+
+/* One physical CPU's cumulative times (virNodeGetCPUStats). */
+typedef struct _xvSnapPcpu xvSnapPcpu;
+struct _xvSnapPcpu {
+    unsigned int cpu;
+    int64_t ns[XV_SNAP_CPU_MODE_LAST];   /* nanoseconds; -1: the driver has no such field */
+};
+
+/* The agent's own process, as the Prometheus client libraries report it. */
+typedef struct _xvSnapProcess xvSnapProcess;
+struct _xvSnapProcess {
+    bool ok;                     /* false: the process collector did not run or failed */
+    uint64_t cpuNs;              /* user + system time */
+    uint64_t residentBytes;
+    uint64_t virtualBytes;
+    uint64_t openFds;
+    uint64_t maxFds;             /* the soft RLIMIT_NOFILE */
+    uint64_t startTimeNs;        /* since the epoch */
 };
 
 typedef struct _xvSnapDomain xvSnapDomain;
@@ -94,6 +172,10 @@ struct _xvSnapDomain {
     bool vcpusOk;                /* false: virDomainGetVcpus failed, no vcpus */
     size_t firstVcpu;            /* index into xvSnapshot.vcpus */
     size_t nvcpus;
+    size_t firstDisk;            /* index into xvSnapshot.disks */
+    size_t ndisks;
+    size_t firstNic;             /* index into xvSnapshot.nics */
+    size_t nnics;
 };
 
 typedef struct _xvCollectorResult xvCollectorResult;
@@ -130,6 +212,13 @@ struct _xvSnapshot {
     size_t nvcpus;
     unsigned char *cpumaps;      /* nvcpus maps of maplen bytes, vcpu order */
     int maplen;                  /* set before the first xvSnapshotAddVcpus(); 0: no maps */
+    xvSnapDisk *disks;           /* each domain's disks are contiguous, in XML order */
+    size_t ndisks;
+    xvSnapNic *nics;             /* each domain's interfaces are contiguous, in XML order */
+    size_t nnics;
+    xvSnapPcpu *pcpus;           /* by CPU number */
+    size_t npcpus;
+    xvSnapProcess process;
     /*
      * Failed calls by call, CUMULATIVE since the agent started (a counter):
      * the sampler starts each snapshot from the previous one's totals
@@ -157,7 +246,8 @@ xvSnapshot *xvSnapshotUnref(const xvSnapshot *snap);
  * pointer is valid until the next xvSnapshotAddDomain()/DropLastDomain().
  */
 xvSnapDomain *xvSnapshotAddDomain(xvSnapshot *snap);
-/* Drops the domain last added, with its vcpus (it vanished mid-sample). */
+/* Drops the domain last added, with its vcpus, disks and interfaces (it
+ * vanished mid-sample). */
 void xvSnapshotDropLastDomain(xvSnapshot *snap);
 /*
  * Reserves @n zeroed vcpus (and zeroed maps) for @dom, which must be the
@@ -165,6 +255,15 @@ void xvSnapshotDropLastDomain(xvSnapshot *snap);
  * range. Returns the first new vcpu, valid until the next call.
  */
 xvSnapVcpu *xvSnapshotAddVcpus(xvSnapshot *snap, xvSnapDomain *dom, size_t n);
+/*
+ * Reserves @n zeroed disks (interfaces) for @dom, which must be the domain
+ * last added, as xvSnapshotAddVcpus(); the strings set in them are owned by
+ * the snapshot. Returns the first new one, valid until the next call.
+ */
+xvSnapDisk *xvSnapshotAddDisks(xvSnapshot *snap, xvSnapDomain *dom, size_t n);
+xvSnapNic *xvSnapshotAddNics(xvSnapshot *snap, xvSnapDomain *dom, size_t n);
+/* Reserves @n zeroed physical CPUs; returns the first new one. */
+xvSnapPcpu *xvSnapshotAddPcpus(xvSnapshot *snap, size_t n);
 /* The affinity map (maplen bytes) of vcpu @vcpuIndex; NULL if maplen is 0. */
 unsigned char *xvSnapshotVcpuMap(const xvSnapshot *snap, size_t vcpuIndex);
 /* Records a collector's result; returns 0, or -ENOSPC if the table is full. */

@@ -627,9 +627,9 @@ test_unknown_keys_are_rejected_at_every_level(void **state)
     assertLoadError("sampling:\n  interval: 5s\n  intervall: 5s\n",
                     "agent.yaml:3:3: unknown key 'intervall' in 'sampling' "
                     "(expected one of: interval, collectors)");
-    assertLoadError("sampling:\n  collectors:\n    node: on\n    cpu: on\n",
-                    "agent.yaml:4:5: unknown key 'cpu' in 'sampling.collectors' "
-                    "(expected one of: node, domain, vcpu, memory)");
+    assertLoadError("sampling:\n  collectors:\n    node: on\n    gpu: on\n",
+                    "agent.yaml:4:5: unknown key 'gpu' in 'sampling.collectors' "
+                    "(expected one of: node, domain, vcpu, memory, block, net, cpu, process)");
     assertLoadError("logging:\n  lvl: info\n",
                     "agent.yaml:2:3: unknown key 'lvl' in 'logging' (expected one of: level)");
     /* even with an empty value */
@@ -1501,7 +1501,11 @@ test_names_of_collectors_and_policy_types_come_from_their_registries(void **stat
     assert_string_equal(xvCollectors[1]->name, "domain");
     assert_string_equal(xvCollectors[2]->name, "vcpu");
     assert_string_equal(xvCollectors[3]->name, "memory");
-    assert_int_equal(xvCollectorCount(), 4);
+    assert_string_equal(xvCollectors[4]->name, "block");
+    assert_string_equal(xvCollectors[5]->name, "net");
+    assert_string_equal(xvCollectors[6]->name, "cpu");
+    assert_string_equal(xvCollectors[7]->name, "process");
+    assert_int_equal(xvCollectorCount(), 8);
     assert_null(xvCollectors[xvCollectorCount()]);
     assert_true(xvCollectorCount() <= XV_COLLECTORS_MAX);
     assert_int_equal(xvCollectorIndex("vcpu"), 2);

@@ -61,7 +61,7 @@ while IFS='|' read -r name where message; do
 done <<'EOF'
 bad-unknown-key.yaml|4:3|unknown key 'max_conections' in 'listen' (expected one of: address, port, max_connections, max_header_bytes, read_timeout, write_timeout, header_timeout, max_connections_per_address)
 bad-unknown-top-key.yaml|3:1|unknown key 'exporter' at the top level (expected one of: connection, listen, sampling, logging, policies, policies_dir, state_dir, state_retention)
-bad-collector.yaml|3:5|unknown key 'disk' in 'sampling.collectors' (expected one of: node, domain, vcpu, memory)
+bad-collector.yaml|3:5|unknown key 'disk' in 'sampling.collectors' (expected one of: node, domain, vcpu, memory, block, net, cpu, process)
 bad-duration.yaml|2:13|expected a duration like 15s or 500ms, got '15' (add a unit: ms, s, m or h)
 bad-duration-unit.yaml|2:17|expected a duration like 15s or 500ms, got 'fast'
 bad-interval-min.yaml|2:15|interval 50ms is below the minimum of 100ms

@@ -73,6 +73,53 @@ fixtureNode(xvSnapshot *snap, unsigned int cores, unsigned int threads)
     snap->maplen = VIR_CPU_MAPLEN(VIR_NODEINFO_MAXCPUS(snap->node));
 }
 
+/* A disk of @dom (the domain last added), counters from @base: base+0 ... */
+static void
+fixtureDisk(xvSnapshot *snap, xvSnapDomain *dom, const char *device, const char *source,
+            int64_t base)
+{
+    xvSnapDisk *d = xvSnapshotAddDisks(snap, dom, 1);
+    size_t f;
+
+    d->device = xvStrdup(device);
+    d->source = source ? xvStrdup(source) : NULL;
+    for (f = 0; f < XV_SNAP_DISK_LAST; f++)
+        d->stats[f] = base + (int64_t)f;
+}
+
+static void
+fixtureNic(xvSnapshot *snap, xvSnapDomain *dom, const char *device, const char *source,
+           const char *mac, int64_t base)
+{
+    xvSnapNic *n = xvSnapshotAddNics(snap, dom, 1);
+    size_t f;
+
+    n->device = xvStrdup(device);
+    n->source = source ? xvStrdup(source) : NULL;
+    n->mac = mac ? xvStrdup(mac) : NULL;
+    for (f = 0; f < XV_SNAP_NIC_LAST; f++)
+        n->stats[f] = base + (int64_t)f;
+}
+
+/* Two physical CPUs: cpu 0 with the test driver's fields, cpu 1 with Xen's idle only. */
+static void
+fixturePcpus(xvSnapshot *snap)
+{
+    xvSnapPcpu *p = xvSnapshotAddPcpus(snap, 2);
+    int mode;
+
+    p[0].cpu = 0;
+    p[0].ns[XV_SNAP_CPU_USER] = 1500000000;
+    p[0].ns[XV_SNAP_CPU_KERNEL] = 250000000;
+    p[0].ns[XV_SNAP_CPU_IDLE] = 98000000001LL;
+    p[0].ns[XV_SNAP_CPU_IOWAIT] = 0;
+    p[0].ns[XV_SNAP_CPU_INTR] = -1;
+    p[1].cpu = 1;
+    for (mode = 0; mode < XV_SNAP_CPU_MODE_LAST; mode++)
+        p[1].ns[mode] = -1;
+    p[1].ns[XV_SNAP_CPU_IDLE] = 99750000000LL;
+}
+
 xvSnapshot *
 promFixtureGolden(void)
 {
@@ -103,6 +150,11 @@ promFixtureGolden(void)
     v = xvSnapshotAddVcpus(snap, dom, 2);
     fixtureVcpu(snap, &v[0], 0, VIR_VCPU_RUNNING, 2, 1500000000, low);
     fixtureVcpu(snap, &v[1], 1, VIR_VCPU_BLOCKED, 5, 10845678901ULL, odd);
+    /* two disks (one whose errors the hypervisor cannot tell), one interface */
+    fixtureDisk(snap, dom, "xvda", "/var/lib/xen/images/web.img", 1048576);
+    fixtureDisk(snap, dom, "xvdb", "/dev/vg0/web-data", 4096);
+    snap->disks[snap->ndisks - 1].stats[XV_SNAP_DISK_ERRS] = -1;
+    fixtureNic(snap, dom, "vif3.0", "xenbr0", "00:16:3e:00:00:01", 2000000);
 
     /* Domain-0's vcpus come in reverse order: the snapshot sorts them */
     dom = fixtureDomain(snap, 0, 0, "Domain-0", "linux", VIR_DOMAIN_RUNNING, 4194304, 4,
@@ -130,6 +182,9 @@ promFixtureGolden(void)
                         999999999);
     v = xvSnapshotAddVcpus(snap, dom, 1);
     fixtureVcpu(snap, &v[0], 0, VIR_VCPU_BLOCKED, 7, 999999999, one);
+    /* an interface named by its MAC, no source known; a disk path needing escaping */
+    fixtureNic(snap, dom, "00:16:3e:00:00:0e", NULL, "00:16:3e:00:00:0e", 0);
+    fixtureDisk(snap, dom, "hda", "/srv/\"q\"\\img", 0);
 
     /* not UTF-8: rendered with U+FFFD */
     dom = fixtureDomain(snap, 6, 15, "zz-bad-\xff\xc3", "linux", VIR_DOMAIN_SHUTDOWN, 65536, 1,
@@ -140,13 +195,29 @@ promFixtureGolden(void)
     /* a domain that vanished mid-sample */
     dom = fixtureDomain(snap, 7, 16, "gone", "linux", VIR_DOMAIN_RUNNING, 1, 1, 1);
     xvSnapshotAddVcpus(snap, dom, 1);
+    fixtureDisk(snap, dom, "xvda", "/gone.img", 7);
+    fixtureNic(snap, dom, "vif16.0", "xenbr0", "00:16:3e:00:00:10", 7);
     xvSnapshotDropLastDomain(snap);
+
+    fixturePcpus(snap);
+    snap->process.ok = true;
+    snap->process.cpuNs = 1230000000;
+    snap->process.residentBytes = 14200000;
+    snap->process.virtualBytes = 250000000;
+    snap->process.openFds = 12;
+    snap->process.maxFds = 1024;
+    snap->process.startTimeNs = 1699999000550000000ULL;
 
     snap->errorsTotal[XV_CALL_GET_VCPUS] = 3;
     snap->errorsTotal[XV_CALL_GET_OS_TYPE] = 1;
+    snap->errorsTotal[XV_CALL_BLOCK_STATS] = 2;
     xvSnapshotAddCollector(snap, "node", 123456, true);
     xvSnapshotAddCollector(snap, "domain", 4000000, true);
     xvSnapshotAddCollector(snap, "vcpu", 1500000, false);
+    xvSnapshotAddCollector(snap, "block", 200000, false);
+    xvSnapshotAddCollector(snap, "net", 150000, true);
+    xvSnapshotAddCollector(snap, "cpu", 30000, true);
+    xvSnapshotAddCollector(snap, "process", 20000, true);
     xvSnapshotFinish(snap);
     return snap;
 }
