@@ -66,6 +66,9 @@ static const char *const testCallNames[] = {
     [XV_TEST_CALL_DOMAIN_GET_VCPUS] = "virDomainGetVcpus",
     [XV_TEST_CALL_NODE_GET_FREE_MEMORY] = "virNodeGetFreeMemory",
     [XV_TEST_CALL_DOMAIN_MEMORY_STATS] = "virDomainMemoryStats",
+    [XV_TEST_CALL_DOMAIN_BLOCK_STATS] = "virDomainBlockStats",
+    [XV_TEST_CALL_DOMAIN_INTERFACE_STATS] = "virDomainInterfaceStats",
+    [XV_TEST_CALL_NODE_GET_CPU_STATS] = "virNodeGetCPUStats",
 };
 _Static_assert(XV_N_ELEMENTS(testCallNames) == XV_TEST_CALL_LAST,
                "testCallNames must name every xvTestCall");
@@ -176,6 +179,7 @@ testDomFree(xvTestDom *dom)
     for (i = 0; i < dom->nvcpus; i++)
         free(dom->vcpus[i].affinity);
     free(dom->vcpus);
+    xvTestDomIoRelease(dom);
     xvTestDomSettingsClear(&dom->settings);
     xvDomainDefFree(dom->def);
     xvDomainDefFree(dom->newDef);
@@ -198,8 +202,10 @@ xvTestNodeFree(xvTestNode *node)
     xvHashFree(node->byName);
     xvHashFree(node->byUUID);
     xvHashFree(node->byID);
-    for (i = 0; i < node->nevents; i++)
+    for (i = 0; i < node->nevents; i++) {
         free(node->events[i].domain);
+        xvTestIoRatesClear(&node->events[i].io);
+    }
     free(node->events);
     free(node->timers);
     for (i = 0; i < XV_TEST_CALL_LAST; i++) {
@@ -207,6 +213,8 @@ xvTestNodeFree(xvTestNode *node)
             free(node->faults[i][j].domain);
         free(node->faults[i]);
     }
+    free(node->pcpuBusyNs);
+    free(node->pcpuDemand);
     free(node->hvType);
     free(node->path);
     xvTestJournalFree(node->journal);
@@ -275,10 +283,12 @@ xvTestDomCpuTimeNs(const xvTestNode *node, const xvTestDom *dom)
 }
 
 void
-xvTestDomFold(const xvTestNode *node, xvTestDom *dom)
+xvTestDomFold(xvTestNode *node, xvTestDom *dom)
 {
     size_t i;
 
+    xvTestNodePcpuFold(node);
+    xvTestDomIoFold(node, dom);
     for (i = 0; i < dom->nvcpus; i++) {
         dom->vcpus[i].baseNs = testVcpuTimeAt(dom, i, node->nowNs);
         dom->vcpus[i].sinceNs = node->nowNs;
@@ -352,6 +362,7 @@ testDomLaunch(xvTestNode *node, xvTestDom *dom)
 {
     size_t i;
 
+    xvTestNodePcpuFold(node);
     xvTestDomSettingsClear(&dom->settings);
     /* Checked when the def was given to us; defaults if that ever changes. */
     if (xvTestDomSettingsParse(dom->def, &dom->settings) < 0)
@@ -372,6 +383,7 @@ testDomLaunch(xvTestNode *node, xvTestDom *dom)
     }
     dom->memDemandKiB = dom->settings.memDemandKiB;
     dom->shutdownToken = 0;
+    xvTestDomIoLaunch(node, dom);
 }
 
 /* Drops the ID and vcpus of an active @dom. */
@@ -380,6 +392,8 @@ testDomRelease(xvTestNode *node, xvTestDom *dom)
 {
     size_t i;
 
+    xvTestNodePcpuFold(node);
+    xvTestDomIoRelease(dom);
     xvHashRemove(node->byID, &dom->id, sizeof(dom->id));
     node->nactive--;
     dom->id = -1;

@@ -73,6 +73,9 @@ typedef enum {
     /* beyond the seed */
     XV_TEST_CALL_NODE_GET_FREE_MEMORY,
     XV_TEST_CALL_DOMAIN_MEMORY_STATS,
+    XV_TEST_CALL_DOMAIN_BLOCK_STATS,
+    XV_TEST_CALL_DOMAIN_INTERFACE_STATS,
+    XV_TEST_CALL_NODE_GET_CPU_STATS,
     XV_TEST_CALL_LAST
 } xvTestCall;
 
@@ -86,11 +89,53 @@ typedef struct _xvTestEvent xvTestEvent;
 typedef struct _xvTestTimer xvTestTimer;
 typedef struct _xvTestFault xvTestFault;
 
+/*
+ * I/O counters of one disk or interface, in the order of the public
+ * structures: a disk uses the first XV_TEST_IO_DISK_FIELDS (rd_req,
+ * rd_bytes, wr_req, wr_bytes, errs), an interface all XV_TEST_IO_NET_FIELDS
+ * (rx_bytes, rx_packets, rx_errs, rx_drop, tx_bytes, tx_packets, tx_errs,
+ * tx_drop).
+ */
+#define XV_TEST_IO_DISK_FIELDS 5
+#define XV_TEST_IO_NET_FIELDS 8
+#define XV_TEST_IO_MAX_FIELDS 8
+
+typedef enum {
+    XV_TEST_IO_ANY = 0,         /* no rate given: whatever the device is */
+    XV_TEST_IO_DISK,
+    XV_TEST_IO_NET,
+} xvTestIoKind;
+
+/* Rates per simulated second of one device (<xvirt:io>, io events). */
+typedef struct _xvTestIoRates xvTestIoRates;
+struct _xvTestIoRates {
+    char *device;               /* <target dev> of a disk or an interface */
+    xvTestIoKind kind;          /* told by the attribute names */
+    unsigned int given;         /* bit f: rates[f] was given */
+    unsigned long long rates[XV_TEST_IO_MAX_FIELDS];
+};
+
+/* The running counters of one device of an active domain. The value of
+ * field f at time t >= sinceNs is base[f] + (rem[f] + rates[f] * (t -
+ * sinceNs)) / 1e9, computed in integers so that it never goes back. */
+typedef struct _xvTestIoDev xvTestIoDev;
+struct _xvTestIoDev {
+    const char *device;         /* the target dev in dom->def, or NULL (an
+                                 * interface without one) */
+    xvTestIoKind kind;          /* XV_TEST_IO_DISK or XV_TEST_IO_NET */
+    unsigned long long rates[XV_TEST_IO_MAX_FIELDS];
+    unsigned long long base[XV_TEST_IO_MAX_FIELDS];
+    unsigned long long rem[XV_TEST_IO_MAX_FIELDS]; /* < 1e9: fractions */
+    uint64_t sinceNs;
+};
+
 /* Per-domain settings read from the <xvirt:*> elements of a definition. */
 typedef struct _xvTestDomSettings xvTestDomSettings;
 struct _xvTestDomSettings {
     double *loads;              /* def->maxVcpus entries, 1.0 by default */
     size_t nloads;
+    xvTestIoRates *io;          /* one per <xvirt:io>, document order */
+    size_t nio;
     long long memDemandKiB;     /* -1: none */
     uint64_t shutdownDelayNs;   /* simulated time spent in SHUTDOWN */
     bool ignoreShutdown;        /* the guest ignores shutdown/reboot requests */
@@ -116,6 +161,9 @@ struct _xvTestDom {
     int id;                     /* -1 when inactive */
     xvTestVcpu *vcpus;          /* def->maxVcpus entries while active */
     size_t nvcpus;
+    xvTestIoDev *io;            /* while active: one per disk, then one per
+                                 * interface, of def */
+    size_t nio;
     xvTestDomSettings settings; /* from def (re-read when def changes) */
     long long memDemandKiB;     /* guest-reported demand, -1: none */
     uint64_t shutdownToken;     /* names the pending shutdown timer, if any */
@@ -158,6 +206,9 @@ struct _xvTestNode {
     size_t nfaults[XV_TEST_CALL_LAST];
     unsigned long long hostUsedKiB; /* memory the host uses outside the domains
                                  * (<xvirt:host-used>, <xvirt:host-free>) */
+    uint64_t *pcpuBusyNs;       /* maxCpus entries: time spent running vcpus */
+    double *pcpuDemand;         /* maxCpus entries: scratch of xvTestNodePcpuFold */
+    uint64_t pcpuSinceNs;       /* simulated time pcpuBusyNs is folded to */
     xvTestDom *domains, *lastDomain;
     size_t ndomains, nactive;
     xvHash *byName, *byUUID, *byID;
@@ -270,6 +321,24 @@ void xvTestNodeDomainKeepPersistentDef(xvTestDom *dom);
 /* CPU time of one vcpu / of all vcpus of an active domain at the current time. */
 uint64_t xvTestDomVcpuTimeNs(const xvTestNode *node, const xvTestDom *dom, size_t vcpu);
 uint64_t xvTestDomCpuTimeNs(const xvTestNode *node, const xvTestDom *dom);
+
+/* ---- I/O and physical CPUs (node locked) ------------------------------ */
+
+/* The device of the active @dom that @name names: a disk by target dev or
+ * by source path (unambiguous), an interface by target dev or MAC (any
+ * case), as libvirt 9 matches them; NULL if none. */
+const xvTestIoDev *xvTestDomFindDisk(const xvTestDom *dom, const char *name);
+const xvTestIoDev *xvTestDomFindInterface(const xvTestDom *dom, const char *name);
+/* The counters of @dev at the current time into @out (its kind's fields;
+ * saturated at LLONG_MAX). */
+void xvTestIoDevRead(const xvTestNode *node, const xvTestDom *dom, const xvTestIoDev *dev,
+                     long long out[XV_TEST_IO_MAX_FIELDS]);
+/* Accounts the time physical CPUs spent running vcpus up to now; call
+ * before anything changes which vcpus run, where, or how busy. */
+void xvTestNodePcpuFold(xvTestNode *node);
+/* The time each of the node->maxCpus pCPUs spent running vcpus since the
+ * node booted (simulated time 0), into @busyNs; each is at most nowNs. */
+void xvTestNodePcpuTimes(xvTestNode *node, uint64_t *busyNs);
 
 /* Physical CPU that @vcpu of the active @dom runs on (deterministic). */
 int xvTestDomVcpuPlacement(const xvTestNode *node, const xvTestDom *dom, size_t vcpu);

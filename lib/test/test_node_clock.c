@@ -121,6 +121,18 @@ testNodeClock(const xvTestNode *node)
     return testTimeAdd(testTimeAdd(node->clockStartNs, elapsed), node->clockOffsetNs);
 }
 
+/* New rates for a device of the running @dom; a device it does not have
+ * (or of the other kind) is left alone, as events for missing domains are. */
+static void
+testNodeFireIo(const xvTestNode *node, xvTestDom *dom, const xvTestIoRates *rates)
+{
+    xvTestIoDev *dev = xvTestDomFindIoDev(dom, rates->device);
+
+    if (!dev || (rates->kind != XV_TEST_IO_ANY && rates->kind != dev->kind))
+        return;
+    xvTestIoDevSetRates(node, dom, dev, rates);
+}
+
 static void
 testNodeFireEvent(xvTestNode *node, const xvTestEvent *ev)
 {
@@ -160,6 +172,9 @@ testNodeFireEvent(xvTestNode *node, const xvTestEvent *ev)
         break;
     case XV_TEST_EVENT_MEMORY_DEMAND:
         dom->memDemandKiB = ev->kib;
+        break;
+    case XV_TEST_EVENT_IO:
+        testNodeFireIo(node, dom, &ev->io);
         break;
     case XV_TEST_EVENT_HOST_FREE:
         xvTestNodeSetHostFree(node, (unsigned long long)ev->kib);

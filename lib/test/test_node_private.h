@@ -27,6 +27,7 @@ typedef enum {
     XV_TEST_EVENT_MEMORY_DEMAND,
     XV_TEST_EVENT_HOST_FREE,    /* sets hostUsedKiB so that free memory is kib */
     XV_TEST_EVENT_HOST_USED,    /* sets hostUsedKiB */
+    XV_TEST_EVENT_IO,           /* changes the rates of one device */
     XV_TEST_EVENT_FAULT,        /* not a timed event: parsed into node->faults */
     XV_TEST_EVENT_LAST
 } xvTestEventType;
@@ -39,6 +40,7 @@ struct _xvTestEvent {
     int vcpu;                   /* vcpu-load: -1 for all */
     double load;                /* vcpu-load */
     long long kib;              /* memory-demand, host-free, host-used */
+    xvTestIoRates io;           /* io: the device and the rates given */
 };
 
 struct _xvTestTimer {
@@ -77,7 +79,7 @@ char *xvTestNodeReadFile(const char *path, const char *what, int openCode, size_
 bool xvTestDomVcpusRun(const xvTestDom *dom);
 /* Accounts the CPU time burnt so far; call before anything that changes
  * whether or how fast vcpus run. */
-void xvTestDomFold(const xvTestNode *node, xvTestDom *dom);
+void xvTestDomFold(xvTestNode *node, xvTestDom *dom);
 /* Applies on_poweroff (@reboot: on_reboot) once the guest has stopped.
  * Returns true if @dom vanished. */
 bool xvTestDomGuestStopped(xvTestNode *node, xvTestDom *dom, bool reboot);
@@ -95,6 +97,23 @@ void xvTestNodeSetHostFree(xvTestNode *node, unsigned long long freeKiB);
 
 /* Schedules @timer (a shutdown completing) on the node's timer heap. */
 void xvTestNodeTimerPush(xvTestNode *node, const xvTestTimer *timer);
+
+/* ---- test_node_io.c ---------------------------------------------------- */
+
+/* The name of I/O field @f of @kind as an attribute ("rd-bytes"). */
+const char *xvTestIoFieldName(xvTestIoKind kind, unsigned int f);
+/* The rates @given in @from replace those of @dev from now on (folds first). */
+void xvTestIoDevSetRates(const xvTestNode *node, const xvTestDom *dom, xvTestIoDev *dev,
+                         const xvTestIoRates *from);
+/* The device of the active @dom whose target dev is @device, or NULL. */
+xvTestIoDev *xvTestDomFindIoDev(xvTestDom *dom, const char *device);
+void xvTestIoRatesClear(xvTestIoRates *rates);
+/* Gives the just launched @dom its devices, counters at 0, with the rates
+ * of its settings. */
+void xvTestDomIoLaunch(const xvTestNode *node, xvTestDom *dom);
+void xvTestDomIoRelease(xvTestDom *dom);
+/* Accounts the I/O done so far; with xvTestDomFold. */
+void xvTestDomIoFold(const xvTestNode *node, xvTestDom *dom);
 
 /* ---- test_node_xml.c --------------------------------------------------- */
 

@@ -45,6 +45,7 @@ static const char *const testEventNames[] = {
     [XV_TEST_EVENT_MEMORY_DEMAND] = "memory-demand",
     [XV_TEST_EVENT_HOST_FREE] = "host-free",
     [XV_TEST_EVENT_HOST_USED] = "host-used",
+    [XV_TEST_EVENT_IO] = "io",
     [XV_TEST_EVENT_FAULT] = "fault",
 };
 _Static_assert(XV_N_ELEMENTS(testEventNames) == XV_TEST_EVENT_LAST,
@@ -159,6 +160,11 @@ testXMLElName(xmlNodePtr el)
 void
 xvTestDomSettingsClear(xvTestDomSettings *settings)
 {
+    size_t i;
+
+    for (i = 0; i < settings->nio; i++)
+        xvTestIoRatesClear(&settings->io[i]);
+    free(settings->io);
     free(settings->loads);
     memset(settings, 0, sizeof(*settings));
     settings->memDemandKiB = -1;
@@ -206,6 +212,135 @@ testParseVcpuLoad(xmlNodePtr el, unsigned int maxVcpus, double *load, char **err
     return (int)n;
 }
 
+/* The field of the I/O attribute @name: its index, and its kind in *@kind;
+ * -1 if it is none. */
+static int
+testIoFieldFromName(const char *name, xvTestIoKind *kind)
+{
+    static const xvTestIoKind kinds[] = { XV_TEST_IO_DISK, XV_TEST_IO_NET };
+    unsigned int k, f;
+
+    for (k = 0; k < XV_N_ELEMENTS(kinds); k++) {
+        const char *field;
+
+        for (f = 0; (field = xvTestIoFieldName(kinds[k], f)); f++) {
+            if (XV_STREQ(field, name)) {
+                *kind = kinds[k];
+                return (int)f;
+            }
+        }
+    }
+    return -1;
+}
+
+/* device='D' and rates per simulated second (<xvirt:io>, io events): the
+ * attribute names tell a disk from an interface; @extra lists the other
+ * attributes allowed (NULL-terminated). Returns 0, or -1 with *@errmsg set. */
+static int
+testParseIoRates(xmlNodePtr el, const char *const *extra, xvTestIoRates *rates,
+                 char **errmsg)
+{
+    xmlAttrPtr attr;
+
+    memset(rates, 0, sizeof(*rates));
+    if (!(rates->device = testXMLProp(el, "device")) || !rates->device[0]) {
+        *errmsg = xvStrdup("missing attribute 'device' (a disk's or an interface's "
+                           "target dev)");
+        return -1;
+    }
+    for (attr = el->properties; attr; attr = attr->next) {
+        const char *name = (const char *)attr->name;
+        XV_AUTOFREE(char *) value = NULL;
+        unsigned long long val;
+        xvTestIoKind kind;
+        const char *const *ok;
+        int f;
+
+        if (attr->ns || XV_STREQ(name, "device"))
+            continue;
+        for (ok = extra; ok && *ok && !XV_STREQ(*ok, name); ok++) {
+        }
+        if (ok && *ok)
+            continue;
+        if ((f = testIoFieldFromName(name, &kind)) < 0) {
+            *errmsg = xvAsprintf("unknown attribute '%s' (expected device, rd-req, "
+                                 "rd-bytes, wr-req, wr-bytes, errs for a disk or "
+                                 "rx-bytes, rx-packets, rx-errs, rx-drop, tx-bytes, "
+                                 "tx-packets, tx-errs, tx-drop for an interface)", name);
+            return -1;
+        }
+        if (rates->kind != XV_TEST_IO_ANY && rates->kind != kind) {
+            *errmsg = xvAsprintf("attribute '%s' is an interface's and a disk's rate at "
+                                 "once: a device is one or the other", name);
+            return -1;
+        }
+        rates->kind = kind;
+        value = testXMLProp(el, name);
+        if (testParseULL(value, &val) < 0 || val > LLONG_MAX) {
+            *errmsg = xvAsprintf("attribute '%s' ('%s') must be a number from 0 to %lld "
+                                 "per second", name, value, LLONG_MAX);
+            return -1;
+        }
+        rates->rates[f] = val;
+        rates->given |= 1U << f;
+    }
+    return 0;
+}
+
+/* Whether @def has a disk (@kind DISK), an interface (NET) or either (ANY)
+ * with target dev @device. */
+static bool
+testDefHasIoDevice(const xvDomainDef *def, const char *device, xvTestIoKind kind)
+{
+    size_t i;
+
+    for (i = 0; kind != XV_TEST_IO_NET && i < def->ndisks; i++) {
+        if (XV_STREQ(def->disks[i].target, device))
+            return true;
+    }
+    for (i = 0; kind != XV_TEST_IO_DISK && i < def->nnets; i++) {
+        if (XV_STREQ_NULLABLE(def->nets[i].target, device))
+            return true;
+    }
+    return false;
+}
+
+/* <xvirt:io device='D' .../>: D must be a disk or interface of @def, of the
+ * kind its rates are, and have one <xvirt:io> only. */
+static int
+testSettingsParseIo(const xvDomainDef *def, xmlNodePtr el, xvTestDomSettings *settings)
+{
+    XV_AUTOFREE(char *) errmsg = NULL;
+    xvTestIoRates rates;
+    size_t i;
+
+    if (testParseIoRates(el, NULL, &rates, &errmsg) < 0) {
+        testSettingsError(def, el, "%s", errmsg);
+        goto error;
+    }
+    if (!testDefHasIoDevice(def, rates.device, rates.kind)) {
+        testSettingsError(def, el, "device '%s' is not the target dev of %s of the domain",
+                          rates.device,
+                          rates.kind == XV_TEST_IO_DISK ? "a disk"
+                          : rates.kind == XV_TEST_IO_NET ? "an interface"
+                                                         : "a disk or an interface");
+        goto error;
+    }
+    for (i = 0; i < settings->nio; i++) {
+        if (XV_STREQ(settings->io[i].device, rates.device)) {
+            testSettingsError(def, el, "device '%s' already has its rates", rates.device);
+            goto error;
+        }
+    }
+    settings->io = xvReallocN(settings->io, settings->nio + 1, sizeof(*settings->io));
+    settings->io[settings->nio++] = rates;
+    return 0;
+
+ error:
+    xvTestIoRatesClear(&rates);
+    return -1;
+}
+
 static int
 testSettingsParseElement(const xvDomainDef *def, xmlNodePtr el, xvTestDomSettings *settings)
 {
@@ -245,6 +380,8 @@ testSettingsParseElement(const xvDomainDef *def, xmlNodePtr el, xvTestDomSetting
         settings->shutdownDelayNs = testSecondsToNs(val);
     } else if (XV_STREQ(name, "ignore-shutdown")) {
         settings->ignoreShutdown = true;
+    } else if (XV_STREQ(name, "io")) {
+        return testSettingsParseIo(def, el, settings);
     } else {
         testSettingsError(def, el, "unknown element");
         return -1;
@@ -524,20 +661,33 @@ testLoadFault(const testNodeLoader *ld, xmlNodePtr el, double at, char **domain)
     return 0;
 }
 
+/* An event is named by its element (<xvirt:crash .../>) or, spelled
+ * <event type='crash' .../> (in the xvirt namespace or none), by its type. */
 static int
 testLoadEventType(const testNodeLoader *ld, xmlNodePtr el)
 {
+    XV_AUTOFREE(char *) type = NULL;
+    const char *name = NULL;
     size_t i;
 
-    if (testXMLIsNS(el, XV_TEST_NS)) {
-        for (i = 0; i < XV_TEST_EVENT_LAST; i++) {
-            if (XV_STREQ((const char *)el->name, testEventNames[i]))
-                return (int)i;
+    if (XV_STREQ((const char *)el->name, "event") &&
+        (testXMLIsNS(el, XV_TEST_NS) || testXMLIsNS(el, NULL))) {
+        if (!(type = testXMLProp(el, "type"))) {
+            testLoadError(ld, el, "missing attribute 'type'");
+            return -1;
         }
+        name = type;
+    } else if (testXMLIsNS(el, XV_TEST_NS)) {
+        name = (const char *)el->name;
     }
-    testLoadError(ld, el, "unknown event (expected crash, shutdown, reboot, start, destroy, "
-                  "vcpu-load, memory-demand, host-free, host-used or fault in the xvirt "
-                  "namespace)");
+    for (i = 0; name && i < XV_TEST_EVENT_LAST; i++) {
+        if (XV_STREQ(name, testEventNames[i]))
+            return (int)i;
+    }
+    testLoadError(ld, el, "unknown event%s%s%s (expected crash, shutdown, reboot, start, "
+                  "destroy, vcpu-load, memory-demand, host-free, host-used, io or fault "
+                  "in the xvirt namespace, or <event type='...'/>)",
+                  type ? " type '" : "", type ? type : "", type ? "'" : "");
     return -1;
 }
 
@@ -573,6 +723,15 @@ testLoadEvent(testNodeLoader *ld, xmlNodePtr el)
     if ((ev.type == XV_TEST_EVENT_MEMORY_DEMAND || hostEvent) &&
         testLoadKiB(ld, el, &ev.kib) < 0)
         return -1;
+    if (ev.type == XV_TEST_EVENT_IO) {
+        static const char *const eventAttrs[] = { "at", "domain", "type", NULL };
+
+        if (testParseIoRates(el, eventAttrs, &ev.io, &errmsg) < 0) {
+            testLoadError(ld, el, "%s", errmsg);
+            xvTestIoRatesClear(&ev.io);
+            return -1;
+        }
+    }
     if (ev.type == XV_TEST_EVENT_START) {
         ld->starts = xvReallocN(ld->starts, ld->nstarts + 1, sizeof(*ld->starts));
         ld->starts[ld->nstarts++] = el;
@@ -874,9 +1033,11 @@ xvTestNodeLoadFile(const char *path)
     return node;
 }
 
-/* The node of test:///default: libvirt's default test node, in our words. */
+/* The node of test:///default: libvirt's default test node, in our words,
+ * with the same devices; its disk and interface do steady I/O (<xvirt:io>)
+ * so that a demo shows counters moving. */
 static const char testDefaultNodeXML[] =
-    "<node>\n"
+    "<node xmlns:xvirt='" XV_TEST_NS "'>\n"
     "  <cpu>\n"
     "    <mhz>1400</mhz>\n"
     "    <model>i686</model>\n"
@@ -911,6 +1072,10 @@ static const char testDefaultNodeXML[] =
     "        <target dev='testnet0'/>\n"
     "      </interface>\n"
     "    </devices>\n"
+    "    <xvirt:io device='vda' rd-req='256' rd-bytes='1048576' wr-req='128'"
+    " wr-bytes='524288' errs='0'/>\n"
+    "    <xvirt:io device='testnet0' rx-bytes='262144' rx-packets='200' rx-errs='0'"
+    " rx-drop='0' tx-bytes='131072' tx-packets='100' tx-errs='0' tx-drop='0'/>\n"
     "  </domain>\n"
     "</node>\n";
 

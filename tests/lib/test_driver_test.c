@@ -24,6 +24,7 @@
 #define FAULTS "test_driver/node-faults.xml"
 #define STARTSTOP "test_driver/node-startstop.xml"
 #define MEMORY "test_driver/node-memory.xml"
+#define IO "test_driver/node-io.xml"
 
 #define WEB_UUID "0a0a0a0a-0000-4000-8000-000000000001"
 #define SPARE_UUID "0a0a0a0a-0000-4000-8000-000000000006"
@@ -1776,6 +1777,478 @@ test_memory_calls_honour_injected_faults(void **state)
     virConnectClose(conn);
 }
 
+
+/* ---- I/O counters and pCPU times (node-io.xml) ------------------------------------------ */
+
+static virDomainBlockStatsStruct
+blockStats(virDomainPtr dom, const char *disk)
+{
+    virDomainBlockStatsStruct st;
+
+    if (virDomainBlockStats(dom, disk, &st, sizeof(st)) < 0)
+        fail_msg("virDomainBlockStats(%s): %s", disk, virGetLastErrorMessage());
+    return st;
+}
+
+static virDomainInterfaceStatsStruct
+ifStats(virDomainPtr dom, const char *device)
+{
+    virDomainInterfaceStatsStruct st;
+
+    if (virDomainInterfaceStats(dom, device, &st, sizeof(st)) < 0)
+        fail_msg("virDomainInterfaceStats(%s): %s", device, virGetLastErrorMessage());
+    return st;
+}
+
+/* user, kernel, idle, iowait of @cpu, in ns, checking the names and order. */
+static void
+cpuStats(virConnectPtr conn, int cpu, unsigned long long out[4])
+{
+    static const char *const names[4] = { "user", "kernel", "idle", "iowait" };
+    virNodeCPUStats params[4];
+    int n = 4, i;
+
+    if (virNodeGetCPUStats(conn, cpu, params, &n, 0) < 0)
+        fail_msg("virNodeGetCPUStats(%d): %s", cpu, virGetLastErrorMessage());
+    assert_int_equal(n, 4);
+    for (i = 0; i < 4; i++) {
+        assert_string_equal(params[i].field, names[i]);
+        out[i] = params[i].value;
+    }
+}
+
+static void
+test_block_stats_integrate_the_scripted_rates(void **state)
+{
+    virConnectPtr conn = openNode(IO);
+    virDomainPtr busy = getDom(conn, "busy");
+    virDomainBlockStatsStruct st;
+
+    (void)state;
+    st = blockStats(busy, "xvda");
+    assert_true(st.rd_req == 0 && st.rd_bytes == 0 && st.wr_req == 0 && st.wr_bytes == 0 &&
+                st.errs == 0);
+    advance(conn, 4);
+    st = blockStats(busy, "xvda");
+    assert_int_equal(st.rd_req, 12);
+    assert_int_equal(st.rd_bytes, 4 * 1536);
+    assert_int_equal(st.wr_req, 4);
+    assert_int_equal(st.wr_bytes, 4 * 512);
+    assert_int_equal(st.errs, 0);
+    /* the event at 10 stops the reads only */
+    advance(conn, 26);
+    st = blockStats(busy, "xvda");
+    assert_int_equal(st.rd_req, 30);
+    assert_int_equal(st.rd_bytes, 10 * 1536);
+    assert_int_equal(st.wr_req, 30);
+    assert_int_equal(st.wr_bytes, 30 * 512);
+    /* a disk without rates counts nothing, but exists */
+    st = blockStats(busy, "xvdb");
+    assert_int_equal(st.rd_bytes, 0);
+    virDomainFree(busy);
+    virConnectClose(conn);
+}
+
+static void
+test_block_stats_find_a_disk_by_target_or_unambiguous_source(void **state)
+{
+    virConnectPtr conn = openNode(IO);
+    virDomainPtr busy = getDom(conn, "busy");
+    virDomainBlockStatsStruct st;
+
+    (void)state;
+    advance(conn, 2);
+    st = blockStats(busy, "/images/busy-xvda.img");
+    assert_int_equal(st.rd_bytes, 2 * 1536);
+    assert_int_equal(virDomainBlockStats(busy, "xvdz", &st, sizeof(st)), -1);
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "invalid path: xvdz");
+    /* two disks share this source: libvirt refuses to guess */
+    assert_int_equal(virDomainBlockStats(busy, "/images/shared.img", &st, sizeof(st)), -1);
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "invalid path: /images/shared.img");
+    /* a target dev is never matched as a path, nor a path as a target */
+    assert_int_equal(virDomainBlockStats(busy, "/xvda", &st, sizeof(st)), -1);
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "invalid path: /xvda");
+    assert_int_equal(virDomainBlockStats(busy, "vif1.0", &st, sizeof(st)), -1);
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "invalid path: vif1.0");
+    /* libvirt's test driver has no summary over all disks */
+    assert_int_equal(virDomainBlockStats(busy, "", &st, sizeof(st)), -1);
+    xvTestAssertError(VIR_ERR_NO_SUPPORT, "summary statistics are not supported yet");
+    virDomainFree(busy);
+    virConnectClose(conn);
+}
+
+static void
+test_interface_stats_are_the_guests_view_by_target_or_mac(void **state)
+{
+    virConnectPtr conn = openNode(IO);
+    virDomainPtr busy = getDom(conn, "busy");
+    virDomainInterfaceStatsStruct st, bymac;
+
+    (void)state;
+    advance(conn, 30);
+    st = ifStats(busy, "vif1.0");
+    assert_int_equal(st.rx_bytes, 30000);
+    assert_int_equal(st.rx_packets, 90);
+    assert_int_equal(st.rx_errs, 0);
+    assert_int_equal(st.rx_drop, 30);
+    /* 500 B/s until the event at 20, 3000 B/s after */
+    assert_int_equal(st.tx_bytes, 20 * 500 + 10 * 3000);
+    assert_int_equal(st.tx_packets, 60);
+    assert_int_equal(st.tx_errs, 0);
+    assert_int_equal(st.tx_drop, 0);
+    bymac = ifStats(busy, "00:16:3E:00:00:01");
+    assert_memory_equal(&st, &bymac, sizeof(st));
+    /* an interface without a target dev is found by its MAC */
+    st = ifStats(busy, "00:16:3e:00:00:02");
+    assert_int_equal(st.rx_bytes, 0);
+    assert_int_equal(virDomainInterfaceStats(busy, "vif9.0", &st, sizeof(st)), -1);
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "'vif9.0' is not a known interface");
+    assert_int_equal(virDomainInterfaceStats(busy, "00:16:3e:00:00:09", &st, sizeof(st)), -1);
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "'00:16:3e:00:00:09' is not a known interface");
+    assert_int_equal(virDomainInterfaceStats(busy, "xvda", &st, sizeof(st)), -1);
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "'xvda' is not a known interface");
+    virDomainFree(busy);
+    virConnectClose(conn);
+}
+
+static void
+test_io_counters_keep_fractions_and_stop_while_paused(void **state)
+{
+    virConnectPtr conn = openNode(IO);
+    virDomainPtr busy = getDom(conn, "busy"), paused = getDom(conn, "paused");
+
+    (void)state;
+    advance(conn, 0.5);
+    assert_int_equal(blockStats(busy, "xvda").rd_req, 1); /* 1.5 so far */
+    assert_int_equal(virDomainSuspend(busy), 0);
+    advance(conn, 3);
+    assert_int_equal(blockStats(busy, "xvda").rd_req, 1);
+    assert_int_equal(virDomainResume(busy), 0);
+    advance(conn, 0.5);
+    /* the half request of the first half second is not lost at the fold */
+    assert_int_equal(blockStats(busy, "xvda").rd_req, 3);
+    /* paused since the load: nothing */
+    assert_int_equal(blockStats(paused, "xvda").rd_bytes, 0);
+    assert_int_equal(virDomainResume(paused), 0);
+    advance(conn, 2);
+    assert_int_equal(blockStats(paused, "/dev/vg/paused").rd_bytes, 14);
+    virDomainFree(busy);
+    virDomainFree(paused);
+    virConnectClose(conn);
+}
+
+static void
+test_io_counters_restart_from_zero_on_every_boot(void **state)
+{
+    virConnectPtr conn = openNode(IO);
+    virDomainPtr busy = getDom(conn, "busy");
+    char *dir = NULL, *path = tempFile(&dir, "busy.save");
+
+    (void)state;
+    advance(conn, 12);
+    assert_int_equal(blockStats(busy, "xvda").wr_req, 12);
+    /* a reboot: a new incarnation, the rates of the config (not the event's) */
+    assert_int_equal(virDomainReboot(busy, 0), 0);
+    assert_int_equal(blockStats(busy, "xvda").wr_req, 0);
+    advance(conn, 2);
+    assert_int_equal(blockStats(busy, "xvda").rd_req, 6);
+    assert_int_equal(ifStats(busy, "vif1.0").tx_bytes, 1000);
+    /* save and restore: a new boot too, as on Xen */
+    assert_int_equal(virDomainSave(busy, path), 0);
+    virDomainFree(busy);
+    assert_int_equal(virDomainRestore(conn, path), 0);
+    busy = getDom(conn, "busy");
+    assert_int_equal(blockStats(busy, "xvda").rd_req, 0);
+    advance(conn, 1);
+    assert_int_equal(blockStats(busy, "xvda").rd_req, 3);
+    /* destroy and start again */
+    assert_int_equal(virDomainDestroy(busy), 0);
+    busy = getDom(conn, "busy");
+    assert_int_equal(virDomainCreate(busy), 0);
+    assert_int_equal(blockStats(busy, "xvda").rd_req, 0);
+    virDomainFree(busy);
+    virConnectClose(conn);
+    removeTemp(dir, path);
+}
+
+static void
+test_stats_of_inactive_domain_are_operation_invalid(void **state)
+{
+    virConnectPtr conn = openNode(IO);
+    virDomainPtr off = getDom(conn, "off");
+    virDomainBlockStatsStruct bst;
+    virDomainInterfaceStatsStruct ist;
+
+    (void)state;
+    assert_int_equal(virDomainBlockStats(off, "xvda", &bst, sizeof(bst)), -1);
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain is not running");
+    /* the state is checked before the device, as libvirt does */
+    assert_int_equal(virDomainBlockStats(off, "nosuchdisk", &bst, sizeof(bst)), -1);
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain is not running");
+    assert_int_equal(virDomainInterfaceStats(off, "vif1.0", &ist, sizeof(ist)), -1);
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "domain is not running");
+    virDomainFree(off);
+    virConnectClose(conn);
+}
+
+static void
+test_short_stats_structures_get_their_size_only(void **state)
+{
+    virConnectPtr conn = openNode(IO);
+    virDomainPtr busy = getDom(conn, "busy");
+    virDomainBlockStatsStruct bst;
+    virDomainInterfaceStatsStruct ist;
+
+    (void)state;
+    advance(conn, 1);
+    memset(&bst, 0x5a, sizeof(bst));
+    assert_int_equal(virDomainBlockStats(busy, "xvda", &bst, 2 * sizeof(long long)), 0);
+    assert_int_equal(bst.rd_req, 3);
+    assert_int_equal(bst.rd_bytes, 1536);
+    assert_int_equal(bst.wr_req, 0x5a5a5a5a5a5a5a5aLL);
+    memset(&ist, 0x5a, sizeof(ist));
+    assert_int_equal(virDomainInterfaceStats(busy, "vif1.0", &ist, sizeof(long long)), 0);
+    assert_int_equal(ist.rx_bytes, 1000);
+    assert_int_equal(ist.rx_packets, 0x5a5a5a5a5a5a5a5aLL);
+    virDomainFree(busy);
+    virConnectClose(conn);
+}
+
+static void
+test_cpu_stats_split_each_pcpus_uptime(void **state)
+{
+    virConnectPtr conn = openNode(IO);
+    unsigned long long c0[4], c1[4], c2[4], c3[4], all[4];
+    const unsigned long long s = XV_NS_PER_SEC;
+
+    (void)state;
+    advance(conn, 10);
+    cpuStats(conn, 0, c0);
+    cpuStats(conn, 1, c1);
+    cpuStats(conn, 2, c2);
+    cpuStats(conn, 3, c3);
+    cpuStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, all);
+    /* pCPU 0 runs 1.5 vcpus' worth: busy all the time, a tenth of it kernel */
+    assert_int_equal(c0[0], 9 * s);
+    assert_int_equal(c0[1], 1 * s);
+    assert_int_equal(c0[2], 0);
+    assert_int_equal(c0[3], 0);
+    /* pCPU 1: nothing placed there; pCPU 3: a paused domain's vcpu */
+    assert_int_equal(c1[2], 10 * s);
+    assert_int_equal(c3[2], 10 * s);
+    assert_int_equal(c1[0] + c1[1] + c3[0] + c3[1], 0);
+    /* pCPU 2: one vcpu at 0.25 */
+    assert_int_equal(c2[0], 2250000000ULL);
+    assert_int_equal(c2[1], 250000000ULL);
+    assert_int_equal(c2[2], 7500000000ULL);
+    assert_int_equal(all[0], c0[0] + c1[0] + c2[0] + c3[0]);
+    assert_int_equal(all[1], c0[1] + c1[1] + c2[1] + c3[1]);
+    assert_int_equal(all[2], c0[2] + c1[2] + c2[2] + c3[2]);
+    assert_int_equal(all[0] + all[1] + all[2] + all[3], 4 * 10 * s);
+    virConnectClose(conn);
+}
+
+static void
+test_cpu_stats_follow_pauses_and_pinning_without_going_back(void **state)
+{
+    virConnectPtr conn = openNode(IO);
+    virDomainPtr light = getDom(conn, "light");
+    unsigned long long before[4], after[4], c1[4];
+    unsigned char map = 1 << 1;
+    int i;
+
+    (void)state;
+    advance(conn, 4);
+    cpuStats(conn, 2, before);
+    assert_int_equal(virDomainSuspend(light), 0);
+    advance(conn, 4);
+    cpuStats(conn, 2, after);
+    /* paused: pCPU 2 only idles */
+    assert_int_equal(after[0], before[0]);
+    assert_int_equal(after[2], before[2] + 4 * XV_NS_PER_SEC);
+    assert_int_equal(virDomainResume(light), 0);
+    /* moved to pCPU 1: pCPU 2 keeps what it had, pCPU 1 starts counting */
+    assert_int_equal(virDomainPinVcpu(light, 0, &map, 1), 0);
+    advance(conn, 4);
+    cpuStats(conn, 2, after);
+    cpuStats(conn, 1, c1);
+    assert_int_equal(after[0], before[0]);
+    assert_int_equal(c1[0] + c1[1], XV_NS_PER_SEC);
+    for (i = 0; i < 4; i++)
+        assert_true(after[i] >= before[i]);
+    virDomainFree(light);
+    virConnectClose(conn);
+}
+
+static void
+test_cpu_stats_count_query_and_short_arrays(void **state)
+{
+    virConnectPtr conn = openNode(IO);
+    virNodeCPUStats params[4];
+    int n = 0;
+
+    (void)state;
+    assert_int_equal(virNodeGetCPUStats(conn, 0, NULL, &n, 0), 0);
+    assert_int_equal(n, 4);
+    n = 0;
+    assert_int_equal(virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, params, &n, 0), 0);
+    assert_int_equal(n, 4);
+    n = 2;
+    advance(conn, 1);
+    assert_int_equal(virNodeGetCPUStats(conn, 0, params, &n, 0), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(params[0].field, "user");
+    assert_string_equal(params[1].field, "kernel");
+    n = 4;
+    assert_int_equal(virNodeGetCPUStats(conn, 4, params, &n, 0), -1);
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "cpuNum 4 in virNodeGetCPUStats is past the "
+                      "node's 4 CPUs");
+    assert_int_equal(virNodeGetCPUStats(conn, 0, params, &n, 1), -1);
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "unsupported flags (0x1)");
+    virConnectClose(conn);
+}
+
+static void
+test_stats_calls_honour_injected_faults(void **state)
+{
+    virConnectPtr conn = openNode(IO);
+    virDomainPtr busy = getDom(conn, "busy"), light = getDom(conn, "light");
+    virDomainBlockStatsStruct bst;
+    virDomainInterfaceStatsStruct ist;
+    virNodeCPUStats params[4];
+    int n = 4;
+
+    (void)state;
+    /* before their window, the faults do nothing */
+    assert_int_equal(virDomainBlockStats(busy, "xvda", &bst, sizeof(bst)), 0);
+    advance(conn, 100);
+    /* the block fault names 'busy': 'light' fails for want of a disk only */
+    assert_int_equal(virDomainBlockStats(light, "xvda", &bst, sizeof(bst)), -1);
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "invalid path: xvda");
+    assert_int_equal(virDomainBlockStats(busy, "xvda", &bst, sizeof(bst)), -1);
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED,
+                      "injected fault: virDomainBlockStats failed for domain 'busy'");
+    assert_int_equal(virDomainInterfaceStats(busy, "vif1.0", &ist, sizeof(ist)), -1);
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "injected fault: virDomainInterfaceStats");
+    assert_int_equal(virNodeGetCPUStats(conn, 0, params, &n, 0), -1);
+    xvTestAssertError(VIR_ERR_OPERATION_FAILED, "injected fault: virNodeGetCPUStats");
+    /* count='1': all work again */
+    assert_int_equal(virDomainBlockStats(busy, "xvda", &bst, sizeof(bst)), 0);
+    assert_int_equal(virDomainInterfaceStats(busy, "vif1.0", &ist, sizeof(ist)), 0);
+    assert_int_equal(virNodeGetCPUStats(conn, 0, params, &n, 0), 0);
+    virDomainFree(busy);
+    virDomainFree(light);
+    virConnectClose(conn);
+}
+
+static void
+test_default_node_does_steady_io_on_libvirts_devices(void **state)
+{
+    virConnectPtr conn = virConnectOpen("test:///default");
+    virDomainPtr dom;
+    virDomainBlockStatsStruct a, b;
+    virDomainInterfaceStatsStruct ia, ib;
+
+    (void)state;
+    assert_non_null(conn);
+    dom = getDom(conn, "test");
+    a = blockStats(dom, "vda");
+    ia = ifStats(dom, "testnet0");
+    advance(conn, 1);
+    b = blockStats(dom, "vda");
+    ib = ifStats(dom, "aa:bb:cc:dd:ee:ff");
+    assert_true(b.rd_bytes > a.rd_bytes && b.wr_bytes > a.wr_bytes);
+    assert_true(ib.rx_bytes > ia.rx_bytes && ib.tx_packets > ia.tx_packets);
+    assert_int_equal(blockStats(dom, "/guest/diskimage1").rd_req, b.rd_req);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static void
+test_io_settings_and_events_are_checked_precisely(void **state)
+{
+    static const struct {
+        const char *xml;
+        const char *error;
+    } cases[] = {
+        { "<xvirt:io rd-bytes='1'/>", "<xvirt:io>: missing attribute 'device'" },
+        { "<xvirt:io device='xvdq' rd-bytes='1'/>",
+          "<xvirt:io>: device 'xvdq' is not the target dev of a disk of the domain" },
+        { "<xvirt:io device='xvda' rx-bytes='1'/>",
+          "device 'xvda' is not the target dev of an interface of the domain" },
+        { "<xvirt:io device='xvda' rd_bytes='1'/>", "unknown attribute 'rd_bytes'" },
+        { "<xvirt:io device='xvda' rd-bytes='-1'/>",
+          "attribute 'rd-bytes' ('-1') must be a number from 0 to 9223372036854775807" },
+        { "<xvirt:io device='xvda' rd-bytes='1' tx-bytes='2'/>",
+          "attribute 'tx-bytes' is an interface's and a disk's rate at once" },
+        { "<xvirt:io device='xvda'/><xvirt:io device='xvda' errs='1'/>",
+          "device 'xvda' already has its rates" },
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
+        char *node, *uri;
+        virConnectPtr conn;
+        char *dir = NULL, *path = tempFile(&dir, "node.xml");
+
+        assert_true(asprintf(&node,
+                             "<node xmlns:xvirt='http://xvirt.dev/schemas/test/1.0'>"
+                             "<domain type='xen'><name>d</name><memory>1024</memory>"
+                             "<os><type>linux</type><kernel>/k</kernel></os><devices>"
+                             "<disk type='file'><source file='/f'/><target dev='xvda'/></disk>"
+                             "</devices>%s</domain></node>", cases[i].xml) > 0);
+        writeFile(path, node);
+        assert_true(asprintf(&uri, "test://%s", path) > 0);
+        conn = virConnectOpen(uri);
+        if (conn)
+            fail_msg("case %zu was accepted", i);
+        xvTestAssertError(VIR_ERR_XML_ERROR, cases[i].error);
+        free(uri);
+        free(node);
+        removeTemp(dir, path);
+    }
+}
+
+static void
+test_io_events_are_checked_precisely(void **state)
+{
+    static const struct {
+        const char *xml;
+        const char *error;
+    } cases[] = {
+        { "<xvirt:io at='1' domain='d' rd-bytes='1'/>", "line 1: <xvirt:io>: missing "
+          "attribute 'device'" },
+        { "<xvirt:io at='1' domain='d' device='x' bogus='1'/>", "unknown attribute 'bogus'" },
+        { "<xvirt:io at='1' device='x' rd-bytes='1'/>", "missing attribute 'domain'" },
+        { "<event at='1' domain='d' device='x'/>", "<event>: missing attribute 'type'" },
+        { "<event at='1' type='iox' domain='d'/>", "unknown event type 'iox'" },
+        { "<xvirt:event at='1' type='io' domain='d' device='x' wr-req='z'/>",
+          "attribute 'wr-req' ('z') must be a number" },
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
+        char *node, *uri;
+        virConnectPtr conn;
+        char *dir = NULL, *path = tempFile(&dir, "node.xml");
+
+        assert_true(asprintf(&node,
+                             "<node xmlns:xvirt='http://xvirt.dev/schemas/test/1.0'>"
+                             "<xvirt:events>%s</xvirt:events></node>", cases[i].xml) > 0);
+        writeFile(path, node);
+        assert_true(asprintf(&uri, "test://%s", path) > 0);
+        conn = virConnectOpen(uri);
+        if (conn)
+            fail_msg("case %zu was accepted", i);
+        xvTestAssertError(VIR_ERR_XML_ERROR, cases[i].error);
+        free(uri);
+        free(node);
+        removeTemp(dir, path);
+    }
+}
+
 /* ---- injected faults -------------------------------------------------------------------- */
 
 static void
@@ -2002,6 +2475,20 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_memory_stats_of_inactive_domain_is_operation_invalid),
     cmocka_unit_test(test_memory_calls_work_on_read_only_connections),
     cmocka_unit_test(test_memory_calls_honour_injected_faults),
+    cmocka_unit_test(test_block_stats_integrate_the_scripted_rates),
+    cmocka_unit_test(test_block_stats_find_a_disk_by_target_or_unambiguous_source),
+    cmocka_unit_test(test_interface_stats_are_the_guests_view_by_target_or_mac),
+    cmocka_unit_test(test_io_counters_keep_fractions_and_stop_while_paused),
+    cmocka_unit_test(test_io_counters_restart_from_zero_on_every_boot),
+    cmocka_unit_test(test_stats_of_inactive_domain_are_operation_invalid),
+    cmocka_unit_test(test_short_stats_structures_get_their_size_only),
+    cmocka_unit_test(test_cpu_stats_split_each_pcpus_uptime),
+    cmocka_unit_test(test_cpu_stats_follow_pauses_and_pinning_without_going_back),
+    cmocka_unit_test(test_cpu_stats_count_query_and_short_arrays),
+    cmocka_unit_test(test_stats_calls_honour_injected_faults),
+    cmocka_unit_test(test_default_node_does_steady_io_on_libvirts_devices),
+    cmocka_unit_test(test_io_settings_and_events_are_checked_precisely),
+    cmocka_unit_test(test_io_events_are_checked_precisely),
     cmocka_unit_test(test_fault_fail_hits_the_named_domain_count_times),
     cmocka_unit_test(test_fault_fail_holds_only_inside_its_window),
     cmocka_unit_test(test_fault_hang_delays_the_call_without_blocking_the_node),
