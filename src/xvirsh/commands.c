@@ -9,6 +9,10 @@
 /* Each command lives in its own cmd-*.c file. */
 extern const xvshCmdDef xvshCmdCreate;
 extern const xvshCmdDef xvshCmdDefine;
+extern const xvshCmdDef xvshCmdDomblklist;
+extern const xvshCmdDef xvshCmdDomblkstat;
+extern const xvshCmdDef xvshCmdDomiflist;
+extern const xvshCmdDef xvshCmdDomifstat;
 extern const xvshCmdDef xvshCmdDestroy;
 extern const xvshCmdDef xvshCmdDomid;
 extern const xvshCmdDef xvshCmdDominfo;
@@ -21,6 +25,7 @@ extern const xvshCmdDef xvshCmdExit;
 extern const xvshCmdDef xvshCmdFreecell;
 extern const xvshCmdDef xvshCmdHelp;
 extern const xvshCmdDef xvshCmdList;
+extern const xvshCmdDef xvshCmdNodecpustats;
 extern const xvshCmdDef xvshCmdNodeinfo;
 extern const xvshCmdDef xvshCmdQuit;
 extern const xvshCmdDef xvshCmdReboot;
@@ -63,6 +68,10 @@ static const xvshCmdDef *const commandsDomain[] = {
 };
 
 static const xvshCmdDef *const commandsMonitor[] = {
+    &xvshCmdDomblklist,
+    &xvshCmdDomblkstat,
+    &xvshCmdDomiflist,
+    &xvshCmdDomifstat,
     &xvshCmdDominfo,
     &xvshCmdDommemstat,
     &xvshCmdDomstate,
@@ -72,6 +81,7 @@ static const xvshCmdDef *const commandsMonitor[] = {
 
 static const xvshCmdDef *const commandsHost[] = {
     &xvshCmdFreecell,
+    &xvshCmdNodecpustats,
     &xvshCmdNodeinfo,
     &xvshCmdVersion,
     NULL

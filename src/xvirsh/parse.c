@@ -357,6 +357,26 @@ xvshOptUInt(const xvshCmd *cmd, const char *name, unsigned int *ret)
     return 1;
 }
 
+int
+xvshOptInt(const xvshCmd *cmd, const char *name, int *ret)
+{
+    const char *str = xvshOptString(cmd, name);
+    unsigned long long val;
+    const char *end;
+    bool negative;
+
+    if (!str)
+        return 0;
+    negative = str[0] == '-';
+    if (parseULLong(str + negative, &val, &end) < 0 || *end != '\0' ||
+            val > (negative ? (unsigned long long)INT_MAX + 1 : (unsigned long long)INT_MAX)) {
+        xvshError("Numeric value '%s' for <%s> option is malformed or out of range", str, name);
+        return -1;
+    }
+    *ret = negative ? (int)(-(long long)val) : (int)val;
+    return 1;
+}
+
 /*
  * The multiplier of a size suffix, as libvirt scales integers: "b"/"bytes"
  * is 1, "k"/"KiB" 1024 and "KB" 1000, and likewise up to "E"; an empty

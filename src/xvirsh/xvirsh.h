@@ -102,6 +102,8 @@ const char *xvshOptString(const xvshCmd *cmd, const char *name);
 bool xvshOptBool(const xvshCmd *cmd, const char *name);
 /* 1 and *ret set: parsed; 0: absent; -1: malformed (reported). */
 int xvshOptUInt(const xvshCmd *cmd, const char *name, unsigned int *ret);
+/* The same for a signed int ("-1" is fine). */
+int xvshOptInt(const xvshCmd *cmd, const char *name, int *ret);
 /* A scaled size ("512M", "1G"; bare numbers are KiB) in KiB, rounded up. */
 int xvshOptScaledKiB(const xvshCmd *cmd, const char *name, unsigned long *retKiB);
 

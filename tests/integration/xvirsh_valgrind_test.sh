@@ -60,6 +60,13 @@ vg vcpus-memory 0 -c "$NODE" \
      setmem web01 256M; setmaxmem backup 2G; dominfo web01"
 vg memory-stats 0 -c "$DEFAULT" "freecell; dommemstat test; setmem test 1G; dommemstat 1"
 vg memory-stats-inactive 1 -c "$NODE" "freecell; dommemstat web01; dommemstat backup"
+vg device-lists 0 -c "$DEFAULT" "domblklist test; domblklist test --details; domiflist test"
+vg device-stats 0 -c "test://$DATA/node-io.xml" \
+    "domblkstat web01 xvda; domblkstat web01 /dev/vg0/web01-data --human;
+     domifstat web01 00:16:3e:00:00:01; nodecpustats; nodecpustats --cpu 1"
+vg device-stats-errors 1 -c "test://$DATA/node-io.xml" \
+    "domblkstat web01 xvdz; domifstat web01 eth9; domblkstat backup xvda;
+     nodecpustats --cpu 4; nodecpustats --cpu x"
 vg argv-mode 0 -c "$NODE" vcpupin --domain web01 --vcpu 0 --cpulist 1
 vg unknown-domain 1 -c "$NODE" dominfo nosuch
 vg readonly-denied 1 -r -c "$NODE" "destroy web01; setmem web01 1G; vcpupin web01 0 1"

@@ -142,7 +142,13 @@ for m in up xvirt_hypervisor_up xvirt_domain_state xvirt_domain_cpu_seconds_tota
     xvirt_node_cpus xvirt_domain_memory_bytes xvirt_node_memory_bytes \
     xvirt_vcpu_cpu_seconds_total xvirt_sample_duration_seconds xvirt_snapshot_age_seconds \
     xvirt_sample_errors_total xvirt_policy_actions_total xvirt_policy_restart_gave_up \
-    xvirt_config_last_reload_successful; do
+    xvirt_config_last_reload_successful xvirt_domain_block_read_bytes_total \
+    xvirt_domain_block_write_bytes_total xvirt_domain_block_read_requests_total \
+    xvirt_domain_block_write_requests_total xvirt_domain_block_errors_total \
+    xvirt_domain_interface_receive_bytes_total xvirt_domain_interface_transmit_bytes_total \
+    xvirt_domain_interface_receive_drops_total xvirt_domain_interface_transmit_drops_total \
+    xvirt_node_cpu_seconds_total process_cpu_seconds_total process_resident_memory_bytes \
+    process_open_fds process_max_fds; do
     grep -qx "$m" "$TMP/used.names" || missing="$missing $m"
 done
 is "the dashboard shows every metric an operator needs" "$missing" ""

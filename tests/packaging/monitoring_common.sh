@@ -55,13 +55,15 @@ start_live_agent() {
 
 # metric_names: reads PromQL expressions on stdin, one per line (a line
 # may hold a whole expression); prints the metric names they select, sorted:
-# xvirt_* names, recorded names (instance:/job:xvirt_*) and "up". Strings
-# are dropped first; label names never start with xvirt_ and no label here
-# is called "up", so a word match is exact.
+# xvirt_* names, the agent's process_* names, recorded names
+# (instance:/job:xvirt_*) and "up". Strings are dropped first; label names
+# never start with xvirt_ or process_ and no label here is called "up", so a
+# word match is exact.
 metric_names() {
     python3 -c '
 import re, sys
-name = re.compile(r"(?<![A-Za-z0-9_:])((?:instance|job):xvirt_[A-Za-z0-9_:]+|xvirt_[A-Za-z0-9_]+|up)"
+name = re.compile(r"(?<![A-Za-z0-9_:])((?:instance|job):xvirt_[A-Za-z0-9_:]+|xvirt_[A-Za-z0-9_]+"
+                  r"|process_[A-Za-z0-9_]+|up)"
                   r"(?![A-Za-z0-9_:(])")
 found = set()
 for line in sys.stdin:
