@@ -98,13 +98,30 @@ xvSnapshotUnref(const xvSnapshot *snap)
     return NULL;
 }
 
+/* The capacity to grow an array of @cap to hold @need: at least double. */
+static size_t
+snapshotGrowCap(size_t cap, size_t need)
+{
+    size_t grown = cap < 16 ? 16 : cap;
+
+    while (grown < need) {
+        if (grown > SIZE_MAX / 2)
+            abort();
+        grown *= 2;
+    }
+    return grown;
+}
+
 xvSnapDomain *
 xvSnapshotAddDomain(xvSnapshot *snap)
 {
     xvSnapDomain *dom;
 
     snapshotCheckOpen(snap);
-    snap->domains = xvReallocN(snap->domains, snap->ndomains + 1, sizeof(*dom));
+    if (snap->ndomains == snap->domainsCap) {
+        snap->domainsCap = snapshotGrowCap(snap->domainsCap, snap->ndomains + 1);
+        snap->domains = xvReallocN(snap->domains, snap->domainsCap, sizeof(*dom));
+    }
     dom = &snap->domains[snap->ndomains++];
     memset(dom, 0, sizeof(*dom));
     dom->firstVcpu = snap->nvcpus;
@@ -143,12 +160,18 @@ xvSnapshotAddVcpus(xvSnapshot *snap, xvSnapDomain *dom, size_t n)
     maplen = (size_t)snap->maplen;
     if (n > SIZE_MAX - first)
         abort();
-    snap->vcpus = xvReallocN(snap->vcpus, first + n, sizeof(xvSnapVcpu));
-    memset(&snap->vcpus[first], 0, n * sizeof(xvSnapVcpu));
-    if (maplen > 0) {
-        snap->cpumaps = xvReallocN(snap->cpumaps, first + n, maplen);
-        memset(snap->cpumaps + first * maplen, 0, n * maplen);
+    if (first + n > snap->vcpusCap) {
+        snap->vcpusCap = snapshotGrowCap(snap->vcpusCap, first + n);
+        snap->vcpus = xvReallocN(snap->vcpus, snap->vcpusCap, sizeof(xvSnapVcpu));
+        if (maplen > 0)
+            snap->cpumaps = xvReallocN(snap->cpumaps, snap->vcpusCap, maplen);
+    } else if (maplen > 0 && !snap->cpumaps) {
+        /* maps asked for after vcpus without them were added */
+        snap->cpumaps = xvAllocN(snap->vcpusCap, maplen);
     }
+    memset(&snap->vcpus[first], 0, n * sizeof(xvSnapVcpu));
+    if (maplen > 0)
+        memset(snap->cpumaps + first * maplen, 0, n * maplen);
     if (dom->nvcpus == 0)
         dom->firstVcpu = first;
     dom->nvcpus += n;

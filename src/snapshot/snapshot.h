@@ -130,6 +130,9 @@ struct _xvSnapshot {
     size_t nvcpus;
     unsigned char *cpumaps;      /* nvcpus maps of maplen bytes, vcpu order */
     int maplen;                  /* set before the first xvSnapshotAddVcpus(); 0: no maps */
+    /* room allocated in domains and in vcpus/cpumaps: the arrays grow by
+     * doubling, so adding N domains costs O(N) however large N is */
+    size_t domainsCap, vcpusCap;
     /*
      * Failed calls by call, CUMULATIVE since the agent started (a counter):
      * the sampler starts each snapshot from the previous one's totals
