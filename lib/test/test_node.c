@@ -198,6 +198,7 @@ xvTestNodeFree(xvTestNode *node)
     xvHashFree(node->byName);
     xvHashFree(node->byUUID);
     xvHashFree(node->byID);
+    free(node->activeIDs);
     for (i = 0; i < node->nevents; i++)
         free(node->events[i].domain);
     free(node->events);
@@ -285,22 +286,52 @@ xvTestDomFold(const xvTestNode *node, xvTestDom *dom)
     }
 }
 
+/* The set bits of @b. */
+static unsigned int
+testBitsSet(unsigned int b)
+{
+    b = b - ((b >> 1) & 0x55);
+    b = (b & 0x33) + ((b >> 2) & 0x33);
+    return (b + (b >> 4)) & 0x0f;
+}
+
+/* Byte @i of @map, without bits at or past CPU @maxCpus. */
+static unsigned int
+testMapByte(const unsigned char *map, unsigned int i, unsigned int maxCpus)
+{
+    unsigned int b = map[i];
+
+    if (maxCpus < (i + 1) * 8)
+        b &= (1u << (maxCpus - i * 8)) - 1;
+    return b;
+}
+
 int
 xvTestDomVcpuPlacement(const xvTestNode *node, const xvTestDom *dom, size_t vcpu)
 {
     const unsigned char *map = dom->vcpus[vcpu].affinity;
-    unsigned int cpu, count = 0, k;
+    unsigned int nbytes = (node->maxCpus + 7) / 8;
+    unsigned int i, count = 0, k;
 
-    for (cpu = 0; cpu < node->maxCpus; cpu++) {
-        if (VIR_CPU_USABLE(map, 0, 0, cpu))
-            count++;
-    }
+    /* the k-th usable CPU, k = (id + vcpu) mod their number; whole bytes
+     * at a time (this runs for every vcpu of every sample) */
+    for (i = 0; i < nbytes; i++)
+        count += testBitsSet(testMapByte(map, i, node->maxCpus));
     if (count == 0)
         return -1;
     k = (unsigned int)(((unsigned long)dom->id + vcpu) % count);
-    for (cpu = 0; cpu < node->maxCpus; cpu++) {
-        if (VIR_CPU_USABLE(map, 0, 0, cpu) && k-- == 0)
-            return (int)cpu;
+    for (i = 0; i < nbytes; i++) {
+        unsigned int b = testMapByte(map, i, node->maxCpus);
+        unsigned int here = testBitsSet(b), bit;
+
+        if (k >= here) {
+            k -= here;
+            continue;
+        }
+        for (bit = 0; bit < 8; bit++) {
+            if ((b >> bit & 1) && k-- == 0)
+                return (int)(i * 8 + bit);
+        }
     }
     return -1;
 }
@@ -358,7 +389,11 @@ testDomLaunch(xvTestNode *node, xvTestDom *dom)
         xvTestDomSettingsInit(&dom->settings, dom->def->maxVcpus);
     dom->id = node->nextID++;
     xvHashAdd(node->byID, &dom->id, sizeof(dom->id), dom);
-    node->nactive++;
+    if (node->nactive == node->activeIDsCap) {
+        node->activeIDsCap = node->activeIDsCap ? node->activeIDsCap * 2 : 64;
+        node->activeIDs = xvReallocN(node->activeIDs, node->activeIDsCap, sizeof(int));
+    }
+    node->activeIDs[node->nactive++] = dom->id;   /* the largest so far */
     dom->state = VIR_DOMAIN_RUNNING;
     dom->nvcpus = dom->def->maxVcpus;
     dom->vcpus = xvAllocN(dom->nvcpus ? dom->nvcpus : 1, sizeof(*dom->vcpus));
@@ -374,6 +409,27 @@ testDomLaunch(xvTestNode *node, xvTestDom *dom)
     dom->shutdownToken = 0;
 }
 
+static int
+testCompareID(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Takes @id out of node->activeIDs (which holds it), keeping the order. */
+static void
+testActiveIDsRemove(xvTestNode *node, int id)
+{
+    int *at = bsearch(&id, node->activeIDs, node->nactive, sizeof(int), testCompareID);
+    size_t i;
+
+    if (!at)
+        abort();            /* a running domain missing from the index: a bug */
+    i = (size_t)(at - node->activeIDs);
+    memmove(at, at + 1, (node->nactive - i - 1) * sizeof(int));
+}
+
 /* Drops the ID and vcpus of an active @dom. */
 static void
 testDomRelease(xvTestNode *node, xvTestDom *dom)
@@ -381,6 +437,7 @@ testDomRelease(xvTestNode *node, xvTestDom *dom)
     size_t i;
 
     xvHashRemove(node->byID, &dom->id, sizeof(dom->id));
+    testActiveIDsRemove(node, dom->id);
     node->nactive--;
     dom->id = -1;
     for (i = 0; i < dom->nvcpus; i++)

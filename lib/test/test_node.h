@@ -161,6 +161,10 @@ struct _xvTestNode {
     xvTestDom *domains, *lastDomain;
     size_t ndomains, nactive;
     xvHash *byName, *byUUID, *byID;
+    /* the IDs of the nactive active domains, ascending (IDs only grow, so a
+     * start appends): virConnectListDomains copies it, walking no list */
+    int *activeIDs;
+    size_t activeIDsCap;
     int nextID;
     uint64_t nextToken;
 };
