@@ -9,6 +9,7 @@
 #include "collector.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,9 +22,11 @@
 
 /* The OS type of an active domain cannot change while it runs: it is kept
  * across samples, keyed by (uuid, id), so a steady host does not ask again.
- * The entries are found through a hash index: a sample costs one lookup per
- * domain however many there are (a first sample, or one after many domains
- * restarted, used to scan the whole cache per domain). */
+ * Entries stay in the order the domains are listed, which changes little
+ * between samples, so the next one is usually where the last hit left off
+ * (read in sequence, cache-friendly); when it is not, a hash index finds it
+ * (a first sample, or one after many restarts, used to scan the whole cache
+ * per domain: quadratic in the number of domains). */
 typedef struct {
     unsigned char key[DOMAIN_CACHE_KEYLEN];   /* uuid, then the int id */
     char *osType;
@@ -31,10 +34,11 @@ typedef struct {
 } domainOSTypeEntry;
 
 typedef struct {
-    domainOSTypeEntry **entries;
+    domainOSTypeEntry *entries;
     size_t nentries;
     size_t cap;
-    xvHash *index;             /* key -> entry */
+    size_t hint;               /* where the next search starts */
+    xvHash *index;             /* key -> position + 1 */
     int definedHint;           /* inactive domains listed last time */
 } domainState;
 
@@ -46,10 +50,8 @@ domainStateFree(void *opaque)
 
     if (!st)
         return;
-    for (i = 0; i < st->nentries; i++) {
-        free(st->entries[i]->osType);
-        free(st->entries[i]);
-    }
+    for (i = 0; i < st->nentries; i++)
+        free(st->entries[i].osType);
     free(st->entries);
     xvHashFree(st->index);
     free(st);
@@ -62,33 +64,44 @@ domainCacheKey(unsigned char *key, const unsigned char *uuid, int id)
     memcpy(key + 16, &id, sizeof(id));
 }
 
+static void
+domainCacheIndex(domainState *st, size_t pos)
+{
+    xvHashAdd(st->index, st->entries[pos].key, DOMAIN_CACHE_KEYLEN, (void *)(uintptr_t)(pos + 1));
+}
+
 static domainOSTypeEntry *
 domainCacheFind(domainState *st, const unsigned char *uuid, int id)
 {
     unsigned char key[DOMAIN_CACHE_KEYLEN];
+    uintptr_t pos;
 
     domainCacheKey(key, uuid, id);
-    return xvHashLookup(st->index, key, sizeof(key));
+    if (st->hint < st->nentries && memcmp(st->entries[st->hint].key, key, sizeof(key)) == 0)
+        return &st->entries[st->hint++];
+    if (!(pos = (uintptr_t)xvHashLookup(st->index, key, sizeof(key))))
+        return NULL;
+    st->hint = pos;
+    return &st->entries[pos - 1];
 }
 
 static void
 domainCacheAdd(domainState *st, const unsigned char *uuid, int id, const char *osType,
                uint64_t seq)
 {
-    domainOSTypeEntry *e = xvAlloc(sizeof(*e));
+    domainOSTypeEntry *e;
 
-    domainCacheKey(e->key, uuid, id);
-    if (!xvHashAdd(st->index, e->key, sizeof(e->key), e)) {
-        free(e);            /* listed twice in one sample: the first is kept */
-        return;
-    }
-    e->osType = xvStrdup(osType);
-    e->seenSeq = seq;
     if (st->nentries == st->cap) {
         st->cap = st->cap ? st->cap * 2 : 64;
         st->entries = xvReallocN(st->entries, st->cap, sizeof(*st->entries));
     }
-    st->entries[st->nentries++] = e;
+    e = &st->entries[st->nentries];
+    domainCacheKey(e->key, uuid, id);
+    if (xvHashHas(st->index, e->key, sizeof(e->key)))
+        return;             /* listed twice in one sample: the first is kept */
+    e->osType = xvStrdup(osType);
+    e->seenSeq = seq;
+    domainCacheIndex(st, st->nentries++);
 }
 
 /* Drops entries of domains not seen in the sample @seq. */
@@ -98,17 +111,23 @@ domainCachePrune(domainState *st, uint64_t seq)
     size_t i, kept = 0;
 
     for (i = 0; i < st->nentries; i++) {
-        domainOSTypeEntry *e = st->entries[i];
+        domainOSTypeEntry *e = &st->entries[i];
 
-        if (e->seenSeq == seq) {
-            st->entries[kept++] = e;
-        } else {
+        if (e->seenSeq != seq) {
             xvHashRemove(st->index, e->key, sizeof(e->key));
             free(e->osType);
-            free(e);
+            continue;
         }
+        if (kept != i) {
+            /* moved: its index entry follows */
+            xvHashRemove(st->index, e->key, sizeof(e->key));
+            st->entries[kept] = *e;
+            domainCacheIndex(st, kept);
+        }
+        kept++;
     }
     st->nentries = kept;
+    st->hint = 0;
 }
 
 /* The OS type of @dom as a new string, from the cache when possible;

@@ -199,6 +199,7 @@ xvTestNodeFree(xvTestNode *node)
     xvHashFree(node->byUUID);
     xvHashFree(node->byID);
     free(node->activeIDs);
+    free(node->activeDoms);
     for (i = 0; i < node->nevents; i++)
         free(node->events[i].domain);
     free(node->events);
@@ -217,22 +218,44 @@ xvTestNodeFree(xvTestNode *node)
 
 /* ---- Domain lookups ---------------------------------------------------- */
 
+static xvTestDom *
+testFound(xvTestNode *node, xvTestDom *dom)
+{
+    if (dom)
+        node->lastFound = dom;
+    return dom;
+}
+
 xvTestDom *
 xvTestNodeFindByName(xvTestNode *node, const char *name)
 {
-    return xvHashLookupStr(node->byName, name);
+    if (node->lastFound && XV_STREQ(node->lastFound->def->name, name))
+        return node->lastFound;
+    return testFound(node, xvHashLookupStr(node->byName, name));
 }
 
 xvTestDom *
 xvTestNodeFindByUUID(xvTestNode *node, const unsigned char *uuid)
 {
-    return xvHashLookup(node->byUUID, uuid, XV_UUID_BUFLEN);
+    if (node->lastFound && memcmp(node->lastFound->def->uuid, uuid, XV_UUID_BUFLEN) == 0)
+        return node->lastFound;
+    return testFound(node, xvHashLookup(node->byUUID, uuid, XV_UUID_BUFLEN));
 }
 
 xvTestDom *
 xvTestNodeFindByID(xvTestNode *node, int id)
 {
-    return xvHashLookup(node->byID, &id, sizeof(id));
+    size_t at = node->idFinger;
+
+    if (id < 0)
+        return NULL;
+    if (node->lastFound && node->lastFound->id == id)
+        return node->lastFound;
+    if (at < node->nactive && node->activeIDs[at] == id) {
+        node->idFinger = at + 1;
+        return testFound(node, node->activeDoms[at]);
+    }
+    return testFound(node, xvHashLookup(node->byID, &id, sizeof(id)));
 }
 
 /* ---- CPU time ---------------------------------------------------------- */
@@ -350,12 +373,11 @@ static unsigned long long
 testNodeDomainsKiB(const xvTestNode *node)
 {
     unsigned long long sum = 0;
-    const xvTestDom *dom;
+    size_t i;
 
-    for (dom = node->domains; dom; dom = dom->next) {
-        if (xvTestDomIsActive(dom))
-            sum = testAddSat(sum, dom->def->memKiB);
-    }
+    /* the active ones from their array: no list to chase through memory */
+    for (i = 0; i < node->nactive; i++)
+        sum = testAddSat(sum, node->activeDoms[i]->def->memKiB);
     return sum;
 }
 
@@ -392,7 +414,9 @@ testDomLaunch(xvTestNode *node, xvTestDom *dom)
     if (node->nactive == node->activeIDsCap) {
         node->activeIDsCap = node->activeIDsCap ? node->activeIDsCap * 2 : 64;
         node->activeIDs = xvReallocN(node->activeIDs, node->activeIDsCap, sizeof(int));
+        node->activeDoms = xvReallocN(node->activeDoms, node->activeIDsCap, sizeof(dom));
     }
+    node->activeDoms[node->nactive] = dom;
     node->activeIDs[node->nactive++] = dom->id;   /* the largest so far */
     dom->state = VIR_DOMAIN_RUNNING;
     dom->nvcpus = dom->def->maxVcpus;
@@ -428,6 +452,8 @@ testActiveIDsRemove(xvTestNode *node, int id)
         abort();            /* a running domain missing from the index: a bug */
     i = (size_t)(at - node->activeIDs);
     memmove(at, at + 1, (node->nactive - i - 1) * sizeof(int));
+    memmove(&node->activeDoms[i], &node->activeDoms[i + 1],
+            (node->nactive - i - 1) * sizeof(*node->activeDoms));
 }
 
 /* Drops the ID and vcpus of an active @dom. */
@@ -605,6 +631,8 @@ xvTestNodeDomainRemove(xvTestNode *node, xvTestDom *dom)
     else
         node->lastDomain = dom->prev;
     node->ndomains--;
+    if (node->lastFound == dom)
+        node->lastFound = NULL;
     testDomFree(dom);
 }
 

@@ -6,6 +6,7 @@
  * domain vanishing) each index must agree with the domain list. And the
  * vcpu placement, now computed a byte at a time, against the bit-by-bit
  * rule it replaced. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ assertIndexesAgree(xvTestNode *node)
 {
     size_t n = 0, active = 0, i;
     xvTestDom *dom;
+    int id;
 
     for (dom = node->domains; dom; dom = dom->next) {
         n++;
@@ -57,7 +59,15 @@ assertIndexesAgree(xvTestNode *node)
     for (i = 0; i < node->nactive; i++) {
         if (i > 0)
             assert_true(node->activeIDs[i - 1] < node->activeIDs[i]);
-        assert_non_null(xvTestNodeFindByID(node, node->activeIDs[i]));
+        assert_ptr_equal(xvTestNodeFindByID(node, node->activeIDs[i]), node->activeDoms[i]);
+        assert_int_equal(node->activeDoms[i]->id, node->activeIDs[i]);
+    }
+    /* and every ID not running is unknown, whatever the shortcuts remember */
+    for (id = -1; id <= node->nextID; id++) {
+        bool running = bsearch(&id, node->activeIDs, node->nactive, sizeof(int),
+                               compareInt) != NULL;
+
+        assert_int_equal(xvTestNodeFindByID(node, id) != NULL, running);
     }
 }
 
