@@ -161,7 +161,6 @@ xvTestNodeNew(void)
     node->clockRate = 1.0;
     node->byName = xvHashNew();
     node->byUUID = xvHashNew();
-    node->byID = xvHashNew();
     node->nextID = 1;
     return node;
 }
@@ -197,7 +196,6 @@ xvTestNodeFree(xvTestNode *node)
     }
     xvHashFree(node->byName);
     xvHashFree(node->byUUID);
-    xvHashFree(node->byID);
     free(node->activeIDs);
     free(node->activeDoms);
     for (i = 0; i < node->nevents; i++)
@@ -217,6 +215,14 @@ xvTestNodeFree(xvTestNode *node)
 }
 
 /* ---- Domain lookups ---------------------------------------------------- */
+
+static int
+testCompareID(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+
+    return (x > y) - (x < y);
+}
 
 static xvTestDom *
 testFound(xvTestNode *node, xvTestDom *dom)
@@ -251,11 +257,16 @@ xvTestNodeFindByID(xvTestNode *node, int id)
         return NULL;
     if (node->lastFound && node->lastFound->id == id)
         return node->lastFound;
-    if (at < node->nactive && node->activeIDs[at] == id) {
-        node->idFinger = at + 1;
-        return testFound(node, node->activeDoms[at]);
+    if (at >= node->nactive || node->activeIDs[at] != id) {
+        const int *found = bsearch(&id, node->activeIDs, node->nactive, sizeof(int),
+                                   testCompareID);
+
+        if (!found)
+            return NULL;
+        at = (size_t)(found - node->activeIDs);
     }
-    return testFound(node, xvHashLookup(node->byID, &id, sizeof(id)));
+    node->idFinger = at + 1;
+    return testFound(node, node->activeDoms[at]);
 }
 
 /* ---- CPU time ---------------------------------------------------------- */
@@ -410,7 +421,6 @@ testDomLaunch(xvTestNode *node, xvTestDom *dom)
     if (xvTestDomSettingsParse(dom->def, &dom->settings) < 0)
         xvTestDomSettingsInit(&dom->settings, dom->def->maxVcpus);
     dom->id = node->nextID++;
-    xvHashAdd(node->byID, &dom->id, sizeof(dom->id), dom);
     if (node->nactive == node->activeIDsCap) {
         node->activeIDsCap = node->activeIDsCap ? node->activeIDsCap * 2 : 64;
         node->activeIDs = xvReallocN(node->activeIDs, node->activeIDsCap, sizeof(int));
@@ -431,14 +441,6 @@ testDomLaunch(xvTestNode *node, xvTestDom *dom)
     }
     dom->memDemandKiB = dom->settings.memDemandKiB;
     dom->shutdownToken = 0;
-}
-
-static int
-testCompareID(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-
-    return (x > y) - (x < y);
 }
 
 /* Takes @id out of node->activeIDs (which holds it), keeping the order. */
@@ -462,7 +464,6 @@ testDomRelease(xvTestNode *node, xvTestDom *dom)
 {
     size_t i;
 
-    xvHashRemove(node->byID, &dom->id, sizeof(dom->id));
     testActiveIDsRemove(node, dom->id);
     node->nactive--;
     dom->id = -1;

@@ -160,10 +160,11 @@ struct _xvTestNode {
                                  * (<xvirt:host-used>, <xvirt:host-free>) */
     xvTestDom *domains, *lastDomain;
     size_t ndomains, nactive;
-    xvHash *byName, *byUUID, *byID;
-    /* the IDs of the nactive active domains, ascending (IDs only grow, so a
-     * start appends): virConnectListDomains copies it, walking no list;
-     * activeDoms[i] is the domain running with activeIDs[i] */
+    xvHash *byName, *byUUID;
+    /* The index by ID: the IDs of the nactive active domains, ascending
+     * (IDs only grow, so a start appends), searched by bisection;
+     * activeDoms[i] is the domain running with activeIDs[i].
+     * virConnectListDomains copies it, walking no list. */
     int *activeIDs;
     xvTestDom **activeDoms;
     size_t activeIDsCap;
