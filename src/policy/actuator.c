@@ -420,30 +420,32 @@ actuatorRestartOver(xvActuator *a, xvPolicyState *state, const unsigned char *uu
     actuatorSave(state, nowMs);
 }
 
-/* Reads a running domain's configuration through the read-only connection. */
-static void
-actuatorCapture(virConnectPtr ro, const xvPolicyAction *act, xvPolicyState *state,
-                uint64_t nowMs)
+/* Reads a running domain's configuration through the read-only connection.
+ * Returns whether the bookkeeping changed; the caller saves once for all
+ * the captures of a sample (one save each made the first sample of a host
+ * quadratic: N saves of a file holding up to N configurations). */
+static bool
+actuatorCapture(virConnectPtr ro, const xvPolicyAction *act, xvPolicyState *state)
 {
     xvRestartEntry *e;
     virDomainPtr dom;
     char *xml;
 
     if (!ro || !(dom = virDomainLookupByUUID(ro, act->uuid)))
-        return;
+        return false;
     xml = virDomainGetXMLDesc(dom, 0);
     virDomainFree(dom);
     if (!xml) {
         xvLogDebug("policy: cannot capture the configuration of '%s': %s", act->domain,
                    virGetLastErrorMessage());
-        return;
+        return false;
     }
     e = xvPolicyStateGet(state, act->uuid, act->domain);
     free(e->xml);
     e->xml = xml;
     e->xmlId = act->id;
     xvLogDebug("policy: captured the configuration of '%s' (id %d)", act->domain, act->id);
-    actuatorSave(state, nowMs);
+    return true;
 }
 
 /*
@@ -797,6 +799,7 @@ xvActuatorApply(xvActuator *a, virConnectPtr ro, const char *name,
                 xvPolicyState *state, uint64_t nowMs)
 {
     unsigned int taken = 0;
+    bool captured = false;
     size_t i;
 
     actuatorMarkApplied(a, name);
@@ -805,7 +808,8 @@ xvActuatorApply(xvActuator *a, virConnectPtr ro, const char *name,
 
         switch (act->kind) {
         case XV_POLICY_ACTION_CAPTURE:
-            actuatorCapture(ro, act, state, nowMs);
+            if (actuatorCapture(ro, act, state))
+                captured = true;
             break;
         case XV_POLICY_ACTION_RESTART:
             if (!actuatorBeginActing(a))
@@ -825,6 +829,8 @@ xvActuatorApply(xvActuator *a, virConnectPtr ro, const char *name,
             break;
         }
     }
+    if (captured)
+        actuatorSave(state, nowMs);
 }
 
 /* ---- rolling forward ------------------------------------------------------- */

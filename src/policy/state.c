@@ -284,14 +284,21 @@ xvPolicyIntentBeginStep(xvPolicyIntent *in)
 static void
 stateWriteEscaped(FILE *f, const char *s)
 {
-    const unsigned char *u = (const unsigned char *)s;
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *u = (const unsigned char *)s, *run = u;
 
+    /* plain runs in one write each: a captured XML is kilobytes, and the
+     * file holds one per domain */
     for (; *u; u++) {
-        if (*u <= ' ' || *u >= 0x7f || *u == '%')
-            fprintf(f, "%%%02X", *u);
-        else
-            fputc(*u, f);
+        if (*u <= ' ' || *u >= 0x7f || *u == '%') {
+            char esc[3] = { '%', hex[*u >> 4], hex[*u & 0x0f] };
+
+            fwrite(run, 1, (size_t)(u - run), f);
+            fwrite(esc, 1, sizeof(esc), f);
+            run = u + 1;
+        }
     }
+    fwrite(run, 1, (size_t)(u - run), f);
 }
 
 /* Decodes @s in place; -1 if malformed (or decodes to a NUL). */
