@@ -16,7 +16,13 @@
 #     every INTERVAL for AGENT_SECS without scrapes: CPU per sample (all
 #     threads, schedstat ns, over the samples its log counts) and RSS
 #     (VmRSS every 0.25 s: median and max); then one scrape of each format,
-#     which must hold every domain (exit 1 if not).
+#     which must hold every domain (exit 1 if not);
+#   - with POLICIES=1 (default), the agent again with a restart policy and a
+#     dry-run balloon policy on every domain (bookkeeping in a state_dir):
+#     CPU per sample once the first samples (the first captures every
+#     domain's configuration) are done. A baseline build runs it only up to
+#     BEFORE_POLICIES_MAX domains (default 2000): before 4ad4745 that first
+#     sample saved the bookkeeping once per domain (hours at 10,000).
 # Prints a table: medians over the rounds, after/before, and 10k/1k, the
 # issue's targets (1k: <= 10 ms per sample, <= 16 MiB; 10k/1k <= 12) marked
 # ok or MISS -- reported, never asserted (machine speed is not a test).
@@ -25,7 +31,8 @@
 #   BEFORE_AGENT + BEFORE_SAMPLE_BENCH (a baseline's binaries), or
 #   BEFORE_REV=6b0d391 (built here: a detached worktree and a release build
 #   in /var/tmp/xvirt-bench-REV), BEFORE_REV=none: no baseline;
-#   SIZES="1000 10000" V=4 ROUNDS=3 AGENT_SECS=10 OUT=<dir to keep logs>.
+#   SIZES="1000 10000" V=4 ROUNDS=3 AGENT_SECS=10 POLICIES=1
+#   BEFORE_POLICIES_MAX=2000 OUT=<dir to keep logs>.
 # The node files come from bench/gen-node.py (--nics 1; --io, the test
 # driver's I/O rates, only for a build whose driver reads them: a build
 # that does not know <xvirt:io> gets the same domains without the rates).
@@ -38,6 +45,8 @@ V=${V:-4}
 ROUNDS=${ROUNDS:-3}
 AGENT_SECS=${AGENT_SECS:-10}
 BEFORE_REV=${BEFORE_REV:-6b0d391}
+POLICIES=${POLICIES:-1}
+BEFORE_POLICIES_MAX=${BEFORE_POLICIES_MAX:-2000}
 BENCH_NAME=scale_bench
 . "$(dirname "$0")/bench_common.sh"
 
@@ -129,9 +138,12 @@ run_sample_bench() {
          END { printf "RESULT sample_render_ms %.4f\n", s + r }' "$f" >>"$OUT/$side-$n.results"
 }
 
-# run_agent SIDE N ROUND: the agent sampling alone, then one scrape per format
+# run_agent SIDE N ROUND [policies]: the agent sampling alone, then one
+# scrape per format; with "policies", restart + balloon (dry run) on every
+# domain, and only the CPU per sample is kept (as policy_sample_ms)
 run_agent() {
-    local side=$1 n=$2 r=$3 port pid interval=250ms c0 c1 n0 n1 end samples ndom ndom_om log
+    local side=$1 n=$2 r=$3 with=${4:-} port pid interval=250ms c0 c1 n0 n1 end samples
+    local ndom ndom_om log key=agent_sample_ms
     [ "$n" -ge 5000 ] && interval=1s
     port=$(free_port)
     cat >"$TMP/agent-$side.yaml" <<EOF
@@ -147,12 +159,26 @@ sampling:
 ${COLLECTORS[$side]:+  collectors:
 ${COLLECTORS[$side]}}
 EOF
-    log=$OUT/agent-$side-$n-$r.log
+    if [ -n "$with" ]; then
+        key=policy_sample_ms
+        rm -rf "$TMP/state"
+        mkdir -m 700 "$TMP/state"
+        printf '%s\n' "state_dir: $TMP/state" "policies:" \
+            "  - name: restart-all" "    type: restart" "    domains:" '      names: ["*"]' \
+            "  - name: balloon-all" "    type: balloon" "    dry_run: true" "    domains:" \
+            '      names: ["*"]' >>"$TMP/agent-$side.yaml"
+    fi
+    log=$OUT/agent-$side-$n-$r${with:+-$with}.log
     "$(bin_agent "$side")" --config "$TMP/agent-$side.yaml" </dev/null >/dev/null 2>"$log" &
     pid=$!
     PIDS+=("$pid")
     wait_ready "http://127.0.0.1:$port/-/ready" 120 || die "the $side agent is not ready ($log)"
-    sleep 1
+    # counted from the third sample on (the first of a policy run captures
+    # every configuration)
+    end=$((SECONDS + 120))
+    while [ "$(grep -c '^<7>sample ' "$log")" -lt 3 ] && [ "$SECONDS" -lt "$end" ]; do
+        sleep 0.2
+    done
     c0=$(grep -c '^<7>sample ' "$log"); n0=$(cpu_ns "$pid")
     : >"$TMP/rss"
     end=$((SECONDS + AGENT_SECS))
@@ -163,6 +189,12 @@ EOF
     c1=$(grep -c '^<7>sample ' "$log"); n1=$(cpu_ns "$pid")
     samples=$((c1 - c0))
     [ "$samples" -gt 0 ] || die "the $side agent took no sample in $AGENT_SECS s ($log)"
+    echo "RESULT $key $(calc "($n1 - $n0) / 1e6 / $samples")" >>"$OUT/$side-$n.results"
+    if [ -n "$with" ]; then
+        kill -TERM "$pid"
+        wait "$pid"
+        return 0
+    fi
     curl -s --max-time 60 -o "$TMP/scrape.prom" "http://127.0.0.1:$port/metrics"
     curl -s --max-time 60 -H 'Accept: application/openmetrics-text' -o "$TMP/scrape.om" \
         "http://127.0.0.1:$port/metrics"
@@ -173,7 +205,6 @@ EOF
     kill -TERM "$pid"
     wait "$pid"
     {
-        echo "RESULT agent_sample_ms $(calc "($n1 - $n0) / 1e6 / $samples")"
         echo "RESULT agent_samples $samples"
         echo "RESULT rss_median_kib $(median <"$TMP/rss")"
         echo "RESULT rss_max_kib $(sort -g "$TMP/rss" | tail -n 1)"
@@ -197,6 +228,10 @@ for r in $(seq 1 "$ROUNDS"); do
             log "round $r/$ROUNDS, $n domains, $side"
             run_sample_bench "$side" "$n" "$r"
             run_agent "$side" "$n" "$r"
+            if [ "$POLICIES" = 1 ] && { [ "$side" = after ] || [ "$n" -le "$BEFORE_POLICIES_MAX" ]; }
+            then
+                run_agent "$side" "$n" "$r" policies
+            fi
         done
     done
 done
@@ -247,12 +282,15 @@ row "render text, mean" render_text_mean_ms
 row "sample + render OpenMetrics" sample_render_ms
 row "baseline: list + GetInfo, mean" baseline_mean_ms
 row "in the agent, per sample" agent_sample_ms
+row "  with restart + balloon policies" policy_sample_ms
 row "agent RSS while sampling, median MiB" rss_median_kib mib
 row "agent RSS while sampling, max MiB" rss_max_kib mib
 row "domains exported (text)" exported_domains
 row "scrape bytes (text)" scrape_bytes
 row "block series (read bytes)" series_xvirt_domain_block_read_bytes_total
 row "interface series (rx bytes)" series_xvirt_domain_interface_receive_bytes_total
+row "node cpu series" series_xvirt_node_cpu_seconds_total
+row "process RSS series" series_process_resident_memory_bytes
 echo
 a_small=$(val after "$small" sample_render_ms)
 a_agent=$(val after "$small" agent_sample_ms)
@@ -268,7 +306,7 @@ echo "  $large/$small (x$scale domains): sample + render ${r_sample}x," \
 for side in $SIDES; do
     for n in $SIZES; do
         for key in sample_mean_ms render_om_mean_ms sample_render_ms agent_sample_ms \
-                   rss_median_kib exported_domains; do
+                   policy_sample_ms rss_median_kib exported_domains; do
             echo "RESULT ${side}_${n}_$key $(val "$side" "$n" "$key")"
         done
     done
