@@ -297,12 +297,16 @@ a_agent=$(val after "$small" agent_sample_ms)
 a_rss=$(val after "$small" rss_median_kib)
 r_sample=$(ratio "$(val after "$large" sample_render_ms)" "$a_small")
 r_agent=$(ratio "$(val after "$large" agent_sample_ms)" "$a_agent")
-echo "targets (reported, not asserted):"
-echo "  $small: sample + render $a_small ms <= 10: $(mark "$a_small" '<=' 10);" \
-     "in the agent $a_agent ms <= 10: $(mark "$a_agent" '<=' 10);" \
+r_policy=$(ratio "$(val after "$large" policy_sample_ms)" "$(val after "$small" policy_sample_ms)")
+# The full sample is the agent's: collectors, policies, the OpenMetrics
+# render and the publication, as it runs every interval. sample_bench's
+# sample + render (a fresh buffer per render) is its breakdown.
+echo "targets (reported, not asserted), the full sample = CPU per sample in the agent:"
+echo "  $small: full sample $a_agent ms <= 10: $(mark "$a_agent" '<=' 10);" \
      "RSS $(mib "$a_rss") MiB <= 16: $(mark "$(mib "$a_rss")" '<=' 16)"
-echo "  $large/$small (x$scale domains): sample + render ${r_sample}x," \
-     "in the agent ${r_agent}x; <= 12x: $(mark "$r_sample" '<=' 12) / $(mark "$r_agent" '<=' 12)"
+echo "  $large/$small (x$scale domains): full sample ${r_agent}x <= 12x:" \
+     "$(mark "$r_agent" '<=' 12); with policies ${r_policy}x;" \
+     "sample_bench sample + render ${r_sample}x"
 for side in $SIDES; do
     for n in $SIZES; do
         for key in sample_mean_ms render_om_mean_ms sample_render_ms agent_sample_ms \
@@ -313,4 +317,5 @@ for side in $SIDES; do
 done
 echo "RESULT ratio_sample_render_${large}_${small} $r_sample"
 echo "RESULT ratio_agent_${large}_${small} $r_agent"
+echo "RESULT ratio_policy_${large}_${small} $r_policy"
 exit 0
