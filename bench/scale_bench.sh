@@ -54,11 +54,7 @@ BENCH_NAME=scale_bench
 # sample_bench may not set it, so both get it from the environment
 MALLOC_ENV=glibc.malloc.mmap_threshold=262144
 
-cpu_ns() {   # cpu_ns PID: CPU time of all its threads from schedstat, in ns
-    cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%d\n", t }'
-}
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "" }'; }
-calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
 
 # ---- the baseline build ------------------------------------------------------
 if [ -n "${BEFORE_AGENT:-}" ] && [ -n "${BEFORE_SAMPLE_BENCH:-}" ]; then
