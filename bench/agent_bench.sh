@@ -41,10 +41,6 @@ HZ=$(getconf CLK_TCK)
 cpu_ticks() {
     awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print f[12] + f[13] }' "/proc/$1/stat"
 }
-# cpu_ns PID: CPU time of all its threads from schedstat, in ns
-cpu_ns() {
-    cat /proc/"$1"/task/*/schedstat | awk '{ t += $1 } END { printf "%d\n", t }'
-}
 # stats FILE: "median p99 min" in ms of the seconds in FILE (nearest rank)
 stats() {
     "$PY" - "$1" <<'EOF'
@@ -54,7 +50,6 @@ rank = lambda p: v[max(0, math.ceil(p / 100 * len(v)) - 1)]
 print(f"{rank(50):.3f} {rank(99):.3f} {v[0]:.3f}")
 EOF
 }
-calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
 fmt() { awk -v v="$1" 'BEGIN { printf (v < 10 ? "%.2f" : "%.1f"), v }'; }
 # time_scrapes URL FILE [CURL-ARGS...]: SCRAPES GETs, one time_total per
 # line in FILE; fails on any answer but 200

@@ -28,6 +28,12 @@ free_port() {
     "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])'
 }
+# cpu_ns PID: CPU time of all its threads from schedstat, in ns
+cpu_ns() {
+    cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%d\n", t }'
+}
+# calc EXPR: an awk expression, three decimals
+calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
 # kib PID FIELD: a /proc/PID/status field in KiB (VmRSS, VmHWM)
 kib() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 # wait_ready URL SECONDS

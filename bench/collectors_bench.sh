@@ -20,7 +20,7 @@ new=block,net,cpu,process
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-python3 bench/gen-node.py -n "$n" -v 4 --io -o "$tmp/node.xml"
+python3 bench/gen-node.py -n "$n" -v 4 --nics 1 --io -o "$tmp/node.xml"
 uri=test://$tmp/node.xml
 
 for r in $(seq 1 "$rounds"); do

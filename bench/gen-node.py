@@ -9,12 +9,9 @@ paused or defined-but-off domains. --churn adds scripted events (crashes
 with restart, guest reboots) so that domains change IDs while an agent
 samples (until --churn-until, default an hour), and --faults makes a few
 calls fail now and then; the simulated clock then runs at real-time speed.
---nic gives each domain an interface (vifI.0 on bridge xenbr0) beside its
-disk xvda; --io (implies --nic) scripts I/O rates on both (<xvirt:io>).
 
 Usage: gen-node.py -n N [-v V] [-m MIB] [--paused K] [--shutoff K]
-                   [--churn SECONDS [--churn-until SECONDS]] [--faults]
-                   [--nic] [--io] [-o FILE]
+                   [--churn SECONDS [--churn-until SECONDS]] [--faults] [-o FILE]
 """
 import argparse
 import sys
@@ -23,6 +20,40 @@ import sys
 def domain_uuid(i):
     # fixed, unique, valid: the index in the last 12 hex digits
     return f"9a7e0b52-4c1d-4e8f-a6b3-{i:012x}"
+
+
+def domain_name(i, n):
+    # dom-0001...: four digits at least, more for larger hosts (still sorted)
+    return f"dom-{i:0{max(4, len(str(n)))}d}"
+
+
+def disk_target(k):
+    return "xvd" + "abcdefghijklmnopqrstuvwxyz"[k]
+
+
+def write_devices(a, i, name, emit):
+    emit("    <devices>")
+    for k in range(a.disks):
+        image = f"/srv/xen/{name}.img" if k == 0 else f"/srv/xen/{name}-{k}.img"
+        emit("      <disk type='file' device='disk'>"
+             f"<source file='{image}'/><target dev='{disk_target(k)}'/></disk>")
+    for k in range(a.nics):
+        emit("      <interface type='bridge'>"
+             f"<mac address='00:16:3e:{(i >> 16) & 0xff:02x}:{(i >> 8) & 0xff:02x}:{i & 0xff:02x}'/>"
+             f"<source bridge='xenbr{k}'/><target dev='vif{i}.{k}'/></interface>")
+    emit("    </devices>")
+    if not a.io:
+        return
+    # rates per simulated second, different per domain so sums are checkable
+    for k in range(a.disks):
+        emit(f"    <xvirt:io device='{disk_target(k)}' rd-bytes='{4096 * (i % 64 + 1)}'"
+             f" rd-req='{i % 64 + 1}' wr-bytes='{2048 * (i % 32 + 1)}' wr-req='{i % 32 + 1}'"
+             " errs='0'/>")
+    for k in range(a.nics):
+        emit(f"    <xvirt:io device='vif{i}.{k}' rx-bytes='{1500 * (i % 50 + 1)}'"
+             f" rx-packets='{i % 50 + 1}' rx-errs='0' rx-drop='0'"
+             f" tx-bytes='{1000 * (i % 40 + 1)}' tx-packets='{i % 40 + 1}'"
+             " tx-errs='0' tx-drop='0'/>")
 
 
 def write_node(a, out):
@@ -48,8 +79,9 @@ def write_node(a, out):
         # every CHURN seconds one running domain crashes (and is restarted
         # with a new ID) and another reboots
         for k, t in enumerate(range(a.churn, a.churn_until + 1, a.churn)):
-            emit(f"    <xvirt:crash at='{t}' domain='dom-{k % running + 1:04d}'/>")
-            emit(f"    <xvirt:reboot at='{t}' domain='dom-{(k + 7) % running + 1:04d}'/>")
+            emit(f"    <xvirt:crash at='{t}' domain='{domain_name(k % running + 1, a.domains)}'/>")
+            emit(f"    <xvirt:reboot at='{t}'"
+                 f" domain='{domain_name((k + 7) % running + 1, a.domains)}'/>")
     if a.faults:
         # from time to time a call fails a few times: a domain's info,
         # vcpus or OS type, or a whole listing
@@ -63,7 +95,7 @@ def write_node(a, out):
     first_paused = a.domains - a.paused - a.shutoff + 1
     first_off = a.domains - a.shutoff + 1
     for i in range(1, a.domains + 1):
-        name = f"dom-{i:04d}"
+        name = domain_name(i, a.domains)
         kib = a.memory_mib * 1024
         emit("  <domain type='xen'>")
         emit(f"    <name>{name}</name><uuid>{domain_uuid(i)}</uuid>")
@@ -76,18 +108,7 @@ def write_node(a, out):
         else:
             emit("    <os><type>linux</type><kernel>/boot/vmlinuz-xen</kernel></os>")
         emit("    <on_crash>restart</on_crash><on_reboot>restart</on_reboot>")
-        nic = ""
-        if a.nic or a.io:
-            nic = (f"<interface type='bridge'><mac address='00:16:3e:{i >> 16 & 255:02x}:"
-                   f"{i >> 8 & 255:02x}:{i & 255:02x}'/><source bridge='xenbr0'/>"
-                   f"<target dev='vif{i}.0'/></interface>")
-        emit("    <devices><disk type='file' device='disk'>"
-             f"<source file='/srv/xen/{name}.img'/><target dev='xvda'/></disk>{nic}</devices>")
-        if a.io:
-            emit(f"    <xvirt:io device='xvda' rd-bytes='{4096 * i}' rd-req='{i}'"
-                 f" wr-bytes='{2048 * i}' wr-req='{i // 2}'/>")
-            emit(f"    <xvirt:io device='vif{i}.0' rx-bytes='{1000 * i}' rx-packets='{i}'"
-                 f" tx-bytes='{500 * i}' tx-packets='{i // 2 + 1}'/>")
+        write_devices(a, i, name, emit)
         emit(f"    <xvirt:vcpu-load vcpu='all' load='{(i % 10) / 10 + 0.05:.2f}'/>")
         if i >= first_off:
             emit("    <test:runstate>5</test:runstate>")
@@ -102,17 +123,20 @@ def main():
     ap.add_argument("-n", "--domains", type=int, required=True)
     ap.add_argument("-v", "--vcpus", type=int, default=4)
     ap.add_argument("-m", "--memory-mib", type=int, default=512)
+    ap.add_argument("--disks", type=int, default=1)
+    ap.add_argument("--nics", type=int, default=0)
+    ap.add_argument("--io", action="store_true")
     ap.add_argument("--paused", type=int, default=0)
     ap.add_argument("--shutoff", type=int, default=0)
     ap.add_argument("--churn", type=int, default=0, metavar="SECONDS")
     ap.add_argument("--churn-until", type=int, default=3600, metavar="SECONDS")
     ap.add_argument("--faults", action="store_true")
-    ap.add_argument("--nic", action="store_true")
-    ap.add_argument("--io", action="store_true")
     ap.add_argument("-o", "--output", default="-")
     a = ap.parse_args()
-    if a.domains < 1 or a.domains > 9999 or a.vcpus < 1 or a.memory_mib < 1:
-        ap.error("need 1 <= N <= 9999, V >= 1, MIB >= 1")
+    if a.domains < 1 or a.domains > 99999 or a.vcpus < 1 or a.memory_mib < 1:
+        ap.error("need 1 <= N <= 99999, V >= 1, MIB >= 1")
+    if not 0 <= a.disks <= 26 or a.nics < 0:
+        ap.error("need 0 <= D <= 26, K >= 0")
     if a.paused < 0 or a.shutoff < 0 or a.paused + a.shutoff >= a.domains:
         ap.error("--paused + --shutoff must leave at least one running domain")
     out = []

@@ -8,18 +8,27 @@
  */
 #include "collector.h"
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libvirt/virterror.h>
 
 #include "util/xvalloc.h"
+#include "util/xvhash.h"
+
+#define DOMAIN_CACHE_KEYLEN (16 + sizeof(int))
 
 /* The OS type of an active domain cannot change while it runs: it is kept
- * across samples, keyed by (uuid, id), so a steady host does not ask again. */
+ * across samples, keyed by (uuid, id), so a steady host does not ask again.
+ * Entries stay in the order the domains are listed, which changes little
+ * between samples, so the next one is usually where the last hit left off
+ * (read in sequence, cache-friendly); when it is not, a hash index finds it
+ * (a first sample, or one after many restarts, used to scan the whole cache
+ * per domain: quadratic in the number of domains). */
 typedef struct {
-    unsigned char uuid[16];
-    int id;
+    unsigned char key[DOMAIN_CACHE_KEYLEN];   /* uuid, then the int id */
     char *osType;
     uint64_t seenSeq;          /* last sample that used the entry */
 } domainOSTypeEntry;
@@ -29,6 +38,8 @@ typedef struct {
     size_t nentries;
     size_t cap;
     size_t hint;               /* where the next search starts */
+    xvHash *index;             /* key -> position + 1 */
+    int definedHint;           /* inactive domains listed last time */
 } domainState;
 
 static void
@@ -42,26 +53,55 @@ domainStateFree(void *opaque)
     for (i = 0; i < st->nentries; i++)
         free(st->entries[i].osType);
     free(st->entries);
+    xvHashFree(st->index);
     free(st);
+}
+
+static void
+domainCacheKey(unsigned char *key, const unsigned char *uuid, int id)
+{
+    memcpy(key, uuid, 16);
+    memcpy(key + 16, &id, sizeof(id));
+}
+
+static void
+domainCacheIndex(domainState *st, size_t pos)
+{
+    xvHashAdd(st->index, st->entries[pos].key, DOMAIN_CACHE_KEYLEN, (void *)(uintptr_t)(pos + 1));
 }
 
 static domainOSTypeEntry *
 domainCacheFind(domainState *st, const unsigned char *uuid, int id)
 {
-    size_t i;
+    unsigned char key[DOMAIN_CACHE_KEYLEN];
+    uintptr_t pos;
 
-    /* Entries are kept in the order domains are listed, which changes
-     * little between samples: searching on from the last hit finds the
-     * next one at once. */
-    for (i = 0; i < st->nentries; i++) {
-        domainOSTypeEntry *e = &st->entries[(st->hint + i) % st->nentries];
+    domainCacheKey(key, uuid, id);
+    if (st->hint < st->nentries && memcmp(st->entries[st->hint].key, key, sizeof(key)) == 0)
+        return &st->entries[st->hint++];
+    if (!(pos = (uintptr_t)xvHashLookup(st->index, key, sizeof(key))))
+        return NULL;
+    st->hint = pos;
+    return &st->entries[pos - 1];
+}
 
-        if (e->id == id && memcmp(e->uuid, uuid, 16) == 0) {
-            st->hint = (st->hint + i + 1) % st->nentries;
-            return e;
-        }
+static void
+domainCacheAdd(domainState *st, const unsigned char *uuid, int id, const char *osType,
+               uint64_t seq)
+{
+    domainOSTypeEntry *e;
+
+    if (st->nentries == st->cap) {
+        st->cap = st->cap ? st->cap * 2 : 64;
+        st->entries = xvReallocN(st->entries, st->cap, sizeof(*st->entries));
     }
-    return NULL;
+    e = &st->entries[st->nentries];
+    domainCacheKey(e->key, uuid, id);
+    if (xvHashHas(st->index, e->key, sizeof(e->key)))
+        return;             /* listed twice in one sample: the first is kept */
+    e->osType = xvStrdup(osType);
+    e->seenSeq = seq;
+    domainCacheIndex(st, st->nentries++);
 }
 
 /* Drops entries of domains not seen in the sample @seq. */
@@ -71,12 +111,23 @@ domainCachePrune(domainState *st, uint64_t seq)
     size_t i, kept = 0;
 
     for (i = 0; i < st->nentries; i++) {
-        if (st->entries[i].seenSeq == seq)
-            st->entries[kept++] = st->entries[i];
-        else
-            free(st->entries[i].osType);
+        domainOSTypeEntry *e = &st->entries[i];
+
+        if (e->seenSeq != seq) {
+            xvHashRemove(st->index, e->key, sizeof(e->key));
+            free(e->osType);
+            continue;
+        }
+        if (kept != i) {
+            /* moved: its index entry follows */
+            xvHashRemove(st->index, e->key, sizeof(e->key));
+            st->entries[kept] = *e;
+            domainCacheIndex(st, kept);
+        }
+        kept++;
     }
     st->nentries = kept;
+    st->hint = 0;
 }
 
 /* The OS type of @dom as a new string, from the cache when possible;
@@ -96,17 +147,8 @@ domainGetOSType(xvCollectContext *ctx, domainState *st, virDomainPtr dom,
         xvCollectNoteFailure(ctx, XV_CALL_GET_OS_TYPE);
         return NULL;
     }
-    if (sd->id >= 0) {
-        if (st->nentries == st->cap) {
-            st->cap = st->cap ? st->cap * 2 : 64;
-            st->entries = xvReallocN(st->entries, st->cap, sizeof(*st->entries));
-        }
-        e = &st->entries[st->nentries++];
-        memcpy(e->uuid, sd->uuid, 16);
-        e->id = sd->id;
-        e->osType = xvStrdup(os);
-        e->seenSeq = ctx->snap->seq;
-    }
+    if (sd->id >= 0)
+        domainCacheAdd(st, sd->uuid, sd->id, os, ctx->snap->seq);
     return os;
 }
 
@@ -176,14 +218,16 @@ domainListIDs(xvCollectContext *ctx, int *retn)
 
 /* The names of the defined, inactive domains (caller frees each): NULL on
  * failure. The API has no count call for them, so the array grows until
- * the list fits. */
+ * the list fits; it starts a little over the last sample's count, so a
+ * steady host lists them once, not once per doubling. */
 static char **
-domainListDefined(xvCollectContext *ctx, int *retn)
+domainListDefined(xvCollectContext *ctx, domainState *st, int *retn)
 {
     char **names = NULL;
     int cap, n;
 
-    for (cap = 64;; cap *= 2) {
+    cap = st->definedHint < INT_MAX / 4 ? st->definedHint + st->definedHint / 8 + 64 : INT_MAX / 2;
+    for (;; cap *= 2) {
         names = xvReallocN(names, (size_t)cap, sizeof(*names));
         /* (void *): the seed's const char ** and libvirt's char **const (README) */
         if ((n = virConnectListDefinedDomains(ctx->conn, (void *)names, cap)) < 0) {
@@ -196,6 +240,7 @@ domainListDefined(xvCollectContext *ctx, int *retn)
         while (n > 0)
             free(names[--n]);
     }
+    st->definedHint = n;
     *retn = n;
     return names;
 }
@@ -237,7 +282,7 @@ domainCollectDefined(xvCollectContext *ctx, domainState *st)
     char **names;
     int n, i;
 
-    if (!(names = domainListDefined(ctx, &n)))
+    if (!(names = domainListDefined(ctx, st, &n)))
         return -1;
     /* A domain that stopped after the active ones were listed is in the
      * snapshot already, read after it stopped; the inactive list names it
@@ -274,6 +319,7 @@ domainCollect(xvCollectContext *ctx)
 
     if (!(st = *slot)) {
         st = xvAlloc(sizeof(*st));
+        st->index = xvHashNew();
         *slot = st;
     }
     if (domainCollectActive(ctx, st) < 0)

@@ -164,7 +164,6 @@ xvTestNodeNew(void)
     node->clockRate = 1.0;
     node->byName = xvHashNew();
     node->byUUID = xvHashNew();
-    node->byID = xvHashNew();
     node->nextID = 1;
     return node;
 }
@@ -201,7 +200,8 @@ xvTestNodeFree(xvTestNode *node)
     }
     xvHashFree(node->byName);
     xvHashFree(node->byUUID);
-    xvHashFree(node->byID);
+    free(node->activeIDs);
+    free(node->activeDoms);
     for (i = 0; i < node->nevents; i++) {
         free(node->events[i].domain);
         xvTestIoRatesClear(&node->events[i].io);
@@ -224,22 +224,57 @@ xvTestNodeFree(xvTestNode *node)
 
 /* ---- Domain lookups ---------------------------------------------------- */
 
+static int
+testCompareID(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+
+    return (x > y) - (x < y);
+}
+
+static xvTestDom *
+testFound(xvTestNode *node, xvTestDom *dom)
+{
+    if (dom)
+        node->lastFound = dom;
+    return dom;
+}
+
 xvTestDom *
 xvTestNodeFindByName(xvTestNode *node, const char *name)
 {
-    return xvHashLookupStr(node->byName, name);
+    if (node->lastFound && XV_STREQ(node->lastFound->def->name, name))
+        return node->lastFound;
+    return testFound(node, xvHashLookupStr(node->byName, name));
 }
 
 xvTestDom *
 xvTestNodeFindByUUID(xvTestNode *node, const unsigned char *uuid)
 {
-    return xvHashLookup(node->byUUID, uuid, XV_UUID_BUFLEN);
+    if (node->lastFound && memcmp(node->lastFound->def->uuid, uuid, XV_UUID_BUFLEN) == 0)
+        return node->lastFound;
+    return testFound(node, xvHashLookup(node->byUUID, uuid, XV_UUID_BUFLEN));
 }
 
 xvTestDom *
 xvTestNodeFindByID(xvTestNode *node, int id)
 {
-    return xvHashLookup(node->byID, &id, sizeof(id));
+    size_t at = node->idFinger;
+
+    if (id < 0)
+        return NULL;
+    if (node->lastFound && node->lastFound->id == id)
+        return node->lastFound;
+    if (at >= node->nactive || node->activeIDs[at] != id) {
+        const int *found = bsearch(&id, node->activeIDs, node->nactive, sizeof(int),
+                                   testCompareID);
+
+        if (!found)
+            return NULL;
+        at = (size_t)(found - node->activeIDs);
+    }
+    node->idFinger = at + 1;
+    return testFound(node, node->activeDoms[at]);
 }
 
 /* ---- CPU time ---------------------------------------------------------- */
@@ -295,22 +330,52 @@ xvTestDomFold(xvTestNode *node, xvTestDom *dom)
     }
 }
 
+/* The set bits of @b. */
+static unsigned int
+testBitsSet(unsigned int b)
+{
+    b = b - ((b >> 1) & 0x55);
+    b = (b & 0x33) + ((b >> 2) & 0x33);
+    return (b + (b >> 4)) & 0x0f;
+}
+
+/* Byte @i of @map, without bits at or past CPU @maxCpus. */
+static unsigned int
+testMapByte(const unsigned char *map, unsigned int i, unsigned int maxCpus)
+{
+    unsigned int b = map[i];
+
+    if (maxCpus < (i + 1) * 8)
+        b &= (1u << (maxCpus - i * 8)) - 1;
+    return b;
+}
+
 int
 xvTestDomVcpuPlacement(const xvTestNode *node, const xvTestDom *dom, size_t vcpu)
 {
     const unsigned char *map = dom->vcpus[vcpu].affinity;
-    unsigned int cpu, count = 0, k;
+    unsigned int nbytes = (node->maxCpus + 7) / 8;
+    unsigned int i, count = 0, k;
 
-    for (cpu = 0; cpu < node->maxCpus; cpu++) {
-        if (VIR_CPU_USABLE(map, 0, 0, cpu))
-            count++;
-    }
+    /* the k-th usable CPU, k = (id + vcpu) mod their number; whole bytes
+     * at a time (this runs for every vcpu of every sample) */
+    for (i = 0; i < nbytes; i++)
+        count += testBitsSet(testMapByte(map, i, node->maxCpus));
     if (count == 0)
         return -1;
     k = (unsigned int)(((unsigned long)dom->id + vcpu) % count);
-    for (cpu = 0; cpu < node->maxCpus; cpu++) {
-        if (VIR_CPU_USABLE(map, 0, 0, cpu) && k-- == 0)
-            return (int)cpu;
+    for (i = 0; i < nbytes; i++) {
+        unsigned int b = testMapByte(map, i, node->maxCpus);
+        unsigned int here = testBitsSet(b), bit;
+
+        if (k >= here) {
+            k -= here;
+            continue;
+        }
+        for (bit = 0; bit < 8; bit++) {
+            if ((b >> bit & 1) && k-- == 0)
+                return (int)(i * 8 + bit);
+        }
     }
     return -1;
 }
@@ -329,12 +394,11 @@ static unsigned long long
 testNodeDomainsKiB(const xvTestNode *node)
 {
     unsigned long long sum = 0;
-    const xvTestDom *dom;
+    size_t i;
 
-    for (dom = node->domains; dom; dom = dom->next) {
-        if (xvTestDomIsActive(dom))
-            sum = testAddSat(sum, dom->def->memKiB);
-    }
+    /* the active ones from their array: no list to chase through memory */
+    for (i = 0; i < node->nactive; i++)
+        sum = testAddSat(sum, node->activeDoms[i]->def->memKiB);
     return sum;
 }
 
@@ -368,8 +432,13 @@ testDomLaunch(xvTestNode *node, xvTestDom *dom)
     if (xvTestDomSettingsParse(dom->def, &dom->settings) < 0)
         xvTestDomSettingsInit(&dom->settings, dom->def->maxVcpus);
     dom->id = node->nextID++;
-    xvHashAdd(node->byID, &dom->id, sizeof(dom->id), dom);
-    node->nactive++;
+    if (node->nactive == node->activeIDsCap) {
+        node->activeIDsCap = node->activeIDsCap ? node->activeIDsCap * 2 : 64;
+        node->activeIDs = xvReallocN(node->activeIDs, node->activeIDsCap, sizeof(int));
+        node->activeDoms = xvReallocN(node->activeDoms, node->activeIDsCap, sizeof(dom));
+    }
+    node->activeDoms[node->nactive] = dom;
+    node->activeIDs[node->nactive++] = dom->id;   /* the largest so far */
     dom->state = VIR_DOMAIN_RUNNING;
     dom->nvcpus = dom->def->maxVcpus;
     dom->vcpus = xvAllocN(dom->nvcpus ? dom->nvcpus : 1, sizeof(*dom->vcpus));
@@ -386,6 +455,21 @@ testDomLaunch(xvTestNode *node, xvTestDom *dom)
     xvTestDomIoLaunch(node, dom);
 }
 
+/* Takes @id out of node->activeIDs (which holds it), keeping the order. */
+static void
+testActiveIDsRemove(xvTestNode *node, int id)
+{
+    int *at = bsearch(&id, node->activeIDs, node->nactive, sizeof(int), testCompareID);
+    size_t i;
+
+    if (!at)
+        abort();            /* a running domain missing from the index: a bug */
+    i = (size_t)(at - node->activeIDs);
+    memmove(at, at + 1, (node->nactive - i - 1) * sizeof(int));
+    memmove(&node->activeDoms[i], &node->activeDoms[i + 1],
+            (node->nactive - i - 1) * sizeof(*node->activeDoms));
+}
+
 /* Drops the ID and vcpus of an active @dom. */
 static void
 testDomRelease(xvTestNode *node, xvTestDom *dom)
@@ -394,7 +478,7 @@ testDomRelease(xvTestNode *node, xvTestDom *dom)
 
     xvTestNodePcpuFold(node);
     xvTestDomIoRelease(dom);
-    xvHashRemove(node->byID, &dom->id, sizeof(dom->id));
+    testActiveIDsRemove(node, dom->id);
     node->nactive--;
     dom->id = -1;
     for (i = 0; i < dom->nvcpus; i++)
@@ -562,6 +646,8 @@ xvTestNodeDomainRemove(xvTestNode *node, xvTestDom *dom)
     else
         node->lastDomain = dom->prev;
     node->ndomains--;
+    if (node->lastFound == dom)
+        node->lastFound = NULL;
     testDomFree(dom);
 }
 

@@ -211,7 +211,20 @@ struct _xvTestNode {
     uint64_t pcpuSinceNs;       /* simulated time pcpuBusyNs is folded to */
     xvTestDom *domains, *lastDomain;
     size_t ndomains, nactive;
-    xvHash *byName, *byUUID, *byID;
+    xvHash *byName, *byUUID;
+    /* The index by ID: the IDs of the nactive active domains, ascending
+     * (IDs only grow, so a start appends), searched by bisection;
+     * activeDoms[i] is the domain running with activeIDs[i].
+     * virConnectListDomains copies it, walking no list. */
+    int *activeIDs;
+    xvTestDom **activeDoms;
+    size_t activeIDsCap;
+    /* Lookup shortcuts, checked before the hash indexes: a sampler asks for
+     * the IDs in the order listed (the next one is at idFinger), then makes
+     * several calls on the domain it found (lastFound; NULL once removed).
+     * At 10,000 domains the indexes' buckets are out of the CPU caches. */
+    size_t idFinger;
+    xvTestDom *lastFound;
     int nextID;
     uint64_t nextToken;
 };

@@ -51,10 +51,12 @@
  */
 typedef struct {
     atomic_int refs;
+    struct _xvAgent *agent;       /* its bodies go back to agentKeepSpare() */
     const xvSnapshot *snap;
     xvPolicyReport *report;       /* NULL: no policy has anything to report */
     char *body[XV_PROM_FORMAT_LAST];
     size_t len[XV_PROM_FORMAT_LAST];
+    size_t cap[XV_PROM_FORMAT_LAST];  /* bytes allocated at body */
     uint64_t endMonoNs;
 } agentPublication;
 
@@ -68,8 +70,14 @@ struct _xvAgent {
     xvWorker *worker;
     xvPolicyEngine *policy;       /* used by the sampler thread once started */
     xvHttpServer *http;
-    pthread_mutex_t pubLock;      /* guards pending */
+    pthread_mutex_t pubLock;      /* guards pending, spare, spareCap */
     agentPublication *pending;    /* from the sampler, not yet taken */
+    /* A released body kept for the next render (at most one): writing into
+     * pages already mapped spares the kernel zeroing fresh ones for each
+     * sample, which cost as much as the rendering itself at 10,000 domains
+     * (bench/RESULTS.md, 2026-12-05). RSS: one body more than is served. */
+    char *spare;
+    size_t spareCap;
     struct event *pubEvent;
     agentPublication *current;    /* loop thread only */
     uint64_t lastErrors;          /* sum of errorsTotal last logged */
@@ -84,6 +92,38 @@ struct _xvAgent {
 
 /* ---- publications ---------------------------------------------------- */
 
+/* Keeps @data (@cap bytes) as the spare body, or frees it if there is one. */
+static void
+agentKeepSpare(xvAgent *agent, char *data, size_t cap)
+{
+    if (!data)
+        return;
+    pthread_mutex_lock(&agent->pubLock);
+    if (!agent->spare) {
+        agent->spare = data;
+        agent->spareCap = cap;
+        data = NULL;
+    }
+    pthread_mutex_unlock(&agent->pubLock);
+    free(data);
+}
+
+/* An empty buffer on the spare body's memory, if one is kept. */
+static void
+agentTakeSpare(xvAgent *agent, xvBuf *buf)
+{
+    xvBufInit(buf);
+    pthread_mutex_lock(&agent->pubLock);
+    if (agent->spare) {
+        buf->data = agent->spare;
+        buf->cap = agent->spareCap;
+        buf->data[0] = '\0';
+        agent->spare = NULL;
+        agent->spareCap = 0;
+    }
+    pthread_mutex_unlock(&agent->pubLock);
+}
+
 static void
 agentPublicationUnref(agentPublication *pub)
 {
@@ -92,7 +132,7 @@ agentPublicationUnref(agentPublication *pub)
     if (!pub || atomic_fetch_sub(&pub->refs, 1) > 1)
         return;
     for (i = 0; i < XV_PROM_FORMAT_LAST; i++)
-        free(pub->body[i]);
+        agentKeepSpare(pub->agent, pub->body[i], pub->cap[i]);
     xvSnapshotUnref(pub->snap);
     xvPolicyReportFree(pub->report);
     free(pub);
@@ -104,17 +144,19 @@ agentReleaseBody(void *opaque)
     agentPublicationUnref(opaque);
 }
 
-/* The snapshot's families, then those of the policies' report. */
-static char *
-agentRender(const agentPublication *pub, xvPromFormat fmt, size_t *retlen)
+/* The snapshot's families, then those of the policies' report, as
+ * pub->body[fmt]. */
+static void
+agentRender(agentPublication *pub, xvPromFormat fmt)
 {
     xvBuf buf;
 
-    xvBufInit(&buf);
+    agentTakeSpare(pub->agent, &buf);
     xvPromRenderBody(pub->snap, fmt, &buf);
     if (pub->report)
         xvPolicyReportRender(pub->report, fmt, &buf);
-    return xvBufSteal(&buf, retlen);
+    pub->cap[fmt] = buf.cap;
+    pub->body[fmt] = xvBufSteal(&buf, &pub->len[fmt]);
 }
 
 /* Sampler thread: renders the publication once and hands it over. */
@@ -126,11 +168,11 @@ agentPublish(const xvSnapshot *snap, void *report, void *opaque)
     agentPublication *old;
 
     atomic_init(&pub->refs, 1);
+    pub->agent = agent;
     pub->snap = snap;
     pub->report = report;
     pub->endMonoNs = snap->startedMonoNs + snap->durationNs;
-    pub->body[XV_PROM_FORMAT_OPENMETRICS] =
-        agentRender(pub, XV_PROM_FORMAT_OPENMETRICS, &pub->len[XV_PROM_FORMAT_OPENMETRICS]);
+    agentRender(pub, XV_PROM_FORMAT_OPENMETRICS);
 
     pthread_mutex_lock(&agent->pubLock);
     old = agent->pending;
@@ -208,7 +250,7 @@ agentScrapeBody(void *opaque, xvPromFormat fmt, xvScrapeBody *body)
     if (!pub)
         return false;
     if (!pub->body[fmt])
-        pub->body[fmt] = agentRender(pub, fmt, &pub->len[fmt]);
+        agentRender(pub, fmt);
     atomic_fetch_add(&pub->refs, 1);
     body->data = pub->body[fmt];
     body->len = pub->len[fmt];
@@ -636,6 +678,7 @@ xvAgentFree(xvAgent *agent)
         event_free(agent->sighup);
     agentPublicationUnref(agent->pending);
     agentPublicationUnref(agent->current);
+    free(agent->spare);
     if (agent->base)
         event_base_free(agent->base);
     xvAgentConfFree(agent->conf);

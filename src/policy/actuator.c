@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <libvirt/virterror.h>
 
 #include "util/xvalloc.h"
+#include "util/xvhash.h"
 #include "util/xvlog.h"
 
 /*
@@ -38,9 +40,11 @@ struct _xvActuator {
     xvPolicyCounter *counters;
     size_t ncounters;
     actuatorLast *last;
-    size_t nlast;
+    size_t nlast, lastCap;
+    xvHash *lastIndex;          /* actuatorKey() -> position + 1 in last */
     xvPolicyTarget *targets;    /* balloon targets set */
-    size_t ntargets;
+    size_t ntargets, targetsCap;
+    xvHash *targetIndex;        /* actuatorKey(vcpu -1) -> position + 1; NULL: to rebuild */
     char **applied;             /* policies applied since the last prune */
     size_t napplied;
     uint64_t (*clockMs)(void *opaque);  /* realtime ms; NULL: time stands still */
@@ -88,7 +92,9 @@ xvActuatorFree(xvActuator *a)
         free(a->applied[i]);
     free(a->counters);
     free(a->last);
+    xvHashFree(a->lastIndex);
     free(a->targets);
+    xvHashFree(a->targetIndex);
     free(a->applied);
     free(a->uri);
     free(a);
@@ -205,26 +211,48 @@ actuatorCount(xvActuator *a, const char *policy, xvPolicyActionKind action,
     c->count = 1;
 }
 
+/*
+ * The key of (policy, domain, vcpu) in the indexes, to free(), and its
+ * length: a policy acts on every domain of a sample, so a search through
+ * all it ever acted on, per action, made a sample quadratic.
+ */
+static char *
+actuatorKey(const char *policy, const unsigned char *uuid, int vcpu, size_t *keylen)
+{
+    size_t len = strlen(policy);
+    char *key = xvAlloc(16 + sizeof(int) + len);
+
+    memcpy(key, uuid, 16);
+    memcpy(key + 16, &vcpu, sizeof(int));
+    memcpy(key + 16 + sizeof(int), policy, len);
+    *keylen = 16 + sizeof(int) + len;
+    return key;
+}
+
 static actuatorLast *
 actuatorFindLast(xvActuator *a, const char *policy, const xvPolicyAction *act, bool add)
 {
+    size_t keylen;
+    XV_AUTOFREE(char *) key = actuatorKey(policy, act->uuid, act->vcpu, &keylen);
+    uintptr_t pos;
     actuatorLast *l;
-    size_t i;
 
-    for (i = 0; i < a->nlast; i++) {
-        l = &a->last[i];
-        if (l->vcpu == act->vcpu && memcmp(l->uuid, act->uuid, 16) == 0 &&
-            strcmp(l->policy, policy) == 0)
-            return l;
-    }
+    if (!a->lastIndex)
+        a->lastIndex = xvHashNew();
+    if ((pos = (uintptr_t)xvHashLookup(a->lastIndex, key, keylen)))
+        return &a->last[pos - 1];
     if (!add)
         return NULL;
-    a->last = xvReallocN(a->last, a->nlast + 1, sizeof(*a->last));
+    if (a->nlast == a->lastCap) {
+        a->lastCap = a->lastCap ? a->lastCap * 2 : 16;
+        a->last = xvReallocN(a->last, a->lastCap, sizeof(*a->last));
+    }
     l = &a->last[a->nlast++];
     memset(l, 0, sizeof(*l));
     l->policy = xvStrdup(policy);
     memcpy(l->uuid, act->uuid, 16);
     l->vcpu = act->vcpu;
+    xvHashAdd(a->lastIndex, key, keylen, (void *)(uintptr_t)a->nlast);
     return l;
 }
 
@@ -420,30 +448,32 @@ actuatorRestartOver(xvActuator *a, xvPolicyState *state, const unsigned char *uu
     actuatorSave(state, nowMs);
 }
 
-/* Reads a running domain's configuration through the read-only connection. */
-static void
-actuatorCapture(virConnectPtr ro, const xvPolicyAction *act, xvPolicyState *state,
-                uint64_t nowMs)
+/* Reads a running domain's configuration through the read-only connection.
+ * Returns whether the bookkeeping changed; the caller saves once for all
+ * the captures of a sample (one save each made the first sample of a host
+ * quadratic: N saves of a file holding up to N configurations). */
+static bool
+actuatorCapture(virConnectPtr ro, const xvPolicyAction *act, xvPolicyState *state)
 {
     xvRestartEntry *e;
     virDomainPtr dom;
     char *xml;
 
     if (!ro || !(dom = virDomainLookupByUUID(ro, act->uuid)))
-        return;
+        return false;
     xml = virDomainGetXMLDesc(dom, 0);
     virDomainFree(dom);
     if (!xml) {
         xvLogDebug("policy: cannot capture the configuration of '%s': %s", act->domain,
                    virGetLastErrorMessage());
-        return;
+        return false;
     }
     e = xvPolicyStateGet(state, act->uuid, act->domain);
     free(e->xml);
     e->xml = xml;
     e->xmlId = act->id;
     xvLogDebug("policy: captured the configuration of '%s' (id %d)", act->domain, act->id);
-    actuatorSave(state, nowMs);
+    return true;
 }
 
 /*
@@ -640,14 +670,23 @@ actuatorFormatMap(const unsigned char *map, int maplen, char *out, size_t size)
 static xvPolicyTarget *
 actuatorFindTarget(xvActuator *a, const char *policy, const unsigned char *uuid)
 {
-    size_t i;
+    size_t keylen, i;
+    XV_AUTOFREE(char *) key = actuatorKey(policy, uuid, -1, &keylen);
+    uintptr_t pos;
 
-    for (i = 0; i < a->ntargets; i++) {
-        if (memcmp(a->targets[i].uuid, uuid, 16) == 0 &&
-            strcmp(a->targets[i].policy, policy) == 0)
-            return &a->targets[i];
+    if (!a->targetIndex) {
+        /* rebuilt after targets went (positions moved) */
+        a->targetIndex = xvHashNew();
+        for (i = 0; i < a->ntargets; i++) {
+            size_t klen;
+            XV_AUTOFREE(char *) k = actuatorKey(a->targets[i].policy, a->targets[i].uuid, -1,
+                                                &klen);
+
+            xvHashAdd(a->targetIndex, k, klen, (void *)(uintptr_t)(i + 1));
+        }
     }
-    return NULL;
+    pos = (uintptr_t)xvHashLookup(a->targetIndex, key, keylen);
+    return pos ? &a->targets[pos - 1] : NULL;
 }
 
 static void
@@ -657,6 +696,8 @@ actuatorDropTarget(xvActuator *a, size_t i)
     free(a->targets[i].domain);
     memmove(&a->targets[i], &a->targets[i + 1], (a->ntargets - i - 1) * sizeof(*a->targets));
     a->ntargets--;
+    xvHashFree(a->targetIndex);
+    a->targetIndex = NULL;
 }
 
 /* What a setmem action did to the target shown for its domain. */
@@ -673,11 +714,19 @@ actuatorSetTarget(xvActuator *a, const char *policy, const xvPolicyAction *act,
     if (result != XV_POLICY_RESULT_OK && result != XV_POLICY_RESULT_DRY_RUN)
         return;
     if (!t) {
-        a->targets = xvReallocN(a->targets, a->ntargets + 1, sizeof(*a->targets));
+        size_t keylen;
+        XV_AUTOFREE(char *) key = actuatorKey(policy, act->uuid, -1, &keylen);
+
+        if (a->ntargets == a->targetsCap) {
+            a->targetsCap = a->targetsCap ? a->targetsCap * 2 : 16;
+            a->targets = xvReallocN(a->targets, a->targetsCap, sizeof(*a->targets));
+        }
         t = &a->targets[a->ntargets++];
         memset(t, 0, sizeof(*t));
         t->policy = xvStrdup(policy);
         memcpy(t->uuid, act->uuid, 16);
+        /* (the index exists: actuatorFindTarget just ran) */
+        xvHashAdd(a->targetIndex, key, keylen, (void *)(uintptr_t)a->ntargets);
     }
     free(t->domain);
     t->domain = xvStrdup(act->domain);
@@ -797,6 +846,7 @@ xvActuatorApply(xvActuator *a, virConnectPtr ro, const char *name,
                 xvPolicyState *state, uint64_t nowMs)
 {
     unsigned int taken = 0;
+    bool captured = false;
     size_t i;
 
     actuatorMarkApplied(a, name);
@@ -805,7 +855,8 @@ xvActuatorApply(xvActuator *a, virConnectPtr ro, const char *name,
 
         switch (act->kind) {
         case XV_POLICY_ACTION_CAPTURE:
-            actuatorCapture(ro, act, state, nowMs);
+            if (actuatorCapture(ro, act, state))
+                captured = true;
             break;
         case XV_POLICY_ACTION_RESTART:
             if (!actuatorBeginActing(a))
@@ -825,6 +876,8 @@ xvActuatorApply(xvActuator *a, virConnectPtr ro, const char *name,
             break;
         }
     }
+    if (captured)
+        actuatorSave(state, nowMs);
 }
 
 /* ---- rolling forward ------------------------------------------------------- */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ xvPolicyStateNew(const char *dir)
     xvPolicyState *st = xvAlloc(sizeof(*st));
 
     st->dir = dir ? xvStrdup(dir) : NULL;
+    st->byUUID = xvHashNew();
     return st;
 }
 
@@ -84,6 +86,7 @@ xvPolicyStateFree(xvPolicyState *st)
         stateEntryClear(&st->entries[i]);
     stateClearIntents(st);
     free(st->entries);
+    xvHashFree(st->byUUID);
     free(st->intents);
     free(st->dir);
     free(st);
@@ -92,13 +95,36 @@ xvPolicyStateFree(xvPolicyState *st)
 xvRestartEntry *
 xvPolicyStateFind(const xvPolicyState *st, const unsigned char *uuid)
 {
+    uintptr_t pos;
+
+    if (!st || !(pos = (uintptr_t)xvHashLookup(st->byUUID, uuid, 16)))
+        return NULL;
+    return &st->entries[pos - 1];
+}
+
+/* Indexes every entry again, after entries moved or went. */
+static void
+stateReindex(xvPolicyState *st)
+{
     size_t i;
 
-    for (i = 0; st && i < st->n; i++) {
-        if (memcmp(st->entries[i].uuid, uuid, 16) == 0)
-            return &st->entries[i];
+    xvHashFree(st->byUUID);
+    st->byUUID = xvHashNew();
+    for (i = 0; i < st->n; i++)
+        xvHashAdd(st->byUUID, st->entries[i].uuid, 16, (void *)(uintptr_t)(i + 1));
+}
+
+/* Appends @e (its uuid not there yet) and indexes it; returns the copy. */
+static xvRestartEntry *
+stateAppend(xvPolicyState *st, const xvRestartEntry *e)
+{
+    if (st->n == st->cap) {
+        st->cap = st->cap ? st->cap * 2 : 16;
+        st->entries = xvReallocN(st->entries, st->cap, sizeof(*st->entries));
     }
-    return NULL;
+    st->entries[st->n] = *e;
+    xvHashAdd(st->byUUID, e->uuid, 16, (void *)(uintptr_t)(st->n + 1));
+    return &st->entries[st->n++];
 }
 
 xvRestartEntry *
@@ -107,12 +133,11 @@ xvPolicyStateGet(xvPolicyState *st, const unsigned char *uuid, const char *name)
     xvRestartEntry *e = xvPolicyStateFind(st, uuid);
 
     if (!e) {
-        st->entries = xvReallocN(st->entries, st->n + 1, sizeof(*st->entries));
-        e = &st->entries[st->n++];
-        memset(e, 0, sizeof(*e));
-        memcpy(e->uuid, uuid, 16);
-        xvUUIDFormat(uuid, e->uuidstr);
-        e->xmlId = -1;
+        xvRestartEntry fresh = { .xmlId = -1 };
+
+        memcpy(fresh.uuid, uuid, 16);
+        xvUUIDFormat(uuid, fresh.uuidstr);
+        e = stateAppend(st, &fresh);
     }
     if (name && (!e->name || strcmp(e->name, name) != 0)) {
         free(e->name);
@@ -259,14 +284,21 @@ xvPolicyIntentBeginStep(xvPolicyIntent *in)
 static void
 stateWriteEscaped(FILE *f, const char *s)
 {
-    const unsigned char *u = (const unsigned char *)s;
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *u = (const unsigned char *)s, *run = u;
 
+    /* plain runs in one write each: a captured XML is kilobytes, and the
+     * file holds one per domain */
     for (; *u; u++) {
-        if (*u <= ' ' || *u >= 0x7f || *u == '%')
-            fprintf(f, "%%%02X", *u);
-        else
-            fputc(*u, f);
+        if (*u <= ' ' || *u >= 0x7f || *u == '%') {
+            char esc[3] = { '%', hex[*u >> 4], hex[*u & 0x0f] };
+
+            fwrite(run, 1, (size_t)(u - run), f);
+            fwrite(esc, 1, sizeof(esc), f);
+            run = u + 1;
+        }
     }
+    fwrite(run, 1, (size_t)(u - run), f);
 }
 
 /* Decodes @s in place; -1 if malformed (or decodes to a NUL). */
@@ -603,8 +635,7 @@ stateParseLine(xvPolicyState *st, char *line, char *why, size_t whysize)
     }
     if (!haveUUID || xvPolicyStateFind(st, e.uuid))
         goto error;
-    st->entries = xvReallocN(st->entries, st->n + 1, sizeof(*st->entries));
-    st->entries[st->n++] = e;
+    stateAppend(st, &e);
     return 0;
 
  error:
@@ -740,6 +771,7 @@ xvPolicyStateLoad(const char *dir, char **retWarning)
         for (i = 0; i < st->n; i++)
             stateEntryClear(&st->entries[i]);
         st->n = 0;
+        stateReindex(st);
         stateClearIntents(st);
         st->lastIntentId = 0;
         if (rename(path, aside) < 0) {
@@ -981,8 +1013,10 @@ xvPolicyStatePrune(xvPolicyState *st, uint64_t nowMs, uint64_t retentionMs, bool
         dropped++;
         changed = true;
     }
-    if (st)
+    if (st && kept != st->n) {
         st->n = kept;
+        stateReindex(st);
+    }
     if (retChanged && changed)
         *retChanged = true;
     return dropped;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "policy.h"
+#include "util/xvhash.h"
 
 /* Attempts remembered per domain: the largest `burst` accepted. */
 #define XV_POLICY_MAX_BURST 100
@@ -84,6 +85,9 @@ struct _xvPolicyState {
     char *dir;                  /* NULL: kept in memory only (tests, dry runs) */
     xvRestartEntry *entries;
     size_t n;
+    size_t cap;                 /* room in entries (grown by doubling) */
+    xvHash *byUUID;             /* uuid -> position + 1 in entries: a policy
+                                 * looks up each domain of every sample */
     xvPolicyIntent *intents;    /* actions in progress, oldest first */
     size_t nintents;
     uint64_t lastIntentId;

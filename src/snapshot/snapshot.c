@@ -148,13 +148,38 @@ xvSnapshotUnref(const xvSnapshot *snap)
     return NULL;
 }
 
+/* The capacity to grow an array of @cap to hold @need: at least double. */
+static size_t
+snapshotGrowCap(size_t cap, size_t need)
+{
+    size_t grown = cap < 16 ? 16 : cap;
+
+    while (grown < need) {
+        if (grown > SIZE_MAX / 2)
+            abort();
+        grown *= 2;
+    }
+    return grown;
+}
+
+/* Makes room for @need elements of @size in *@array, of capacity *@cap. */
+static void
+snapshotReserve(void **array, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return;
+    *cap = snapshotGrowCap(*cap, need);
+    *array = xvReallocN(*array, *cap, size);
+}
+
 xvSnapDomain *
 xvSnapshotAddDomain(xvSnapshot *snap)
 {
     xvSnapDomain *dom;
 
     snapshotCheckOpen(snap);
-    snap->domains = xvReallocN(snap->domains, snap->ndomains + 1, sizeof(*dom));
+    snapshotReserve((void **)&snap->domains, &snap->domainsCap, snap->ndomains + 1,
+                    sizeof(*dom));
     dom = &snap->domains[snap->ndomains++];
     memset(dom, 0, sizeof(*dom));
     dom->firstVcpu = snap->nvcpus;
@@ -228,12 +253,18 @@ xvSnapshotAddVcpus(xvSnapshot *snap, xvSnapDomain *dom, size_t n)
     maplen = (size_t)snap->maplen;
     first = snapshotGrowRange(snap, dom, &dom->firstVcpu, &dom->nvcpus, &snap->nvcpus, n,
                               "Vcpus");
-    snap->vcpus = xvReallocN(snap->vcpus, first + n, sizeof(xvSnapVcpu));
-    memset(&snap->vcpus[first], 0, n * sizeof(xvSnapVcpu));
-    if (maplen > 0) {
-        snap->cpumaps = xvReallocN(snap->cpumaps, first + n, maplen);
-        memset(snap->cpumaps + first * maplen, 0, n * maplen);
+    if (first + n > snap->vcpusCap) {
+        snap->vcpusCap = snapshotGrowCap(snap->vcpusCap, first + n);
+        snap->vcpus = xvReallocN(snap->vcpus, snap->vcpusCap, sizeof(xvSnapVcpu));
+        if (maplen > 0)
+            snap->cpumaps = xvReallocN(snap->cpumaps, snap->vcpusCap, maplen);
+    } else if (maplen > 0 && !snap->cpumaps) {
+        /* maps asked for after vcpus without them were added */
+        snap->cpumaps = xvAllocN(snap->vcpusCap, maplen);
     }
+    memset(&snap->vcpus[first], 0, n * sizeof(xvSnapVcpu));
+    if (maplen > 0)
+        memset(snap->cpumaps + first * maplen, 0, n * maplen);
     return &snap->vcpus[first];
 }
 
@@ -243,7 +274,7 @@ xvSnapshotAddDisks(xvSnapshot *snap, xvSnapDomain *dom, size_t n)
     size_t start = snapshotGrowRange(snap, dom, &dom->firstDisk, &dom->ndisks, &snap->ndisks,
                                      n, "Disks");
 
-    snap->disks = xvReallocN(snap->disks, snap->ndisks, sizeof(xvSnapDisk));
+    snapshotReserve((void **)&snap->disks, &snap->disksCap, snap->ndisks, sizeof(xvSnapDisk));
     memset(&snap->disks[start], 0, n * sizeof(xvSnapDisk));
     return &snap->disks[start];
 }
@@ -254,7 +285,7 @@ xvSnapshotAddNics(xvSnapshot *snap, xvSnapDomain *dom, size_t n)
     size_t start = snapshotGrowRange(snap, dom, &dom->firstNic, &dom->nnics, &snap->nnics, n,
                                      "Nics");
 
-    snap->nics = xvReallocN(snap->nics, snap->nnics, sizeof(xvSnapNic));
+    snapshotReserve((void **)&snap->nics, &snap->nicsCap, snap->nnics, sizeof(xvSnapNic));
     memset(&snap->nics[start], 0, n * sizeof(xvSnapNic));
     return &snap->nics[start];
 }
@@ -267,7 +298,7 @@ xvSnapshotAddPcpus(xvSnapshot *snap, size_t n)
     snapshotCheckOpen(snap);
     if (n > SIZE_MAX - start)
         abort();
-    snap->pcpus = xvReallocN(snap->pcpus, start + n, sizeof(xvSnapPcpu));
+    snapshotReserve((void **)&snap->pcpus, &snap->pcpusCap, start + n, sizeof(xvSnapPcpu));
     memset(&snap->pcpus[start], 0, n * sizeof(xvSnapPcpu));
     snap->npcpus = start + n;
     return &snap->pcpus[start];

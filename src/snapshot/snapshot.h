@@ -219,6 +219,9 @@ struct _xvSnapshot {
     xvSnapPcpu *pcpus;           /* by CPU number */
     size_t npcpus;
     xvSnapProcess process;
+    /* room allocated in each array: they grow by doubling, so adding
+     * N domains costs O(N) however large N is */
+    size_t domainsCap, vcpusCap, disksCap, nicsCap, pcpusCap;
     /*
      * Failed calls by call, CUMULATIVE since the agent started (a counter):
      * the sampler starts each snapshot from the previous one's totals

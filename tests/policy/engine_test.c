@@ -556,6 +556,93 @@ test_failed_saves_are_counted_in_the_report_and_the_policy_goes_on(void **state)
     xvTestRemoveTree(dir);
 }
 
+/*
+ * The first sample of a host captures the configuration of every running
+ * domain: the bookkeeping is saved once for all of them, not once per
+ * domain (N saves of a file holding up to N configurations: quadratic, and
+ * minutes at 10,000 domains). Counted through failing saves.
+ */
+static void
+test_captures_of_one_sample_are_saved_once(void **state)
+{
+    enum { NDOMS = 20 };
+    const char *names[NDOMS + 1] = { NULL };
+    char nameBuf[NDOMS][8];
+    char *dir = xvTestTempDir();
+    char *sdir = xvTestPathIn(dir, "file/state");
+    char *uri, *nodePath;
+    xvPolicyEngine *engine = xvPolicyEngineNew(sdir);
+    xvBuf node = XV_BUF_INIT;
+    virConnectPtr conn;
+    xvSnapshot *snap;
+    int saved, fd, i;
+
+    (void)state;
+    xvTestWriteText(dir, "file", "");     /* state_dir under a file: every save fails */
+    xvBufAddStr(&node, "<node>\n");
+    for (i = 0; i < NDOMS; i++) {
+        snprintf(nameBuf[i], sizeof(nameBuf[i]), "d%02d", i + 1);
+        names[i] = nameBuf[i];
+        xvBufAsprintf(&node, "<domain type='test'><name>%s</name>"
+                  "<uuid>ab000000-0000-0000-0000-0000000000%02x</uuid><memory>65536</memory>"
+                  "<vcpu>1</vcpu><os><type>hvm</type></os></domain>\n", names[i], i + 1);
+    }
+    xvBufAddStr(&node, "</node>\n");
+    xvTestWriteText(dir, "node.xml", node.data);
+    nodePath = xvTestPathIn(dir, "node.xml");
+    assert_true(asprintf(&uri, "test://%s", nodePath) > 0);
+    assert_non_null(conn = virConnectOpenReadOnly(uri));
+    configure(engine, "policies:\n  - name: r\n    type: restart\n", false);
+    saved = dup(STDERR_FILENO);
+    fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    assert_true(saved >= 0 && fd >= 0);
+    dup2(fd, STDERR_FILENO);
+    close(fd);
+    /* running, with the node's IDs (1...) and UUIDs (ab...01...) */
+    snap = snapshotOf(names, 1, VIR_DOMAIN_RUNNING, true);
+    xvPolicyReportFree(xvPolicyEngineRunAt(engine, conn, snap, NOW));
+    xvSnapshotUnref(snap);
+    /* a second sample: nothing new to capture, nothing to save */
+    snap = snapshotOf(names, 1, VIR_DOMAIN_RUNNING, true);
+    xvPolicyTestRun(engine, snap, NOW + 1000);
+    xvSnapshotUnref(snap);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    /* one save for the captures, one for the domains' first sighting (1:
+     * nothing captured; NDOMS + 1: a save per capture) */
+    assert_int_equal(lastReport()->stateSaveErrors, 2);
+    xvPolicyEngineFree(engine);
+
+    /* the same with a state_dir that works: every configuration is in it */
+    free(sdir);
+    sdir = xvTestPathIn(dir, "state");
+    engine = xvPolicyEngineNew(sdir);
+    configure(engine, "policies:\n  - name: r\n    type: restart\n", false);
+    snap = snapshotOf(names, 1, VIR_DOMAIN_RUNNING, true);
+    xvPolicyReportFree(xvPolicyEngineRunAt(engine, conn, snap, NOW));
+    xvSnapshotUnref(snap);
+    {
+        char *file = xvTestPathIn(sdir, XV_POLICY_STATE_FILE);
+        char *text = xvTestReadFile(file);
+        char want[64];
+
+        for (i = 0; i < NDOMS; i++) {
+            snprintf(want, sizeof(want), " xml_id=%d ", i + 1);
+            assert_non_null(strstr(text, want));
+        }
+        free(text);
+        free(file);
+    }
+    virConnectClose(conn);
+    xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
+    xvBufFree(&node);
+    free(uri);
+    free(nodePath);
+    free(sdir);
+    xvTestRemoveTree(dir);
+}
+
 static void
 test_report_has_no_save_errors_family_without_bookkeeping(void **state)
 {
@@ -780,6 +867,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_dry_run_turned_off_by_a_reload_acts_at_once_and_counts_from_zero),
     cmocka_unit_test(test_engine_prunes_gone_domains_and_saves_only_on_change),
     cmocka_unit_test(test_failed_saves_are_counted_in_the_report_and_the_policy_goes_on),
+    cmocka_unit_test(test_captures_of_one_sample_are_saved_once),
     cmocka_unit_test(test_report_has_no_save_errors_family_without_bookkeeping),
     cmocka_unit_test(test_interrupted_restart_is_finished_once_by_the_next_start),
     cmocka_unit_test(test_interrupted_restart_leaves_a_domain_started_or_stopped_by_others_alone),
