@@ -381,7 +381,9 @@ xenIoWatch(xvXenIoCache *cache, const xvXenHypervisor *hv, void *xs)
             virResetLastError();
             continue;
         }
+        /* What changed before the watch was set is read now. */
         cache->watched[kind] = true;
+        xenIoMarkAll(cache, (xenIoKind)kind);
     }
 }
 
