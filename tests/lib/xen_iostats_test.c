@@ -711,7 +711,7 @@ test_a_failed_xenstore_read_is_reported_and_read_again_next_time(void **state)
 }
 
 static void
-test_files_past_half_the_descriptor_limit_are_opened_at_each_read(void **state)
+test_files_past_the_descriptor_budget_are_opened_at_each_read(void **state)
 {
     struct rlimit saved, low;
     virConnectPtr conn;
@@ -875,7 +875,7 @@ static const struct CMUnitTest tests[] = {
     XEN_TEST(test_missing_counter_files_are_unknown_until_the_backend_changes),
     XEN_TEST(test_without_watches_every_call_reads_the_lists_and_retries_the_watches),
     XEN_TEST(test_a_failed_xenstore_read_is_reported_and_read_again_next_time),
-    XEN_TEST(test_files_past_half_the_descriptor_limit_are_opened_at_each_read),
+    XEN_TEST(test_files_past_the_descriptor_budget_are_opened_at_each_read),
     XEN_TEST(test_live_xml_names_each_vif_as_netback_does),
     XEN_TEST(test_cpu_stats_have_one_field_idle),
     XEN_TEST(test_cpu_stats_are_xens_idle_time_per_cpu_and_their_sum),
