@@ -2000,17 +2000,33 @@ xenDomainMinimalDef(const xenDom *dom, const xvXenDomInfo *info)
     return def;
 }
 
-/* The host-side name of each interface of a running domain, as libvirt
- * writes it in <target dev>: netback's vifDOMID.DEVID (libxl numbers the
- * devices of a config from 0, in order), unless the config names it. */
+/*
+ * What libvirt writes of each interface of a running domain that the
+ * config leaves out: <target dev>, netback's vifDOMID.DEVID (libxl numbers
+ * the devices of a config from 0, in order), and <source bridge>, the
+ * backend's "bridge" key (libxl writes its default, xenbr0, there). One
+ * xenstore read per interface without a bridge.
+ */
 static void
-xenDomainNameVifs(xvDomainDef *def, uint32_t domid)
+xenDomainFillVifs(xenPriv *priv, xvDomainDef *def, uint32_t domid)
 {
+    char path[XEN_PATH_MAX];
     size_t i;
 
     for (i = 0; i < def->nnets; i++) {
-        if (!def->nets[i].target)
-            def->nets[i].target = xvAsprintf("vif%" PRIu32 ".%zu", domid, i);
+        xvDomainNetDef *net = &def->nets[i];
+
+        if (!net->target)
+            net->target = xvAsprintf("vif%" PRIu32 ".%zu", domid, i);
+        if (net->source)
+            continue;
+        snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%" PRIu32 "/%zu/bridge",
+                 domid, i);
+        errno = 0;
+        if ((net->source = priv->hv->store->read(priv->xs, XV_XEN_XBT_NULL, path)))
+            net->type = XV_DOMAIN_NET_TYPE_BRIDGE;
+        else if (errno != ENOENT)
+            virResetLastError();    /* the XML goes without it */
     }
 }
 
@@ -2034,7 +2050,7 @@ xenDomainGetXMLDesc(virDomainPtr domain, int flags XV_UNUSED)
             virResetLastError();
             live = xenDomainMinimalDef(dom, &di);
         }
-        xenDomainNameVifs(live, dom->domid);
+        xenDomainFillVifs(priv, live, dom->domid);
         ret = xvDomainDefFormat(live, (int)dom->domid);
     }
     xenDomainEnd(priv);

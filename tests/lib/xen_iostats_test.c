@@ -755,7 +755,7 @@ test_files_past_the_descriptor_budget_are_opened_at_each_read(void **state)
 /* ---- the domain XML ------------------------------------------------------------------ */
 
 static void
-test_live_xml_names_each_vif_as_netback_does(void **state)
+test_live_xml_names_each_vif_and_its_bridge_as_the_backend_does(void **state)
 {
     uint32_t domid = xvSimAddDomain("net", 1, 128 * KiB_PER_MiB);
     xvSimDom *sd = xvSimGetDomain(domid);
@@ -772,8 +772,11 @@ test_live_xml_names_each_vif_as_netback_does(void **state)
     sd->config->nets[0].source = xvStrdup("xenbr0");
     sd->config->nets[1].type = XV_DOMAIN_NET_TYPE_ETHERNET;
     sd->config->nets[1].mac = xvStrdup("00:16:3e:00:00:02");
+    backendSet("vif", domid, 1, "bridge", "xenbr1");
     assert_non_null(xml = virDomainGetXMLDesc(dom, 0));
     assert_non_null(strstr(xml, "<mac address='00:16:3e:00:00:01'/>"));
+    /* the second has its bridge from the backend only */
+    assert_non_null(strstr(xml, "<source bridge='xenbr1'/>"));
     assert_non_null(strstr(xml, "<source bridge='xenbr0'/>"));
     snprintf(want, sizeof(want), "<target dev='vif%u.0'/>", domid);
     assert_non_null(strstr(xml, want));
@@ -876,7 +879,7 @@ static const struct CMUnitTest tests[] = {
     XEN_TEST(test_without_watches_every_call_reads_the_lists_and_retries_the_watches),
     XEN_TEST(test_a_failed_xenstore_read_is_reported_and_read_again_next_time),
     XEN_TEST(test_files_past_the_descriptor_budget_are_opened_at_each_read),
-    XEN_TEST(test_live_xml_names_each_vif_as_netback_does),
+    XEN_TEST(test_live_xml_names_each_vif_and_its_bridge_as_the_backend_does),
     XEN_TEST(test_cpu_stats_have_one_field_idle),
     XEN_TEST(test_cpu_stats_are_xens_idle_time_per_cpu_and_their_sum),
     XEN_TEST(test_cpu_stats_past_the_hosts_cpus_is_invalid_arg),
