@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,22 +36,6 @@ static char *sysRoot;
 /* ---- fixture ---------------------------------------------------------------- */
 
 static int
-removeEntry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-    (void)sb;
-    (void)type;
-    (void)ftw;
-    return remove(path);
-}
-
-static void
-removeTree(char *dir)
-{
-    nftw(dir, removeEntry, 16, FTW_DEPTH | FTW_PHYS);
-    free(dir);
-}
-
-static int
 setup(void **state)
 {
     (void)state;
@@ -74,8 +57,8 @@ teardown(void **state)
     assert_int_equal(xvSimOpenHandles(), 0);
     xvXenDriverSetHypervisor(NULL);
     xvXenDriverSetSysRoot(NULL);
-    removeTree(stateDir);
-    removeTree(sysRoot);
+    xvTestRemoveTree(stateDir);
+    xvTestRemoveTree(sysRoot);
     return 0;
 }
 
@@ -239,6 +222,31 @@ addIoDomain(const char *name)
     return domid;
 }
 
+/* A domain with one disk and one vif, and a connection that sees it. */
+typedef struct {
+    uint32_t domid;
+    virConnectPtr conn;
+    virDomainPtr dom;
+} ioFix;
+
+static ioFix
+ioOpen(const char *name)
+{
+    ioFix f;
+
+    f.domid = addIoDomain(name);
+    f.conn = openXen();
+    f.dom = byID(f.conn, f.domid);
+    return f;
+}
+
+static void
+ioClose(ioFix *f)
+{
+    virDomainFree(f->dom);
+    assert_int_equal(virConnectClose(f->conn), 0);
+}
+
 static void
 blockStats(virDomainPtr dom, const char *disk, virDomainBlockStatsStruct *st)
 {
@@ -253,31 +261,16 @@ ifStats(virDomainPtr dom, const char *dev, virDomainInterfaceStatsStruct *st)
         fail_msg("virDomainInterfaceStats(%s): %s", dev, virGetLastErrorMessage());
 }
 
+typedef enum { IO_OPENS, IO_READS, IO_RESCANS } ioWhat;
+
+/* One of the driver's counter-file counts of @conn. */
 static unsigned long
-ioOpens(virConnectPtr conn)
+ioCount(virConnectPtr conn, ioWhat what)
 {
-    unsigned long opens, reads, rescans;
+    unsigned long n[3];
 
-    xvXenDriverIoCounts(conn, &opens, &reads, &rescans);
-    return opens;
-}
-
-static unsigned long
-ioReads(virConnectPtr conn)
-{
-    unsigned long opens, reads, rescans;
-
-    xvXenDriverIoCounts(conn, &opens, &reads, &rescans);
-    return reads;
-}
-
-static unsigned long
-ioRescans(virConnectPtr conn)
-{
-    unsigned long opens, reads, rescans;
-
-    xvXenDriverIoCounts(conn, &opens, &reads, &rescans);
-    return rescans;
+    xvXenDriverIoCounts(conn, &n[IO_OPENS], &n[IO_READS], &n[IO_RESCANS]);
+    return n[what];
 }
 
 static unsigned int
@@ -299,69 +292,58 @@ openFds(void)
 static void
 test_block_stats_are_blkback_requests_and_sectors_in_bytes(void **state)
 {
-    uint32_t domid = addIoDomain("io");
-    virConnectPtr conn = openXen();
-    virDomainPtr dom = byID(conn, domid);
+    ioFix f = ioOpen("io");
     virDomainBlockStatsStruct st;
 
     (void)state;
-    blockStats(dom, "xvda", &st);
+    blockStats(f.dom, "xvda", &st);
     assert_int_equal(st.rd_req, 10);
     assert_int_equal(st.wr_req, 5);
     assert_int_equal(st.rd_bytes, 80 * 512);
     assert_int_equal(st.wr_bytes, 16 * 512);
     assert_int_equal(st.errs, 2);    /* oo_req, as libvirt's Xen driver */
-    virDomainFree(dom);
-    assert_int_equal(virConnectClose(conn), 0);
+    ioClose(&f);
 }
 
 static void
 test_a_disk_is_found_by_its_source_path_too(void **state)
 {
-    uint32_t domid = addIoDomain("io");
-    virConnectPtr conn = openXen();
-    virDomainPtr dom = byID(conn, domid);
+    ioFix f = ioOpen("io");
     virDomainBlockStatsStruct st;
 
     (void)state;
-    blockStats(dom, "/xenlab/disks/disk.img", &st);
+    blockStats(f.dom, "/xenlab/disks/disk.img", &st);
     assert_int_equal(st.rd_req, 10);
-    virDomainFree(dom);
-    assert_int_equal(virConnectClose(conn), 0);
+    ioClose(&f);
 }
 
 static void
 test_an_unknown_disk_is_invalid_path(void **state)
 {
-    uint32_t domid = addIoDomain("io");
-    virConnectPtr conn = openXen();
-    virDomainPtr dom = byID(conn, domid);
+    ioFix f = ioOpen("io");
     virDomainBlockStatsStruct st;
 
     (void)state;
-    assert_int_equal(virDomainBlockStats(dom, "xvdz", &st, sizeof(st)), -1);
+    assert_int_equal(virDomainBlockStats(f.dom, "xvdz", &st, sizeof(st)), -1);
     xvTestAssertError(VIR_ERR_INVALID_ARG, "invalid path: xvdz");
-    assert_int_equal(virDomainBlockStats(dom, "", &st, sizeof(st)), -1);
+    assert_int_equal(virDomainBlockStats(f.dom, "", &st, sizeof(st)), -1);
     xvTestAssertError(VIR_ERR_INVALID_ARG, "invalid path: ");
     /* a vif is no disk */
-    assert_int_equal(virDomainBlockStats(dom, "vif1.0", &st, sizeof(st)), -1);
+    assert_int_equal(virDomainBlockStats(f.dom, "vif1.0", &st, sizeof(st)), -1);
     xvTestAssertError(VIR_ERR_INVALID_ARG, "invalid path: vif1.0");
-    virDomainFree(dom);
-    assert_int_equal(virConnectClose(conn), 0);
+    ioClose(&f);
 }
 
 static void
 test_interface_stats_are_the_guests_view_of_the_vif(void **state)
 {
-    uint32_t domid = addIoDomain("io");
-    virConnectPtr conn = openXen();
-    virDomainPtr dom = byID(conn, domid);
+    ioFix f = ioOpen("io");
     virDomainInterfaceStatsStruct st;
     char vif[32];
 
     (void)state;
-    snprintf(vif, sizeof(vif), "vif%u.0", domid);
-    ifStats(dom, vif, &st);
+    snprintf(vif, sizeof(vif), "vif%u.0", f.domid);
+    ifStats(f.dom, vif, &st);
     /* what the vif transmitted, the guest received */
     assert_int_equal(st.rx_bytes, 200);
     assert_int_equal(st.rx_packets, 9);
@@ -371,23 +353,19 @@ test_interface_stats_are_the_guests_view_of_the_vif(void **state)
     assert_int_equal(st.tx_packets, 7);
     assert_int_equal(st.tx_errs, 1);
     assert_int_equal(st.tx_drop, 2);
-    virDomainFree(dom);
-    assert_int_equal(virConnectClose(conn), 0);
+    ioClose(&f);
 }
 
 static void
 test_an_interface_is_found_by_its_mac_in_any_case(void **state)
 {
-    uint32_t domid = addIoDomain("io");
-    virConnectPtr conn = openXen();
-    virDomainPtr dom = byID(conn, domid);
+    ioFix f = ioOpen("io");
     virDomainInterfaceStatsStruct st;
 
     (void)state;
-    ifStats(dom, "00:16:3E:62:54:B2", &st);
+    ifStats(f.dom, "00:16:3E:62:54:B2", &st);
     assert_int_equal(st.rx_bytes, 200);
-    virDomainFree(dom);
-    assert_int_equal(virConnectClose(conn), 0);
+    ioClose(&f);
 }
 
 static void
@@ -411,18 +389,15 @@ test_a_renamed_vif_goes_by_its_backend_vifname(void **state)
 static void
 test_an_unknown_interface_is_not_a_known_interface(void **state)
 {
-    uint32_t domid = addIoDomain("io");
-    virConnectPtr conn = openXen();
-    virDomainPtr dom = byID(conn, domid);
+    ioFix f = ioOpen("io");
     virDomainInterfaceStatsStruct st;
 
     (void)state;
-    assert_int_equal(virDomainInterfaceStats(dom, "vif99.0", &st, sizeof(st)), -1);
+    assert_int_equal(virDomainInterfaceStats(f.dom, "vif99.0", &st, sizeof(st)), -1);
     xvTestAssertError(VIR_ERR_INVALID_ARG, "'vif99.0' is not a known interface");
-    assert_int_equal(virDomainInterfaceStats(dom, "xvda", &st, sizeof(st)), -1);
+    assert_int_equal(virDomainInterfaceStats(f.dom, "xvda", &st, sizeof(st)), -1);
     xvTestAssertError(VIR_ERR_INVALID_ARG, "'xvda' is not a known interface");
-    virDomainFree(dom);
-    assert_int_equal(virConnectClose(conn), 0);
+    ioClose(&f);
 }
 
 static void
@@ -470,39 +445,33 @@ test_stats_of_a_defined_domain_that_is_not_running_is_operation_invalid(void **s
 static void
 test_a_short_struct_gets_only_its_size(void **state)
 {
-    uint32_t domid = addIoDomain("io");
-    virConnectPtr conn = openXen();
-    virDomainPtr dom = byID(conn, domid);
+    ioFix f = ioOpen("io");
     virDomainBlockStatsStruct st = { 77, 77, 77, 77, 77 };
 
     (void)state;
     /* a program built when the structure ended after rd_bytes */
-    assert_int_equal(virDomainBlockStats(dom, "xvda", &st, 2 * sizeof(long long)), 0);
+    assert_int_equal(virDomainBlockStats(f.dom, "xvda", &st, 2 * sizeof(long long)), 0);
     assert_int_equal(st.rd_req, 10);
     assert_int_equal(st.rd_bytes, 80 * 512);
     assert_int_equal(st.wr_req, 77);
-    virDomainFree(dom);
-    assert_int_equal(virConnectClose(conn), 0);
+    ioClose(&f);
 }
 
 static void
 test_a_garbled_counter_is_an_internal_error_naming_the_file(void **state)
 {
-    uint32_t domid = addIoDomain("io");
-    virConnectPtr conn = openXen();
-    virDomainPtr dom = byID(conn, domid);
+    ioFix f = ioOpen("io");
     virDomainBlockStatsStruct st;
     virErrorPtr err;
 
     (void)state;
-    writeCounter(vbdDir(domid, XVDA), "wr_req", "lots");
-    assert_int_equal(virDomainBlockStats(dom, "xvda", &st, sizeof(st)), -1);
+    writeCounter(vbdDir(f.domid, XVDA), "wr_req", "lots");
+    assert_int_equal(virDomainBlockStats(f.dom, "xvda", &st, sizeof(st)), -1);
     assert_non_null(err = virGetLastError());
     assert_int_equal(err->code, VIR_ERR_INTERNAL_ERROR);
     assert_non_null(strstr(err->message, "invalid counter 'lots'"));
     assert_non_null(strstr(err->message, "/statistics/wr_req"));
-    virDomainFree(dom);
-    assert_int_equal(virConnectClose(conn), 0);
+    ioClose(&f);
 }
 
 /* ---- cost: preads per sample, xenstore only on change ------------------------- */
@@ -510,42 +479,39 @@ test_a_garbled_counter_is_an_internal_error_naming_the_file(void **state)
 static void
 test_a_sample_is_one_pread_per_counter_without_xenstore_or_hypercall(void **state)
 {
-    uint32_t domid = addIoDomain("io");
-    virConnectPtr conn = openXen();
-    virDomainPtr dom = byID(conn, domid);
+    ioFix f = ioOpen("io");
     virDomainBlockStatsStruct bs;
     virDomainInterfaceStatsStruct is;
     char vif[32];
     int round;
 
     (void)state;
-    snprintf(vif, sizeof(vif), "vif%u.0", domid);
+    snprintf(vif, sizeof(vif), "vif%u.0", f.domid);
     xvSimResetCounts();
-    blockStats(dom, "xvda", &bs);
-    ifStats(dom, vif, &is);
+    blockStats(f.dom, "xvda", &bs);
+    ifStats(f.dom, vif, &is);
     /* first: two watches, one folder and two keys per device, 13 opens */
     assert_int_equal(xvSimCount(XV_SIM_CALL_STORE_WATCH), 2);
     assert_int_equal(xvSimCount(XV_SIM_CALL_STORE_DIRECTORY), 2);
     assert_int_equal(xvSimCount(XV_SIM_CALL_STORE_READ), 4);
-    assert_int_equal(ioOpens(conn), 5 + 8);
-    assert_int_equal(ioReads(conn), 5 + 8);
+    assert_int_equal(ioCount(f.conn, IO_OPENS), 5 + 8);
+    assert_int_equal(ioCount(f.conn, IO_READS), 5 + 8);
     for (round = 1; round <= 3; round++) {
         xvSimResetCounts();
-        writeCounter(vbdDir(domid, XVDA), "rd_req", round == 3 ? "1000" : "11");
-        blockStats(dom, "xvda", &bs);
-        ifStats(dom, vif, &is);
+        writeCounter(vbdDir(f.domid, XVDA), "rd_req", round == 3 ? "1000" : "11");
+        blockStats(f.dom, "xvda", &bs);
+        ifStats(f.dom, vif, &is);
         assert_int_equal(xvSimCount(XV_SIM_CALL_STORE_READ), 0);
         assert_int_equal(xvSimCount(XV_SIM_CALL_STORE_DIRECTORY), 0);
         assert_int_equal(xvSimCount(XV_SIM_CALL_GETINFOLIST), 0);
         assert_int_equal(xvSimCount(XV_SIM_CALL_VCPU_GETINFO), 0);
-        assert_int_equal(ioOpens(conn), 5 + 8);
-        assert_int_equal(ioReads(conn), (5 + 8) * (round + 1));
+        assert_int_equal(ioCount(f.conn, IO_OPENS), 5 + 8);
+        assert_int_equal(ioCount(f.conn, IO_READS), (5 + 8) * (round + 1));
     }
     /* the same open file shows the new value */
     assert_int_equal(bs.rd_req, 1000);
-    assert_int_equal(ioRescans(conn), 2);
-    virDomainFree(dom);
-    assert_int_equal(virConnectClose(conn), 0);
+    assert_int_equal(ioCount(f.conn, IO_RESCANS), 2);
+    ioClose(&f);
 }
 
 static void
@@ -584,18 +550,15 @@ test_a_new_disk_is_seen_after_its_backend_watch_fires(void **state)
 static void
 test_a_removed_disk_is_gone_after_its_watch_fires(void **state)
 {
-    uint32_t domid = addIoDomain("io");
-    virConnectPtr conn = openXen();
-    virDomainPtr dom = byID(conn, domid);
+    ioFix f = ioOpen("io");
     virDomainBlockStatsStruct st;
 
     (void)state;
-    blockStats(dom, "xvda", &st);
-    backendRemove("vbd", domid);
-    assert_int_equal(virDomainBlockStats(dom, "xvda", &st, sizeof(st)), -1);
+    blockStats(f.dom, "xvda", &st);
+    backendRemove("vbd", f.domid);
+    assert_int_equal(virDomainBlockStats(f.dom, "xvda", &st, sizeof(st)), -1);
     xvTestAssertError(VIR_ERR_INVALID_ARG, "invalid path: xvda");
-    virDomainFree(dom);
-    assert_int_equal(virConnectClose(conn), 0);
+    ioClose(&f);
 }
 
 static void
@@ -652,9 +615,9 @@ test_missing_counter_files_are_unknown_until_the_backend_changes(void **state)
     assert_int_equal(st.rd_req, -1);
     assert_int_equal(st.rd_bytes, -1);
     assert_int_equal(st.errs, -1);
-    assert_int_equal(ioOpens(conn), 1);
+    assert_int_equal(ioCount(conn, IO_OPENS), 1);
     blockStats(dom, "xvda", &st);
-    assert_int_equal(ioOpens(conn), 1);     /* not tried at every call */
+    assert_int_equal(ioCount(conn, IO_OPENS), 1);     /* not tried at every call */
     /* blkback connects: its files appear, the backend state changes */
     setVbdFiles(domid, XVDA, "3", "0", "24", "0", "0");
     backendSet("vbd", domid, XVDA, "state", "4");
@@ -668,46 +631,40 @@ test_missing_counter_files_are_unknown_until_the_backend_changes(void **state)
 static void
 test_without_watches_every_call_reads_the_lists_and_retries_the_watches(void **state)
 {
-    uint32_t domid = addIoDomain("io");
-    virConnectPtr conn = openXen();
-    virDomainPtr dom = byID(conn, domid);
+    ioFix f = ioOpen("io");
     virDomainBlockStatsStruct st;
 
     (void)state;
     xvSimFail(XV_SIM_CALL_STORE_WATCH, ENOSPC, 2);
-    blockStats(dom, "xvda", &st);
+    blockStats(f.dom, "xvda", &st);
     assert_int_equal(st.rd_req, 10);
     assert_null(virGetLastError());
     xvSimResetCounts();
-    blockStats(dom, "xvda", &st);
+    blockStats(f.dom, "xvda", &st);
     /* watches set now; this call still reads, the next does not */
     assert_int_equal(xvSimCount(XV_SIM_CALL_STORE_WATCH), 2);
     assert_int_equal(xvSimCount(XV_SIM_CALL_STORE_DIRECTORY), 1);
     xvSimResetCounts();
-    blockStats(dom, "xvda", &st);
+    blockStats(f.dom, "xvda", &st);
     assert_int_equal(xvSimCount(XV_SIM_CALL_STORE_DIRECTORY), 0);
-    virDomainFree(dom);
-    assert_int_equal(virConnectClose(conn), 0);
+    ioClose(&f);
 }
 
 static void
 test_a_failed_xenstore_read_is_reported_and_read_again_next_time(void **state)
 {
-    uint32_t domid = addIoDomain("io");
-    virConnectPtr conn = openXen();
-    virDomainPtr dom = byID(conn, domid);
+    ioFix f = ioOpen("io");
     virDomainBlockStatsStruct st;
 
     (void)state;
     xvSimFail(XV_SIM_CALL_STORE_DIRECTORY, EIO, 1);
-    assert_int_equal(virDomainBlockStats(dom, "xvda", &st, sizeof(st)), -1);
+    assert_int_equal(virDomainBlockStats(f.dom, "xvda", &st, sizeof(st)), -1);
     xvTestAssertError(VIR_ERR_SYSTEM_ERROR,
                       "xs_directory of '/local/domain/0/backend/vbd/1' failed: "
                       "Input/output error");
-    blockStats(dom, "xvda", &st);
+    blockStats(f.dom, "xvda", &st);
     assert_int_equal(st.rd_req, 10);
-    virDomainFree(dom);
-    assert_int_equal(virConnectClose(conn), 0);
+    ioClose(&f);
 }
 
 static void
@@ -741,11 +698,11 @@ test_files_past_the_descriptor_budget_are_opened_at_each_read(void **state)
     }
     assert_int_equal(setrlimit(RLIMIT_NOFILE, &saved), 0);
     assert_int_equal(openFds(), fds + 30);
-    assert_int_equal(ioOpens(conn), 40);
+    assert_int_equal(ioCount(conn, IO_OPENS), 40);
     for (i = 0; i < 8; i++)
         blockStats(doms[i], "xvda", &st);
-    assert_int_equal(ioOpens(conn), 50);    /* the two disks past the budget */
-    assert_int_equal(ioReads(conn), 80);
+    assert_int_equal(ioCount(conn, IO_OPENS), 50);    /* the two disks past the budget */
+    assert_int_equal(ioCount(conn, IO_READS), 80);
     for (i = 0; i < 8; i++)
         virDomainFree(doms[i]);
     assert_int_equal(virConnectClose(conn), 0);
