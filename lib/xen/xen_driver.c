@@ -31,6 +31,10 @@
  *   xc_vcpu_getaffinity per vcpu when maps are asked for.
  * - Writes ask Xen for the domain's current state first (one
  *   getinfolist(id, 1)) and invalidate the batch.
+ * - virDomainBlockStats / virDomainInterfaceStats: no hypercall (the
+ *   cache finds the domain), 5 / 8 pread(2) of the backend's counter files,
+ *   and xenstore only when a watch on the backend folders fired for that
+ *   domain (xen_iostats.c). virNodeGetCPUStats: one xc_getcpuinfo.
  *
  * A domain is identified by its handle's id, checked against its UUID; a
  * domain that changed id (`xl reboot` keeps the UUID) is found again by
