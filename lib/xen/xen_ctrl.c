@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -188,6 +189,26 @@ xenCtrlCpuTopology(void *xc, xvXenCpuTopo *topo, unsigned int *ncpus)
         topo[i].node = raw[i].node;
     }
     *ncpus = n;
+    return 0;
+}
+
+static int
+xenCtrlCpuIdle(void *xc, uint64_t *idleNs, unsigned int *ncpus)
+{
+    xenCtrlHandle *h = xc;
+    XV_AUTOFREE(xc_cpuinfo_t *) raw = xvAllocN(*ncpus ? *ncpus : 1, sizeof(*raw));
+    int got = 0;
+    unsigned int i;
+
+    if (*ncpus > INT_MAX)
+        *ncpus = INT_MAX;
+    if (xc_getcpuinfo(h->xch, (int)*ncpus, raw, &got) < 0) {
+        xvReportSystemError(errno, "%s", "xc_getcpuinfo failed");
+        return -1;
+    }
+    for (i = 0; i < (unsigned int)got && i < *ncpus; i++)
+        idleNs[i] = raw[i].idletime;
+    *ncpus = i;
     return 0;
 }
 
@@ -629,6 +650,7 @@ const xvXenCtrlOps xvXenCtrlReal = {
     .version = xenCtrlVersion,
     .physinfo = xenCtrlPhysinfo,
     .cpuTopology = xenCtrlCpuTopology,
+    .cpuIdle = xenCtrlCpuIdle,
     .domainGetInfoList = xenCtrlDomainGetInfoList,
     .vcpuGetInfo = xenCtrlVcpuGetInfo,
     .vcpuGetAffinity = xenCtrlVcpuGetAffinity,

@@ -31,6 +31,10 @@
  *   xc_vcpu_getaffinity per vcpu when maps are asked for.
  * - Writes ask Xen for the domain's current state first (one
  *   getinfolist(id, 1)) and invalidate the batch.
+ * - virDomainBlockStats / virDomainInterfaceStats: no hypercall (the
+ *   cache finds the domain), 5 / 8 pread(2) of the backend's counter files,
+ *   and xenstore only when a watch on the backend folders fired for that
+ *   domain (xen_iostats.c). virNodeGetCPUStats: one xc_getcpuinfo.
  *
  * A domain is identified by its handle's id, checked against its UUID; a
  * domain that changed id (`xl reboot` keeps the UUID) is found again by
@@ -69,6 +73,7 @@
 #include "virerror.h"
 #include "xen/xen_conf.h"
 #include "xen/xen_ctrl.h"
+#include "xen/xen_iostats.h"
 #include "xen/xen_memory.h"
 #include "xen/xen_monitor.h"
 #include "xen/xen_state.h"
@@ -93,6 +98,8 @@ const xvXenHypervisor xvXenHypervisorReal = {
 /* Test hooks (xen_driverpriv.h): read once by each connectOpen. */
 static const xvXenHypervisor *xenHypervisor = &xvXenHypervisorReal;
 static unsigned int xenBatchChunk = XEN_BATCH_CHUNK_DEFAULT;
+static pthread_mutex_t xenSysRootLock = PTHREAD_MUTEX_INITIALIZER;
+static char *xenSysRoot;        /* under xenSysRootLock; NULL: "/" */
 static long xenBatchTtlMs = XEN_BATCH_TTL_MS_DEFAULT;
 
 void
@@ -108,6 +115,15 @@ xvXenDriverSetBatchTuning(unsigned int chunk, long ttlMs)
                      __ATOMIC_RELEASE);
     __atomic_store_n(&xenBatchTtlMs, ttlMs < 0 ? XEN_BATCH_TTL_MS_DEFAULT : ttlMs,
                      __ATOMIC_RELEASE);
+}
+
+void
+xvXenDriverSetSysRoot(const char *root)
+{
+    pthread_mutex_lock(&xenSysRootLock);
+    free(xenSysRoot);
+    xenSysRoot = root && root[0] ? xvStrdup(root) : NULL;
+    pthread_mutex_unlock(&xenSysRootLock);
 }
 
 /* ---- Private data -------------------------------------------------------- */
@@ -134,6 +150,7 @@ struct _xenPriv {
     uint64_t ttlNs;
     char token[48];             /* our watch token */
     char *stateDir;             /* the store of defined domains (xen_state.h) */
+    char *sysRoot;              /* prefix of the sysfs paths ("" in production) */
     xvXenStateIndex *stateIndex; /* its names and UUIDs (under the lock) */
 
     pthread_mutex_t lock;       /* guards the rest; held for each call */
@@ -151,6 +168,10 @@ struct _xenPriv {
     bool batchListed;           /* it already served a ListDomains */
     xvXenMemCache *mem;         /* guest memory facts (xen_memory.h), made by
                                  * the first virDomainMemoryStats */
+    xvXenIoCache *io;           /* backend devices and their counter files
+                                 * (xen_iostats.h), made by the first
+                                 * virDomainBlockStats/InterfaceStats */
+    unsigned int cpuSlots;      /* max_cpu_id + 1 of the last node info */
 };
 
 static const char *const xenWatchPaths[] = { "@introduceDomain", "@releaseDomain" };
@@ -181,6 +202,8 @@ xenPrivFree(xenPriv *priv)
         return;
     xenCacheClear(priv);
     xvXenMemCacheFree(priv->mem);
+    xvXenIoCacheFree(priv->io);
+    free(priv->sysRoot);
     free(priv->batch);
     free(priv->batchUsed);
     free(priv->stateDir);
@@ -323,6 +346,15 @@ xenCacheFindUUID(xenPriv *priv, const unsigned char *uuid)
     return NULL;
 }
 
+/* Is @domid, with @uuid, in the cache (@opaque: the connection)? */
+static bool
+xenDomIsAlive(void *opaque, uint32_t domid, const unsigned char *uuid)
+{
+    xenDom *dom = xenCacheFindID(opaque, domid);
+
+    return dom && memcmp(dom->uuid, uuid, XV_UUID_BUFLEN) == 0;
+}
+
 /* Makes the cache hold exactly the domains of the batch. */
 static int
 xenCacheSync(xenPriv *priv)
@@ -352,6 +384,8 @@ xenCacheSync(xenPriv *priv)
     priv->doms = doms;
     priv->ndoms = priv->nbatch;
     priv->stale = false;
+    /* Close the counter files of the domains that went. */
+    xvXenIoCachePrune(priv->io, xenDomIsAlive, priv);
     return 0;
 
  error:
@@ -416,7 +450,7 @@ xenDrainWatches(xenPriv *priv)
                 priv->primed[i] = true;
             else
                 priv->stale = true;
-        } else {
+        } else if (!xvXenIoCacheWatchEvent(priv->io, event[0], event[1])) {
             xvXenMemCacheWatchEvent(priv->mem, event[0], event[1]);
         }
         free(event);
@@ -758,6 +792,7 @@ xenNodeGetInfoLocked(xenPriv *priv, virNodeInfoPtr info)
         info->cores = info->cpus ? info->cpus : 1;
     }
     priv->nodeMaxCpus = VIR_NODEINFO_MAXCPUS(*info);
+    priv->cpuSlots = phys.maxCpuId + 1;
     return 0;
 }
 
@@ -947,6 +982,9 @@ xenConnectOpen(virConnectPtr conn, const char *uri, bool readOnly XV_UNUSED)
     priv->ttlNs = (uint64_t)ttlMs * 1000000ull;
     snprintf(priv->token, sizeof(priv->token), "xvirt-%p", (void *)priv);
     priv->stateDir = xvXenStateDir();
+    pthread_mutex_lock(&xenSysRootLock);
+    priv->sysRoot = xvStrdup(xenSysRoot ? xenSysRoot : "");
+    pthread_mutex_unlock(&xenSysRootLock);
     priv->stateIndex = xvXenStateIndexNew(priv->stateDir);
     if (xenOpenHandles(priv) < 0) {
         xenCloseHandles(priv, false);
@@ -1966,6 +2004,36 @@ xenDomainMinimalDef(const xenDom *dom, const xvXenDomInfo *info)
     return def;
 }
 
+/*
+ * What libvirt writes of each interface of a running domain that the
+ * config leaves out: <target dev>, netback's vifDOMID.DEVID (libxl numbers
+ * the devices of a config from 0, in order), and <source bridge>, the
+ * backend's "bridge" key (libxl writes its default, xenbr0, there). One
+ * xenstore read per interface without a bridge.
+ */
+static void
+xenDomainFillVifs(xenPriv *priv, xvDomainDef *def, uint32_t domid)
+{
+    char path[XEN_PATH_MAX];
+    size_t i;
+
+    for (i = 0; i < def->nnets; i++) {
+        xvDomainNetDef *net = &def->nets[i];
+
+        if (!net->target)
+            net->target = xvAsprintf("vif%" PRIu32 ".%zu", domid, i);
+        if (net->source)
+            continue;
+        snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%" PRIu32 "/%zu/bridge",
+                 domid, i);
+        errno = 0;
+        if ((net->source = priv->hv->store->read(priv->xs, XV_XEN_XBT_NULL, path)))
+            net->type = XV_DOMAIN_NET_TYPE_BRIDGE;
+        else if (errno != ENOENT)
+            virResetLastError();    /* the XML goes without it */
+    }
+}
+
 /* A running domain: its live configuration from the toolstack; a defined
  * one that is not running: its stored config. */
 static char *
@@ -1986,6 +2054,7 @@ xenDomainGetXMLDesc(virDomainPtr domain, int flags XV_UNUSED)
             virResetLastError();
             live = xenDomainMinimalDef(dom, &di);
         }
+        xenDomainFillVifs(priv, live, dom->domid);
         ret = xvDomainDefFormat(live, (int)dom->domid);
     }
     xenDomainEnd(priv);
@@ -2008,14 +2077,6 @@ xenNodeGetFreeMemory(virConnectPtr conn)
     return ret;
 }
 
-static bool
-xenDomIsAlive(void *opaque, uint32_t domid, const unsigned char *uuid)
-{
-    xenDom *dom = xenCacheFindID(opaque, domid);
-
-    return dom && memcmp(dom->uuid, uuid, XV_UUID_BUFLEN) == 0;
-}
-
 /* The cache entry is enough (no hypercall): the watches keep it current. */
 static int
 xenDomainMemoryStats(virDomainPtr domain, virDomainMemoryStatPtr stats,
@@ -2033,6 +2094,107 @@ xenDomainMemoryStats(virDomainPtr domain, virDomainMemoryStatPtr stats,
                            xenDomIsAlive, priv, stats, nr_stats);
     xenDomainEnd(priv);
     return ret;
+}
+
+/* ---- Beyond the seed: I/O counters (xen_iostats.c) and pCPU times ------------ */
+
+/* The connection's device cache, made by the first call that needs it. */
+static xvXenIoCache *
+xenIoCache(xenPriv *priv)
+{
+    if (!priv->io)
+        priv->io = xvXenIoCacheNew(priv->token, priv->sysRoot);
+    return priv->io;
+}
+
+/* The cache entry is enough (no hypercall): the watches keep it current. */
+static int
+xenDomainBlockStats(virDomainPtr domain, const char *disk, virDomainBlockStatsPtr stats)
+{
+    xenPriv *priv;
+    xenDom *dom;
+    int ret;
+
+    if (!(priv = xenDomainBegin(domain, XEN_FIND_CACHED, NULL, &dom)))
+        return -1;
+    ret = xvXenBlockStats(xenIoCache(priv), priv->hv, priv->xs, dom->domid, dom->uuid, disk,
+                          stats);
+    xenDomainEnd(priv);
+    return ret;
+}
+
+static int
+xenDomainInterfaceStats(virDomainPtr domain, const char *device,
+                        virDomainInterfaceStatsPtr stats)
+{
+    xenPriv *priv;
+    xenDom *dom;
+    int ret;
+
+    if (!(priv = xenDomainBegin(domain, XEN_FIND_CACHED, NULL, &dom)))
+        return -1;
+    ret = xvXenInterfaceStats(xenIoCache(priv), priv->hv, priv->xs, dom->domid, dom->uuid,
+                              device, stats);
+    xenDomainEnd(priv);
+    return ret;
+}
+
+void
+xvXenDriverIoCounts(virConnectPtr conn, unsigned long *opens, unsigned long *reads,
+                    unsigned long *rescans)
+{
+    xenPriv *priv = conn->privateData;
+    xvXenIoCounts counts;
+
+    pthread_mutex_lock(&priv->lock);
+    xvXenIoCacheGetCounts(priv->io, &counts);
+    pthread_mutex_unlock(&priv->lock);
+    *opens = counts.opens;
+    *reads = counts.reads;
+    *rescans = counts.rescans;
+}
+
+/*
+ * Xen knows one time per physical CPU: how long it ran its idle vCPU
+ * (xc_getcpuinfo, one hypercall for every CPU), so "idle" is the only
+ * field. ALL_CPUS sums it over the CPU slots Xen reports.
+ */
+static int
+xenNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params, int *nparams,
+                   unsigned int flags)
+{
+    xenPriv *priv = conn->privateData;
+    XV_AUTOFREE(uint64_t *) idle = NULL;
+    unsigned long long sum = 0;
+    unsigned int n, i;
+
+    if (flags != 0) {
+        xvReportError(VIR_ERR_INVALID_ARG, "unsupported flags (0x%x) in %s", flags, __func__);
+        return -1;
+    }
+    if (!params || *nparams == 0) {
+        *nparams = 1;
+        return 0;
+    }
+    pthread_mutex_lock(&priv->lock);
+    n = priv->cpuSlots ? priv->cpuSlots : 1;
+    idle = xvAllocN(n, sizeof(*idle));
+    if (priv->hv->ctrl->cpuIdle(priv->xc, idle, &n) < 0) {
+        pthread_mutex_unlock(&priv->lock);
+        return -1;
+    }
+    pthread_mutex_unlock(&priv->lock);
+    if (cpuNum != VIR_NODE_CPU_STATS_ALL_CPUS && (unsigned int)cpuNum >= n) {
+        xvReportError(VIR_ERR_INVALID_ARG, "Invalid cpuNum in %s: %d (the host has %u CPUs)",
+                      __func__, cpuNum, n);
+        return -1;
+    }
+    for (i = 0; i < n; i++)
+        sum += idle[i];
+    snprintf(params[0].field, sizeof(params[0].field), "%s", VIR_NODE_CPU_STATS_IDLE);
+    params[0].value = cpuNum == VIR_NODE_CPU_STATS_ALL_CPUS ? sum : idle[cpuNum];
+    *nparams = 1;
+    return 0;
 }
 
 /* ---- The driver table ------------------------------------------------------------ */
@@ -2079,4 +2241,7 @@ const xvHypervisorDriver xvXenDriver = {
     .domainGetVcpus = xenDomainGetVcpus,                       /* 0.1.0 */
     .nodeGetFreeMemory = xenNodeGetFreeMemory,                 /* 0.1.0 */
     .domainMemoryStats = xenDomainMemoryStats,                 /* 0.1.0 */
+    .domainBlockStats = xenDomainBlockStats,                   /* 0.1.0 */
+    .domainInterfaceStats = xenDomainInterfaceStats,           /* 0.1.0 */
+    .nodeGetCPUStats = xenNodeGetCPUStats,                     /* 0.1.0 */
 };

@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include <libvirt/libvirt.h>
+
 #include "xen/xen_hv.h"
 
 /* The connections opened from now on use @hv instead of the real Xen;
@@ -19,3 +21,13 @@ void xvXenDriverSetHypervisor(const xvXenHypervisor *hv);
  * batch never serves a later call).
  */
 void xvXenDriverSetBatchTuning(unsigned int chunk, long ttlMs);
+
+/* The connections opened from now on read the backends' counter files under
+ * @root (a fake sysfs: ROOT/sys/bus/xen-backend/devices/vbd-D-N/statistics/,
+ * ROOT/sys/class/net/vifD.N/statistics/); NULL or "" goes back to "/". */
+void xvXenDriverSetSysRoot(const char *root);
+
+/* The counter-file work of @conn (a Xen connection) so far: opens and
+ * preads of counter files, device lists read from xenstore. */
+void xvXenDriverIoCounts(virConnectPtr conn, unsigned long *opens, unsigned long *reads,
+                         unsigned long *rescans);

@@ -12,7 +12,8 @@
  * and errno ("xc_domain_getinfolist failed: Operation not permitted",
  * VIR_ERR_SYSTEM_ERROR) and returns -1/NULL. The exceptions are spelled out
  * at each member: the open calls (the driver words those errors),
- * storeRead of a missing key and storeCheckWatch with nothing pending.
+ * storeRead of a missing key, storeDirectory of a missing directory and
+ * storeCheckWatch with nothing pending.
  */
 #pragma once
 
@@ -123,6 +124,10 @@ struct _xvXenCtrlOps {
     /* xc_cputopoinfo: fills up to *@ncpus entries, sets *@ncpus to the
      * number of CPU slots the host has. */
     int (*cpuTopology)(void *xc, xvXenCpuTopo *topo, unsigned int *ncpus);
+    /* xc_getcpuinfo: the idle time (ns since boot) of up to *@ncpus CPUs
+     * from CPU 0 into @idleNs; sets *@ncpus to how many it stored (the
+     * host's CPU slots, at most the request). */
+    int (*cpuIdle)(void *xc, uint64_t *idleNs, unsigned int *ncpus);
     /* xc_domain_getinfolist: up to @max domains with id >= @first, in id
      * order. Returns how many were stored, or -1. */
     int (*domainGetInfoList)(void *xc, uint32_t first, unsigned int max,
@@ -168,7 +173,9 @@ struct _xvXenStoreOps {
      * with errno ENOENT and nothing reported. */
     char *(*read)(void *xs, xvXenXbt t, const char *path);
     int (*write)(void *xs, xvXenXbt t, const char *path, const char *value);
-    /* xs_directory: a single allocation to free(), *@num entries. */
+    /* xs_directory: a single allocation to free(), *@num entries. A
+     * missing directory is no error: NULL with errno ENOENT and nothing
+     * reported. */
     char **(*directory)(void *xs, xvXenXbt t, const char *path, unsigned int *num);
     int (*watch)(void *xs, const char *path, const char *token);
     int (*unwatch)(void *xs, const char *path, const char *token);

@@ -71,7 +71,7 @@ xenStoreDirectory(void *xs, xvXenXbt t, const char *path, unsigned int *num)
 {
     char **list;
 
-    if (!(list = xs_directory(xs, t, path, num)))
+    if (!(list = xs_directory(xs, t, path, num)) && errno != ENOENT)
         xvReportSystemError(errno, "xs_directory of '%s' failed", path);
     return list;
 }

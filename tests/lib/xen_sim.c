@@ -44,6 +44,7 @@ static struct {
     int storeOpenErrno;
     xvXenPhysInfo phys;
     xvXenCpuTopo topo[SIM_MAX_CPUS];
+    uint64_t idleNs[SIM_MAX_CPUS];
     unsigned int major, minor;
     char extra[16];
     xvSimDom *doms;             /* sorted by domid */
@@ -560,6 +561,28 @@ simCpuTopology(void *xc XV_UNUSED, xvXenCpuTopo *topo, unsigned int *ncpus)
     return 0;
 }
 
+void
+xvSimSetCpuIdle(unsigned int cpu, uint64_t idleNs)
+{
+    if (cpu < SIM_MAX_CPUS)
+        sim.idleNs[cpu] = idleNs;
+}
+
+/* As Xen: one entry per CPU slot (max_cpu_id + 1), up to the request. */
+static int
+simCpuIdle(void *xc XV_UNUSED, uint64_t *idleNs, unsigned int *ncpus)
+{
+    int err = simEnter(XV_SIM_CALL_CPU_IDLE);
+    unsigned int i, slots = sim.phys.maxCpuId + 1;
+
+    if (err)
+        return simFailed(err, "xc_getcpuinfo");
+    for (i = 0; i < slots && i < *ncpus; i++)
+        idleNs[i] = sim.idleNs[i];
+    *ncpus = i;
+    return 0;
+}
+
 static int
 simGetInfoList(void *xc XV_UNUSED, uint32_t first, unsigned int max, xvXenDomInfo *info)
 {
@@ -885,6 +908,7 @@ static const xvXenCtrlOps simCtrl = {
     .version = simVersion,
     .physinfo = simPhysinfo,
     .cpuTopology = simCpuTopology,
+    .cpuIdle = simCpuIdle,
     .domainGetInfoList = simGetInfoList,
     .vcpuGetInfo = simVcpuGetInfo,
     .vcpuGetAffinity = simVcpuGetAffinity,
@@ -995,6 +1019,57 @@ simStoreWrite(void *xs XV_UNUSED, xvXenXbt t, const char *path, const char *valu
     return 0;
 }
 
+/* The names right below @path, as xs_directory gives them: one allocation
+ * (the pointers, then the strings); ENOENT when nothing is at or below it. */
+static char **
+simDirectoryOf(const char *path, unsigned int *num)
+{
+    size_t plen = strlen(path), i, j, n = 0, bytes = 0;
+    const char **names = xvAllocN(sim.nkeys + 1, sizeof(*names));
+    size_t *lens = xvAllocN(sim.nkeys + 1, sizeof(*lens));
+    bool exists = false;
+    char **ret, *out;
+
+    for (i = 0; i < sim.nkeys; i++) {
+        const char *k = sim.keys[i].path, *name, *slash;
+        size_t len;
+
+        if (strncmp(k, path, plen) != 0 || (k[plen] != '/' && k[plen] != '\0'))
+            continue;
+        exists = true;
+        if (k[plen] == '\0')
+            continue;
+        name = k + plen + 1;
+        slash = strchr(name, '/');
+        len = slash ? (size_t)(slash - name) : strlen(name);
+        for (j = 0; j < n && !(lens[j] == len && strncmp(names[j], name, len) == 0); j++)
+            ;
+        if (j < n)
+            continue;
+        names[n] = name;
+        lens[n++] = len;
+        bytes += len + 1;
+    }
+    if (!exists) {
+        free(names);
+        free(lens);
+        errno = ENOENT;
+        return NULL;
+    }
+    ret = xvAlloc((n + 1) * sizeof(char *) + bytes);
+    out = (char *)(ret + n + 1);
+    for (j = 0; j < n; j++) {
+        memcpy(out, names[j], lens[j]);
+        out[lens[j]] = '\0';
+        ret[j] = out;
+        out += lens[j] + 1;
+    }
+    free(names);
+    free(lens);
+    *num = (unsigned int)n;
+    return ret;
+}
+
 static char **
 simStoreDirectory(void *xs XV_UNUSED, xvXenXbt t XV_UNUSED, const char *path,
                   unsigned int *num)
@@ -1005,9 +1080,7 @@ simStoreDirectory(void *xs XV_UNUSED, xvXenXbt t XV_UNUSED, const char *path,
         simStoreFailed(err, "xs_directory", path);
         return NULL;
     }
-    /* The driver lists no directory; an empty one is enough here. */
-    *num = 0;
-    return xvAlloc(sizeof(char *));
+    return simDirectoryOf(path, num);
 }
 
 static int

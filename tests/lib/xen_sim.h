@@ -25,6 +25,7 @@ typedef enum {
     XV_SIM_CALL_VERSION,
     XV_SIM_CALL_PHYSINFO,
     XV_SIM_CALL_CPU_TOPOLOGY,
+    XV_SIM_CALL_CPU_IDLE,
     XV_SIM_CALL_GETINFOLIST,
     XV_SIM_CALL_VCPU_GETINFO,
     XV_SIM_CALL_VCPU_GETAFFINITY,
@@ -108,6 +109,9 @@ void xvSimSetDestroyLingers(bool lingers);
 void xvSimUUID(uint32_t domid, unsigned char *uuid);
 
 xvXenPhysInfo *xvSimPhysInfo(void);
+/* The idle time Xen reports for CPU slot @cpu (xc_getcpuinfo), in ns;
+ * 0 at reset. */
+void xvSimSetCpuIdle(unsigned int cpu, uint64_t idleNs);
 /* CPU @cpu's place; XV_XEN_TOPO_INVALID for an offline CPU. */
 void xvSimSetCpuTopo(unsigned int cpu, uint32_t core, uint32_t socket, uint32_t node);
 void xvSimSetHost(xvXenHostKind kind);
