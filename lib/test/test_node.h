@@ -209,6 +209,7 @@ struct _xvTestNode {
     uint64_t *pcpuBusyNs;       /* maxCpus entries: time spent running vcpus */
     double *pcpuDemand;         /* maxCpus entries: scratch of xvTestNodePcpuFold */
     uint64_t pcpuSinceNs;       /* simulated time pcpuBusyNs is folded to */
+    bool pcpuDemandCurrent;     /* pcpuDemand holds the node's state now */
     xvTestDom *domains, *lastDomain;
     size_t ndomains, nactive;
     xvHash *byName, *byUUID;

@@ -338,6 +338,20 @@ testNodePcpuBusySince(const xvTestNode *node, unsigned int c, uint64_t elapsed)
     return (uint64_t)(node->pcpuDemand[c] * (double)elapsed); /* <= elapsed */
 }
 
+/*
+ * Makes node->pcpuDemand current. Demand changes only where the callers of
+ * xvTestNodePcpuFold change the node (each folds first), so it is computed
+ * once per change, not once per read: a sample reads every pCPU.
+ */
+static void
+testNodePcpuDemandCurrent(xvTestNode *node)
+{
+    if (node->pcpuDemandCurrent)
+        return;
+    testNodePcpuDemand(node);
+    node->pcpuDemandCurrent = true;
+}
+
 void
 xvTestNodePcpuFold(xvTestNode *node)
 {
@@ -345,13 +359,14 @@ xvTestNodePcpuFold(xvTestNode *node)
     unsigned int c;
 
     testNodePcpuAlloc(node);
-    if (node->nowNs <= node->pcpuSinceNs)
-        return;
-    elapsed = node->nowNs - node->pcpuSinceNs;
-    testNodePcpuDemand(node);
-    for (c = 0; c < node->maxCpus; c++)
-        node->pcpuBusyNs[c] += testNodePcpuBusySince(node, c, elapsed);
-    node->pcpuSinceNs = node->nowNs;
+    if (node->nowNs > node->pcpuSinceNs) {
+        elapsed = node->nowNs - node->pcpuSinceNs;
+        testNodePcpuDemandCurrent(node);
+        for (c = 0; c < node->maxCpus; c++)
+            node->pcpuBusyNs[c] += testNodePcpuBusySince(node, c, elapsed);
+        node->pcpuSinceNs = node->nowNs;
+    }
+    node->pcpuDemandCurrent = false;    /* the caller is about to change it */
 }
 
 void
@@ -363,7 +378,7 @@ xvTestNodePcpuTimes(xvTestNode *node, uint64_t *busyNs)
     testNodePcpuAlloc(node);
     if (node->nowNs > node->pcpuSinceNs) {
         elapsed = node->nowNs - node->pcpuSinceNs;
-        testNodePcpuDemand(node);
+        testNodePcpuDemandCurrent(node);
     }
     for (c = 0; c < node->maxCpus; c++)
         busyNs[c] = node->pcpuBusyNs[c] +
