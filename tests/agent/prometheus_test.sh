@@ -7,8 +7,9 @@
 # scrape interval and one job, "xvirt", on the agent; waits until it has
 # scraped, then asks Prometheus's HTTP API what it stored:
 #   up, the target's health and last error, known domain and vcpu values,
-#   xvirt_build_info, the number of samples ingested per scrape, and the
-#   rate of a vcpu's CPU counter.
+#   xvirt_build_info, the number of samples ingested per scrape, the
+#   rate of a vcpu's CPU counter and of web01's disk and interface
+#   counters, a pCPU idle series per CPU and the process_* families.
 # Prometheus asks for OpenMetrics first, so this checks our OpenMetrics
 # output end to end; the metadata it keeps (a counter family named without
 # _total, with unit "seconds") shows that it did parse OpenMetrics.
@@ -152,6 +153,39 @@ done
 r=$(promql "deriv(${SERIES}[8s])")
 cmp_num "web01's vcpu 0 CPU seconds grow at 0.4 per second (got $r)" \
     "$(awk -v r="$r" 'BEGIN { d = r - 0.4; print (d < 0 ? -d : d) }')" '<' 0.05
+
+# The device counters advance at config/test-node.xml's <xvirt:io> rates
+# for web01 (per simulated second, the clock at real speed): deriv() over
+# the same 8 s as the vcpu's, within 10 % (a sample's lag of up to 250 ms
+# moves single points, not the slope).
+rate_near() {   # rate_near NAME SERIES EXPECTED
+    local r
+    r=$(promql "deriv(${2}[8s])")
+    cmp_num "$1 (expected $3, got $r)" \
+        "$(awk -v r="$r" -v x="$3" 'BEGIN { d = (r - x) / x; print (d < 0 ? -d : d) }')" '<' 0.1
+}
+rate_near "web01's xvda1 reads 1638400 bytes per second" \
+    "xvirt_domain_block_read_bytes_total{$WEB01,device=\"xvda1\"}" 1638400
+rate_near "web01's xvda1 writes 20 requests per second" \
+    "xvirt_domain_block_write_requests_total{$WEB01,device=\"xvda1\"}" 20
+rate_near "web01's vif1.0 receives 125000 bytes per second (the guest's view)" \
+    "xvirt_domain_interface_receive_bytes_total{$WEB01,device=\"vif1.0\"}" 125000
+rate_near "web01's vif1.0 sends 180 packets per second" \
+    "xvirt_domain_interface_transmit_packets_total{$WEB01,device=\"vif1.0\"}" 180
+is "the interface carries its bridge as source" \
+    "$(promql "count(xvirt_domain_interface_receive_bytes_total{$WEB01,device=\"vif1.0\",source=\"xenbr0\"})")" 1
+is "Prometheus parsed the block family as a counter in bytes" \
+    "$(api '/api/v1/metadata?metric=xvirt_domain_block_read_bytes' \
+        '[(m["type"], m["unit"]) for m in r["data"].get("xvirt_domain_block_read_bytes", [])]')" \
+    "[('counter', 'bytes')]"
+is "an idle series for every physical CPU" \
+    "$(promql 'count(xvirt_node_cpu_seconds_total{mode="idle"})')" "$(promql 'xvirt_node_cpus_max')"
+is "the agent's process_start_time_seconds is one series" \
+    "$(promql 'count(process_start_time_seconds{job="xvirt"})')" 1
+cmp_num "process_resident_memory_bytes is above 1 MiB" \
+    "$(promql 'process_resident_memory_bytes{job="xvirt"}')" '>' 1048576
+cmp_num "process_open_fds is at most process_max_fds" \
+    "$(promql 'process_max_fds{job="xvirt"} - process_open_fds{job="xvirt"}')" '>=' 0
 
 unlike "Prometheus logged no error" "$TMP/prometheus.log" 'level=error'
 
