@@ -14,7 +14,7 @@
 #include "datatypes.h"
 #include "debug.h"
 
-#define XV_ERR_LAST (VIR_ERR_OPERATION_TIMEOUT + 1)
+#define XV_ERR_LAST (VIR_ERR_OPERATION_UNSUPPORTED + 1)
 
 /* Generic text of each code; the detail given by the reporter follows it. */
 static const char *const xvErrorTexts[] = {
@@ -87,6 +87,22 @@ static const char *const xvErrorTexts[] = {
     [VIR_ERR_NO_SECRET] = "secret not found",
     [VIR_ERR_CONFIG_UNSUPPORTED] = "unsupported configuration",
     [VIR_ERR_OPERATION_TIMEOUT] = "operation timed out",
+    [VIR_ERR_MIGRATE_PERSIST_FAILED] = "could not keep the migrated domain's definition",
+    [VIR_ERR_HOOK_SCRIPT_FAILED] = "hook script failed",
+    [VIR_ERR_INVALID_DOMAIN_SNAPSHOT] = "invalid domain snapshot",
+    [VIR_ERR_NO_DOMAIN_SNAPSHOT] = "domain snapshot not found",
+    [VIR_ERR_INVALID_STREAM] = "invalid stream",
+    [VIR_ERR_ARGUMENT_UNSUPPORTED] = "argument not supported",
+    [VIR_ERR_STORAGE_PROBE_FAILED] = "storage probe failed",
+    [VIR_ERR_STORAGE_POOL_BUILT] = "storage pool already built",
+    [VIR_ERR_SNAPSHOT_REVERT_RISKY] = "snapshot revert is risky",
+    [VIR_ERR_OPERATION_ABORTED] = "operation aborted",
+    [VIR_ERR_AUTH_CANCELLED] = "authentication cancelled",
+    [VIR_ERR_NO_DOMAIN_METADATA] = "metadata not found",
+    [VIR_ERR_MIGRATE_UNSAFE] = "migration is not safe",
+    [VIR_ERR_OVERFLOW] = "value too large",
+    [VIR_ERR_BLOCK_COPY_ACTIVE] = "a block copy is running",
+    [VIR_ERR_OPERATION_UNSUPPORTED] = "operation not supported",
 };
 _Static_assert(XV_N_ELEMENTS(xvErrorTexts) == XV_ERR_LAST,
                "every virErrorNumber needs a text");

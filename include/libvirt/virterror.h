@@ -127,7 +127,25 @@ typedef enum {
     VIR_ERR_INVALID_SECRET = 65,    /* unused */
     VIR_ERR_NO_SECRET = 66,         /* unused */
     VIR_ERR_CONFIG_UNSUPPORTED = 67, /* unsupported configuration construct */
-    VIR_ERR_OPERATION_TIMEOUT = 68  /* timeout during an operation */
+    VIR_ERR_OPERATION_TIMEOUT = 68, /* timeout during an operation */
+    /* codes libvirt added after the seed, kept at its numbers */
+    VIR_ERR_MIGRATE_PERSIST_FAILED = 69, /* unused */
+    VIR_ERR_HOOK_SCRIPT_FAILED = 70,     /* unused */
+    VIR_ERR_INVALID_DOMAIN_SNAPSHOT = 71, /* unused */
+    VIR_ERR_NO_DOMAIN_SNAPSHOT = 72,     /* unused */
+    VIR_ERR_INVALID_STREAM = 73,         /* unused */
+    VIR_ERR_ARGUMENT_UNSUPPORTED = 74,   /* unused */
+    VIR_ERR_STORAGE_PROBE_FAILED = 75,   /* unused */
+    VIR_ERR_STORAGE_POOL_BUILT = 76,     /* unused */
+    VIR_ERR_SNAPSHOT_REVERT_RISKY = 77,  /* unused */
+    VIR_ERR_OPERATION_ABORTED = 78,      /* unused */
+    VIR_ERR_AUTH_CANCELLED = 79,         /* unused */
+    VIR_ERR_NO_DOMAIN_METADATA = 80,     /* unused */
+    VIR_ERR_MIGRATE_UNSAFE = 81,         /* unused */
+    VIR_ERR_OVERFLOW = 82,               /* unused */
+    VIR_ERR_BLOCK_COPY_ACTIVE = 83,      /* unused */
+    VIR_ERR_OPERATION_UNSUPPORTED = 84   /* the driver has the call but not this use of it
+                                            (virDomainBlockStats of all disks at once) */
 } virErrorNumber;
 
 

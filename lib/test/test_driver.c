@@ -1112,11 +1112,9 @@ testDomainBlockStats(virDomainPtr domain, const char *disk, virDomainBlockStatsP
     const xvTestIoDev *dev;
     xvTestDom *dom;
 
-    /* libvirt's test driver refuses the sum over all disks before anything,
-     * with VIR_ERR_OPERATION_UNSUPPORTED (84), a code the seed-era
-     * virterror.h lacks: its nearest, NO_SUPPORT, instead */
+    /* libvirt's test driver refuses the sum over all disks before anything */
     if (!disk[0]) {
-        xvReportError(VIR_ERR_NO_SUPPORT, "%s",
+        xvReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                       "summary statistics are not supported yet");
         return -1;
     }

@@ -1872,7 +1872,7 @@ test_block_stats_find_a_disk_by_target_or_unambiguous_source(void **state)
     xvTestAssertError(VIR_ERR_INVALID_ARG, "invalid path: vif1.0");
     /* libvirt's test driver has no summary over all disks */
     assert_int_equal(virDomainBlockStats(busy, "", &st, sizeof(st)), -1);
-    xvTestAssertError(VIR_ERR_NO_SUPPORT, "summary statistics are not supported yet");
+    xvTestAssertError(VIR_ERR_OPERATION_UNSUPPORTED, "summary statistics are not supported yet");
     virDomainFree(busy);
     virConnectClose(conn);
 }
