@@ -47,11 +47,12 @@
  * is rendered by the sampler; the text body only when first asked for, by
  * the loop, so a host scraped by Prometheus alone holds one body per
  * snapshot. Nothing in it changes once published, except that a body is
- * rendered once.
+ * rendered once, and that the sampler takes back the OpenMetrics body of
+ * the publication it replaces when no reply holds it (agentReuseBody); the
+ * body pointers are read and written under pubLock.
  */
 typedef struct {
     atomic_int refs;
-    struct _xvAgent *agent;       /* its bodies go back to agentKeepSpare() */
     const xvSnapshot *snap;
     xvPolicyReport *report;       /* NULL: no policy has anything to report */
     char *body[XV_PROM_FORMAT_LAST];
@@ -70,16 +71,12 @@ struct _xvAgent {
     xvWorker *worker;
     xvPolicyEngine *policy;       /* used by the sampler thread once started */
     xvHttpServer *http;
-    pthread_mutex_t pubLock;      /* guards pending, spare, spareCap */
+    /* guards pending, current (written by the loop, read by the sampler)
+     * and the publications' body pointers */
+    pthread_mutex_t pubLock;
     agentPublication *pending;    /* from the sampler, not yet taken */
-    /* A released body kept for the next render (at most one): writing into
-     * pages already mapped spares the kernel zeroing fresh ones for each
-     * sample, which cost as much as the rendering itself at 10,000 domains
-     * (bench/RESULTS.md, 2026-12-05). RSS: one body more than is served. */
-    char *spare;
-    size_t spareCap;
     struct event *pubEvent;
-    agentPublication *current;    /* loop thread only */
+    agentPublication *current;    /* what the loop serves */
     uint64_t lastErrors;          /* sum of errorsTotal last logged */
     struct event *sigterm, *sigint, *sighup;
     bool stopping;
@@ -92,34 +89,34 @@ struct _xvAgent {
 
 /* ---- publications ---------------------------------------------------- */
 
-/* Keeps @data (@cap bytes) as the spare body, or frees it if there is one. */
+/*
+ * Sampler thread: an empty buffer on the memory of the OpenMetrics body of
+ * the publication about to be replaced (the one pending, else the one
+ * served), when no reply holds that publication; else a new buffer. Writing
+ * into pages already mapped spares the kernel zeroing fresh ones for each
+ * sample, which cost as much as the rendering itself at 10,000 domains,
+ * and only one body is kept, not a spare beside the one served (RSS,
+ * bench/RESULTS.md, 2026-12-05). A scrape of the old publication in the
+ * moment between this and the new one being taken renders its own body.
+ */
 static void
-agentKeepSpare(xvAgent *agent, char *data, size_t cap)
+agentReuseBody(xvAgent *agent, xvBuf *buf)
 {
-    if (!data)
-        return;
-    pthread_mutex_lock(&agent->pubLock);
-    if (!agent->spare) {
-        agent->spare = data;
-        agent->spareCap = cap;
-        data = NULL;
-    }
-    pthread_mutex_unlock(&agent->pubLock);
-    free(data);
-}
+    const xvPromFormat fmt = XV_PROM_FORMAT_OPENMETRICS;
+    agentPublication *old;
 
-/* An empty buffer on the spare body's memory, if one is kept. */
-static void
-agentTakeSpare(xvAgent *agent, xvBuf *buf)
-{
     xvBufInit(buf);
     pthread_mutex_lock(&agent->pubLock);
-    if (agent->spare) {
-        buf->data = agent->spare;
-        buf->cap = agent->spareCap;
+    old = agent->pending ? agent->pending : agent->current;
+    /* refs 1: only the agent's own reference; replies take theirs under
+     * the lock, so none can start sending this body once it is taken */
+    if (old && old->body[fmt] && atomic_load(&old->refs) == 1) {
+        buf->data = old->body[fmt];
+        buf->cap = old->cap[fmt];
         buf->data[0] = '\0';
-        agent->spare = NULL;
-        agent->spareCap = 0;
+        old->body[fmt] = NULL;
+        old->len[fmt] = 0;
+        old->cap[fmt] = 0;
     }
     pthread_mutex_unlock(&agent->pubLock);
 }
@@ -132,7 +129,7 @@ agentPublicationUnref(agentPublication *pub)
     if (!pub || atomic_fetch_sub(&pub->refs, 1) > 1)
         return;
     for (i = 0; i < XV_PROM_FORMAT_LAST; i++)
-        agentKeepSpare(pub->agent, pub->body[i], pub->cap[i]);
+        free(pub->body[i]);
     xvSnapshotUnref(pub->snap);
     xvPolicyReportFree(pub->report);
     free(pub);
@@ -144,19 +141,17 @@ agentReleaseBody(void *opaque)
     agentPublicationUnref(opaque);
 }
 
-/* The snapshot's families, then those of the policies' report, as
- * pub->body[fmt]. */
+/* The snapshot's families, then those of the policies' report, into @buf
+ * (empty), which becomes the body in *@body (@len bytes, @cap allocated). */
 static void
-agentRender(agentPublication *pub, xvPromFormat fmt)
+agentRender(const agentPublication *pub, xvPromFormat fmt, xvBuf *buf, char **body,
+            size_t *len, size_t *cap)
 {
-    xvBuf buf;
-
-    agentTakeSpare(pub->agent, &buf);
-    xvPromRenderBody(pub->snap, fmt, &buf);
+    xvPromRenderBody(pub->snap, fmt, buf);
     if (pub->report)
-        xvPolicyReportRender(pub->report, fmt, &buf);
-    pub->cap[fmt] = buf.cap;
-    pub->body[fmt] = xvBufSteal(&buf, &pub->len[fmt]);
+        xvPolicyReportRender(pub->report, fmt, buf);
+    *cap = buf->cap;
+    *body = xvBufSteal(buf, len);
 }
 
 /* Sampler thread: renders the publication once and hands it over. */
@@ -164,15 +159,17 @@ static void
 agentPublish(const xvSnapshot *snap, void *report, void *opaque)
 {
     xvAgent *agent = opaque;
+    const xvPromFormat fmt = XV_PROM_FORMAT_OPENMETRICS;
     agentPublication *pub = xvAlloc(sizeof(*pub));
     agentPublication *old;
+    xvBuf buf;
 
     atomic_init(&pub->refs, 1);
-    pub->agent = agent;
     pub->snap = snap;
     pub->report = report;
     pub->endMonoNs = snap->startedMonoNs + snap->durationNs;
-    agentRender(pub, XV_PROM_FORMAT_OPENMETRICS);
+    agentReuseBody(agent, &buf);
+    agentRender(pub, fmt, &buf, &pub->body[fmt], &pub->len[fmt], &pub->cap[fmt]);
 
     pthread_mutex_lock(&agent->pubLock);
     old = agent->pending;
@@ -210,15 +207,19 @@ agentTakePublication(xvAgent *agent)
 {
     agentPublication *pub;
 
+    agentPublication *old;
+
     pthread_mutex_lock(&agent->pubLock);
     pub = agent->pending;
     agent->pending = NULL;
+    old = pub ? agent->current : NULL;
+    if (pub)
+        agent->current = pub;
     pthread_mutex_unlock(&agent->pubLock);
     if (!pub)
         return;
     agentLogSample(agent, pub->snap);
-    agentPublicationUnref(agent->current);
-    agent->current = pub;
+    agentPublicationUnref(old);
 }
 
 static void
@@ -246,14 +247,32 @@ agentScrapeBody(void *opaque, xvPromFormat fmt, xvScrapeBody *body)
 {
     xvAgent *agent = opaque;
     agentPublication *pub = agent->current;
+    char *fresh = NULL;
+    size_t len = 0, cap = 0;
+    xvBuf buf;
 
     if (!pub)
         return false;
-    if (!pub->body[fmt])
-        agentRender(pub, fmt);
+    pthread_mutex_lock(&agent->pubLock);
+    while (!pub->body[fmt]) {
+        /* not rendered yet (text), or taken back by the sampler: render it
+         * here, outside the lock; the sampler never sets a body */
+        pthread_mutex_unlock(&agent->pubLock);
+        xvBufInit(&buf);
+        agentRender(pub, fmt, &buf, &fresh, &len, &cap);
+        pthread_mutex_lock(&agent->pubLock);
+        if (!pub->body[fmt]) {
+            pub->body[fmt] = fresh;
+            pub->len[fmt] = len;
+            pub->cap[fmt] = cap;
+            fresh = NULL;
+        }
+    }
     atomic_fetch_add(&pub->refs, 1);
     body->data = pub->body[fmt];
     body->len = pub->len[fmt];
+    pthread_mutex_unlock(&agent->pubLock);
+    free(fresh);
     body->release = agentReleaseBody;
     body->opaque = pub;
     return true;
@@ -678,7 +697,6 @@ xvAgentFree(xvAgent *agent)
         event_free(agent->sighup);
     agentPublicationUnref(agent->pending);
     agentPublicationUnref(agent->current);
-    free(agent->spare);
     if (agent->base)
         event_base_free(agent->base);
     xvAgentConfFree(agent->conf);
