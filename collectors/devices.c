@@ -359,6 +359,8 @@ typedef struct {
     uint64_t seenSeq;        /* last sample that asked for it */
     uint64_t readSeq;        /* sample of the last XML read */
     uint64_t dueSeq;         /* sample from which the slow refresh reads it again */
+    unsigned int nreads;     /* XML reads of it so far */
+    bool young;              /* seen starting, or had no devices: refreshed sooner */
 } devEntry;
 
 struct _xvDeviceCache {
@@ -369,6 +371,7 @@ struct _xvDeviceCache {
     size_t cap;
     uint64_t added;          /* entries ever added: spreads their refreshes */
     uint64_t reads;          /* XML reads done */
+    uint64_t firstSeq;       /* the first sample that used the cache */
     /* the scratch arrays xvDevicesCollect hands out, reused every call */
     bool *ok;
     int64_t *values;
@@ -440,6 +443,23 @@ xvDeviceCacheReads(const xvDeviceCache *c)
     return c->reads;
 }
 
+/*
+ * Samples until @e's list is read again. A domain that starts while the
+ * agent runs describes its devices only as its backends come up (on Xen,
+ * seconds after it is listed), and a list read empty may be such a one:
+ * those are read again after 1, 2, 4, ... samples, up to the slow period.
+ */
+static uint64_t
+devRefreshStep(const devEntry *e)
+{
+    uint64_t step;
+
+    if (!e->young && e->ndevs > 0)
+        return XV_DEVICES_REFRESH_SAMPLES;
+    step = (uint64_t)1 << (e->nreads < 7 ? e->nreads - 1 : 6);
+    return step < XV_DEVICES_REFRESH_SAMPLES ? step : XV_DEVICES_REFRESH_SAMPLES;
+}
+
 /* Reads @dom's XML into @e's list. Returns 0, or -1 (counted; the old list stays). */
 static int
 devRead(xvCollectContext *ctx, xvDeviceCache *c, virDomainPtr dom, devEntry *e)
@@ -466,7 +486,8 @@ devRead(xvCollectContext *ctx, xvDeviceCache *c, virDomainPtr dom, devEntry *e)
     e->devs = devs;
     e->ndevs = (size_t)n;
     e->readSeq = seq;
-    e->dueSeq = seq + XV_DEVICES_REFRESH_SAMPLES;
+    e->nreads++;
+    e->dueSeq = seq + devRefreshStep(e);
     return 0;
 }
 
@@ -488,14 +509,19 @@ devLookup(xvCollectContext *ctx, xvDeviceCache *c, virDomainPtr dom, const xvSna
         e->seenSeq = ctx->snap->seq;
         return e;
     }
+    if (c->added == 0)
+        c->firstSeq = ctx->snap->seq;
     e = xvAlloc(sizeof(*e));
     e->key = key;
+    e->young = ctx->snap->seq > c->firstSeq;
     if (devRead(ctx, c, dom, e) < 0) {
         free(e);
         return NULL;
     }
     /* spread the refreshes of domains seen together over the period */
-    e->dueSeq += c->added++ % XV_DEVICES_REFRESH_SAMPLES;
+    if (!e->young && e->ndevs > 0)
+        e->dueSeq += c->added % XV_DEVICES_REFRESH_SAMPLES;
+    c->added++;
     e->seenSeq = ctx->snap->seq;
     xvHashAdd(c->byKey, &key, sizeof(key), e);
     if (c->nentries == c->cap) {

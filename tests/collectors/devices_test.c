@@ -270,6 +270,38 @@ test_cache_reads_again_on_a_new_id_and_forgets_the_old(void **state)
     assert_int_equal(xvDeviceCacheCount(f->cache), 1);
 }
 
+/* A domain first seen after the first sample (started while the agent
+ * runs: on Xen its backends, and so its devices, come up seconds later) is
+ * read again after 1, 2, 4, 8, 16 and 32 samples, then on the slow period. */
+static void
+test_cache_reads_a_domain_seen_starting_again_soon(void **state)
+{
+    static const uint64_t expect[] = { 2, 3, 5, 9, 17, 33, 65, 125 };
+    cacheFixture *f = *state;
+    xvDeviceSample ds;
+    uint64_t seq, last = 0;
+    size_t k = 0;
+
+    cacheSample(f, 1);
+    assert_int_equal(collect(f, &ds), 0);
+    f->sd.id += 100;      /* a new incarnation, first seen at sample 2 */
+    for (seq = 2; seq <= 130; seq++) {
+        uint64_t before = xvDeviceCacheReads(f->cache);
+
+        cacheSample(f, seq);
+        assert_int_equal(collect(f, &ds), 0);
+        assert_int_equal(ds.ndevs, 1);
+        if (xvDeviceCacheReads(f->cache) != before) {
+            assert_true(k < sizeof(expect) / sizeof(expect[0]));
+            assert_int_equal(seq, expect[k]);
+            k++;
+            last = seq;
+        }
+    }
+    assert_int_equal(k, sizeof(expect) / sizeof(expect[0]));
+    assert_int_equal(last, 125);
+}
+
 static void
 test_unknown_device_reads_xml_again_once_then_counts(void **state)
 {
@@ -318,6 +350,8 @@ static const struct CMUnitTest tests[] = {
                                     cacheSetup, cacheTeardown),
     cmocka_unit_test_setup_teardown(test_cache_refreshes_spread_over_the_period, cacheSetup,
                                     cacheTeardown),
+    cmocka_unit_test_setup_teardown(test_cache_reads_a_domain_seen_starting_again_soon,
+                                    cacheSetup, cacheTeardown),
     cmocka_unit_test_setup_teardown(test_cache_reads_again_on_a_new_id_and_forgets_the_old,
                                     cacheSetup, cacheTeardown),
     cmocka_unit_test_setup_teardown(test_unknown_device_reads_xml_again_once_then_counts,

@@ -202,7 +202,7 @@ else
 fi
 if xvirsh_has nodecpustats; then
     a=$(xenpm_idle_ms 0)
-    x=$(xvirsh -r -c "$URI" nodecpustats 0 2>&1 | awk '/^idle:/ {print $2}')
+    x=$(xvirsh -r -c "$URI" nodecpustats --cpu 0 2>&1 | awk '/^idle:/ {print $2}')
     b=$(xenpm_idle_ms 0)
     xm=$((${x:-0} / 1000000))
     if [ -n "$x" ] && [ "$xm" -ge "$a" ] && [ "$xm" -le "$b" ]; then
@@ -317,10 +317,18 @@ same "$d: after the reboot, virDomainInterfaceStats(vif$new.0) = netback's count
 like "$d: the old vif$old.0 is no longer one of its interfaces" "$W/err" \
     "'vif$old.0' is not a known interface"
 if grep -q '^xvirt_domain_block_read_bytes_total' "$W/metrics" 2>/dev/null; then
-    waitfor 10 sh -c "wget -q -O - $AGENT_URL/metrics | grep -q 'device=\"vif$new.0\"'"
-    scrape
+    # the new domain's devices appear once its backends are up and a
+    # sample has read them
+    agent_has_new() {
+        scrape && grep -q "device=\"vif$new.0\"" "$W/metrics" &&
+            [ -n "$(metric xvirt_domain_block_write_requests_total domain="$d" device=xvda)" ]
+    }
+    waitfor 30 agent_has_new
     got=$(metric xvirt_domain_block_write_requests_total domain="$d" device=xvda)
     cmp_num "agent: $d write requests restarted too" "$got" '<' "$(field "$before" 3)"
+    [ -n "$got" ] || diag "after ${WAITED}s, $d in the scrape:" \
+        "$(grep "domain=\"$d\"" "$W/metrics" | grep -E 'block|interface|sample_errors' | head -n 12)" \
+        "$(grep sample_errors_total "$W/metrics" | head -n 20)" "$(tail -n 20 "$W/agent.log")"
 else
     skip "agent: $d write requests restarted too" "the agent has no block/net collectors in this build"
 fi
