@@ -32,14 +32,12 @@ blockCollectDomain(xvCollectContext *ctx, virDomainPtr dom, xvSnapDomain *sd)
     xvDeviceCache *cache = xvDeviceCacheOf(ctx, &xvCollectorBlock, XV_DEVICES_DISKS);
     xvDeviceSample ds;
     xvSnapDisk *disk;
-    size_t i, n = 0;
+    size_t i, n;
     int rc;
 
     rc = xvDevicesCollect(ctx, cache, dom, sd, XV_CALL_BLOCK_STATS, blockStats,
                           XV_SNAP_DISK_LAST, &ds);
-    for (i = 0; i < ds.ndevs; i++)
-        n += ds.ok[i];
-    if (n == 0)
+    if ((n = xvDeviceSampleCountOk(&ds)) == 0)
         return rc;
     disk = xvSnapshotAddDisks(ctx->snap, sd, n);
     for (i = 0; i < ds.ndevs; i++) {
@@ -57,8 +55,7 @@ blockCollectDomain(xvCollectContext *ctx, virDomainPtr dom, xvSnapDomain *sd)
 static int
 blockCollect(xvCollectContext *ctx)
 {
-    xvDeviceCachePrune(xvDeviceCacheOf(ctx, &xvCollectorBlock, XV_DEVICES_DISKS),
-                       ctx->snap->seq);
+    xvDevicesPruneGone(ctx, &xvCollectorBlock, XV_DEVICES_DISKS);
     return 0;
 }
 

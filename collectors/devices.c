@@ -614,3 +614,19 @@ xvDeviceCacheOf(xvCollectContext *ctx, const xvCollector *self, xvDeviceKind kin
         *slot = xvDeviceCacheNew(kind);
     return *slot;
 }
+
+size_t
+xvDeviceSampleCountOk(const xvDeviceSample *ds)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < ds->ndevs; i++)
+        n += ds->ok[i];
+    return n;
+}
+
+void
+xvDevicesPruneGone(xvCollectContext *ctx, const xvCollector *self, xvDeviceKind kind)
+{
+    xvDeviceCachePrune(xvDeviceCacheOf(ctx, self, kind), ctx->snap->seq);
+}

@@ -91,3 +91,10 @@ struct _xvDeviceSample {
 int xvDevicesCollect(xvCollectContext *ctx, xvDeviceCache *cache, virDomainPtr dom,
                      const xvSnapDomain *sd, xvSampleCall call, xvDeviceStatsFn stats,
                      size_t nvalues, xvDeviceSample *out);
+
+/* How many devices of @ds had their counters read (ok). */
+size_t xvDeviceSampleCountOk(const xvDeviceSample *ds);
+
+/* A block/net collector's collect(): after the domain collector, forgets
+ * the devices of domains gone from the cache of @self (of @kind). */
+void xvDevicesPruneGone(xvCollectContext *ctx, const xvCollector *self, xvDeviceKind kind);

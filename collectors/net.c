@@ -36,14 +36,12 @@ netCollectDomain(xvCollectContext *ctx, virDomainPtr dom, xvSnapDomain *sd)
     xvDeviceCache *cache = xvDeviceCacheOf(ctx, &xvCollectorNet, XV_DEVICES_NICS);
     xvDeviceSample ds;
     xvSnapNic *nic;
-    size_t i, n = 0;
+    size_t i, n;
     int rc;
 
     rc = xvDevicesCollect(ctx, cache, dom, sd, XV_CALL_INTERFACE_STATS, netStats,
                           XV_SNAP_NIC_LAST, &ds);
-    for (i = 0; i < ds.ndevs; i++)
-        n += ds.ok[i];
-    if (n == 0)
+    if ((n = xvDeviceSampleCountOk(&ds)) == 0)
         return rc;
     nic = xvSnapshotAddNics(ctx->snap, sd, n);
     for (i = 0; i < ds.ndevs; i++) {
@@ -62,8 +60,7 @@ netCollectDomain(xvCollectContext *ctx, virDomainPtr dom, xvSnapDomain *sd)
 static int
 netCollect(xvCollectContext *ctx)
 {
-    xvDeviceCachePrune(xvDeviceCacheOf(ctx, &xvCollectorNet, XV_DEVICES_NICS),
-                       ctx->snap->seq);
+    xvDevicesPruneGone(ctx, &xvCollectorNet, XV_DEVICES_NICS);
     return 0;
 }
 
