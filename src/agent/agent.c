@@ -247,32 +247,29 @@ agentScrapeBody(void *opaque, xvPromFormat fmt, xvScrapeBody *body)
 {
     xvAgent *agent = opaque;
     agentPublication *pub = agent->current;
-    char *fresh = NULL;
-    size_t len = 0, cap = 0;
+    char *fresh;
+    size_t len, cap;
     xvBuf buf;
 
     if (!pub)
         return false;
     pthread_mutex_lock(&agent->pubLock);
-    while (!pub->body[fmt]) {
+    if (!pub->body[fmt]) {
         /* not rendered yet (text), or taken back by the sampler: render it
-         * here, outside the lock; the sampler never sets a body */
+         * here, outside the lock. Only this thread sets a body, so it is
+         * still missing when the lock is taken again. */
         pthread_mutex_unlock(&agent->pubLock);
         xvBufInit(&buf);
         agentRender(pub, fmt, &buf, &fresh, &len, &cap);
         pthread_mutex_lock(&agent->pubLock);
-        if (!pub->body[fmt]) {
-            pub->body[fmt] = fresh;
-            pub->len[fmt] = len;
-            pub->cap[fmt] = cap;
-            fresh = NULL;
-        }
+        pub->body[fmt] = fresh;
+        pub->len[fmt] = len;
+        pub->cap[fmt] = cap;
     }
     atomic_fetch_add(&pub->refs, 1);
     body->data = pub->body[fmt];
     body->len = pub->len[fmt];
     pthread_mutex_unlock(&agent->pubLock);
-    free(fresh);
     body->release = agentReleaseBody;
     body->opaque = pub;
     return true;

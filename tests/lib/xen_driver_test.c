@@ -24,6 +24,7 @@
 #include "xen/xen_driverpriv.h"
 #include "xen_sim.h"
 #include "xvtest.h"
+#include "xen_test.h"
 
 #define KiB_PER_MiB 1024ul
 
@@ -157,16 +158,6 @@ definedHas(virConnectPtr conn, const char *name)
         free((char *)names[i]);
     }
     return found;
-}
-
-static virConnectPtr
-openXen(void)
-{
-    virConnectPtr conn = virConnectOpen("xen:///");
-
-    if (!conn)
-        fail_msg("cannot open xen:///: %s", virGetLastErrorMessage());
-    return conn;
 }
 
 static void

@@ -25,6 +25,7 @@
 #include "xen/xen_driverpriv.h"
 #include "xen_sim.h"
 #include "xvtest.h"
+#include "xen_test.h"
 
 #define KiB_PER_MiB 1024ul
 #define XVDA 51712u
@@ -65,26 +66,6 @@ teardown(void **state)
 #define XEN_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 /* ---- helpers ---------------------------------------------------------------- */
-
-static virConnectPtr
-openXen(void)
-{
-    virConnectPtr conn = virConnectOpen("xen:///");
-
-    if (!conn)
-        fail_msg("cannot open xen:///: %s", virGetLastErrorMessage());
-    return conn;
-}
-
-static virDomainPtr
-byID(virConnectPtr conn, uint32_t domid)
-{
-    virDomainPtr dom = virDomainLookupByID(conn, (int)domid);
-
-    if (!dom)
-        fail_msg("no domain %u: %s", domid, virGetLastErrorMessage());
-    return dom;
-}
 
 static void
 mkdirs(const char *path)
