@@ -44,6 +44,9 @@ xvBufSteal(xvBuf *buf, size_t *retlen)
     char *ret;
 
     xvBufReserve(buf, 0);
+    /* what is stolen is kept (a definition, a document): no slack with it */
+    if (buf->cap > buf->len + 1)
+        buf->data = xvReallocN(buf->data, buf->len + 1, 1);
     ret = buf->data;
     if (retlen)
         *retlen = buf->len;

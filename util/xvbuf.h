@@ -17,7 +17,8 @@
  * and a NUL always follows them once the buffer has memory.
  *
  * Ending a buffer's use, three ways:
- *   xvBufSteal()  hands the contents over (a string to free()),
+ *   xvBufSteal()  hands the contents over (a string to free(), cut to its
+ *                 length: what is stolen is usually kept),
  *   xvBufClear()  empties the buffer and keeps its memory, to render again,
  *   xvBufFree()   releases the memory.
  * After any of them the buffer is empty and usable again.

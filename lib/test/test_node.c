@@ -171,13 +171,9 @@ xvTestNodeNew(void)
 static void
 testDomFree(xvTestDom *dom)
 {
-    size_t i;
-
     if (!dom)
         return;
-    for (i = 0; i < dom->nvcpus; i++)
-        free(dom->vcpus[i].affinity);
-    free(dom->vcpus);
+    free(dom->vcpus);           /* the affinity maps with it */
     xvTestDomIoRelease(dom);
     xvTestDomSettingsClear(&dom->settings);
     xvDomainDefFree(dom->def);
@@ -424,6 +420,7 @@ xvTestNodeSetHostFree(xvTestNode *node, unsigned long long freeKiB)
 static void
 testDomLaunch(xvTestNode *node, xvTestDom *dom)
 {
+    unsigned char *maps;
     size_t i;
 
     xvTestNodePcpuFold(node);
@@ -441,13 +438,17 @@ testDomLaunch(xvTestNode *node, xvTestDom *dom)
     node->activeIDs[node->nactive++] = dom->id;   /* the largest so far */
     dom->state = VIR_DOMAIN_RUNNING;
     dom->nvcpus = dom->def->maxVcpus;
-    dom->vcpus = xvAllocN(dom->nvcpus ? dom->nvcpus : 1, sizeof(*dom->vcpus));
+    /* the vcpus and their affinity maps in one block: a map is a few bytes,
+     * a block of its own would cost more in malloc's header than in use */
+    dom->vcpus = xvAllocN(dom->nvcpus ? dom->nvcpus : 1,
+                          sizeof(*dom->vcpus) + (size_t)node->maplen);
+    maps = (unsigned char *)(dom->vcpus + dom->nvcpus);
     for (i = 0; i < dom->nvcpus; i++) {
         xvTestVcpu *v = &dom->vcpus[i];
 
         v->sinceNs = node->nowNs;
         v->load = i < dom->settings.nloads ? dom->settings.loads[i] : 1.0;
-        v->affinity = xvAlloc((size_t)node->maplen);
+        v->affinity = maps + i * (size_t)node->maplen;
         testCpusetParse(node, dom->def->cpuset, v->affinity);
     }
     dom->memDemandKiB = dom->settings.memDemandKiB;
@@ -474,16 +475,12 @@ testActiveIDsRemove(xvTestNode *node, int id)
 static void
 testDomRelease(xvTestNode *node, xvTestDom *dom)
 {
-    size_t i;
-
     xvTestNodePcpuFold(node);
     xvTestDomIoRelease(dom);
     testActiveIDsRemove(node, dom->id);
     node->nactive--;
     dom->id = -1;
-    for (i = 0; i < dom->nvcpus; i++)
-        free(dom->vcpus[i].affinity);
-    free(dom->vcpus);
+    free(dom->vcpus);           /* the affinity maps with it */
     dom->vcpus = NULL;
     dom->nvcpus = 0;
     dom->shutdownToken = 0;

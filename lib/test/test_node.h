@@ -125,7 +125,7 @@ struct _xvTestIoDev {
     xvTestIoKind kind;          /* XV_TEST_IO_DISK or XV_TEST_IO_NET */
     unsigned long long rates[XV_TEST_IO_MAX_FIELDS];
     unsigned long long base[XV_TEST_IO_MAX_FIELDS];
-    unsigned long long rem[XV_TEST_IO_MAX_FIELDS]; /* < 1e9: fractions */
+    uint32_t rem[XV_TEST_IO_MAX_FIELDS]; /* < 1e9: billionths carried */
     uint64_t sinceNs;
 };
 

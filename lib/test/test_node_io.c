@@ -98,7 +98,7 @@ testIoDevElapsed(const xvTestNode *node, const xvTestDom *dom, const xvTestIoDev
  * fraction left in *@rem. */
 static unsigned long long
 testIoDevValue(const xvTestIoDev *dev, unsigned int f, uint64_t elapsed,
-               unsigned long long *rem)
+               uint32_t *rem)
 {
     unsigned long long whole, billionths;
 
@@ -108,7 +108,7 @@ testIoDevValue(const xvTestIoDev *dev, unsigned int f, uint64_t elapsed,
         billionths -= TEST_BILLION;
         whole = testAddSat(whole, 1);
     }
-    *rem = billionths;
+    *rem = (uint32_t)billionths;
     return testAddSat(dev->base[f], whole);
 }
 
@@ -130,7 +130,7 @@ xvTestIoDevRead(const xvTestNode *node, const xvTestDom *dom, const xvTestIoDev 
     uint64_t elapsed = testIoDevElapsed(node, dom, dev);
     unsigned int f, n = dev->kind == XV_TEST_IO_DISK ? XV_TEST_IO_DISK_FIELDS
                                                      : XV_TEST_IO_NET_FIELDS;
-    unsigned long long rem;
+    uint32_t rem;
 
     for (f = 0; f < n; f++) {
         unsigned long long v = testIoDevValue(dev, f, elapsed, &rem);
@@ -160,7 +160,8 @@ xvTestDomIoLaunch(const xvTestNode *node, xvTestDom *dom)
     const xvDomainDef *def = dom->def;
     size_t i, j, n = 0;
 
-    dom->io = xvAllocN(def->ndisks + def->nnets + 1, sizeof(*dom->io));
+    dom->io = def->ndisks + def->nnets ? xvAllocN(def->ndisks + def->nnets, sizeof(*dom->io))
+                                       : NULL;
     for (i = 0; i < def->ndisks; i++) {
         dom->io[n].device = def->disks[i].target;
         dom->io[n++].kind = XV_TEST_IO_DISK;

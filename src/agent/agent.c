@@ -150,8 +150,12 @@ agentRender(const agentPublication *pub, xvPromFormat fmt, xvBuf *buf, char **bo
     xvPromRenderBody(pub->snap, fmt, buf);
     if (pub->report)
         xvPolicyReportRender(pub->report, fmt, buf);
+    /* taken whole, not stolen: xvBufSteal cuts the slack off, and the next
+     * render into this memory (agentReuseBody) would regrow it */
+    *body = buf->data;
+    *len = buf->len;
     *cap = buf->cap;
-    *body = xvBufSteal(buf, len);
+    xvBufInit(buf);
 }
 
 /* Sampler thread: renders the publication once and hands it over. */
