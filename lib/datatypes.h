@@ -44,13 +44,13 @@ void xvConnectRef(virConnectPtr conn);
 void xvConnectUnref(virConnectPtr conn);
 
 /* A new domain handle (one reference) of @conn; takes a connection ref. */
-virDomainPtr xvDomainNew(virConnectPtr conn, const char *name,
-                         const unsigned char *uuid, int id);
+XV_PRIVATE virDomainPtr xvDomainNew(virConnectPtr conn, const char *name,
+                                    const unsigned char *uuid, int id);
 void xvDomainUnref(virDomainPtr dom);
 
-int xvDomainGetIDCached(virDomainPtr dom);
+XV_PRIVATE int xvDomainGetIDCached(virDomainPtr dom);
 /* Drivers call this when an operation changes the domain's ID. */
-void xvDomainSetIDCached(virDomainPtr dom, int id);
+XV_PRIVATE void xvDomainSetIDCached(virDomainPtr dom, int id);
 
 /* Handle checks: a live object of the right type (and, for a connection,
  * not closed by the user). */

@@ -126,15 +126,47 @@ struct _xvHypervisorDriver {
     xvDrvNodeGetCPUStats nodeGetCPUStats;
 };
 
-/* Built-in drivers, in the order xvDriverOpen() tries them. */
+/* The drivers, in the order xvDriverOpen() tries them. The test driver is
+ * always built in; the Xen driver is built in to the internal archive (the
+ * white-box tests, xvirt-xen-monitor) and is a loadable module for
+ * libxvirt.so (XV_DRIVER_MODULES, below). */
 extern const xvHypervisorDriver xvTestDriver; /* lib/test/test_driver.c */
 #ifdef WITH_XEN
 extern const xvHypervisorDriver xvXenDriver;  /* lib/xen/xen_driver.c */
 #endif
 
+/*
+ * A connection-driver module, as libvirt has them: the Xen driver and the
+ * Xen libraries it links live in $libdir/xvirt/connection-driver/
+ * libxvirt_driver_xen.so, which libxvirt.so opens on the first xen: URI or
+ * virGetVersion("Xen"). A program that only opens test:/// never maps the
+ * fifteen Xen libraries (0.9 MiB of RSS), and the library runs on a host
+ * without them.
+ *
+ * The module exports one symbol, XV_DRIVER_MODULE_SYMBOL, an xvDriverModule.
+ * It calls back into libxvirt.so for the few private functions marked
+ * XV_PRIVATE (exported under the XVIRT_PRIVATE_0.1 version node) and shares
+ * its private structures, so a module is only accepted from the very same
+ * build: the version and the layouts it was compiled with must match.
+ */
+typedef struct {
+    const char *version;                /* PACKAGE_VERSION */
+    unsigned int layout[5];             /* XV_DRIVER_MODULE_LAYOUT */
+    const xvHypervisorDriver *driver;
+} xvDriverModule;
+
+#define XV_DRIVER_MODULE_SYMBOL "xvDriverModuleXen"
+#define XV_DRIVER_MODULE_FILE "libxvirt_driver_xen.so"
+/* (needs datatypes.h and conf/domain_conf.h) */
+#define XV_DRIVER_MODULE_LAYOUT \
+    { sizeof(xvHypervisorDriver), sizeof(struct _virConnect), \
+      sizeof(struct _virDomain), sizeof(virError), sizeof(xvDomainDef) }
+
 /* Binds @conn to the first driver accepting @uri; reports an error naming
- * the URI when none does. Returns 0 or -1. */
+ * the URI when none does (or why the driver module for it could not be
+ * loaded). Returns 0 or -1. */
 int xvDriverOpen(virConnectPtr conn, const char *uri, bool readOnly);
 
-/* The driver virGetVersion() means by @type (case-insensitive), or NULL. */
+/* The driver virGetVersion() means by @type (case-insensitive); NULL with
+ * an error reported (VIR_ERR_NO_SUPPORT) when there is none. */
 const xvHypervisorDriver *xvDriverFindByType(const char *type);

@@ -12,3 +12,7 @@
 
 /* A symbol the shared library exports (lib/libxvirt.syms keeps only vir*). */
 #define XV_EXPORT __attribute__((visibility("default")))
+/* A private function libxvirt.so exports to its driver modules only, under
+ * the XVIRT_PRIVATE_0.1 version node (lib/libxvirt.syms, driver.h). Every
+ * one is listed there and in debian/libxvirt0.symbols. */
+#define XV_PRIVATE __attribute__((visibility("default")))

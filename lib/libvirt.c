@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <pthread.h>
-#include <strings.h>
 
 #include <libxml/parser.h>
 
@@ -60,14 +59,8 @@ virGetVersion(unsigned long *libVer, const char *type, unsigned long *typeVer)
         return 0;
     if (!type)
         type = "Xen";
-    if (!(drv = xvDriverFindByType(type))) {
-        if (strcasecmp(type, "Xen") == 0)
-            xvReportError(VIR_ERR_NO_SUPPORT, "%s",
-                          "this libxvirt was built without the Xen driver");
-        else
-            xvReportError(VIR_ERR_NO_SUPPORT, "unknown hypervisor type '%s'", type);
+    if (!(drv = xvDriverFindByType(type)))
         goto error;
-    }
     *typeVer = drv->version;
     return 0;
 

@@ -15,11 +15,11 @@
  * "<generic text of code>: <formatted detail>", as libvirt's. @file, @func
  * and @line (filled in by the macros) go to the debug trace (debug.h).
  */
-void xvReportErrorFull(int domain, int code, const char *file,
-                       const char *func, size_t line, const char *fmt, ...)
+XV_PRIVATE void xvReportErrorFull(int domain, int code, const char *file,
+                                  const char *func, size_t line, const char *fmt, ...)
     XV_PRINTF(6, 7);
-void xvReportSystemErrorFull(int domain, int errnum, const char *file,
-                             const char *func, size_t line, const char *fmt, ...)
+XV_PRIVATE void xvReportSystemErrorFull(int domain, int errnum, const char *file,
+                                        const char *func, size_t line, const char *fmt, ...)
     XV_PRINTF(6, 7);
 
 #define xvReportError(code, ...) \
@@ -31,7 +31,7 @@ void xvReportSystemErrorFull(int domain, int errnum, const char *file,
     xvReportError(VIR_ERR_NO_MEMORY, "%s", "cannot allocate memory")
 
 /* True if the calling thread has an error recorded. */
-bool xvErrorIsSet(void);
+XV_PRIVATE bool xvErrorIsSet(void);
 
 /*
  * The last step of every failing public call: makes sure an error is set
@@ -41,8 +41,8 @@ bool xvErrorIsSet(void);
 void xvDispatchError(virConnectPtr conn);
 
 /* Keep the first error across cleanup code that may report again. */
-virErrorPtr xvErrorPreserveLast(void);
-void xvErrorRestore(virErrorPtr *saved);
+XV_PRIVATE virErrorPtr xvErrorPreserveLast(void);
+XV_PRIVATE void xvErrorRestore(virErrorPtr *saved);
 
 /* Called once by virInitialize(). */
 int xvErrorInitialize(void);

@@ -145,7 +145,8 @@ struct _xvDomainDef {
  * with a message naming the element at fault, and returns NULL.
  * @allowedTypes: NULL-terminated list of accepted <domain type> values.
  */
-xvDomainDef *xvDomainDefParseString(const char *xml, const char *const *allowedTypes);
+XV_PRIVATE xvDomainDef *xvDomainDefParseString(const char *xml,
+                                               const char *const *allowedTypes);
 /* The largest domain XML document taken (a real one is a few KiB). */
 #define XV_DOMAIN_XML_MAX_SIZE (16 * 1024 * 1024)
 /*
@@ -167,10 +168,10 @@ xvDomainDef *xvDomainDefParseNode(xmlDocPtr doc, xmlNodePtr root,
  * <memory>, and <vcpu current> when vcpus differ from maxVcpus.
  * Returns a new string to free(); never NULL.
  */
-char *xvDomainDefFormat(const xvDomainDef *def, int id);
+XV_PRIVATE char *xvDomainDefFormat(const xvDomainDef *def, int id);
 
 xvDomainDef *xvDomainDefCopy(const xvDomainDef *def);
-void xvDomainDefFree(xvDomainDef *def);
+XV_PRIVATE void xvDomainDefFree(xvDomainDef *def);
 
 const char *xvDomainLifecycleActionToString(xvDomainLifecycleAction act);
 int xvDomainLifecycleActionFromString(const char *str); /* -1 if unknown */

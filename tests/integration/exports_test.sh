@@ -33,12 +33,16 @@ if [ ! -f "$SO" ]; then
 fi
 ok "libxvirt.so exists"
 
-# "TYPE NAME" for every defined dynamic symbol, version suffix removed.
-# The version node itself (an absolute symbol named like XVIRT_0.1) is not
-# an export.
+# "TYPE NAME" for every defined dynamic symbol of the public version node,
+# version suffix removed. The version nodes themselves (absolute symbols
+# named like XVIRT_0.1) are not exports; the XVIRT_PRIVATE_0.1 node (the
+# driver modules' private calls, lib/driver.h) is checked on its own below.
 mapfile -t syms < <("$NM" -D --defined-only "$SO" |
-                    awk '{ t = $(NF-1); s = $NF; sub(/@.*/, "", s);
-                           if (t != "A") print t, s }' | sort -u)
+                    awk '{ t = $(NF-1); s = $NF; if (s ~ /@XVIRT_PRIVATE_/) next;
+                           sub(/@.*/, "", s); if (t != "A") print t, s }' | sort -u)
+mapfile -t private < <("$NM" -D --defined-only "$SO" |
+                       awk '{ s = $NF; if (s !~ /@+XVIRT_PRIVATE_/) next;
+                              sub(/@.*/, "", s); print s }' | sort -u)
 names=()
 funcs=()
 for line in "${syms[@]}"; do
@@ -124,5 +128,30 @@ for f in "${declared[@]}"; do
 done
 result "every function declared in the public headers is exported (${#declared[@]})" \
     "${missing[@]}"
+
+# The private node: exactly what lib/libxvirt.syms lists there, each one a
+# function the Xen driver module takes from libxvirt.so (nothing exported
+# for no one).
+mapfile -t listed < <(sed -n '/^XVIRT_PRIVATE_/,/^}/p' "$SRCDIR/lib/libxvirt.syms" |
+                      sed -nE 's/^[[:space:]]+([A-Za-z_][A-Za-z0-9_]*);$/\1/p' | sort -u)
+if [ "${private[*]}" = "${listed[*]}" ]; then
+    ok "the XVIRT_PRIVATE_0.1 exports are the ones lib/libxvirt.syms lists (${#private[@]})"
+else
+    not_ok "the XVIRT_PRIVATE_0.1 exports are the ones lib/libxvirt.syms lists" \
+        "exported: ${private[*]}" "listed: ${listed[*]}"
+fi
+MODULE=$BUILDDIR/lib/xen/libxvirt_driver_xen.so
+if [ ! -f "$MODULE" ]; then
+    skip "every private export is used by the Xen driver module" "built without the Xen driver"
+else
+    mapfile -t used < <("$NM" -D --undefined-only "$MODULE" |
+                        awk '{ s = $NF; if (s ~ /@XVIRT_PRIVATE_/) { sub(/@.*/, "", s); print s } }' |
+                        sort -u)
+    unused=()
+    for s in "${private[@]}"; do
+        printf '%s\n' "${used[@]}" | grep -qxF "$s" || unused+=("$s")
+    done
+    result "every private export is used by the Xen driver module" "${unused[@]}"
+fi
 
 done_testing

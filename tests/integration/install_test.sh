@@ -72,6 +72,26 @@ else
   not_ok "a seed-API program builds with pkg-config --cflags --libs xvirt" "$(head -5 "$tmp/cc.log")"
 fi
 
+# virGetVersion("Xen") answers from the Xen driver module, which the
+# installed libxvirt loads for it.
+cat >"$tmp/xenver.c" <<'C'
+#include <stdio.h>
+#include <libvirt/libvirt.h>
+
+int
+main(void)
+{
+    unsigned long lib = 0, ver = 0;
+
+    if (virGetVersion(&lib, "Xen", &ver) < 0)
+        return 1;
+    printf("%lu\n", ver);
+    return 0;
+}
+C
+# shellcheck disable=SC2086
+gcc $san -std=c99 -Wall -Werror $cflags -o "$tmp/xenver" "$tmp/xenver.c" $libs 2>>"$tmp/cc.log"
+
 libdir=$(dirname "$(find "$tmp/root" -name 'libxvirt.so*' | head -1)")
 out=$(LD_LIBRARY_PATH=$libdir "$tmp/prog" 2>&1)
 if [ "$out" = "TEST 16 1000 1000" ]; then
@@ -93,14 +113,28 @@ if [ -n "$unit" ] && [ -n "$agent" ] &&
 else
   not_ok "the systemd unit starts the installed agent with the installed config" "unit: ${unit:-none}"
 fi
-# The Xen driver starts xvirt-xen-monitor from the path compiled into libxvirt.
+# The Xen driver is a module libxvirt.so loads from the directory compiled
+# into it, and starts xvirt-xen-monitor from the path compiled into the module.
+mod=$(find "$tmp/root" -type f -name libxvirt_driver_xen.so | head -1)
 mon=$(find "$tmp/root" -type f -name xvirt-xen-monitor | head -1)
-if [ -z "$mon" ] && ! grep -aq 'xvirt-xen-monitor' "${libso:-/dev/null}"; then
-  skip "the Xen driver's monitor is installed where libxvirt looks for it" "built without the Xen driver"
-elif [ -n "$mon" ] && [ -x "$mon" ] && grep -aqF "${mon#"$tmp/root"}" "$libso"; then
-  ok "the Xen driver's monitor is installed where libxvirt looks for it (${mon#"$tmp/root"})"
+if [ -z "$mod" ] && [ -z "$mon" ]; then
+  skip "the Xen driver module is installed where libxvirt looks for it" "built without the Xen driver"
+  skip "the Xen driver's monitor is installed where the module looks for it" "built without the Xen driver"
 else
-  not_ok "the Xen driver's monitor is installed where libxvirt looks for it" "installed: ${mon:-none}"
+  moddir=$(dirname "${mod:-/none/x}")
+  xenver=$(XVIRT_DRIVER_DIR=$moddir LD_LIBRARY_PATH=$libdir "$tmp/xenver" 2>&1)
+  if [ -n "$mod" ] && grep -aqF "${moddir#"$tmp/root"}" "$libso" &&
+     [[ $xenver =~ ^[0-9]+$ ]] && [ "$xenver" -ge 3000000 ]; then
+    ok "the Xen driver module is installed where libxvirt looks for it (${moddir#"$tmp/root"}) and loads"
+  else
+    not_ok "the Xen driver module is installed where libxvirt looks for it" \
+      "installed: ${mod:-none}; virGetVersion(Xen): $xenver"
+  fi
+  if [ -n "$mon" ] && [ -x "$mon" ] && [ -n "$mod" ] && grep -aqF "${mon#"$tmp/root"}" "$mod"; then
+    ok "the Xen driver's monitor is installed where the module looks for it (${mon#"$tmp/root"})"
+  else
+    not_ok "the Xen driver's monitor is installed where the module looks for it" "installed: ${mon:-none}"
+  fi
 fi
 # Syntax only: the staging root has no systemd to resolve units against.
 if ! command -v systemd-analyze >/dev/null; then
@@ -111,4 +145,4 @@ elif [ -n "$unit" ] && ! systemd-analyze verify --man=no "$unit" 2>&1 |
 else
   not_ok "systemd-analyze finds no syntax error in the unit"
 fi
-done_testing 9
+done_testing 10

@@ -148,10 +148,16 @@ for f in $helpers; do
 done
 is "libxvirt0 carries the library's private helpers ($(echo "$helpers" | grep -c .) built)" "$miss" ""
 if [ -n "$helpers" ]; then
-    # the path the library starts its Xen monitor from is the packaged one
-    started=$(dpkg-deb --fsys-tarfile "$(deb libxvirt0)" |
-        tar -xOf - "./usr/lib/$MA/libxvirt.so.$UPSTREAM" | strings | grep -E '^/.*/xvirt-xen-monitor$')
-    like_value "libxvirt0 starts the packaged xvirt-xen-monitor (${started:-no path found})" \
+    # the directory the library loads its Xen driver module from, and the
+    # path the module starts its Xen monitor from, are the packaged ones
+    unpacked() { dpkg-deb --fsys-tarfile "$(deb libxvirt0)" | tar -xOf - "$1"; }
+    moddir=$(unpacked "./usr/lib/$MA/libxvirt.so.$UPSTREAM" | strings |
+        grep -E '^/.*/xvirt/connection-driver$')
+    like_value "libxvirt0 loads the packaged Xen driver module (${moddir:-no directory found})" \
+        "$(grep -xF "${moddir:-none}/libxvirt_driver_xen.so" "$TMP/libxvirt0.list")" .
+    started=$(unpacked "./usr/lib/$MA/xvirt/connection-driver/libxvirt_driver_xen.so" 2>/dev/null |
+        strings | grep -E '^/.*/xvirt-xen-monitor$')
+    like_value "the Xen driver module starts the packaged xvirt-xen-monitor (${started:-no path found})" \
         "$(grep -xF "${started:-none}" "$TMP/libxvirt0.list")" .
 fi
 
