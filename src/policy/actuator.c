@@ -257,13 +257,13 @@ actuatorFindLast(xvActuator *a, const char *policy, const xvPolicyAction *act, b
 }
 
 /*
- * Logs and counts one outcome:
+ * Logs and counts one outcome, at @level (< 0: the result's own level):
  *   policy=P domain=D uuid=U action=A [vcpu=N] reason=R result=X BEFORE->AFTER[: detail]
  */
 static void
-actuatorReport(xvActuator *a, const char *policy, const xvPolicyAction *act,
-               xvPolicyResult result, const char *before, const char *after,
-               const char *detail)
+actuatorReportAt(xvActuator *a, int level, const char *policy, const xvPolicyAction *act,
+                 xvPolicyResult result, const char *before, const char *after,
+                 const char *detail)
 {
     static const int levels[XV_POLICY_RESULT_LAST] = {
         [XV_POLICY_RESULT_OK] = XV_LOG_NOTICE,
@@ -278,11 +278,39 @@ actuatorReport(xvActuator *a, const char *policy, const xvPolicyAction *act,
 
     if (act->vcpu >= 0)
         snprintf(vcpu, sizeof(vcpu), " vcpu=%d", act->vcpu);
-    xvLog(levels[result], "policy=%s domain=%s uuid=%s action=%s%s reason=%s result=%s "
+    xvLog(level >= 0 ? level : levels[result], "policy=%s domain=%s uuid=%s action=%s%s reason=%s result=%s "
           "%s->%s%s%s", policy, act->domain, act->uuidstr, xvPolicyActionKindName(act->kind),
           vcpu, act->reason, xvPolicyResultName(result), before, after, detail ? ": " : "",
           detail ? detail : "");
     actuatorCount(a, policy, act->kind, result);
+}
+
+static void
+actuatorReport(xvActuator *a, const char *policy, const xvPolicyAction *act,
+               xvPolicyResult result, const char *before, const char *after,
+               const char *detail)
+{
+    actuatorReportAt(a, -1, policy, act, result, before, after, detail);
+}
+
+/* A give-up: gave_up at error level, or for a dry run (which never acted)
+ * dry_run at warning level, "would give up", so that no gave-up alert
+ * fires for it. */
+static void
+actuatorReportGiveUp(xvActuator *a, const char *policy, const xvPolicyCommon *common,
+                     const xvPolicyAction *act, const char *before, const char *after,
+                     const char *detail)
+{
+    char *would;
+
+    if (!common->dryRun) {
+        actuatorReport(a, policy, act, XV_POLICY_RESULT_GAVE_UP, before, after, detail);
+        return;
+    }
+    would = xvAsprintf("would give up%s%s", detail ? ": " : "", detail ? detail : "");
+    actuatorReportAt(a, XV_LOG_WARNING, policy, act, XV_POLICY_RESULT_DRY_RUN, before, after,
+                     would);
+    free(would);
 }
 
 /* Library errors are read where they happen, never printed. */
@@ -546,8 +574,8 @@ actuatorRestartAction(xvActuator *a, const char *name, const xvPolicyCommon *com
         e = xvPolicyStateGet(state, act->uuid, act->domain);
         e->gaveUp = true;
         actuatorSave(state, nowMs);
-        actuatorReport(a, name, act, XV_POLICY_RESULT_GAVE_UP, before, "crashed",
-                       "burst limit reached; cleared by SIGHUP");
+        actuatorReportGiveUp(a, name, common, act, before, "crashed",
+                             "burst limit reached; cleared by SIGHUP");
         return;
     }
     if ((refusal = actuatorRefusal(a, name, common, act, nowMs, *taken))) {
@@ -808,7 +836,7 @@ actuatorChangeAction(xvActuator *a, const char *name, const xvPolicyCommon *comm
     }
     /* not an attempt: the policy cannot act on the domain (it says so once) */
     if (act->giveUp) {
-        actuatorReport(a, name, act, XV_POLICY_RESULT_GAVE_UP, before, after, NULL);
+        actuatorReportGiveUp(a, name, common, act, before, after, NULL);
         return;
     }
     if ((refusal = actuatorRefusal(a, name, common, act, nowMs, *taken))) {

@@ -3,6 +3,7 @@
 #include "xvtest.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <signal.h>
@@ -108,6 +109,48 @@ xvTestTempDir(void)
     if (!mkdtemp(dir))
         fail_msg("mkdtemp: %s", strerror(errno));
     return dir;
+}
+
+static struct {
+    char *dir;
+    int saved;
+} stderrCapture = { NULL, -1 };
+
+void
+xvTestStderrBegin(void)
+{
+    char *path;
+    int fd;
+
+    assert_null(stderrCapture.dir);
+    stderrCapture.dir = xvTestTempDir();
+    path = xvTestPathIn(stderrCapture.dir, "stderr");
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    assert_true(fd >= 0);
+    fflush(stderr);
+    stderrCapture.saved = dup(STDERR_FILENO);
+    assert_true(stderrCapture.saved >= 0);
+    assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+    close(fd);
+    free(path);
+}
+
+char *
+xvTestStderrEnd(void)
+{
+    char *path, *text;
+
+    assert_non_null(stderrCapture.dir);
+    fflush(stderr);
+    assert_int_equal(dup2(stderrCapture.saved, STDERR_FILENO), STDERR_FILENO);
+    close(stderrCapture.saved);
+    stderrCapture.saved = -1;
+    path = xvTestPathIn(stderrCapture.dir, "stderr");
+    text = xvTestReadFile(path);
+    free(path);
+    xvTestRemoveTree(stderrCapture.dir);
+    stderrCapture.dir = NULL;
+    return text;
 }
 
 void

@@ -21,6 +21,11 @@ char *xvTestReadFile(const char *path);
  * Fails the test with a unified-ish first-difference report.
  */
 void xvTestCompareGolden(const char *actual, const char *rel);
+/* Sends stderr (where xvLog writes) to a temporary file until
+ * xvTestStderrEnd(), which puts it back and returns what was written (to
+ * free()). One capture at a time. */
+void xvTestStderrBegin(void);
+char *xvTestStderrEnd(void);
 /* A fresh temporary directory (mkdtemp) under $TMPDIR, to free(). */
 char *xvTestTempDir(void);
 /* "@dir/@name", to free(). */

@@ -1386,24 +1386,11 @@ static xvSnapshot *
 runAtLogged(xvPolicyEngine *engine, unsigned int t, const unsigned int loads[6],
             const unsigned char maps[6], char **log)
 {
-    char *dir = xvTestTempDir();
-    char *path = NULL;
     xvSnapshot *snap;
-    int saved, fd;
 
-    assert_true(asprintf(&path, "%s/log", dir) > 0);
-    assert_true((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
-    assert_true((saved = dup(STDERR_FILENO)) >= 0);
-    assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
-    close(fd);
+    xvTestStderrBegin();
     snap = runAt(engine, t, loads, maps, false);
-    assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
-    close(saved);
-    assert_non_null(*log = xvTestReadFile(path));
-    unlink(path);
-    rmdir(dir);
-    free(path);
-    free(dir);
+    *log = xvTestStderrEnd();
     return snap;
 }
 

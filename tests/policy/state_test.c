@@ -479,38 +479,6 @@ test_prune_starts_the_retention_of_entries_never_seen(void **state)
 
 /* ---- failed saves ---------------------------------------------------------- */
 
-static int savedStderr = -1;
-static char *capturePath;
-
-/* Sends the log (stderr) to a file until captureEnd(). */
-static void
-captureStart(const char *dir)
-{
-    int fd;
-
-    capturePath = xvTestPathIn(dir, "log");
-    fd = open(capturePath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    assert_true(fd >= 0);
-    savedStderr = dup(STDERR_FILENO);
-    assert_true(savedStderr >= 0);
-    assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
-    close(fd);
-}
-
-/* The log since captureStart(). To free(). */
-static char *
-captureEnd(void)
-{
-    char *text;
-
-    assert_int_equal(dup2(savedStderr, STDERR_FILENO), STDERR_FILENO);
-    close(savedStderr);
-    text = xvTestReadFile(capturePath);
-    unlink(capturePath);
-    free(capturePath);
-    return text;
-}
-
 static void
 test_failed_saves_are_counted_and_logged_at_most_once_a_minute(void **state)
 {
@@ -525,7 +493,7 @@ test_failed_saves_are_counted_and_logged_at_most_once_a_minute(void **state)
     /* a file where the directory should be: ENOTDIR, even for root */
     xvTestWriteText(dir, "blocker", "");
     xvPolicyStateGet(st, uuid1, "a");
-    captureStart(dir);
+    xvTestStderrBegin();
     assert_int_equal(xvPolicyStateCommit(st, NOW), -ENOTDIR);
     for (i = 1; i <= 5; i++)
         assert_int_equal(xvPolicyStateCommit(st, NOW + (uint64_t)i * 10000), -ENOTDIR);
@@ -540,7 +508,7 @@ test_failed_saves_are_counted_and_logged_at_most_once_a_minute(void **state)
     assert_int_equal(mkdir(blocker, 0700), 0);
     assert_int_equal(xvPolicyStateCommit(st, NOW + 80000), 0);
     assert_int_equal(xvPolicyStateCommit(st, NOW + 90000), 0);
-    log = captureEnd();
+    log = xvTestStderrEnd();
     assert_true(asprintf(&expected,
         "<3>policy: cannot save the bookkeeping in '%s': Not a directory (the policies go on; "
         "failures are counted in xvirt_policy_state_save_errors_total and logged at most "
@@ -558,9 +526,9 @@ test_failed_saves_are_counted_and_logged_at_most_once_a_minute(void **state)
     /* a new run of failures starts with a full error line again */
     free(st->dir);
     st->dir = xvTestPathIn(sdir, "policy-state/sub");     /* under the file just saved */
-    captureStart(dir);
+    xvTestStderrBegin();
     assert_int_equal(xvPolicyStateCommit(st, NOW + 100000), -ENOTDIR);
-    log = captureEnd();
+    log = xvTestStderrEnd();
     assert_true(asprintf(&expected, "<3>policy: cannot save the bookkeeping in '%s': Not a "
                          "directory (the policies go on; failures are counted in "
                          "xvirt_policy_state_save_errors_total and logged at most once a "

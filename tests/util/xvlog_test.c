@@ -14,19 +14,9 @@
 static char *
 captureStderr(void (*fn)(void))
 {
-    char path[] = "/tmp/xvlog-test-XXXXXX";
-    int fd = mkstemp(path), saved = dup(STDERR_FILENO);
-    char *text;
-
-    assert_true(fd >= 0 && saved >= 0);
-    assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+    xvTestStderrBegin();
     fn();
-    assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
-    close(saved);
-    close(fd);
-    text = xvTestReadFile(path);
-    unlink(path);
-    return text;
+    return xvTestStderrEnd();
 }
 
 static int
