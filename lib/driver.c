@@ -14,11 +14,13 @@
 #ifdef XV_DRIVER_MODULES
 # include <dlfcn.h>
 # include <errno.h>
+# include <fcntl.h>
 # include <libgen.h>
 # include <limits.h>
 # include <pthread.h>
-# include <sys/stat.h>
 # include <unistd.h>
+
+# include "util/xvfile.h"
 #endif
 
 #define XV_FROM_THIS VIR_FROM_NONE
@@ -81,29 +83,31 @@ xvModuleDir(void)
 }
 
 /* The module file is code the library runs as the caller (root, for the
- * agent): only a regular file no one else may write is loaded. */
+ * agent): only a regular file that passes util/xvfile.h's trust rule,
+ * strictly (it and every directory above it writable by no one else), is
+ * loaded. */
 static int
 xvModuleCheckFile(int code, const char *path)
 {
-    struct stat st;
+    char why[XV_FILE_WHY_LEN];
+    int fd = xvFileOpenRegular(path, O_RDONLY, why, sizeof(why));
+    int rc;
 
-    if (stat(path, &st) < 0) {
-        if (errno == ENOENT)
-            xvReportError(code,
-                          "the Xen driver module %s is not installed (it comes with "
-                          "libxvirt0; XVIRT_DRIVER_DIR names another directory)", path);
-        else
-            xvReportSystemError(errno, "cannot read the Xen driver module %s", path);
-        return -1;
-    }
-    if (!S_ISREG(st.st_mode) || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
-        (st.st_uid != 0 && st.st_uid != geteuid())) {
+    if (fd == -ENOENT) {
         xvReportError(code,
-                      "refusing the Xen driver module %s: it must be a regular file "
-                      "owned by root (or this user) and writable by no one else", path);
+                      "the Xen driver module %s is not installed (it comes with "
+                      "libxvirt0; XVIRT_DRIVER_DIR names another directory)", path);
         return -1;
     }
-    return 0;
+    if (fd >= 0) {
+        rc = xvFileCheckTrust(path, fd, XV_FILE_TRUST_STRICT, why, sizeof(why));
+        close(fd);
+        if (rc >= 0)
+            return 0;
+    }
+    xvReportError(code, "refusing the Xen driver module %s: %s (it must be a regular file "
+                  "owned by root or this user, writable by no one else)", path, why);
+    return -1;
 }
 
 /* The module's driver from @handle if it comes from this very build;
