@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* xvlog.c: stderr logging with syslog priority prefixes. */
+/* xvlog.c: stderr logging with syslog priority prefixes, or as logfmt or JSON lines. */
 #include "util/xvlog.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static int logLevel = XV_LOG_INFO;   /* atomic access only */
 static int logPlain;                 /* atomic access only */
+static int logFormat;                /* xvLogFormat; atomic access only */
 
 void
 xvLogSetLevel(int level)
@@ -27,6 +30,30 @@ xvLogSetPlain(int plain)
     __atomic_store_n(&logPlain, plain, __ATOMIC_RELAXED);
 }
 
+void
+xvLogSetFormat(xvLogFormat format)
+{
+    __atomic_store_n(&logFormat, (int)format, __ATOMIC_RELAXED);
+}
+
+xvLogFormat
+xvLogGetFormat(void)
+{
+    return (xvLogFormat)__atomic_load_n(&logFormat, __ATOMIC_RELAXED);
+}
+
+int
+xvLogFormatFromName(const char *name)
+{
+    if (strcmp(name, "syslog") == 0)
+        return XV_LOG_FORMAT_SYSLOG;
+    if (strcmp(name, "logfmt") == 0)
+        return XV_LOG_FORMAT_LOGFMT;
+    if (strcmp(name, "json") == 0)
+        return XV_LOG_FORMAT_JSON;
+    return -1;
+}
+
 static const char *
 logLevelName(int level)
 {
@@ -39,32 +66,182 @@ logLevelName(int level)
     }
 }
 
-void
-xvLogV(int level, const char *fmt, va_list ap)
-{
-    char line[2048];
-    int n;
-    int len;
+/* ---- structured lines (logfmt, JSON) ----------------------------------- */
 
-    if (level > xvLogGetLevel())
-        return;
-    if (__atomic_load_n(&logPlain, __ATOMIC_RELAXED))
-        n = snprintf(line, sizeof(line), "%s: ", logLevelName(level));
+/* go-kit's level names, which log pipelines built for node_exporter know. */
+static const char *
+logKitLevelName(int level)
+{
+    switch (level) {
+    case XV_LOG_ERR: return "error";
+    case XV_LOG_WARNING: return "warn";
+    case XV_LOG_DEBUG: return "debug";
+    default: return "info";
+    }
+}
+
+/* The length of the well-formed UTF-8 sequence at @s (@n bytes left), or 0. */
+static size_t
+logUtf8Length(const unsigned char *s, size_t n)
+{
+    unsigned char lo = 0x80, hi = 0xbf;
+    size_t len, i;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        len = 2;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        len = 3;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        len = 4;
     else
-        n = snprintf(line, sizeof(line), "<%d>", level);
-    len = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
-    if (len < 0)
-        return;
-    len += n;
-    if ((size_t)len > sizeof(line) - 2)
-        len = (int)sizeof(line) - 2;
+        return 0;
+    if (len > n)
+        return 0;
+    /* no overlong forms, no surrogates, nothing above U+10FFFF */
+    if (s[0] == 0xe0)
+        lo = 0xa0;
+    else if (s[0] == 0xed)
+        hi = 0x9f;
+    else if (s[0] == 0xf0)
+        lo = 0x90;
+    else if (s[0] == 0xf4)
+        hi = 0x8f;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (i = 2; i < len; i++) {
+        if (s[i] < 0x80 || s[i] > 0xbf)
+            return 0;
+    }
+    return len;
+}
+
+/*
+ * Appends @msg to @out (at *@pos, @cap bytes) as the inside of a quoted
+ * string that both logfmt and JSON read back: \" \\ \n \r \t, other
+ * control characters as \u00XX, bytes that are not UTF-8 as U+FFFD. Stops
+ * before an escape or character that would not fit whole.
+ */
+static void
+logAppendEscaped(char *out, size_t cap, size_t *pos, const char *msg)
+{
+    const unsigned char *s = (const unsigned char *)msg;
+    size_t n = strlen(msg);
+    size_t i = 0;
+
+    while (i < n) {
+        char esc[8];
+        const char *add = esc;
+        size_t addLen, step = 1;
+
+        if (s[i] == '"' || s[i] == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)s[i];
+            addLen = 2;
+        } else if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t') {
+            esc[0] = '\\';
+            esc[1] = s[i] == '\n' ? 'n' : s[i] == '\r' ? 'r' : 't';
+            addLen = 2;
+        } else if (s[i] < 0x20 || s[i] == 0x7f) {
+            snprintf(esc, sizeof(esc), "\\u%04x", s[i]);
+            addLen = 6;
+        } else if ((step = logUtf8Length(s + i, n - i)) > 0) {
+            add = msg + i;
+            addLen = step;
+        } else {
+            add = "\xef\xbf\xbd";       /* U+FFFD REPLACEMENT CHARACTER */
+            addLen = 3;
+            step = 1;
+        }
+        if (*pos + addLen >= cap)
+            return;
+        memcpy(out + *pos, add, addLen);
+        *pos += addLen;
+        i += step;
+    }
+}
+
+/* The current time as 2026-12-06T03:04:05.123Z into @buf. */
+static void
+logTimestamp(char *buf, size_t size)
+{
+    struct timespec ts;
+    struct tm tm;
+    char sec[32];
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf, size, "%s.%03ldZ", sec, ts.tv_nsec / 1000000L);
+}
+
+/* One logfmt or JSON line of @msg into @line (@cap bytes, newline included);
+ * returns its length. */
+static size_t
+logFormatStructured(xvLogFormat format, int level, const char *msg, char *line, size_t cap)
+{
+    const bool json = format == XV_LOG_FORMAT_JSON;
+    const char *tail = json ? "\"}\n" : "\"\n";
+    char ts[48];
+    size_t pos;
+    int n;
+
+    logTimestamp(ts, sizeof(ts));
+    if (json)
+        n = snprintf(line, cap, "{\"ts\":\"%s\",\"level\":\"%s\",\"msg\":\"", ts,
+                     logKitLevelName(level));
+    else
+        n = snprintf(line, cap, "ts=%s level=%s msg=\"", ts, logKitLevelName(level));
+    pos = (size_t)n;
+    /* the message is cut, never the closing quote (and brace) */
+    logAppendEscaped(line, cap - strlen(tail), &pos, msg);
+    memcpy(line + pos, tail, strlen(tail));
+    return pos + strlen(tail);
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+/* The default line: "<6>msg" (or "info: msg" when plain), newlines inside
+ * made spaces. Returns its length. */
+static size_t
+logFormatSyslog(int level, const char *msg, char *line, size_t cap)
+{
+    int n, len;
+
+    if (__atomic_load_n(&logPlain, __ATOMIC_RELAXED))
+        n = snprintf(line, cap, "%s: ", logLevelName(level));
+    else
+        n = snprintf(line, cap, "<%d>", level);
+    len = snprintf(line + n, cap - (size_t)n - 1, "%s", msg) + n;
+    if ((size_t)len > cap - 2)
+        len = (int)cap - 2;
     /* one line per message: a newline inside would split it in journald */
     for (int i = n; i < len; i++) {
         if (line[i] == '\n')
             line[i] = ' ';
     }
     line[len++] = '\n';
-    if (write(STDERR_FILENO, line, (size_t)len) < 0) {
+    return (size_t)len;
+}
+
+void
+xvLogV(int level, const char *fmt, va_list ap)
+{
+    char msg[2048];
+    char line[2048];
+    xvLogFormat format = xvLogGetFormat();
+    size_t len;
+
+    if (level > xvLogGetLevel())
+        return;
+    if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+        return;
+    if (format == XV_LOG_FORMAT_SYSLOG)
+        len = logFormatSyslog(level, msg, line, sizeof(line));
+    else
+        len = logFormatStructured(format, level, msg, line, sizeof(line));
+    if (write(STDERR_FILENO, line, len) < 0) {
         /* nowhere left to report */
     }
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * xvlog.h: the programs' log (xvirt-agent and its policies), to stderr,
- * one line per message, each prefixed with its syslog priority
- * ("<6>sampler: ...") so journald files it at the right level. Thread-safe:
- * each message is written with one write(2). The library never logs.
+ * one line per message. By default each line is prefixed with its syslog
+ * priority ("<6>sampler: ...") so journald files it at the right level;
+ * logfmt and JSON lines (xvLogSetFormat) are there for log pipelines that
+ * parse node_exporter's. Thread-safe: each message is written with one
+ * write(2). The library never logs.
  */
 #pragma once
 
@@ -26,7 +28,28 @@ int xvLogGetLevel(void);
 /* Non-zero @plain: writes "LEVEL: message" without the <N> prefix (for a terminal). */
 void xvLogSetPlain(int plain);
 
-/* Writes one message at @level (newlines inside become spaces; cut at 2 KiB). */
+/* How a line is written. */
+typedef enum {
+    XV_LOG_FORMAT_SYSLOG,   /* "<6>message" (the default; "info: message" when plain) */
+    XV_LOG_FORMAT_LOGFMT,   /* ts=2026-12-06T03:04:05.123Z level=info msg="message" */
+    XV_LOG_FORMAT_JSON,     /* {"ts":"2026-12-06T03:04:05.123Z","level":"info","msg":"message"} */
+} xvLogFormat;
+
+/*
+ * Sets the line format; default XV_LOG_FORMAT_SYSLOG. In logfmt and JSON
+ * the level is named as node_exporter (go-kit) names it: debug, info (also
+ * for notice), warn, error; the time is UTC with milliseconds; the message
+ * is quoted and escaped (a newline inside becomes \n, bytes that are not
+ * UTF-8 become U+FFFD), so every line parses.
+ */
+void xvLogSetFormat(xvLogFormat format);
+/* The current format. */
+xvLogFormat xvLogGetFormat(void);
+/* The format named @name ("logfmt", "json"; "syslog" for the default), or -1. */
+int xvLogFormatFromName(const char *name);
+
+/* Writes one message at @level (in the syslog format newlines inside become
+ * spaces; a line is cut at 2 KiB). */
 void xvLog(int level, const char *fmt, ...) XV_PRINTF(2, 3);
 /* The same with a va_list. */
 void xvLogV(int level, const char *fmt, va_list ap) XV_PRINTF(2, 0);

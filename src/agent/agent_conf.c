@@ -16,6 +16,7 @@
 #include "util/xvalloc.h"
 #include "util/xvfile.h"
 #include "util/xvhash.h"
+#include "util/xvlog.h"
 #include "util/xvmacros.h"
 
 /*
@@ -149,6 +150,70 @@ xvAgentConfParseListen(const char *text, char **retAddress, unsigned int *retPor
     return -EINVAL;
 }
 
+/* Sets *retMessage (if not NULL) to @message, else frees it; -EINVAL. */
+static int
+confFail(char **retMessage, char *message)
+{
+    if (retMessage)
+        *retMessage = message;
+    else
+        free(message);
+    return -EINVAL;
+}
+
+int
+xvAgentConfCheckTelemetryPath(const char *path, char **retMessage)
+{
+    static const char *const taken[] = { "/", "/-/healthy", "/-/ready", NULL };
+    char *q = xvConfQuote(path);
+    char *message = NULL;
+    size_t i;
+
+    if (path[0] != '/') {
+        message = xvAsprintf("telemetry path '%s' does not start with '/'", q);
+    } else if (strcspn(path, "?#") < strlen(path)) {
+        message = xvAsprintf("telemetry path '%s' has a query or fragment ('?', '#')", q);
+    } else {
+        for (i = 0; path[i]; i++) {
+            if ((unsigned char)path[i] <= ' ' || (unsigned char)path[i] >= 0x7f) {
+                message = xvAsprintf("telemetry path '%s' has a space, control or "
+                                     "non-ASCII character", q);
+                break;
+            }
+        }
+        for (i = 0; !message && taken[i]; i++) {
+            if (strcmp(path, taken[i]) == 0)
+                message = xvAsprintf("telemetry path '%s' is taken by another endpoint "
+                                     "(/, /-/healthy, /-/ready)", q);
+        }
+    }
+    free(q);
+    return message ? confFail(retMessage, message) : 0;
+}
+
+int
+xvAgentConfCheckWebConfigFile(const char *path, char **retMessage)
+{
+    if (!*path)
+        return confFail(retMessage, xvStrdup("web configuration file: expected a path, "
+                                             "got an empty string"));
+    return 0;
+}
+
+int
+xvAgentConfLogLevelFromName(const char *name)
+{
+    int level;
+
+    if (strcasecmp(name, "warn") == 0)
+        return XV_LOG_WARNING;
+    for (level = 3; level <= 7; level++) {
+        if (strcasecmp(confLogLevelNames[level], name) == 0)
+            return level;
+    }
+    return -1;
+}
+
 /* ---- sections ---------------------------------------------------------- */
 
 typedef struct {
@@ -189,6 +254,28 @@ confParseReplaceString(confParser *p, const xvConfNode *node, char **field)
 
     if ((rc = xvConfNodeGetString(node, p->file, &value, p->err)) < 0)
         return rc;
+    free(*field);
+    *field = value;
+    return 0;
+}
+
+/* A string checked by @check (an xvAgentConfCheck* function) into *@field. */
+static int
+confParseChecked(confParser *p, const xvConfNode *node,
+                 int (*check)(const char *value, char **retMessage), char **field)
+{
+    char *value = NULL;
+    char *message = NULL;
+    int rc;
+
+    if ((rc = xvConfNodeGetString(node, p->file, &value, p->err)) < 0)
+        return rc;
+    if (check(value, &message) < 0) {
+        rc = xvConfErrorAtNode(p->err, p->file, node, "%s", message);
+        free(message);
+        free(value);
+        return rc;
+    }
     free(*field);
     *field = value;
     return 0;
@@ -239,7 +326,7 @@ confParseListenSection(confParser *p, const xvConfNode *map)
     static const char *const keys[] = {
         "address", "port", "max_connections", "max_header_bytes",
         "read_timeout", "write_timeout", "header_timeout",
-        "max_connections_per_address", NULL,
+        "max_connections_per_address", "telemetry_path", "web_config_file", NULL,
     };
     xvAgentConf *conf = p->conf;
     size_t i;
@@ -272,6 +359,10 @@ confParseListenSection(confParser *p, const xvConfNode *map)
         } else if (strcmp(key, "max_connections_per_address") == 0) {
             rc = confParseUInt(p, child, XV_AGENT_MAX_CONNECTIONS_MIN,
                                XV_AGENT_MAX_CONNECTIONS_MAX, &conf->maxConnectionsPerAddress);
+        } else if (strcmp(key, "telemetry_path") == 0) {
+            rc = confParseChecked(p, child, xvAgentConfCheckTelemetryPath, &conf->telemetryPath);
+        } else if (strcmp(key, "web_config_file") == 0) {
+            rc = confParseChecked(p, child, xvAgentConfCheckWebConfigFile, &conf->webConfigFile);
         } else {
             rc = xvConfNodeGetDuration(child, p->file, XV_AGENT_TIMEOUT_MIN_MS,
                                        XV_AGENT_TIMEOUT_MAX_MS, &conf->writeTimeoutMs, p->err);
@@ -340,38 +431,71 @@ confParseSampling(confParser *p, const xvConfNode *map)
 }
 
 static int
+confParseLogLevel(confParser *p, const xvConfNode *node)
+{
+    static const char *const levels[] = { "debug", "info", "notice", "warning", "error", NULL };
+    char *list;
+    char *q;
+    int level;
+
+    if (node->kind != XV_CONF_NODE_SCALAR)
+        return xvConfErrorExpected(p->err, p->file, node, "a logging level");
+    if ((level = xvAgentConfLogLevelFromName(node->value)) < 0) {
+        q = xvConfQuote(node->value);
+        list = xvConfJoin(levels);
+        xvConfErrorAtNode(p->err, p->file, node,
+                          "unknown logging level '%s' (expected one of: %s)", q, list);
+        free(q);
+        free(list);
+        return -EINVAL;
+    }
+    p->conf->logLevel = level;
+    return 0;
+}
+
+static int
+confParseLogFormat(confParser *p, const xvConfNode *node)
+{
+    static const char *const formats[] = { "syslog", "logfmt", "json", NULL };
+    char *list;
+    char *q;
+    int format;
+
+    if (node->kind != XV_CONF_NODE_SCALAR)
+        return xvConfErrorExpected(p->err, p->file, node, "a log format");
+    if ((format = xvLogFormatFromName(node->value)) < 0) {
+        q = xvConfQuote(node->value);
+        list = xvConfJoin(formats);
+        xvConfErrorAtNode(p->err, p->file, node,
+                          "unknown log format '%s' (expected one of: %s)", q, list);
+        free(q);
+        free(list);
+        return -EINVAL;
+    }
+    p->conf->logFormat = format;
+    return 0;
+}
+
+static int
 confParseLogging(confParser *p, const xvConfNode *map)
 {
-    static const char *const keys[] = { "level", NULL };
-    static const char *const levels[] = { "debug", "info", "notice", "warning", "error", NULL };
+    static const char *const keys[] = { "level", "format", NULL };
     size_t i;
+    int rc;
 
     for (i = 0; i < map->nchildren; i++) {
         const xvConfNode *child = &map->children[i];
-        char *list;
-        char *q;
-        int level;
 
-        if (strcmp(child->key, "level") != 0)
+        if (xvConfLookupName(keys, child->key, false) < 0)
             return xvConfNodeUnknownKey(child, p->file, "logging", keys, p->err);
         if (xvConfNodeIsNull(child))
             continue;
-        if (child->kind != XV_CONF_NODE_SCALAR)
-            return xvConfErrorExpected(p->err, p->file, child, "a logging level");
-        for (level = 3; level <= 7; level++) {
-            if (strcasecmp(confLogLevelNames[level], child->value) == 0)
-                break;
-        }
-        if (level > 7) {
-            q = xvConfQuote(child->value);
-            list = xvConfJoin(levels);
-            xvConfErrorAtNode(p->err, p->file, child,
-                              "unknown logging level '%s' (expected one of: %s)", q, list);
-            free(q);
-            free(list);
-            return -EINVAL;
-        }
-        p->conf->logLevel = level;
+        if (strcmp(child->key, "level") == 0)
+            rc = confParseLogLevel(p, child);
+        else
+            rc = confParseLogFormat(p, child);
+        if (rc < 0)
+            return rc;
     }
     return 0;
 }
@@ -542,6 +666,8 @@ xvAgentConfNew(void)
     conf->maxConnectionsPerAddress = XV_AGENT_DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
     conf->intervalMs = XV_AGENT_DEFAULT_INTERVAL_MS;
     conf->logLevel = XV_AGENT_DEFAULT_LOG_LEVEL;
+    conf->logFormat = XV_LOG_FORMAT_SYSLOG;
+    conf->telemetryPath = xvStrdup(XV_AGENT_DEFAULT_TELEMETRY_PATH);
     conf->stateRetentionMs = XV_AGENT_DEFAULT_STATE_RETENTION_MS;
     return conf;
 }
@@ -562,6 +688,8 @@ xvAgentConfFree(xvAgentConf *conf)
     free(conf->policiesDir);
     free(conf->stateDir);
     free(conf->listenAddress);
+    free(conf->telemetryPath);
+    free(conf->webConfigFile);
     free(conf->uri);
     free(conf->file);
     free(conf);
@@ -815,6 +943,12 @@ confLoadData(const char *name, const unsigned char *data, size_t len, bool readD
         /* while the tree lives: p.dirNode points into it */
         if (rc == 0 && readDir)
             rc = confLoadPolicyDir(&p, name);
+        if (rc == 0 && readDir && p.conf->webConfigFile) {
+            char *path = confPathNextTo(name, p.conf->webConfigFile);
+
+            free(p.conf->webConfigFile);
+            p.conf->webConfigFile = path;
+        }
     }
     xvConfNodeFree(root);
     xvHashFree(p.names);

@@ -49,6 +49,7 @@
 #define XV_AGENT_INTERVAL_MIN_MS 100
 #define XV_AGENT_INTERVAL_MAX_MS (24 * 60 * 60 * 1000)  /* 24h */
 #define XV_AGENT_DEFAULT_LOG_LEVEL 6                /* LOG_INFO */
+#define XV_AGENT_DEFAULT_TELEMETRY_PATH "/metrics"
 #define XV_AGENT_DEFAULT_STATE_DIR "/var/lib/xvirt"
 /* state_retention: how long the bookkeeping of a domain no longer seen is kept */
 #define XV_AGENT_DEFAULT_STATE_RETENTION_MS (UINT64_C(7) * 24 * 60 * 60 * 1000)  /* 168h */
@@ -74,6 +75,14 @@ struct _xvAgentConf {
     uint64_t writeTimeoutMs;
     uint64_t headerTimeoutMs;   /* deadline for a whole request head */
     unsigned int maxConnectionsPerAddress;  /* per IPv4 address or IPv6 /64 */
+    /* telemetry_path: where the metrics are served, checked by
+     * xvAgentConfCheckTelemetryPath(); never NULL */
+    char *telemetryPath;
+    /* web_config_file: an exporter-toolkit web configuration file (TLS,
+     * basic auth); NULL: plain HTTP, no authentication. Only checked to be
+     * a non-empty path here; a relative one read from a file is made
+     * relative to that file's directory (as policies_dir). */
+    char *webConfigFile;
 
     /* sampling: */
     uint64_t intervalMs;
@@ -85,6 +94,7 @@ struct _xvAgentConf {
 
     /* logging: */
     int logLevel;               /* syslog priority: 3 (error) .. 7 (debug) */
+    int logFormat;              /* xvLogFormat (util/xvlog.h): syslog, logfmt, json */
 
     /*
      * policies: then those of the files of policies_dir, in that order.
@@ -157,6 +167,27 @@ bool xvAgentConfCollectorEnabled(const xvAgentConf *conf, const char *name, bool
 
 /* The name of the syslog priority @level ("info"), NULL if not 3..7. */
 const char *xvAgentConfLogLevelName(int level);
+
+/*
+ * The syslog priority of the logging level @name (case-insensitive): debug
+ * 7, info 6, notice 5, warn or warning 4, error 3; -1 if unknown. The
+ * names of logging.level and of --log.level (node_exporter's debug, info,
+ * warn, error, and the agent's notice and warning).
+ */
+int xvAgentConfLogLevelFromName(const char *name);
+
+/*
+ * Checks a telemetry path (listen.telemetry_path, --web.telemetry-path):
+ * starts with '/', only printable ASCII without spaces, no query ('?') or
+ * fragment ('#'), and not one of the other endpoints ("/", "/-/healthy",
+ * "/-/ready"). Returns 0, or -EINVAL with *retMessage (if not NULL) a
+ * message to free().
+ */
+int xvAgentConfCheckTelemetryPath(const char *path, char **retMessage);
+
+/* Checks a web configuration file's name: a non-empty path. Returns 0, or
+ * -EINVAL with *retMessage (if not NULL) a message to free(). */
+int xvAgentConfCheckWebConfigFile(const char *path, char **retMessage);
 
 /*
  * Parses a listen address as given on the command line: "host:port",
