@@ -63,17 +63,25 @@ struct _httpConn {
     size_t scanned;                     /* input bytes searched for the head's end */
 };
 
+/* One bound address. A server's listeners share its connections and limits:
+ * they are enabled and paused together. */
+typedef struct {
+    struct evconnlistener *listener;
+    unsigned int port;                  /* the port actually bound */
+} httpListener;
+
 struct _xvHttpServer {
     struct event_base *base;
-    struct evconnlistener *listener;
-    bool listening;                     /* the listener is enabled */
+    httpListener *listeners;
+    size_t nlisteners;
+    bool listening;                     /* the listeners are enabled */
     bool backoff;                       /* resting after accept(2) failed */
     struct event *backoffTimer;
     uint64_t acceptLogMs;               /* when the last accept error was logged */
     unsigned long acceptErrorsUnlogged;
     xvHttpLimits limits;
     xvScrapeSource source;
-    unsigned int port;
+    char *telemetryPath;                /* where the metrics are served */
     httpConn *conns;
     unsigned int nconns;
     httpConn *waitFirst, *waitLast;
@@ -100,18 +108,34 @@ static void
 httpUpdateListener(xvHttpServer *srv)
 {
     bool want;
+    size_t i;
 
-    if (!srv->listener)
+    if (srv->nlisteners == 0)
         return;
     want = !srv->draining && !srv->backoff &&
            (srv->nconns < srv->limits.maxConnections || srv->waitFirst);
     if (want == srv->listening)
         return;
-    if (want)
-        evconnlistener_enable(srv->listener);
-    else
-        evconnlistener_disable(srv->listener);
+    for (i = 0; i < srv->nlisteners; i++) {
+        if (want)
+            evconnlistener_enable(srv->listeners[i].listener);
+        else
+            evconnlistener_disable(srv->listeners[i].listener);
+    }
     srv->listening = want;
+}
+
+/* Closes every listener. */
+static void
+httpCloseListeners(xvHttpServer *srv)
+{
+    size_t i;
+
+    for (i = 0; i < srv->nlisteners; i++)
+        evconnlistener_free(srv->listeners[i].listener);
+    free(srv->listeners);
+    srv->listeners = NULL;
+    srv->nlisteners = 0;
 }
 
 /* ---- connections ------------------------------------------------------- */
@@ -335,15 +359,37 @@ httpServeMetrics(httpConn *c, const xvHttpRequest *req, bool head)
     evbuffer_free(buf);
 }
 
-static const char httpLanding[] =
-    "<!DOCTYPE html>\n"
-    "<html><head><meta charset=\"utf-8\"><title>xvirt agent</title></head>\n"
-    "<body><h1>xvirt agent</h1>\n"
-    "<p>Xen dom0 monitoring and policy agent.</p>\n"
-    "<ul><li><a href=\"metrics\">Metrics</a></li>\n"
-    "<li><a href=\"-/healthy\">Health</a></li>\n"
-    "<li><a href=\"-/ready\">Readiness</a></li></ul>\n"
-    "</body></html>\n";
+/* The landing page into @buf; its metrics link is the telemetry path,
+ * relative (without its leading '/'), so it holds behind a proxy's prefix
+ * too. The path needs no HTML escaping: xvAgentConfCheckTelemetryPath()
+ * lets no '"', and '<' '>' '&' are harmless inside a quoted attribute. */
+static void
+httpLanding(const xvHttpServer *srv, struct evbuffer *buf)
+{
+    evbuffer_add_printf(buf,
+        "<!DOCTYPE html>\n"
+        "<html><head><meta charset=\"utf-8\"><title>xvirt agent</title></head>\n"
+        "<body><h1>xvirt agent</h1>\n"
+        "<p>Xen dom0 monitoring and policy agent.</p>\n"
+        "<ul><li><a href=\"%s\">Metrics</a></li>\n"
+        "<li><a href=\"-/healthy\">Health</a></li>\n"
+        "<li><a href=\"-/ready\">Readiness</a></li></ul>\n"
+        "</body></html>\n", srv->telemetryPath + 1);
+}
+
+/* The route of @req's path: the telemetry path serves the metrics, and
+ * "/metrics" is no route when the telemetry path is another. */
+static xvHttpRoute
+httpRoute(const xvHttpServer *srv, const xvHttpRequest *req)
+{
+    xvHttpRoute route;
+
+    if (req->path.len == strlen(srv->telemetryPath) &&
+        memcmp(req->path.ptr, srv->telemetryPath, req->path.len) == 0)
+        return XV_HTTP_ROUTE_METRICS;
+    route = xvHttpRoutePath(req->path.ptr, req->path.len);
+    return route == XV_HTTP_ROUTE_METRICS ? XV_HTTP_ROUTE_NOT_FOUND : route;
+}
 
 /* Answers a well-formed request. */
 static void
@@ -370,14 +416,14 @@ httpHandle(httpConn *c, const xvHttpRequest *req)
         httpSendError(c, 413, NULL, "request bodies are not accepted\n");
         return;
     }
-    switch (xvHttpRoutePath(req->path.ptr, req->path.len)) {
+    switch (httpRoute(srv, req)) {
     case XV_HTTP_ROUTE_METRICS:
         httpServeMetrics(c, req, head);
         break;
     case XV_HTTP_ROUTE_ROOT: {
         struct evbuffer *buf = evbuffer_new();
 
-        evbuffer_add(buf, httpLanding, sizeof(httpLanding) - 1);
+        httpLanding(srv, buf);
         httpSend(c, head, 200, "text/html; charset=utf-8", NULL, buf);
         evbuffer_free(buf);
         break;
@@ -392,9 +438,13 @@ httpHandle(httpConn *c, const xvHttpRequest *req)
             httpSendText(c, head, 503, NULL, "xvirt-agent has no sample yet.\n");
         break;
     case XV_HTTP_ROUTE_NOT_FOUND:
-    default:
-        httpSendText(c, head, 404, NULL, "not found: try /metrics\n");
+    default: {
+        char *text = xvAsprintf("not found: try %s\n", srv->telemetryPath);
+
+        httpSendText(c, head, 404, NULL, text);
+        free(text);
         break;
+    }
     }
 }
 
@@ -716,10 +766,15 @@ xvHttpFitFileLimit(unsigned int want, char **note)
     }
 }
 
+static unsigned int httpBoundPort(struct evconnlistener *listener);
+
+/* Binds one more listener on @address:@port; it starts as the others are
+ * (enabled or paused). */
 static int
 httpListen(xvHttpServer *srv, const char *address, unsigned int port, char **errmsg)
 {
     struct evutil_addrinfo hints, *res = NULL;
+    struct evconnlistener *listener;
     char portstr[16];
     int rc;
 
@@ -734,12 +789,12 @@ httpListen(xvHttpServer *srv, const char *address, unsigned int port, char **err
                              address ? address : "", evutil_gai_strerror(rc));
         return -1;
     }
-    srv->listener = evconnlistener_new_bind(srv->base, httpAccept, srv,
-                                            LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
-                                            LEV_OPT_CLOSE_ON_EXEC,
-                                            128, res->ai_addr, (int)res->ai_addrlen);
+    listener = evconnlistener_new_bind(srv->base, httpAccept, srv,
+                                       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+                                       LEV_OPT_CLOSE_ON_EXEC,
+                                       128, res->ai_addr, (int)res->ai_addrlen);
     evutil_freeaddrinfo(res);
-    if (!srv->listener) {
+    if (!listener) {
         int err = EVUTIL_SOCKET_ERROR();
 
         *errmsg = xvAsprintf("cannot listen on %s:%u: %s",
@@ -747,8 +802,15 @@ httpListen(xvHttpServer *srv, const char *address, unsigned int port, char **err
                              evutil_socket_error_to_string(err));
         return -1;
     }
-    srv->listening = true;
-    evconnlistener_set_error_cb(srv->listener, httpAcceptError);
+    evconnlistener_set_error_cb(listener, httpAcceptError);
+    srv->listeners = xvReallocN(srv->listeners, srv->nlisteners + 1, sizeof(*srv->listeners));
+    srv->listeners[srv->nlisteners].listener = listener;
+    srv->listeners[srv->nlisteners].port = httpBoundPort(listener);
+    srv->nlisteners++;
+    if (srv->nlisteners == 1)
+        srv->listening = true;
+    else if (!srv->listening)
+        evconnlistener_disable(listener);
     return 0;
 }
 
@@ -789,9 +851,9 @@ xvHttpServerNew(struct event_base *base, const char *address, unsigned int port,
     srv->base = base;
     srv->limits = *limits;
     srv->source = *source;
+    srv->telemetryPath = xvStrdup("/metrics");
     if (httpListen(srv, address, port, errmsg) < 0)
         goto error;
-    srv->port = httpBoundPort(srv->listener);
     srv->drainTimer = event_new(base, -1, 0, httpDrainFinished, srv);
     srv->backoffTimer = evtimer_new(base, httpBackoffOver, srv);
     return srv;
@@ -808,10 +870,58 @@ xvHttpServerSetLimits(xvHttpServer *srv, const xvHttpLimits *limits)
     httpUpdateListener(srv);
 }
 
+int
+xvHttpServerAddListener(xvHttpServer *srv, const char *address, unsigned int port,
+                        char **errmsg)
+{
+    *errmsg = NULL;
+    if (srv->draining) {
+        *errmsg = xvStrdup("the server is shutting down");
+        return -1;
+    }
+    return httpListen(srv, address, port, errmsg);
+}
+
+void
+xvHttpServerRemoveListener(xvHttpServer *srv, size_t i)
+{
+    if (i >= srv->nlisteners)
+        return;
+    evconnlistener_free(srv->listeners[i].listener);
+    memmove(&srv->listeners[i], &srv->listeners[i + 1],
+            (srv->nlisteners - i - 1) * sizeof(*srv->listeners));
+    srv->nlisteners--;
+}
+
+size_t
+xvHttpServerListenerCount(const xvHttpServer *srv)
+{
+    return srv->nlisteners;
+}
+
+unsigned int
+xvHttpServerPortAt(const xvHttpServer *srv, size_t i)
+{
+    return i < srv->nlisteners ? srv->listeners[i].port : 0;
+}
+
 unsigned int
 xvHttpServerPort(const xvHttpServer *srv)
 {
-    return srv->port;
+    return xvHttpServerPortAt(srv, 0);
+}
+
+void
+xvHttpServerSetTelemetryPath(xvHttpServer *srv, const char *path)
+{
+    free(srv->telemetryPath);
+    srv->telemetryPath = xvStrdup(path);
+}
+
+const char *
+xvHttpServerTelemetryPath(const xvHttpServer *srv)
+{
+    return srv->telemetryPath;
 }
 
 unsigned int
@@ -828,10 +938,7 @@ xvHttpServerDrain(xvHttpServer *srv, void (*done)(void *opaque), void *opaque)
     srv->draining = true;
     srv->drainDone = done;
     srv->drainOpaque = opaque;
-    if (srv->listener) {
-        evconnlistener_free(srv->listener);
-        srv->listener = NULL;
-    }
+    httpCloseListeners(srv);
     /* done at once when idle, else when the last reply is sent, at the
      * latest after the write timeout */
     event_add(srv->drainTimer, srv->inflight == 0 ? NULL : &tv);
@@ -845,9 +952,7 @@ xvHttpServerFree(xvHttpServer *srv)
     if (!srv)
         return;
     srv->draining = true;               /* no listener updates from here */
-    if (srv->listener)
-        evconnlistener_free(srv->listener);
-    srv->listener = NULL;
+    httpCloseListeners(srv);
     srv->drainDone = NULL;
     while (srv->conns)
         httpConnFree(srv->conns);
@@ -855,5 +960,6 @@ xvHttpServerFree(xvHttpServer *srv)
         event_free(srv->drainTimer);
     if (srv->backoffTimer)
         event_free(srv->backoffTimer);
+    free(srv->telemetryPath);
     free(srv);
 }

@@ -5,13 +5,18 @@
  *
  *   GET /metrics     the newest snapshot, Prometheus text 0.0.4, or
  *                    OpenMetrics 1.0.0 when the scraper's Accept asks for it
- *   GET /            a small landing page linking to /metrics
+ *                    (at the telemetry path, /metrics unless set otherwise)
+ *   GET /            a small landing page linking to the metrics
  *   GET /-/healthy   200 while the process serves
  *   GET /-/ready     200 once a first snapshot exists, else 503
  *
  * Scrapes never call the hypervisor: the body is the snapshot's, rendered
  * once when the snapshot was made, and is sent without copying; only the
  * few per-scrape self metrics are rendered per request.
+ *
+ * A server may listen on several addresses; its listeners share one table of
+ * connections and the limits below (the caps are the server's, whichever
+ * address a client came through).
  *
  * Limits, so a slow or hostile client cannot tie the agent up:
  *  - a deadline for each whole request head (headerTimeoutMs, counted from
@@ -97,8 +102,40 @@ xvHttpServer *xvHttpServerNew(struct event_base *base, const char *address,
 /* New limits for connections accepted from now on. */
 void xvHttpServerSetLimits(xvHttpServer *srv, const xvHttpLimits *limits);
 
-/* The port actually bound (useful with port 0 in tests). */
+/*
+ * Listens on one more address (as xvHttpServerNew() does), sharing the
+ * server's connections and limits. Returns 0, or -1 with a message in
+ * *errmsg (to free()); the server is unchanged then.
+ */
+int xvHttpServerAddListener(xvHttpServer *srv, const char *address, unsigned int port,
+                            char **errmsg);
+
+/*
+ * Stops listening on the address of listener @i (see xvHttpServerPortAt);
+ * the connections accepted through it stay. The later listeners move down
+ * by one.
+ */
+void xvHttpServerRemoveListener(xvHttpServer *srv, size_t i);
+
+/* How many addresses the server listens on (0 once draining). */
+size_t xvHttpServerListenerCount(const xvHttpServer *srv);
+
+/* The port actually bound by listener @i, in the order they were added
+ * (useful with port 0 in tests); 0 if there is no such listener. */
+unsigned int xvHttpServerPortAt(const xvHttpServer *srv, size_t i);
+
+/* The port of the first listener: xvHttpServerPortAt(srv, 0). */
 unsigned int xvHttpServerPort(const xvHttpServer *srv);
+
+/*
+ * Serves the metrics at @path (default "/metrics"), which the caller has
+ * checked (xvAgentConfCheckTelemetryPath: starts with '/', no query, not
+ * another endpoint); "/metrics" is then no longer served.
+ */
+void xvHttpServerSetTelemetryPath(xvHttpServer *srv, const char *path);
+
+/* Where the metrics are served ("/metrics"), for the landing page and logs. */
+const char *xvHttpServerTelemetryPath(const xvHttpServer *srv);
 
 /*
  * Stops accepting connections and calls @done(opaque) from the loop once

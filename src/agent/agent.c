@@ -61,6 +61,18 @@ typedef struct {
     uint64_t endMonoNs;
 } agentPublication;
 
+/* An address the HTTP server listens on. */
+typedef struct {
+    char *address;
+    unsigned int port;
+} agentAddr;
+
+/* A list of them; in xvAgent, in the order of the server's listeners. */
+typedef struct {
+    agentAddr *addrs;
+    size_t n;
+} agentAddrs;
+
 struct _xvAgent {
     struct event_base *base;
     xvAgentOptions opts;
@@ -71,6 +83,7 @@ struct _xvAgent {
     xvWorker *worker;
     xvPolicyEngine *policy;       /* used by the sampler thread once started */
     xvHttpServer *http;
+    agentAddrs listen;            /* where http listens, as its listeners */
     /* guards pending, current (written by the loop, read by the sampler)
      * and the publications' body pointers */
     pthread_mutex_t pubLock;
@@ -310,6 +323,74 @@ agentScrapeSelf(void *opaque, xvPromSelf *self)
 
 /* ---- configuration --------------------------------------------------- */
 
+void
+xvAgentOptionsInit(xvAgentOptions *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+    memset(opts->collector, -1, sizeof(opts->collector));
+    opts->logFormat = -1;
+}
+
+/* Replaces the string *@field with a copy of @value. */
+static void
+agentSetString(char **field, const char *value)
+{
+    free(*field);
+    *field = xvStrdup(value);
+}
+
+int
+xvAgentApplyFlags(const xvAgentOptions *opts, xvAgentConf *conf, char **errmsg)
+{
+    char *msg = NULL;
+    size_t i;
+
+    *errmsg = NULL;
+    if (opts->connectURI)
+        agentSetString(&conf->uri, opts->connectURI);
+    if (opts->nlisten > 0) {
+        /* the first address stands for all of them in the configuration */
+        char *addr = NULL;
+        unsigned int port;
+
+        if (xvAgentConfParseListen(opts->listen[0], &addr, &port, &msg) < 0)
+            goto bad_listen;
+        free(conf->listenAddress);
+        conf->listenAddress = addr;
+        conf->listenPort = port;
+    }
+    if (opts->webConfigFile) {
+        if (xvAgentConfCheckWebConfigFile(opts->webConfigFile, &msg) < 0)
+            goto bad;
+        agentSetString(&conf->webConfigFile, opts->webConfigFile);
+    }
+    if (opts->telemetryPath) {
+        if (xvAgentConfCheckTelemetryPath(opts->telemetryPath, &msg) < 0)
+            goto bad;
+        agentSetString(&conf->telemetryPath, opts->telemetryPath);
+    }
+    for (i = 0; i < XV_COLLECTORS_MAX; i++) {
+        if (opts->collector[i] < 0)
+            continue;
+        conf->collectorSet[i] = true;
+        conf->collectorEnabled[i] = opts->collector[i] > 0;
+    }
+    if (opts->logLevel > 0)
+        conf->logLevel = opts->logLevel;
+    if (opts->logFormat >= 0)
+        conf->logFormat = opts->logFormat;
+    return 0;
+
+ bad_listen:
+    *errmsg = xvAsprintf("--web.listen-address: %s", msg ? msg : "invalid address");
+    free(msg);
+    return -1;
+ bad:
+    *errmsg = xvAsprintf("command line: %s", msg);
+    free(msg);
+    return -1;
+}
+
 /* Loads the configuration named in the options and applies the command
  * line overrides. Returns 0 or -1 (logged). */
 static int
@@ -317,6 +398,7 @@ agentLoadConf(const xvAgentOptions *opts, xvAgentConf **ret)
 {
     xvConfError err = { 0 };
     xvAgentConf *conf = NULL;
+    char *bad = NULL;
 
     if (opts->configPath) {
         if (xvAgentConfLoadFile(opts->configPath, &conf, &err) < 0) {
@@ -332,23 +414,11 @@ agentLoadConf(const xvAgentOptions *opts, xvAgentConf **ret)
     } else {
         conf = xvAgentConfNew();
     }
-    if (opts->connectURI) {
-        free(conf->uri);
-        conf->uri = xvStrdup(opts->connectURI);
-    }
-    if (opts->listen) {
-        char *addr = NULL, *msg = NULL;
-        unsigned int port;
-
-        if (xvAgentConfParseListen(opts->listen, &addr, &port, &msg) < 0) {
-            xvLogError("--listen: %s", msg ? msg : "invalid address");
-            free(msg);
-            xvAgentConfFree(conf);
-            return -1;
-        }
-        free(conf->listenAddress);
-        conf->listenAddress = addr;
-        conf->listenPort = port;
+    if (xvAgentApplyFlags(opts, conf, &bad) < 0) {
+        xvLogError("%s", bad);
+        free(bad);
+        xvAgentConfFree(conf);
+        return -1;
     }
     *ret = conf;
     return 0;
@@ -423,7 +493,132 @@ agentHttpLimits(const xvAgentConf *conf, xvHttpLimits *l)
     l->maxConnectionsPerAddress = conf->maxConnectionsPerAddress;
 }
 
-static xvHttpServer *
+static void
+agentAddrsClear(agentAddrs *list)
+{
+    size_t i;
+
+    for (i = 0; i < list->n; i++)
+        free(list->addrs[i].address);
+    free(list->addrs);
+    list->addrs = NULL;
+    list->n = 0;
+}
+
+static void
+agentAddrsAppend(agentAddrs *list, const char *address, unsigned int port)
+{
+    list->addrs = xvReallocN(list->addrs, list->n + 1, sizeof(*list->addrs));
+    list->addrs[list->n].address = xvStrdup(address);
+    list->addrs[list->n].port = port;
+    list->n++;
+}
+
+static void
+agentAddrsRemove(agentAddrs *list, size_t i)
+{
+    free(list->addrs[i].address);
+    memmove(&list->addrs[i], &list->addrs[i + 1], (list->n - i - 1) * sizeof(*list->addrs));
+    list->n--;
+}
+
+static bool
+agentAddrsHasAddr(const agentAddrs *list, const char *address, unsigned int port)
+{
+    size_t i;
+
+    for (i = 0; i < list->n; i++) {
+        if (list->addrs[i].port == port && strcmp(list->addrs[i].address, address) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool
+agentAddrsHas(const agentAddrs *list, const agentAddr *a)
+{
+    return agentAddrsHasAddr(list, a->address, a->port);
+}
+
+/*
+ * Where to listen: every --web.listen-address, in order, else the file's
+ * listen.address:port. The flags were checked by main() and again by
+ * xvAgentApplyFlags() (which loaded @conf), so they parse.
+ */
+static void
+agentWantedAddrs(const xvAgentOptions *opts, const xvAgentConf *conf, agentAddrs *ret)
+{
+    size_t i;
+
+    memset(ret, 0, sizeof(*ret));
+    if (opts->nlisten == 0) {
+        agentAddrsAppend(ret, conf->listenAddress, conf->listenPort);
+        return;
+    }
+    for (i = 0; i < opts->nlisten; i++) {
+        char *addr = NULL;
+        unsigned int port;
+
+        if (xvAgentConfParseListen(opts->listen[i], &addr, &port, NULL) == 0) {
+            if (!agentAddrsHasAddr(ret, addr, port))
+                agentAddrsAppend(ret, addr, port);
+            free(addr);
+        }
+    }
+}
+
+static void
+agentLogServing(xvAgent *agent, size_t i, const char *what)
+{
+    const agentAddr *a = &agent->listen.addrs[i];
+    bool v6 = strchr(a->address, ':') != NULL;
+
+    xvLogInfo("http: %s %s on %s%s%s:%u", what, xvHttpServerTelemetryPath(agent->http),
+              v6 ? "[" : "", a->address, v6 ? "]" : "", xvHttpServerPortAt(agent->http, i));
+}
+
+/*
+ * Makes the server listen on exactly @want: binds the new addresses first,
+ * and only when all of them are bound closes those no longer wanted (an
+ * address kept stays bound throughout, so a reload never drops it). On
+ * failure unbinds what it bound and returns -1 (logged).
+ */
+static int
+agentRebind(xvAgent *agent, const agentAddrs *want)
+{
+    size_t have = agent->listen.n;
+    size_t i;
+
+    for (i = 0; i < want->n; i++) {
+        const agentAddr *a = &want->addrs[i];
+        char *msg = NULL;
+
+        if (agentAddrsHas(&agent->listen, a))
+            continue;
+        if (xvHttpServerAddListener(agent->http, a->address, a->port, &msg) < 0) {
+            xvLogError("http: %s", msg ? msg : "cannot listen");
+            free(msg);
+            while (agent->listen.n > have) {
+                xvHttpServerRemoveListener(agent->http, agent->listen.n - 1);
+                agentAddrsRemove(&agent->listen, agent->listen.n - 1);
+            }
+            return -1;
+        }
+        agentAddrsAppend(&agent->listen, a->address, a->port);
+        agentLogServing(agent, agent->listen.n - 1, "serving");
+    }
+    for (i = agent->listen.n; i-- > 0;) {
+        if (agentAddrsHas(want, &agent->listen.addrs[i]))
+            continue;
+        agentLogServing(agent, i, "no longer serving");
+        xvHttpServerRemoveListener(agent->http, i);
+        agentAddrsRemove(&agent->listen, i);
+    }
+    return 0;
+}
+
+/* Starts the HTTP server on every wanted address. Returns 0 or -1 (logged). */
+static int
 agentListen(xvAgent *agent, const xvAgentConf *conf)
 {
     xvScrapeSource source = {
@@ -433,26 +628,26 @@ agentListen(xvAgent *agent, const xvAgentConf *conf)
         .opaque = agent,
     };
     xvHttpLimits limits;
-    xvHttpServer *srv;
+    agentAddrs want;
     char *msg = NULL;
+    int rc = -1;
 
+    agentWantedAddrs(&agent->opts, conf, &want);
     agentHttpLimits(conf, &limits);
-    if (!(srv = xvHttpServerNew(agent->base, conf->listenAddress, conf->listenPort,
-                                &limits, &source, &msg))) {
+    if (!(agent->http = xvHttpServerNew(agent->base, want.addrs[0].address,
+                                        want.addrs[0].port, &limits, &source, &msg))) {
         xvLogError("http: %s", msg ? msg : "cannot start the HTTP server");
         free(msg);
-        return NULL;
+        goto cleanup;
     }
-    xvLogInfo("http: serving /metrics on %s:%u", conf->listenAddress,
-              xvHttpServerPort(srv));
-    return srv;
-}
+    xvHttpServerSetTelemetryPath(agent->http, conf->telemetryPath);
+    agentAddrsAppend(&agent->listen, want.addrs[0].address, want.addrs[0].port);
+    agentLogServing(agent, 0, "serving");
+    rc = agentRebind(agent, &want);
 
-static bool
-agentSameListen(const xvAgentConf *a, const xvAgentConf *b)
-{
-    return a->listenPort == b->listenPort &&
-           strcmp(a->listenAddress, b->listenAddress) == 0;
+ cleanup:
+    agentAddrsClear(&want);
+    return rc;
 }
 
 static bool
@@ -472,6 +667,8 @@ agentReload(xvAgent *agent)
     xvPolicySet *policies = NULL;
     xvWorkerSettings settings;
     xvHttpLimits limits;
+    agentAddrs want;
+    int rc;
 
     xvLogInfo("config: reloading %s", agent->opts.configPath ?
               agent->opts.configPath : "(built-in defaults)");
@@ -483,19 +680,20 @@ agentReload(xvAgent *agent)
         xvLogError("config: reload rejected, the running configuration stays in force");
         return;
     }
-    if (!agentSameListen(conf, agent->conf)) {
-        xvHttpServer *srv = agentListen(agent, conf);
-
-        if (!srv) {
-            agent->reloadOk = false;
-            agent->reloadsFailed++;
-            xvAgentConfFree(conf);
-            xvPolicySetFree(policies);
-            xvLogError("config: reload rejected, the running configuration stays in force");
-            return;
-        }
-        xvHttpServerFree(agent->http);
-        agent->http = srv;
+    agentWantedAddrs(&agent->opts, conf, &want);
+    rc = agentRebind(agent, &want);
+    agentAddrsClear(&want);
+    if (rc < 0) {
+        agent->reloadOk = false;
+        agent->reloadsFailed++;
+        xvAgentConfFree(conf);
+        xvPolicySetFree(policies);
+        xvLogError("config: reload rejected, the running configuration stays in force");
+        return;
+    }
+    if (strcmp(conf->telemetryPath, xvHttpServerTelemetryPath(agent->http)) != 0) {
+        xvHttpServerSetTelemetryPath(agent->http, conf->telemetryPath);
+        xvLogInfo("http: metrics now served at %s", conf->telemetryPath);
     }
     agentHttpLimits(conf, &limits);
     xvHttpServerSetLimits(agent->http, &limits);
@@ -506,6 +704,7 @@ agentReload(xvAgent *agent)
     agentWorkerSettings(agent, conf, &settings);
     xvWorkerReconfigure(agent->worker, &settings);
     xvLogSetLevel(conf->logLevel);
+    xvLogSetFormat(conf->logFormat);
     xvAgentConfFree(agent->conf);
     agent->conf = conf;
     agent->reloadOk = true;
@@ -624,6 +823,7 @@ xvAgentNew(const xvAgentOptions *opts)
         xvLogInfo("policy: %zu %s configured", xvPolicySetCount(policies),
                   xvPolicySetCount(policies) == 1 ? "policy" : "policies");
     xvLogSetLevel(agent->conf->logLevel);
+    xvLogSetFormat(agent->conf->logFormat);
     agent->reloadOk = true;
     if (opts->testControl)
         agent->clock = xvAgentClockNewStepped(opts->testClockStartMs * 1000000u);
@@ -643,7 +843,7 @@ xvAgentNew(const xvAgentOptions *opts)
     event_add(agent->sigterm, NULL);
     event_add(agent->sigint, NULL);
     event_add(agent->sighup, NULL);
-    if (!(agent->http = agentListen(agent, agent->conf)))
+    if (agentListen(agent, agent->conf) < 0)
         goto error;
     if (opts->testControl && agentStartControl(agent) < 0)
         goto error;
@@ -688,6 +888,7 @@ xvAgentFree(xvAgent *agent)
     agent->worker = NULL;
     xvPolicyEngineFree(agent->policy);
     xvHttpServerFree(agent->http);
+    agentAddrsClear(&agent->listen);
     if (agent->pubEvent)
         event_free(agent->pubEvent);
     if (agent->sigterm)

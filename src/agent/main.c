@@ -17,8 +17,28 @@
 
 #include "agent.h"
 #include "agent_conf.h"
+#include "collectors/collector.h"
+#include "src/agent/version.h"
 #include "src/policy/engine.h"
+#include "util/xvalloc.h"
+#include "util/xvbuf.h"
 #include "util/xvlog.h"
+#include "util/xvmacros.h"
+
+/* The collector flags' lines of the help, from the registry. */
+static void
+mainUsageCollectors(FILE *out)
+{
+    size_t i;
+
+    for (i = 0; xvCollectors[i]; i++) {
+        char flag[64];
+
+        snprintf(flag, sizeof(flag), "--[no-]collector.%s", xvCollectors[i]->name);
+        fprintf(out, "      %-29s the %s collector (default: %s)\n", flag,
+                xvCollectors[i]->name, xvCollectors[i]->defaultEnabled ? "enabled" : "disabled");
+    }
+}
 
 static void
 mainUsage(FILE *out)
@@ -26,27 +46,113 @@ mainUsage(FILE *out)
     fprintf(out,
             "Usage: xvirt-agent [OPTION]...\n"
             "Samples the hypervisor's domains, vcpus and node and serves them as\n"
-            "Prometheus metrics.\n"
+            "Prometheus metrics. A flag overrides the configuration file's key named\n"
+            "beside it, at the start and on every reload. Both --flag=VALUE and\n"
+            "--flag VALUE work.\n"
             "\n"
-            "  -c, --config FILE        configuration file (YAML); default: built-in defaults\n"
-            "      --connect URI        hypervisor URI, overrides connection.uri\n"
-            "                           (xen:///, test:///default, test:///ABS/node.xml)\n"
-            "      --listen ADDR:PORT   HTTP listen address, overrides listen.address/port\n"
-            "                           (\":%u\", \"127.0.0.1:%u\", \"[::1]:%u\")\n"
-            "      --check-config FILE  validate FILE, print the verdict, exit 0 if valid\n"
-            "  -V, --version            print the version and exit\n"
-            "  -h, --help               print this help and exit\n"
+            "Configuration:\n"
+            "  -c, --config=FILE                configuration file (YAML)\n"
+            "                                   (default: built-in defaults)\n"
+            "      --check-config=FILE          validate FILE, print the verdict, exit 0 if valid\n"
+            "      --connect=URI                hypervisor URI (connection.uri; xen:///,\n"
+            "                                   test:///default, test:///ABS/node.xml)\n"
+            "\n"
+            "Web:\n"
+            "      --web.listen-address=ADDR:PORT  address to serve on, repeatable: one\n"
+            "                                   listener each (listen.address/port; default\n"
+            "                                   \":%u\"; also \"127.0.0.1:%u\", \"[::1]:%u\")\n"
+            "      --listen=ADDR:PORT           the same as --web.listen-address\n"
+            "      --web.telemetry-path=PATH    path of the metrics (listen.telemetry_path;\n"
+            "                                   default \"%s\")\n"
+            "      --web.config.file=FILE       exporter-toolkit web configuration file (TLS,\n"
+            "                                   basic auth) (listen.web_config_file;\n"
+            "                                   default: none, plain HTTP)\n"
+            "\n"
+            "Collectors (sampling.collectors.NAME):\n",
+            XV_AGENT_DEFAULT_PORT, XV_AGENT_DEFAULT_PORT, XV_AGENT_DEFAULT_PORT,
+            XV_AGENT_DEFAULT_TELEMETRY_PATH);
+    mainUsageCollectors(out);
+    fprintf(out,
+            "\n"
+            "Logging:\n"
+            "      --log.level=LEVEL            debug, info, notice, warn or error\n"
+            "                                   (logging.level; default: info)\n"
+            "      --log.format=FORMAT          syslog (\"<6>message\", for journald), logfmt\n"
+            "                                   or json (logging.format; default: syslog)\n"
+            "\n"
+            "Other:\n"
+            "  -V, --version                    print the version and build details, and exit\n"
+            "  -h, --help                       print this help and exit\n"
             "\n"
             "Signals: SIGHUP reloads the configuration (a bad file is rejected and the\n"
             "running configuration stays) and clears the restart policy's give-ups and\n"
             "back-offs; SIGTERM/SIGINT finish replies in progress and exit 0. Logs go\n"
-            "to stderr with syslog priority prefixes.\n"
+            "to stderr.\n"
             "\n"
             "For end-to-end tests only: XVIRT_TEST_CONTROL=/ABS/PATH.sock runs the\n"
             "agent on a stepped clock, moved through a control socket at that path;\n"
             "XVIRT_TEST_CLOCK_START=MS starts its real time at MS ms since the epoch\n"
-            "(see xvirt-agent(8)).\n",
-            XV_AGENT_DEFAULT_PORT, XV_AGENT_DEFAULT_PORT, XV_AGENT_DEFAULT_PORT);
+            "(see xvirt-agent(8)).\n");
+}
+
+/* --version: the version, then how this binary was built, as Prometheus'
+ * exporters print it. */
+static void
+mainVersion(void)
+{
+    printf("xvirt-agent, version %s (branch: %s, revision: %s)\n", PACKAGE_VERSION,
+           XV_BUILD_BRANCH, XV_BUILD_REVISION);
+    printf("  build date:       %s\n", XV_BUILD_DATE);
+    printf("  compiler:         %s\n", XV_BUILD_COMPILER);
+    printf("  hypervisor API:   %s\n", XV_API_NAME);
+    printf("  features:         %cxen-driver %clibsystemd %ctls %czlib\n",
+           XV_FEATURE_XEN ? '+' : '-', XV_FEATURE_LIBSYSTEMD ? '+' : '-',
+           XV_FEATURE_TLS ? '+' : '-', XV_FEATURE_ZLIB ? '+' : '-');
+}
+
+/* "name1, name2, ...": the registry's collector names, to free(). */
+static char *
+mainCollectorNames(void)
+{
+    xvBuf buf = XV_BUF_INIT;
+    size_t i;
+
+    for (i = 0; xvCollectors[i]; i++)
+        xvBufAsprintf(&buf, "%s%s", i ? ", " : "", xvCollectors[i]->name);
+    return xvBufSteal(&buf, NULL);
+}
+
+/*
+ * Checks every --collector.NAME and --no-collector.NAME before getopt_long
+ * sees them, so an unknown NAME is told as such, with the valid ones
+ * (getopt would only say "unrecognized option"). Returns 0 or -1 (said).
+ */
+static int
+mainCheckCollectorFlags(int argc, char **argv)
+{
+    static const char *const prefixes[] = { "--collector.", "--no-collector.", NULL };
+    int i;
+
+    for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        for (size_t k = 0; prefixes[k]; k++) {
+            const char *name = argv[i] + strlen(prefixes[k]);
+            char *names;
+
+            if (strncmp(argv[i], prefixes[k], strlen(prefixes[k])) != 0 ||
+                xvCollectorIndex(name) >= 0)
+                continue;
+            names = mainCollectorNames();
+            if (strchr(name, '='))
+                fprintf(stderr, "xvirt-agent: %s takes no value: use --collector.NAME to "
+                        "enable a collector, --no-collector.NAME to disable it\n", argv[i]);
+            else
+                fprintf(stderr, "xvirt-agent: unknown collector '%s' in %s (collectors: %s)\n",
+                        name, argv[i], names);
+            free(names);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static int
@@ -113,58 +219,197 @@ mainQuietErrors(void *opaque, virErrorPtr err)
     (void)err;
 }
 
+/* getopt_long's values of the long options without a short one. */
+enum {
+    OPT_CONNECT = 256,
+    OPT_LISTEN,
+    OPT_CHECK,
+    OPT_WEB_CONFIG,
+    OPT_TELEMETRY_PATH,
+    OPT_LOG_LEVEL,
+    OPT_LOG_FORMAT,
+    OPT_COLLECTOR,           /* OPT_COLLECTOR + 2 * index (+ 1: --no-) */
+};
+
+/* The fixed options; the collectors' are added by mainLongOptions(). */
+static const struct option mainFixedOptions[] = {
+    { "config", required_argument, NULL, 'c' },
+    { "check-config", required_argument, NULL, OPT_CHECK },
+    { "connect", required_argument, NULL, OPT_CONNECT },
+    { "web.listen-address", required_argument, NULL, OPT_LISTEN },
+    { "listen", required_argument, NULL, OPT_LISTEN },
+    { "web.telemetry-path", required_argument, NULL, OPT_TELEMETRY_PATH },
+    { "web.config.file", required_argument, NULL, OPT_WEB_CONFIG },
+    { "log.level", required_argument, NULL, OPT_LOG_LEVEL },
+    { "log.format", required_argument, NULL, OPT_LOG_FORMAT },
+    { "version", no_argument, NULL, 'V' },
+    { "help", no_argument, NULL, 'h' },
+};
+
+/* The option table: the fixed options, then --collector.NAME and
+ * --no-collector.NAME of each collector of the registry. To free(), with
+ * the names (from index XV_N_ELEMENTS(mainFixedOptions), *names). */
+static struct option *
+mainLongOptions(char ***names)
+{
+    size_t nfixed = XV_N_ELEMENTS(mainFixedOptions);
+    size_t ncoll = xvCollectorCount();
+    struct option *opts = xvAllocN(nfixed + 2 * ncoll + 1, sizeof(*opts));
+    size_t i;
+
+    memcpy(opts, mainFixedOptions, sizeof(mainFixedOptions));
+    *names = xvAllocN(2 * ncoll + 1, sizeof(**names));
+    for (i = 0; i < 2 * ncoll; i++) {
+        (*names)[i] = xvAsprintf("%scollector.%s", i % 2 ? "no-" : "",
+                                 xvCollectors[i / 2]->name);
+        opts[nfixed + i].name = (*names)[i];
+        opts[nfixed + i].has_arg = no_argument;
+        opts[nfixed + i].val = OPT_COLLECTOR + (int)i;
+    }
+    return opts;
+}
+
+/* A flag's value that is wrong: says so; the exit status 2. */
+static int
+mainBadValue(const char *flag, const char *msg)
+{
+    fprintf(stderr, "xvirt-agent: %s: %s\n", flag, msg);
+    fprintf(stderr, "Try 'xvirt-agent --help' for more information.\n");
+    return 2;
+}
+
+/*
+ * Checks and stores the value of option @opt. Returns 0, or the exit
+ * status 2 after saying what is wrong.
+ */
+static int
+mainSetOption(xvAgentOptions *opts, int opt, const char *arg)
+{
+    char *msg = NULL;
+    char *addr = NULL;
+    unsigned int port;
+    int rc = 0;
+
+    switch (opt) {
+    case 'c': opts->configPath = arg; break;
+    case OPT_CONNECT: opts->connectURI = arg; break;
+    case OPT_LISTEN:
+        if (xvAgentConfParseListen(arg, &addr, &port, &msg) < 0)
+            rc = mainBadValue("--web.listen-address", msg ? msg : "invalid address");
+        free(addr);
+        opts->listen = xvReallocN(opts->listen, opts->nlisten + 1, sizeof(*opts->listen));
+        opts->listen[opts->nlisten++] = arg;
+        break;
+    case OPT_WEB_CONFIG:
+        if (xvAgentConfCheckWebConfigFile(arg, &msg) < 0)
+            rc = mainBadValue("--web.config.file", msg);
+        opts->webConfigFile = arg;
+        break;
+    case OPT_TELEMETRY_PATH:
+        if (xvAgentConfCheckTelemetryPath(arg, &msg) < 0)
+            rc = mainBadValue("--web.telemetry-path", msg);
+        opts->telemetryPath = arg;
+        break;
+    case OPT_LOG_LEVEL:
+        if ((opts->logLevel = xvAgentConfLogLevelFromName(arg)) < 0)
+            rc = mainBadValue("--log.level", "expected debug, info, notice, warn or error");
+        break;
+    case OPT_LOG_FORMAT:
+        if ((opts->logFormat = xvLogFormatFromName(arg)) < 0)
+            rc = mainBadValue("--log.format", "expected logfmt, json or syslog");
+        break;
+    default:
+        /* --collector.NAME / --no-collector.NAME, the last one wins */
+        opts->collector[(opt - OPT_COLLECTOR) / 2] = (opt - OPT_COLLECTOR) % 2 ? 0 : 1;
+        break;
+    }
+    free(msg);
+    return rc;
+}
+
+/*
+ * Parses the command line into @opts. Returns -1 to go on, else the exit
+ * status (--help, --version, --check-config, or 2 for a wrong flag).
+ */
+static int
+mainParseArgs(int argc, char **argv, xvAgentOptions *opts)
+{
+    char **names = NULL;
+    struct option *longopts = mainLongOptions(&names);
+    int status = -1;
+    int opt, rc;
+
+    if (mainCheckCollectorFlags(argc, argv) < 0) {
+        status = 2;
+        goto cleanup;
+    }
+    while (status < 0 && (opt = getopt_long(argc, argv, "c:Vh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case OPT_CHECK: status = mainCheckConfig(optarg); break;
+        case 'V': mainVersion(); status = 0; break;
+        case 'h': mainUsage(stdout); status = 0; break;
+        case '?':
+        case ':':
+            fprintf(stderr, "Try 'xvirt-agent --help' for more information.\n");
+            status = 2;
+            break;
+        default:
+            if ((rc = mainSetOption(opts, opt, optarg)) != 0)
+                status = rc;
+            break;
+        }
+    }
+    if (status < 0 && optind < argc) {
+        fprintf(stderr, "xvirt-agent: unexpected argument '%s'\n", argv[optind]);
+        fprintf(stderr, "Try 'xvirt-agent --help' for more information.\n");
+        status = 2;
+    }
+
+ cleanup:
+    for (size_t i = 0; names && names[i]; i++)
+        free(names[i]);
+    free(names);
+    free(longopts);
+    return status;
+}
+
 int
 main(int argc, char **argv)
 {
-    enum { OPT_CONNECT = 256, OPT_LISTEN, OPT_CHECK };
-    static const struct option longopts[] = {
-        { "config", required_argument, NULL, 'c' },
-        { "connect", required_argument, NULL, OPT_CONNECT },
-        { "listen", required_argument, NULL, OPT_LISTEN },
-        { "check-config", required_argument, NULL, OPT_CHECK },
-        { "version", no_argument, NULL, 'V' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    xvAgentOptions opts = { 0 };
+    xvAgentOptions opts;
     xvAgent *agent;
-    int opt, status;
+    int status;
 
-    while ((opt = getopt_long(argc, argv, "c:Vh", longopts, NULL)) != -1) {
-        switch (opt) {
-        case 'c': opts.configPath = optarg; break;
-        case OPT_CONNECT: opts.connectURI = optarg; break;
-        case OPT_LISTEN: opts.listen = optarg; break;
-        case OPT_CHECK: return mainCheckConfig(optarg);
-        case 'V': printf("xvirt-agent %s\n", PACKAGE_VERSION); return 0;
-        case 'h': mainUsage(stdout); return 0;
-        default: mainUsage(stderr); return 2;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "xvirt-agent: unexpected argument '%s'\n", argv[optind]);
-        mainUsage(stderr);
-        return 2;
-    }
+    xvAgentOptionsInit(&opts);
+    if ((status = mainParseArgs(argc, argv, &opts)) >= 0)
+        goto out;
+    status = 2;
     if (mainTestEnv(&opts) < 0)
-        return 2;
+        goto out;
     xvLogSetPlain(isatty(STDERR_FILENO));
+    /* the flag's format from the first line on (the file's once loaded) */
+    if (opts.logFormat >= 0)
+        xvLogSetFormat(opts.logFormat);
     /* Each snapshot's rendered body is megabytes at a thousand domains and
      * lives for one interval: give such blocks their own mappings, so a
      * freed body goes back to the system at once instead of staying in a
      * heap arena (RSS 19 -> 14 MiB at 1000 domains x 4 vcpus). */
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     signal(SIGPIPE, SIG_IGN);
+    status = 1;
     if (virInitialize() < 0) {
         xvLogError("cannot initialize the hypervisor library");
-        return 1;
+        goto out;
     }
     virSetErrorFunc(NULL, mainQuietErrors);
     if (!(agent = xvAgentNew(&opts)))
-        return 1;
+        goto out;
     xvLogNotice("xvirt-agent %s started", PACKAGE_VERSION);
     status = xvAgentRun(agent);
     xvAgentFree(agent);
     xvLogNotice("xvirt-agent stopped");
+
+ out:
+    free(opts.listen);
     return status;
 }

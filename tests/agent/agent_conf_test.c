@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "collectors/collector.h"
+#include "util/xvlog.h"
 #include "util/xvmacros.h"
 #include "xvtest.h"
 
@@ -623,7 +624,7 @@ test_unknown_keys_are_rejected_at_every_level(void **state)
     assertLoadError("listen:\n  host: localhost\n",
                     "agent.yaml:2:3: unknown key 'host' in 'listen' (expected one of: address, "
                     "port, max_connections, max_header_bytes, read_timeout, write_timeout, "
-                    "header_timeout, max_connections_per_address)");
+                    "header_timeout, max_connections_per_address, telemetry_path, web_config_file)");
     assertLoadError("sampling:\n  interval: 5s\n  intervall: 5s\n",
                     "agent.yaml:3:3: unknown key 'intervall' in 'sampling' "
                     "(expected one of: interval, collectors)");
@@ -631,12 +632,12 @@ test_unknown_keys_are_rejected_at_every_level(void **state)
                     "agent.yaml:4:5: unknown key 'gpu' in 'sampling.collectors' "
                     "(expected one of: node, domain, vcpu, memory, block, net, cpu, process)");
     assertLoadError("logging:\n  lvl: info\n",
-                    "agent.yaml:2:3: unknown key 'lvl' in 'logging' (expected one of: level)");
+                    "agent.yaml:2:3: unknown key 'lvl' in 'logging' (expected one of: level, format)");
     /* even with an empty value */
     assertLoadError("listen:\n  prot:\n",
                     "agent.yaml:2:3: unknown key 'prot' in 'listen' (expected one of: address, "
                     "port, max_connections, max_header_bytes, read_timeout, write_timeout, "
-                    "header_timeout, max_connections_per_address)");
+                    "header_timeout, max_connections_per_address, telemetry_path, web_config_file)");
     /* quoted and odd keys are quoted safely */
     assertLoadError("\"\": 1\n",
                     "agent.yaml:1:1: unknown key '' at the top level (expected one of: "
@@ -888,6 +889,8 @@ test_logging_levels_map_to_syslog_priorities(void **state)
     } cases[] = {
         { "debug", 7 }, { "info", 6 }, { "notice", 5 }, { "warning", 4 }, { "error", 3 },
         { "DEBUG", 7 }, { "Warning", 4 },
+        /* node_exporter's name (--log.level) */
+        { "warn", 4 },
     };
     size_t i;
 
@@ -903,9 +906,12 @@ test_logging_levels_map_to_syslog_priorities(void **state)
     assertLoadError("logging:\n  level: verbose\n",
                     "agent.yaml:2:10: unknown logging level 'verbose' "
                     "(expected one of: debug, info, notice, warning, error)");
-    assertLoadError("logging:\n  level: warn\n",
-                    "agent.yaml:2:10: unknown logging level 'warn' "
+    assertLoadError("logging:\n  level: warnings\n",
+                    "agent.yaml:2:10: unknown logging level 'warnings' "
                     "(expected one of: debug, info, notice, warning, error)");
+    assert_int_equal(xvAgentConfLogLevelFromName("warn"), 4);
+    assert_int_equal(xvAgentConfLogLevelFromName("notice"), 5);
+    assert_int_equal(xvAgentConfLogLevelFromName("trace"), -1);
     assert_string_equal(xvAgentConfLogLevelName(3), "error");
     assert_string_equal(xvAgentConfLogLevelName(6), "info");
     assert_string_equal(xvAgentConfLogLevelName(7), "debug");
@@ -1643,6 +1649,74 @@ test_loading_is_reentrant_across_threads(void **state)
     free(path);
 }
 
+static void
+test_logging_format_is_syslog_unless_set(void **state)
+{
+    xvAgentConf *conf = loadOk("logging:\n  level: info\n");
+
+    (void)state;
+    assert_int_equal(conf->logFormat, XV_LOG_FORMAT_SYSLOG);
+    xvAgentConfFree(conf);
+    conf = loadOk("logging:\n  format: json\n");
+    assert_int_equal(conf->logFormat, XV_LOG_FORMAT_JSON);
+    xvAgentConfFree(conf);
+    conf = loadOk("logging:\n  format: logfmt\n");
+    assert_int_equal(conf->logFormat, XV_LOG_FORMAT_LOGFMT);
+    xvAgentConfFree(conf);
+    assertLoadError("logging:\n  format: xml\n",
+                    "agent.yaml:2:11: unknown log format 'xml' "
+                    "(expected one of: syslog, logfmt, json)");
+}
+
+static void
+test_telemetry_path_is_checked(void **state)
+{
+    static const char *const bad[] = {
+        "metrics", "/", "/-/healthy", "/-/ready", "/m?x=1", "/m#top", "/a b", "/\x01",
+        "/caf\xc3\xa9", "",
+    };
+    xvAgentConf *conf = loadOk("listen:\n  port: 1\n");
+    char *msg = NULL;
+    size_t i;
+
+    (void)state;
+    assert_string_equal(conf->telemetryPath, "/metrics");
+    xvAgentConfFree(conf);
+    conf = loadOk("listen:\n  telemetry_path: /prom/metrics\n");
+    assert_string_equal(conf->telemetryPath, "/prom/metrics");
+    xvAgentConfFree(conf);
+    assert_int_equal(xvAgentConfCheckTelemetryPath("/-/metrics", NULL), 0);
+    for (i = 0; i < XV_N_ELEMENTS(bad); i++) {
+        assert_int_equal(xvAgentConfCheckTelemetryPath(bad[i], &msg), -EINVAL);
+        assert_non_null(msg);
+        free(msg);
+        msg = NULL;
+    }
+    assertLoadError("listen:\n  telemetry_path: /-/ready\n",
+                    "agent.yaml:2:19: telemetry path '/-/ready' is taken by another endpoint "
+                    "(/, /-/healthy, /-/ready)");
+    assertLoadError("listen:\n  telemetry_path: metrics\n",
+                    "agent.yaml:2:19: telemetry path 'metrics' does not start with '/'");
+}
+
+static void
+test_web_config_file_is_a_path_next_to_the_file(void **state)
+{
+    xvAgentConf *conf = loadOk("listen:\n  port: 1\n");
+
+    (void)state;
+    assert_null(conf->webConfigFile);
+    xvAgentConfFree(conf);
+    /* a string: kept as written (no file to be next to) */
+    conf = loadOk("listen:\n  web_config_file: web.yml\n");
+    assert_string_equal(conf->webConfigFile, "web.yml");
+    xvAgentConfFree(conf);
+    assertLoadError("listen:\n  web_config_file: \"\"\n",
+                    "agent.yaml:2:20: expected a non-empty string, got ''");
+    assert_int_equal(xvAgentConfCheckWebConfigFile("", NULL), -EINVAL);
+    assert_int_equal(xvAgentConfCheckWebConfigFile("/etc/xvirt/web.yml", NULL), 0);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_new_holds_the_defaults),
     cmocka_unit_test(test_empty_string_gives_the_defaults),
@@ -1701,6 +1775,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_parse_listen_accepts_the_three_forms),
     cmocka_unit_test(test_parse_listen_rejects_bad_input),
     cmocka_unit_test(test_loading_is_reentrant_across_threads),
+    cmocka_unit_test(test_logging_format_is_syslog_unless_set),
+    cmocka_unit_test(test_telemetry_path_is_checked),
+    cmocka_unit_test(test_web_config_file_is_a_path_next_to_the_file),
 };
 
 XV_TEST_MAIN(tests)
