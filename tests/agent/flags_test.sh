@@ -246,4 +246,81 @@ stop_agent
 like "no --log.format: syslog priority prefixes, as before" "$AGENT_LOG" '^<6>http: serving /metrics on 127\.0\.0\.1:'
 unlike "no --log.format, logging.level info: no debug lines" "$AGENT_LOG" '^<7>'
 
+# ---- 8. two listeners, one connection table -----------------------------------
+#
+# max_connections 2 (generous deadlines, so only an eviction closes a
+# connection): two silent clients on the first address fill the agent, and
+# a request through the second one evicts the first of them. With a table
+# per address the second address would have room of its own.
+
+port_a=$(free_port)
+port_b=$(free_port)
+while [ "$port_b" = "$port_a" ]; do port_b=$(free_port); done
+write_config "$CONF" "$port_file" "$NODE" "  max_connections: 2" "  header_timeout: 1h" \
+    "  read_timeout: 1h"
+start_agent shared --config "$CONF" --web.listen-address "127.0.0.1:$port_a" \
+    --web.listen-address "127.0.0.1:$port_b"
+wait_http "$port_b" /-/healthy 200 10
+python3 - "$port_a" "$port_b" >"$TMP/shared.out" 2>&1 <<'PY'
+import socket, sys
+a, b = int(sys.argv[1]), int(sys.argv[2])
+first = socket.create_connection(("127.0.0.1", a))
+second = socket.create_connection(("127.0.0.1", a))
+# both accepted and waiting for their heads before the third comes
+for s in (first, second):
+    s.settimeout(0.5)
+    try:
+        print("early:", s.recv(1))
+    except socket.timeout:
+        pass
+third = socket.create_connection(("127.0.0.1", b))
+third.settimeout(10)
+third.sendall(b"GET /-/healthy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+reply = b""
+while True:
+    chunk = third.recv(4096)
+    if not chunk:
+        break
+    reply += chunk
+print("third:", reply.split(b"\r\n")[0].decode())
+first.settimeout(10)
+try:
+    print("first:", "closed" if first.recv(1) == b"" else "data")
+except socket.timeout:
+    print("first: still open")
+PY
+like "a request through the second address is served at the shared cap" "$TMP/shared.out" \
+    '^third: HTTP/1.1 200 OK$'
+like "... by evicting a waiting connection of the first address" "$TMP/shared.out" '^first: closed$'
+stop_agent
+
+# ---- 9. a reload that cannot bind keeps the running listeners -----------------
+
+port_a=$(free_port)
+port_b=$(free_port)
+while [ "$port_b" = "$port_a" ]; do port_b=$(free_port); done
+write_config "$CONF" "$port_a" "$NODE"
+start_agent rebind --config "$CONF"
+wait_http "$port_a" /-/healthy 200 10
+python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1)
+print("bound", flush=True); time.sleep(300)' "$port_b" >"$TMP/holder.out" 2>&1 &
+HOLDER=$!
+HELPER_PIDS+=("$HOLDER")
+wait_log "$TMP/holder.out" '^bound$' 10
+write_config "$CONF" "$port_b" "$NODE"
+kill -HUP "$AGENT_PID"
+wait_log "$AGENT_LOG" 'config: (reloaded|reload rejected)' 10
+like "a reload onto a port in use is rejected" "$AGENT_LOG" \
+    "cannot listen on 127\.0\.0\.1:$port_b: .*|config: reload rejected"
+is "... and the old address still serves" "$(http_code "$port_a" /-/healthy)" 200
+kill "$HOLDER"
+wait "$HOLDER" 2>/dev/null
+kill -HUP "$AGENT_PID"
+wait_log "$AGENT_LOG" 'config: reloaded' 10
+is "once the port is free, the reload moves the listener" "$(http_code "$port_b" /-/healthy)" 200
+is "... and closes the old one" "$(http_code "$port_a" /-/healthy)" 000
+like "... saying so" "$AGENT_LOG" "http: no longer serving /metrics on 127\.0\.0\.1:$port_a\$"
+stop_agent
+
 done_testing
