@@ -420,6 +420,16 @@ agentLoadConf(const xvAgentOptions *opts, xvAgentConf **ret)
         xvAgentConfFree(conf);
         return -1;
     }
+    if (conf->webConfigFile) {
+        /* Until the web configuration file is read (TLS, basic auth: being
+         * written), one that is named is refused: serving plain HTTP without
+         * the authentication it asks for would open what it closes. */
+        xvLogError("web configuration file '%s': TLS and basic authentication are not "
+                   "supported by this build yet; not serving without them",
+                   conf->webConfigFile);
+        xvAgentConfFree(conf);
+        return -1;
+    }
     *ret = conf;
     return 0;
 }

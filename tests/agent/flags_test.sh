@@ -58,6 +58,21 @@ bad_flag "unknown flag" "unrecognized option '--bogus'" --bogus
 bad_flag "flag missing its value" "requires an argument" --log.level
 bad_flag "stray argument" "unexpected argument 'extra'" --log.level=info extra
 
+# A web configuration file asks for TLS or authentication: the agent never
+# serves plain HTTP instead (a file it cannot read or honour stops it).
+port_a=$(free_port)
+"$XVIRT_AGENT" --connect "$NODE" --web.listen-address "127.0.0.1:$port_a" \
+    --web.config.file="$TMP/no-such-web.yml" </dev/null >"$TMP/web.out" 2>"$TMP/web.err" &
+web_pid=$!
+HELPER_PIDS+=("$web_pid")
+if wait_exit "$web_pid" 10 && [ "$EXIT_STATUS" = 1 ] &&
+        grep -Fq -- "no-such-web.yml" "$TMP/web.err"; then
+    ok "--web.config.file it cannot honour: exit 1, naming the file, nothing served"
+else
+    not_ok "--web.config.file it cannot honour: exit 1, naming the file, nothing served" \
+        "exit status $EXIT_STATUS" "$TMP/web.err"
+fi
+
 # ---- 2. --version ---------------------------------------------------------
 
 "$XVIRT_AGENT" --version >"$TMP/version.out" 2>&1
