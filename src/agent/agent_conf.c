@@ -171,6 +171,9 @@ xvAgentConfCheckTelemetryPath(const char *path, char **retMessage)
 
     if (path[0] != '/') {
         message = xvAsprintf("telemetry path '%s' does not start with '/'", q);
+    } else if (path[1] == '/') {
+        /* the landing page's relative link would read as another host */
+        message = xvAsprintf("telemetry path '%s' starts with '//'", q);
     } else if (strcspn(path, "?#") < strlen(path)) {
         message = xvAsprintf("telemetry path '%s' has a query or fragment ('?', '#')", q);
     } else {

@@ -178,7 +178,7 @@ int xvAgentConfLogLevelFromName(const char *name);
 
 /*
  * Checks a telemetry path (listen.telemetry_path, --web.telemetry-path):
- * starts with '/', only printable ASCII without spaces, no query ('?') or
+ * starts with one '/' (not "//"), only printable ASCII without spaces, no query ('?') or
  * fragment ('#'), and not one of the other endpoints ("/", "/-/healthy",
  * "/-/ready"). Returns 0, or -EINVAL with *retMessage (if not NULL) a
  * message to free().

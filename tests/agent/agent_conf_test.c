@@ -1672,7 +1672,7 @@ static void
 test_telemetry_path_is_checked(void **state)
 {
     static const char *const bad[] = {
-        "metrics", "/", "/-/healthy", "/-/ready", "/m?x=1", "/m#top", "/a b", "/\x01",
+        "metrics", "//evil.example/metrics", "/", "/-/healthy", "/-/ready", "/m?x=1", "/m#top", "/a b", "/\x01",
         "/caf\xc3\xa9", "",
     };
     xvAgentConf *conf = loadOk("listen:\n  port: 1\n");
