@@ -1700,7 +1700,7 @@ test_telemetry_path_is_checked(void **state)
 }
 
 static void
-test_web_config_file_is_a_path_next_to_the_file(void **state)
+test_web_config_file_is_a_non_empty_path(void **state)
 {
     xvAgentConf *conf = loadOk("listen:\n  port: 1\n");
 
@@ -1715,6 +1715,30 @@ test_web_config_file_is_a_path_next_to_the_file(void **state)
                     "agent.yaml:2:20: expected a non-empty string, got ''");
     assert_int_equal(xvAgentConfCheckWebConfigFile("", NULL), -EINVAL);
     assert_int_equal(xvAgentConfCheckWebConfigFile("/etc/xvirt/web.yml", NULL), 0);
+}
+
+static void
+test_web_config_file_relative_to_the_file_read(void **state)
+{
+    static const char relative[] = "listen:\n  web_config_file: web.yml\n";
+    static const char absolute[] = "listen:\n  web_config_file: /etc/xvirt/web.yml\n";
+    char *dir = xvTestTempDir();
+    char *path = xvTestPathIn(dir, "agent.yaml");
+    char *want = xvTestPathIn(dir, "web.yml");
+    xvAgentConf *conf;
+
+    (void)state;
+    writeFile(path, relative, strlen(relative));
+    conf = loadDirOk(dir);
+    assert_string_equal(conf->webConfigFile, want);
+    xvAgentConfFree(conf);
+    writeFile(path, absolute, strlen(absolute));
+    conf = loadDirOk(dir);
+    assert_string_equal(conf->webConfigFile, "/etc/xvirt/web.yml");
+    xvAgentConfFree(conf);
+    free(want);
+    free(path);
+    xvTestRemoveTree(dir);
 }
 
 static const struct CMUnitTest tests[] = {
@@ -1777,7 +1801,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_loading_is_reentrant_across_threads),
     cmocka_unit_test(test_logging_format_is_syslog_unless_set),
     cmocka_unit_test(test_telemetry_path_is_checked),
-    cmocka_unit_test(test_web_config_file_is_a_path_next_to_the_file),
+    cmocka_unit_test(test_web_config_file_is_a_non_empty_path),
+    cmocka_unit_test(test_web_config_file_relative_to_the_file_read),
 };
 
 XV_TEST_MAIN(tests)
