@@ -23,6 +23,7 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "gzip.h"
 #include "http_parse.h"
 #include "util/xvalloc.h"
 #include "util/xvclock.h"
@@ -300,6 +301,52 @@ httpReleaseBody(const void *data, size_t len, void *opaque)
     free(body);
 }
 
+/*
+ * The coding a scrape gets: gzip when Accept-Encoding gives it a q-value
+ * above 0 and at least identity's (RFC 9110 12.5.3: identity is
+ * acceptable unless "identity;q=0", or "*;q=0" without naming it).
+ */
+static xvHttpCoding
+httpChooseCoding(const xvHttpRequest *req)
+{
+    xvHttpSpan ae = { NULL, 0 };
+    int gzip, identity;
+
+    if (!xvHttpRequestField(req, "Accept-Encoding", &ae))
+        return XV_HTTP_CODING_IDENTITY;
+    gzip = xvHttpEncodingQuality(ae.ptr, ae.len, "gzip");
+    identity = xvHttpEncodingQuality(ae.ptr, ae.len, "identity");
+    if (identity < 0)
+        identity = XV_HTTP_Q_MAX;
+    return gzip > 0 && gzip >= identity ? XV_HTTP_CODING_GZIP : XV_HTTP_CODING_IDENTITY;
+}
+
+/* The per-scrape part of a reply: the self metrics and, for OpenMetrics,
+ * its end; for gzip, stored blocks and the trailer ending the stream. */
+static void
+httpRenderTail(xvHttpServer *srv, xvPromFormat fmt, const xvScrapeBody *body, xvBuf *out)
+{
+    xvBuf self = XV_BUF_INIT;
+    xvPromSelf stats;
+    xvGzipOpen gz;
+
+    memset(&stats, 0, sizeof(stats));
+    srv->source.self(srv->source.opaque, &stats);
+    /* the self families are a few hundred bytes: one allocation per scrape */
+    xvBufReserve(&self, 2048);
+    xvPromRenderSelf(&stats, fmt, &self);
+    xvPromRenderEnd(fmt, &self);
+    if (body->coding == XV_HTTP_CODING_IDENTITY) {
+        *out = self;
+        return;
+    }
+    gz = (xvGzipOpen){ .data = (char *)body->data, .len = body->len,
+                       .crc = body->gzipCrc, .inLen = body->gzipInLen };
+    xvBufReserve(out, xvGzipCloseBound(self.len));
+    xvGzipClose(&gz, self.data, self.len, out);
+    xvBufFree(&self);
+}
+
 static void
 httpServeMetrics(httpConn *c, const xvHttpRequest *req, bool head)
 {
@@ -307,31 +354,30 @@ httpServeMetrics(httpConn *c, const xvHttpRequest *req, bool head)
     xvHttpSpan accept = { NULL, 0 };
     xvPromFormat fmt;
     xvScrapeBody *body = xvAlloc(sizeof(*body));
-    xvBuf self = XV_BUF_INIT;
-    xvPromSelf stats;
+    xvBuf tail = XV_BUF_INIT;
     struct evbuffer *buf;
+    bool gzip;
 
     xvHttpRequestField(req, "Accept", &accept);
     fmt = xvHttpWantsOpenMetrics(accept.ptr, accept.len) ?
           XV_PROM_FORMAT_OPENMETRICS : XV_PROM_FORMAT_TEXT;
-    if (!srv->source.body(srv->source.opaque, fmt, body)) {
+    if (!srv->source.body(srv->source.opaque, fmt, httpChooseCoding(req), body)) {
         free(body);
         httpSendText(c, head, 503, NULL, "no sample taken yet: try again in a moment\n");
         return;
     }
-    memset(&stats, 0, sizeof(stats));
-    srv->source.self(srv->source.opaque, &stats);
-    /* the self families are a few hundred bytes: one allocation per scrape */
-    xvBufReserve(&self, 2048);
-    xvPromRenderSelf(&stats, fmt, &self);
-    xvPromRenderEnd(fmt, &self);
+    gzip = body->coding == XV_HTTP_CODING_GZIP;
+    httpRenderTail(srv, fmt, body, &tail);
 
     buf = evbuffer_new();
     /* the snapshot's bytes go out as they are: no copy per scrape */
     evbuffer_add_reference(buf, body->data, body->len, httpReleaseBody, body);
-    evbuffer_add(buf, self.data ? self.data : "", self.len);
-    xvBufFree(&self);
-    httpSend(c, head, 200, xvPromContentType(fmt), NULL, buf);
+    evbuffer_add(buf, tail.data ? tail.data : "", tail.len);
+    xvBufFree(&tail);
+    /* caches must key on both negotiated fields (RFC 9110 12.5.5) */
+    httpSend(c, head, 200, xvPromContentType(fmt),
+             gzip ? "Content-Encoding: gzip\r\nVary: Accept, Accept-Encoding\r\n"
+                  : "Vary: Accept, Accept-Encoding\r\n", buf);
     evbuffer_free(buf);
 }
 

@@ -4,7 +4,10 @@
  * bufferevents, whose request heads are parsed by http_parse.h.
  *
  *   GET /metrics     the newest snapshot, Prometheus text 0.0.4, or
- *                    OpenMetrics 1.0.0 when the scraper's Accept asks for it
+ *                    OpenMetrics 1.0.0 when the scraper's Accept asks for it;
+ *                    gzip-compressed when Accept-Encoding ranks gzip at least
+ *                    as high as identity (the snapshot part is compressed
+ *                    once per snapshot by the source, gzip.h)
  *   GET /            a small landing page linking to /metrics
  *   GET /-/healthy   200 while the process serves
  *   GET /-/ready     200 once a first snapshot exists, else 503
@@ -64,11 +67,24 @@ struct _xvHttpLimits {
  */
 unsigned int xvHttpFitFileLimit(unsigned int want, char **note);
 
+/* The content codings a scrape's body can have (RFC 9110 8.4.1). */
+typedef enum {
+    XV_HTTP_CODING_IDENTITY,
+    XV_HTTP_CODING_GZIP,        /* unfinished: see gzip.h */
+    XV_HTTP_CODING_LAST
+} xvHttpCoding;
+
 /* A rendered body lent to the server until it calls release(opaque). */
 typedef struct _xvScrapeBody xvScrapeBody;
 struct _xvScrapeBody {
     const char *data;
     size_t len;
+    /* XV_HTTP_CODING_GZIP: data is an xvGzipOpen's (gzip.h), compressed
+     * from gzipInLen bytes whose CRC-32 is gzipCrc; the server ends the
+     * stream after the per-scrape metrics */
+    xvHttpCoding coding;
+    uint32_t gzipCrc;
+    size_t gzipInLen;
     void (*release)(void *opaque);
     void *opaque;
 };
@@ -76,8 +92,9 @@ struct _xvScrapeBody {
 /* Where scrapes come from; every callback runs in the loop thread. */
 typedef struct _xvScrapeSource xvScrapeSource;
 struct _xvScrapeSource {
-    /* The newest snapshot rendered in @fmt; false if there is none yet. */
-    bool (*body)(void *opaque, xvPromFormat fmt, xvScrapeBody *body);
+    /* The newest snapshot rendered in @fmt, in @coding if it can (else
+     * identity: body->coding says); false if there is none yet. */
+    bool (*body)(void *opaque, xvPromFormat fmt, xvHttpCoding coding, xvScrapeBody *body);
     /* The per-scrape self metrics of this scrape (counts it). */
     void (*self)(void *opaque, xvPromSelf *self);
     /* True once there is a snapshot to serve (/-/ready). */
