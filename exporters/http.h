@@ -28,6 +28,9 @@
  *    clients in the kernel's backlog;
  *  - accept(2) failing (EMFILE, ENFILE, ...) pauses the listener for 250 ms,
  *    with at most one log line a minute;
+ *  - with a web configuration (web_config.h): TLS, basic auth, a request
+ *    rate limit and extra headers; its files are looked at for changes at
+ *    every new connection, and read again when they changed;
  *  - a cap on request header bytes, no request bodies, GET and HEAD only,
  *    strict request lines (http_parse.h), an idle read timeout and a write
  *    timeout on every connection.
@@ -39,6 +42,7 @@
 #include <stdint.h>
 
 #include "self_metrics.h"
+#include "web_config.h"
 
 struct event_base;
 
@@ -110,6 +114,18 @@ struct _xvScrapeSource {
 xvHttpServer *xvHttpServerNew(struct event_base *base, const char *address,
                               unsigned int port, const xvHttpLimits *limits,
                               const xvScrapeSource *source, char **errmsg);
+
+/*
+ * Puts the web configuration @web (web_config.h; NULL: plain HTTP, no
+ * auth) in force for the connections accepted and requests read from now
+ * on; the server owns it from here and frees the one it replaces.
+ * @healthOpen: /-/healthy and /-/ready answer without basic auth (local
+ * health checks), still over TLS when TLS is on.
+ */
+void xvHttpServerSetWeb(xvHttpServer *srv, xvWebConfig *web, bool healthOpen);
+
+/* The web configuration in force, or NULL. */
+xvWebConfig *xvHttpServerWeb(const xvHttpServer *srv);
 
 /* New limits for connections accepted from now on. */
 void xvHttpServerSetLimits(xvHttpServer *srv, const xvHttpLimits *limits);

@@ -535,6 +535,29 @@ agentHttpLimits(const xvAgentConf *conf, xvHttpLimits *l)
     l->maxConnectionsPerAddress = conf->maxConnectionsPerAddress;
 }
 
+/* The web configuration @conf names, read into *@web (NULL when it names
+ * none). Returns 0, or -1 after logging why it cannot be used. */
+static int
+agentOpenWeb(const xvAgentConf *conf, xvWebConfig **web)
+{
+    char *msg = NULL;
+
+    *web = NULL;
+    if (!conf->webConfigFile)
+        return 0;
+    if (!(*web = xvWebConfigOpen(conf->webConfigFile, &msg))) {
+        xvLogError("web config: %s", msg);
+        free(msg);
+        return -1;
+    }
+    xvLogInfo("web config: %s: TLS %s, basic auth %s%s", conf->webConfigFile,
+              xvWebConfigTLS(*web) ? "on" : "off",
+              xvWebConfigNeedsAuth(*web) ? "on" : "off",
+              xvWebConfigNeedsAuth(*web) && conf->healthWithoutAuth ?
+              " (not for /-/healthy and /-/ready)" : "");
+    return 0;
+}
+
 static xvHttpServer *
 agentListen(xvAgent *agent, const xvAgentConf *conf)
 {
@@ -582,14 +605,17 @@ agentReload(xvAgent *agent)
 {
     xvAgentConf *conf = NULL;
     xvPolicySet *policies = NULL;
+    xvWebConfig *web = NULL;
     xvWorkerSettings settings;
     xvHttpLimits limits;
 
     xvLogInfo("config: reloading %s", agent->opts.configPath ?
               agent->opts.configPath : "(built-in defaults)");
     if (agentLoadConf(&agent->opts, &conf) < 0 ||
-        agentParsePolicies(conf, &policies) < 0) {
+        agentParsePolicies(conf, &policies) < 0 ||
+        agentOpenWeb(conf, &web) < 0) {
         xvAgentConfFree(conf);
+        xvPolicySetFree(policies);
         agent->reloadOk = false;
         agent->reloadsFailed++;
         xvLogError("config: reload rejected, the running configuration stays in force");
@@ -601,6 +627,7 @@ agentReload(xvAgent *agent)
         if (!srv) {
             agent->reloadOk = false;
             agent->reloadsFailed++;
+            xvWebConfigFree(web);
             xvAgentConfFree(conf);
             xvPolicySetFree(policies);
             xvLogError("config: reload rejected, the running configuration stays in force");
@@ -611,6 +638,7 @@ agentReload(xvAgent *agent)
     }
     agentHttpLimits(conf, &limits);
     xvHttpServerSetLimits(agent->http, &limits);
+    xvHttpServerSetWeb(agent->http, web, conf->healthWithoutAuth);
     if (!agentSameStateDir(conf, agent->conf))
         xvLogWarning("config: state_dir changes take effect when the agent restarts");
     /* the bookkeeping stays; a reload is also how an operator clears give-ups */
@@ -722,6 +750,7 @@ xvAgentNew(const xvAgentOptions *opts)
 {
     xvAgent *agent = xvAlloc(sizeof(*agent));
     xvPolicySet *policies = NULL;
+    xvWebConfig *web = NULL;
     xvWorkerSettings settings;
 
     agent->opts = *opts;
@@ -755,8 +784,12 @@ xvAgentNew(const xvAgentOptions *opts)
     event_add(agent->sigterm, NULL);
     event_add(agent->sigint, NULL);
     event_add(agent->sighup, NULL);
-    if (!(agent->http = agentListen(agent, agent->conf)))
+    if (agentOpenWeb(agent->conf, &web) < 0 ||
+        !(agent->http = agentListen(agent, agent->conf))) {
+        xvWebConfigFree(web);
         goto error;
+    }
+    xvHttpServerSetWeb(agent->http, web, agent->conf->healthWithoutAuth);
     if (opts->testControl && agentStartControl(agent) < 0)
         goto error;
     agentWorkerSettings(agent, agent->conf, &settings);

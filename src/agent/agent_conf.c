@@ -239,7 +239,7 @@ confParseListenSection(confParser *p, const xvConfNode *map)
     static const char *const keys[] = {
         "address", "port", "max_connections", "max_header_bytes",
         "read_timeout", "write_timeout", "header_timeout",
-        "max_connections_per_address", NULL,
+        "max_connections_per_address", "web_config_file", "health_without_auth", NULL,
     };
     xvAgentConf *conf = p->conf;
     size_t i;
@@ -269,6 +269,10 @@ confParseListenSection(confParser *p, const xvConfNode *map)
         } else if (strcmp(key, "header_timeout") == 0) {
             rc = xvConfNodeGetDuration(child, p->file, XV_AGENT_TIMEOUT_MIN_MS,
                                        XV_AGENT_TIMEOUT_MAX_MS, &conf->headerTimeoutMs, p->err);
+        } else if (strcmp(key, "web_config_file") == 0) {
+            rc = confParseReplaceString(p, child, &conf->webConfigFile);
+        } else if (strcmp(key, "health_without_auth") == 0) {
+            rc = xvConfNodeGetBool(child, p->file, &conf->healthWithoutAuth, p->err);
         } else if (strcmp(key, "max_connections_per_address") == 0) {
             rc = confParseUInt(p, child, XV_AGENT_MAX_CONNECTIONS_MIN,
                                XV_AGENT_MAX_CONNECTIONS_MAX, &conf->maxConnectionsPerAddress);
@@ -562,6 +566,7 @@ xvAgentConfFree(xvAgentConf *conf)
     free(conf->policiesDir);
     free(conf->stateDir);
     free(conf->listenAddress);
+    free(conf->webConfigFile);
     free(conf->uri);
     free(conf->file);
     free(conf);
@@ -815,6 +820,13 @@ confLoadData(const char *name, const unsigned char *data, size_t len, bool readD
         /* while the tree lives: p.dirNode points into it */
         if (rc == 0 && readDir)
             rc = confLoadPolicyDir(&p, name);
+        /* a relative web_config_file is next to the file, as policies_dir */
+        if (rc == 0 && readDir && p.conf->webConfigFile && p.conf->webConfigFile[0] != '/') {
+            char *next = confPathNextTo(name, p.conf->webConfigFile);
+
+            free(p.conf->webConfigFile);
+            p.conf->webConfigFile = next;
+        }
     }
     xvConfNodeFree(root);
     xvHashFree(p.names);

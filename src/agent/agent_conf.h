@@ -74,6 +74,11 @@ struct _xvAgentConf {
     uint64_t writeTimeoutMs;
     uint64_t headerTimeoutMs;   /* deadline for a whole request head */
     unsigned int maxConnectionsPerAddress;  /* per IPv4 address or IPv6 /64 */
+    /* web_config_file: exporter-toolkit's web configuration (TLS, basic
+     * auth; exporters/web_config.h); a relative one is taken next to the
+     * file; NULL: plain HTTP, no auth */
+    char *webConfigFile;
+    bool healthWithoutAuth;     /* /-/healthy and /-/ready skip basic auth */
 
     /* sampling: */
     uint64_t intervalMs;
