@@ -413,13 +413,12 @@ webLoadKeyPair(webReader *r, const webTLSKeys *k, const xvConfNode *where, SSL_C
     BIO_free(bio);
     OPENSSL_cleanse(pem, len);
     free(pem);
-    if (!pkey || SSL_CTX_use_PrivateKey(ctx, pkey) != 1) {
-        EVP_PKEY_free(pkey);
+    if (!pkey)
         return xvConfErrorAtNode(&r->err, r->file, keyAt, "no usable private key: %s",
                                  webSSLError(ebuf, sizeof(ebuf), "no PEM private key found"));
-    }
+    rc = SSL_CTX_use_PrivateKey(ctx, pkey);
     EVP_PKEY_free(pkey);
-    if (SSL_CTX_check_private_key(ctx) != 1)
+    if (rc != 1 || SSL_CTX_check_private_key(ctx) != 1)
         return xvConfErrorAtNode(&r->err, r->file, keyAt, "the private key does not match "
                                  "the certificate: %s",
                                  webSSLError(ebuf, sizeof(ebuf), "mismatch"));
