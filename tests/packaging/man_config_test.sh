@@ -40,6 +40,7 @@ if ! python3 "$CONFKEYS" probe "$XVIRT_AGENT" >"$TMP/accepted" 2>"$TMP/probe.err
     done_testing
 fi
 ok "the agent names the keys it accepts ($(wc -l <"$TMP/accepted") key paths)"
+# shellcheck disable=SC2086  # one key a word
 printf '%s\n' $PENDING | sort >"$TMP/pending"
 sort -u "$TMP/accepted" "$TMP/pending" >"$TMP/known"
 

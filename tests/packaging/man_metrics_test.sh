@@ -127,7 +127,7 @@ for c in "${COLLECTORS[@]}"; do
         continue
     fi
     scrape "$port" "$TMP/no-$c.prom" >/dev/null
-    left= kept=
+    left='' kept=''
     for f in $listed; do
         case " $KEPT " in
         *" $c:$f "*) kept="$kept $f" ;;
