@@ -17,13 +17,18 @@
 
 #include <netinet/in.h>
 
+#include <openssl/ssl.h>
+
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "gzip.h"
 #include "http_parse.h"
+#include "web_config.h"
 #include "util/xvalloc.h"
 #include "util/xvclock.h"
 #include "util/xvlog.h"
@@ -58,6 +63,7 @@ struct _httpConn {
     bool closeAfterReply;
     bool saysKeepAlive;                 /* an HTTP/1.0 client asked to keep it */
     bool lingering;                     /* reply sent, write side shut */
+    SSL *ssl;                           /* TLS: the bufferevent's; else NULL */
     struct event *headTimer;            /* the head deadline, once armed */
     bool headArmed;
     size_t scanned;                     /* input bytes searched for the head's end */
@@ -82,6 +88,8 @@ struct _xvHttpServer {
     xvHttpLimits limits;
     xvScrapeSource source;
     char *telemetryPath;                /* where the metrics are served */
+    xvWebConfig *web;                   /* NULL: plain HTTP, no auth */
+    bool healthOpen;                    /* health endpoints skip basic auth */
     httpConn *conns;
     unsigned int nconns;
     httpConn *waitFirst, *waitLast;
@@ -248,9 +256,11 @@ httpReason(int code)
     switch (code) {
     case 200: return "OK";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 413: return "Content Too Large";
+    case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 501: return "Not Implemented";
     case 503: return "Service Unavailable";
@@ -283,7 +293,8 @@ httpSend(httpConn *c, bool head, int code, const char *contentType,
     evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\nDate: %s\r\n", code, httpReason(code), date);
     if (contentType)
         evbuffer_add_printf(out, "Content-Type: %s\r\n", contentType);
-    evbuffer_add_printf(out, "Content-Length: %zu\r\n%s%s\r\n", len, extra ? extra : "",
+    evbuffer_add_printf(out, "Content-Length: %zu\r\n%s%s%s\r\n", len, extra ? extra : "",
+                        srv->web ? xvWebConfigHeaders(srv->web) : "",
                         c->closeAfterReply ? "Connection: close\r\n" :
                         c->saysKeepAlive ? "Connection: keep-alive\r\n" : "");
     if (body && !head)
@@ -324,6 +335,52 @@ httpReleaseBody(const void *data, size_t len, void *opaque)
     free(body);
 }
 
+/*
+ * The coding a scrape gets: gzip when Accept-Encoding gives it a q-value
+ * above 0 and at least identity's (RFC 9110 12.5.3: identity is
+ * acceptable unless "identity;q=0", or "*;q=0" without naming it).
+ */
+static xvHttpCoding
+httpChooseCoding(const xvHttpRequest *req)
+{
+    xvHttpSpan ae = { NULL, 0 };
+    int gzip, identity;
+
+    if (!xvHttpRequestField(req, "Accept-Encoding", &ae))
+        return XV_HTTP_CODING_IDENTITY;
+    gzip = xvHttpEncodingQuality(ae.ptr, ae.len, "gzip");
+    identity = xvHttpEncodingQuality(ae.ptr, ae.len, "identity");
+    if (identity < 0)
+        identity = XV_HTTP_Q_MAX;
+    return gzip > 0 && gzip >= identity ? XV_HTTP_CODING_GZIP : XV_HTTP_CODING_IDENTITY;
+}
+
+/* The per-scrape part of a reply: the self metrics and, for OpenMetrics,
+ * its end; for gzip, stored blocks and the trailer ending the stream. */
+static void
+httpRenderTail(xvHttpServer *srv, xvPromFormat fmt, const xvScrapeBody *body, xvBuf *out)
+{
+    xvBuf self = XV_BUF_INIT;
+    xvPromSelf stats;
+    xvGzipOpen gz;
+
+    memset(&stats, 0, sizeof(stats));
+    srv->source.self(srv->source.opaque, &stats);
+    /* the self families are a few hundred bytes: one allocation per scrape */
+    xvBufReserve(&self, 2048);
+    xvPromRenderSelf(&stats, fmt, &self);
+    xvPromRenderEnd(fmt, &self);
+    if (body->coding == XV_HTTP_CODING_IDENTITY) {
+        *out = self;
+        return;
+    }
+    gz = (xvGzipOpen){ .data = (char *)body->data, .len = body->len,
+                       .crc = body->gzipCrc, .inLen = body->gzipInLen };
+    xvBufReserve(out, xvGzipCloseBound(self.len));
+    xvGzipClose(&gz, self.data, self.len, out);
+    xvBufFree(&self);
+}
+
 static void
 httpServeMetrics(httpConn *c, const xvHttpRequest *req, bool head)
 {
@@ -331,31 +388,30 @@ httpServeMetrics(httpConn *c, const xvHttpRequest *req, bool head)
     xvHttpSpan accept = { NULL, 0 };
     xvPromFormat fmt;
     xvScrapeBody *body = xvAlloc(sizeof(*body));
-    xvBuf self = XV_BUF_INIT;
-    xvPromSelf stats;
+    xvBuf tail = XV_BUF_INIT;
     struct evbuffer *buf;
+    bool gzip;
 
     xvHttpRequestField(req, "Accept", &accept);
     fmt = xvHttpWantsOpenMetrics(accept.ptr, accept.len) ?
           XV_PROM_FORMAT_OPENMETRICS : XV_PROM_FORMAT_TEXT;
-    if (!srv->source.body(srv->source.opaque, fmt, body)) {
+    if (!srv->source.body(srv->source.opaque, fmt, httpChooseCoding(req), body)) {
         free(body);
         httpSendText(c, head, 503, NULL, "no sample taken yet: try again in a moment\n");
         return;
     }
-    memset(&stats, 0, sizeof(stats));
-    srv->source.self(srv->source.opaque, &stats);
-    /* the self families are a few hundred bytes: one allocation per scrape */
-    xvBufReserve(&self, 2048);
-    xvPromRenderSelf(&stats, fmt, &self);
-    xvPromRenderEnd(fmt, &self);
+    gzip = body->coding == XV_HTTP_CODING_GZIP;
+    httpRenderTail(srv, fmt, body, &tail);
 
     buf = evbuffer_new();
     /* the snapshot's bytes go out as they are: no copy per scrape */
     evbuffer_add_reference(buf, body->data, body->len, httpReleaseBody, body);
-    evbuffer_add(buf, self.data ? self.data : "", self.len);
-    xvBufFree(&self);
-    httpSend(c, head, 200, xvPromContentType(fmt), NULL, buf);
+    evbuffer_add(buf, tail.data ? tail.data : "", tail.len);
+    xvBufFree(&tail);
+    /* caches must key on both negotiated fields (RFC 9110 12.5.5) */
+    httpSend(c, head, 200, xvPromContentType(fmt),
+             gzip ? "Content-Encoding: gzip\r\nVary: Accept, Accept-Encoding\r\n"
+                  : "Vary: Accept, Accept-Encoding\r\n", buf);
     evbuffer_free(buf);
 }
 
@@ -391,12 +447,50 @@ httpRoute(const xvHttpServer *srv, const xvHttpRequest *req)
     return route == XV_HTTP_ROUTE_METRICS ? XV_HTTP_ROUTE_NOT_FOUND : route;
 }
 
+/*
+ * What the web configuration asks of a request before it is answered:
+ * under the rate limit (429), and with basic auth credentials that match
+ * (401, the same whichever part was wrong), except for the health
+ * endpoints when they are left open. False when an answer was sent.
+ */
+static bool
+httpAdmitted(httpConn *c, const xvHttpRequest *req, xvHttpRoute route)
+{
+    xvHttpServer *srv = c->srv;
+    xvHttpSpan auth = { NULL, 0 };
+    uint64_t now = xvClockMonoMs();
+
+    if (!srv->web)
+        return true;
+    if (!xvWebConfigAdmit(srv->web, now)) {
+        httpSendText(c, false, 429, "Retry-After: 1\r\n", "too many requests\n");
+        return false;
+    }
+    if (!xvWebConfigNeedsAuth(srv->web) ||
+        (srv->healthOpen && (route == XV_HTTP_ROUTE_HEALTHY || route == XV_HTTP_ROUTE_READY)))
+        return true;
+    xvHttpRequestField(req, "Authorization", &auth);
+    switch (xvWebConfigAuthorize(srv->web, auth.ptr, auth.len, now)) {
+    case XV_WEB_AUTH_OK:
+        return true;
+    case XV_WEB_AUTH_BUSY:
+        httpSendText(c, false, 429, "Retry-After: 1\r\n", "too many logins: try again\n");
+        return false;
+    case XV_WEB_AUTH_DENIED:
+    default:
+        httpSendText(c, false, 401, "WWW-Authenticate: Basic realm=\"xvirt-agent\", "
+                     "charset=\"UTF-8\"\r\n", "unauthorized\n");
+        return false;
+    }
+}
+
 /* Answers a well-formed request. */
 static void
 httpHandle(httpConn *c, const xvHttpRequest *req)
 {
     xvHttpServer *srv = c->srv;
     bool head = req->method == XV_HTTP_METHOD_HEAD;
+    xvHttpRoute route;
 
     if (!req->keepAlive || req->hasBody)
         c->closeAfterReply = true;      /* a body is never read */
@@ -416,7 +510,10 @@ httpHandle(httpConn *c, const xvHttpRequest *req)
         httpSendError(c, 413, NULL, "request bodies are not accepted\n");
         return;
     }
-    switch (httpRoute(srv, req)) {
+    route = httpRoute(srv, req);
+    if (!httpAdmitted(c, req, route))
+        return;
+    switch (route) {
     case XV_HTTP_ROUTE_METRICS:
         httpServeMetrics(c, req, head);
         break;
@@ -527,6 +624,9 @@ httpLinger(httpConn *c)
 
     c->lingering = true;
     evbuffer_drain(in, evbuffer_get_length(in));
+    /* TLS: the close_notify alert first, so the client sees a clean end */
+    if (c->ssl)
+        SSL_shutdown(c->ssl);
     shutdown(bufferevent_getfd(c->bev), SHUT_WR);
     bufferevent_setwatermark(c->bev, EV_READ, 0, 0);
     bufferevent_set_timeouts(c->bev, &tv, NULL);
@@ -565,10 +665,43 @@ httpConnWritten(struct bufferevent *bev, void *opaque)
 static void
 httpConnEvent(struct bufferevent *bev, short what, void *opaque)
 {
+    httpConn *c = opaque;
+
     (void)bev;
-    (void)what;
-    /* end of file, an error, or the read (idle) or write timeout */
-    httpConnFree(opaque);
+    /* the TLS handshake is done: a client certificate must also carry an
+     * allowed name, when the web configuration lists some */
+    if (what == BEV_EVENT_CONNECTED &&
+        (!c->srv->web || xvWebConfigPeerAllowed(c->srv->web, c->ssl)))
+        return;
+    /* end of file, an error (a failed handshake among them), or the read
+     * (idle) or write timeout */
+    httpConnFree(c);
+}
+
+/* A bufferevent for @fd: TLS when the web configuration says so. */
+static struct bufferevent *
+httpConnBufferevent(xvHttpServer *srv, httpConn *c, evutil_socket_t fd)
+{
+    SSL_CTX *ctx;
+    struct bufferevent *bev;
+
+    if (srv->web)
+        xvWebConfigRefresh(srv->web);       /* changed files count from now */
+    if (!srv->web || !(ctx = xvWebConfigTLS(srv->web)))
+        return bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
+    if (!(c->ssl = SSL_new(ctx)))
+        return NULL;
+    /* the SSL is the bufferevent's from here: freed with it */
+    bev = bufferevent_openssl_socket_new(srv->base, fd, c->ssl, BUFFEREVENT_SSL_ACCEPTING,
+                                         BEV_OPT_CLOSE_ON_FREE);
+    if (!bev) {
+        SSL_free(c->ssl);
+        c->ssl = NULL;
+        return NULL;
+    }
+    /* a client closing without close_notify has still said all it will */
+    bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+    return bev;
 }
 
 /* The key of the per-address cap: IPv4 address, or IPv6 /64 prefix
@@ -665,7 +798,7 @@ httpAccept(struct evconnlistener *listener, evutil_socket_t fd,
     c = xvAlloc(sizeof(*c));
     c->srv = srv;
     memcpy(c->addr, key, sizeof(key));
-    if (!(c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE))) {
+    if (!(c->bev = httpConnBufferevent(srv, c, fd))) {
         evutil_closesocket(fd);
         free(c);
         return;
@@ -864,6 +997,21 @@ xvHttpServerNew(struct event_base *base, const char *address, unsigned int port,
 }
 
 void
+xvHttpServerSetWeb(xvHttpServer *srv, xvWebConfig *web, bool healthOpen)
+{
+    if (web != srv->web)
+        xvWebConfigFree(srv->web);
+    srv->web = web;
+    srv->healthOpen = healthOpen;
+}
+
+xvWebConfig *
+xvHttpServerWeb(const xvHttpServer *srv)
+{
+    return srv->web;
+}
+
+void
 xvHttpServerSetLimits(xvHttpServer *srv, const xvHttpLimits *limits)
 {
     srv->limits = *limits;
@@ -961,5 +1109,6 @@ xvHttpServerFree(xvHttpServer *srv)
     if (srv->backoffTimer)
         event_free(srv->backoffTimer);
     free(srv->telemetryPath);
+    xvWebConfigFree(srv->web);
     free(srv);
 }

@@ -4,8 +4,11 @@
  * bufferevents, whose request heads are parsed by http_parse.h.
  *
  *   GET /metrics     the newest snapshot, Prometheus text 0.0.4, or
- *                    OpenMetrics 1.0.0 when the scraper's Accept asks for it
- *                    (at the telemetry path, /metrics unless set otherwise)
+ *                    OpenMetrics 1.0.0 when the scraper's Accept asks for it;
+ *                    gzip-compressed when Accept-Encoding ranks gzip at least
+ *                    as high as identity (the snapshot part is compressed
+ *                    once per snapshot by the source, gzip.h); at the
+ *                    telemetry path, /metrics unless set otherwise
  *   GET /            a small landing page linking to the metrics
  *   GET /-/healthy   200 while the process serves
  *   GET /-/ready     200 once a first snapshot exists, else 503
@@ -30,6 +33,9 @@
  *    clients in the kernel's backlog;
  *  - accept(2) failing (EMFILE, ENFILE, ...) pauses the listener for 250 ms,
  *    with at most one log line a minute;
+ *  - with a web configuration (web_config.h): TLS, basic auth, a request
+ *    rate limit and extra headers; its files are looked at for changes at
+ *    every new connection, and read again when they changed;
  *  - a cap on request header bytes, no request bodies, GET and HEAD only,
  *    strict request lines (http_parse.h), an idle read timeout and a write
  *    timeout on every connection.
@@ -41,6 +47,7 @@
 #include <stdint.h>
 
 #include "self_metrics.h"
+#include "web_config.h"
 
 struct event_base;
 
@@ -69,11 +76,24 @@ struct _xvHttpLimits {
  */
 unsigned int xvHttpFitFileLimit(unsigned int want, char **note);
 
+/* The content codings a scrape's body can have (RFC 9110 8.4.1). */
+typedef enum {
+    XV_HTTP_CODING_IDENTITY,
+    XV_HTTP_CODING_GZIP,        /* unfinished: see gzip.h */
+    XV_HTTP_CODING_LAST
+} xvHttpCoding;
+
 /* A rendered body lent to the server until it calls release(opaque). */
 typedef struct _xvScrapeBody xvScrapeBody;
 struct _xvScrapeBody {
     const char *data;
     size_t len;
+    /* XV_HTTP_CODING_GZIP: data is an xvGzipOpen's (gzip.h), compressed
+     * from gzipInLen bytes whose CRC-32 is gzipCrc; the server ends the
+     * stream after the per-scrape metrics */
+    xvHttpCoding coding;
+    uint32_t gzipCrc;
+    size_t gzipInLen;
     void (*release)(void *opaque);
     void *opaque;
 };
@@ -81,8 +101,9 @@ struct _xvScrapeBody {
 /* Where scrapes come from; every callback runs in the loop thread. */
 typedef struct _xvScrapeSource xvScrapeSource;
 struct _xvScrapeSource {
-    /* The newest snapshot rendered in @fmt; false if there is none yet. */
-    bool (*body)(void *opaque, xvPromFormat fmt, xvScrapeBody *body);
+    /* The newest snapshot rendered in @fmt, in @coding if it can (else
+     * identity: body->coding says); false if there is none yet. */
+    bool (*body)(void *opaque, xvPromFormat fmt, xvHttpCoding coding, xvScrapeBody *body);
     /* The per-scrape self metrics of this scrape (counts it). */
     void (*self)(void *opaque, xvPromSelf *self);
     /* True once there is a snapshot to serve (/-/ready). */
@@ -98,6 +119,18 @@ struct _xvScrapeSource {
 xvHttpServer *xvHttpServerNew(struct event_base *base, const char *address,
                               unsigned int port, const xvHttpLimits *limits,
                               const xvScrapeSource *source, char **errmsg);
+
+/*
+ * Puts the web configuration @web (web_config.h; NULL: plain HTTP, no
+ * auth) in force for the connections accepted and requests read from now
+ * on; the server owns it from here and frees the one it replaces.
+ * @healthOpen: /-/healthy and /-/ready answer without basic auth (local
+ * health checks), still over TLS when TLS is on.
+ */
+void xvHttpServerSetWeb(xvHttpServer *srv, xvWebConfig *web, bool healthOpen);
+
+/* The web configuration in force, or NULL. */
+xvWebConfig *xvHttpServerWeb(const xvHttpServer *srv);
 
 /* New limits for connections accepted from now on. */
 void xvHttpServerSetLimits(xvHttpServer *srv, const xvHttpLimits *limits);

@@ -329,7 +329,8 @@ confParseListenSection(confParser *p, const xvConfNode *map)
     static const char *const keys[] = {
         "address", "port", "max_connections", "max_header_bytes",
         "read_timeout", "write_timeout", "header_timeout",
-        "max_connections_per_address", "telemetry_path", "web_config_file", NULL,
+        "max_connections_per_address", "telemetry_path", "web_config_file",
+        "health_without_auth", NULL,
     };
     xvAgentConf *conf = p->conf;
     size_t i;
@@ -359,13 +360,15 @@ confParseListenSection(confParser *p, const xvConfNode *map)
         } else if (strcmp(key, "header_timeout") == 0) {
             rc = xvConfNodeGetDuration(child, p->file, XV_AGENT_TIMEOUT_MIN_MS,
                                        XV_AGENT_TIMEOUT_MAX_MS, &conf->headerTimeoutMs, p->err);
+        } else if (strcmp(key, "web_config_file") == 0) {
+            rc = confParseReplaceString(p, child, &conf->webConfigFile);
+        } else if (strcmp(key, "health_without_auth") == 0) {
+            rc = xvConfNodeGetBool(child, p->file, &conf->healthWithoutAuth, p->err);
         } else if (strcmp(key, "max_connections_per_address") == 0) {
             rc = confParseUInt(p, child, XV_AGENT_MAX_CONNECTIONS_MIN,
                                XV_AGENT_MAX_CONNECTIONS_MAX, &conf->maxConnectionsPerAddress);
         } else if (strcmp(key, "telemetry_path") == 0) {
             rc = confParseChecked(p, child, xvAgentConfCheckTelemetryPath, &conf->telemetryPath);
-        } else if (strcmp(key, "web_config_file") == 0) {
-            rc = confParseChecked(p, child, xvAgentConfCheckWebConfigFile, &conf->webConfigFile);
         } else {
             rc = xvConfNodeGetDuration(child, p->file, XV_AGENT_TIMEOUT_MIN_MS,
                                        XV_AGENT_TIMEOUT_MAX_MS, &conf->writeTimeoutMs, p->err);
@@ -946,11 +949,12 @@ confLoadData(const char *name, const unsigned char *data, size_t len, bool readD
         /* while the tree lives: p.dirNode points into it */
         if (rc == 0 && readDir)
             rc = confLoadPolicyDir(&p, name);
-        if (rc == 0 && readDir && p.conf->webConfigFile) {
-            char *path = confPathNextTo(name, p.conf->webConfigFile);
+        /* a relative web_config_file is next to the file, as policies_dir */
+        if (rc == 0 && readDir && p.conf->webConfigFile && p.conf->webConfigFile[0] != '/') {
+            char *next = confPathNextTo(name, p.conf->webConfigFile);
 
             free(p.conf->webConfigFile);
-            p.conf->webConfigFile = path;
+            p.conf->webConfigFile = next;
         }
     }
     xvConfNodeFree(root);

@@ -78,11 +78,11 @@ struct _xvAgentConf {
     /* telemetry_path: where the metrics are served, checked by
      * xvAgentConfCheckTelemetryPath(); never NULL */
     char *telemetryPath;
-    /* web_config_file: an exporter-toolkit web configuration file (TLS,
-     * basic auth); NULL: plain HTTP, no authentication. Only checked to be
-     * a non-empty path here; a relative one read from a file is made
-     * relative to that file's directory (as policies_dir). */
+    /* web_config_file: exporter-toolkit's web configuration (TLS, basic
+     * auth; exporters/web_config.h); a relative one is taken next to the
+     * file; NULL: plain HTTP, no auth */
     char *webConfigFile;
+    bool healthWithoutAuth;     /* /-/healthy and /-/ready skip basic auth */
 
     /* sampling: */
     uint64_t intervalMs;

@@ -132,7 +132,8 @@ has libxvirt-dev /usr/include/xvirt/libvirt/libvirt.h /usr/include/xvirt/libvirt
     "/usr/lib/$MA/libxvirt.so" "/usr/lib/$MA/pkgconfig/xvirt.pc"
 has xvirsh /usr/bin/xvirsh /usr/share/man/man1/xvirsh.1.gz /usr/share/doc/xvirsh/copyright
 has xvirt-agent /usr/sbin/xvirt-agent /lib/systemd/system/xvirt-agent.service \
-    /etc/xvirt/xvirt-agent.yaml /usr/share/man/man8/xvirt-agent.8.gz /var/lib/xvirt \
+    /etc/xvirt/xvirt-agent.yaml /usr/share/man/man8/xvirt-agent.8.gz \
+    /usr/share/man/man5/xvirt-agent.yaml.5.gz /var/lib/xvirt \
     /usr/share/xvirt/prometheus/xvirt-alerts.yml /usr/share/xvirt/prometheus/xvirt-recording.yml \
     /usr/share/xvirt/grafana/xvirt-host.json /etc/xvirt/policies.d \
     /usr/share/xvirt/examples/policies/autopin.yaml \
