@@ -623,7 +623,7 @@ test_unknown_keys_are_rejected_at_every_level(void **state)
     assertLoadError("listen:\n  host: localhost\n",
                     "agent.yaml:2:3: unknown key 'host' in 'listen' (expected one of: address, "
                     "port, max_connections, max_header_bytes, read_timeout, write_timeout, "
-                    "header_timeout, max_connections_per_address)");
+                    "header_timeout, max_connections_per_address, web_config_file, health_without_auth)");
     assertLoadError("sampling:\n  interval: 5s\n  intervall: 5s\n",
                     "agent.yaml:3:3: unknown key 'intervall' in 'sampling' "
                     "(expected one of: interval, collectors)");
@@ -636,7 +636,7 @@ test_unknown_keys_are_rejected_at_every_level(void **state)
     assertLoadError("listen:\n  prot:\n",
                     "agent.yaml:2:3: unknown key 'prot' in 'listen' (expected one of: address, "
                     "port, max_connections, max_header_bytes, read_timeout, write_timeout, "
-                    "header_timeout, max_connections_per_address)");
+                    "header_timeout, max_connections_per_address, web_config_file, health_without_auth)");
     /* quoted and odd keys are quoted safely */
     assertLoadError("\"\": 1\n",
                     "agent.yaml:1:1: unknown key '' at the top level (expected one of: "

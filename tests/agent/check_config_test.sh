@@ -59,7 +59,7 @@ while IFS='|' read -r name where message; do
     is "$name: error at $where" "$ERR" "$CC/$name:$where: $message"
     is "$name: nothing on stdout" "$OUT" ""
 done <<'EOF'
-bad-unknown-key.yaml|4:3|unknown key 'max_conections' in 'listen' (expected one of: address, port, max_connections, max_header_bytes, read_timeout, write_timeout, header_timeout, max_connections_per_address)
+bad-unknown-key.yaml|4:3|unknown key 'max_conections' in 'listen' (expected one of: address, port, max_connections, max_header_bytes, read_timeout, write_timeout, header_timeout, max_connections_per_address, web_config_file, health_without_auth)
 bad-unknown-top-key.yaml|3:1|unknown key 'exporter' at the top level (expected one of: connection, listen, sampling, logging, policies, policies_dir, state_dir, state_retention)
 bad-collector.yaml|3:5|unknown key 'disk' in 'sampling.collectors' (expected one of: node, domain, vcpu, memory, block, net, cpu, process)
 bad-duration.yaml|2:13|expected a duration like 15s or 500ms, got '15' (add a unit: ms, s, m or h)
