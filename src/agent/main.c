@@ -101,13 +101,13 @@ static void
 mainVersion(void)
 {
     printf("xvirt-agent, version %s (branch: %s, revision: %s)\n", PACKAGE_VERSION,
-           XV_BUILD_BRANCH, XV_BUILD_REVISION);
-    printf("  build date:       %s\n", XV_BUILD_DATE);
-    printf("  compiler:         %s\n", XV_BUILD_COMPILER);
+           xvBuildBranch, xvBuildRevision);
+    printf("  build date:       %s\n", xvBuildDate);
+    printf("  compiler:         %s\n", xvBuildCompiler);
     printf("  hypervisor API:   %s\n", XV_API_NAME);
     printf("  features:         %cxen-driver %clibsystemd %ctls %czlib\n",
-           XV_FEATURE_XEN ? '+' : '-', XV_FEATURE_LIBSYSTEMD ? '+' : '-',
-           XV_FEATURE_TLS ? '+' : '-', XV_FEATURE_ZLIB ? '+' : '-');
+           xvBuildXen ? '+' : '-', xvBuildSystemd ? '+' : '-',
+           xvBuildTLS ? '+' : '-', xvBuildZlib ? '+' : '-');
 }
 
 /* "name1, name2, ...": the registry's collector names, to free(). */
