@@ -323,6 +323,7 @@ landingCollectors(xvBuf *out, const xvSnapshot *snap)
 {
     static const char *const heads[] = { "Collector", "Last sample", "Took", NULL };
     uint64_t errors = 0;
+    bool first;
     size_t i;
 
     xvBufAddStr(out, "<h2>Collectors</h2>\n");
@@ -346,10 +347,12 @@ landingCollectors(xvBuf *out, const xvSnapshot *snap)
         errors += snap->errorsTotal[i];
     xvBufAsprintf(out, "<p id=\"call-errors\">Failed hypervisor calls since the agent started: "
                   "%llu", (unsigned long long)errors);
-    for (i = 0; errors && i < XV_CALL_LAST; i++) {
-        if (snap->errorsTotal[i])
-            xvBufAsprintf(out, "%s%s %llu", i ? ", " : " (", xvSampleCallName((xvSampleCall)i),
-                          (unsigned long long)snap->errorsTotal[i]);
+    for (i = 0, first = true; errors && i < XV_CALL_LAST; i++) {
+        if (!snap->errorsTotal[i])
+            continue;
+        xvBufAsprintf(out, "%s%s %llu", first ? " (" : ", ", xvSampleCallName((xvSampleCall)i),
+                      (unsigned long long)snap->errorsTotal[i]);
+        first = false;
     }
     xvBufAddStr(out, errors ? ").</p>\n" : ".</p>\n");
 }

@@ -42,8 +42,8 @@ struct _xvPolicyHistory {
     size_t nlastOf;
 };
 
-/* An empty history keeping the last @cap outcomes (0: XV_POLICY_HISTORY_MAX). */
-#define XV_POLICY_HISTORY_INIT(cap) { .cap = (cap) }
+/* An empty history keeping the last @n outcomes (0: XV_POLICY_HISTORY_MAX). */
+#define XV_POLICY_HISTORY_INIT(n) { .cap = (n) }
 
 /* Copies @rec in (its strings too; the detail cut to
  * XV_POLICY_RECORD_DETAIL_MAX bytes at a UTF-8 character boundary),
