@@ -35,6 +35,16 @@ static const char landingHead[] =
     "code{word-break:break-all}\n"
     ".ok{color:#176f2c}.bad{color:#b00020;font-weight:bold}.dry{color:#8a5a00}\n"
     ".muted{color:#666}\n"
+    /* a narrow screen: a stacked table's rows become blocks, each cell a
+     * line labelled with its column's head */
+    "@media (max-width:40em){\n"
+    "table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}\n"
+    "table.stack thead{display:none}\n"
+    "table.stack tr{border-bottom:1px solid #ccc;padding:.3em 0}\n"
+    "table.stack td{border:0;padding:.05em .3em;white-space:normal;min-width:0}\n"
+    "table.stack td::before{content:attr(data-label) \": \";color:#666}\n"
+    "table.stack td.name{font-weight:600}\n"
+    "}\n"
     "</style></head>\n"
     "<body>\n<h1>xvirt agent</h1>\n";
 
@@ -193,11 +203,25 @@ landingTime(xvBuf *out, uint64_t ms)
     xvBufAddStr(out, text);
 }
 
-/* <td CLASS>escaped text</td> */
+/* <td class="CLS" data-label="LABEL"> (each when not NULL); the label is
+ * the column's head, shown beside the value when a narrow screen stacks
+ * the table's cells. */
 static void
-landingCell(xvBuf *out, const char *cls, const char *text)
+landingTd(xvBuf *out, const char *cls, const char *label)
 {
-    xvBufAsprintf(out, "<td%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
+    xvBufAddStr(out, "<td");
+    if (cls)
+        xvBufAsprintf(out, " class=\"%s\"", cls);
+    if (label)
+        xvBufAsprintf(out, " data-label=\"%s\"", label);
+    xvBufAddStr(out, ">");
+}
+
+/* landingTd, then @text escaped, then </td> */
+static void
+landingCell(xvBuf *out, const char *cls, const char *label, const char *text)
+{
+    landingTd(out, cls, label);
     xvLandingEscape(out, text ? text : "");
     xvBufAddStr(out, "</td>");
 }
@@ -217,10 +241,13 @@ landingResultClass(const char *result)
     return NULL;
 }
 
+/* A table with a row of @heads (NULL-terminated); @stack: its cells are
+ * stacked on a narrow screen. */
 static void
-landingTableBegin(xvBuf *out, const char *id, const char *const *heads)
+landingTableBegin(xvBuf *out, const char *id, bool stack, const char *const *heads)
 {
-    xvBufAsprintf(out, "<div class=\"scroll\"><table id=\"%s\"><thead><tr>", id);
+    xvBufAsprintf(out, "<div class=\"scroll\"><table id=\"%s\"%s><thead><tr>", id,
+                  stack ? " class=\"stack\"" : "");
     for (; *heads; heads++)
         xvBufAsprintf(out, "<th>%s</th>", *heads);
     xvBufAddStr(out, "</tr></thead><tbody>\n");
@@ -331,12 +358,12 @@ landingCollectors(xvBuf *out, const xvSnapshot *snap)
         xvBufAddStr(out, "<p class=\"muted\">No sample yet.</p>\n");
         return;
     }
-    landingTableBegin(out, "collectors", heads);
+    landingTableBegin(out, "collectors", false, heads);
     for (i = 0; i < snap->ncollectors; i++) {
         const xvCollectorResult *c = &snap->collectors[i];
 
         xvBufAddStr(out, "<tr>");
-        landingCell(out, NULL, c->name);
+        landingCell(out, NULL, NULL, c->name);
         xvBufAsprintf(out, "<td class=\"%s\">%s</td><td class=\"n\">", c->success ? "ok" : "bad",
                       c->success ? "succeeded" : "failed");
         landingDuration(out, c->durationNs);
@@ -359,15 +386,15 @@ landingCollectors(xvBuf *out, const xvSnapshot *snap)
 
 /* Time, result and domain of @a in one cell. */
 static void
-landingLastAction(xvBuf *out, const xvLandingAction *a)
+landingLastAction(xvBuf *out, const char *label, const xvLandingAction *a)
 {
     const char *cls = landingResultClass(a ? a->result : NULL);
 
     if (!a) {
-        xvBufAddStr(out, "<td class=\"muted\">none yet</td>");
+        landingCell(out, "muted", label, "none yet");
         return;
     }
-    xvBufAddStr(out, "<td class=\"t\">");
+    landingTd(out, NULL, label);
     landingTime(out, a->atMs);
     xvBufAsprintf(out, " <span%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
     xvLandingEscape(out, a->action ? a->action : "");
@@ -390,17 +417,17 @@ landingPolicies(xvBuf *out, const xvLandingState *st)
         xvBufAddStr(out, "<p class=\"muted\" id=\"no-policies\">None configured.</p>\n");
         return;
     }
-    landingTableBegin(out, "policies", heads);
+    landingTableBegin(out, "policies", true, heads);
     for (i = 0; i < st->npolicies; i++) {
         const xvLandingPolicy *p = &st->policies[i];
 
         xvBufAddStr(out, "<tr>");
-        landingCell(out, NULL, p->name);
-        landingCell(out, NULL, p->type);
-        landingCell(out, NULL, p->selection);
-        xvBufAddStr(out, !p->enabled ? "<td class=\"muted\">disabled</td>" :
-                    p->dryRun ? "<td class=\"dry\">dry run</td>" : "<td>acting</td>");
-        landingLastAction(out, p->last);
+        landingCell(out, "name", heads[0], p->name);
+        landingCell(out, NULL, heads[1], p->type);
+        landingCell(out, NULL, heads[2], p->selection);
+        landingCell(out, !p->enabled ? "muted" : p->dryRun ? "dry" : NULL, heads[3],
+                    !p->enabled ? "disabled" : p->dryRun ? "dry run" : "acting");
+        landingLastAction(out, heads[4], p->last);
         xvBufAddStr(out, "</tr>\n");
     }
     landingTableEnd(out);
@@ -419,18 +446,19 @@ landingActions(xvBuf *out, const xvLandingState *st)
                     "started.</p>\n");
         return;
     }
-    landingTableBegin(out, "actions", heads);
+    landingTableBegin(out, "actions", true, heads);
     for (i = 0; i < st->nactions; i++) {
         const xvLandingAction *a = &st->actions[i];
 
-        xvBufAddStr(out, "<tr><td class=\"t\">");
+        xvBufAddStr(out, "<tr>");
+        landingTd(out, "t name", heads[0]);
         landingTime(out, a->atMs);
         xvBufAddStr(out, "</td>");
-        landingCell(out, NULL, a->policy);
-        landingCell(out, NULL, a->domain);
-        landingCell(out, NULL, a->action);
-        landingCell(out, landingResultClass(a->result), a->result);
-        landingCell(out, "d", a->detail);
+        landingCell(out, NULL, heads[1], a->policy);
+        landingCell(out, NULL, heads[2], a->domain);
+        landingCell(out, NULL, heads[3], a->action);
+        landingCell(out, landingResultClass(a->result), heads[4], a->result);
+        landingCell(out, "d", heads[5], a->detail);
         xvBufAddStr(out, "</tr>\n");
     }
     landingTableEnd(out);

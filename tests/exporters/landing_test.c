@@ -329,18 +329,22 @@ test_page_shows_the_bounded_ring(void **state)
     st.actions = actions;
     st.nactions = n;
     page = render(&st);
-    assert_int_equal(countOf(page, "<tr><td class=\"t\">"), XV_POLICY_HISTORY_MAX);
+    assert_int_equal(countOf(page, "<tr><td class=\"t name\""), XV_POLICY_HISTORY_MAX);
     /* 25 added: 6..25 shown, newest first; 1..5 dropped */
-    p25 = strstr(page, "<td>dom-25</td>");
-    p6 = strstr(page, "<td>dom-06</td>");
+    p25 = strstr(page, "<td data-label=\"Domain\">dom-25</td>");
+    p6 = strstr(page, "<td data-label=\"Domain\">dom-06</td>");
     assert_non_null(p25);
     assert_non_null(p6);
     assert_true(p25 < p6);
-    assert_null(strstr(page, "<td>dom-05</td>"));
-    assert_null(strstr(page, "<td>dom-01</td>"));
-    assert_non_null(strstr(page, "<td class=\"t\">2026-12-06 03:00:25Z</td><td>restart</td>"
-                                 "<td>dom-25</td><td>restart</td>"
-                                 "<td class=\"dry\">dry_run</td><td class=\"d\">d</td>"));
+    assert_null(strstr(page, "<td data-label=\"Domain\">dom-05</td>"));
+    assert_null(strstr(page, "<td data-label=\"Domain\">dom-01</td>"));
+    assert_non_null(strstr(page, "<tr><td class=\"t name\" data-label=\"Time\">"
+                                 "2026-12-06 03:00:25Z</td>"
+                                 "<td data-label=\"Policy\">restart</td>"
+                                 "<td data-label=\"Domain\">dom-25</td>"
+                                 "<td data-label=\"Action\">restart</td>"
+                                 "<td class=\"dry\" data-label=\"Result\">dry_run</td>"
+                                 "<td class=\"d\" data-label=\"Detail\">d</td></tr>"));
     free(page);
     free(actions);
     xvPolicyRecordsFree(recs, n);
