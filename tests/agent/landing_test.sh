@@ -15,15 +15,15 @@
 #    the whole page at the same width; the paths are printed as diag lines).
 #
 # Needs chromium (Debian package chromium, installed by scripts/deps): the
-# script is skipped (exit status 77) only when it is missing. CHROMIUM names
-# another binary.
+# script is skipped only when it is missing ("1..0 # SKIP", which meson's
+# TAP reader counts as skipped; exit status 77 would be an error under
+# protocol tap). CHROMIUM names another binary.
 WATCHDOG=300
 . "$(dirname "${BASH_SOURCE[0]}")/agent_common.sh"
 
 CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
 if [ -z "$CHROMIUM" ] || [ ! -x "$CHROMIUM" ]; then
-    echo "1..0 # SKIP chromium not installed (Debian package chromium, see scripts/deps)"
-    exit 77
+    skip_all "chromium not installed (Debian package chromium, see scripts/deps)"
 fi
 ARTEFACTS=${XV_TEST_BUILDDIR:-$TMP}/tests/artefacts
 mkdir -p "$ARTEFACTS"
