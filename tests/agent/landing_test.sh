@@ -6,7 +6,8 @@
 # 1. /-/ready: 503 with the reason while the hypervisor has never answered
 #    (a node file that is not there yet), 200 once a sample reached it, and
 #    still 200 after it is lost again (a reload onto a node that cannot be
-#    opened): ready means the agent can serve, as Prometheus's /-/ready
+#    opened): ready means the agent can serve, as Prometheus's /-/ready;
+#    xen:/// on a host without Xen: the agent starts, and is not ready
 # 2. the landing page rendered by headless Chromium at a phone's width
 #    (412x900): version, URI, domains by state, the dry-run restart policy
 #    and its last action, the last actions, a hostile domain name shown as
@@ -85,6 +86,21 @@ like "lost: the landing page says down, and why" "$TMP/lost.html" \
 kill -TERM "$AGENT_PID"
 wait_exit "$AGENT_PID" 10
 is "part 1: exit status 0" "$EXIT_STATUS" 0
+
+# xen:/// on a host that is no Xen dom0 (CI): the agent starts, not ready
+if [ -e /proc/xen ] || [ -e /dev/xen/privcmd ]; then
+    skip "no Xen: /-/ready 503 with the Xen driver's reason" "this host runs on Xen"
+else
+    port=$(free_port)
+    write_config "$TMP/xen.yaml" "$port" "xen:///"
+    start_stepped_agent xen "" --config "$TMP/xen.yaml"
+    code=$(curl -s -o "$TMP/xen.txt" -w '%{http_code}' "http://127.0.0.1:$port/-/ready")
+    like "no Xen: /-/ready 503 with the Xen driver's reason" "$TMP/xen.txt" \
+        '^xvirt-agent is not ready: the hypervisor has never answered: .*Xen'
+    is "no Xen: the reason came with a 503" "$code" 503
+    kill -TERM "$AGENT_PID"
+    wait_exit "$AGENT_PID" 10
+fi
 
 # ---- 2. the landing page in a browser ---------------------------------------------
 
