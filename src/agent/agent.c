@@ -18,10 +18,12 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 
 #include "collectors/collector.h"
 #include "exporters/gzip.h"
 #include "exporters/http.h"
+#include "exporters/landing.h"
 #include "exporters/prometheus.h"
 #include "src/policy/engine.h"
 #include "src/policy/report.h"
@@ -62,6 +64,16 @@ typedef struct {
 } agentBody;
 
 /*
+ * What the sampler thread publishes beside a snapshot: the policies' report
+ * made of it and, when there was no connection, why (for /-/ready and the
+ * landing page).
+ */
+typedef struct {
+    xvPolicyReport *report;       /* NULL: no policy has anything to report */
+    char *openError;              /* the hypervisor could not be reached: why; else NULL */
+} agentNotes;
+
+/*
  * A publication: a snapshot, the policies' report made of it (beside it,
  * never inside it) and their rendered bodies, shared by the loop and the
  * replies still being sent. The sampler renders the OpenMetrics body (what
@@ -77,7 +89,7 @@ typedef struct {
 typedef struct {
     atomic_int refs;
     const xvSnapshot *snap;
-    xvPolicyReport *report;       /* NULL: no policy has anything to report */
+    agentNotes *notes;            /* made by the sampler beside the snapshot */
     agentBody body[XV_PROM_FORMAT_LAST][XV_HTTP_CODING_LAST];
     /* a scrape asked for the body (set by the loop, read by the sampler) */
     atomic_bool asked[XV_PROM_FORMAT_LAST][XV_HTTP_CODING_LAST];
@@ -100,6 +112,7 @@ struct _xvAgent {
     struct event *pubEvent;
     agentPublication *current;    /* what the loop serves */
     uint64_t lastErrors;          /* sum of errorsTotal last logged */
+    bool everUp;                  /* a sample has reached the hypervisor (/-/ready) */
     struct event *sigterm, *sigint, *sighup;
     bool stopping;
     uint64_t scrapes;
@@ -146,6 +159,18 @@ agentReuseBody(xvAgent *agent, xvBuf *buf)
 }
 
 static void
+agentNotesFree(void *opaque)
+{
+    agentNotes *notes = opaque;
+
+    if (!notes)
+        return;
+    xvPolicyReportFree(notes->report);
+    free(notes->openError);
+    free(notes);
+}
+
+static void
 agentPublicationUnref(agentPublication *pub)
 {
     size_t i, j;
@@ -156,7 +181,7 @@ agentPublicationUnref(agentPublication *pub)
         for (j = 0; j < XV_HTTP_CODING_LAST; j++)
             free(pub->body[i][j].data);
     xvSnapshotUnref(pub->snap);
-    xvPolicyReportFree(pub->report);
+    agentNotesFree(pub->notes);
     free(pub);
 }
 
@@ -172,8 +197,8 @@ static void
 agentRender(const agentPublication *pub, xvPromFormat fmt, xvBuf *buf, agentBody *body)
 {
     xvPromRenderBody(pub->snap, fmt, buf);
-    if (pub->report)
-        xvPolicyReportRender(pub->report, fmt, buf);
+    if (pub->notes && pub->notes->report)
+        xvPolicyReportRender(pub->notes->report, fmt, buf);
     /* taken whole, not stolen: xvBufSteal cuts the slack off, and the next
      * render into this memory (agentReuseBody) would regrow it */
     body->data = buf->data;
@@ -248,7 +273,7 @@ agentMakeAhead(xvAgent *agent, agentPublication *pub)
 
 /* Sampler thread: renders the publication once and hands it over. */
 static void
-agentPublish(const xvSnapshot *snap, void *report, void *opaque)
+agentPublish(const xvSnapshot *snap, void *notes, void *opaque)
 {
     xvAgent *agent = opaque;
     agentPublication *pub = xvAlloc(sizeof(*pub));
@@ -257,7 +282,7 @@ agentPublish(const xvSnapshot *snap, void *report, void *opaque)
 
     atomic_init(&pub->refs, 1);
     pub->snap = snap;
-    pub->report = report;
+    pub->notes = notes;
     pub->endMonoNs = snap->startedMonoNs + snap->durationNs;
     agentReuseBody(agent, &buf);
     agentRender(pub, XV_PROM_FORMAT_OPENMETRICS, &buf,
@@ -312,6 +337,8 @@ agentTakePublication(xvAgent *agent)
     pthread_mutex_unlock(&agent->pubLock);
     if (!pub)
         return;
+    if (pub->snap->connected)
+        agent->everUp = true;
     agentLogSample(agent, pub->snap);
     agentPublicationUnref(old);
 }
@@ -391,12 +418,120 @@ agentScrapeBody(void *opaque, xvPromFormat fmt, xvHttpCoding coding, xvScrapeBod
     return true;
 }
 
+/* Why the newest sample did not reach the hypervisor; NULL: it did, or none. */
+static const char *
+agentOpenError(const xvAgent *agent)
+{
+    const agentPublication *pub = agent->current;
+
+    return pub && pub->notes && !pub->snap->connected ? pub->notes->openError : NULL;
+}
+
+/*
+ * Ready once a sample has reached the hypervisor, and from then on, as
+ * Prometheus's own /-/ready: the agent can serve. A hypervisor lost later
+ * shows in xvirt_hypervisor_up and on the landing page, not here.
+ */
 static bool
-agentScrapeReady(void *opaque)
+agentScrapeReady(void *opaque, xvBuf *reason)
 {
     xvAgent *agent = opaque;
+    const char *err;
 
-    return agent->current != NULL;
+    agentTakePublication(agent);
+    if (agent->everUp)
+        return true;
+    if (!agent->current) {
+        xvBufAddStr(reason, "xvirt-agent is not ready: no sample yet (connecting to the "
+                    "hypervisor)");
+        return false;
+    }
+    xvBufAddStr(reason, "xvirt-agent is not ready: the hypervisor has never answered");
+    if ((err = agentOpenError(agent))) {
+        size_t from = reason->len;
+
+        xvBufAsprintf(reason, ": %s", err);
+        /* one line */
+        for (size_t i = from; i < reason->len; i++) {
+            if (reason->data[i] == '\n' || reason->data[i] == '\r')
+                reason->data[i] = ' ';
+        }
+    }
+    return false;
+}
+
+/* The policies and last actions of @report as the landing page takes them
+ * (arrays to free(), pointing into @report). */
+static void
+agentLandingPolicies(const xvPolicyReport *r, xvLandingState *st, xvLandingPolicy **policies,
+                     xvLandingAction **actions)
+{
+    size_t n = r ? r->npolicies : 0, m = r ? r->nrecent : 0, i;
+    xvLandingAction *lasts = xvAllocN(n + m + 1, sizeof(*lasts));
+
+    *policies = xvAllocN(n + 1, sizeof(**policies));
+    for (i = 0; i < n + m; i++) {
+        const xvPolicyRecord *rec = i < n ? &r->policies[i].last : &r->recent[i - n];
+
+        lasts[i] = (xvLandingAction){
+            .atMs = rec->atMs,
+            .policy = rec->policy,
+            .domain = rec->domain,
+            .action = xvPolicyActionKindName(rec->action),
+            .result = xvPolicyResultName(rec->result),
+            .detail = rec->detail,
+        };
+    }
+    for (i = 0; i < n; i++) {
+        const xvPolicyReportPolicy *p = &r->policies[i];
+
+        (*policies)[i] = (xvLandingPolicy){
+            .name = p->name,
+            .type = p->type,
+            .selection = p->selection,
+            .enabled = p->enabled,
+            .dryRun = p->dryRun,
+            .last = p->haveLast ? &lasts[i] : NULL,
+        };
+    }
+    st->policies = *policies;
+    st->npolicies = n;
+    st->actions = lasts + n;
+    st->nactions = m;
+    *actions = lasts;
+}
+
+/* The landing page, from the publication served and the agent's state. */
+static void
+agentLanding(void *opaque, const char *metricsPath, xvBuf *page)
+{
+    xvAgent *agent = opaque;
+    const agentPublication *pub;
+    xvLandingPolicy *policies;
+    xvLandingAction *actions;
+    xvBuf reason = XV_BUF_INIT;
+    xvLandingState st = {
+        .version = PACKAGE_VERSION,
+        .api = agent->apiVersion,
+        .uri = agent->conf->uri,
+        .metricsPath = metricsPath,
+    };
+
+    st.ready = agentScrapeReady(agent, &reason);
+    xvBufFree(&reason);
+    pub = agent->current;
+    if (pub) {
+        uint64_t now = xvAgentClockMonoNs(agent->clock);
+
+        st.snap = pub->snap;
+        st.snapAgeNs = now > pub->endMonoNs ? now - pub->endMonoNs : 0;
+    }
+    st.lastError = agentOpenError(agent);
+    agentLandingPolicies(pub && pub->notes ? pub->notes->report : NULL, &st, &policies,
+                         &actions);
+    xvLandingRender(&st, page);
+    free(policies);
+    free(actions);
 }
 
 static void
@@ -484,19 +619,21 @@ agentParsePolicies(const xvAgentConf *conf, xvPolicySet **ret)
 }
 
 /* Sampler thread: the policies, on the sampler's clock; their report is
- * published beside the snapshot. (@opaque is the engine, which outlives the
- * agent when a hung sampler is left behind.) */
+ * published beside the snapshot, with why there was no connection, if there
+ * was none. (@opaque is the engine, which outlives the agent when a hung
+ * sampler is left behind.) */
 static void *
 agentRunPolicies(struct _virConnect *conn, const xvSnapshot *snap, uint64_t realNowMs,
                  void *opaque)
 {
-    return xvPolicyEngineRunAt(opaque, conn, snap, realNowMs);
-}
+    agentNotes *notes = xvAlloc(sizeof(*notes));
 
-static void
-agentFreeReport(void *report)
-{
-    xvPolicyReportFree(report);
+    /* no connection: this thread's last library error is the failed open's
+     * (a sample without a connection calls nothing: worker.c) */
+    if (!conn)
+        notes->openError = xvStrdup(virGetLastErrorMessage());
+    notes->report = xvPolicyEngineRunAt(opaque, conn, snap, realNowMs);
+    return notes;
 }
 
 static void
@@ -507,7 +644,7 @@ agentWorkerSettings(xvAgent *agent, const xvAgentConf *conf, xvWorkerSettings *s
     memset(s, 0, sizeof(*s));
     s->uri = conf->uri;
     s->afterSample = agentRunPolicies;
-    s->afterSampleFree = agentFreeReport;
+    s->afterSampleFree = agentNotesFree;
     s->afterSampleOpaque = agent->policy;
     s->intervalMs = conf->intervalMs;
     for (i = 0; xvCollectors[i] && i < XV_COLLECTORS_MAX; i++)
@@ -565,6 +702,7 @@ agentListen(xvAgent *agent, const xvAgentConf *conf)
         .body = agentScrapeBody,
         .self = agentScrapeSelf,
         .ready = agentScrapeReady,
+        .landing = agentLanding,
         .opaque = agent,
     };
     xvHttpLimits limits;

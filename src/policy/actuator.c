@@ -45,6 +45,8 @@ struct _xvActuator {
     xvPolicyTarget *targets;    /* balloon targets set */
     size_t ntargets, targetsCap;
     xvHash *targetIndex;        /* actuatorKey(vcpu -1) -> position + 1; NULL: to rebuild */
+    xvPolicyHistory history;    /* the last outcomes (landing page) */
+    uint64_t runMs;             /* the time of the sample being acted on */
     char **applied;             /* policies applied since the last prune */
     size_t napplied;
     uint64_t (*clockMs)(void *opaque);  /* realtime ms; NULL: time stands still */
@@ -96,6 +98,7 @@ xvActuatorFree(xvActuator *a)
     free(a->targets);
     xvHashFree(a->targetIndex);
     free(a->applied);
+    xvPolicyHistoryClear(&a->history);
     free(a->uri);
     free(a);
 }
@@ -256,6 +259,36 @@ actuatorFindLast(xvActuator *a, const char *policy, const xvPolicyAction *act, b
     return l;
 }
 
+/* Keeps one outcome in the history of the last actions. */
+static void
+actuatorRemember(xvActuator *a, const char *policy, const xvPolicyAction *act,
+                 xvPolicyResult result, const char *before, const char *after,
+                 const char *detail)
+{
+    XV_AUTOFREE(char *) text = NULL;
+    char vcpu[32] = "";
+    xvPolicyRecord rec = {
+        .atMs = actuatorNow(a, a->runMs),
+        .policy = (char *)policy,
+        .domain = act->domain,
+        .action = act->kind,
+        .result = result,
+    };
+
+    if (act->vcpu >= 0)
+        snprintf(vcpu, sizeof(vcpu), "vcpu=%d ", act->vcpu);
+    text = xvAsprintf("%sreason=%s %s->%s%s%s", vcpu, act->reason, before, after,
+                      detail ? ": " : "", detail ? detail : "");
+    rec.detail = text;
+    xvPolicyHistoryAdd(&a->history, &rec);
+}
+
+const xvPolicyHistory *
+xvActuatorHistory(const xvActuator *a)
+{
+    return &a->history;
+}
+
 /*
  * Logs and counts one outcome, at @level (< 0: the result's own level):
  *   policy=P domain=D uuid=U action=A [vcpu=N] reason=R result=X BEFORE->AFTER[: detail]
@@ -283,6 +316,7 @@ actuatorReportAt(xvActuator *a, int level, const char *policy, const xvPolicyAct
           vcpu, act->reason, xvPolicyResultName(result), before, after, detail ? ": " : "",
           detail ? detail : "");
     actuatorCount(a, policy, act->kind, result);
+    actuatorRemember(a, policy, act, result, before, after, detail);
 }
 
 static void
@@ -877,6 +911,7 @@ xvActuatorApply(xvActuator *a, virConnectPtr ro, const char *name,
     bool captured = false;
     size_t i;
 
+    a->runMs = nowMs;
     actuatorMarkApplied(a, name);
     for (i = 0; i < actions->n; i++) {
         const xvPolicyAction *act = &actions->actions[i];
@@ -1012,6 +1047,7 @@ xvActuatorRollForward(xvActuator *a, xvPolicyState *state, uint64_t nowMs)
 {
     if (!state || state->nintents == 0 || !actuatorBeginActing(a))
         return;
+    a->runMs = nowMs;
     xvLogNotice("policy: %zu %s interrupted by a stop of the agent: finishing %s",
                 state->nintents, state->nintents == 1 ? "action was" : "actions were",
                 state->nintents == 1 ? "it" : "them");

@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "history.h"
 #include "policy.h"
 #include "state.h"
 
@@ -97,6 +98,9 @@ const xvPolicyCounter *xvActuatorCounters(const xvActuator *a, size_t *retCount)
 
 /* The balloon targets kept, in first-set order (borrowed until the next Apply or Prune). */
 const xvPolicyTarget *xvActuatorTargets(const xvActuator *a, size_t *retCount);
+/* The last outcomes, for the landing page (borrowed until the next Apply). */
+const xvPolicyHistory *xvActuatorHistory(const xvActuator *a);
+
 /*
  * After a run on @snap: forgets the targets of domains gone from @snap or
  * restarted since (another ID), and of policies that did not run (removed

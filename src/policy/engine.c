@@ -14,6 +14,7 @@
 #include "selection_overlap.h"
 #include "state.h"
 #include "util/xvalloc.h"
+#include "util/xvbuf.h"
 #include "util/xvlog.h"
 
 typedef struct {
@@ -376,6 +377,58 @@ engineCompareRestart(const void *a, const void *b)
     return c ? c : strcmp(x->uuidstr, y->uuidstr);
 }
 
+/* Appends "@label: a, b" (with "; " before it unless first) when @n > 0. */
+static void
+engineSelectionList(xvBuf *buf, const char *label, char *const *items, size_t n)
+{
+    size_t i;
+
+    if (n == 0)
+        return;
+    xvBufAsprintf(buf, "%s%s: ", buf->len ? "; " : "", label);
+    for (i = 0; i < n; i++)
+        xvBufAsprintf(buf, "%s%s", i ? ", " : "", items[i]);
+}
+
+/* A policy's `domains:` in words, to free(). */
+static char *
+engineSelectionText(const xvPolicyDomains *d)
+{
+    xvBuf buf = XV_BUF_INIT;
+
+    if (d->nnames == 0 && d->nuuids == 0)
+        xvBufAddStr(&buf, "all domains");
+    engineSelectionList(&buf, "names", d->names, d->nnames);
+    engineSelectionList(&buf, "uuids", d->uuids, d->nuuids);
+    engineSelectionList(&buf, "exclude", d->exclude, d->nexclude);
+    return xvBufSteal(&buf, NULL);
+}
+
+/* The policies in force and the last actions, for the landing page. */
+static void
+engineReportPolicies(const xvPolicyEngine *engine, xvPolicyReport *r)
+{
+    const xvPolicyHistory *history = xvActuatorHistory(engine->actuator);
+    size_t i, n = xvPolicySetCount(engine->set);
+
+    r->policies = xvAllocN(n, sizeof(*r->policies));
+    r->npolicies = n;
+    for (i = 0; i < n; i++) {
+        const enginePolicy *p = &engine->set->policies[i];
+        xvPolicyReportPolicy *x = &r->policies[i];
+        const xvPolicyRecord *last = xvPolicyHistoryLastOf(history, p->name);
+
+        x->name = xvStrdup(p->name);
+        x->type = p->type->name;
+        x->selection = engineSelectionText(&p->common.domains);
+        x->enabled = p->common.enabled;
+        x->dryRun = p->common.dryRun;
+        if ((x->haveLast = last != NULL))
+            xvPolicyRecordCopy(&x->last, last);
+    }
+    r->recent = xvPolicyHistoryCopy(history, &r->nrecent);
+}
+
 static xvPolicyReport *
 engineReport(const xvPolicyEngine *engine, uint64_t nowMs)
 {
@@ -407,6 +460,7 @@ engineReport(const xvPolicyEngine *engine, uint64_t nowMs)
     r->haveState = st != NULL;
     r->stateSaveErrors = st ? st->saveErrorsTotal : 0;
     xvPolicyReportAddTargets(r, engine->actuator);
+    engineReportPolicies(engine, r);
     return r;
 }
 
