@@ -41,7 +41,7 @@ struct _xvWorker {
     uint64_t nextNs;            /* when the next sample is due */
     /* the stepped clock only */
     uint64_t targetNs;          /* xvWorkerAdvance() runs time up to here */
-    bool waiting;               /* in workerWaitStepped() */
+    bool waiting;               /* in workerWait() or workerWaitStepped() */
     void (*idle)(void *opaque);
     void *idleOpaque;
 };
@@ -165,11 +165,14 @@ workerWait(xvWorker *w)
 
     ts.tv_sec = (time_t)(w->nextNs / 1000000000u);
     ts.tv_nsec = (long)(w->nextNs % 1000000000u);
+    /* not sampling (xvWorkerGetProgress, the agent's watchdog) */
+    w->waiting = true;
     while (!w->stop && !w->kick && !w->settingsChanged &&
            xvClockMonoNs() < w->nextNs) {
         if (pthread_cond_timedwait(&w->wake, &w->lock, &ts) == ETIMEDOUT)
             break;
     }
+    w->waiting = false;
     w->kick = false;
 }
 
