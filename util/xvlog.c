@@ -85,7 +85,7 @@ xvLog(int level, const char *fmt, ...)
 
 /* ---- rate limits -------------------------------------------------------- */
 
-#define LIMIT_KEY_MAX 96
+#define LIMIT_KEY_MAX 160
 
 typedef struct {
     uint64_t hash;              /* 0: a free slot */

@@ -62,7 +62,7 @@ void xvLogV(int level, const char *fmt, va_list ap) XV_PRINTF(2, 0);
 #define XV_LOG_LIMIT_MAX_NS (UINT64_C(3600) * 1000000000u)
 #define XV_LOG_LIMIT_KEYS 256
 
-/* Writes one message at @level, rate-limited per @key (cut at 96 bytes). */
+/* Writes one message at @level, rate-limited per @key (cut at 159 bytes). */
 void xvLogLimited(const char *key, int level, const char *fmt, ...) XV_PRINTF(3, 4);
 
 /* The monotonic clock (ns) of the rate limits: @monoNs(@opaque); NULL, the

@@ -323,8 +323,9 @@ agentLogSample(xvAgent *agent, const xvSnapshot *snap)
         xvLogDebug("sample %llu: no hypervisor connection",
                    (unsigned long long)snap->seq);
     else if (total > agent->lastErrors)
-        xvLogWarning("sample %llu: %llu hypervisor calls failed (see "
-                     "xvirt_sample_errors_total)", (unsigned long long)snap->seq,
+        /* a domain that fails at every sample would say so every interval */
+        xvLogLimited("sample-errors", XV_LOG_WARNING, "sample %llu: %llu hypervisor calls "
+                     "failed (see xvirt_sample_errors_total)", (unsigned long long)snap->seq,
                      (unsigned long long)(total - agent->lastErrors));
     else
         xvLogDebug("sample %llu: %zu domains, %zu vcpus in %.3f ms",
@@ -721,6 +722,13 @@ agentStartControl(xvAgent *agent)
     return 0;
 }
 
+/* The log's rate limits run on the agent's clock (stepped in the tests). */
+static uint64_t
+agentLogClock(void *opaque)
+{
+    return xvAgentClockMonoNs(opaque);
+}
+
 /* When a policy action ended: the agent's real time, in ms. */
 static uint64_t
 agentPolicyClockMs(void *opaque)
@@ -773,6 +781,7 @@ xvAgentNew(const xvAgentOptions *opts)
         agent->clock = xvAgentClockNewStepped(opts->testClockStartMs * 1000000u);
     /* the clock, not the agent: it outlives the agent with a sampler left behind */
     xvPolicyEngineSetClock(agent->policy, agentPolicyClockMs, agent->clock);
+    xvLogSetClock(agentLogClock, agent->clock);
     agent->reloadSuccessNs = xvAgentClockRealNs(agent->clock);
     agent->apiVersion = agentAPIVersion();
     /* the sampler thread wakes the loop with event_active() */
@@ -849,6 +858,9 @@ xvAgentFree(xvAgent *agent)
     if (agent->base)
         event_base_free(agent->base);
     xvAgentConfFree(agent->conf);
+    /* (a sampler left behind keeps the clock, and may still log) */
+    if (agent->clock)
+        xvLogSetClock(NULL, NULL);
     xvAgentClockFree(agent->clock);
     free(agent->apiVersion);
     pthread_mutex_destroy(&agent->pubLock);

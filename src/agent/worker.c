@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -146,8 +147,12 @@ workerConnect(const char *uri)
     virConnectPtr conn = virConnectOpenReadOnly(uri);
 
     if (!conn) {
-        xvLogError("sampler: cannot connect to '%s': %s", uri ? uri : "xen:///",
-                   virGetLastErrorMessage());
+        char key[128];
+
+        /* tried again at every sample while the hypervisor is away */
+        snprintf(key, sizeof(key), "connect:%s", uri ? uri : "xen:///");
+        xvLogLimited(key, XV_LOG_ERR, "sampler: cannot connect to '%s': %s",
+                     uri ? uri : "xen:///", virGetLastErrorMessage());
         return NULL;
     }
     virConnSetErrorFunc(conn, NULL, workerQuietErrors);
