@@ -679,10 +679,9 @@ agentOnSignal(evutil_socket_t sig, short what, void *opaque)
     if (agent->stopping)
         return;
     agent->stopping = true;
+    /* (the watchdog goes on pinging while the replies drain) */
     xvNotifyStopping();
     agentNotifyStatus(agent, 0);
-    if (agent->watchdog)
-        event_del(agent->watchdog);
     xvLogNotice("received %s: finishing replies in progress, then exiting",
                 sig == SIGTERM ? "SIGTERM" : "SIGINT");
     if (xvPolicyEngineStop(agent->policy))
@@ -853,6 +852,7 @@ xvAgentFree(xvAgent *agent)
         event_free(agent->sighup);
     if (agent->watchdog)
         event_free(agent->watchdog);
+    xvNotifyReset();
     agentPublicationUnref(agent->pending);
     agentPublicationUnref(agent->current);
     if (agent->base)

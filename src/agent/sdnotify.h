@@ -39,5 +39,5 @@ uint64_t xvNotifyWatchdogUsec(void);
 /* WATCHDOG=1. */
 void xvNotifyWatchdog(void);
 
-/* Forgets the last status sent (for tests and a new agent). */
+/* Forgets the last status sent (and frees it): when the agent is freed. */
 void xvNotifyReset(void);
