@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@
 #include "exporters/http.h"
 #include "exporters/landing.h"
 #include "exporters/prometheus.h"
+#include "sdnotify.h"
 #include "src/policy/engine.h"
 #include "src/policy/report.h"
 #include "test_control.h"
@@ -123,6 +125,10 @@ struct _xvAgent {
     /* sampler thread: how many publications in a row scrapes asked for
      * each format and coding of */
     unsigned int askedStreak[XV_PROM_FORMAT_LAST][XV_HTTP_CODING_LAST];
+    bool notifiedReady;           /* READY=1 sent for the first sample */
+    struct event *watchdog;       /* WATCHDOG=1 timer (systemd's WatchdogSec) */
+    uint64_t watchdogUsec;        /* 0: no watchdog */
+    bool watchdogWithheld;        /* the sampler looks dead: pings stopped */
 };
 
 /* ---- publications ---------------------------------------------------- */
@@ -298,6 +304,128 @@ agentPublish(const xvSnapshot *snap, void *notes, void *opaque)
     event_active(agent->pubEvent, EV_READ, 0);
 }
 
+/* ---- systemd ---------------------------------------------------------- */
+
+/* "2 s", "200 ms": an interval for the status line. */
+static void
+agentFormatInterval(uint64_t ms, char *buf, size_t size)
+{
+    if (ms % 1000 == 0)
+        snprintf(buf, size, "%llu s", (unsigned long long)(ms / 1000));
+    else
+        snprintf(buf, size, "%llu ms", (unsigned long long)ms);
+}
+
+/*
+ * STATUS= of what the agent serves, sent when it changes (a change of the
+ * domain count, of the connection, a rejected reload, a sample overdue),
+ * not at every sample. @lateSec: how long the sampler has been behind its
+ * schedule (0: on time).
+ */
+static void
+agentNotifyStatus(xvAgent *agent, uint64_t lateSec)
+{
+    const xvSnapshot *snap = agent->current ? agent->current->snap : NULL;
+    char status[512], every[32];
+    int n;
+
+    if (agent->stopping) {
+        xvNotifyStatus("stopping: finishing replies in progress");
+        return;
+    }
+    if (!snap)
+        return;
+    agentFormatInterval(agent->conf->intervalMs, every, sizeof(every));
+    if (!snap->connected)
+        n = snprintf(status, sizeof(status), "cannot connect to %s: trying again every %s",
+                     agent->conf->uri ? agent->conf->uri : "xen:///", every);
+    else
+        n = snprintf(status, sizeof(status), "serving %zu domain%s, %zu vcpu%s; sampling every %s",
+                     snap->ndomains, snap->ndomains == 1 ? "" : "s", snap->nvcpus,
+                     snap->nvcpus == 1 ? "" : "s", every);
+    if (lateSec > 0 && n > 0 && (size_t)n < sizeof(status))
+        n += snprintf(status + n, sizeof(status) - (size_t)n,
+                      "; the sample in progress started over %llu s ago (a hypervisor "
+                      "call hangs?): serving the last one", (unsigned long long)lateSec);
+    if (!agent->reloadOk && n > 0 && (size_t)n < sizeof(status))
+        snprintf(status + n, sizeof(status) - (size_t)n,
+                 "; the last reload was rejected");
+    xvNotifyStatus(status);
+}
+
+/* A publication was taken: READY=1 the first time (/metrics serves, and
+ * /-/ready answers 200 from now on), the status when it changed. */
+static void
+agentNotifyServing(xvAgent *agent)
+{
+    agentNotifyStatus(agent, 0);
+    if (!agent->notifiedReady) {
+        agent->notifiedReady = true;
+        xvNotifyReady();
+    }
+}
+
+/*
+ * The watchdog: WATCHDOG=1 every half WatchdogSec, sent by the event loop
+ * (so a loop that stops turning, and with it every scrape, is caught) once
+ * it has checked that the sampler is alive: either waiting for its next
+ * sample, not past it by more than the watchdog interval, or in a sample.
+ * A sample that hangs in a hypervisor call keeps the pings going: a restart
+ * would not unhang Xen, and the scrapes keep answering from the last sample
+ * meanwhile; the status line and xvirt_snapshot_age_seconds show it. A
+ * sampler wedged while waiting (its lock or its schedule broken), or an
+ * event loop that blocks, is what the watchdog restarts.
+ */
+static void
+agentWatchdog(evutil_socket_t fd, short what, void *opaque)
+{
+    xvAgent *agent = opaque;
+    uint64_t now = xvAgentClockMonoNs(agent->clock);
+    uint64_t graceNs = agent->watchdogUsec * 1000u;
+    uint64_t lateSec = 0;
+    xvWorkerProgress p;
+
+    (void)fd;
+    (void)what;
+    xvWorkerGetProgress(agent->worker, &p);
+    if (!p.sampling && now > p.nextNs + graceNs) {
+        if (!agent->watchdogWithheld)
+            xvLogError("sampler: no sample started %llu s after one was due: no longer "
+                       "telling systemd's watchdog that the agent is alive",
+                       (unsigned long long)((now - p.nextNs) / XV_NS_PER_SEC));
+        agent->watchdogWithheld = true;
+        return;
+    }
+    agent->watchdogWithheld = false;
+    /* a sample due at nextNs - interval began then, and runs on */
+    if (p.sampling && now > p.nextNs + graceNs)
+        lateSec = (now - p.nextNs + agent->conf->intervalMs * XV_NS_PER_MS) / XV_NS_PER_SEC;
+    agentNotifyStatus(agent, lateSec);
+    xvNotifyWatchdog();
+}
+
+/* Starts the watchdog timer when systemd asked for one (WatchdogSec=). */
+static int
+agentStartWatchdog(xvAgent *agent)
+{
+    struct timeval tv;
+    uint64_t every;
+
+    if (!(agent->watchdogUsec = xvNotifyWatchdogUsec()))
+        return 0;
+    every = agent->watchdogUsec / 2;
+    tv.tv_sec = (time_t)(every / 1000000u);
+    tv.tv_usec = (suseconds_t)(every % 1000000u);
+    agent->watchdog = event_new(agent->base, -1, EV_PERSIST, agentWatchdog, agent);
+    if (!agent->watchdog || event_add(agent->watchdog, &tv) < 0) {
+        xvLogError("cannot start the watchdog timer");
+        return -1;
+    }
+    xvLogInfo("watchdog: telling systemd every %llu ms that the agent is alive",
+              (unsigned long long)(every / 1000u));
+    return 0;
+}
+
 static void
 agentLogSample(xvAgent *agent, const xvSnapshot *snap)
 {
@@ -310,8 +438,9 @@ agentLogSample(xvAgent *agent, const xvSnapshot *snap)
         xvLogDebug("sample %llu: no hypervisor connection",
                    (unsigned long long)snap->seq);
     else if (total > agent->lastErrors)
-        xvLogWarning("sample %llu: %llu hypervisor calls failed (see "
-                     "xvirt_sample_errors_total)", (unsigned long long)snap->seq,
+        /* a domain that fails at every sample would say so every interval */
+        xvLogLimited("sample-errors", XV_LOG_WARNING, "sample %llu: %llu hypervisor calls "
+                     "failed (see xvirt_sample_errors_total)", (unsigned long long)snap->seq,
                      (unsigned long long)(total - agent->lastErrors));
     else
         xvLogDebug("sample %llu: %zu domains, %zu vcpus in %.3f ms",
@@ -341,6 +470,7 @@ agentTakePublication(xvAgent *agent)
         agent->everUp = true;
     agentLogSample(agent, pub->snap);
     agentPublicationUnref(old);
+    agentNotifyServing(agent);
 }
 
 static void
@@ -739,7 +869,7 @@ agentSameStateDir(const xvAgentConf *a, const xvAgentConf *b)
 
 /* SIGHUP: all of the new file or none of it. */
 static void
-agentReload(xvAgent *agent)
+agentApplyReload(xvAgent *agent)
 {
     xvAgentConf *conf = NULL;
     xvPolicySet *policies = NULL;
@@ -792,6 +922,17 @@ agentReload(xvAgent *agent)
     xvLogNotice("config: reloaded");
 }
 
+/* SIGHUP, told to systemd: RELOADING=1, then READY=1 once the reload is
+ * over, accepted or rejected (the agent serves on either way). */
+static void
+agentReload(xvAgent *agent)
+{
+    xvNotifyReloading();
+    agentApplyReload(agent);
+    agentNotifyStatus(agent, 0);
+    xvNotifyReady();
+}
+
 /* ---- signals and life cycle ------------------------------------------ */
 
 static void
@@ -816,6 +957,9 @@ agentOnSignal(evutil_socket_t sig, short what, void *opaque)
     if (agent->stopping)
         return;
     agent->stopping = true;
+    /* (the watchdog goes on pinging while the replies drain) */
+    xvNotifyStopping();
+    agentNotifyStatus(agent, 0);
     xvLogNotice("received %s: finishing replies in progress, then exiting",
                 sig == SIGTERM ? "SIGTERM" : "SIGINT");
     if (xvPolicyEngineStop(agent->policy))
@@ -853,6 +997,13 @@ agentStartControl(xvAgent *agent)
                 "(stepped real time starts at %llu ms)", agent->opts.testControl,
                 (unsigned long long)(xvAgentClockRealNs(agent->clock) / 1000000u));
     return 0;
+}
+
+/* The log's rate limits run on the agent's clock (stepped in the tests). */
+static uint64_t
+agentLogClock(void *opaque)
+{
+    return xvAgentClockMonoNs(opaque);
 }
 
 /* When a policy action ended: the agent's real time, in ms. */
@@ -908,6 +1059,7 @@ xvAgentNew(const xvAgentOptions *opts)
         agent->clock = xvAgentClockNewStepped(opts->testClockStartMs * 1000000u);
     /* the clock, not the agent: it outlives the agent with a sampler left behind */
     xvPolicyEngineSetClock(agent->policy, agentPolicyClockMs, agent->clock);
+    xvLogSetClock(agentLogClock, agent->clock);
     agent->reloadSuccessNs = xvAgentClockRealNs(agent->clock);
     agent->apiVersion = agentAPIVersion();
     /* the sampler thread wakes the loop with event_active() */
@@ -937,6 +1089,8 @@ xvAgentNew(const xvAgentOptions *opts)
     }
     if (agent->control)
         xvTestControlAttach(agent->control, agent->worker);
+    if (agentStartWatchdog(agent) < 0)
+        goto error;
     xvLogInfo("sampling %s every %llu ms", agent->conf->uri ? agent->conf->uri : "xen:///",
               (unsigned long long)agent->conf->intervalMs);
     return agent;
@@ -979,11 +1133,17 @@ xvAgentFree(xvAgent *agent)
         event_free(agent->sigint);
     if (agent->sighup)
         event_free(agent->sighup);
+    if (agent->watchdog)
+        event_free(agent->watchdog);
+    xvNotifyReset();
     agentPublicationUnref(agent->pending);
     agentPublicationUnref(agent->current);
     if (agent->base)
         event_base_free(agent->base);
     xvAgentConfFree(agent->conf);
+    /* (a sampler left behind keeps the clock, and may still log) */
+    if (agent->clock)
+        xvLogSetClock(NULL, NULL);
     xvAgentClockFree(agent->clock);
     free(agent->apiVersion);
     pthread_mutex_destroy(&agent->pubLock);

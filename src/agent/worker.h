@@ -75,7 +75,8 @@ uint64_t xvWorkerKick(xvWorker *w);
 
 /* ---- the stepped clock (test control) ---------------------------------------- */
 
-/* Where the sampler stands, read at once. */
+/* Where the sampler stands, read at once (the test control; the agent's
+ * watchdog, on either clock). */
 typedef struct _xvWorkerProgress xvWorkerProgress;
 struct _xvWorkerProgress {
     uint64_t published;     /* seq of the last sample handed to publish (0: none) */
