@@ -137,7 +137,11 @@ has xvirt-agent /usr/sbin/xvirt-agent /lib/systemd/system/xvirt-agent.service \
     /usr/share/xvirt/grafana/xvirt-host.json /etc/xvirt/policies.d \
     /usr/share/xvirt/examples/policies/autopin.yaml \
     /usr/share/xvirt/examples/policies/balloon.yaml \
-    /usr/share/xvirt/examples/policies/restart.yaml
+    /usr/share/xvirt/examples/policies/restart.yaml \
+    /usr/share/doc/xvirt-agent/runbooks.md \
+    /usr/share/xvirt/examples/prometheus/prometheus-file-sd.yml \
+    /usr/share/xvirt/examples/prometheus/xvirt-targets.yml \
+    /usr/share/xvirt/examples/prometheus/prometheus-federate.yml
 
 # The library's private helpers (<libexecdir>/xvirt/, e.g. xvirt-xen-monitor)
 # go with the library, whenever the build installs any.
