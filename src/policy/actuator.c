@@ -192,26 +192,63 @@ xvActuatorCounters(const xvActuator *a, size_t *retCount)
     return a->counters;
 }
 
-static void
-actuatorCount(xvActuator *a, const char *policy, xvPolicyActionKind action,
-              xvPolicyResult result)
+/* The counter of (@policy, @action, @result), added at 0 if missing. */
+static xvPolicyCounter *
+actuatorCounter(xvActuator *a, const char *policy, xvPolicyActionKind action,
+                xvPolicyResult result)
 {
     xvPolicyCounter *c;
     size_t i;
 
     for (i = 0; i < a->ncounters; i++) {
         c = &a->counters[i];
-        if (c->action == action && c->result == result && strcmp(c->policy, policy) == 0) {
-            c->count++;
-            return;
-        }
+        if (c->action == action && c->result == result && strcmp(c->policy, policy) == 0)
+            return c;
     }
     a->counters = xvReallocN(a->counters, a->ncounters + 1, sizeof(*a->counters));
     c = &a->counters[a->ncounters++];
     c->policy = xvStrdup(policy);
     c->action = action;
     c->result = result;
-    c->count = 1;
+    c->count = 0;
+    return c;
+}
+
+static void
+actuatorCount(xvActuator *a, const char *policy, xvPolicyActionKind action,
+              xvPolicyResult result)
+{
+    actuatorCounter(a, policy, action, result)->count++;
+}
+
+/*
+ * Whether an action of @kind can end with @result here: gave_up only for a
+ * type that gives up, rolled_forward only for a restart (the one action
+ * finished after a stop), nothing for a capture (read-only, not counted).
+ * dry_run and the real results both: a reload may turn dry_run off.
+ */
+static bool
+actuatorResultPossible(xvPolicyActionKind kind, bool givesUp, xvPolicyResult result)
+{
+    if (kind == XV_POLICY_ACTION_CAPTURE || kind >= XV_POLICY_ACTION_LAST)
+        return false;
+    if (result == XV_POLICY_RESULT_GAVE_UP)
+        return givesUp;
+    if (result == XV_POLICY_RESULT_ROLLED_FORWARD)
+        return kind == XV_POLICY_ACTION_RESTART;
+    return true;
+}
+
+void
+xvActuatorDeclareCounters(xvActuator *a, const char *policy, xvPolicyActionKind kind,
+                          bool givesUp)
+{
+    int r;
+
+    for (r = 0; r < XV_POLICY_RESULT_LAST; r++) {
+        if (actuatorResultPossible(kind, givesUp, (xvPolicyResult)r))
+            actuatorCounter(a, policy, kind, (xvPolicyResult)r);
+    }
 }
 
 /*

@@ -93,6 +93,16 @@ bool xvActuatorActing(xvActuator *a);
  * if one was pending. */
 bool xvActuatorClearBackoffs(xvActuator *a);
 
+/*
+ * Adds, at 0, the counters of the policy @policy that do not exist yet: one
+ * per result an action of @kind can end with (gave_up only if @givesUp,
+ * rolled_forward only for a restart; dry_run and the real results both),
+ * so that their series are exported before the first action and rate() or
+ * increase() sees that one. Counts already made are kept.
+ */
+void xvActuatorDeclareCounters(xvActuator *a, const char *policy, xvPolicyActionKind kind,
+                               bool givesUp);
+
 /* The counters so far, in first-seen order (borrowed until the next Apply). */
 const xvPolicyCounter *xvActuatorCounters(const xvActuator *a, size_t *retCount);
 

@@ -882,4 +882,6 @@ const xvPolicyType xvPolicyBalloon = {
     .parse = balloonParse,
     .decide = balloonDecideAndLog,
     .free = balloonFree,
+    .action = XV_POLICY_ACTION_SETMEM,
+    .givesUp = false,
 };

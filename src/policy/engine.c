@@ -254,6 +254,23 @@ xvPolicyEngineConfigure(xvPolicyEngine *engine, xvPolicySet *set, const char *ur
     xvPolicySetFree(old);
 }
 
+/*
+ * The counters of every configured policy (disabled ones too), at 0 until
+ * it acts: a series that appeared only with the first action would hide
+ * that action from increase() and from the alerts built on it.
+ */
+static void
+engineDeclareCounters(xvPolicyEngine *engine)
+{
+    size_t i;
+
+    for (i = 0; engine->set && i < engine->set->n; i++) {
+        const enginePolicy *p = &engine->set->policies[i];
+
+        xvActuatorDeclareCounters(engine->actuator, p->name, p->type->action, p->type->givesUp);
+    }
+}
+
 /* Takes the configuration handed over by the loop, if any. */
 static void
 engineTakePending(xvPolicyEngine *engine, uint64_t nowMs)
@@ -278,6 +295,7 @@ engineTakePending(xvPolicyEngine *engine, uint64_t nowMs)
 
     xvPolicySetFree(engine->set);
     engine->set = set;
+    engineDeclareCounters(engine);
     /* deltas across a reload could span a change of policies: start afresh */
     engine->prev = xvSnapshotUnref(engine->prev);
     xvActuatorSetURI(engine->actuator, uri);

@@ -139,7 +139,19 @@ has xvirt-agent /usr/sbin/xvirt-agent /lib/systemd/system/xvirt-agent.service \
     /usr/share/xvirt/grafana/xvirt-host.json /etc/xvirt/policies.d \
     /usr/share/xvirt/examples/policies/autopin.yaml \
     /usr/share/xvirt/examples/policies/balloon.yaml \
-    /usr/share/xvirt/examples/policies/restart.yaml
+    /usr/share/xvirt/examples/policies/restart.yaml \
+    /usr/share/doc/xvirt-agent/runbooks.md \
+    /usr/share/xvirt/examples/prometheus/prometheus-file-sd.yml \
+    /usr/share/xvirt/examples/prometheus/xvirt-targets.yml \
+    /usr/share/xvirt/examples/prometheus/prometheus-federate.yml
+
+# The alerts' runbook_url point at the packaged runbooks.md, uncompressed.
+dpkg-deb --fsys-tarfile "$(deb xvirt-agent)" |
+    tar -xOf - ./usr/share/xvirt/prometheus/xvirt-alerts.yml >"$TMP/alerts.yml"
+links=$(sed -nE 's/^ *runbook_url: "([^#"]*)#.*/\1/p' "$TMP/alerts.yml" | sort | uniq -c |
+    sed 's/^ *//')
+is "every alert's runbook_url is in the packaged runbooks.md" "$links" \
+    "$(grep -c '^ *- alert: ' "$TMP/alerts.yml") file:///usr/share/doc/xvirt-agent/runbooks.md"
 
 # The library's private helpers (<libexecdir>/xvirt/, e.g. xvirt-xen-monitor)
 # go with the library, whenever the build installs any.
