@@ -415,24 +415,6 @@ httpServeMetrics(httpConn *c, const xvHttpRequest *req, bool head)
     evbuffer_free(buf);
 }
 
-/* The landing page into @buf; its metrics link is the telemetry path,
- * relative (without its leading '/'), so it holds behind a proxy's prefix
- * too. The path needs no HTML escaping: xvAgentConfCheckTelemetryPath()
- * lets no '"', and '<' '>' '&' are harmless inside a quoted attribute. */
-static void
-httpLanding(const xvHttpServer *srv, struct evbuffer *buf)
-{
-    evbuffer_add_printf(buf,
-        "<!DOCTYPE html>\n"
-        "<html><head><meta charset=\"utf-8\"><title>xvirt agent</title></head>\n"
-        "<body><h1>xvirt agent</h1>\n"
-        "<p>Xen dom0 monitoring and policy agent.</p>\n"
-        "<ul><li><a href=\"%s\">Metrics</a></li>\n"
-        "<li><a href=\"-/healthy\">Health</a></li>\n"
-        "<li><a href=\"-/ready\">Readiness</a></li></ul>\n"
-        "</body></html>\n", srv->telemetryPath + 1);
-}
-
 /* The route of @req's path: the telemetry path serves the metrics, and
  * "/metrics" is no route when the telemetry path is another. */
 static xvHttpRoute
@@ -445,6 +427,42 @@ httpRoute(const xvHttpServer *srv, const xvHttpRequest *req)
         return XV_HTTP_ROUTE_METRICS;
     route = xvHttpRoutePath(req->path.ptr, req->path.len);
     return route == XV_HTTP_ROUTE_METRICS ? XV_HTTP_ROUTE_NOT_FOUND : route;
+}
+
+/* Replies with what the source rendered into @text, a page or a line. */
+static void
+httpSendRendered(httpConn *c, bool head, int code, const char *contentType, xvBuf *text)
+{
+    struct evbuffer *buf = evbuffer_new();
+
+    evbuffer_add(buf, text->data ? text->data : "", text->len);
+    httpSend(c, head, code, contentType, NULL, buf);
+    evbuffer_free(buf);
+}
+
+/* The landing page, rendered per request from the source's state. */
+static void
+httpServeLanding(httpConn *c, bool head)
+{
+    xvBuf page = XV_BUF_INIT;
+
+    c->srv->source.landing(c->srv->source.opaque, c->srv->telemetryPath, &page);
+    httpSendRendered(c, head, 200, "text/html; charset=utf-8", &page);
+    xvBufFree(&page);
+}
+
+static void
+httpServeReady(httpConn *c, bool head)
+{
+    xvBuf reason = XV_BUF_INIT;
+
+    if (c->srv->source.ready(c->srv->source.opaque, &reason)) {
+        httpSendText(c, head, 200, NULL, "xvirt-agent is ready.\n");
+    } else {
+        xvBufAddStr(&reason, "\n");
+        httpSendRendered(c, head, 503, "text/plain; charset=utf-8", &reason);
+    }
+    xvBufFree(&reason);
 }
 
 /*
@@ -488,7 +506,7 @@ httpAdmitted(httpConn *c, const xvHttpRequest *req, xvHttpRoute route)
 static void
 httpHandle(httpConn *c, const xvHttpRequest *req)
 {
-    xvHttpServer *srv = c->srv;
+    const xvHttpServer *srv = c->srv;
     bool head = req->method == XV_HTTP_METHOD_HEAD;
     xvHttpRoute route;
 
@@ -517,22 +535,14 @@ httpHandle(httpConn *c, const xvHttpRequest *req)
     case XV_HTTP_ROUTE_METRICS:
         httpServeMetrics(c, req, head);
         break;
-    case XV_HTTP_ROUTE_ROOT: {
-        struct evbuffer *buf = evbuffer_new();
-
-        httpLanding(srv, buf);
-        httpSend(c, head, 200, "text/html; charset=utf-8", NULL, buf);
-        evbuffer_free(buf);
+    case XV_HTTP_ROUTE_ROOT:
+        httpServeLanding(c, head);
         break;
-    }
     case XV_HTTP_ROUTE_HEALTHY:
         httpSendText(c, head, 200, NULL, "xvirt-agent is healthy.\n");
         break;
     case XV_HTTP_ROUTE_READY:
-        if (srv->source.ready(srv->source.opaque))
-            httpSendText(c, head, 200, NULL, "xvirt-agent is ready.\n");
-        else
-            httpSendText(c, head, 503, NULL, "xvirt-agent has no sample yet.\n");
+        httpServeReady(c, head);
         break;
     case XV_HTTP_ROUTE_NOT_FOUND:
     default: {

@@ -9,9 +9,11 @@
  *                    as high as identity (the snapshot part is compressed
  *                    once per snapshot by the source, gzip.h); at the
  *                    telemetry path, /metrics unless set otherwise
- *   GET /            a small landing page linking to the metrics
+ *   GET /            the landing page (HTML, source->landing): what the
+ *                    agent sees, links to the other endpoints
  *   GET /-/healthy   200 while the process serves
- *   GET /-/ready     200 once a first snapshot exists, else 503
+ *   GET /-/ready     200 once the hypervisor has answered, else 503 with
+ *                    the reason (source->ready)
  *
  * Scrapes never call the hypervisor: the body is the snapshot's, rendered
  * once when the snapshot was made, and is sent without copying; only the
@@ -48,6 +50,7 @@
 
 #include "self_metrics.h"
 #include "web_config.h"
+#include "util/xvbuf.h"
 
 struct event_base;
 
@@ -106,8 +109,12 @@ struct _xvScrapeSource {
     bool (*body)(void *opaque, xvPromFormat fmt, xvHttpCoding coding, xvScrapeBody *body);
     /* The per-scrape self metrics of this scrape (counts it). */
     void (*self)(void *opaque, xvPromSelf *self);
-    /* True once there is a snapshot to serve (/-/ready). */
-    bool (*ready)(void *opaque);
+    /* True when ready to serve (/-/ready); if not, why in @reason
+     * (one line, no newline). */
+    bool (*ready)(void *opaque, xvBuf *reason);
+    /* The landing page (HTML) into @page; @metricsPath is the path that
+     * serves the metrics, for its link. */
+    void (*landing)(void *opaque, const char *metricsPath, xvBuf *page);
     void *opaque;
 };
 

@@ -1232,7 +1232,10 @@ xvWebConfigAuthorize(xvWebConfig *wc, const char *value, size_t len, uint64_t no
     }
     if (!wc->crypt)
         wc->crypt = xvAlloc(sizeof(*wc->crypt));
-    out = crypt_r(password, hash, wc->crypt);
+    /* crypt_rn: libxcrypt's crypt_r that says failure with NULL rather
+     * than a "*0" string (and that ASan's crypt_r interceptor, which does
+     * not find libxcrypt's, leaves alone) */
+    out = crypt_rn(password, hash, wc->crypt, (int)sizeof(*wc->crypt));
     ok = out && webSecretEqual(out, hash) && known;
     if (ok)
         webCacheAdd(wc, key);

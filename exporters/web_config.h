@@ -22,7 +22,8 @@
  *                             (nosniff), X-XSS-Protection,
  *                             Strict-Transport-Security: on every reply
  *   basic_auth_users:         user: bcrypt hash ($2a$, $2b$, $2y$), checked
- *                             with the system's crypt_r (libxcrypt)
+ *                             with libxcrypt's crypt_rn (its crypt_r
+ *                             that fails with NULL)
  *   rate_limit:               interval, burst: a token bucket over all
  *                             requests (429 past it); interval 0: none
  *

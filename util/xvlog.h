@@ -10,6 +10,7 @@
 #pragma once
 
 #include <stdarg.h>
+#include <stdint.h>
 
 #include "util/xvmacros.h"
 
@@ -59,3 +60,39 @@ void xvLogV(int level, const char *fmt, va_list ap) XV_PRINTF(2, 0);
 #define xvLogNotice(...) xvLog(XV_LOG_NOTICE, __VA_ARGS__)
 #define xvLogInfo(...) xvLog(XV_LOG_INFO, __VA_ARGS__)
 #define xvLogDebug(...) xvLog(XV_LOG_DEBUG, __VA_ARGS__)
+
+/*
+ * Rate-limited messages, for what can repeat at every sample (a domain
+ * whose collection fails, a hypervisor that cannot be reached): each
+ * message names a @key, its call site and what it is about
+ * ("sample-errors", "balloon-floor:POLICY:UUID"), which says what counts
+ * as the same message (the text may differ, e.g. by a sequence number).
+ *
+ * The first message of a key is logged. The same key again within its
+ * window is suppressed and counted; the first one after the window is
+ * logged with " (N similar messages suppressed)" appended, and the window
+ * doubles, from XV_LOG_LIMIT_FIRST_NS up to XV_LOG_LIMIT_MAX_NS, as long as
+ * the message keeps coming. A key that stayed quiet for a whole window is
+ * over: its next message is logged at once (with the count of what was
+ * still suppressed, if any) and its window starts again from the first.
+ *
+ * At most XV_LOG_LIMIT_KEYS keys are tracked: a new key replaces the one
+ * seen least recently when that one is over; when every key is active,
+ * the messages of new keys share one more window, as if of one key.
+ * Thread-safe. A message dropped by the level counts for nothing.
+ */
+#define XV_LOG_LIMIT_FIRST_NS (UINT64_C(60) * 1000000000u)
+#define XV_LOG_LIMIT_MAX_NS (UINT64_C(3600) * 1000000000u)
+#define XV_LOG_LIMIT_KEYS 256
+
+/* Writes one message at @level, rate-limited per @key (cut at 159 bytes). */
+void xvLogLimited(const char *key, int level, const char *fmt, ...) XV_PRINTF(3, 4);
+
+/* The monotonic clock (ns) of the rate limits: @monoNs(@opaque); NULL, the
+ * default: CLOCK_MONOTONIC. The agent passes its own (a stepped clock in
+ * the end-to-end tests). The caller keeps @opaque valid until it sets
+ * another clock. */
+void xvLogSetClock(uint64_t (*monoNs)(void *opaque), void *opaque);
+
+/* Forgets every key (tests). */
+void xvLogLimitReset(void);

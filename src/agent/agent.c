@@ -12,17 +12,21 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 
 #include "collectors/collector.h"
 #include "exporters/gzip.h"
 #include "exporters/http.h"
+#include "exporters/landing.h"
 #include "exporters/prometheus.h"
+#include "sdnotify.h"
 #include "src/policy/engine.h"
 #include "src/policy/report.h"
 #include "test_control.h"
@@ -62,6 +66,16 @@ typedef struct {
 } agentBody;
 
 /*
+ * What the sampler thread publishes beside a snapshot: the policies' report
+ * made of it and, when there was no connection, why (for /-/ready and the
+ * landing page).
+ */
+typedef struct {
+    xvPolicyReport *report;       /* NULL: no policy has anything to report */
+    char *openError;              /* the hypervisor could not be reached: why; else NULL */
+} agentNotes;
+
+/*
  * A publication: a snapshot, the policies' report made of it (beside it,
  * never inside it) and their rendered bodies, shared by the loop and the
  * replies still being sent. The sampler renders the OpenMetrics body (what
@@ -77,7 +91,7 @@ typedef struct {
 typedef struct {
     atomic_int refs;
     const xvSnapshot *snap;
-    xvPolicyReport *report;       /* NULL: no policy has anything to report */
+    agentNotes *notes;            /* made by the sampler beside the snapshot */
     agentBody body[XV_PROM_FORMAT_LAST][XV_HTTP_CODING_LAST];
     /* a scrape asked for the body (set by the loop, read by the sampler) */
     atomic_bool asked[XV_PROM_FORMAT_LAST][XV_HTTP_CODING_LAST];
@@ -114,6 +128,7 @@ struct _xvAgent {
     struct event *pubEvent;
     agentPublication *current;    /* what the loop serves */
     uint64_t lastErrors;          /* sum of errorsTotal last logged */
+    bool everUp;                  /* a sample has reached the hypervisor (/-/ready) */
     struct event *sigterm, *sigint, *sighup;
     bool stopping;
     uint64_t scrapes;
@@ -124,6 +139,10 @@ struct _xvAgent {
     /* sampler thread: how many publications in a row scrapes asked for
      * each format and coding of */
     unsigned int askedStreak[XV_PROM_FORMAT_LAST][XV_HTTP_CODING_LAST];
+    bool notifiedReady;           /* READY=1 sent for the first sample */
+    struct event *watchdog;       /* WATCHDOG=1 timer (systemd's WatchdogSec) */
+    uint64_t watchdogUsec;        /* 0: no watchdog */
+    bool watchdogWithheld;        /* the sampler looks dead: pings stopped */
 };
 
 /* ---- publications ---------------------------------------------------- */
@@ -160,6 +179,18 @@ agentReuseBody(xvAgent *agent, xvBuf *buf)
 }
 
 static void
+agentNotesFree(void *opaque)
+{
+    agentNotes *notes = opaque;
+
+    if (!notes)
+        return;
+    xvPolicyReportFree(notes->report);
+    free(notes->openError);
+    free(notes);
+}
+
+static void
 agentPublicationUnref(agentPublication *pub)
 {
     size_t i, j;
@@ -170,7 +201,7 @@ agentPublicationUnref(agentPublication *pub)
         for (j = 0; j < XV_HTTP_CODING_LAST; j++)
             free(pub->body[i][j].data);
     xvSnapshotUnref(pub->snap);
-    xvPolicyReportFree(pub->report);
+    agentNotesFree(pub->notes);
     free(pub);
 }
 
@@ -186,8 +217,8 @@ static void
 agentRender(const agentPublication *pub, xvPromFormat fmt, xvBuf *buf, agentBody *body)
 {
     xvPromRenderBody(pub->snap, fmt, buf);
-    if (pub->report)
-        xvPolicyReportRender(pub->report, fmt, buf);
+    if (pub->notes && pub->notes->report)
+        xvPolicyReportRender(pub->notes->report, fmt, buf);
     /* taken whole, not stolen: xvBufSteal cuts the slack off, and the next
      * render into this memory (agentReuseBody) would regrow it */
     body->data = buf->data;
@@ -262,7 +293,7 @@ agentMakeAhead(xvAgent *agent, agentPublication *pub)
 
 /* Sampler thread: renders the publication once and hands it over. */
 static void
-agentPublish(const xvSnapshot *snap, void *report, void *opaque)
+agentPublish(const xvSnapshot *snap, void *notes, void *opaque)
 {
     xvAgent *agent = opaque;
     agentPublication *pub = xvAlloc(sizeof(*pub));
@@ -271,7 +302,7 @@ agentPublish(const xvSnapshot *snap, void *report, void *opaque)
 
     atomic_init(&pub->refs, 1);
     pub->snap = snap;
-    pub->report = report;
+    pub->notes = notes;
     pub->endMonoNs = snap->startedMonoNs + snap->durationNs;
     agentReuseBody(agent, &buf);
     agentRender(pub, XV_PROM_FORMAT_OPENMETRICS, &buf,
@@ -287,6 +318,128 @@ agentPublish(const xvSnapshot *snap, void *report, void *opaque)
     event_active(agent->pubEvent, EV_READ, 0);
 }
 
+/* ---- systemd ---------------------------------------------------------- */
+
+/* "2 s", "200 ms": an interval for the status line. */
+static void
+agentFormatInterval(uint64_t ms, char *buf, size_t size)
+{
+    if (ms % 1000 == 0)
+        snprintf(buf, size, "%llu s", (unsigned long long)(ms / 1000));
+    else
+        snprintf(buf, size, "%llu ms", (unsigned long long)ms);
+}
+
+/*
+ * STATUS= of what the agent serves, sent when it changes (a change of the
+ * domain count, of the connection, a rejected reload, a sample overdue),
+ * not at every sample. @lateSec: how long the sampler has been behind its
+ * schedule (0: on time).
+ */
+static void
+agentNotifyStatus(xvAgent *agent, uint64_t lateSec)
+{
+    const xvSnapshot *snap = agent->current ? agent->current->snap : NULL;
+    char status[512], every[32];
+    int n;
+
+    if (agent->stopping) {
+        xvNotifyStatus("stopping: finishing replies in progress");
+        return;
+    }
+    if (!snap)
+        return;
+    agentFormatInterval(agent->conf->intervalMs, every, sizeof(every));
+    if (!snap->connected)
+        n = snprintf(status, sizeof(status), "cannot connect to %s: trying again every %s",
+                     agent->conf->uri ? agent->conf->uri : "xen:///", every);
+    else
+        n = snprintf(status, sizeof(status), "serving %zu domain%s, %zu vcpu%s; sampling every %s",
+                     snap->ndomains, snap->ndomains == 1 ? "" : "s", snap->nvcpus,
+                     snap->nvcpus == 1 ? "" : "s", every);
+    if (lateSec > 0 && n > 0 && (size_t)n < sizeof(status))
+        n += snprintf(status + n, sizeof(status) - (size_t)n,
+                      "; the sample in progress started over %llu s ago (a hypervisor "
+                      "call hangs?): serving the last one", (unsigned long long)lateSec);
+    if (!agent->reloadOk && n > 0 && (size_t)n < sizeof(status))
+        snprintf(status + n, sizeof(status) - (size_t)n,
+                 "; the last reload was rejected");
+    xvNotifyStatus(status);
+}
+
+/* A publication was taken: READY=1 the first time (/metrics serves, and
+ * /-/ready answers 200 from now on), the status when it changed. */
+static void
+agentNotifyServing(xvAgent *agent)
+{
+    agentNotifyStatus(agent, 0);
+    if (!agent->notifiedReady) {
+        agent->notifiedReady = true;
+        xvNotifyReady();
+    }
+}
+
+/*
+ * The watchdog: WATCHDOG=1 every half WatchdogSec, sent by the event loop
+ * (so a loop that stops turning, and with it every scrape, is caught) once
+ * it has checked that the sampler is alive: either waiting for its next
+ * sample, not past it by more than the watchdog interval, or in a sample.
+ * A sample that hangs in a hypervisor call keeps the pings going: a restart
+ * would not unhang Xen, and the scrapes keep answering from the last sample
+ * meanwhile; the status line and xvirt_snapshot_age_seconds show it. A
+ * sampler wedged while waiting (its lock or its schedule broken), or an
+ * event loop that blocks, is what the watchdog restarts.
+ */
+static void
+agentWatchdog(evutil_socket_t fd, short what, void *opaque)
+{
+    xvAgent *agent = opaque;
+    uint64_t now = xvAgentClockMonoNs(agent->clock);
+    uint64_t graceNs = agent->watchdogUsec * 1000u;
+    uint64_t lateSec = 0;
+    xvWorkerProgress p;
+
+    (void)fd;
+    (void)what;
+    xvWorkerGetProgress(agent->worker, &p);
+    if (!p.sampling && now > p.nextNs + graceNs) {
+        if (!agent->watchdogWithheld)
+            xvLogError("sampler: no sample started %llu s after one was due: no longer "
+                       "telling systemd's watchdog that the agent is alive",
+                       (unsigned long long)((now - p.nextNs) / XV_NS_PER_SEC));
+        agent->watchdogWithheld = true;
+        return;
+    }
+    agent->watchdogWithheld = false;
+    /* a sample due at nextNs - interval began then, and runs on */
+    if (p.sampling && now > p.nextNs + graceNs)
+        lateSec = (now - p.nextNs + agent->conf->intervalMs * XV_NS_PER_MS) / XV_NS_PER_SEC;
+    agentNotifyStatus(agent, lateSec);
+    xvNotifyWatchdog();
+}
+
+/* Starts the watchdog timer when systemd asked for one (WatchdogSec=). */
+static int
+agentStartWatchdog(xvAgent *agent)
+{
+    struct timeval tv;
+    uint64_t every;
+
+    if (!(agent->watchdogUsec = xvNotifyWatchdogUsec()))
+        return 0;
+    every = agent->watchdogUsec / 2;
+    tv.tv_sec = (time_t)(every / 1000000u);
+    tv.tv_usec = (suseconds_t)(every % 1000000u);
+    agent->watchdog = event_new(agent->base, -1, EV_PERSIST, agentWatchdog, agent);
+    if (!agent->watchdog || event_add(agent->watchdog, &tv) < 0) {
+        xvLogError("cannot start the watchdog timer");
+        return -1;
+    }
+    xvLogInfo("watchdog: telling systemd every %llu ms that the agent is alive",
+              (unsigned long long)(every / 1000u));
+    return 0;
+}
+
 static void
 agentLogSample(xvAgent *agent, const xvSnapshot *snap)
 {
@@ -299,8 +452,9 @@ agentLogSample(xvAgent *agent, const xvSnapshot *snap)
         xvLogDebug("sample %llu: no hypervisor connection",
                    (unsigned long long)snap->seq);
     else if (total > agent->lastErrors)
-        xvLogWarning("sample %llu: %llu hypervisor calls failed (see "
-                     "xvirt_sample_errors_total)", (unsigned long long)snap->seq,
+        /* a domain that fails at every sample would say so every interval */
+        xvLogLimited("sample-errors", XV_LOG_WARNING, "sample %llu: %llu hypervisor calls "
+                     "failed (see xvirt_sample_errors_total)", (unsigned long long)snap->seq,
                      (unsigned long long)(total - agent->lastErrors));
     else
         xvLogDebug("sample %llu: %zu domains, %zu vcpus in %.3f ms",
@@ -326,8 +480,11 @@ agentTakePublication(xvAgent *agent)
     pthread_mutex_unlock(&agent->pubLock);
     if (!pub)
         return;
+    if (pub->snap->connected)
+        agent->everUp = true;
     agentLogSample(agent, pub->snap);
     agentPublicationUnref(old);
+    agentNotifyServing(agent);
 }
 
 static void
@@ -405,12 +562,120 @@ agentScrapeBody(void *opaque, xvPromFormat fmt, xvHttpCoding coding, xvScrapeBod
     return true;
 }
 
+/* Why the newest sample did not reach the hypervisor; NULL: it did, or none. */
+static const char *
+agentOpenError(const xvAgent *agent)
+{
+    const agentPublication *pub = agent->current;
+
+    return pub && pub->notes && !pub->snap->connected ? pub->notes->openError : NULL;
+}
+
+/*
+ * Ready once a sample has reached the hypervisor, and from then on, as
+ * Prometheus's own /-/ready: the agent can serve. A hypervisor lost later
+ * shows in xvirt_hypervisor_up and on the landing page, not here.
+ */
 static bool
-agentScrapeReady(void *opaque)
+agentScrapeReady(void *opaque, xvBuf *reason)
 {
     xvAgent *agent = opaque;
+    const char *err;
 
-    return agent->current != NULL;
+    agentTakePublication(agent);
+    if (agent->everUp)
+        return true;
+    if (!agent->current) {
+        xvBufAddStr(reason, "xvirt-agent is not ready: no sample yet (connecting to the "
+                    "hypervisor)");
+        return false;
+    }
+    xvBufAddStr(reason, "xvirt-agent is not ready: the hypervisor has never answered");
+    if ((err = agentOpenError(agent))) {
+        size_t from = reason->len;
+
+        xvBufAsprintf(reason, ": %s", err);
+        /* one line */
+        for (size_t i = from; i < reason->len; i++) {
+            if (reason->data[i] == '\n' || reason->data[i] == '\r')
+                reason->data[i] = ' ';
+        }
+    }
+    return false;
+}
+
+/* The policies and last actions of @report as the landing page takes them
+ * (arrays to free(), pointing into @report). */
+static void
+agentLandingPolicies(const xvPolicyReport *r, xvLandingState *st, xvLandingPolicy **policies,
+                     xvLandingAction **actions)
+{
+    size_t n = r ? r->npolicies : 0, m = r ? r->nrecent : 0, i;
+    xvLandingAction *lasts = xvAllocN(n + m + 1, sizeof(*lasts));
+
+    *policies = xvAllocN(n + 1, sizeof(**policies));
+    for (i = 0; i < n + m; i++) {
+        const xvPolicyRecord *rec = i < n ? &r->policies[i].last : &r->recent[i - n];
+
+        lasts[i] = (xvLandingAction){
+            .atMs = rec->atMs,
+            .policy = rec->policy,
+            .domain = rec->domain,
+            .action = xvPolicyActionKindName(rec->action),
+            .result = xvPolicyResultName(rec->result),
+            .detail = rec->detail,
+        };
+    }
+    for (i = 0; i < n; i++) {
+        const xvPolicyReportPolicy *p = &r->policies[i];
+
+        (*policies)[i] = (xvLandingPolicy){
+            .name = p->name,
+            .type = p->type,
+            .selection = p->selection,
+            .enabled = p->enabled,
+            .dryRun = p->dryRun,
+            .last = p->haveLast ? &lasts[i] : NULL,
+        };
+    }
+    st->policies = *policies;
+    st->npolicies = n;
+    st->actions = lasts + n;
+    st->nactions = m;
+    *actions = lasts;
+}
+
+/* The landing page, from the publication served and the agent's state. */
+static void
+agentLanding(void *opaque, const char *metricsPath, xvBuf *page)
+{
+    xvAgent *agent = opaque;
+    const agentPublication *pub;
+    xvLandingPolicy *policies;
+    xvLandingAction *actions;
+    xvBuf reason = XV_BUF_INIT;
+    xvLandingState st = {
+        .version = PACKAGE_VERSION,
+        .api = agent->apiVersion,
+        .uri = agent->conf->uri,
+        .metricsPath = metricsPath,
+    };
+
+    st.ready = agentScrapeReady(agent, &reason);
+    xvBufFree(&reason);
+    pub = agent->current;
+    if (pub) {
+        uint64_t now = xvAgentClockMonoNs(agent->clock);
+
+        st.snap = pub->snap;
+        st.snapAgeNs = now > pub->endMonoNs ? now - pub->endMonoNs : 0;
+    }
+    st.lastError = agentOpenError(agent);
+    agentLandingPolicies(pub && pub->notes ? pub->notes->report : NULL, &st, &policies,
+                         &actions);
+    xvLandingRender(&st, page);
+    free(policies);
+    free(actions);
 }
 
 static void
@@ -555,19 +820,21 @@ agentParsePolicies(const xvAgentConf *conf, xvPolicySet **ret)
 }
 
 /* Sampler thread: the policies, on the sampler's clock; their report is
- * published beside the snapshot. (@opaque is the engine, which outlives the
- * agent when a hung sampler is left behind.) */
+ * published beside the snapshot, with why there was no connection, if there
+ * was none. (@opaque is the engine, which outlives the agent when a hung
+ * sampler is left behind.) */
 static void *
 agentRunPolicies(struct _virConnect *conn, const xvSnapshot *snap, uint64_t realNowMs,
                  void *opaque)
 {
-    return xvPolicyEngineRunAt(opaque, conn, snap, realNowMs);
-}
+    agentNotes *notes = xvAlloc(sizeof(*notes));
 
-static void
-agentFreeReport(void *report)
-{
-    xvPolicyReportFree(report);
+    /* no connection: this thread's last library error is the failed open's
+     * (a sample without a connection calls nothing: worker.c) */
+    if (!conn)
+        notes->openError = xvStrdup(virGetLastErrorMessage());
+    notes->report = xvPolicyEngineRunAt(opaque, conn, snap, realNowMs);
+    return notes;
 }
 
 static void
@@ -578,7 +845,7 @@ agentWorkerSettings(xvAgent *agent, const xvAgentConf *conf, xvWorkerSettings *s
     memset(s, 0, sizeof(*s));
     s->uri = conf->uri;
     s->afterSample = agentRunPolicies;
-    s->afterSampleFree = agentFreeReport;
+    s->afterSampleFree = agentNotesFree;
     s->afterSampleOpaque = agent->policy;
     s->intervalMs = conf->intervalMs;
     for (i = 0; xvCollectors[i] && i < XV_COLLECTORS_MAX; i++)
@@ -761,6 +1028,7 @@ agentListen(xvAgent *agent, const xvAgentConf *conf)
         .body = agentScrapeBody,
         .self = agentScrapeSelf,
         .ready = agentScrapeReady,
+        .landing = agentLanding,
         .opaque = agent,
     };
     xvHttpLimits limits;
@@ -797,7 +1065,7 @@ agentSameStateDir(const xvAgentConf *a, const xvAgentConf *b)
 
 /* SIGHUP: all of the new file or none of it. */
 static void
-agentReload(xvAgent *agent)
+agentApplyReload(xvAgent *agent)
 {
     xvAgentConf *conf = NULL;
     xvPolicySet *policies = NULL;
@@ -854,6 +1122,17 @@ agentReload(xvAgent *agent)
     xvLogNotice("config: reloaded");
 }
 
+/* SIGHUP, told to systemd: RELOADING=1, then READY=1 once the reload is
+ * over, accepted or rejected (the agent serves on either way). */
+static void
+agentReload(xvAgent *agent)
+{
+    xvNotifyReloading();
+    agentApplyReload(agent);
+    agentNotifyStatus(agent, 0);
+    xvNotifyReady();
+}
+
 /* ---- signals and life cycle ------------------------------------------ */
 
 static void
@@ -878,6 +1157,9 @@ agentOnSignal(evutil_socket_t sig, short what, void *opaque)
     if (agent->stopping)
         return;
     agent->stopping = true;
+    /* (the watchdog goes on pinging while the replies drain) */
+    xvNotifyStopping();
+    agentNotifyStatus(agent, 0);
     xvLogNotice("received %s: finishing replies in progress, then exiting",
                 sig == SIGTERM ? "SIGTERM" : "SIGINT");
     if (xvPolicyEngineStop(agent->policy))
@@ -915,6 +1197,13 @@ agentStartControl(xvAgent *agent)
                 "(stepped real time starts at %llu ms)", agent->opts.testControl,
                 (unsigned long long)(xvAgentClockRealNs(agent->clock) / 1000000u));
     return 0;
+}
+
+/* The log's rate limits run on the agent's clock (stepped in the tests). */
+static uint64_t
+agentLogClock(void *opaque)
+{
+    return xvAgentClockMonoNs(opaque);
 }
 
 /* When a policy action ended: the agent's real time, in ms. */
@@ -971,6 +1260,7 @@ xvAgentNew(const xvAgentOptions *opts)
         agent->clock = xvAgentClockNewStepped(opts->testClockStartMs * 1000000u);
     /* the clock, not the agent: it outlives the agent with a sampler left behind */
     xvPolicyEngineSetClock(agent->policy, agentPolicyClockMs, agent->clock);
+    xvLogSetClock(agentLogClock, agent->clock);
     agent->reloadSuccessNs = xvAgentClockRealNs(agent->clock);
     agent->apiVersion = agentAPIVersion();
     /* the sampler thread wakes the loop with event_active() */
@@ -999,6 +1289,8 @@ xvAgentNew(const xvAgentOptions *opts)
     }
     if (agent->control)
         xvTestControlAttach(agent->control, agent->worker);
+    if (agentStartWatchdog(agent) < 0)
+        goto error;
     xvLogInfo("sampling %s every %llu ms", agent->conf->uri ? agent->conf->uri : "xen:///",
               (unsigned long long)agent->conf->intervalMs);
     return agent;
@@ -1042,11 +1334,17 @@ xvAgentFree(xvAgent *agent)
         event_free(agent->sigint);
     if (agent->sighup)
         event_free(agent->sighup);
+    if (agent->watchdog)
+        event_free(agent->watchdog);
+    xvNotifyReset();
     agentPublicationUnref(agent->pending);
     agentPublicationUnref(agent->current);
     if (agent->base)
         event_base_free(agent->base);
     xvAgentConfFree(agent->conf);
+    /* (a sampler left behind keeps the clock, and may still log) */
+    if (agent->clock)
+        xvLogSetClock(NULL, NULL);
     xvAgentClockFree(agent->clock);
     free(agent->apiVersion);
     pthread_mutex_destroy(&agent->pubLock);

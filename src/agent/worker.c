@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -41,7 +42,7 @@ struct _xvWorker {
     uint64_t nextNs;            /* when the next sample is due */
     /* the stepped clock only */
     uint64_t targetNs;          /* xvWorkerAdvance() runs time up to here */
-    bool waiting;               /* in workerWaitStepped() */
+    bool waiting;               /* in workerWait() or workerWaitStepped() */
     void (*idle)(void *opaque);
     void *idleOpaque;
 };
@@ -146,8 +147,12 @@ workerConnect(const char *uri)
     virConnectPtr conn = virConnectOpenReadOnly(uri);
 
     if (!conn) {
-        xvLogError("sampler: cannot connect to '%s': %s", uri ? uri : "xen:///",
-                   virGetLastErrorMessage());
+        char key[128];
+
+        /* tried again at every sample while the hypervisor is away */
+        snprintf(key, sizeof(key), "connect:%s", uri ? uri : "xen:///");
+        xvLogLimited(key, XV_LOG_ERR, "sampler: cannot connect to '%s': %s",
+                     uri ? uri : "xen:///", virGetLastErrorMessage());
         return NULL;
     }
     virConnSetErrorFunc(conn, NULL, workerQuietErrors);
@@ -165,11 +170,14 @@ workerWait(xvWorker *w)
 
     ts.tv_sec = (time_t)(w->nextNs / 1000000000u);
     ts.tv_nsec = (long)(w->nextNs % 1000000000u);
+    /* not sampling (xvWorkerGetProgress, the agent's watchdog) */
+    w->waiting = true;
     while (!w->stop && !w->kick && !w->settingsChanged &&
            xvClockMonoNs() < w->nextNs) {
         if (pthread_cond_timedwait(&w->wake, &w->lock, &ts) == ETIMEDOUT)
             break;
     }
+    w->waiting = false;
     w->kick = false;
 }
 

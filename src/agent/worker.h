@@ -23,6 +23,8 @@ typedef struct _xvWorker xvWorker;
  * (its clock's). What it returns (NULL: nothing), e.g. the policies'
  * report, is published beside the snapshot, never inside it. Same rules as
  * the publish callback: it runs between samples, so it delays the next one.
+ * With @conn NULL the thread's last library error (virGetLastErrorMessage)
+ * is still the failed open's: a sample without a connection calls nothing.
  */
 struct _virConnect;
 typedef void *(*xvWorkerHookFunc)(struct _virConnect *conn, const xvSnapshot *snap,
@@ -73,7 +75,8 @@ uint64_t xvWorkerKick(xvWorker *w);
 
 /* ---- the stepped clock (test control) ---------------------------------------- */
 
-/* Where the sampler stands, read at once. */
+/* Where the sampler stands, read at once (the test control; the agent's
+ * watchdog, on either clock). */
 typedef struct _xvWorkerProgress xvWorkerProgress;
 struct _xvWorkerProgress {
     uint64_t published;     /* seq of the last sample handed to publish (0: none) */

@@ -45,6 +45,8 @@ struct _xvActuator {
     xvPolicyTarget *targets;    /* balloon targets set */
     size_t ntargets, targetsCap;
     xvHash *targetIndex;        /* actuatorKey(vcpu -1) -> position + 1; NULL: to rebuild */
+    xvPolicyHistory history;    /* the last outcomes (landing page) */
+    uint64_t runMs;             /* the time of the sample being acted on */
     char **applied;             /* policies applied since the last prune */
     size_t napplied;
     uint64_t (*clockMs)(void *opaque);  /* realtime ms; NULL: time stands still */
@@ -96,6 +98,7 @@ xvActuatorFree(xvActuator *a)
     free(a->targets);
     xvHashFree(a->targetIndex);
     free(a->applied);
+    xvPolicyHistoryClear(&a->history);
     free(a->uri);
     free(a);
 }
@@ -189,26 +192,63 @@ xvActuatorCounters(const xvActuator *a, size_t *retCount)
     return a->counters;
 }
 
-static void
-actuatorCount(xvActuator *a, const char *policy, xvPolicyActionKind action,
-              xvPolicyResult result)
+/* The counter of (@policy, @action, @result), added at 0 if missing. */
+static xvPolicyCounter *
+actuatorCounter(xvActuator *a, const char *policy, xvPolicyActionKind action,
+                xvPolicyResult result)
 {
     xvPolicyCounter *c;
     size_t i;
 
     for (i = 0; i < a->ncounters; i++) {
         c = &a->counters[i];
-        if (c->action == action && c->result == result && strcmp(c->policy, policy) == 0) {
-            c->count++;
-            return;
-        }
+        if (c->action == action && c->result == result && strcmp(c->policy, policy) == 0)
+            return c;
     }
     a->counters = xvReallocN(a->counters, a->ncounters + 1, sizeof(*a->counters));
     c = &a->counters[a->ncounters++];
     c->policy = xvStrdup(policy);
     c->action = action;
     c->result = result;
-    c->count = 1;
+    c->count = 0;
+    return c;
+}
+
+static void
+actuatorCount(xvActuator *a, const char *policy, xvPolicyActionKind action,
+              xvPolicyResult result)
+{
+    actuatorCounter(a, policy, action, result)->count++;
+}
+
+/*
+ * Whether an action of @kind can end with @result here: gave_up only for a
+ * type that gives up, rolled_forward only for a restart (the one action
+ * finished after a stop), nothing for a capture (read-only, not counted).
+ * dry_run and the real results both: a reload may turn dry_run off.
+ */
+static bool
+actuatorResultPossible(xvPolicyActionKind kind, bool givesUp, xvPolicyResult result)
+{
+    if (kind == XV_POLICY_ACTION_CAPTURE || kind >= XV_POLICY_ACTION_LAST)
+        return false;
+    if (result == XV_POLICY_RESULT_GAVE_UP)
+        return givesUp;
+    if (result == XV_POLICY_RESULT_ROLLED_FORWARD)
+        return kind == XV_POLICY_ACTION_RESTART;
+    return true;
+}
+
+void
+xvActuatorDeclareCounters(xvActuator *a, const char *policy, xvPolicyActionKind kind,
+                          bool givesUp)
+{
+    int r;
+
+    for (r = 0; r < XV_POLICY_RESULT_LAST; r++) {
+        if (actuatorResultPossible(kind, givesUp, (xvPolicyResult)r))
+            actuatorCounter(a, policy, kind, (xvPolicyResult)r);
+    }
 }
 
 /*
@@ -256,6 +296,36 @@ actuatorFindLast(xvActuator *a, const char *policy, const xvPolicyAction *act, b
     return l;
 }
 
+/* Keeps one outcome in the history of the last actions. */
+static void
+actuatorRemember(xvActuator *a, const char *policy, const xvPolicyAction *act,
+                 xvPolicyResult result, const char *before, const char *after,
+                 const char *detail)
+{
+    XV_AUTOFREE(char *) text = NULL;
+    char vcpu[32] = "";
+    xvPolicyRecord rec = {
+        .atMs = actuatorNow(a, a->runMs),
+        .policy = (char *)policy,
+        .domain = act->domain,
+        .action = act->kind,
+        .result = result,
+    };
+
+    if (act->vcpu >= 0)
+        snprintf(vcpu, sizeof(vcpu), "vcpu=%d ", act->vcpu);
+    text = xvAsprintf("%sreason=%s %s->%s%s%s", vcpu, act->reason, before, after,
+                      detail ? ": " : "", detail ? detail : "");
+    rec.detail = text;
+    xvPolicyHistoryAdd(&a->history, &rec);
+}
+
+const xvPolicyHistory *
+xvActuatorHistory(const xvActuator *a)
+{
+    return &a->history;
+}
+
 /*
  * Logs and counts one outcome, at @level (< 0: the result's own level):
  *   policy=P domain=D uuid=U action=A [vcpu=N] reason=R result=X BEFORE->AFTER[: detail]
@@ -283,6 +353,7 @@ actuatorReportAt(xvActuator *a, int level, const char *policy, const xvPolicyAct
           vcpu, act->reason, xvPolicyResultName(result), before, after, detail ? ": " : "",
           detail ? detail : "");
     actuatorCount(a, policy, act->kind, result);
+    actuatorRemember(a, policy, act, result, before, after, detail);
 }
 
 static void
@@ -877,6 +948,7 @@ xvActuatorApply(xvActuator *a, virConnectPtr ro, const char *name,
     bool captured = false;
     size_t i;
 
+    a->runMs = nowMs;
     actuatorMarkApplied(a, name);
     for (i = 0; i < actions->n; i++) {
         const xvPolicyAction *act = &actions->actions[i];
@@ -1012,6 +1084,7 @@ xvActuatorRollForward(xvActuator *a, xvPolicyState *state, uint64_t nowMs)
 {
     if (!state || state->nintents == 0 || !actuatorBeginActing(a))
         return;
+    a->runMs = nowMs;
     xvLogNotice("policy: %zu %s interrupted by a stop of the agent: finishing %s",
                 state->nintents, state->nintents == 1 ? "action was" : "actions were",
                 state->nintents == 1 ? "it" : "them");

@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "history.h"
 #include "policy.h"
 #include "state.h"
 
@@ -92,11 +93,24 @@ bool xvActuatorActing(xvActuator *a);
  * if one was pending. */
 bool xvActuatorClearBackoffs(xvActuator *a);
 
+/*
+ * Adds, at 0, the counters of the policy @policy that do not exist yet: one
+ * per result an action of @kind can end with (gave_up only if @givesUp,
+ * rolled_forward only for a restart; dry_run and the real results both),
+ * so that their series are exported before the first action and rate() or
+ * increase() sees that one. Counts already made are kept.
+ */
+void xvActuatorDeclareCounters(xvActuator *a, const char *policy, xvPolicyActionKind kind,
+                               bool givesUp);
+
 /* The counters so far, in first-seen order (borrowed until the next Apply). */
 const xvPolicyCounter *xvActuatorCounters(const xvActuator *a, size_t *retCount);
 
 /* The balloon targets kept, in first-set order (borrowed until the next Apply or Prune). */
 const xvPolicyTarget *xvActuatorTargets(const xvActuator *a, size_t *retCount);
+/* The last outcomes, for the landing page (borrowed until the next Apply). */
+const xvPolicyHistory *xvActuatorHistory(const xvActuator *a);
+
 /*
  * After a run on @snap: forgets the targets of domains gone from @snap or
  * restarted since (another ID), and of policies that did not run (removed

@@ -435,4 +435,6 @@ const xvPolicyType xvPolicyAutopin = {
     .parse = autopinParse,
     .decide = autopinDecide,
     .free = free,
+    .action = XV_POLICY_ACTION_PIN,
+    .givesUp = true,
 };

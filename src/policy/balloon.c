@@ -864,9 +864,14 @@ balloonDecideAndLog(const xvPolicyInput *in, const xvPolicyCommon *common, const
 
         xvConfFormatSize(note->floorKiB, floor, sizeof(floor));
         xvConfFormatSize(byMax ? note->maxKiB : note->maxMemKiB, limit, sizeof(limit));
-        xvLogWarning("policy=%s domain=%s uuid=%s action=setmem: left alone: its min_memory %s "
-                     "is above its %s %s", cfg->policy, note->dom->name, note->dom->uuidstr,
-                     floor, byMax ? "max_memory" : "maximum memory", limit);
+        char key[128];
+
+        /* the same at every sample until the domain or the policy changes */
+        snprintf(key, sizeof(key), "balloon-floor:%s:%s", cfg->policy, note->dom->uuidstr);
+        xvLogLimited(key, XV_LOG_WARNING, "policy=%s domain=%s uuid=%s action=setmem: left "
+                     "alone: its min_memory %s is above its %s %s", cfg->policy,
+                     note->dom->name, note->dom->uuidstr, floor,
+                     byMax ? "max_memory" : "maximum memory", limit);
     }
     xvBalloonNotesClear(&notes);
 }
@@ -877,4 +882,6 @@ const xvPolicyType xvPolicyBalloon = {
     .parse = balloonParse,
     .decide = balloonDecideAndLog,
     .free = balloonFree,
+    .action = XV_POLICY_ACTION_SETMEM,
+    .givesUp = false,
 };

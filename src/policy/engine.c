@@ -14,6 +14,7 @@
 #include "selection_overlap.h"
 #include "state.h"
 #include "util/xvalloc.h"
+#include "util/xvbuf.h"
 #include "util/xvlog.h"
 
 typedef struct {
@@ -253,6 +254,23 @@ xvPolicyEngineConfigure(xvPolicyEngine *engine, xvPolicySet *set, const char *ur
     xvPolicySetFree(old);
 }
 
+/*
+ * The counters of every configured policy (disabled ones too), at 0 until
+ * it acts: a series that appeared only with the first action would hide
+ * that action from increase() and from the alerts built on it.
+ */
+static void
+engineDeclareCounters(xvPolicyEngine *engine)
+{
+    size_t i;
+
+    for (i = 0; engine->set && i < engine->set->n; i++) {
+        const enginePolicy *p = &engine->set->policies[i];
+
+        xvActuatorDeclareCounters(engine->actuator, p->name, p->type->action, p->type->givesUp);
+    }
+}
+
 /* Takes the configuration handed over by the loop, if any. */
 static void
 engineTakePending(xvPolicyEngine *engine, uint64_t nowMs)
@@ -277,6 +295,7 @@ engineTakePending(xvPolicyEngine *engine, uint64_t nowMs)
 
     xvPolicySetFree(engine->set);
     engine->set = set;
+    engineDeclareCounters(engine);
     /* deltas across a reload could span a change of policies: start afresh */
     engine->prev = xvSnapshotUnref(engine->prev);
     xvActuatorSetURI(engine->actuator, uri);
@@ -376,6 +395,58 @@ engineCompareRestart(const void *a, const void *b)
     return c ? c : strcmp(x->uuidstr, y->uuidstr);
 }
 
+/* Appends "@label: a, b" (with "; " before it unless first) when @n > 0. */
+static void
+engineSelectionList(xvBuf *buf, const char *label, char *const *items, size_t n)
+{
+    size_t i;
+
+    if (n == 0)
+        return;
+    xvBufAsprintf(buf, "%s%s: ", buf->len ? "; " : "", label);
+    for (i = 0; i < n; i++)
+        xvBufAsprintf(buf, "%s%s", i ? ", " : "", items[i]);
+}
+
+/* A policy's `domains:` in words, to free(). */
+static char *
+engineSelectionText(const xvPolicyDomains *d)
+{
+    xvBuf buf = XV_BUF_INIT;
+
+    if (d->nnames == 0 && d->nuuids == 0)
+        xvBufAddStr(&buf, "all domains");
+    engineSelectionList(&buf, "names", d->names, d->nnames);
+    engineSelectionList(&buf, "uuids", d->uuids, d->nuuids);
+    engineSelectionList(&buf, "exclude", d->exclude, d->nexclude);
+    return xvBufSteal(&buf, NULL);
+}
+
+/* The policies in force and the last actions, for the landing page. */
+static void
+engineReportPolicies(const xvPolicyEngine *engine, xvPolicyReport *r)
+{
+    const xvPolicyHistory *history = xvActuatorHistory(engine->actuator);
+    size_t i, n = xvPolicySetCount(engine->set);
+
+    r->policies = xvAllocN(n, sizeof(*r->policies));
+    r->npolicies = n;
+    for (i = 0; i < n; i++) {
+        const enginePolicy *p = &engine->set->policies[i];
+        xvPolicyReportPolicy *x = &r->policies[i];
+        const xvPolicyRecord *last = xvPolicyHistoryLastOf(history, p->name);
+
+        x->name = xvStrdup(p->name);
+        x->type = p->type->name;
+        x->selection = engineSelectionText(&p->common.domains);
+        x->enabled = p->common.enabled;
+        x->dryRun = p->common.dryRun;
+        if ((x->haveLast = last != NULL))
+            xvPolicyRecordCopy(&x->last, last);
+    }
+    r->recent = xvPolicyHistoryCopy(history, &r->nrecent);
+}
+
 static xvPolicyReport *
 engineReport(const xvPolicyEngine *engine, uint64_t nowMs)
 {
@@ -407,6 +478,7 @@ engineReport(const xvPolicyEngine *engine, uint64_t nowMs)
     r->haveState = st != NULL;
     r->stateSaveErrors = st ? st->saveErrorsTotal : 0;
     xvPolicyReportAddTargets(r, engine->actuator);
+    engineReportPolicies(engine, r);
     return r;
 }
 

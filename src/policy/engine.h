@@ -72,7 +72,8 @@ void xvPolicyEngineConfigure(xvPolicyEngine *engine, xvPolicySet *set, const cha
  * read; the engine keeps a reference to it, for the deltas of the next run.
  * Returns the report of the policies' metrics, to publish beside @snap and
  * free with xvPolicyReportFree(); NULL when there is nothing to report (no
- * policy ever ran, nothing counted).
+ * policy ever configured). Every configured policy's counters are in it
+ * from its first run, at 0 until it acts (xvActuatorDeclareCounters()).
  */
 struct _virConnect;
 xvPolicyReport *xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro,

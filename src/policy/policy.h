@@ -146,6 +146,14 @@ struct _xvPolicyType {
     void (*decide)(const xvPolicyInput *in, const xvPolicyCommon *common, const void *config,
                    xvPolicyActionList *out);
     void (*free)(void *config);
+    /*
+     * The write action the type takes (the action label of its
+     * xvirt_policy_actions_total series) and whether it can give up on a
+     * domain: the engine exports the type's counters at 0 from the start
+     * (xvActuatorDeclareCounters()).
+     */
+    xvPolicyActionKind action;
+    bool givesUp;
 };
 
 /*

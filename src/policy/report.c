@@ -148,6 +148,13 @@ xvPolicyReportFree(xvPolicyReport *r)
         free(r->targets[i].policy);
         free(r->targets[i].domain);
     }
+    for (i = 0; i < r->npolicies; i++) {
+        free(r->policies[i].name);
+        free(r->policies[i].selection);
+        xvPolicyRecordClear(&r->policies[i].last);
+    }
+    free(r->policies);
+    xvPolicyRecordsFree(r->recent, r->nrecent);
     free(r->counters);
     free(r->restarts);
     free(r->targets);

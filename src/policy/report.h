@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "actuator.h"
+#include "history.h"
 #include "exporters/prom_writer.h"
 
 typedef struct _xvPolicyReportRestart xvPolicyReportRestart;
@@ -22,6 +23,18 @@ struct _xvPolicyReportRestart {
     uint64_t total;             /* restart attempts */
     uint64_t backoffMs;         /* until the next attempt is allowed; 0: now */
     bool gaveUp;
+};
+
+/* A policy in force when the report was made (landing page). */
+typedef struct _xvPolicyReportPolicy xvPolicyReportPolicy;
+struct _xvPolicyReportPolicy {
+    char *name;
+    const char *type;           /* static: the type's name */
+    char *selection;            /* its `domains:` in words ("all domains", "names: web*; ...") */
+    bool enabled;
+    bool dryRun;
+    bool haveLast;              /* it acted (or was refused) since the agent started */
+    xvPolicyRecord last;        /* its last outcome, when haveLast */
 };
 
 typedef struct _xvPolicyReport xvPolicyReport;
@@ -34,6 +47,11 @@ struct _xvPolicyReport {
     size_t ntargets;
     bool haveState;             /* the bookkeeping is loaded: the next field counts */
     uint64_t stateSaveErrors;   /* xvirt_policy_state_save_errors_total */
+    /* for the landing page, not the metrics: */
+    xvPolicyReportPolicy *policies;     /* configuration order */
+    size_t npolicies;
+    xvPolicyRecord *recent;     /* the last outcomes, newest first (history.h) */
+    size_t nrecent;
 };
 
 /* Copies the actuator's balloon targets into @report, sorted. */

@@ -151,4 +151,6 @@ const xvPolicyType xvPolicyRestart = {
     .parse = restartParse,
     .decide = restartDecide,
     .free = free,
+    .action = XV_POLICY_ACTION_RESTART,
+    .givesUp = true,
 };

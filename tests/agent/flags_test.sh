@@ -162,7 +162,7 @@ served_everywhere start
 is "one 'serving' line per address" \
     "$(grep -Ec "http: serving /probe/metrics on 127\.0\.0\.1:($port_a|$port_b)\"" "$LOG")" 2
 curl -s --max-time 5 -o "$TMP/landing.html" "http://127.0.0.1:$port_b/"
-like "the landing page links the telemetry path" "$TMP/landing.html" '<a href="probe/metrics">'
+like "the landing page links the telemetry path" "$TMP/landing.html" '<a [^>]*href="\./probe/metrics">'
 is "a 404 names the telemetry path" \
     "$(curl -s --max-time 5 "http://127.0.0.1:$port_a/nothing")" "not found: try /probe/metrics"
 

@@ -162,10 +162,10 @@ is "/-/ready: 200 after the first sample" "$(curl -s "http://127.0.0.1:$port/-/r
 
 curl -s -D "$TMP/land.hdr" -o "$TMP/land.html" "http://127.0.0.1:$port/"
 like "landing page: HTML" "$TMP/land.hdr" '^Content-Type: text/html; charset=utf-8'
-like "landing page: links to /metrics" "$TMP/land.html" '<a href="metrics">'
+like "landing page: links to /metrics" "$TMP/land.html" '<a id="metrics-link" href="./metrics">'
 is "landing page: its link resolves" \
     "$(curl -s -o /dev/null -w '%{http_code} %{content_type}' \
-        "http://127.0.0.1:$port/$(grep -o 'href="metrics"' "$TMP/land.html" | head -n 1 |
+        "http://127.0.0.1:$port/$(grep -o 'href="./metrics"' "$TMP/land.html" | head -n 1 |
             cut -d'"' -f2)")" "200 text/plain; version=0.0.4; charset=utf-8"
 
 # -- HEAD
@@ -266,7 +266,7 @@ wait_http "$port" /-/healthy 200 5
 is "no sample yet: /-/healthy 200" "$(http_code "$port" /-/healthy)" 200
 is "no sample yet: /-/ready 503" "$(http_code "$port" /-/ready)" 503
 is "no sample yet: /-/ready says why" "$(curl -s "http://127.0.0.1:$port/-/ready")" \
-    "xvirt-agent has no sample yet."
+    "xvirt-agent is not ready: no sample yet (connecting to the hypervisor)"
 is "no sample yet: /metrics 503" "$(http_code "$port" /metrics)" 503
 if wait_http "$port" /-/ready 200 15; then
     ok "first sample: /-/ready turns 200"

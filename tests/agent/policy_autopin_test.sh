@@ -181,12 +181,14 @@ scrape_pair() {
     scrape "$1" "$TMP/$2.1.prom" >/dev/null
 }
 
-# settled PORT SECONDS: the ok count has not changed for SECONDS (and is not empty)
+# settled PORT SECONDS: the ok count has not changed for SECONDS (and is not 0:
+# the series is there at 0 before the first pin)
 settled() {
     local before
     before=$(scrape_value "$1" "$(pin_series ok)")
     step_for "$2" :
-    [ -n "$before" ] && [ "$(scrape_value "$1" "$(pin_series ok)")" = "$before" ]
+    [ -n "$before" ] && [ "$before" != 0 ] &&
+        [ "$(scrape_value "$1" "$(pin_series ok)")" = "$before" ]
 }
 
 # count_samples N: steps N intervals; sets SAMPLES to the samples taken
@@ -235,7 +237,7 @@ like "spread: vacating the reserved pCPUs is logged as such" "$AGENT_LOG" \
     '^<5>policy=pin domain=batch uuid=[^ ]* action=pin vcpu=0 reason=reserved result=ok 0-7->[2-7]$'
 oks=$(metric "$TMP/spread.1.prom" "$(pin_series ok)")
 is "spread: one pin per vcpu moved (5 of web and db, 2 of batch)" "$oks" 7
-is "spread: no failure" "$(metric "$TMP/spread.1.prom" "$(pin_series failed)")" ""
+is "spread: no failure" "$(metric "$TMP/spread.1.prom" "$(pin_series failed)")" 0
 xvirsh_placement batch db infra web >"$TMP/spread.xvirsh"
 is "spread: xvirsh, while the agent runs, shows the placement of /metrics" \
     "$(cat "$TMP/spread.xvirsh")" "$(metrics_placement "$TMP/spread.1.prom")"
@@ -387,7 +389,7 @@ count_samples 5
 scrape "$port" "$TMP/dry.prom" >/dev/null
 cmp_num "dry run: decided again each interval, nothing having changed" \
     "$(metric "$TMP/dry.prom" "$DRY")" ">=" 14
-is "dry run: no real pin" "$(metric "$TMP/dry.prom" "$(pin_series ok)")" ""
+is "dry run: no real pin" "$(metric "$TMP/dry.prom" "$(pin_series ok)")" 0
 is "dry run: web and db still crowded on pCPU 2" \
     "$(affinities "$TMP/dry.prom" | awk '$1 == "web" || $1 == "db" { print $3 }' | sort -u)" 2
 is "dry run: batch still anywhere" \

@@ -93,7 +93,7 @@ while [ "$NOW_NS" -lt 4000000000 ]; do
     echo "$SEQ" >>"$TMP/p1.seqs"
     st=$(metric "$TMP/p1.prom" "xvirt_domain_state{$(lbl web01 01)}")
     acted=$(metric "$TMP/p1.prom" "$OK_SERIES")
-    [ "$st" = 6 ] && [ -z "$acted" ] && late=$((late + 1))
+    [ "$st" = 6 ] && [ "${acted:-0}" = 0 ] && late=$((late + 1))
     [ "$st" = 6 ] && [ -z "$seen" ] && seen=$NOW
     [ "$acted" = 1 ] && [ "$st" = 1 ] && break
 done
@@ -244,7 +244,7 @@ is "kill: crashed again, within the kept back-off" \
     "$(value "xvirt_domain_state{$(lbl web01 01)}")" 6
 cmp_num "kill: the kept deadline is still ahead ($REAL_MS)" "$retry_at" ">" "$REAL_MS"
 is "kill: the restart count was kept" "$(value "$KILLCOUNT")" 1
-is "kill: no restart by the new agent yet" "$(value "$OK_SERIES")" ""
+is "kill: no restart by the new agent yet" "$(value "$OK_SERIES")" 0
 cmp_num "kill: back-off still shown" \
     "$(value "xvirt_policy_restart_backoff_seconds{$(lbl web01 01)}")" ">" 0
 before_ms=$REAL_MS
@@ -292,7 +292,7 @@ is "kill (shared node): the new agent sees the same crashed boot" \
     "$(value "xvirt_domain_state{$(lbl web01 01)}") $(value "xvirt_domain_id{$(lbl web01 01)}")" \
     "6 $crashed_id"
 is "kill (shared node): the restart count was kept" "$(value "$KILLCOUNT")" 1
-is "kill (shared node): no restart by the new agent yet" "$(value "$OK_SERIES")" ""
+is "kill (shared node): no restart by the new agent yet" "$(value "$OK_SERIES")" 0
 if step_until 12 metric_is "$port" "$KILLCOUNT" 2; then
     ok "kill (shared node): restarted once the kept back-off ran out"
 else
@@ -326,7 +326,7 @@ step 600ms
 scrape "$port" "$TMP/last.prom" >/dev/null
 is "dry run: nothing touched (still crashed)" "$(value "xvirt_domain_state{$(lbl web01 01)}")" 6
 is "dry run: same ID" "$(value "xvirt_domain_id{$(lbl web01 01)}")" 1
-is "dry run: no ok action" "$(value "$OK_SERIES")" ""
+is "dry run: no ok action" "$(value "$OK_SERIES")" 0
 "$XVIRSH" -c "$URI4" dominfo web01 >"$TMP/xvirsh4.out" 2>&1
 like "dry run: xvirsh in another process shows web01 still crashed" "$TMP/xvirsh4.out" \
     '^State: +crashed$'

@@ -31,7 +31,7 @@ hashOf(const char *password)
 
     memset(&data, 0, sizeof(data));
     assert_non_null(crypt_gensalt_rn("$2b$", 4, NULL, 0, salt, sizeof(salt)));
-    out = crypt_r(password, salt, &data);
+    out = crypt_rn(password, salt, &data, (int)sizeof(data));
     assert_non_null(out);
     assert_int_equal(strlen(out), 60);
     return strdup(out);

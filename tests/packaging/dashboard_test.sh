@@ -9,9 +9,13 @@
 #     per panel, panel ids unique; panels within the 24-column grid and not
 #     overlapping;
 #   - the panels the operators need are there (by the metrics they show);
+#   - the panels of the policies: balloon (memory, targets, guest memory,
+#     setmem actions) and autopin (pin actions, placement, affinity), each
+#     action panel on an action the live agent counts;
 #   - every metric an expression or variable query selects is one the live
 #     agent exports (the agent on tests/data/packaging/node-monitoring.xml
-#     with a restart policy, which makes every family show up);
+#     with restart, autopin and balloon policies, which makes every family
+#     show up);
 #   - a real Prometheus scraping that agent evaluates every panel
 #     expression, with the variables set to the live host, and each returns
 #     at least one series; each variable query finds the live values.
@@ -148,7 +152,9 @@ for m in up xvirt_hypervisor_up xvirt_domain_state xvirt_domain_cpu_seconds_tota
     xvirt_domain_interface_receive_bytes_total xvirt_domain_interface_transmit_bytes_total \
     xvirt_domain_interface_receive_drops_total xvirt_domain_interface_transmit_drops_total \
     xvirt_node_cpu_seconds_total process_cpu_seconds_total process_resident_memory_bytes \
-    process_open_fds process_max_fds; do
+    process_open_fds process_max_fds xvirt_policy_balloon_target_bytes \
+    xvirt_domain_memory_unused_bytes xvirt_domain_memory_available_bytes \
+    xvirt_node_memory_free_bytes xvirt_vcpu_cpu xvirt_vcpu_affinity_cpus; do
     grep -qx "$m" "$TMP/used.names" || missing="$missing $m"
 done
 is "the dashboard shows every metric an operator needs" "$missing" ""
@@ -159,6 +165,29 @@ start_live_agent
 missing=$(grep -vx up "$TMP/used.names" | comm -23 - "$TMP/live.names")
 is "every metric the dashboard selects ($(wc -l <"$TMP/used.names")) is exported by the live agent" \
     "$missing" ""
+
+# Fixed label values the expressions match (action="pin", mode="idle"...):
+# each one is on a series of the live agent, so no panel waits for a label
+# value the agent never exports.
+label_values_missing() {
+    python3 -c '
+import re, sys
+live = open(sys.argv[2]).read()
+missing = set()
+for line in open(sys.argv[1]):
+    expr = line.rstrip("\n").split("\t")[2]
+    for label, value in re.findall(r"([a-z_]+)=\"([^\"$]*)\"", expr):
+        if f"{label}=\"{value}\"" not in live:
+            missing.add(f"{label}=\"{value}\"")
+print(" ".join(sorted(missing)))' "$1" "$TMP/live.prom"
+}
+is "every fixed label value a panel matches is exported by the live agent" \
+    "$(label_values_missing "$TMP/exprs.tsv")" ""
+# The check is not vacuous: a value the agent never exports is caught.
+printf 'T\tA\tincrease(xvirt_policy_actions_total{action="pins", result="ok"}[5m])\n' \
+    >"$TMP/bad-exprs.tsv"
+is "a label value the agent does not export would be caught" \
+    "$(label_values_missing "$TMP/bad-exprs.tsv")" 'action="pins"'
 
 # ---- every expression on a real Prometheus ---------------------------------------
 

@@ -18,7 +18,8 @@
 #    that forbids it). There it checks dpkg's view (installed, conffile,
 #    unit enabled, state directory), runs the installed xvirsh and agent on
 #    test:///default, builds and runs a program against libxvirt-dev with
-#    pkg-config, verifies the unit with systemd-analyze, then purges the
+#    pkg-config, verifies the unit with systemd-analyze, runs the unit's
+#    ExecStart with a web configuration (gzip over TLS), then purges the
 #    packages and checks that they leave nothing behind.
 # dpkg-buildpackage, debhelper and lintian come from scripts/deps; a missing
 # one is a failure. Takes about 40 s.
@@ -138,7 +139,19 @@ has xvirt-agent /usr/sbin/xvirt-agent /lib/systemd/system/xvirt-agent.service \
     /usr/share/xvirt/grafana/xvirt-host.json /etc/xvirt/policies.d \
     /usr/share/xvirt/examples/policies/autopin.yaml \
     /usr/share/xvirt/examples/policies/balloon.yaml \
-    /usr/share/xvirt/examples/policies/restart.yaml
+    /usr/share/xvirt/examples/policies/restart.yaml \
+    /usr/share/doc/xvirt-agent/runbooks.md \
+    /usr/share/xvirt/examples/prometheus/prometheus-file-sd.yml \
+    /usr/share/xvirt/examples/prometheus/xvirt-targets.yml \
+    /usr/share/xvirt/examples/prometheus/prometheus-federate.yml
+
+# The alerts' runbook_url point at the packaged runbooks.md, uncompressed.
+dpkg-deb --fsys-tarfile "$(deb xvirt-agent)" |
+    tar -xOf - ./usr/share/xvirt/prometheus/xvirt-alerts.yml >"$TMP/alerts.yml"
+links=$(sed -nE 's/^ *runbook_url: "([^#"]*)#.*/\1/p' "$TMP/alerts.yml" | sort | uniq -c |
+    sed 's/^ *//')
+is "every alert's runbook_url is in the packaged runbooks.md" "$links" \
+    "$(grep -c '^ *- alert: ' "$TMP/alerts.yml") file:///usr/share/doc/xvirt-agent/runbooks.md"
 
 # The library's private helpers (<libexecdir>/xvirt/, e.g. xvirt-xen-monitor)
 # go with the library, whenever the build installs any.
@@ -220,6 +233,7 @@ EOF
 for p in "${PACKAGES[@]}"; do
     cp "$(deb "$p")" "$TMP/"
 done
+mkdir -p "$TMP/web" && cp "$XV_TEST_DATADIR"/web/{ca.crt,server.crt,server.key} "$TMP/web/"
 APORT=$(free_port)
 before=$(ls /var/lib/dpkg/info/xvirt-agent.list /usr/sbin/xvirt-agent 2>&1)
 
@@ -313,6 +327,39 @@ status=$?
 AGENT=
 res "the installed agent exits 0 on SIGTERM" sh -c \
     "[ $status -eq 0 ] || { echo 'exit status $status'; cat '$T/agent.out'; false; }"
+# The unit's own command line (ExecStart, verbatim) with TLS and gzip: the
+# shipped configuration replaced by one on the test driver that names a web
+# configuration with the tests' certificate.
+mkdir -p "$M/etc/xvirt/tls" && cp "$T/web/server.crt" "$T/web/server.key" "$M/etc/xvirt/tls/" &&
+    chmod 600 "$M/etc/xvirt/tls/server.key"
+printf 'tls_server_config:\n  cert_file: tls/server.crt\n  key_file: tls/server.key\n' \
+    >"$M/etc/xvirt/web.yml"
+printf 'connection:\n  uri: test:///default\nlisten:\n  address: 127.0.0.1\n  port: %s\n  web_config_file: web.yml\n' \
+    "$PORT" >"$M/etc/xvirt/xvirt-agent.yaml"
+exec_start=$(sed -n 's/^ExecStart=//p' "$M/lib/systemd/system/xvirt-agent.service")
+# shellcheck disable=SC2086 # the unit's words, split as systemd splits them here
+env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
+    chroot "$M" $exec_start </dev/null >"$T/agent-tls.out" 2>&1 &
+AGENT=$!
+TLS=(--cacert "$T/web/ca.crt" --resolve "localhost:$PORT:127.0.0.1")
+ready=false
+for _ in $(seq 100); do
+    curl -s "${TLS[@]}" -o /dev/null -w '%{http_code}' "https://localhost:$PORT/-/ready" |
+        grep -q 200 && { ready=true; break; }
+    sleep 0.1
+done
+curl -s "${TLS[@]}" -H 'Accept-Encoding: gzip' -D "$T/tls.head" -o "$T/tls.gz" \
+    "https://localhost:$PORT/metrics"
+res "the unit's ExecStart ($exec_start) serves gzip over TLS" sh -c \
+    "$ready && tr -d '\r' <'$T/tls.head' | grep -qx 'Content-Encoding: gzip' &&
+     gzip -dc <'$T/tls.gz' | grep -q '^xvirt_domains 1\$' || { cat '$T/agent-tls.out'; false; }"
+res "... and plain HTTP to it gets no answer" sh -c \
+    "[ \"\$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$PORT/metrics)\" = 000 ]"
+kill -TERM "$AGENT"
+wait "$AGENT"
+AGENT=
+# an operator's own files (not the package's) would stay after a purge
+rm -rf "$M/etc/xvirt/tls" "$M/etc/xvirt/web.yml"
 echo "state" >"$M/var/lib/xvirt/policy-state"
 res "dpkg --purge removes the four packages" in_root \
     dpkg --purge xvirt-agent xvirsh libxvirt-dev libxvirt0

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # monitoring_common.sh: shared by rules_test.sh and dashboard_test.sh,
-# sourced after tests/agent/agent_common.sh: the live agent on
-# tests/data/packaging/node-monitoring.xml with a restart policy (so that
-# every family it can export shows up), the metric names it exports, the
+# sourced after tests/agent/agent_common.sh: the alerts rendered from their
+# template; the live agent on tests/data/packaging/node-monitoring.xml with
+# restart, autopin and balloon policies (so that every family it can export
+# shows up), the metric names it exports, the
 # metric names a PromQL expression uses, and a real Prometheus scraping the
 # agent with xvirt's rules loaded.
 #
@@ -17,6 +18,7 @@ RULESDIR=$SRCDIR/packaging/prometheus
 PROMTOOL=$(command -v promtool || true)
 PROMETHEUS=${PROMETHEUS:-/usr/bin/prometheus}
 LOOP='domain="loop",uuid="e0000000-0000-4000-8000-000000000004"'
+WEB01='domain="web01",uuid="e0000000-0000-4000-8000-000000000001"'
 
 # need_tool NAME PATH: a TAP check that PATH is an executable; scripts/deps
 # installs every tool these tests use, so a missing one is a failure.
@@ -29,16 +31,38 @@ need_tool() {
     fi
 }
 
-# start_live_agent: starts the agent (port APORT), waits until the restart
-# policy has given up on "loop", and leaves a scrape in $TMP/live.prom and
-# the sample names it holds, sorted, in $TMP/live.names.
+# render_alerts SELECTOR URL: xvirt-alerts.yml.in with the job selector and
+# the runbook URL put in, as meson's configure_file() does.
+render_alerts() {
+    python3 -c '
+import sys
+text = open(sys.argv[1]).read()
+text = text.replace("@PROMETHEUS_JOB_SELECTOR@", sys.argv[2])
+sys.stdout.write(text.replace("@PROMETHEUS_RUNBOOK_URL@", sys.argv[3]))' \
+        "$RULESDIR/xvirt-alerts.yml.in" "$1" "$2"
+}
+
+# balloon_target_set: the live agent shows a balloon target for web01.
+balloon_target_set() {
+    [ -n "$(scrape_value "$APORT" "xvirt_policy_balloon_target_bytes{policy=\"balloon\",$WEB01}")" ]
+}
+
+# start_live_agent: starts the agent (port APORT) with a restart policy and
+# dry-run autopin and balloon policies, waits until the restart policy has
+# given up on "loop" and the balloon policy has set a target (web01's guest
+# uses all its memory), and leaves a scrape in $TMP/live.prom and the
+# sample names it holds, sorted, in $TMP/live.names.
 start_live_agent() {
     APORT=$(free_port)
     write_config "$TMP/agent.yaml" "$APORT" \
         "test://$XV_TEST_DATADIR/packaging/node-monitoring.xml" \
         "sampling:" "  interval: 250ms" "state_dir: $TMP/state" "policies:" \
         "  - name: restart" "    type: restart" "    backoff: 100ms" \
-        "    backoff_max: 100ms" "    burst: 1" "    burst_interval: 10m"
+        "    backoff_max: 100ms" "    burst: 1" "    burst_interval: 10m" \
+        "  - name: autopin" "    type: autopin" "    dry_run: true" "    strategy: spread" \
+        "  - name: balloon" "    type: balloon" "    dry_run: true" \
+        "    low_watermark: 1GiB" "    high_watermark: 2GiB" "    step: 256MiB" \
+        "    guest_free: 256MiB" "    min_memory: 1GiB" "    max_memory: 100%"
     start_agent agent --config "$TMP/agent.yaml"
     if ! wait_http "$APORT" /-/ready 200 15; then
         not_ok "the live agent is ready" "$AGENT_LOG"
@@ -48,7 +72,11 @@ start_live_agent() {
         not_ok "the live agent's restart policy gave up on loop" "$AGENT_LOG"
         done_testing
     fi
-    ok "the live agent is ready and its restart policy gave up on loop"
+    if ! wait_for 15 balloon_target_set; then
+        not_ok "the live agent's balloon policy set a target for web01" "$AGENT_LOG"
+        done_testing
+    fi
+    ok "the live agent is ready, its restart policy gave up on loop, its balloon set a target"
     scrape "$APORT" "$TMP/live.prom" >/dev/null
     grep -v '^#' "$TMP/live.prom" | sed -E 's/[{ ].*//' | sort -u >"$TMP/live.names"
 }

@@ -425,6 +425,98 @@ test_dry_run_turned_off_by_a_reload_acts_at_once_and_counts_from_zero(void **sta
     xvPolicyTestReportFree();
 }
 
+/* ---- counters at zero -------------------------------------------------- */
+
+/* The xvirt_policy_actions_total lines of the last run's report, in text format. */
+static char *
+actionLines(void)
+{
+    xvBuf buf = XV_BUF_INIT, out = XV_BUF_INIT;
+    char *text, *line, *save = NULL;
+
+    xvPolicyReportRender(lastReport(), XV_PROM_FORMAT_TEXT, &buf);
+    text = xvBufSteal(&buf, NULL);
+    for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (strncmp(line, "xvirt_policy_actions_total{", 27) == 0)
+            xvBufAsprintf(&out, "%s\n", line);
+    }
+    free(text);
+    return xvBufSteal(&out, NULL);
+}
+
+#define ACTION_LINE(policy, action, result, n) \
+    "xvirt_policy_actions_total{policy=\"" policy "\",action=\"" action "\",result=\"" \
+    result "\"} " #n "\n"
+/* Every result an action of each type can end with, dry_run and real both. */
+#define RESTART_LINES(policy, ok, failed) \
+    ACTION_LINE(policy, "restart", "ok", ok) ACTION_LINE(policy, "restart", "failed", failed) \
+    ACTION_LINE(policy, "restart", "dry_run", 0) \
+    ACTION_LINE(policy, "restart", "rate_limited", 0) \
+    ACTION_LINE(policy, "restart", "gave_up", 0) ACTION_LINE(policy, "restart", "skipped", 0) \
+    ACTION_LINE(policy, "restart", "rolled_forward", 0)
+#define PIN_LINES(policy) \
+    ACTION_LINE(policy, "pin", "ok", 0) ACTION_LINE(policy, "pin", "failed", 0) \
+    ACTION_LINE(policy, "pin", "dry_run", 0) ACTION_LINE(policy, "pin", "rate_limited", 0) \
+    ACTION_LINE(policy, "pin", "gave_up", 0) ACTION_LINE(policy, "pin", "skipped", 0)
+/* balloon never gives up, and only a restart is rolled forward */
+#define SETMEM_LINES(policy) \
+    ACTION_LINE(policy, "setmem", "ok", 0) ACTION_LINE(policy, "setmem", "failed", 0) \
+    ACTION_LINE(policy, "setmem", "dry_run", 0) ACTION_LINE(policy, "setmem", "rate_limited", 0) \
+    ACTION_LINE(policy, "setmem", "skipped", 0)
+
+static void
+assertActionLines(const char *expected)
+{
+    char *lines = actionLines();
+
+    if (strcmp(lines, expected) != 0)
+        print_error("expected:\n%sactual:\n%s", expected, lines);
+    assert_string_equal(lines, expected);
+    free(lines);
+}
+
+static void
+test_every_configured_policy_counts_from_zero_before_it_acts(void **state)
+{
+    xvPolicyEngine *engine = xvPolicyEngineNew(NULL);
+    xvSnapshot *snap;
+
+    (void)state;
+    configure(engine, BAD_URI "policies:\n"
+              "  - {name: r, type: restart}\n"
+              "  - {name: pin, type: autopin, dry_run: true}\n"
+              "  - {name: mem, type: balloon, dry_run: true}\n"
+              "  - {name: off, type: restart, enabled: false}\n", false);
+    /* nothing to do: every series is there, at 0, in the order of the policies */
+    snap = runOne(engine, VIR_DOMAIN_RUNNING, NOW);
+    assertActionLines(RESTART_LINES("r", 0, 0) PIN_LINES("pin") SETMEM_LINES("mem")
+                      RESTART_LINES("off", 0, 0));
+    xvSnapshotUnref(snap);
+    /* the first action counts into its series; the others stay at 0 */
+    snap = runOne(engine, VIR_DOMAIN_CRASHED, NOW + 1000);
+    assertActionLines(RESTART_LINES("r", 0, 1) PIN_LINES("pin") SETMEM_LINES("mem")
+                      RESTART_LINES("off", 0, 0));
+    xvSnapshotUnref(snap);
+    /* a reload keeps the counts, and a policy added by it shows at 0 at once */
+    configure(engine, BAD_URI "policies:\n  - {name: r, type: restart}\n"
+              "  - {name: new, type: balloon, dry_run: true}\n", true);
+    snap = runOne(engine, VIR_DOMAIN_RUNNING, NOW + 2000);
+    assertActionLines(RESTART_LINES("r", 0, 1) PIN_LINES("pin") SETMEM_LINES("mem")
+                      RESTART_LINES("off", 0, 0) SETMEM_LINES("new"));
+    xvSnapshotUnref(snap);
+    xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
+
+    /* no policy: no report, no series */
+    engine = xvPolicyEngineNew(NULL);
+    configure(engine, "policies: []\n", false);
+    snap = runOne(engine, VIR_DOMAIN_RUNNING, NOW);
+    assert_null(xvPolicyTestReport());
+    xvSnapshotUnref(snap);
+    xvPolicyEngineFree(engine);
+    xvPolicyTestReportFree();
+}
+
 /* ---- pruning ----------------------------------------------------------- */
 
 /* A bookkeeping file with "gone" (...01, seen at @goneSeenMs) and "kept" (...02). */
@@ -866,6 +958,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_overlapping_policy_in_a_policy_file_names_both_files),
     cmocka_unit_test(test_dry_run_paces_itself_without_touching_the_bookkeeping),
     cmocka_unit_test(test_dry_run_turned_off_by_a_reload_acts_at_once_and_counts_from_zero),
+    cmocka_unit_test(test_every_configured_policy_counts_from_zero_before_it_acts),
     cmocka_unit_test(test_engine_prunes_gone_domains_and_saves_only_on_change),
     cmocka_unit_test(test_failed_saves_are_counted_in_the_report_and_the_policy_goes_on),
     cmocka_unit_test(test_captures_of_one_sample_are_saved_once),
