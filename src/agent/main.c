@@ -18,6 +18,7 @@
 #include "agent.h"
 #include "agent_conf.h"
 #include "collectors/collector.h"
+#include "exporters/web_config.h"
 #include "src/agent/version.h"
 #include "src/policy/engine.h"
 #include "util/xvalloc.h"
@@ -155,6 +156,25 @@ mainCheckCollectorFlags(int argc, char **argv)
     return 0;
 }
 
+/* The web configuration @conf names, read as the agent would: certificates,
+ * keys and hashes included. Returns 0, or -1 after saying what is wrong. */
+static int
+mainCheckWebConfig(const xvAgentConf *conf)
+{
+    xvWebConfig *web;
+    char *msg = NULL;
+
+    if (!conf->webConfigFile)
+        return 0;
+    if (!(web = xvWebConfigOpen(conf->webConfigFile, &msg))) {
+        fprintf(stderr, "%s\n", msg);
+        free(msg);
+        return -1;
+    }
+    xvWebConfigFree(web);
+    return 0;
+}
+
 static int
 mainCheckConfig(const char *path)
 {
@@ -173,6 +193,10 @@ mainCheckConfig(const char *path)
         fprintf(stderr, "%s\n", msg);
         free(msg);
         xvConfErrorClear(&err);
+        xvAgentConfFree(conf);
+        return 1;
+    }
+    if (mainCheckWebConfig(conf) < 0) {
         xvAgentConfFree(conf);
         return 1;
     }

@@ -19,7 +19,8 @@
 #            no client certificate, another CA's, or a SAN not allowed are
 #            refused at the handshake; Prometheus scrapes it over TLS with
 #            its client certificate and basic auth: up == 1;
-#   agent C: a bad web configuration at start: exit status 1, file:line:col.
+#   agent C: a bad web configuration at start: exit status 1, file:line:col;
+#            --check-config reads it as the start does.
 WATCHDOG=150
 # shellcheck source=agent_common.sh
 . "$(dirname "$0")/agent_common.sh"
@@ -95,8 +96,11 @@ EOF
 }
 web_a "$H1"
 APORT=$(free_port)
-write_config "$TMP/a.yaml" "$APORT" "test:///default" "  web_config_file: web-a.yml" \
-    "  health_without_auth: true" "sampling:" "  interval: 200ms"
+# 50 domains: a body of a few hundred KB, many TLS records
+SRCDIR=${XV_TEST_SRCDIR:-$DATA/../../..}
+python3 "$SRCDIR/bench/gen-node.py" -n 50 -v 4 --nics 1 -o "$TMP/node50.xml"
+write_config "$TMP/a.yaml" "$APORT" "test://$TMP/node50.xml" "  web_config_file: web-a.yml" \
+    "  health_without_auth: true" "sampling:" "  interval: 1h"
 start_agent a --config "$TMP/a.yaml"
 A_PID=$AGENT_PID A_LOG=$AGENT_LOG
 if wait_for 15 eval '[ "$(https "$APORT" /-/ready)" = 200 ]'; then
@@ -108,7 +112,8 @@ fi
 like "A: the log says TLS and basic auth are on" "$A_LOG" "TLS on, basic auth on"
 
 is "A: right credentials: 200" "$(https "$APORT" /metrics -u prom:s3cret)" 200
-like "A: ... with the metrics" "$TMP/body" "^xvirt_domains 1"
+like "A: ... with the metrics" "$TMP/body" "^xvirt_domains 50"
+cp "$TMP/body" "$TMP/identity.body"
 like "A: ... and the configured header" "$TMP/head" "^X-Content-Type-Options: nosniff"
 is "A: wrong password: 401" "$(https "$APORT" /metrics -u prom:wrong)" 401
 like "A: ... with WWW-Authenticate: Basic" "$TMP/head" '^WWW-Authenticate: Basic realm="xvirt-agent"'
@@ -129,6 +134,15 @@ is "A: plain HTTP to the TLS port gets no HTTP answer" "$code" 000
 is "A: TLS 1.2 is refused (min_version TLS13)" "$(https "$APORT" /metrics -u prom:s3cret --tls-max 1.2)" 000
 is "A: gzip over TLS: 200" "$(https "$APORT" /metrics -u prom:s3cret -H 'Accept-Encoding: gzip')" 200
 like "A: ... gzip-encoded" "$TMP/head" "^Content-Encoding: gzip"
+# both bodies whole, byte for byte (the snapshot is the same: 1h interval)
+if gzip -dc <"$TMP/body" >"$TMP/gunzipped" 2>"$TMP/gzip.err" &&
+    cmp -s <(grep -v '^xvirt_scrapes_total' "$TMP/identity.body") \
+        <(grep -v '^xvirt_scrapes_total' "$TMP/gunzipped"); then
+    ok "A: the TLS bodies ($(wc -c <"$TMP/identity.body") bytes, and gzip) are whole and equal"
+else
+    not_ok "A: the TLS bodies ($(wc -c <"$TMP/identity.body") bytes, and gzip) are whole and equal" \
+        "$TMP/gzip.err"
+fi
 
 # a changed file is used from the next connection on, without a restart
 web_a "$H2"
@@ -235,5 +249,11 @@ wait_exit "$AGENT_PID" 15
 is "C: a bad web configuration at start: exit status 1" "$EXIT_STATUS" 1
 like "C: ... saying where and what" "$AGENT_LOG" \
     "web-c.yml:2:3: unknown key 'cert_fil' in 'tls_server_config'"
+"$XVIRT_AGENT" --check-config "$TMP/c.yaml" >"$TMP/check-c.out" 2>&1
+is "C: --check-config reads the web configuration too: exit status 1" "$?" 1
+like "C: ... with the same message" "$TMP/check-c.out" \
+    "web-c.yml:2:3: unknown key 'cert_fil' in 'tls_server_config'"
+"$XVIRT_AGENT" --check-config "$TMP/b.yaml" >"$TMP/check-b.out" 2>&1
+is "B: --check-config accepts a good one (certificates, CA and hashes read)" "$?" 0
 
 done_testing
