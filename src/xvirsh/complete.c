@@ -199,6 +199,35 @@ completeWalk(const xvshCmdDef *def, const char *const *words, size_t nwords,
     return pending;
 }
 
+/*
+ * "--name=PREFIX": the values of option --name as "--name=VALUE". Returns
+ * false if @cur is not of that form.
+ */
+static bool
+completeInlineValue(xvshControl *ctl, completeList *list, const xvshCmdDef *def,
+                    const char *cur)
+{
+    const char *eq = strchr(cur, '=');
+    completeList values = { 0 };
+    size_t i;
+    int idx;
+
+    if (strncmp(cur, "--", 2) != 0 || !eq)
+        return false;
+    idx = xvshOptIndex(def, cur + 2, eq - cur - 2);
+    if (idx < 0 || def->opts[idx].type == XVSH_OT_BOOL)
+        return true;
+    completeValue(ctl, &values, &def->opts[idx], eq + 1);
+    for (i = 0; i < values.n; i++) {
+        char *word = xvAsprintf("%.*s%s", (int)(eq + 1 - cur), cur, values.v[i]);
+
+        completeAdd(list, word, "");
+        free(word);
+    }
+    xvshStringListFree(values.v);
+    return true;
+}
+
 static void
 completeArguments(xvshControl *ctl, completeList *list, const xvshCmdDef *def,
                   const char *const *words, size_t nwords, const char *cur)
@@ -212,6 +241,8 @@ completeArguments(xvshControl *ctl, completeList *list, const xvshCmdDef *def,
         completeValue(ctl, list, &def->opts[pending], cur);
         return;
     }
+    if (!dataOnly && completeInlineValue(ctl, list, def, cur))
+        return;
     if (!dataOnly && cur[0] == '-') {
         completeOptions(list, def, given, cur);
         return;
