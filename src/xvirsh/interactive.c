@@ -5,7 +5,6 @@
  * completion (complete.c); otherwise they are read as they come.
  */
 #include "config.h"
-#include "xvirsh-config.h"
 
 #include "xvirsh.h"
 

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* xvirsh.c: main of xvirsh: options, connection, error callback and command dispatch. */
 #include "config.h"
-#include "xvirsh-config.h"
 
 #include "xvirsh.h"
 
