@@ -8,9 +8,11 @@
 
 #include "xvirsh.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #if WITH_LIBEDIT
 # include <editline/readline.h>
@@ -39,8 +41,13 @@ interactivePlainLine(const char *prompt)
 
 #if WITH_LIBEDIT
 
+/* Lines kept in the history, in memory and in its file. */
+#define INTERACTIVE_HISTORY_SIZE 500
+
 /* The session the completion callbacks complete for. */
 static xvshControl *interactiveCtl;
+/* The history file, or NULL when there is no place for one. */
+static char *interactiveHistoryFile;
 /* The candidates of the completion under way, and the next to hand out. */
 static char **interactiveCands;
 static size_t interactiveNext;
@@ -108,6 +115,49 @@ interactiveComplete(const char *text, int start, int end)
     return matches;
 }
 
+/* mkdir @path (0700) unless it is there; false if it is not there after. */
+static bool
+interactiveMkdir(const char *path)
+{
+    struct stat st;
+
+    if (mkdir(path, 0700) == 0 || (errno == EEXIST && stat(path, &st) == 0 &&
+                                   S_ISDIR(st.st_mode)))
+        return true;
+    return false;
+}
+
+/*
+ * The history file, as virsh keeps its own: $XDG_CACHE_HOME/xvirsh/history,
+ * or ~/.cache/xvirsh/history; the directories are made (0700) if need be.
+ * NULL (no history kept across sessions) if there is no such place.
+ */
+static char *
+interactiveHistoryPath(void)
+{
+    const char *cache = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    char *dir;
+    char *path = NULL;
+
+    if (cache && cache[0] == '/') {
+        dir = xvStrdup(cache);
+    } else if (home && home[0] == '/') {
+        dir = xvAsprintf("%s/.cache", home);
+    } else {
+        return NULL;
+    }
+    if (interactiveMkdir(dir)) {
+        char *sub = xvAsprintf("%s/xvirsh", dir);
+
+        if (interactiveMkdir(sub))
+            path = xvAsprintf("%s/history", sub);
+        free(sub);
+    }
+    free(dir);
+    return path;
+}
+
 #endif /* WITH_LIBEDIT */
 
 void
@@ -121,6 +171,9 @@ xvshLineInit(xvshControl *ctl, bool edit)
     rl_readline_name = "xvirsh";
     rl_attempted_completion_function = interactiveComplete;
     using_history();
+    stifle_history(INTERACTIVE_HISTORY_SIZE);
+    if ((interactiveHistoryFile = interactiveHistoryPath()))
+        read_history(interactiveHistoryFile);   /* none yet is fine */
 #else
     (void)edit;
     ctl->lineEditor = false;
@@ -148,8 +201,13 @@ void
 xvshLineEnd(xvshControl *ctl)
 {
 #if WITH_LIBEDIT
-    if (ctl->lineEditor)
+    if (ctl->lineEditor) {
+        if (interactiveHistoryFile)
+            write_history(interactiveHistoryFile);
         clear_history();
+    }
+    free(interactiveHistoryFile);
+    interactiveHistoryFile = NULL;
     interactiveCtl = NULL;
 #endif
     ctl->lineEditor = false;

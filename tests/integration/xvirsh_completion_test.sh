@@ -257,6 +257,7 @@ is "interactive, piped, -q; a last line without a newline runs too" \
 # On a terminal, with the line editor: an edit (Ctrl-A, then text put in
 # front), Tab completion of a command and a domain, and the history
 # (Ctrl-P: the line before). Read as plain lines these would all fail.
+# HOME is $TMP, where the history file goes.
 if ! grep -q 'Editline' "$TMP/long"; then
     skip "interactive, on a terminal: editing, completion, history" \
         "xvirsh is built without libedit (-Deditline)"
@@ -271,6 +272,20 @@ elif env TERM=dumb HOME="$TMP" $PTY "$TMP/xvirsh.log" -- \
         "$(grep -cx 'running' "$TMP/xvirsh.txt")" 1
     is "interactive, on a terminal: the completed line ran, and again from the history" \
         "$(grep -cx 'Name: *cache' "$TMP/xvirsh.txt")" 2
+    # The history outlives the session (~/.cache/xvirsh/history): two lines
+    # up is "dominfo cache" again. -q: no welcome message.
+    if env TERM=dumb HOME="$TMP" $PTY "$TMP/xvirsh2.log" -- \
+            'xvirsh # =>\x10\x10\r' \
+            'Name:=>quit\r' -- \
+            "$XVIRSH" -q -c "$NODE" >"$TMP/pty.err" 2>&1; then
+        tr -d '\r' <"$TMP/xvirsh2.log" >"$TMP/xvirsh2.txt"
+        is "interactive, a new session: the last one's lines are in the history" \
+            "$(grep -cx 'Name: *cache' "$TMP/xvirsh2.txt")" 1
+        unlike "interactive, -q: no welcome message" "$TMP/xvirsh2.txt" 'Welcome'
+    else
+        not_ok "interactive, a new session: the last one's lines are in the history" \
+            "$TMP/pty.err" "$TMP/xvirsh2.log"
+    fi
 else
     not_ok "interactive, on a terminal: editing, completion, history" \
         "$TMP/pty.err" "$TMP/xvirsh.log"
