@@ -52,6 +52,9 @@ xvshConnection(xvshControl *ctl)
     return ctl->conn;
 }
 
+/* getopt_long's value for --version[=TYPE], past every short option. */
+#define XVIRSH_OPT_VERSION 256
+
 static void
 xvirshUsage(void)
 {
@@ -175,7 +178,7 @@ main(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { "quiet", no_argument, NULL, 'q' },
         { "readonly", no_argument, NULL, 'r' },
-        { "version", optional_argument, NULL, 'V' + 256 },
+        { "version", optional_argument, NULL, XVIRSH_OPT_VERSION },
         { NULL, 0, NULL, 0 },
     };
     xvshControl ctl = { 0 };
@@ -211,7 +214,7 @@ main(int argc, char **argv)
         case 'V':
             xvirshPrintLongVersion();
             return EXIT_SUCCESS;
-        case 'V' + 256:
+        case XVIRSH_OPT_VERSION:
             /* --version[=TYPE]: as virsh, any TYPE but "long" is short */
             if (optarg && XV_STREQ(optarg, "long"))
                 xvirshPrintLongVersion();
