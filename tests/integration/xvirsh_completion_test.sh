@@ -14,7 +14,7 @@ set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 COMPLETION=$HERE/../../packaging/bash-completion/xvirsh
-PTY="python3 $HERE/pty_session.py"
+PTY_SESSION=$HERE/pty_session.py
 NODE=test://$XV_TEST_DATADIR/xvirsh/node.xml
 DEFAULT=test:///default
 TMP=$(mktemp -d)
@@ -105,6 +105,7 @@ comp_is() {
         shift
     done
     shift
+    # shellcheck disable=SC2016  # expanded by the inner bash
     env "${envs[@]}" bash --norc --noprofile -c '
         . "$1"; shift
         COMP_WORDS=("$@")
@@ -186,7 +187,7 @@ PS1='ready> '
 PATH=$TMP/bin:\$PATH
 . '$COMPLETION'
 EOF
-if env TERM=dumb HOME="$TMP" $PTY "$TMP/bash.log" -- \
+if env TERM=dumb HOME="$TMP" python3 "$PTY_SESSION" "$TMP/bash.log" -- \
         "ready> =>xvirsh -c $NODE dominf\\tweb\\t\\r" \
         "Name:=>xvirsh -c test://$TMP/colon.xml domid db:g\\t\\r" \
         "db:green=>exit\\r" -- \
@@ -261,7 +262,7 @@ is "interactive, piped, -q; a last line without a newline runs too" \
 if ! grep -q 'Editline' "$TMP/long"; then
     skip "interactive, on a terminal: editing, completion, history" \
         "xvirsh is built without libedit (-Deditline)"
-elif env TERM=dumb HOME="$TMP" $PTY "$TMP/xvirsh.log" -- \
+elif env TERM=dumb HOME="$TMP" python3 "$PTY_SESSION" "$TMP/xvirsh.log" -- \
         'xvirsh # =>state web01\x01dom\r' \
         'running=>domin\tcac\t\r' \
         'Name:=>\x10\r' \
@@ -274,7 +275,7 @@ elif env TERM=dumb HOME="$TMP" $PTY "$TMP/xvirsh.log" -- \
         "$(grep -cx 'Name: *cache' "$TMP/xvirsh.txt")" 2
     # The history outlives the session (~/.cache/xvirsh/history): two lines
     # up is "dominfo cache" again. -q: no welcome message.
-    if env TERM=dumb HOME="$TMP" $PTY "$TMP/xvirsh2.log" -- \
+    if env TERM=dumb HOME="$TMP" python3 "$PTY_SESSION" "$TMP/xvirsh2.log" -- \
             'xvirsh # =>\x10\x10\r' \
             'Name:=>quit\r' -- \
             "$XVIRSH" -q -c "$NODE" >"$TMP/pty.err" 2>&1; then
