@@ -27,7 +27,7 @@ cmdCreate(xvshControl *ctl, const xvshCmd *cmd)
         xvshError("Failed to create domain from %s", file);
         return false;
     }
-    xvshPrint("Domain '%s' created from %s\n", virDomainGetName(dom), file);
+    xvshPrintExtra("Domain '%s' created from %s\n", virDomainGetName(dom), file);
     virDomainFree(dom);
     return true;
 }
@@ -56,7 +56,7 @@ cmdDefine(xvshControl *ctl, const xvshCmd *cmd)
         xvshError("Failed to define domain from %s", file);
         return false;
     }
-    xvshPrint("Domain '%s' defined from %s\n", virDomainGetName(dom), file);
+    xvshPrintExtra("Domain '%s' defined from %s\n", virDomainGetName(dom), file);
     virDomainFree(dom);
     return true;
 }

@@ -17,8 +17,10 @@ xvshPrintCommandList(const xvshCmdGroup *only)
         if (only && only != grp)
             continue;
         xvshPrint(" %s (help keyword '%s'):\n", grp->name, grp->keyword);
-        for (i = 0; grp->cmds[i]; i++)
-            xvshPrint("    %-30s %s\n", grp->cmds[i]->name, grp->cmds[i]->help);
+        for (i = 0; grp->cmds[i]; i++) {
+            if (!grp->cmds[i]->hidden)
+                xvshPrint("    %-30s %s\n", grp->cmds[i]->name, grp->cmds[i]->help);
+        }
         xvshPrint("\n");
     }
 }
@@ -35,6 +37,9 @@ helpPrintOpt(const xvshOptDef *opt)
         break;
     case XVSH_OT_DATA:
         left = xvAsprintf("[--%s] <%s>", opt->name, opt->valueName);
+        break;
+    case XVSH_OT_ARGV:
+        left = xvAsprintf("[--%s] <%s>...", opt->name, opt->valueName);
         break;
     case XVSH_OT_STRING:
     case XVSH_OT_LAST:
@@ -89,7 +94,7 @@ cmdHelp(xvshControl *ctl, const xvshCmd *cmd)
 
 static const xvshOptDef helpOpts[] = {
     { .name = "command", .type = XVSH_OT_DATA, .valueName = "string",
-      .help = "a command or a command group keyword" },
+      .help = "a command or a command group keyword", .completer = XVSH_COMPLETE_COMMAND },
     { .name = NULL }
 };
 

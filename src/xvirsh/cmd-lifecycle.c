@@ -46,7 +46,7 @@ cmdStart(xvshControl *ctl, const xvshCmd *cmd)
     if (virDomainGetID(dom) != (unsigned int)-1) {
         xvshError("Domain is already active");
     } else if (virDomainCreate(dom) == 0) {
-        xvshPrint("Domain '%s' started\n", name);
+        xvshPrintExtra("Domain '%s' started\n", name);
         ok = true;
     } else {
         xvshError("Failed to start domain '%s'", name);
@@ -71,7 +71,7 @@ cmdSuspend(xvshControl *ctl, const xvshCmd *cmd)
     int rc = lifecycleCall(ctl, cmd, virDomainSuspend, &name);
 
     if (rc == 0)
-        xvshPrint("Domain '%s' suspended\n", name);
+        xvshPrintExtra("Domain '%s' suspended\n", name);
     else if (rc == LIFECYCLE_FAILED)
         xvshError("Failed to suspend domain '%s'", name);
     return rc == 0;
@@ -93,7 +93,7 @@ cmdResume(xvshControl *ctl, const xvshCmd *cmd)
     int rc = lifecycleCall(ctl, cmd, virDomainResume, &name);
 
     if (rc == 0)
-        xvshPrint("Domain '%s' resumed\n", name);
+        xvshPrintExtra("Domain '%s' resumed\n", name);
     else if (rc == LIFECYCLE_FAILED)
         xvshError("Failed to resume domain '%s'", name);
     return rc == 0;
@@ -115,7 +115,7 @@ cmdShutdown(xvshControl *ctl, const xvshCmd *cmd)
     int rc = lifecycleCall(ctl, cmd, virDomainShutdown, &name);
 
     if (rc == 0)
-        xvshPrint("Domain '%s' is being shutdown\n", name);
+        xvshPrintExtra("Domain '%s' is being shutdown\n", name);
     else if (rc == LIFECYCLE_FAILED)
         xvshError("Failed to shutdown domain '%s'", name);
     return rc == 0;
@@ -143,7 +143,7 @@ cmdReboot(xvshControl *ctl, const xvshCmd *cmd)
     int rc = lifecycleCall(ctl, cmd, lifecycleReboot, &name);
 
     if (rc == 0)
-        xvshPrint("Domain '%s' is being rebooted\n", name);
+        xvshPrintExtra("Domain '%s' is being rebooted\n", name);
     else if (rc == LIFECYCLE_FAILED)
         xvshError("Failed to reboot domain '%s'", name);
     return rc == 0;
@@ -174,7 +174,7 @@ cmdDestroy(xvshControl *ctl, const xvshCmd *cmd)
     }
     if (!XVSH_DESTROY_RELEASES_DOMAIN)
         virDomainFree(dom);
-    xvshPrint("Domain '%s' destroyed\n", name);
+    xvshPrintExtra("Domain '%s' destroyed\n", name);
     return true;
 }
 
@@ -194,7 +194,7 @@ cmdUndefine(xvshControl *ctl, const xvshCmd *cmd)
     int rc = lifecycleCall(ctl, cmd, virDomainUndefine, &name);
 
     if (rc == 0)
-        xvshPrint("Domain '%s' has been undefined\n", name);
+        xvshPrintExtra("Domain '%s' has been undefined\n", name);
     else if (rc == LIFECYCLE_FAILED)
         xvshError("Failed to undefine domain '%s'", name);
     return rc == 0;

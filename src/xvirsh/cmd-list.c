@@ -9,9 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* Inactive domains are listed with this many name slots first. */
-#define LIST_INITIAL_NAMES 16
-
 typedef struct _listDomains listDomains;
 struct _listDomains {
     virDomainPtr *doms;
@@ -37,64 +34,6 @@ listAppend(listDomains *list, virDomainPtr dom)
     list->doms[list->ndoms++] = dom;
 }
 
-/*
- * IDs of the active domains. The count may grow between the two calls;
- * a full array means we may have missed some, so ask again, bigger.
- */
-static int
-listActiveIds(virConnectPtr conn, int **retIds)
-{
-    int *ids = NULL;
-    int n;
-    int got;
-
-    if ((n = virConnectNumOfDomains(conn)) < 0)
-        return -1;
-    while (true) {
-        n = n + 1;
-        ids = xvReallocN(ids, n, sizeof(*ids));
-        if ((got = virConnectListDomains(conn, ids, n)) < 0) {
-            free(ids);
-            return -1;
-        }
-        if (got < n)
-            break;
-        n *= 2;
-    }
-    *retIds = ids;
-    return got;
-}
-
-/*
- * Names of the defined, inactive domains (new strings). The API has no
- * count call, so the array is doubled until it is not filled up.
- */
-static int
-listInactiveNames(virConnectPtr conn, char ***retNames)
-{
-    char **names = NULL;
-    int n = LIST_INITIAL_NAMES;
-    int got;
-    int i;
-
-    while (true) {
-        names = xvReallocN(names, n, sizeof(*names));
-        /* The seed API declares the array const char **, later libvirt
-         * char **const: a void * suits both. */
-        if ((got = virConnectListDefinedDomains(conn, (void *)names, n)) < 0) {
-            free(names);
-            return -1;
-        }
-        if (got < n)
-            break;
-        for (i = 0; i < got; i++)
-            free(names[i]);
-        n *= 2;
-    }
-    *retNames = names;
-    return got;
-}
-
 static bool
 listCollect(xvshControl *ctl, bool active, bool inactive, listDomains *list)
 {
@@ -106,7 +45,7 @@ listCollect(xvshControl *ctl, bool active, bool inactive, listDomains *list)
     if (active) {
         int *ids = NULL;
 
-        if ((n = listActiveIds(conn, &ids)) < 0) {
+        if ((n = xvshListActiveIds(conn, &ids)) < 0) {
             xvshError("Failed to list active domains");
             return false;
         }
@@ -120,7 +59,7 @@ listCollect(xvshControl *ctl, bool active, bool inactive, listDomains *list)
     if (inactive) {
         char **names = NULL;
 
-        if ((n = listInactiveNames(conn, &names)) < 0) {
+        if ((n = xvshListInactiveNames(conn, &names)) < 0) {
             xvshError("Failed to list inactive domains");
             return false;
         }

@@ -15,7 +15,7 @@ cmdSave(xvshControl *ctl, const xvshCmd *cmd)
     if (!(dom = xvshCommandOptDomain(ctl, cmd, XVSH_BY_ANY, &name)))
         return false;
     if ((ok = virDomainSave(dom, file) == 0))
-        xvshPrint("Domain '%s' saved to %s\n", name, file);
+        xvshPrintExtra("Domain '%s' saved to %s\n", name, file);
     else
         xvshError("Failed to save domain '%s' to %s", name, file);
     virDomainFree(dom);
@@ -48,7 +48,7 @@ cmdRestore(xvshControl *ctl, const xvshCmd *cmd)
         xvshError("Failed to restore domain from %s", file);
         return false;
     }
-    xvshPrint("Domain restored from %s\n", file);
+    xvshPrintExtra("Domain restored from %s\n", file);
     return true;
 }
 

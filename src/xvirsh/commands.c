@@ -7,6 +7,7 @@
 #include <string.h>
 
 /* Each command lives in its own cmd-*.c file. */
+extern const xvshCmdDef xvshCmdComplete;
 extern const xvshCmdDef xvshCmdCreate;
 extern const xvshCmdDef xvshCmdDefine;
 extern const xvshCmdDef xvshCmdDomblklist;
@@ -88,6 +89,7 @@ static const xvshCmdDef *const commandsHost[] = {
 };
 
 static const xvshCmdDef *const commandsShell[] = {
+    &xvshCmdComplete,
     &xvshCmdExit,
     &xvshCmdHelp,
     &xvshCmdQuit,

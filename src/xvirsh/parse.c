@@ -75,8 +75,8 @@ xvshCmdFree(xvshCmd *cmd)
     }
 }
 
-static int
-parseOptIndex(const xvshCmdDef *def, const char *name, size_t len)
+int
+xvshOptIndex(const xvshCmdDef *def, const char *name, size_t len)
 {
     int i;
 
@@ -96,7 +96,7 @@ parseBindNamed(xvshCmd *cmd, size_t *pos)
     const char *name = cmd->argv[*pos] + 2;
     const char *eq = strchr(name, '=');
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
-    int idx = parseOptIndex(def, name, len);
+    int idx = xvshOptIndex(def, name, len);
 
     if (idx < 0) {
         xvshError("command '%s' doesn't support option --%.*s", def->name, (int)len, name);
@@ -125,6 +125,7 @@ parseBindNamed(xvshCmd *cmd, size_t *pos)
     return 0;
 }
 
+/* Binds @word to the first free positional option; returns its index. */
 static int
 parseBindPositional(xvshCmd *cmd, const char *word)
 {
@@ -132,9 +133,10 @@ parseBindPositional(xvshCmd *cmd, const char *word)
     int i;
 
     for (i = 0; def->opts && def->opts[i].name; i++) {
-        if (def->opts[i].type == XVSH_OT_DATA && !cmd->values[i]) {
+        if ((def->opts[i].type == XVSH_OT_DATA || def->opts[i].type == XVSH_OT_ARGV) &&
+            !cmd->values[i]) {
             cmd->values[i] = word;
-            return 0;
+            return i;
         }
     }
     xvshError("unexpected data '%s'", word);
@@ -161,6 +163,7 @@ parseBuildCmd(parseWords *words)
 
     for (i = 1; i < cmd->argc; i++) {
         const char *word = cmd->argv[i];
+        int idx;
 
         if (!dataOnly && word[0] == '-' && word[1] == '-') {
             if (word[2] == '\0') {
@@ -169,8 +172,10 @@ parseBuildCmd(parseWords *words)
             }
             if (parseBindNamed(cmd, &i) < 0)
                 goto error;
-        } else if (parseBindPositional(cmd, word) < 0) {
+        } else if ((idx = parseBindPositional(cmd, word)) < 0) {
             goto error;
+        } else if (cmd->def->opts[idx].type == XVSH_OT_ARGV) {
+            break;      /* the rest of the words are its own */
         }
     }
 
@@ -302,7 +307,7 @@ xvshParseArgv(int argc, char *const *argv, xvshCmd **ret)
 static int
 parseCmdOptIndex(const xvshCmd *cmd, const char *name)
 {
-    int idx = parseOptIndex(cmd->def, name, strlen(name));
+    int idx = xvshOptIndex(cmd->def, name, strlen(name));
 
     if (idx < 0) {
         /* A command asking for an option it does not declare is a bug. */
@@ -316,6 +321,23 @@ const char *
 xvshOptString(const xvshCmd *cmd, const char *name)
 {
     return cmd->values[parseCmdOptIndex(cmd, name)];
+}
+
+char *const *
+xvshOptArgv(const xvshCmd *cmd, const char *name, size_t *n)
+{
+    const char *first = cmd->values[parseCmdOptIndex(cmd, name)];
+    size_t i;
+
+    /* The value is the word itself, so its place in argv tells the rest. */
+    for (i = 0; first && i < cmd->argc; i++) {
+        if (cmd->argv[i] == first) {
+            *n = cmd->argc - i;
+            return cmd->argv + i;
+        }
+    }
+    *n = 0;
+    return NULL;
 }
 
 bool

@@ -20,12 +20,35 @@
 
 /* The largest XML file create/define accept, as virsh. */
 #define XVSH_MAX_XML_FILE (10 * 1024 * 1024)
+/* Inactive domains are listed with this many name slots first. */
+#define XVSH_INITIAL_NAMES 16
+
+/* -q: informational messages and table headers are left out. */
+static bool utilQuiet;
+
+void
+xvshSetQuiet(bool quiet)
+{
+    utilQuiet = quiet;
+}
 
 void
 xvshPrint(const char *fmt, ...)
 {
     va_list ap;
 
+    va_start(ap, fmt);
+    vfprintf(stdout, fmt, ap);
+    va_end(ap);
+}
+
+void
+xvshPrintExtra(const char *fmt, ...)
+{
+    va_list ap;
+
+    if (utilQuiet)
+        return;
     va_start(ap, fmt);
     vfprintf(stdout, fmt, ap);
     va_end(ap);
@@ -43,6 +66,64 @@ xvshError(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+/*
+ * IDs of the active domains. The count may grow between the two calls;
+ * a full array means we may have missed some, so ask again, bigger.
+ */
+int
+xvshListActiveIds(virConnectPtr conn, int **retIds)
+{
+    int *ids = NULL;
+    int n;
+    int got;
+
+    if ((n = virConnectNumOfDomains(conn)) < 0)
+        return -1;
+    while (true) {
+        n = n + 1;
+        ids = xvReallocN(ids, n, sizeof(*ids));
+        if ((got = virConnectListDomains(conn, ids, n)) < 0) {
+            free(ids);
+            return -1;
+        }
+        if (got < n)
+            break;
+        n *= 2;
+    }
+    *retIds = ids;
+    return got;
+}
+
+/*
+ * Names of the defined, inactive domains (new strings). The API has no
+ * count call, so the array is doubled until it is not filled up.
+ */
+int
+xvshListInactiveNames(virConnectPtr conn, char ***retNames)
+{
+    char **names = NULL;
+    int n = XVSH_INITIAL_NAMES;
+    int got;
+    int i;
+
+    while (true) {
+        names = xvReallocN(names, n, sizeof(*names));
+        /* The seed API declares the array const char **, later libvirt
+         * char **const: a void * suits both. */
+        if ((got = virConnectListDefinedDomains(conn, (void *)names, n)) < 0) {
+            free(names);
+            return -1;
+        }
+        if (got < n)
+            break;
+        for (i = 0; i < got; i++)
+            free(names[i]);
+        n *= 2;
+    }
+    *retNames = names;
+    return got;
 }
 
 /* A whole-string, non-negative decimal int. */
@@ -294,7 +375,9 @@ utilTablePrintRow(const xvshTable *table, size_t row, const size_t *maxw)
 /*
  * Layout of virsh's tables: every cell preceded by one space, columns as
  * wide as their widest cell plus two spaces (none after the last), and a
- * dashed line of (width + 3) per column under the header.
+ * dashed line of (width + 3) per column under the header. Quiet, as virsh,
+ * prints neither the header nor its line, and the header's cells do not
+ * widen the columns.
  */
 void
 xvshTablePrint(const xvshTable *table)
@@ -304,18 +387,20 @@ xvshTablePrint(const xvshTable *table)
     size_t i;
     size_t j;
 
-    for (row = 0; row < table->nrows; row++) {
+    for (row = utilQuiet ? 1 : 0; row < table->nrows; row++) {
         for (i = 0; i < table->ncols; i++) {
             if (table->widths[row][i] > maxw[i])
                 maxw[i] = table->widths[row][i];
         }
     }
-    utilTablePrintRow(table, 0, maxw);
-    for (i = 0; i < table->ncols; i++) {
-        for (j = 0; j < maxw[i] + 3; j++)
-            xvshPrint("-");
+    if (!utilQuiet) {
+        utilTablePrintRow(table, 0, maxw);
+        for (i = 0; i < table->ncols; i++) {
+            for (j = 0; j < maxw[i] + 3; j++)
+                xvshPrint("-");
+        }
+        xvshPrint("\n");
     }
-    xvshPrint("\n");
     for (row = 1; row < table->nrows; row++)
         utilTablePrintRow(table, row, maxw);
     free(maxw);

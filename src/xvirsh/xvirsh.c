@@ -52,6 +52,9 @@ xvshConnection(xvshControl *ctl)
     return ctl->conn;
 }
 
+/* getopt_long's value for --version[=TYPE], past every short option. */
+#define XVIRSH_OPT_VERSION 256
+
 static void
 xvirshUsage(void)
 {
@@ -62,8 +65,11 @@ xvirshUsage(void)
               "  options:\n"
               "    -c | --connect=URI      hypervisor connection URI\n"
               "    -h | --help             this help\n"
+              "    -q | --quiet            no informational messages\n"
               "    -r | --readonly         connect readonly\n"
-              "    -v | --version          program version\n"
+              "    -v                      the version number\n"
+              "    -V                      the version and the features built in\n"
+              "         --version[=TYPE]   TYPE short (as -v, the default) or long (as -V)\n"
               "\n"
               "  commands (non interactive mode):\n"
               "\n");
@@ -97,7 +103,7 @@ xvirshRunOne(xvshControl *ctl, const xvshCmd *cmd)
     if (!ok)
         xvshReportLastError(ctl);
     if (!ctl->quit)
-        xvshPrint("\n");
+        xvshPrintExtra("\n");
     fflush(stdout);
     return ok;
 }
@@ -113,41 +119,55 @@ xvirshRunList(xvshControl *ctl, const xvshCmd *cmds)
     return ok;
 }
 
-/* No command on the command line: read command lines from stdin. */
+/*
+ * No command on the command line: read command lines from stdin, with the
+ * line editor on a terminal (interactive.c).
+ */
 static bool
 xvirshInteractive(xvshControl *ctl)
 {
     bool tty = isatty(STDIN_FILENO);
-    char *line = NULL;
-    size_t cap = 0;
+    const char *prompt = ctl->readonly ? "xvirsh > " : "xvirsh # ";
+    char *line;
     bool ok = true;
 
-    if (tty) {
+    if (tty && !ctl->quiet) {
         xvshPrint("Welcome to xvirsh, the xvirt interactive terminal.\n\n"
                   "Type:  'help' for help with commands\n"
                   "       'quit' to quit\n\n");
     }
-    while (!ctl->quit) {
+    xvshLineInit(ctl, tty);
+    while (!ctl->quit && (line = xvshLineRead(ctl, tty ? prompt : NULL))) {
         xvshCmd *cmds = NULL;
 
-        if (tty) {
-            xvshPrint("xvirsh %c ", ctl->readonly ? '>' : '#');
-            fflush(stdout);
-        }
-        if (getline(&line, &cap, stdin) < 0)
-            break;
-        if (xvshParseString(line, &cmds) < 0) {
+        if (xvshParseString(line, &cmds) < 0)
             ok = false;
-            continue;
-        }
-        if (cmds)
+        else if (cmds)
             ok = xvirshRunList(ctl, cmds);
         xvshCmdFree(cmds);
+        free(line);
     }
     if (tty && !ctl->quit)
         xvshPrint("\n");
-    free(line);
+    xvshLineEnd(ctl);
     return ok;
+}
+
+/* -V: the version and what this xvirsh was built with, as virsh -V. */
+static void
+xvirshPrintLongVersion(void)
+{
+    xvshPrint("Xvirsh command line tool of xvirt %s\n\n", PACKAGE_VERSION);
+    xvshPrint("Compiled against library: %s %d.%d.%d\n",
+              XVSH_WITH_LIBXVIRT ? "libxvirt" : "libvirt",
+              LIBVIR_VERSION_NUMBER / 1000000, LIBVIR_VERSION_NUMBER / 1000 % 1000,
+              LIBVIR_VERSION_NUMBER % 1000);
+    xvshPrint("Compiled with support for:\n");
+    if (XVSH_WITH_LIBXVIRT)
+        xvshPrint(" Hypervisors: Test%s\n", WITH_XEN ? " Xen" : "");
+    else
+        xvshPrint(" Hypervisors: those of the system libvirt\n");
+    xvshPrint(" Miscellaneous: Completion%s\n", WITH_LIBEDIT ? " Editline" : "");
 }
 
 int
@@ -156,8 +176,9 @@ main(int argc, char **argv)
     static const struct option longOpts[] = {
         { "connect", required_argument, NULL, 'c' },
         { "help", no_argument, NULL, 'h' },
+        { "quiet", no_argument, NULL, 'q' },
         { "readonly", no_argument, NULL, 'r' },
-        { "version", no_argument, NULL, 'v' },
+        { "version", optional_argument, NULL, XVIRSH_OPT_VERSION },
         { NULL, 0, NULL, 0 },
     };
     xvshControl ctl = { 0 };
@@ -172,7 +193,7 @@ main(int argc, char **argv)
         ctl.uri = NULL;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+:c:hrv", longOpts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:c:hqrvV", longOpts, NULL)) != -1) {
         switch (c) {
         case 'c':
             ctl.uri = optarg;
@@ -180,11 +201,25 @@ main(int argc, char **argv)
         case 'h':
             xvirshUsage();
             return EXIT_SUCCESS;
+        case 'q':
+            ctl.quiet = true;
+            xvshSetQuiet(true);
+            break;
         case 'r':
             ctl.readonly = true;
             break;
         case 'v':
             xvshPrint("%s\n", PACKAGE_VERSION);
+            return EXIT_SUCCESS;
+        case 'V':
+            xvirshPrintLongVersion();
+            return EXIT_SUCCESS;
+        case XVIRSH_OPT_VERSION:
+            /* --version[=TYPE]: as virsh, any TYPE but "long" is short */
+            if (optarg && XV_STREQ(optarg, "long"))
+                xvirshPrintLongVersion();
+            else
+                xvshPrint("%s\n", PACKAGE_VERSION);
             return EXIT_SUCCESS;
         case ':':
             xvshError("option '%s' requires an argument", argv[optind - 1]);

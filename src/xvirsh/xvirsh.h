@@ -17,12 +17,16 @@
  * that to virDomainFree(). The API version tells which contract we have.
  */
 #define XVSH_DESTROY_RELEASES_DOMAIN (LIBVIR_VERSION_NUMBER < 1000000)
+/* The same test: linked with libxvirt rather than the system libvirt. */
+#define XVSH_WITH_LIBXVIRT (LIBVIR_VERSION_NUMBER < 1000000)
 
 /* Per-process state: one lazily opened connection. */
 typedef struct _xvshControl xvshControl;
 struct _xvshControl {
     const char *uri;        /* NULL: the library's default */
     bool readonly;
+    bool quiet;             /* -q: no informational messages (xvshPrintExtra) */
+    bool lineEditor;        /* interactive lines come from the line editor */
     bool quit;              /* "quit", or no connection: run no more commands */
     virConnectPtr conn;
     /* Copy of the last error the library raised. Later successful calls
@@ -35,8 +39,16 @@ typedef enum {
     XVSH_OT_BOOL = 0,   /* --name */
     XVSH_OT_DATA,       /* positional, or --name VALUE */
     XVSH_OT_STRING,     /* only as --name VALUE */
+    XVSH_OT_ARGV,       /* positional: this word and every one after it */
     XVSH_OT_LAST
 } xvshOptType;
+
+/* What completion offers for an option's value (complete.c). */
+typedef enum {
+    XVSH_COMPLETE_NONE = 0,     /* nothing: the shell falls back to file names */
+    XVSH_COMPLETE_DOMAIN,       /* the connection's domain names */
+    XVSH_COMPLETE_COMMAND,      /* command names and group keywords */
+} xvshCompleter;
 
 typedef struct _xvshOptDef xvshOptDef;
 struct _xvshOptDef {
@@ -45,6 +57,7 @@ struct _xvshOptDef {
     bool required;
     const char *valueName;  /* shown in help: "string", "number" */
     const char *help;
+    xvshCompleter completer;
 };
 
 #define XVSH_MAX_OPTS 8
@@ -52,7 +65,8 @@ struct _xvshOptDef {
 /* The "domain" argument every per-domain command takes first. */
 #define XVSH_OPT_DOMAIN \
     { .name = "domain", .type = XVSH_OT_DATA, .required = true, \
-      .valueName = "string", .help = "domain name, id or uuid" }
+      .valueName = "string", .help = "domain name, id or uuid", \
+      .completer = XVSH_COMPLETE_DOMAIN }
 
 typedef struct _xvshCmd xvshCmd;
 typedef struct _xvshCmdDef xvshCmdDef;
@@ -63,6 +77,7 @@ struct _xvshCmdDef {
     const char *desc;           /* longer description for "help NAME" */
     const xvshOptDef *opts;     /* terminated by { .name = NULL } */
     bool noConnect;             /* runs without a hypervisor connection */
+    bool hidden;                /* left out of help and of completion */
     bool (*run)(xvshControl *ctl, const xvshCmd *cmd);
 };
 
@@ -106,6 +121,32 @@ int xvshOptUInt(const xvshCmd *cmd, const char *name, unsigned int *ret);
 int xvshOptInt(const xvshCmd *cmd, const char *name, int *ret);
 /* A scaled size ("512M", "1G"; bare numbers are KiB) in KiB, rounded up. */
 int xvshOptScaledKiB(const xvshCmd *cmd, const char *name, unsigned long *retKiB);
+/* The words of an XVSH_OT_ARGV option (borrowed; *@n of them), or NULL. */
+char *const *xvshOptArgv(const xvshCmd *cmd, const char *name, size_t *n);
+/* The index of the option --NAME (@len bytes of @name) of @def, or -1. */
+int xvshOptIndex(const xvshCmdDef *def, const char *name, size_t len);
+
+/*
+ * complete.c: what may follow @words, the words of one command typed so far
+ * (the last one being completed, "" for a new word): command names, the
+ * options not given yet, or an option's values (domain names from the
+ * connection, opened on demand without reporting a failure). Returns a
+ * NULL-terminated array of new strings starting with the last word, each
+ * once; free it with xvshStringListFree().
+ */
+char **xvshComplete(xvshControl *ctl, const char *const *words, size_t nwords);
+void xvshStringListFree(char **list);
+
+/*
+ * interactive.c: the command lines of interactive mode. xvshLineInit picks
+ * the line editor (libedit: editing, history, Tab completion) when @edit
+ * (stdin is a terminal) and xvirsh was built with it, plain reading else.
+ * xvshLineRead prints @prompt (NULL: none) and returns the next line without
+ * its newline (to free()), or NULL at the end of input.
+ */
+void xvshLineInit(xvshControl *ctl, bool edit);
+char *xvshLineRead(xvshControl *ctl, const char *prompt);
+void xvshLineEnd(xvshControl *ctl);
 
 /* xvirsh.c: error callback and connection */
 /* The library's error callback: keeps a copy in ctl->lastError (@opaque). */
@@ -120,6 +161,11 @@ virConnectPtr xvshConnection(xvshControl *ctl);
 
 /* util.c */
 void xvshPrint(const char *fmt, ...) XV_PRINTF(1, 2);
+/* xvshPrint, but for informational messages, which -q (quiet) suppresses:
+ * "Domain 'x' started", table headers, the empty line after a command. */
+void xvshPrintExtra(const char *fmt, ...) XV_PRINTF(1, 2);
+/* Turns quiet mode on or off for xvshPrintExtra and the tables. */
+void xvshSetQuiet(bool quiet);
 /* "error: MESSAGE" on stderr. */
 void xvshError(const char *fmt, ...) XV_PRINTF(1, 2);
 typedef enum {
@@ -137,6 +183,14 @@ typedef enum {
  */
 virDomainPtr xvshCommandOptDomain(xvshControl *ctl, const xvshCmd *cmd,
                                   unsigned int flags, const char **retName);
+
+/*
+ * IDs of the active domains (*@retIds to free()), or names of the defined,
+ * inactive ones (*@retNames, each and the array to free()). Return the
+ * count, or -1 if the library fails (its error stays as the last error).
+ */
+int xvshListActiveIds(virConnectPtr conn, int **retIds);
+int xvshListInactiveNames(virConnectPtr conn, char ***retNames);
 
 const char *xvshDomainStateToString(int state);
 const char *xvshVcpuStateToString(int state);

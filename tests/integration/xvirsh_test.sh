@@ -293,6 +293,13 @@ else
     for c in "domblklist test" "domblklist test --details" "domiflist test"; do
         vs_virsh "default: $c" cat "$DEFAULT" "$c"
     done
+    # -q: what quiet leaves out (messages, table headers and their width,
+    # the empty line after each command).
+    for c in "-q list --all" "-q list --inactive" "-q suspend test" "-q shutdown test" \
+             "-q destroy test" "-q domstate test" "-q domblklist test --details" \
+             "-q domiflist test"; do
+        vs_virsh "default: $c" cat "$DEFAULT" "$c"
+    done
     for c in "domblkstat test vda" "domblkstat test vda --human" \
              "domblkstat test /guest/diskimage1" "domifstat test testnet0" \
              "domifstat test aa:bb:cc:dd:ee:ff" "nodecpustats" "nodecpustats --cpu 0" \

@@ -77,5 +77,29 @@ vg parse-error 1 -c "$NODE" "list; domstate web01 extra"
 vg unknown-command 1 -c "$NODE" bogus
 vg connect-failure 1 -c bogus:///nowhere list
 vg help 0 "help; help vcpupin; help domain"
+vg complete 0 -c "$NODE" "complete -- dominfo ''; complete vcpupin --domain=w; complete -- list --"
+vg complete-argv 0 -q -c bogus:///nowhere complete -- start --domain ''
+
+# Interactive mode on a terminal, with the line editor (Tab completion, the
+# history and its file): typed in on a pty (tests/integration/pty_session.py).
+if [ -z "$VALGRIND" ]; then
+    skip "interactive-editor" "valgrind not found"
+elif ! "$XVIRSH" -V | grep -q Editline; then
+    skip "interactive-editor" "xvirsh is built without libedit"
+else
+    mkdir -p "$TMP/home"
+    env TERM=dumb HOME="$TMP/home" python3 "$(dirname "${BASH_SOURCE[0]}")/pty_session.py" \
+        "$TMP/pty.log" -- 'xvirsh # =>domin\tte\t\r' 'Name:=>\x10\r' 'Name:=>quit\r' -- \
+        "$VALGRIND" -q --leak-check=full --show-leak-kinds=definite,indirect,possible \
+        --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
+        --log-file="$TMP/vg.log" "$XVIRSH" -c "$DEFAULT" >"$TMP/err" 2>&1
+    rc=$?
+    if [ "$rc" -eq 0 ] && [ ! -s "$TMP/vg.log" ]; then
+        ok "interactive-editor"
+    else
+        not_ok "interactive-editor: exit status $rc" \
+            "$(cat "$TMP/vg.log" "$TMP/err" "$TMP/pty.log" | head -n 60)"
+    fi
+fi
 
 done_testing

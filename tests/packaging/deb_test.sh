@@ -131,7 +131,8 @@ has libxvirt0 "/usr/lib/$MA/libxvirt.so.0" "/usr/lib/$MA/libxvirt.so.$UPSTREAM" 
 unlike "libxvirt0 has no development files" "$TMP/libxvirt0.list" '(\.h|\.pc|libxvirt\.so)$'
 has libxvirt-dev /usr/include/xvirt/libvirt/libvirt.h /usr/include/xvirt/libvirt/virterror.h \
     "/usr/lib/$MA/libxvirt.so" "/usr/lib/$MA/pkgconfig/xvirt.pc"
-has xvirsh /usr/bin/xvirsh /usr/share/man/man1/xvirsh.1.gz /usr/share/doc/xvirsh/copyright
+has xvirsh /usr/bin/xvirsh /usr/share/man/man1/xvirsh.1.gz /usr/share/doc/xvirsh/copyright \
+    /usr/share/bash-completion/completions/xvirsh
 has xvirt-agent /usr/sbin/xvirt-agent /lib/systemd/system/xvirt-agent.service \
     /etc/xvirt/xvirt-agent.yaml /usr/share/man/man8/xvirt-agent.8.gz \
     /usr/share/man/man5/xvirt-agent.yaml.5.gz /var/lib/xvirt \
