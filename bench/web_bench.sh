@@ -245,6 +245,8 @@ done
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 60 --cacert "$C/ca.crt" \
     -H 'Authorization: Basic cHJvbTp3cm9uZw==' "${URL_OF[auth]}")
 [ "$code" = 401 ] || die "TLS + basic auth: a wrong password got $code, not 401"
+log "TLS: $(curl -sv -o /dev/null --cacert "$C/ca.crt" "${URL_OF[tls]}" 2>&1 |
+    sed -n 's/^\* SSL connection using //p')"
 log "bytes: text ${BYTES[text]} / gzip ${BYTES[textgz]}, OpenMetrics ${BYTES[om]} / gzip ${BYTES[omgz]}"
 
 for way in $WAYS; do   # warm-up: every body of the snapshot made
@@ -437,9 +439,9 @@ for way in $WAYS; do
         done
     done
 done
-row "once per snapshot: OM gzip 1st - 2nd scrape (ms)" "$comp_om" "" "" ""
+row "once per snapshot: OM gzip 1st - 2nd scrape (ms)" "$(fmt2 "$comp_om")" "" "" ""
 row "  loop CPU, OM gzip 1st / 2nd scrape (ms)" "$(fmt2 "$first_om")/$(fmt2 "$again_om")" "" "" ""
-row "once per snapshot: text 1st - 2nd gzip (ms)" "$comp_text" "" "" ""
+row "once per snapshot: text 1st - 2nd gzip (ms)" "$(fmt2 "$comp_text")" "" "" ""
 row "  (render + compress; 1st scrape, ms)" "$(fmt2 "$first_text")" "" "" ""
 row "sampler CPU/sample, OM scraped plain (ms)" "$sampler_plain" "" "" ""
 row "sampler CPU/sample, OM scraped gzip (ms)" "$sampler_gz" "" "" ""
