@@ -28,9 +28,10 @@ free_port() {
     "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])'
 }
-# cpu_ns PID: CPU time of all its threads from schedstat, in ns
+# cpu_ns PID: CPU time of all its threads from schedstat, in ns ("%.0f":
+# mawk's "%d" stops at 2^31 - 1, 2.1 s)
 cpu_ns() {
-    cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%d\n", t }'
+    cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%.0f\n", t }'
 }
 # calc EXPR: an awk expression, three decimals
 calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <openssl/ssl.h>
 
@@ -694,7 +695,12 @@ httpConnBufferevent(xvHttpServer *srv, httpConn *c, evutil_socket_t fd)
 {
     SSL_CTX *ctx;
     struct bufferevent *bev;
+    int one = 1;
 
+    /* a reply goes out in several writes (TLS: a record each); without
+     * this, Nagle holds the last small one until the client's delayed ACK,
+     * 40 ms (bench/RESULTS.md, gzip and TLS) */
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     if (srv->web)
         xvWebConfigRefresh(srv->web);       /* changed files count from now */
     if (!srv->web || !(ctx = xvWebConfigTLS(srv->web)))

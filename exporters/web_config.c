@@ -603,10 +603,11 @@ webReadTLS(webReader *r, const xvConfNode *map, webState *st)
         return xvConfErrorAtKey(&r->err, r->file, map, "cannot set up TLS: %s",
                                 webSSLError(ebuf, sizeof(ebuf), "SSL_CTX_new failed"));
     SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
-    /* replies are written from the snapshot's memory in pieces: a write
-     * may be partial and resumed from a buffer that moved */
-    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
-                     SSL_MODE_RELEASE_BUFFERS);
+    /* a write blocked mid-way is resumed from a buffer that may have moved;
+     * no partial writes: libevent's OpenSSL bufferevent goes on to the next
+     * piece after a short SSL_write and drains what it counted, so the rest
+     * of the piece would be skipped (a corrupt body past ~16 KiB) */
+    SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
     /* each connection is one scraper's: no server-side session cache */
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     if ((rc = webLoadKeyPair(r, &k, map, ctx)) < 0 ||
