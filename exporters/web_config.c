@@ -365,19 +365,51 @@ webPemOf(webReader *r, const xvConfNode *inlineNode, const xvConfNode *fileNode,
     return webReadPem(r, fileNode, fileKey, secret, data, len);
 }
 
-/* Loads the certificate chain and key into @ctx. */
+/*
+ * The certificates of an inline PEM or of its file, in their order, into
+ * *@certs (to free with sk_X509_pop_free(..., X509_free)); at least one.
+ */
+static int
+webReadCerts(webReader *r, const xvConfNode *inlineNode, const xvConfNode *fileNode,
+             const char *name, STACK_OF(X509) **certs)
+{
+    const xvConfNode *at = inlineNode ? inlineNode : fileNode;
+    char *pem = NULL;
+    size_t len;
+    BIO *bio;
+    X509 *x;
+    int rc;
+
+    if ((rc = webPemOf(r, inlineNode, fileNode, name, false, &pem, &len)) < 0)
+        return rc;
+    *certs = sk_X509_new_null();
+    bio = BIO_new_mem_buf(pem, (int)len);
+    while ((x = PEM_read_bio_X509_AUX(bio, NULL, NULL, NULL)))
+        sk_X509_push(*certs, x);
+    ERR_clear_error();          /* the end of the file */
+    BIO_free(bio);
+    free(pem);
+    if (sk_X509_num(*certs) == 0) {
+        sk_X509_free(*certs);
+        return xvConfErrorAtNode(&r->err, r->file, at, "no PEM certificate found in %s",
+                                 name);
+    }
+    return 0;
+}
+
+/* Loads the certificate, its chain and the key into @ctx. */
 static int
 webLoadKeyPair(webReader *r, const webTLSKeys *k, const xvConfNode *where, SSL_CTX *ctx)
 {
     const xvConfNode *certAt = k->cert ? k->cert : k->certFile;
     const xvConfNode *keyAt = k->key ? k->key : k->keyFile;
+    STACK_OF(X509) *certs;
     char *pem = NULL;
     char ebuf[256];
     size_t len;
     BIO *bio;
-    X509 *x;
     EVP_PKEY *pkey;
-    int rc;
+    int rc, i;
 
     if (!certAt)
         return xvConfErrorAtKey(&r->err, r->file, where, "TLS needs a certificate: missing "
@@ -385,26 +417,17 @@ webLoadKeyPair(webReader *r, const webTLSKeys *k, const xvConfNode *where, SSL_C
     if (!keyAt)
         return xvConfErrorAtKey(&r->err, r->file, where, "TLS needs a key: missing one of "
                                 "key or key_file");
-    if ((rc = webPemOf(r, k->cert, k->certFile, "cert", false, &pem, &len)) < 0)
+    if ((rc = webReadCerts(r, k->cert, k->certFile, "cert", &certs)) < 0)
         return rc;
-    bio = BIO_new_mem_buf(pem, (int)len);
-    if (!(x = PEM_read_bio_X509_AUX(bio, NULL, NULL, NULL)) ||
-        SSL_CTX_use_certificate(ctx, x) != 1) {
-        X509_free(x);
-        BIO_free(bio);
-        free(pem);
+    /* the first is the server's; the rest is the chain, as a web server
+     * sends it */
+    rc = SSL_CTX_use_certificate(ctx, sk_X509_value(certs, 0));
+    for (i = 1; rc == 1 && i < sk_X509_num(certs); i++)
+        rc = SSL_CTX_add1_chain_cert(ctx, sk_X509_value(certs, i));
+    sk_X509_pop_free(certs, X509_free);
+    if (rc != 1)
         return xvConfErrorAtNode(&r->err, r->file, certAt, "no usable certificate: %s",
-                                 webSSLError(ebuf, sizeof(ebuf), "no PEM certificate found"));
-    }
-    X509_free(x);
-    /* the rest of the file is the chain, as a web server sends it */
-    while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
-        if (SSL_CTX_add0_chain_cert(ctx, x) != 1)
-            X509_free(x);
-    }
-    ERR_clear_error();          /* the end of the file */
-    BIO_free(bio);
-    free(pem);
+                                 webSSLError(ebuf, sizeof(ebuf), "refused"));
 
     if ((rc = webPemOf(r, k->key, k->keyFile, "key", true, &pem, &len)) < 0)
         return rc;
@@ -432,33 +455,22 @@ webLoadClientCA(webReader *r, const webTLSKeys *k, SSL_CTX *ctx)
 {
     const xvConfNode *at = k->clientCA ? k->clientCA : k->clientCAFile;
     X509_STORE *store = SSL_CTX_get_cert_store(ctx);
-    char *pem = NULL;
+    STACK_OF(X509) *certs;
     char ebuf[256];
-    size_t len;
-    BIO *bio;
-    X509 *x;
-    int rc, n = 0;
+    int rc, i;
 
-    if ((rc = webPemOf(r, k->clientCA, k->clientCAFile, "client_ca", false, &pem, &len)) < 0)
+    if ((rc = webReadCerts(r, k->clientCA, k->clientCAFile, "client_ca", &certs)) < 0)
         return rc;
-    bio = BIO_new_mem_buf(pem, (int)len);
-    while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
-        if (X509_STORE_add_cert(store, x) != 1 || SSL_CTX_add_client_CA(ctx, x) != 1) {
-            X509_free(x);
-            BIO_free(bio);
-            free(pem);
-            return xvConfErrorAtNode(&r->err, r->file, at, "cannot use a client CA: %s",
-                                     webSSLError(ebuf, sizeof(ebuf), "rejected"));
-        }
-        X509_free(x);
-        n++;
+    rc = 1;
+    for (i = 0; rc == 1 && i < sk_X509_num(certs); i++) {
+        rc = X509_STORE_add_cert(store, sk_X509_value(certs, i));
+        if (rc == 1)
+            rc = SSL_CTX_add_client_CA(ctx, sk_X509_value(certs, i));
     }
-    ERR_clear_error();
-    BIO_free(bio);
-    free(pem);
-    if (n == 0)
-        return xvConfErrorAtNode(&r->err, r->file, at, "no PEM certificate found in the "
-                                 "client CA");
+    sk_X509_pop_free(certs, X509_free);
+    if (rc != 1)
+        return xvConfErrorAtNode(&r->err, r->file, at, "cannot use a client CA: %s",
+                                 webSSLError(ebuf, sizeof(ebuf), "rejected"));
     return 0;
 }
 
@@ -490,13 +502,52 @@ webSetVersions(webReader *r, const webTLSKeys *k, SSL_CTX *ctx)
     return 0;
 }
 
+/* OpenSSL's name of the cipher suite @name (index @idx of webCipherNames),
+ * or NULL for a TLS 1.3 suite (not configurable, as in Go). */
+static const char *
+webCipherOpenSSL(int idx, const char *name)
+{
+    return idx >= WEB_TLS13_CIPHERS_FROM ? NULL : OPENSSL_cipher_name(name);
+}
+
+/* OpenSSL's group name of the curve of index @idx of webCurveNames. */
+static const char *
+webCurveGroup(int idx, const char *name)
+{
+    (void)name;
+    return webCurveGroups[idx];
+}
+
+/*
+ * The list @seq (of names among @names, said to be @what in errors) as
+ * OpenSSL takes it, into @list: each name as @to gives it (NULL: left out),
+ * separated by ':'.
+ */
+static int
+webJoinNames(webReader *r, const xvConfNode *seq, const char *const *names, const char *what,
+             const char *(*to)(int idx, const char *name), xvBuf *list)
+{
+    const char *name;
+    size_t i;
+    int idx, rc;
+
+    if ((rc = webCheckStrings(r, seq)) < 0)
+        return rc;
+    for (i = 0; i < seq->nchildren; i++) {
+        if ((rc = webGetName(r, &seq->children[i], names, what, &idx)) < 0)
+            return rc;
+        if ((name = to(idx, seq->children[i].value)))
+            xvBufAsprintf(list, "%s%s", list->len ? ":" : "", name);
+    }
+    return 0;
+}
+
 static int
 webSetCiphers(webReader *r, const webTLSKeys *k, SSL_CTX *ctx)
 {
     xvBuf list = XV_BUF_INIT;
     char ebuf[256];
-    size_t i;
-    int idx, rc;
+    int rc;
 
     if (k->preferServer) {
         bool prefer;
@@ -508,26 +559,12 @@ webSetCiphers(webReader *r, const webTLSKeys *k, SSL_CTX *ctx)
     }
     if (!k->ciphers)
         return 0;
-    if ((rc = webCheckStrings(r, k->ciphers)) < 0)
-        return rc;
-    for (i = 0; i < k->ciphers->nchildren; i++) {
-        const xvConfNode *c = &k->ciphers->children[i];
-
-        if ((rc = webGetName(r, c, webCipherNames, "cipher suite", &idx)) < 0) {
-            xvBufFree(&list);
-            return rc;
-        }
-        if (idx >= WEB_TLS13_CIPHERS_FROM)
-            continue;
-        xvBufAsprintf(&list, "%s%s", list.len ? ":" : "", OPENSSL_cipher_name(c->value));
-    }
-    if (list.len && SSL_CTX_set_cipher_list(ctx, list.data) != 1) {
-        xvBufFree(&list);
-        return xvConfErrorAtNode(&r->err, r->file, k->ciphers, "no cipher suite of the list "
-                                 "can be used: %s", webSSLError(ebuf, sizeof(ebuf), "refused"));
-    }
+    rc = webJoinNames(r, k->ciphers, webCipherNames, "cipher suite", webCipherOpenSSL, &list);
+    if (rc == 0 && list.len && SSL_CTX_set_cipher_list(ctx, list.data) != 1)
+        rc = xvConfErrorAtNode(&r->err, r->file, k->ciphers, "no cipher suite of the list "
+                               "can be used: %s", webSSLError(ebuf, sizeof(ebuf), "refused"));
     xvBufFree(&list);
-    return 0;
+    return rc;
 }
 
 static int
@@ -535,27 +572,16 @@ webSetCurves(webReader *r, const webTLSKeys *k, SSL_CTX *ctx)
 {
     xvBuf list = XV_BUF_INIT;
     char ebuf[256];
-    size_t i;
-    int idx, rc;
+    int rc;
 
     if (!k->curves)
         return 0;
-    if ((rc = webCheckStrings(r, k->curves)) < 0)
-        return rc;
-    for (i = 0; i < k->curves->nchildren; i++) {
-        if ((rc = webGetName(r, &k->curves->children[i], webCurveNames, "curve", &idx)) < 0) {
-            xvBufFree(&list);
-            return rc;
-        }
-        xvBufAsprintf(&list, "%s%s", list.len ? ":" : "", webCurveGroups[idx]);
-    }
-    if (list.len && SSL_CTX_set1_groups_list(ctx, list.data) != 1) {
-        xvBufFree(&list);
-        return xvConfErrorAtNode(&r->err, r->file, k->curves, "curves refused: %s",
-                                 webSSLError(ebuf, sizeof(ebuf), "refused"));
-    }
+    rc = webJoinNames(r, k->curves, webCurveNames, "curve", webCurveGroup, &list);
+    if (rc == 0 && list.len && SSL_CTX_set1_groups_list(ctx, list.data) != 1)
+        rc = xvConfErrorAtNode(&r->err, r->file, k->curves, "curves refused: %s",
+                               webSSLError(ebuf, sizeof(ebuf), "refused"));
     xvBufFree(&list);
-    return 0;
+    return rc;
 }
 
 static int
