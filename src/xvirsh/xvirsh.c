@@ -153,6 +153,13 @@ xvirshInteractive(xvshControl *ctl)
     return ok;
 }
 
+/* config.h defines WITH_XEN only when the Xen driver is built */
+#ifdef WITH_XEN
+# define XVSH_WITH_XEN 1
+#else
+# define XVSH_WITH_XEN 0
+#endif
+
 /* -V: the version and what this xvirsh was built with, as virsh -V. */
 static void
 xvirshPrintLongVersion(void)
@@ -164,7 +171,7 @@ xvirshPrintLongVersion(void)
               LIBVIR_VERSION_NUMBER % 1000);
     xvshPrint("Compiled with support for:\n");
     if (XVSH_WITH_LIBXVIRT)
-        xvshPrint(" Hypervisors: Test%s\n", WITH_XEN ? " Xen" : "");
+        xvshPrint(" Hypervisors: Test%s\n", XVSH_WITH_XEN ? " Xen" : "");
     else
         xvshPrint(" Hypervisors: those of the system libvirt\n");
     xvshPrint(" Miscellaneous: Completion%s\n", WITH_LIBEDIT ? " Editline" : "");
