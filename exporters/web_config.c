@@ -634,6 +634,11 @@ webReadTLS(webReader *r, const xvConfNode *map, webState *st)
      * piece after a short SSL_write and drains what it counted, so the rest
      * of the piece would be skipped (a corrupt body past ~16 KiB) */
     SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+    /* TLS 1.3 suites in Go's order on hardware with AES: AES-128-GCM first
+     * (OpenSSL's default puts AES-256-GCM first, 40% more work per byte of
+     * a scrape for no gain a scrape needs) */
+    SSL_CTX_set_ciphersuites(ctx, "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"
+                             "TLS_CHACHA20_POLY1305_SHA256");
     /* each connection is one scraper's: no server-side session cache */
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     if ((rc = webLoadKeyPair(r, &k, map, ctx)) < 0 ||
