@@ -1198,11 +1198,9 @@ webCacheAdd(xvWebConfig *wc, const unsigned char key[SHA256_DIGEST_LENGTH])
         wc->ncache++;
 }
 
-/* Splits "Basic BASE64(user:password)" into @buf: *user and *password
- * point into it (NUL-terminated). False if it is not such a value. */
-static bool
-webParseBasic(const char *value, size_t len, unsigned char *buf, char **user, char **password,
-              size_t *plen)
+bool
+xvWebParseBasic(const char *value, size_t len, unsigned char *buf, char **user,
+                char **password, size_t *plen)
 {
     char *colon;
     long n;
@@ -1239,7 +1237,7 @@ xvWebConfigAuthorize(xvWebConfig *wc, const char *value, size_t len, uint64_t no
         return XV_WEB_AUTH_OK;
     /* the request head is capped, so is this */
     buf = xvAlloc(len / 4 * 3 + 1);
-    if (!value || !webParseBasic(value, len, buf, &user, &password, &plen)) {
+    if (!value || !xvWebParseBasic(value, len, buf, &user, &password, &plen)) {
         free(buf);
         return XV_WEB_AUTH_DENIED;
     }

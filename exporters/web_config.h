@@ -124,3 +124,13 @@ bool xvWebConfigAdmit(xvWebConfig *wc, uint64_t nowMs);
  * length, or -1 if @data is not such base64. Pure (for tests and fuzzing).
  */
 long xvWebBase64Decode(const char *data, size_t len, unsigned char *out);
+
+/*
+ * Splits an Authorization value "Basic BASE64(user:password)" (scheme in
+ * any case) of @len bytes: decodes into @buf (room for len / 4 * 3 + 1
+ * bytes), where *@user and *@password then point, NUL-terminated (the
+ * password is *@plen bytes). False if it is no such value (another scheme,
+ * bad base64, no ':', a NUL inside). Pure (for tests and fuzzing).
+ */
+bool xvWebParseBasic(const char *value, size_t len, unsigned char *buf, char **user,
+                     char **password, size_t *plen);
