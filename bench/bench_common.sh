@@ -37,6 +37,11 @@ cpu_ns() {
 calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
 # kib PID FIELD: a /proc/PID/status field in KiB (VmRSS, VmHWM)
 kib() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+# uss_kib PID: the process's private memory (USS: Private_Clean + Private_Dirty of
+# smaps_rollup), what it costs the host beyond pages it shares with other processes
+# (shared libraries' code and read-only data, counted in VmRSS too)
+uss_kib() { awk '$1 == "Private_Clean:" || $1 == "Private_Dirty:" { s += $2 } END { print s }' \
+    "/proc/$1/smaps_rollup"; }
 # wait_ready URL SECONDS
 wait_ready() {
     local end=$((SECONDS + $2))

@@ -15,7 +15,9 @@
 #   - xvirt-agent itself, every collector it has switched on, sampling
 #     every INTERVAL for AGENT_SECS without scrapes: CPU per sample (all
 #     threads, schedstat ns, over the samples its log counts) and RSS
-#     (VmRSS every 0.25 s: median and max); then one scrape of each format,
+#     (VmRSS every 0.25 s: median and max; and USS, the private part,
+#     without the shared libraries' pages other processes share); then one
+#     scrape of each format,
 #     which must hold every domain (exit 1 if not);
 #   - with POLICIES=1 (default), the agent again with a restart policy and a
 #     dry-run balloon policy on every domain (bookkeeping in a state_dir):
@@ -177,9 +179,11 @@ EOF
     done
     c0=$(grep -c '^<7>sample ' "$log"); n0=$(cpu_ns "$pid")
     : >"$TMP/rss"
+    : >"$TMP/uss"
     end=$((SECONDS + AGENT_SECS))
     while [ "$SECONDS" -lt "$end" ]; do
         kib "$pid" VmRSS >>"$TMP/rss"
+        uss_kib "$pid" >>"$TMP/uss"
         sleep 0.25
     done
     c1=$(grep -c '^<7>sample ' "$log"); n1=$(cpu_ns "$pid")
@@ -204,6 +208,7 @@ EOF
         echo "RESULT agent_samples $samples"
         echo "RESULT rss_median_kib $(median <"$TMP/rss")"
         echo "RESULT rss_max_kib $(sort -g "$TMP/rss" | tail -n 1)"
+        echo "RESULT uss_median_kib $(median <"$TMP/uss")"
         echo "RESULT exported_domains $ndom"
         echo "RESULT scrape_bytes $(wc -c <"$TMP/scrape.prom")"
         for fam in xvirt_domain_block_read_bytes_total xvirt_domain_interface_receive_bytes_total \
@@ -281,6 +286,7 @@ row "in the agent, per sample" agent_sample_ms
 row "  with restart + balloon policies" policy_sample_ms
 row "agent RSS while sampling, median MiB" rss_median_kib mib
 row "agent RSS while sampling, max MiB" rss_max_kib mib
+row "agent private memory (USS), median MiB" uss_median_kib mib
 row "domains exported (text)" exported_domains
 row "scrape bytes (text)" scrape_bytes
 row "block series (read bytes)" series_xvirt_domain_block_read_bytes_total
