@@ -7,8 +7,27 @@
 
 #include "xvirsh.h"
 
+/* The domain each command can act on is what completion offers, as virsh
+ * does: start an inactive one, suspend a running one, resume a paused one,
+ * shut down, reboot or destroy an active one, undefine any. */
 static const xvshOptDef lifecycleOpts[] = {
     XVSH_OPT_DOMAIN,
+    { .name = NULL }
+};
+static const xvshOptDef startOpts[] = {
+    XVSH_OPT_DOMAIN_OF(XVSH_COMPLETE_DOMAIN_INACTIVE),
+    { .name = NULL }
+};
+static const xvshOptDef suspendOpts[] = {
+    XVSH_OPT_DOMAIN_OF(XVSH_COMPLETE_DOMAIN_RUNNING),
+    { .name = NULL }
+};
+static const xvshOptDef resumeOpts[] = {
+    XVSH_OPT_DOMAIN_OF(XVSH_COMPLETE_DOMAIN_PAUSED),
+    { .name = NULL }
+};
+static const xvshOptDef activeOpts[] = {
+    XVSH_OPT_DOMAIN_OF(XVSH_COMPLETE_DOMAIN_ACTIVE),
     { .name = NULL }
 };
 
@@ -60,7 +79,7 @@ const xvshCmdDef xvshCmdStart = {
     .usage = "<domain>",
     .help = "start a defined, inactive domain",
     .desc = "Boots a domain that is defined but not running.",
-    .opts = lifecycleOpts,
+    .opts = startOpts,
     .run = cmdStart,
 };
 
@@ -82,7 +101,7 @@ const xvshCmdDef xvshCmdSuspend = {
     .usage = "<domain>",
     .help = "pause a domain",
     .desc = "Pauses a running domain; its memory stays allocated.",
-    .opts = lifecycleOpts,
+    .opts = suspendOpts,
     .run = cmdSuspend,
 };
 
@@ -104,7 +123,7 @@ const xvshCmdDef xvshCmdResume = {
     .usage = "<domain>",
     .help = "resume a paused domain",
     .desc = "Lets a domain paused by suspend run again.",
-    .opts = lifecycleOpts,
+    .opts = resumeOpts,
     .run = cmdResume,
 };
 
@@ -126,7 +145,7 @@ const xvshCmdDef xvshCmdShutdown = {
     .usage = "<domain>",
     .help = "ask a domain to shut down",
     .desc = "Asks the guest to shut down; the guest may take time, or ignore it.",
-    .opts = lifecycleOpts,
+    .opts = activeOpts,
     .run = cmdShutdown,
 };
 
@@ -154,7 +173,7 @@ const xvshCmdDef xvshCmdReboot = {
     .usage = "<domain>",
     .help = "ask a domain to reboot",
     .desc = "Asks the guest to reboot; the guest may take time, or ignore it.",
-    .opts = lifecycleOpts,
+    .opts = activeOpts,
     .run = cmdReboot,
 };
 
@@ -183,7 +202,7 @@ const xvshCmdDef xvshCmdDestroy = {
     .usage = "<domain>",
     .help = "stop a domain at once",
     .desc = "Stops a domain immediately, like pulling the power cord.",
-    .opts = lifecycleOpts,
+    .opts = activeOpts,
     .run = cmdDestroy,
 };
 

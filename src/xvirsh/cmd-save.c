@@ -23,7 +23,7 @@ cmdSave(xvshControl *ctl, const xvshCmd *cmd)
 }
 
 static const xvshOptDef saveOpts[] = {
-    XVSH_OPT_DOMAIN,
+    XVSH_OPT_DOMAIN_OF(XVSH_COMPLETE_DOMAIN_ACTIVE),     /* only an active one saves */
     { .name = "file", .type = XVSH_OT_DATA, .required = true, .valueName = "string",
       .help = "the file to write the state to" },
     { .name = NULL }

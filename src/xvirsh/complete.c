@@ -79,29 +79,51 @@ completeConnection(xvshControl *ctl)
     return ctl->conn;
 }
 
-/* The names of the active domains, then of the inactive ones. */
+/* Whether an active domain in @state is one @which offers. */
+static bool
+completeStateWanted(xvshCompleter which, unsigned char state)
+{
+    switch (which) {
+    case XVSH_COMPLETE_DOMAIN_RUNNING:
+        return state == VIR_DOMAIN_RUNNING || state == VIR_DOMAIN_BLOCKED;
+    case XVSH_COMPLETE_DOMAIN_PAUSED:
+        return state == VIR_DOMAIN_PAUSED;
+    default:
+        return true;
+    }
+}
+
+/* The names of the active domains, then of the inactive ones, that @which
+ * offers (as virsh: start offers the inactive ones, resume the paused...). */
 static void
-completeDomains(xvshControl *ctl, completeList *list, const char *prefix)
+completeDomains(xvshControl *ctl, completeList *list, const char *prefix,
+                xvshCompleter which)
 {
     virConnectPtr conn = completeConnection(ctl);
+    bool active = which != XVSH_COMPLETE_DOMAIN_INACTIVE;
+    bool inactive = which == XVSH_COMPLETE_DOMAIN || which == XVSH_COMPLETE_DOMAIN_INACTIVE;
     char **names = NULL;
     int *ids = NULL;
-    int n;
+    int n = 0;
     int i;
 
     if (!conn)
         return;
-    n = xvshListActiveIds(conn, &ids);
+    if (active)
+        n = xvshListActiveIds(conn, &ids);
     for (i = 0; i < n; i++) {
         virDomainPtr dom = virDomainLookupByID(conn, ids[i]);
+        virDomainInfo info;
 
-        if (dom) {
+        if (dom && (which == XVSH_COMPLETE_DOMAIN || which == XVSH_COMPLETE_DOMAIN_ACTIVE ||
+                    (virDomainGetInfo(dom, &info) == 0 &&
+                     completeStateWanted(which, info.state))))
             completeAdd(list, virDomainGetName(dom), prefix);
+        if (dom)
             virDomainFree(dom);
-        }
     }
     free(ids);
-    n = xvshListInactiveNames(conn, &names);
+    n = inactive ? xvshListInactiveNames(conn, &names) : 0;
     for (i = 0; i < n; i++) {
         completeAdd(list, names[i], prefix);
         free(names[i]);
@@ -116,7 +138,11 @@ completeValue(xvshControl *ctl, completeList *list, const xvshOptDef *opt,
 {
     switch (opt->completer) {
     case XVSH_COMPLETE_DOMAIN:
-        completeDomains(ctl, list, prefix);
+    case XVSH_COMPLETE_DOMAIN_ACTIVE:
+    case XVSH_COMPLETE_DOMAIN_INACTIVE:
+    case XVSH_COMPLETE_DOMAIN_RUNNING:
+    case XVSH_COMPLETE_DOMAIN_PAUSED:
+        completeDomains(ctl, list, prefix, opt->completer);
         break;
     case XVSH_COMPLETE_COMMAND:
         completeCommands(list, prefix, true);

@@ -48,6 +48,11 @@ typedef enum {
     XVSH_COMPLETE_NONE = 0,     /* nothing: the shell falls back to file names */
     XVSH_COMPLETE_DOMAIN,       /* the connection's domain names */
     XVSH_COMPLETE_COMMAND,      /* command names and group keywords */
+    /* the domains a command can act on, as virsh offers them: */
+    XVSH_COMPLETE_DOMAIN_ACTIVE,    /* running, blocked or paused (shutdown, destroy...) */
+    XVSH_COMPLETE_DOMAIN_INACTIVE,  /* defined, not running (start) */
+    XVSH_COMPLETE_DOMAIN_RUNNING,   /* active and not paused (suspend) */
+    XVSH_COMPLETE_DOMAIN_PAUSED,    /* paused (resume) */
 } xvshCompleter;
 
 typedef struct _xvshOptDef xvshOptDef;
@@ -62,11 +67,13 @@ struct _xvshOptDef {
 
 #define XVSH_MAX_OPTS 8
 
-/* The "domain" argument every per-domain command takes first. */
-#define XVSH_OPT_DOMAIN \
+/* The "domain" argument every per-domain command takes first; completion
+ * offers the domains of @completer. */
+#define XVSH_OPT_DOMAIN_OF(completer_) \
     { .name = "domain", .type = XVSH_OT_DATA, .required = true, \
       .valueName = "string", .help = "domain name, id or uuid", \
-      .completer = XVSH_COMPLETE_DOMAIN }
+      .completer = (completer_) }
+#define XVSH_OPT_DOMAIN XVSH_OPT_DOMAIN_OF(XVSH_COMPLETE_DOMAIN)
 
 typedef struct _xvshCmd xvshCmd;
 typedef struct _xvshCmdDef xvshCmdDef;

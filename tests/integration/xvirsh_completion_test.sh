@@ -64,6 +64,28 @@ complete_is "a domain argument: the node's domains, and the options" "$TMP/want"
     "$NODE" dominfo ""
 grep '^b' "$TMP/node-domains" >"$TMP/want"
 complete_is "domain names by prefix" "$TMP/want" "$NODE" dominfo b
+# each lifecycle command offers the domains it can act on, as virsh does;
+# the states come from "list --all"
+"$XVIRSH" -c "$NODE" list --all | awk 'NR > 2 && NF { print $2, $3 }' >"$TMP/node-states"
+in_state() {   # in_state REGEX: the node's domains whose state matches
+    awk -v re="$1" '$2 ~ re { print $1 }' "$TMP/node-states" | sort
+}
+domains_for() {   # domains_for COMMAND: what completion offers, options left out
+    "$XVIRSH" -q -c "$NODE" complete -- "$1" "" | grep -v '^--' | sort
+}
+in_state '^shut$' >"$TMP/want"
+is "start offers the inactive domains ($(tr '\n' ' ' <"$TMP/want"))" \
+    "$(domains_for start)" "$(cat "$TMP/want")"
+in_state '^(running|idle)$' >"$TMP/want"
+is "suspend offers the running ones" "$(domains_for suspend)" "$(cat "$TMP/want")"
+in_state '^paused$' >"$TMP/want"
+is "resume offers the paused ones ($(tr '\n' ' ' <"$TMP/want"))" \
+    "$(domains_for resume)" "$(cat "$TMP/want")"
+in_state '^(running|idle|paused)$' >"$TMP/want"
+for c in shutdown reboot destroy save; do
+    is "$c offers the active ones" "$(domains_for "$c")" "$(cat "$TMP/want")"
+done
+is "undefine offers every domain" "$(domains_for undefine)" "$(cat "$TMP/node-domains")"
 cp "$TMP/node-domains" "$TMP/want"
 complete_is "the value of --domain" "$TMP/want" "$NODE" vcpupin --domain ""
 options_of vcpupin | grep -vx -- --domain >"$TMP/want"
@@ -151,7 +173,7 @@ comp_is "--connect=URI: its domains" "$TMP/want" -- --connect = test : //"$ND" d
 comp_is "LIBVIRT_DEFAULT_URI: its domains" "$TMP/want" LIBVIRT_DEFAULT_URI="$NODE" -- \
     domstate ""
 cp "$TMP/node-domains" "$TMP/want"
-comp_is "-r -c URI, -q: its domains" "$TMP/want" -- -r -c test : //"$ND" -q start --domain ""
+comp_is "-r -c URI, -q: its domains" "$TMP/want" -- -r -c test : //"$ND" -q dominfo --domain ""
 printf '%s\n' test >"$TMP/want"
 comp_is "-c test:///default: its one domain" "$TMP/want" LIBVIRT_DEFAULT_URI="$NODE" -- \
     -c test : ///default domstate t
