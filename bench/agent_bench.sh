@@ -41,15 +41,6 @@ HZ=$(getconf CLK_TCK)
 cpu_ticks() {
     awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print f[12] + f[13] }' "/proc/$1/stat"
 }
-# stats FILE: "median p99 min" in ms of the seconds in FILE (nearest rank)
-stats() {
-    "$PY" - "$1" <<'EOF'
-import math, sys
-v = sorted(float(x) * 1000 for x in open(sys.argv[1]) if x.strip())
-rank = lambda p: v[max(0, math.ceil(p / 100 * len(v)) - 1)]
-print(f"{rank(50):.3f} {rank(99):.3f} {v[0]:.3f}")
-EOF
-}
 fmt() { awk -v v="$1" 'BEGIN { printf (v < 10 ? "%.2f" : "%.1f"), v }'; }
 # time_scrapes URL FILE [CURL-ARGS...]: SCRAPES GETs, one time_total per
 # line in FILE; fails on any answer but 200
@@ -204,14 +195,6 @@ render_text=$(fmt "$(res render_text_mean_ms)")
 render_om=$(fmt "$(res render_om_mean_ms)")
 baseline_cpu=$(fmt "$(res baseline_mean_ms)")
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
-verdict() {  # verdict VALUE OP LIMIT
-    if awk -v a="$1" -v b="$3" "BEGIN { exit !((a + 0) $2 (b + 0)) }"; then echo ok; else
-        echo MISS; fi
-}
-ratio() {
-    awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) print "n/a"
-        else if (a / b < 10) printf "%.2f", a / b; else printf "%.0f", a / b }'
-}
 missed=0
 
 # Peers, RESULTS.md run 2 (N=1000, 4 vcpus): prometheus-libvirt-exporter via

@@ -42,6 +42,29 @@ kib() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 # (shared libraries' code and read-only data, counted in VmRSS too)
 uss_kib() { awk '$1 == "Private_Clean:" || $1 == "Private_Dirty:" { s += $2 } END { print s }' \
     "/proc/$1/smaps_rollup"; }
+# median: the median of the numbers on stdin, one a line (nothing when none)
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+# stats FILE: "median p99 min" in ms of the seconds in FILE (nearest rank)
+stats() {
+    "$PY" - "$1" <<'PYEOF'
+import math, sys
+v = sorted(float(x) * 1000 for x in open(sys.argv[1]) if x.strip())
+rank = lambda p: v[max(0, math.ceil(p / 100 * len(v)) - 1)]
+print(f"{rank(50):.3f} {rank(99):.3f} {v[0]:.3f}")
+PYEOF
+}
+# ratio A B: A / B, two decimals below 10, none above; "-" when either is
+# missing or B is not above 0
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 <= 0 || a == "-") print "-"
+        else if (a / b < 10) printf "%.2f", a / b; else printf "%.0f", a / b }'
+}
+# verdict VALUE OP LIMIT: "ok" when VALUE OP LIMIT holds, else "MISS" (a
+# missing value, "" or "-", misses)
+verdict() {
+    awk -v a="$1" -v b="$3" "BEGIN { exit !(a != \"\" && a != \"-\" && (a + 0) $2 (b + 0)) }" &&
+        echo ok || echo MISS
+}
 # wait_ready URL SECONDS
 wait_ready() {
     local end=$((SECONDS + $2))

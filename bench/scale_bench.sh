@@ -56,7 +56,6 @@ BENCH_NAME=scale_bench
 # sample_bench may not set it, so both get it from the environment
 MALLOC_ENV=glibc.malloc.mmap_threshold=262144
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "" }'; }
 
 # ---- the baseline build ------------------------------------------------------
 if [ -n "${BEFORE_AGENT:-}" ] && [ -n "${BEFORE_SAMPLE_BENCH:-}" ]; then

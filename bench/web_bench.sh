@@ -78,25 +78,7 @@ body_args() {  # body_args KIND: sets BARGS
 }
 # task_ns PID TID: CPU time of one thread, in ns
 task_ns() { awk '{ print $1 }' "/proc/$1/task/$2/schedstat"; }
-# stats FILE: "median p99" in ms of the seconds in FILE (nearest rank)
-stats() {
-    "$PY" - "$1" <<'EOF'
-import math, sys
-v = sorted(float(x) * 1000 for x in open(sys.argv[1]) if x.strip())
-rank = lambda p: v[max(0, math.ceil(p / 100 * len(v)) - 1)]
-print(f"{rank(50):.2f} {rank(99):.2f}")
-EOF
-}
 fmt2() { awk -v v="$1" 'BEGIN { printf "%.2f", v }'; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "n/a" }'; }
-ratio() {
-    awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 <= 0 || a == "n/a") print "-"
-        else if (a / b < 10) printf "%.2f", a / b; else printf "%.0f", a / b }'
-}
-verdict() {  # verdict VALUE OP LIMIT
-    awk -v a="$1" -v b="$3" "BEGIN { exit !(a != \"-\" && (a + 0) $2 (b + 0)) }" && echo ok ||
-        echo MISS
-}
 missed=0
 
 log "machine: $(nproc) cpus," \
@@ -261,7 +243,7 @@ for kind in text textgz omgz; do
     for mode in new keep; do
         for way in $WAYS; do
             series "$way" "$kind" "$mode"
-            read -r "MED[$way.$kind.$mode]" "P99[$way.$kind.$mode]" < <(stats "$LAT")
+            read -r "MED[$way.$kind.$mode]" "P99[$way.$kind.$mode]" _ < <(stats "$LAT")
             CPUS[$way.$kind.$mode]=$CPU
             CONN[$way.$kind.$mode]=$CONNS
         done
@@ -397,7 +379,7 @@ if [ "$RUN_PEER" = 1 ]; then
         curl -s -o /dev/null -w '%{time_total}\n' --max-time 120 "$PURL" >>"$TMP/lat.peer"
     done
     n1=$(cpu_ns "$PPID_")
-    read -r peer_med peer_p99 < <(stats "$TMP/lat.peer")
+    read -r peer_med peer_p99 _ < <(stats "$TMP/lat.peer")
     peer_cpu=$(calc "($n1 - $n0) / 1e6 / $PEER_SCRAPES")
     stop_peer
     log "the peer at $NW domains: wrk"
