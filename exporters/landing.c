@@ -48,34 +48,6 @@ static const char landingHead[] =
     "</style></head>\n"
     "<body>\n<h1>xvirt agent</h1>\n";
 
-void
-xvLandingEscape(xvBuf *out, const char *s)
-{
-    const char *run = s;
-
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        const char *esc;
-
-        switch (c) {
-        case '&': esc = "&amp;"; break;
-        case '<': esc = "&lt;"; break;
-        case '>': esc = "&gt;"; break;
-        case '"': esc = "&quot;"; break;
-        case '\'': esc = "&#39;"; break;
-        default:
-            if (c >= 0x20 && c != 0x7f)
-                continue;
-            esc = "\xef\xbf\xbd";       /* U+FFFD for a control character */
-            break;
-        }
-        xvBufAdd(out, run, (size_t)(s - run));
-        xvBufAddStr(out, esc);
-        run = s + 1;
-    }
-    xvBufAdd(out, run, (size_t)(s - run));
-}
-
 /* ---- the URI, masked ---- */
 
 static bool
@@ -222,7 +194,7 @@ static void
 landingCell(xvBuf *out, const char *cls, const char *label, const char *text)
 {
     landingTd(out, cls, label);
-    xvLandingEscape(out, text ? text : "");
+    xvBufEscapeHTML(out, text ? text : "");
     xvBufAddStr(out, "</td>");
 }
 
@@ -269,14 +241,14 @@ landingSummary(xvBuf *out, const xvLandingState *st)
 
     xvBufAddStr(out, "<div class=\"scroll\"><table class=\"kv\" id=\"summary\">\n");
     xvBufAddStr(out, "<tr><th>Version</th><td id=\"version\">");
-    xvLandingEscape(out, st->version ? st->version : "");
+    xvBufEscapeHTML(out, st->version ? st->version : "");
     if (st->api) {
         xvBufAddStr(out, " <span class=\"muted\">(");
-        xvLandingEscape(out, st->api);
+        xvBufEscapeHTML(out, st->api);
         xvBufAddStr(out, ")</span>");
     }
     xvBufAddStr(out, "</td></tr>\n<tr><th>Hypervisor URI</th><td><code id=\"uri\">");
-    xvLandingEscape(out, uri);
+    xvBufEscapeHTML(out, uri);
     free(uri);
     xvBufAddStr(out, "</code></td></tr>\n<tr><th>Hypervisor</th><td id=\"hypervisor\">");
     if (!snap)
@@ -287,7 +259,7 @@ landingSummary(xvBuf *out, const xvLandingState *st)
         xvBufAddStr(out, "<span class=\"bad\">down</span> (the last sample did not reach it)");
     if (st->lastError && (!snap || !snap->connected)) {
         xvBufAddStr(out, ": ");
-        xvLandingEscape(out, st->lastError);
+        xvBufEscapeHTML(out, st->lastError);
     }
     xvBufAsprintf(out, "</td></tr>\n<tr><th>Ready</th><td id=\"ready\">%s</td></tr>\n",
                   st->ready ? "<span class=\"ok\">yes</span>" :
@@ -397,11 +369,11 @@ landingLastAction(xvBuf *out, const char *label, const xvLandingAction *a)
     landingTd(out, NULL, label);
     landingTime(out, a->atMs);
     xvBufAsprintf(out, " <span%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
-    xvLandingEscape(out, a->action ? a->action : "");
+    xvBufEscapeHTML(out, a->action ? a->action : "");
     xvBufAddStr(out, " ");
-    xvLandingEscape(out, a->result ? a->result : "");
+    xvBufEscapeHTML(out, a->result ? a->result : "");
     xvBufAddStr(out, "</span> on ");
-    xvLandingEscape(out, a->domain ? a->domain : "");
+    xvBufEscapeHTML(out, a->domain ? a->domain : "");
     xvBufAddStr(out, "</td>");
 }
 
@@ -471,9 +443,9 @@ landingLinks(xvBuf *out, const char *metricsPath)
 
     /* relative links: they still work behind a proxy that adds a prefix */
     xvBufAddStr(out, "<nav><a id=\"metrics-link\" href=\"./");
-    xvLandingEscape(out, path[0] == '/' ? path + 1 : path);
+    xvBufEscapeHTML(out, path[0] == '/' ? path + 1 : path);
     xvBufAddStr(out, "\">Metrics (");
-    xvLandingEscape(out, path);
+    xvBufEscapeHTML(out, path);
     xvBufAddStr(out, ")</a><a href=\"-/healthy\">Health (/-/healthy)</a>"
                 "<a href=\"-/ready\">Readiness (/-/ready)</a></nav>\n");
 }

@@ -75,6 +75,3 @@ void xvLandingRender(const xvLandingState *st, xvBuf *out);
  */
 char *xvLandingRedactURI(const char *uri);
 
-/* Appends @s to @out, HTML-escaped (& < > " '; control characters become
- * U+FFFD), safe in element content and in quoted attribute values. */
-void xvLandingEscape(xvBuf *out, const char *s);

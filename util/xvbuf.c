@@ -2,6 +2,7 @@
 /* xvbuf.c: the growable byte buffer. */
 #include "util/xvbuf.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,25 +134,43 @@ xvBufIndentf(xvBuf *buf, const char *fmt, ...)
     va_end(ap);
 }
 
-void
-xvBufEscapeXML(xvBuf *buf, const char *s)
+/* The markup escaping of xvBufEscapeXML (@html false) and xvBufEscapeHTML. */
+static void
+bufEscapeMarkup(xvBuf *buf, const char *s, bool html)
 {
     const char *run = s;
 
     for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
         const char *esc;
 
-        switch (*s) {
+        switch (c) {
         case '&': esc = "&amp;"; break;
         case '<': esc = "&lt;"; break;
         case '>': esc = "&gt;"; break;
-        case '\'': esc = "&apos;"; break;
+        case '\'': esc = html ? "&#39;" : "&apos;"; break;
         case '"': esc = "&quot;"; break;
-        default: continue;
+        default:
+            if (!html || (c >= 0x20 && c != 0x7f))
+                continue;
+            esc = "\xef\xbf\xbd";       /* U+FFFD for a control character */
+            break;
         }
         xvBufAdd(buf, run, (size_t)(s - run));
         xvBufAddStr(buf, esc);
         run = s + 1;
     }
     xvBufAdd(buf, run, (size_t)(s - run));
+}
+
+void
+xvBufEscapeXML(xvBuf *buf, const char *s)
+{
+    bufEscapeMarkup(buf, s, false);
+}
+
+void
+xvBufEscapeHTML(xvBuf *buf, const char *s)
+{
+    bufEscapeMarkup(buf, s, true);
 }

@@ -106,6 +106,10 @@ void xvBufVasprintf(xvBuf *buf, const char *fmt, va_list ap) XV_PRINTF(2, 0);
 void xvBufIndentf(xvBuf *buf, const char *fmt, ...) XV_PRINTF(2, 3);
 /* XML-escapes @s (&, <, >, ', ") into the buffer. */
 void xvBufEscapeXML(xvBuf *buf, const char *s);
+/* HTML-escapes @s (& < > " ', the apostrophe as &#39;; control characters
+ * become U+FFFD) into the buffer: safe in element content and in quoted
+ * attribute values. */
+void xvBufEscapeHTML(xvBuf *buf, const char *s);
 
 /* ---- inline definitions ---- */
 

@@ -114,7 +114,7 @@ test_escape_keeps_utf8_and_replaces_controls(void **state)
     xvBuf buf = XV_BUF_INIT;
 
     (void)state;
-    xvLandingEscape(&buf, "d\xc3\xa9j\xc3\xa0\tvu\x7f&");
+    xvBufEscapeHTML(&buf, "d\xc3\xa9j\xc3\xa0\tvu\x7f&");
     assert_string_equal(buf.data, "d\xc3\xa9j\xc3\xa0\xef\xbf\xbdvu\xef\xbf\xbd&amp;");
     xvBufFree(&buf);
 }
