@@ -296,6 +296,21 @@ actuatorFindLast(xvActuator *a, const char *policy, const xvPolicyAction *act, b
     return l;
 }
 
+/* " vcpu=N[ load=L%]" for a PIN (the load the decision saw), "" otherwise. */
+static void
+actuatorVcpuField(const xvPolicyAction *act, char *buf, size_t size)
+{
+    int n = 0;
+
+    buf[0] = '\0';
+    if (act->vcpu < 0)
+        return;
+    n = snprintf(buf, size, " vcpu=%d", act->vcpu);
+    if (act->loadPermille >= 0 && n > 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, " load=%d.%d%%", act->loadPermille / 10,
+                 act->loadPermille % 10);
+}
+
 /* Keeps one outcome in the history of the last actions. */
 static void
 actuatorRemember(xvActuator *a, const char *policy, const xvPolicyAction *act,
@@ -303,7 +318,7 @@ actuatorRemember(xvActuator *a, const char *policy, const xvPolicyAction *act,
                  const char *detail)
 {
     XV_AUTOFREE(char *) text = NULL;
-    char vcpu[32] = "";
+    char vcpu[48] = "";
     xvPolicyRecord rec = {
         .atMs = actuatorNow(a, a->runMs),
         .policy = (char *)policy,
@@ -312,9 +327,8 @@ actuatorRemember(xvActuator *a, const char *policy, const xvPolicyAction *act,
         .result = result,
     };
 
-    if (act->vcpu >= 0)
-        snprintf(vcpu, sizeof(vcpu), "vcpu=%d ", act->vcpu);
-    text = xvAsprintf("%sreason=%s %s->%s%s%s", vcpu, act->reason, before, after,
+    actuatorVcpuField(act, vcpu, sizeof(vcpu));
+    text = xvAsprintf("%s%sreason=%s %s->%s%s%s", vcpu + (vcpu[0] == ' '), vcpu[0] ? " " : "", act->reason, before, after,
                       detail ? ": " : "", detail ? detail : "");
     rec.detail = text;
     xvPolicyHistoryAdd(&a->history, &rec);
@@ -344,10 +358,9 @@ actuatorReportAt(xvActuator *a, int level, const char *policy, const xvPolicyAct
         [XV_POLICY_RESULT_SKIPPED] = XV_LOG_INFO,
         [XV_POLICY_RESULT_ROLLED_FORWARD] = XV_LOG_NOTICE,
     };
-    char vcpu[32] = "";
+    char vcpu[48] = "";
 
-    if (act->vcpu >= 0)
-        snprintf(vcpu, sizeof(vcpu), " vcpu=%d", act->vcpu);
+    actuatorVcpuField(act, vcpu, sizeof(vcpu));
     xvLog(level >= 0 ? level : levels[result], "policy=%s domain=%s uuid=%s action=%s%s reason=%s result=%s "
           "%s->%s%s%s", policy, act->domain, act->uuidstr, xvPolicyActionKindName(act->kind),
           vcpu, act->reason, xvPolicyResultName(result), before, after, detail ? ": " : "",
@@ -1045,6 +1058,7 @@ actuatorRollOne(xvActuator *a, xvPolicyState *state, uint64_t nowMs)
         .domain = xvStrdup(in->name ? in->name : "?"),
         .id = -1,
         .vcpu = in->vcpu,
+        .loadPermille = -1,
         .reason = "interrupted",
     };
     xvPolicyIntent copy = *in;

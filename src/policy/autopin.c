@@ -295,6 +295,7 @@ autopinActionInit(xvPolicyAction *act, const xvSnapDomain *dom, int maplen)
     act->id = dom->id;
     act->state = dom->state;
     act->maplen = maplen;
+    act->loadPermille = -1;
 }
 
 /*
@@ -382,6 +383,9 @@ autopinEmit(const autopinModel *m, xvPolicyActionList *out)
                 continue;
             autopinActionInit(&act, m->doms[d].dom, (int)m->maplen);
             act.vcpu = (int)v->number;
+            if (v->known)
+                act.loadPermille = (int)((v->load * 1000 + XV_AUTOPIN_LOAD_ONE / 2) /
+                                         XV_AUTOPIN_LOAD_ONE);
             act.reason = autopinReason(m, v);
             act.oldMap = (unsigned char *)v->map;
             act.newMap = v->set;

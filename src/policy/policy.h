@@ -62,6 +62,8 @@ struct _xvPolicyAction {
     const char *reason;         /* static text: "crashed", "imbalance", "host_low"... */
     uint64_t retryAtMs;         /* RESTART: earliest next attempt if this one is made */
     int vcpu;                   /* PIN: the vcpu number; -1 for domain-wide actions */
+    int loadPermille;           /* PIN: the vcpu's load over the last interval, in
+                                 * thousandths of one pCPU; -1 when not measured */
     int maplen;                 /* PIN: bytes of both maps */
     unsigned char *oldMap;      /* PIN: the affinity seen (owned copy; may be NULL) */
     unsigned char *newMap;      /* PIN: the affinity wanted (owned copy) */

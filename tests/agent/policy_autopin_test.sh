@@ -231,10 +231,10 @@ is "spread: infra (not selected) untouched" \
     "$(awk '$1 == "infra" { print $3 }' "$TMP/spread.aff" | tr '\n' ' ')" "0-1 0-1 "
 is "spread: nothing logged for infra" "$(grep -c 'domain=infra' "$AGENT_LOG")" 0
 like "spread: a move is logged with its reason and maps" "$AGENT_LOG" \
-    "^<5>policy=pin domain=web uuid=${U1}01 action=pin vcpu=[0-3] reason=imbalance "\
+    "^<5>policy=pin domain=web uuid=${U1}01 action=pin vcpu=[0-3] load=80\\.0% reason=imbalance "\
 "result=ok 2->[3-7]\$"
 like "spread: vacating the reserved pCPUs is logged as such" "$AGENT_LOG" \
-    '^<5>policy=pin domain=batch uuid=[^ ]* action=pin vcpu=0 reason=reserved result=ok 0-7->[2-7]$'
+    '^<5>policy=pin domain=batch uuid=[^ ]* action=pin vcpu=0 load=10\.0% reason=reserved result=ok 0-7->[2-7]$'
 oks=$(metric "$TMP/spread.1.prom" "$(pin_series ok)")
 is "spread: one pin per vcpu moved (5 of web and db, 2 of batch)" "$oks" 7
 is "spread: no failure" "$(metric "$TMP/spread.1.prom" "$(pin_series failed)")" 0
@@ -303,7 +303,7 @@ diag "numa: node loads $node0 / $node1"
 cmp_num "numa: node 0 carries 2.8 pCPUs ($node0)" "$node0" "<" 3.0
 cmp_num "numa: node 1 carries 2.8 pCPUs ($node1)" "$node1" "<" 3.0
 like "numa: the moves are logged" "$AGENT_LOG" \
-    '^<5>policy=pin domain=[abcd] uuid=[^ ]* action=pin vcpu=[01] reason=numa result=ok '\
+    '^<5>policy=pin domain=[abcd] uuid=[^ ]* action=pin vcpu=[01] load=[0-9]+\.[0-9]% reason=numa result=ok '\
 '[0-9,-]+->(0-3|4-7)$'
 oks=$(metric "$TMP/numa.1.prom" "$(pin_series ok)")
 count_samples 30
@@ -395,7 +395,7 @@ is "dry run: web and db still crowded on pCPU 2" \
 is "dry run: batch still anywhere" \
     "$(affinities "$TMP/dry.prom" | awk '$1 == "batch" { print $3 }' | sort -u)" "0-7"
 like "dry run: logged" "$AGENT_LOG" \
-    "^<5>policy=pin domain=web uuid=${U1}01 action=pin vcpu=[0-3] reason=imbalance "\
+    "^<5>policy=pin domain=web uuid=${U1}01 action=pin vcpu=[0-3] load=80\\.0% reason=imbalance "\
 "result=dry_run 2->[3-7]\$"
 is "dry run: xvirsh, while the agent runs, shows the placement of /metrics" \
     "$(xvirsh_placement batch db infra web)" "$(metrics_placement "$TMP/dry.prom")"
