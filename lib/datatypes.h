@@ -10,6 +10,7 @@
 #include "internal.h"
 
 typedef struct _xvHypervisorDriver xvHypervisorDriver;
+typedef struct _xvDomainEventState xvDomainEventState;
 
 #define XV_CONNECT_MAGIC 0x4358564Eu /* tells live objects from freed ones */
 #define XV_DOMAIN_MAGIC 0x44585644u
@@ -26,6 +27,7 @@ struct _virConnect {
     virError err;              /* last error raised on this connection */
     virErrorFunc handler;
     void *userData;
+    xvDomainEventState *events; /* created with the connection; own lock (domain_event.h) */
 };
 
 struct _virDomain {

@@ -83,6 +83,12 @@ typedef int (*xvDrvNodeGetCPUStats)(virConnectPtr conn, int cpuNum,
                                     virNodeCPUStatsPtr params, int *nparams,
                                     unsigned int flags);
 
+/* Turns the driver's lifecycle events for @conn on (@on true: the first
+ * callback was registered) or off (the last one went, or the connection
+ * closes); domain_event.h says how events are then queued. 0 or -1 (error
+ * reported; the registration then fails). */
+typedef int (*xvDrvConnectEvents)(virConnectPtr conn, bool on);
+
 typedef struct _xvHypervisorDriver xvHypervisorDriver;
 struct _xvHypervisorDriver {
     const char *name;     /* what virConnectGetType() returns */
@@ -124,6 +130,7 @@ struct _xvHypervisorDriver {
     xvDrvDomainBlockStats domainBlockStats;
     xvDrvDomainInterfaceStats domainInterfaceStats;
     xvDrvNodeGetCPUStats nodeGetCPUStats;
+    xvDrvConnectEvents connectEvents;  /* NULL: no events (VIR_ERR_NO_SUPPORT) */
 };
 
 /* The drivers, in the order xvDriverOpen() tries them. The test driver is

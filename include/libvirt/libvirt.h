@@ -882,6 +882,294 @@ typedef virNodeCPUStats *virNodeCPUStatsPtr;
 int virNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
                        int *nparams, unsigned int flags);
 
+/* ---- Events (libvirt 0.5.0 and later) ---------------------------------------------
+ *
+ * A program that wants lifecycle events gives the library an event loop
+ * first: its own, through virEventRegisterImpl() (a libevent program maps the
+ * six hooks onto event_new()/event_add(): see xvirt-agent), or the library's
+ * poll(2) loop, virEventRegisterDefaultImpl() + virEventRunDefaultImpl(). The
+ * drivers watch their file descriptors (xenstore's watch socket, the test
+ * driver's journal) and queue events through that loop, and each event
+ * reaches the callbacks from it, in the order the hypervisor reported them.
+ */
+
+/**
+ * virFreeCallback: frees the opaque data of a callback, called once when
+ * the callback is removed and no dispatch can use it any more.
+ */
+typedef void (*virFreeCallback)(void *opaque);
+
+/**
+ * virEventHandleType: what an event loop watches a file descriptor for, and
+ * what it saw.
+ */
+typedef enum {
+    VIR_EVENT_HANDLE_READABLE = (1 << 0),
+    VIR_EVENT_HANDLE_WRITABLE = (1 << 1),
+    VIR_EVENT_HANDLE_ERROR = (1 << 2),
+    VIR_EVENT_HANDLE_HANGUP = (1 << 3),
+} virEventHandleType;
+
+/* Called by the loop when the file descriptor of @watch is ready (@events). */
+typedef void (*virEventHandleCallback)(int watch, int fd, int events, void *opaque);
+/* Watches @fd for @event (virEventHandleType); returns a watch number > 0, or -1. */
+typedef int (*virEventAddHandleFunc)(int fd, int event, virEventHandleCallback cb,
+                                     void *opaque, virFreeCallback ff);
+/* Changes what @watch waits for (0: nothing, for now). */
+typedef void (*virEventUpdateHandleFunc)(int watch, int event);
+/* Stops @watch; its free callback runs later, never from inside this call. */
+typedef int (*virEventRemoveHandleFunc)(int watch);
+/* Called by the loop when @timer fires. */
+typedef void (*virEventTimeoutCallback)(int timer, void *opaque);
+/* A timer firing every @timeout ms (0: at every loop iteration, -1: disabled);
+ * returns a timer number > 0, or -1. */
+typedef int (*virEventAddTimeoutFunc)(int timeout, virEventTimeoutCallback cb,
+                                      void *opaque, virFreeCallback ff);
+/* Changes the period of @timer (same values as when added). */
+typedef void (*virEventUpdateTimeoutFunc)(int timer, int timeout);
+/* Stops @timer; its free callback runs later, never from inside this call. */
+typedef int (*virEventRemoveTimeoutFunc)(int timer);
+
+/**
+ * virEventRegisterImpl:
+ *
+ * Gives the library the caller's event loop, as six hooks it calls from any
+ * thread. Call it once, before opening the connections that will deliver
+ * events. The hooks must be thread safe, and a removal's free callback must
+ * run after the removal returned (from the loop), as libvirt requires.
+ */
+void virEventRegisterImpl(virEventAddHandleFunc addHandle,
+                          virEventUpdateHandleFunc updateHandle,
+                          virEventRemoveHandleFunc removeHandle,
+                          virEventAddTimeoutFunc addTimeout,
+                          virEventUpdateTimeoutFunc updateTimeout,
+                          virEventRemoveTimeoutFunc removeTimeout);
+
+/**
+ * virEventRegisterDefaultImpl:
+ *
+ * Registers the library's own event loop (poll(2)), to be run by
+ * virEventRunDefaultImpl(). Returns 0, or -1 in case of error.
+ */
+int virEventRegisterDefaultImpl(void);
+
+/**
+ * virEventRunDefaultImpl:
+ *
+ * One iteration of the library's own loop: waits for the first file
+ * descriptor or timer due, then dispatches what is ready. Returns 0, or -1
+ * in case of error (the default loop not registered, poll failed).
+ */
+int virEventRunDefaultImpl(void);
+
+/* The registered loop's hooks, for code that only has the library: each
+ * returns -1 (or does nothing) when no loop was registered. */
+int virEventAddHandle(int fd, int events, virEventHandleCallback cb, void *opaque,
+                      virFreeCallback ff);
+void virEventUpdateHandle(int watch, int events);
+int virEventRemoveHandle(int watch);
+int virEventAddTimeout(int timeout, virEventTimeoutCallback cb, void *opaque,
+                       virFreeCallback ff);
+void virEventUpdateTimeout(int timer, int timeout);
+int virEventRemoveTimeout(int timer);
+
+/**
+ * virDomainEventType: the lifecycle events (the @event of a
+ * virConnectDomainEventCallback).
+ */
+typedef enum {
+    VIR_DOMAIN_EVENT_DEFINED = 0,
+    VIR_DOMAIN_EVENT_UNDEFINED = 1,
+    VIR_DOMAIN_EVENT_STARTED = 2,
+    VIR_DOMAIN_EVENT_SUSPENDED = 3,
+    VIR_DOMAIN_EVENT_RESUMED = 4,
+    VIR_DOMAIN_EVENT_STOPPED = 5,
+    VIR_DOMAIN_EVENT_SHUTDOWN = 6,
+    VIR_DOMAIN_EVENT_PMSUSPENDED = 7,
+    VIR_DOMAIN_EVENT_CRASHED = 8,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_LAST
+#endif
+} virDomainEventType;
+
+/* The @detail of each event. */
+typedef enum {
+    VIR_DOMAIN_EVENT_DEFINED_ADDED = 0,          /* a new configuration */
+    VIR_DOMAIN_EVENT_DEFINED_UPDATED = 1,        /* a changed configuration */
+    VIR_DOMAIN_EVENT_DEFINED_RENAMED = 2,
+    VIR_DOMAIN_EVENT_DEFINED_FROM_SNAPSHOT = 3,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_DEFINED_LAST
+#endif
+} virDomainEventDefinedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_UNDEFINED_REMOVED = 0,      /* the configuration is gone */
+    VIR_DOMAIN_EVENT_UNDEFINED_RENAMED = 1,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_UNDEFINED_LAST
+#endif
+} virDomainEventUndefinedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_STARTED_BOOTED = 0,         /* a normal start */
+    VIR_DOMAIN_EVENT_STARTED_MIGRATED = 1,
+    VIR_DOMAIN_EVENT_STARTED_RESTORED = 2,       /* from a save file */
+    VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT = 3,
+    VIR_DOMAIN_EVENT_STARTED_WAKEUP = 4,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_STARTED_LAST
+#endif
+} virDomainEventStartedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_SUSPENDED_PAUSED = 0,       /* paused by the management */
+    VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED = 1,
+    VIR_DOMAIN_EVENT_SUSPENDED_IOERROR = 2,
+    VIR_DOMAIN_EVENT_SUSPENDED_WATCHDOG = 3,
+    VIR_DOMAIN_EVENT_SUSPENDED_RESTORED = 4,
+    VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT = 5,
+    VIR_DOMAIN_EVENT_SUSPENDED_API_ERROR = 6,
+    VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY = 7,
+    VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY_FAILED = 8,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_SUSPENDED_LAST
+#endif
+} virDomainEventSuspendedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_RESUMED_UNPAUSED = 0,       /* resumed by the management */
+    VIR_DOMAIN_EVENT_RESUMED_MIGRATED = 1,
+    VIR_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT = 2,
+    VIR_DOMAIN_EVENT_RESUMED_POSTCOPY = 3,
+    VIR_DOMAIN_EVENT_RESUMED_POSTCOPY_FAILED = 4,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_RESUMED_LAST
+#endif
+} virDomainEventResumedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN = 0,       /* the guest shut down */
+    VIR_DOMAIN_EVENT_STOPPED_DESTROYED = 1,      /* destroyed by the management */
+    VIR_DOMAIN_EVENT_STOPPED_CRASHED = 2,        /* the guest crashed */
+    VIR_DOMAIN_EVENT_STOPPED_MIGRATED = 3,
+    VIR_DOMAIN_EVENT_STOPPED_SAVED = 4,          /* saved to a file */
+    VIR_DOMAIN_EVENT_STOPPED_FAILED = 5,         /* the hypervisor failed */
+    VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT = 6,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_STOPPED_LAST
+#endif
+} virDomainEventStoppedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED = 0,      /* the guest finished shutting down */
+    VIR_DOMAIN_EVENT_SHUTDOWN_GUEST = 1,
+    VIR_DOMAIN_EVENT_SHUTDOWN_HOST = 2,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_SHUTDOWN_LAST
+#endif
+} virDomainEventShutdownDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_PMSUSPENDED_MEMORY = 0,
+    VIR_DOMAIN_EVENT_PMSUSPENDED_DISK = 1,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_PMSUSPENDED_LAST
+#endif
+} virDomainEventPMSuspendedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_CRASHED_PANICKED = 0,       /* the guest panicked (kept crashed) */
+    VIR_DOMAIN_EVENT_CRASHED_CRASHLOADED = 1,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_CRASHED_LAST
+#endif
+} virDomainEventCrashedDetailType;
+
+/**
+ * virConnectDomainEventCallback: receives a lifecycle event of @dom (a
+ * virDomainEventType and its detail). @dom is valid during the call only:
+ * virDomainRef() it to keep it. The return value is ignored.
+ */
+typedef int (*virConnectDomainEventCallback)(virConnectPtr conn, virDomainPtr dom,
+                                             int event, int detail, void *opaque);
+
+/**
+ * virConnectDomainEventRegister:
+ * @conn: pointer to the hypervisor connection
+ * @cb: the callback, called from the registered event loop
+ * @opaque: passed to @cb
+ * @freecb: frees @opaque once @cb is deregistered (may be NULL)
+ *
+ * Delivers the lifecycle events of every domain of @conn to @cb. An event
+ * loop must be registered first (virEventRegisterImpl()). A callback can be
+ * registered once per connection.
+ *
+ * Returns 0, or -1 in case of error: VIR_ERR_INVALID_ARG for a NULL @cb or
+ * one already registered, VIR_ERR_INTERNAL_ERROR when no event loop is
+ * registered, VIR_ERR_NO_SUPPORT when the driver has no events.
+ */
+int virConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
+                                  void *opaque, virFreeCallback freecb);
+
+/**
+ * virConnectDomainEventDeregister:
+ *
+ * Stops delivering events to @cb; its free callback runs once no dispatch
+ * uses it. Returns 0, or -1 in case of error (VIR_ERR_INVALID_ARG for a @cb
+ * not registered).
+ */
+int virConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb);
+
+/* The events of virConnectDomainEventRegisterAny() (lifecycle only here). */
+typedef enum {
+    VIR_DOMAIN_EVENT_ID_LIFECYCLE = 0,   /* virConnectDomainEventCallback */
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_ID_LAST
+#endif
+} virDomainEventID;
+
+/* The type-less form of every event callback, cast with VIR_DOMAIN_EVENT_CALLBACK(). */
+typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn, virDomainPtr dom,
+                                                     void *opaque);
+#define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(cb))
+
+/**
+ * virConnectDomainEventRegisterAny:
+ * @conn: pointer to the hypervisor connection
+ * @dom: only this domain's events (NULL: every domain)
+ * @eventID: a virDomainEventID
+ * @cb: its callback, cast with VIR_DOMAIN_EVENT_CALLBACK()
+ * @opaque: passed to @cb
+ * @freecb: frees @opaque once @cb is deregistered (may be NULL)
+ *
+ * As virConnectDomainEventRegister(), for one event type and optionally one
+ * domain; the same callback can be registered several times.
+ *
+ * Returns a callback ID >= 0 for virConnectDomainEventDeregisterAny(), or -1
+ * in case of error (VIR_ERR_INVALID_ARG for an unknown @eventID).
+ */
+int virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
+                                     virConnectDomainEventGenericCallback cb, void *opaque,
+                                     virFreeCallback freecb);
+
+/**
+ * virConnectDomainEventDeregisterAny:
+ *
+ * Removes the callback @callbackID. Returns 0, or -1 in case of error
+ * (VIR_ERR_INVALID_ARG for an unknown ID).
+ */
+int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
+
+/**
+ * virDomainRef:
+ *
+ * Takes one more reference to @domain, released by virDomainFree(): a
+ * callback keeps the domain of an event this way. Returns 0, or -1 for an
+ * invalid @domain.
+ */
+int virDomainRef(virDomainPtr domain);
+
 #ifdef __cplusplus
 }
 #endif
