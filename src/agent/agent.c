@@ -148,6 +148,7 @@ struct _xvAgent {
      * figures, which outlive listeners across reloads */
     xvAgentEvents *events;
     xvEventStats *eventStats;
+    _Atomic uint64_t eventGapNs;  /* sampling.event_min_gap, read by the listener */
 };
 
 /* ---- publications ---------------------------------------------------- */
@@ -690,10 +691,12 @@ agentScrapeEvents(xvAgent *agent, xvPromSelf *self)
 {
     static const char *labels[XV_EVENT_TYPES];
     static xvEventStatsView view;   /* loop thread only */
+    xvWorkerProgress progress;
     int i;
 
-    if (!agent->eventStats)
+    if (!agent->eventStats || !agent->worker)
         return;
+    xvWorkerGetProgress(agent->worker, &progress);
     for (i = 0; i < XV_EVENT_TYPES; i++)
         labels[i] = xvEventTypeLabel(i);
     xvEventStatsGet(agent->eventStats, &view);
@@ -702,7 +705,7 @@ agentScrapeEvents(xvAgent *agent, xvPromSelf *self)
     self->eventTypes = XV_EVENT_TYPES;
     self->eventNames = labels;
     self->eventCounts = view.byType;
-    self->eventSamples = view.kicks;
+    self->eventSamples = progress.soonSamples;
     self->latencyBuckets = XV_EVENT_LATENCY_BUCKETS;
     self->latencyBounds = xvEventLatencyBounds;
     self->latencyCumulative = view.latencyBuckets;
@@ -1105,7 +1108,7 @@ agentEventKick(void *opaque)
 {
     xvAgent *agent = opaque;
 
-    xvWorkerKick(agent->worker);
+    xvWorkerKickSoon(agent->worker, atomic_load(&agent->eventGapNs));
 }
 
 /* Sampler thread: an action was tried on @uuid (event->action latency). */
@@ -1130,10 +1133,11 @@ agentStopEvents(xvAgent *agent)
 static void
 agentStartEvents(xvAgent *agent, const xvAgentConf *conf)
 {
+    atomic_store(&agent->eventGapNs, conf->eventMinGapMs * 1000000u);
     if (!conf->events)
         return;
-    agent->events = xvAgentEventsStart(conf->uri, conf->eventMinGapMs, AGENT_EVENTS_RETRY_MS,
-                                       agent->eventStats, agentEventKick, agent);
+    agent->events = xvAgentEventsStart(conf->uri, AGENT_EVENTS_RETRY_MS, agent->eventStats,
+                                       agentEventKick, agent);
     if (!agent->events)
         xvLogWarning("events: cannot start the listener: %s; sampling every interval only",
                      strerror(errno));
@@ -1146,7 +1150,8 @@ agentReloadEvents(xvAgent *agent, const xvAgentConf *old, const xvAgentConf *con
     bool sameUri = (!old->uri && !conf->uri) ||
                    (old->uri && conf->uri && strcmp(old->uri, conf->uri) == 0);
 
-    if (old->events == conf->events && old->eventMinGapMs == conf->eventMinGapMs && sameUri)
+    atomic_store(&agent->eventGapNs, conf->eventMinGapMs * 1000000u);
+    if (old->events == conf->events && sameUri)
         return;
     agentStopEvents(agent);
     agentStartEvents(agent, conf);

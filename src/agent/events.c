@@ -52,7 +52,6 @@ struct _xvEventStats {
     pthread_mutex_t lock;
     bool listening;
     uint64_t byType[XV_EVENT_TYPES];
-    uint64_t kicks;
     uint64_t buckets[XV_EVENT_LATENCY_BUCKETS];
     uint64_t count;
     double sum;
@@ -87,7 +86,6 @@ xvEventStatsGet(xvEventStats *s, xvEventStatsView *view)
     pthread_mutex_lock(&s->lock);
     view->listening = s->listening;
     memcpy(view->byType, s->byType, sizeof(view->byType));
-    view->kicks = s->kicks;
     memcpy(view->latencyBuckets, s->buckets, sizeof(view->latencyBuckets));
     view->latencyCount = s->count;
     view->latencySum = s->sum;
@@ -164,45 +162,25 @@ statsListening(xvEventStats *s, bool on)
     pthread_mutex_unlock(&s->lock);
 }
 
-static void
-statsKicked(xvEventStats *s)
-{
-    pthread_mutex_lock(&s->lock);
-    s->kicks++;
-    pthread_mutex_unlock(&s->lock);
-}
-
 /* ---- the listener ---------------------------------------------------------------- */
 
 struct _xvAgentEvents {
     char *uri;
-    uint64_t minGapMs, retryMs;
+    uint64_t retryMs;
     xvEventStats *stats;
     void (*kick)(void *opaque);
     void *kickOpaque;
     pthread_t thread;
     struct event_base *base;
-    struct event *gapTimer;     /* a kick waiting for the gap to pass */
     struct event *retryTimer;   /* the next attempt to open and register */
     struct event *stopEvent;    /* made active by xvAgentEventsStop() */
     virConnectPtr conn;
     bool registered;
-    bool gapPending;
-    uint64_t lastKickNs;        /* real monotonic */
     atomic_bool stopping;
     atomic_bool done;           /* the thread has returned */
     pthread_mutex_t doneLock;
     pthread_cond_t doneCond;
 };
-
-static uint64_t
-eventsNowNs(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static struct timeval
 eventsTv(uint64_t ms)
@@ -210,43 +188,12 @@ eventsTv(uint64_t ms)
     return (struct timeval){ (time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000 };
 }
 
-static void
-eventsKickNow(xvAgentEvents *ev)
-{
-    if (atomic_load(&ev->stopping))
-        return;
-    ev->lastKickNs = eventsNowNs();
-    statsKicked(ev->stats);
-    ev->kick(ev->kickOpaque);
-}
-
-static void
-eventsOnGap(evutil_socket_t fd, short what, void *opaque)
-{
-    xvAgentEvents *ev = opaque;
-
-    (void)fd;
-    (void)what;
-    ev->gapPending = false;
-    eventsKickNow(ev);
-}
-
-/* A sample now, or at the end of the gap since the last kick. */
+/* A sample soon (the sampler coalesces: xvWorkerKickSoon). */
 static void
 eventsAskSample(xvAgentEvents *ev)
 {
-    uint64_t now = eventsNowNs(), gapNs = ev->minGapMs * 1000000u;
-    struct timeval tv;
-
-    if (ev->gapPending)
-        return;     /* this event rides on the kick already waiting */
-    if (ev->lastKickNs == 0 || now - ev->lastKickNs >= gapNs) {
-        eventsKickNow(ev);
-        return;
-    }
-    tv = eventsTv((gapNs - (now - ev->lastKickNs) + 999999) / 1000000);
-    ev->gapPending = true;
-    evtimer_add(ev->gapTimer, &tv);
+    if (!atomic_load(&ev->stopping))
+        ev->kick(ev->kickOpaque);
 }
 
 static int
@@ -360,8 +307,6 @@ eventsMain(void *opaque)
 static void
 eventsFree(xvAgentEvents *ev)
 {
-    if (ev->gapTimer)
-        event_free(ev->gapTimer);
     if (ev->retryTimer)
         event_free(ev->retryTimer);
     if (ev->stopEvent)
@@ -376,14 +321,13 @@ eventsFree(xvAgentEvents *ev)
 }
 
 xvAgentEvents *
-xvAgentEventsStart(const char *uri, uint64_t minGapMs, uint64_t retryMs, xvEventStats *stats,
+xvAgentEventsStart(const char *uri, uint64_t retryMs, xvEventStats *stats,
                    void (*kick)(void *opaque), void *opaque)
 {
     xvAgentEvents *ev = xvAlloc(sizeof(*ev));
     int rc;
 
     ev->uri = uri ? xvStrdup(uri) : NULL;
-    ev->minGapMs = minGapMs;
     ev->retryMs = retryMs ? retryMs : 1000;
     ev->stats = stats;
     ev->kick = kick;
@@ -395,7 +339,6 @@ xvAgentEventsStart(const char *uri, uint64_t minGapMs, uint64_t retryMs, xvEvent
         errno = ENOMEM;
         return NULL;
     }
-    ev->gapTimer = evtimer_new(ev->base, eventsOnGap, ev);
     ev->retryTimer = evtimer_new(ev->base, eventsOnRetry, ev);
     ev->stopEvent = event_new(ev->base, -1, 0, eventsOnStop, ev);
     xvEventImplRegister(ev->base);

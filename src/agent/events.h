@@ -3,12 +3,12 @@
  * events.h: the agent's lifecycle event listener. A thread of its own runs
  * a libevent loop, gives it to the library (event_impl.h), opens its own
  * read-only connection and registers for the lifecycle events of every
- * domain. Each event asks the sampler for a sample at once (xvWorkerKick,
- * through the kick callback), coalesced: at most one kick per minimum gap,
- * the events of a storm inside the gap sharing the one kick at its end. So
- * a crash reaches the restart policy within milliseconds, while policies
- * still decide from snapshots only, and a storm costs at most one extra
- * sample per gap.
+ * domain. Each event asks the sampler for a sample soon, through the kick
+ * callback (the agent's: xvWorkerKickSoon, which coalesces: at most one such
+ * sample per sampling.event_min_gap, the events of a storm inside the gap
+ * sharing the one at its end). So a crash reaches the restart policy within
+ * milliseconds, while policies still decide from snapshots only, and a
+ * storm costs at most one extra sample per gap.
  *
  * The thread is the only one that runs the driver's event work (a xenstore
  * watch read and one batched domain list per burst on Xen): a hung
@@ -41,7 +41,6 @@ typedef struct _xvEventStatsView xvEventStatsView;
 struct _xvEventStatsView {
     bool listening;                         /* registered on a connection now */
     uint64_t byType[XV_EVENT_TYPES];        /* events received */
-    uint64_t kicks;                         /* samples asked for */
     uint64_t latencyBuckets[XV_EVENT_LATENCY_BUCKETS];  /* cumulative, le bound */
     uint64_t latencyCount;
     double latencySum;                      /* seconds */
@@ -62,15 +61,15 @@ void xvEventStatsActed(xvEventStats *stats, const unsigned char *uuid);
 typedef struct _xvAgentEvents xvAgentEvents;
 
 /*
- * Starts the listener on @uri (NULL: the library's default) with @stats and
- * @clock (both outlive it), asking for samples with @kick(@opaque) at most
- * once every @minGapMs. A connection that cannot be opened is tried again
- * every @retryMs; a driver without events is logged once and left alone.
- * NULL when the thread cannot start (errno set).
+ * Starts the listener on @uri (NULL: the library's default) with @stats
+ * (which outlives it), calling @kick(@opaque) from its thread for each
+ * event and once when it starts listening (what happened while nobody
+ * listened). A connection that cannot be opened is tried again every
+ * @retryMs; a driver without events is logged once and left alone. NULL
+ * when the thread cannot start (errno set).
  */
-xvAgentEvents *xvAgentEventsStart(const char *uri, uint64_t minGapMs, uint64_t retryMs,
-                                  xvEventStats *stats, void (*kick)(void *opaque),
-                                  void *opaque);
+xvAgentEvents *xvAgentEventsStart(const char *uri, uint64_t retryMs, xvEventStats *stats,
+                                  void (*kick)(void *opaque), void *opaque);
 
 /* Stops the listener and frees it; a thread stuck in a hypervisor call for
  * longer than @timeoutMs is left behind (detached, its memory with it). */

@@ -40,6 +40,9 @@ struct _xvWorker {
     uint64_t started;           /* seq of the last sample begun */
     uint64_t published;         /* seq of the last sample published */
     uint64_t nextNs;            /* when the next sample is due */
+    uint64_t soonNs;            /* xvWorkerKickSoon(): a sample due then; 0: none */
+    uint64_t startNs;           /* when the last sample began */
+    uint64_t soonSamples;       /* samples begun for xvWorkerKickSoon() alone */
     /* the stepped clock only */
     uint64_t targetNs;          /* xvWorkerAdvance() runs time up to here */
     bool waiting;               /* in workerWait() or workerWaitStepped() */
@@ -161,6 +164,21 @@ workerConnect(const char *uri)
     return conn;
 }
 
+/* When the sampler must wake next: the next tick, or an earlier
+ * xvWorkerKickSoon(). Lock held. */
+static uint64_t
+workerWakeAt(const xvWorker *w)
+{
+    return w->soonNs && w->soonNs < w->nextNs ? w->soonNs : w->nextNs;
+}
+
+/* True when the sampler has a reason to sample now. Lock held. */
+static bool
+workerDue(const xvWorker *w, uint64_t now)
+{
+    return w->stop || w->kick || w->settingsChanged || now >= workerWakeAt(w);
+}
+
 /* Sleeps until the next sample is due, a kick, new settings or stop.
  * Called with the lock held. */
 static void
@@ -168,24 +186,17 @@ workerWait(xvWorker *w)
 {
     struct timespec ts;
 
-    ts.tv_sec = (time_t)(w->nextNs / 1000000000u);
-    ts.tv_nsec = (long)(w->nextNs % 1000000000u);
     /* not sampling (xvWorkerGetProgress, the agent's watchdog) */
     w->waiting = true;
-    while (!w->stop && !w->kick && !w->settingsChanged &&
-           xvClockMonoNs() < w->nextNs) {
-        if (pthread_cond_timedwait(&w->wake, &w->lock, &ts) == ETIMEDOUT)
-            break;
+    while (!workerDue(w, xvClockMonoNs())) {
+        uint64_t at = workerWakeAt(w);
+
+        ts.tv_sec = (time_t)(at / 1000000000u);
+        ts.tv_nsec = (long)(at % 1000000000u);
+        pthread_cond_timedwait(&w->wake, &w->lock, &ts);
     }
     w->waiting = false;
     w->kick = false;
-}
-
-/* True when the sampler has a reason to sample now. Lock held. */
-static bool
-workerDue(const xvWorker *w, uint64_t now)
-{
-    return w->stop || w->kick || w->settingsChanged || now >= w->nextNs;
 }
 
 /* The same wait on the stepped clock: runs it towards the target of
@@ -200,8 +211,8 @@ workerWaitStepped(xvWorker *w)
         if (workerDue(w, now))
             break;
         if (w->targetNs > now) {
-            if (w->nextNs <= w->targetNs) {
-                xvAgentClockSetMono(w->clock, w->nextNs);
+            if (workerWakeAt(w) <= w->targetNs) {
+                xvAgentClockSetMono(w->clock, workerWakeAt(w));
                 break;
             }
             xvAgentClockSetMono(w->clock, w->targetNs);
@@ -268,8 +279,14 @@ workerMain(void *opaque)
         void *report = NULL;
 
         workerTakeSettings(w, &uri, enabled, &conn, &hook);
+        w->startNs = xvAgentClockMonoNs(w->clock);
+        /* a sample before the tick, for an event: counted; any sample
+         * serves the events that asked before it began */
+        if (w->soonNs && w->startNs >= w->soonNs && w->startNs < w->nextNs)
+            w->soonSamples++;
+        w->soonNs = 0;
         /* fixed rate: the next tick counts from this sample's start */
-        w->nextNs = xvAgentClockMonoNs(w->clock) + w->intervalMs * 1000000u;
+        w->nextNs = w->startNs + w->intervalMs * 1000000u;
         seq = ++w->started;
         pthread_mutex_unlock(&w->lock);
 
@@ -383,6 +400,20 @@ xvWorkerKick(xvWorker *w)
 }
 
 void
+xvWorkerKickSoon(xvWorker *w, uint64_t gapNs)
+{
+    uint64_t now, due;
+
+    pthread_mutex_lock(&w->lock);
+    now = xvAgentClockMonoNs(w->clock);
+    due = w->startNs + gapNs > now ? w->startNs + gapNs : now;
+    if (!w->soonNs || due < w->soonNs)
+        w->soonNs = due;
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+}
+
+void
 xvWorkerGetProgress(xvWorker *w, xvWorkerProgress *progress)
 {
     uint64_t now;
@@ -390,7 +421,8 @@ xvWorkerGetProgress(xvWorker *w, xvWorkerProgress *progress)
     pthread_mutex_lock(&w->lock);
     now = xvAgentClockMonoNs(w->clock);
     progress->published = w->published;
-    progress->nextNs = w->nextNs;
+    progress->nextNs = workerWakeAt(w);
+    progress->soonSamples = w->soonSamples;
     progress->sampling = !w->waiting;
     progress->idle = w->waiting && !workerDue(w, now) && w->targetNs <= now;
     pthread_mutex_unlock(&w->lock);

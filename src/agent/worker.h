@@ -73,6 +73,16 @@ void xvWorkerReconfigure(xvWorker *w, const xvWorkerSettings *settings);
  * number that sample will have. */
 uint64_t xvWorkerKick(xvWorker *w);
 
+/*
+ * Asks for a sample soon, for an event (src/agent/events.h): at once, or
+ * @gapNs after the start of the last sample if that is later, so that
+ * however many events ask, at most one sample in each gap is theirs. A
+ * sample in progress does not count as the one asked for (it may have read
+ * the hypervisor before the event); any sample begun later does. On the
+ * stepped clock, a sample due later waits for the clock to get there.
+ */
+void xvWorkerKickSoon(xvWorker *w, uint64_t gapNs);
+
 /* ---- the stepped clock (test control) ---------------------------------------- */
 
 /* Where the sampler stands, read at once (the test control; the agent's
@@ -80,7 +90,9 @@ uint64_t xvWorkerKick(xvWorker *w);
 typedef struct _xvWorkerProgress xvWorkerProgress;
 struct _xvWorkerProgress {
     uint64_t published;     /* seq of the last sample handed to publish (0: none) */
-    uint64_t nextNs;        /* when the next sample is due (monotonic ns) */
+    uint64_t nextNs;        /* when the next sample is due (monotonic ns; the tick
+                             * or an earlier xvWorkerKickSoon()) */
+    uint64_t soonSamples;   /* samples taken early for xvWorkerKickSoon() */
     bool sampling;          /* a sample is in progress (or about to start) */
     bool idle;              /* caught up: waits for the clock, nothing due */
 };
