@@ -322,6 +322,60 @@ test_kick_samples_now_and_says_which_sample(void **state)
     assert_int_equal(xvAgentClockMonoNs(f->clock), f->start);
 }
 
+/* Events ask for samples soon: the first at once, the rest of a storm one
+ * gap after the sample before, however many; a periodic tick serves them
+ * too. The sampler runs at 200 ms here, the gap is 50 ms. */
+static void
+test_kick_soon_coalesces_a_storm_into_one_sample_per_gap(void **state)
+{
+    fixture *f = *state;
+    xvWorkerProgress progress;
+    int i;
+
+    xvWorkerAdvance(f->worker, 100 * MS);          /* 100 ms after sample 1 */
+    waitIdle(f, &progress);
+    xvWorkerKickSoon(f->worker, 50 * MS);
+    waitIdle(f, &progress);
+    assert_int_equal(progress.published, 2);        /* at once: the gap had passed */
+    assert_int_equal(f->pub.startNs[1], f->start + 100 * MS);
+    assert_int_equal(progress.soonSamples, 1);
+    for (i = 0; i < 20; i++)                        /* a storm right after it */
+        xvWorkerKickSoon(f->worker, 50 * MS);
+    waitIdle(f, &progress);
+    assert_int_equal(progress.published, 2);        /* waits for the gap */
+    assert_int_equal(progress.nextNs, f->start + 150 * MS);
+    xvWorkerAdvance(f->worker, 49 * MS);
+    waitIdle(f, &progress);
+    assert_int_equal(progress.published, 2);
+    xvWorkerAdvance(f->worker, 1 * MS);
+    waitIdle(f, &progress);
+    assert_int_equal(progress.published, 3);        /* one sample for all twenty */
+    assert_int_equal(f->pub.startNs[2], f->start + 150 * MS);
+    assert_int_equal(progress.soonSamples, 2);
+    assert_int_equal(progress.nextNs, f->start + 350 * MS);   /* the tick counts from it */
+    xvWorkerAdvance(f->worker, 400 * MS);
+    waitIdle(f, &progress);
+    assert_int_equal(progress.published, 5);        /* ticks only: 350, 550 */
+    assert_int_equal(progress.soonSamples, 2);
+}
+
+/* No gap: every event sample is taken at once, even right after another
+ * (the one before may have read the hypervisor before the event). */
+static void
+test_kick_soon_without_gap_samples_at_once(void **state)
+{
+    fixture *f = *state;
+    xvWorkerProgress progress;
+
+    xvWorkerAdvance(f->worker, 200 * MS);           /* sample 2 at 200 ms */
+    waitIdle(f, &progress);
+    xvWorkerKickSoon(f->worker, 0);
+    waitIdle(f, &progress);
+    assert_int_equal(progress.published, 3);
+    assert_int_equal(f->pub.startNs[2], f->start + 200 * MS);
+    assert_int_equal(progress.soonSamples, 1);
+}
+
 static void
 test_what_the_hook_made_is_published_beside_its_snapshot(void **state)
 {
@@ -380,6 +434,10 @@ static const struct CMUnitTest tests[] = {
         test_pass_moves_the_clock_at_once_and_a_late_sample_is_taken_once, setup, teardown),
     cmocka_unit_test_setup_teardown(
         test_new_settings_take_a_sample_at_once_without_moving_the_clock, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_kick_soon_coalesces_a_storm_into_one_sample_per_gap,
+                                    setup, teardown),
+    cmocka_unit_test_setup_teardown(test_kick_soon_without_gap_samples_at_once, setup,
+                                    teardown),
     cmocka_unit_test_setup_teardown(test_kick_samples_now_and_says_which_sample,
                                     setup, teardown),
     cmocka_unit_test_setup_teardown(test_what_the_hook_made_is_published_beside_its_snapshot,
