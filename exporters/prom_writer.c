@@ -3,6 +3,7 @@
 #include "prom_writer.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,8 +13,8 @@
 
 /* TYPE keywords: [format][type] */
 static const char *const promTypeNames[XV_PROM_FORMAT_LAST][XV_PROM_TYPE_LAST] = {
-    [XV_PROM_FORMAT_TEXT] = { "gauge", "counter", "gauge" },
-    [XV_PROM_FORMAT_OPENMETRICS] = { "gauge", "counter", "info" },
+    [XV_PROM_FORMAT_TEXT] = { "gauge", "counter", "gauge", "histogram" },
+    [XV_PROM_FORMAT_OPENMETRICS] = { "gauge", "counter", "info", "histogram" },
 };
 
 /* What OpenMetrics strips from a sample name to name its family: [type] */
@@ -21,6 +22,7 @@ static const char *const promTypeSuffixes[] = {
     [XV_PROM_TYPE_GAUGE] = "",
     [XV_PROM_TYPE_COUNTER] = "_total",
     [XV_PROM_TYPE_INFO] = "_info",
+    [XV_PROM_TYPE_HISTOGRAM] = "",
 };
 _Static_assert(XV_N_ELEMENTS(promTypeSuffixes) == XV_PROM_TYPE_LAST,
                "promTypeSuffixes must name every xvPromType");
@@ -319,6 +321,63 @@ xvPromSampleLabelCpus(xvPromWriter *w, const char *name, const unsigned char *ma
     *p++ = '"';
     xvBufCommit(w->buf, p);
     w->labelled = true;
+}
+
+/* @v as a float both formats read, with a fraction ("1.0", "0.0025", "+Inf"). */
+static void
+promPutFloat(xvBuf *buf, double v)
+{
+    char num[64];
+    int n = snprintf(num, sizeof(num), "%.9g", v);
+
+    if (n < 0 || (size_t)n >= sizeof(num))
+        n = snprintf(num, sizeof(num), "0.0");
+    else if (!strpbrk(num, ".en"))
+        n += snprintf(num + n, sizeof(num) - (size_t)n, ".0");
+    xvBufAdd(buf, num, (size_t)n);
+}
+
+/* `name<suffix>` then, with @le, `{le="..."}` (NULL @bound: +Inf), then " ". */
+static void
+promHistogramSample(xvPromWriter *w, const xvPromFamily *family, const char *suffix,
+                    bool le, const double *bound)
+{
+    xvBufAdd(w->buf, family->name, family->namelen);
+    xvBufAdd(w->buf, suffix, strlen(suffix));
+    if (le) {
+        PROM_PUTS(w->buf, "{le=\"");
+        if (bound)
+            promPutFloat(w->buf, *bound);
+        else
+            PROM_PUTS(w->buf, "+Inf");
+        PROM_PUTS(w->buf, "\"}");
+    }
+    PROM_PUTS(w->buf, " ");
+}
+
+void
+xvPromWriteHistogram(xvPromWriter *w, const xvPromFamily *family, const double *bounds,
+                     const uint64_t *cumulative, size_t n, uint64_t count, double sum)
+{
+    size_t i;
+
+    assert(family->type == XV_PROM_TYPE_HISTOGRAM);
+    if (w->family != family)
+        xvPromWriterHeader(w, family);
+    for (i = 0; i < n; i++) {
+        promHistogramSample(w, family, "_bucket", true, &bounds[i]);
+        xvPromAddU64(w->buf, cumulative[i]);
+        PROM_PUTS(w->buf, "\n");
+    }
+    promHistogramSample(w, family, "_bucket", true, NULL);
+    xvPromAddU64(w->buf, count);
+    PROM_PUTS(w->buf, "\n");
+    promHistogramSample(w, family, "_sum", false, NULL);
+    promPutFloat(w->buf, sum);
+    PROM_PUTS(w->buf, "\n");
+    promHistogramSample(w, family, "_count", false, NULL);
+    xvPromAddU64(w->buf, count);
+    PROM_PUTS(w->buf, "\n");
 }
 
 void

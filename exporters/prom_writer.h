@@ -86,6 +86,7 @@ typedef enum {
     XV_PROM_TYPE_GAUGE = 0,
     XV_PROM_TYPE_COUNTER,      /* the sample name ends in _total */
     XV_PROM_TYPE_INFO,         /* the sample name ends in _info; a gauge in 0.0.4 */
+    XV_PROM_TYPE_HISTOGRAM,    /* the family name; samples _bucket, _sum, _count */
     XV_PROM_TYPE_LAST
 } xvPromType;
 
@@ -191,6 +192,14 @@ static inline void xvPromSampleEnd(xvPromWriter *w, xvPromValueKind kind, uint64
 /* A whole sample without labels: `name value`. */
 static inline void xvPromWriteSample(xvPromWriter *w, const xvPromFamily *family,
                                      xvPromValueKind kind, uint64_t v);
+/*
+ * A whole histogram without labels (@family of XV_PROM_TYPE_HISTOGRAM):
+ * `name_bucket{le="B"} N` for each of the @n upper bounds @bounds (in
+ * increasing order, @cumulative[i] the observations <= bounds[i]), then
+ * le="+Inf" with @count, `name_sum` and `name_count`.
+ */
+void xvPromWriteHistogram(xvPromWriter *w, const xvPromFamily *family, const double *bounds,
+                          const uint64_t *cumulative, size_t n, uint64_t count, double sum);
 /* A whole sample with one label: `name{label="value"} v` (@value NULL: ""). */
 void xvPromWriteSample1(xvPromWriter *w, const xvPromFamily *family, const char *label,
                         const char *value, xvPromValueKind kind, uint64_t v);

@@ -27,6 +27,38 @@ static const xvPromFamily selfFamReloads =
     XV_PROM_FAMILY("xvirt_config_reloads_total", XV_PROM_TYPE_COUNTER, NULL,
                    "Configuration reloads since the agent started, by result.");
 
+static const xvPromFamily selfFamEvents =
+    XV_PROM_FAMILY("xvirt_events_total", XV_PROM_TYPE_COUNTER, NULL,
+                   "Domain lifecycle events received from the hypervisor, by type.");
+
+static const xvPromFamily selfFamEventsListening =
+    XV_PROM_FAMILY("xvirt_events_listening", XV_PROM_TYPE_GAUGE, NULL,
+                   "1 while the agent is registered for the hypervisor's lifecycle events.");
+
+static const xvPromFamily selfFamEventSamples =
+    XV_PROM_FAMILY("xvirt_event_samples_total", XV_PROM_TYPE_COUNTER, NULL,
+                   "Samples taken early because of lifecycle events (coalesced).");
+
+static const xvPromFamily selfFamEventLatency =
+    XV_PROM_FAMILY("xvirt_event_action_latency_seconds", XV_PROM_TYPE_HISTOGRAM, "seconds",
+                   "Time from a domain's lifecycle event to the end of the first policy "
+                   "action on it.");
+
+static void
+selfWriteEvents(xvPromWriter *w, const xvPromSelf *self)
+{
+    size_t i;
+
+    xvPromWriteSample(w, &selfFamEventsListening, XV_PROM_VALUE_U64, self->eventsListening);
+    for (i = 0; i < self->eventTypes; i++)
+        xvPromWriteSample1(w, &selfFamEvents, "type", self->eventNames[i], XV_PROM_VALUE_U64,
+                           self->eventCounts[i]);
+    xvPromWriteSample(w, &selfFamEventSamples, XV_PROM_VALUE_U64, self->eventSamples);
+    xvPromWriteHistogram(w, &selfFamEventLatency, self->latencyBounds,
+                         self->latencyCumulative, self->latencyBuckets, self->latencyCount,
+                         self->latencySum);
+}
+
 void
 xvPromWriteSelf(xvPromWriter *w, const xvPromSelf *self)
 {
@@ -44,6 +76,8 @@ xvPromWriteSelf(xvPromWriter *w, const xvPromSelf *self)
                        self->reloadsSucceeded);
     xvPromWriteSample1(w, &selfFamReloads, "result", "failure", XV_PROM_VALUE_U64,
                        self->reloadsFailed);
+    if (self->haveEvents)
+        selfWriteEvents(w, self);
 }
 
 void

@@ -23,6 +23,18 @@ struct _xvPromSelf {
     uint64_t reloadSuccessNs;     /* CLOCK_REALTIME of the last successful load; 0: none */
     uint64_t reloadsSucceeded;    /* SIGHUP reloads since start, by result */
     uint64_t reloadsFailed;
+    /* the lifecycle event listener (src/agent/events.h); haveEvents false: none */
+    bool haveEvents;
+    bool eventsListening;             /* registered for events now */
+    size_t eventTypes;                /* entries of eventNames and eventCounts */
+    const char *const *eventNames;    /* the type labels */
+    const uint64_t *eventCounts;      /* events received, by type */
+    uint64_t eventSamples;            /* samples the events asked for */
+    size_t latencyBuckets;            /* entries of latencyBounds and latencyCumulative */
+    const double *latencyBounds;      /* seconds, increasing */
+    const uint64_t *latencyCumulative;
+    uint64_t latencyCount;
+    double latencySum;                /* seconds */
 };
 
 /* Writes the per-scrape families of @self through @w. */

@@ -4,6 +4,7 @@
 
 #include "datatypes.h"
 
+#include "domain_event.h"
 #include "driver.h"
 #include "virerror.h"
 
@@ -42,6 +43,7 @@ xvConnectUnref(virConnectPtr conn)
         return;
     if (conn->driver)
         conn->driver->connectClose(conn);
+    xvDomainEventFreeConnect(conn);
     conn->magic = 0;
     virResetError(&conn->err);
     pthread_mutex_destroy(&conn->lock);

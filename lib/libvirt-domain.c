@@ -185,6 +185,20 @@ virDomainFree(virDomainPtr domain)
     return -1;
 }
 
+XV_EXPORT int
+virDomainRef(virDomainPtr domain)
+{
+    virResetLastError();
+    XV_TRACE_CALL("domain=%s", XV_TRACE_DOMAIN(domain));
+    xvCheckDomainGoto(domain, error);
+    __atomic_add_fetch(&domain->refs, 1, __ATOMIC_ACQ_REL);
+    return 0;
+
+ error:
+    xvDispatchError(xvDomainConnOrNull(domain));
+    return -1;
+}
+
 /* ---- life cycle ------------------------------------------------------ */
 
 XV_EXPORT int

@@ -8,6 +8,7 @@
 #include <libxml/parser.h>
 
 #include "checks.h"
+#include "domain_event.h"
 
 #define XV_FROM_THIS VIR_FROM_NONE
 
@@ -132,6 +133,7 @@ virConnectClose(virConnectPtr conn)
         xvReportError(VIR_ERR_INVALID_CONN, "connection already closed in %s", __func__);
         goto error;
     }
+    xvDomainEventCloseConnect(conn);
     xvConnectUnref(conn);
     return 0;
 

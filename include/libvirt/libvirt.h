@@ -1129,10 +1129,12 @@ typedef enum {
 #endif
 } virDomainEventID;
 
-/* The type-less form of every event callback, cast with VIR_DOMAIN_EVENT_CALLBACK(). */
+/* The type-less form of every event callback, cast with VIR_DOMAIN_EVENT_CALLBACK()
+ * (through void (*)(void), so that -Wcast-function-type stays quiet). */
 typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn, virDomainPtr dom,
                                                      void *opaque);
-#define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(cb))
+#define VIR_DOMAIN_EVENT_CALLBACK(cb) \
+    ((virConnectDomainEventGenericCallback)(void (*)(void))(cb))
 
 /**
  * virConnectDomainEventRegisterAny:

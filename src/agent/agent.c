@@ -22,6 +22,7 @@
 #include <libvirt/virterror.h>
 
 #include "collectors/collector.h"
+#include "events.h"
 #include "exporters/gzip.h"
 #include "exporters/http.h"
 #include "exporters/landing.h"
@@ -143,6 +144,10 @@ struct _xvAgent {
     struct event *watchdog;       /* WATCHDOG=1 timer (systemd's WatchdogSec) */
     uint64_t watchdogUsec;        /* 0: no watchdog */
     bool watchdogWithheld;        /* the sampler looks dead: pings stopped */
+    /* lifecycle events: the listener (NULL: sampling.events off) and its
+     * figures, which outlive listeners across reloads */
+    xvAgentEvents *events;
+    xvEventStats *eventStats;
 };
 
 /* ---- publications ---------------------------------------------------- */
@@ -678,6 +683,33 @@ agentLanding(void *opaque, const char *metricsPath, xvBuf *page)
     free(actions);
 }
 
+/* The event figures of a scrape; they live in the agent until the next one
+ * (the scrape renders them at once). */
+static void
+agentScrapeEvents(xvAgent *agent, xvPromSelf *self)
+{
+    static const char *labels[XV_EVENT_TYPES];
+    static xvEventStatsView view;   /* loop thread only */
+    int i;
+
+    if (!agent->eventStats)
+        return;
+    for (i = 0; i < XV_EVENT_TYPES; i++)
+        labels[i] = xvEventTypeLabel(i);
+    xvEventStatsGet(agent->eventStats, &view);
+    self->haveEvents = true;
+    self->eventsListening = view.listening;
+    self->eventTypes = XV_EVENT_TYPES;
+    self->eventNames = labels;
+    self->eventCounts = view.byType;
+    self->eventSamples = view.kicks;
+    self->latencyBuckets = XV_EVENT_LATENCY_BUCKETS;
+    self->latencyBounds = xvEventLatencyBounds;
+    self->latencyCumulative = view.latencyBuckets;
+    self->latencyCount = view.latencyCount;
+    self->latencySum = view.latencySum;
+}
+
 static void
 agentScrapeSelf(void *opaque, xvPromSelf *self)
 {
@@ -697,6 +729,7 @@ agentScrapeSelf(void *opaque, xvPromSelf *self)
     self->reloadSuccessNs = agent->reloadSuccessNs;
     self->reloadsSucceeded = agent->reloadsSucceeded;
     self->reloadsFailed = agent->reloadsFailed;
+    agentScrapeEvents(agent, self);
 }
 
 /* ---- configuration --------------------------------------------------- */
@@ -1064,6 +1097,61 @@ agentSameStateDir(const xvAgentConf *a, const xvAgentConf *b)
 }
 
 /* SIGHUP: all of the new file or none of it. */
+/* ---- lifecycle events -------------------------------------------------- */
+
+/* The listener's thread: a sample now (coalesced by the listener). */
+static void
+agentEventKick(void *opaque)
+{
+    xvAgent *agent = opaque;
+
+    xvWorkerKick(agent->worker);
+}
+
+/* Sampler thread: an action was tried on @uuid (event->action latency). */
+static void
+agentActionObserved(const unsigned char *uuid, xvPolicyResult result, void *opaque)
+{
+    (void)result;
+    xvEventStatsActed(opaque, uuid);
+}
+
+#define AGENT_EVENTS_RETRY_MS 10000
+#define AGENT_EVENTS_STOP_TIMEOUT_MS 2000
+
+static void
+agentStopEvents(xvAgent *agent)
+{
+    xvAgentEventsStop(agent->events, AGENT_EVENTS_STOP_TIMEOUT_MS);
+    agent->events = NULL;
+}
+
+/* Starts the listener @conf asks for (none with sampling.events off). */
+static void
+agentStartEvents(xvAgent *agent, const xvAgentConf *conf)
+{
+    if (!conf->events)
+        return;
+    agent->events = xvAgentEventsStart(conf->uri, conf->eventMinGapMs, AGENT_EVENTS_RETRY_MS,
+                                       agent->eventStats, agentEventKick, agent);
+    if (!agent->events)
+        xvLogWarning("events: cannot start the listener: %s; sampling every interval only",
+                     strerror(errno));
+}
+
+/* A reload: a new listener when what it listens to changed. */
+static void
+agentReloadEvents(xvAgent *agent, const xvAgentConf *old, const xvAgentConf *conf)
+{
+    bool sameUri = (!old->uri && !conf->uri) ||
+                   (old->uri && conf->uri && strcmp(old->uri, conf->uri) == 0);
+
+    if (old->events == conf->events && old->eventMinGapMs == conf->eventMinGapMs && sameUri)
+        return;
+    agentStopEvents(agent);
+    agentStartEvents(agent, conf);
+}
+
 static void
 agentApplyReload(xvAgent *agent)
 {
@@ -1112,6 +1200,7 @@ agentApplyReload(xvAgent *agent)
     xvPolicyEngineConfigure(agent->policy, policies, conf->uri, true);
     agentWorkerSettings(agent, conf, &settings);
     xvWorkerReconfigure(agent->worker, &settings);
+    agentReloadEvents(agent, agent->conf, conf);
     xvLogSetLevel(conf->logLevel);
     xvLogSetFormat(conf->logFormat);
     xvAgentConfFree(agent->conf);
@@ -1229,9 +1318,10 @@ agentStopWorker(xvAgent *agent)
     else
         xvLogWarning("sampler: a hypervisor call is still hanging; exiting without it");
     /* the thread left behind may still run the policies and read the
-     * clock: keep them */
+     * clock: keep them (and the event figures its actions update) */
     agent->policy = NULL;
     agent->clock = NULL;
+    agent->eventStats = NULL;
 }
 
 xvAgent *
@@ -1260,6 +1350,8 @@ xvAgentNew(const xvAgentOptions *opts)
         agent->clock = xvAgentClockNewStepped(opts->testClockStartMs * 1000000u);
     /* the clock, not the agent: it outlives the agent with a sampler left behind */
     xvPolicyEngineSetClock(agent->policy, agentPolicyClockMs, agent->clock);
+    agent->eventStats = xvEventStatsNew(agent->clock);
+    xvPolicyEngineSetObserver(agent->policy, agentActionObserved, agent->eventStats);
     xvLogSetClock(agentLogClock, agent->clock);
     agent->reloadSuccessNs = xvAgentClockRealNs(agent->clock);
     agent->apiVersion = agentAPIVersion();
@@ -1289,6 +1381,7 @@ xvAgentNew(const xvAgentOptions *opts)
     }
     if (agent->control)
         xvTestControlAttach(agent->control, agent->worker);
+    agentStartEvents(agent, agent->conf);
     if (agentStartWatchdog(agent) < 0)
         goto error;
     xvLogInfo("sampling %s every %llu ms", agent->conf->uri ? agent->conf->uri : "xen:///",
@@ -1316,6 +1409,7 @@ xvAgentFree(xvAgent *agent)
     if (!agent)
         return;
     xvTestControlFree(agent->control);
+    agentStopEvents(agent);
     if (agent->worker) {
         /* no action starts during the wait (once stopping, for good) */
         if (agent->policy)
@@ -1346,6 +1440,7 @@ xvAgentFree(xvAgent *agent)
     if (agent->clock)
         xvLogSetClock(NULL, NULL);
     xvAgentClockFree(agent->clock);
+    xvEventStatsFree(agent->eventStats);
     free(agent->apiVersion);
     pthread_mutex_destroy(&agent->pubLock);
     free(agent);

@@ -413,7 +413,8 @@ confParseCollectors(confParser *p, const xvConfNode *map)
 static int
 confParseSampling(confParser *p, const xvConfNode *map)
 {
-    static const char *const keys[] = { "interval", "collectors", NULL };
+    static const char *const keys[] = { "interval", "collectors", "events",
+                                        "event_min_gap", NULL };
     size_t i;
     int rc;
 
@@ -427,6 +428,12 @@ confParseSampling(confParser *p, const xvConfNode *map)
         if (strcmp(child->key, "interval") == 0) {
             rc = xvConfNodeGetDuration(child, p->file, XV_AGENT_INTERVAL_MIN_MS,
                                        XV_AGENT_INTERVAL_MAX_MS, &p->conf->intervalMs, p->err);
+        } else if (strcmp(child->key, "events") == 0) {
+            rc = xvConfNodeGetBool(child, p->file, &p->conf->events, p->err);
+        } else if (strcmp(child->key, "event_min_gap") == 0) {
+            rc = xvConfNodeGetDuration(child, p->file, XV_AGENT_EVENT_GAP_MIN_MS,
+                                       XV_AGENT_EVENT_GAP_MAX_MS, &p->conf->eventMinGapMs,
+                                       p->err);
         } else {
             rc = confParseCollectors(p, child);
         }
@@ -671,6 +678,8 @@ xvAgentConfNew(void)
     conf->headerTimeoutMs = XV_AGENT_DEFAULT_HEADER_TIMEOUT_MS;
     conf->maxConnectionsPerAddress = XV_AGENT_DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
     conf->intervalMs = XV_AGENT_DEFAULT_INTERVAL_MS;
+    conf->events = true;
+    conf->eventMinGapMs = XV_AGENT_DEFAULT_EVENT_GAP_MS;
     conf->logLevel = XV_AGENT_DEFAULT_LOG_LEVEL;
     conf->logFormat = XV_LOG_FORMAT_SYSLOG;
     conf->telemetryPath = xvStrdup(XV_AGENT_DEFAULT_TELEMETRY_PATH);

@@ -47,6 +47,10 @@
 #define XV_AGENT_DEFAULT_MAX_CONNECTIONS_PER_ADDRESS 16
 #define XV_AGENT_DEFAULT_INTERVAL_MS 5000
 #define XV_AGENT_INTERVAL_MIN_MS 100
+/* sampling.event_min_gap: default and bounds (ms) */
+#define XV_AGENT_DEFAULT_EVENT_GAP_MS 100
+#define XV_AGENT_EVENT_GAP_MIN_MS 0
+#define XV_AGENT_EVENT_GAP_MAX_MS 60000
 #define XV_AGENT_INTERVAL_MAX_MS (24 * 60 * 60 * 1000)  /* 24h */
 #define XV_AGENT_DEFAULT_LOG_LEVEL 6                /* LOG_INFO */
 #define XV_AGENT_DEFAULT_TELEMETRY_PATH "/metrics"
@@ -86,6 +90,10 @@ struct _xvAgentConf {
 
     /* sampling: */
     uint64_t intervalMs;
+    /* sampling.events: a lifecycle event asks for a sample at once
+     * (src/agent/events.h), at most once every eventMinGapMs */
+    bool events;
+    uint64_t eventMinGapMs;
     /* sampling.collectors, indexed as the registry xvCollectors
      * (collectors/collector.h); false: the file did not say, use the
      * collector's own default */

@@ -51,6 +51,8 @@ struct _xvActuator {
     size_t napplied;
     uint64_t (*clockMs)(void *opaque);  /* realtime ms; NULL: time stands still */
     void *clockOpaque;
+    xvActuatorObserver observer;        /* NULL: none */
+    void *observerOpaque;
     /* read by the loop thread while the sampler acts */
     atomic_bool stopping;       /* no new action starts */
     atomic_bool acting;         /* a write action is in progress */
@@ -334,6 +336,13 @@ actuatorRemember(xvActuator *a, const char *policy, const xvPolicyAction *act,
     xvPolicyHistoryAdd(&a->history, &rec);
 }
 
+void
+xvActuatorSetObserver(xvActuator *a, xvActuatorObserver fn, void *opaque)
+{
+    a->observer = fn;
+    a->observerOpaque = opaque;
+}
+
 const xvPolicyHistory *
 xvActuatorHistory(const xvActuator *a)
 {
@@ -367,6 +376,9 @@ actuatorReportAt(xvActuator *a, int level, const char *policy, const xvPolicyAct
           detail ? detail : "");
     actuatorCount(a, policy, act->kind, result);
     actuatorRemember(a, policy, act, result, before, after, detail);
+    if (a->observer && (result == XV_POLICY_RESULT_OK || result == XV_POLICY_RESULT_FAILED ||
+                        result == XV_POLICY_RESULT_DRY_RUN))
+        a->observer(act->uuid, result, a->observerOpaque);
 }
 
 static void

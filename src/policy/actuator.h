@@ -68,6 +68,13 @@ void xvActuatorApply(xvActuator *a, struct _virConnect *ro, const char *name,
  */
 void xvActuatorSetClock(xvActuator *a, uint64_t (*realMs)(void *opaque), void *opaque);
 
+/* Called (sampler thread) with the domain of each action that was tried:
+ * done, failed or dry run (the event->action latency, src/agent/events.h).
+ * NULL: none. */
+typedef void (*xvActuatorObserver)(const unsigned char *uuid, xvPolicyResult result,
+                                   void *opaque);
+void xvActuatorSetObserver(xvActuator *a, xvActuatorObserver fn, void *opaque);
+
 /*
  * Restarts interrupted by a stop of the agent (the intents found in
  * @state, state.h) are finished, at most one create each, and every other

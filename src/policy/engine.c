@@ -526,6 +526,15 @@ xvPolicyEngineSetClock(xvPolicyEngine *engine, uint64_t (*realMs)(void *opaque),
     xvActuatorSetClock(engine->actuator, realMs, opaque);
 }
 
+void
+xvPolicyEngineSetObserver(xvPolicyEngine *engine,
+                          void (*fn)(const unsigned char *uuid, xvPolicyResult result,
+                                     void *opaque),
+                          void *opaque)
+{
+    xvActuatorSetObserver(engine->actuator, fn, opaque);
+}
+
 bool
 xvPolicyEngineStop(xvPolicyEngine *engine)
 {

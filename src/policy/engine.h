@@ -86,6 +86,13 @@ xvPolicyReport *xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *
 void xvPolicyEngineSetClock(xvPolicyEngine *engine, uint64_t (*realMs)(void *opaque),
                             void *opaque);
 
+/* Loop thread, before the sampler starts: told of each action tried, see
+ * xvActuatorSetObserver(). */
+void xvPolicyEngineSetObserver(xvPolicyEngine *engine,
+                               void (*fn)(const unsigned char *uuid, xvPolicyResult result,
+                                          void *opaque),
+                               void *opaque);
+
 /*
  * Any thread (SIGTERM): no new action starts. Returns whether one is in
  * progress, worth waiting for (xvPolicyEngineActing() says when it ends).

@@ -628,7 +628,7 @@ test_unknown_keys_are_rejected_at_every_level(void **state)
                     "web_config_file, health_without_auth)");
     assertLoadError("sampling:\n  interval: 5s\n  intervall: 5s\n",
                     "agent.yaml:3:3: unknown key 'intervall' in 'sampling' "
-                    "(expected one of: interval, collectors)");
+                    "(expected one of: interval, collectors, events, event_min_gap)");
     assertLoadError("sampling:\n  collectors:\n    node: on\n    gpu: on\n",
                     "agent.yaml:4:5: unknown key 'gpu' in 'sampling.collectors' "
                     "(expected one of: node, domain, vcpu, memory, block, net, cpu, process)");
@@ -753,6 +753,29 @@ test_bad_durations_are_rejected(void **state)
                     "agent.yaml:2:13: expected a duration like 15s or 500ms, got ''");
     assertLoadError("sampling:\n  interval: [5s]\n",
                     "agent.yaml:2:13: expected a duration like 15s or 500ms, got a sequence");
+}
+
+/* sampling.events and sampling.event_min_gap: defaults, values, bounds */
+static void
+test_event_keys(void **state)
+{
+    xvAgentConf *conf = loadOk("sampling:\n  interval: 1s\n");
+
+    (void)state;
+    assert_true(conf->events);
+    assert_int_equal(conf->eventMinGapMs, 100);
+    xvAgentConfFree(conf);
+    conf = loadOk("sampling:\n  events: false\n  event_min_gap: 0s\n");
+    assert_false(conf->events);
+    assert_int_equal(conf->eventMinGapMs, 0);
+    xvAgentConfFree(conf);
+    conf = loadOk("sampling:\n  event_min_gap: 1m\n");
+    assert_int_equal(conf->eventMinGapMs, 60000);
+    xvAgentConfFree(conf);
+    assertLoadError("sampling:\n  event_min_gap: 61s\n",
+                    "agent.yaml:2:18: event_min_gap 61s is above the maximum of 1m");
+    assertLoadError("sampling:\n  events: maybe\n",
+                    "agent.yaml:2:11: expected a boolean (true/false, yes/no, on/off), got 'maybe'");
 }
 
 static void
@@ -1775,6 +1798,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_durations_accept_each_unit),
     cmocka_unit_test(test_bad_durations_are_rejected),
     cmocka_unit_test(test_interval_must_be_at_least_100ms),
+    cmocka_unit_test(test_event_keys),
     cmocka_unit_test(test_integers_are_strict_and_range_checked),
     cmocka_unit_test(test_booleans_accept_three_spellings_in_any_case),
     cmocka_unit_test(test_strings_accept_any_scalar_but_not_empty),

@@ -7,7 +7,9 @@ Usage:
   manfamilies.py scrape TEXT OM      the families a scrape holds
 
 Each prints one family a line, sorted: "NAME TYPE LABELS GROUP", LABELS the
-label names joined by commas ("-": none), TYPE counter, gauge or info.
+label names joined by commas ("-": none), TYPE counter, gauge, info or
+histogram (whose _bucket, _sum and _count series count as the family's,
+without the buckets' le).
 
 page: in the section METRICS, each .TP entry whose tag is a family name
 (".B \\%xvirt_domain_state") and whose first line says its type and labels
@@ -24,7 +26,7 @@ import re
 import sys
 
 TAG = re.compile(r"^\.B\s+([a-z_:][a-z0-9_:]*)$")
-BODY = re.compile(r"^(Counter|Gauge|Info); (?:no labels|labels ([a-z_, ]+))\.$")
+BODY = re.compile(r"^(Counter|Gauge|Info|Histogram); (?:no labels|labels ([a-z_, ]+))\.$")
 TYPE = re.compile(r"^# TYPE (\S+) (\S+)$")
 SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? \S+")
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="(?:[^"\\]|\\.)*"')
@@ -71,9 +73,15 @@ def scrape(text, om):
             continue
         m = SAMPLE.match(line)
         if m and not line.startswith("#"):
-            if m.group(1) not in types:
+            name, found = m.group(1), set(LABEL.findall(m.group(2) or ""))
+            base = re.sub(r"_(bucket|sum|count)$", "", name)
+            if name not in types and types.get(base) == "histogram":
+                # a histogram's series: its buckets' le is not a label of the family
+                name = base
+                found.discard("le")
+            if name not in types:
                 sys.exit(f"manfamilies: {text}: sample of an undeclared family: {line}")
-            labels[m.group(1)].update(LABEL.findall(m.group(2) or ""))
+            labels[name].update(found)
     om_types = {}
     for line in open(om, encoding="utf-8"):
         m = TYPE.match(line.rstrip("\n"))

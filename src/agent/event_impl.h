@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * event_impl.h: the library's event loop hooks (virEventRegisterImpl) on a
+ * libevent base, so that the hypervisor's event sources (xenstore's watch
+ * socket, the test driver's journal) and the event dispatch run in the
+ * agent's own libevent loop instead of a second loop of the library's.
+ *
+ * Why the hooks and not a file descriptor to watch: the drivers need more
+ * than one descriptor and timers of their own (the test driver's scripted
+ * clock), and libvirt programs already know this interface; a libevent
+ * program maps it onto event_new()/event_add() in a hundred lines.
+ *
+ * The hooks are thread safe (libevent with evthread_use_pthreads() called
+ * before the base was made). A removal only stops the event; its free
+ * callback runs later from the loop, as libvirt requires.
+ */
+#pragma once
+
+struct event_base;
+
+/* Registers the hooks on @base (process-wide: the library has one event
+ * loop); the base must outlive every connection with events. */
+void xvEventImplRegister(struct event_base *base);
+
+/* Unregisters them and frees what the removed entries left; call after the
+ * loop of @base stopped for good. */
+void xvEventImplUnregister(void);
