@@ -430,11 +430,10 @@ testDomainCheckClash(const xvDomainDef *def, const xvTestDom *byName,
     return 0;
 }
 
-/* virDomainCreateLinux: starts @def (taken on success) as a new transient
- * domain, or as the live config of the inactive domain of the same name
- * and uuid. */
+/* Starts @def (taken on success) as a new transient domain, or as the live
+ * config of the inactive domain of the same name and uuid. */
 static xvTestDom *
-testApplyCreateLinux(xvTestNode *node, xvDomainDef *def)
+testApplyLaunchDef(xvTestNode *node, xvDomainDef *def)
 {
     xvTestDom *byName = xvTestNodeFindByName(node, def->name);
     xvTestDom *byUUID = xvTestNodeFindByUUID(node, def->uuid);
@@ -457,11 +456,33 @@ testApplyCreateLinux(xvTestNode *node, xvDomainDef *def)
     return dom;
 }
 
+/* The event of a call on a domain, with its ID after the call. */
+static void
+testEmit(xvTestNode *node, const xvTestDom *dom, int event, int detail)
+{
+    xvTestNodeEmit(node, dom, dom->id, event, detail);
+}
+
+/* virDomainCreateLinux: libvirt emits STARTED/BOOTED (no DEFINED, even for
+ * a new domain). */
+static xvTestDom *
+testApplyCreateLinux(xvTestNode *node, xvDomainDef *def)
+{
+    xvTestDom *dom = testApplyLaunchDef(node, def);
+
+    if (dom)
+        testEmit(node, dom, VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    return dom;
+}
+
 /* virDomainDefineXML: takes @def on success. */
 static xvTestDom *
 testApplyDefineXML(xvTestNode *node, xvDomainDef *def)
 {
     xvTestDom *dom = xvTestNodeFindByName(node, def->name);
+    /* UPDATED when there was a persistent config to replace (libvirt) */
+    int detail = dom && dom->persistent ? VIR_DOMAIN_EVENT_DEFINED_UPDATED
+                                        : VIR_DOMAIN_EVENT_DEFINED_ADDED;
 
     if (testDomainCheckClash(def, dom, xvTestNodeFindByUUID(node, def->uuid)) < 0)
         return NULL;
@@ -471,6 +492,7 @@ testApplyDefineXML(xvTestNode *node, xvDomainDef *def)
     } else if (xvTestNodeDomainAdd(node, def, true, &dom) < 0) {
         return NULL;
     }
+    testEmit(node, dom, VIR_DOMAIN_EVENT_DEFINED, detail);
     return dom;
 }
 
@@ -480,10 +502,15 @@ testApplyRestore(xvTestNode *node, xvTestSaveImage *image)
 {
     xvTestDom *dom;
 
-    if (!(dom = testApplyCreateLinux(node, image->def)))
+    if (!(dom = testApplyLaunchDef(node, image->def)))
         return NULL;
     image->def = NULL;
     xvTestNodeDomainRestoreState(node, dom, image->cpuTimeNs, image->paused);
+    testEmit(node, dom, VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_RESTORED);
+    /* libvirt's test driver restores every image running; libxvirt keeps
+     * a paused one paused, and says so as libvirt's QEMU driver does */
+    if (image->paused)
+        testEmit(node, dom, VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_RESTORED);
     return dom;
 }
 
@@ -500,6 +527,7 @@ testApplyUndefine(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *en
                       dom->def->name);
         return -1;
     }
+    testEmit(node, dom, VIR_DOMAIN_EVENT_UNDEFINED, VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
     if (xvTestDomIsActive(dom)) {
         dom->persistent = false;
         xvDomainDefFree(dom->newDef);
@@ -518,7 +546,10 @@ testApplyCreate(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *entr
                       dom->def->name);
         return -1;
     }
-    return xvTestNodeDomainStart(node, dom, NULL);
+    if (xvTestNodeDomainStart(node, dom, NULL) < 0)
+        return -1;
+    testEmit(node, dom, VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    return 0;
 }
 
 static int
@@ -526,6 +557,7 @@ testApplyDestroy(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *ent
 {
     if (testDomainRequireActive(dom) < 0)
         return -1;
+    xvTestNodeEmit(node, dom, -1, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     xvTestNodeDomainStop(node, dom);
     return 0;
 }
@@ -544,6 +576,7 @@ testApplySuspend(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *ent
         return -1;
     }
     xvTestNodeDomainSetState(node, dom, VIR_DOMAIN_PAUSED);
+    testEmit(node, dom, VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
     return 0;
 }
 
@@ -556,6 +589,7 @@ testApplyResume(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *entr
         return -1;
     }
     xvTestNodeDomainSetState(node, dom, VIR_DOMAIN_RUNNING);
+    testEmit(node, dom, VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
     return 0;
 }
 
@@ -563,7 +597,8 @@ testApplyResume(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *entr
 static int
 testApplyShutdown(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *entry)
 {
-    /* A guest already shutting down has the request: nothing more to do. */
+    /* A guest already shutting down has the request: nothing more to do.
+     * The events come when the guest stops (xvTestDomGuestStopped). */
     if (dom->state != VIR_DOMAIN_RUNNING && dom->state != VIR_DOMAIN_SHUTDOWN) {
         xvReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running",
                       dom->def->name);
@@ -591,6 +626,7 @@ testApplySave(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *entry 
 {
     if (testDomainCheckSave(dom) < 0)
         return -1;
+    xvTestNodeEmit(node, dom, -1, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SAVED);
     xvTestNodeDomainStop(node, dom);
     return 0;
 }
@@ -1235,6 +1271,21 @@ testNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
     return 0;
 }
 
+/* ---- Lifecycle events -------------------------------------------------------------- */
+
+/* The node queues the events of @conn while it listens (test_node.h). */
+static int
+testConnectEvents(virConnectPtr conn, bool on)
+{
+    xvTestNode *node = conn->privateData;
+
+    if (!on) {
+        xvTestNodeEventsRemove(node, conn);
+        return 0;
+    }
+    return xvTestNodeEventsAdd(node, conn);
+}
+
 /* ---- Test hooks (test_driverpriv.h) ------------------------------------------------- */
 
 static xvTestNode *
@@ -1347,4 +1398,5 @@ const xvHypervisorDriver xvTestDriver = {
     .domainBlockStats = testDomainBlockStats,                   /* 0.1.0 */
     .domainInterfaceStats = testDomainInterfaceStats,           /* 0.1.0 */
     .nodeGetCPUStats = testNodeGetCPUStats,                     /* 0.1.0 */
+    .connectEvents = testConnectEvents,                         /* 0.1.0 */
 };

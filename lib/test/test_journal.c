@@ -398,6 +398,12 @@ xvTestJournalFree(xvTestJournal *journal)
     free(journal);
 }
 
+const char *
+xvTestJournalPath(const xvTestJournal *journal)
+{
+    return journal->path;
+}
+
 int
 xvTestJournalLock(xvTestJournal *journal)
 {

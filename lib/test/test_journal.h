@@ -76,6 +76,8 @@ typedef struct _xvTestJournal xvTestJournal;
 xvTestJournal *xvTestJournalOpen(const char *path, const char *nodeKey, double rate,
                                  uint64_t *retEpochNs, double *retRate);
 void xvTestJournalFree(xvTestJournal *journal);
+/* The path the journal was opened with. */
+const char *xvTestJournalPath(const xvTestJournal *journal);
 
 /* Takes and drops the exclusive flock. Lock reports VIR_ERR_SYSTEM_ERROR. */
 int xvTestJournalLock(xvTestJournal *journal);

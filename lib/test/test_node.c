@@ -516,16 +516,40 @@ xvTestNodeDomainStop(xvTestNode *node, xvTestDom *dom)
     return false;
 }
 
+/* A stop of the active @dom for @detail, its event first (@dom may vanish). */
+static bool
+testDomStopEmit(xvTestNode *node, xvTestDom *dom, int detail)
+{
+    xvTestNodeEmit(node, dom, -1, VIR_DOMAIN_EVENT_STOPPED, detail);
+    return xvTestNodeDomainStop(node, dom);
+}
+
+/* A restart after the guest stopped (@detail), as libxl reports it: the old
+ * domain stops, a new one boots. */
+static void
+testDomRestartEmit(xvTestNode *node, xvTestDom *dom, int detail)
+{
+    xvTestNodeEmit(node, dom, -1, VIR_DOMAIN_EVENT_STOPPED, detail);
+    testDomRestart(node, dom);
+    xvTestNodeEmit(node, dom, dom->id, VIR_DOMAIN_EVENT_STARTED,
+                   VIR_DOMAIN_EVENT_STARTED_BOOTED);
+}
+
 bool
-xvTestDomGuestStopped(xvTestNode *node, xvTestDom *dom, bool reboot)
+xvTestDomGuestStopped(xvTestNode *node, xvTestDom *dom, bool reboot, bool guest)
 {
     xvDomainLifecycleAction act = reboot ? dom->def->onReboot : dom->def->onPoweroff;
 
     if (act == XV_DOMAIN_LIFECYCLE_RESTART || act == XV_DOMAIN_LIFECYCLE_RENAME_RESTART) {
-        testDomRestart(node, dom);
+        /* libvirt's test driver keeps a domain that the host shut down or
+         * rebooted with restart running, and reports nothing */
+        if (guest)
+            testDomRestartEmit(node, dom, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+        else
+            testDomRestart(node, dom);
         return false;
     }
-    return xvTestNodeDomainStop(node, dom);
+    return testDomStopEmit(node, dom, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
 }
 
 bool
@@ -534,17 +558,19 @@ xvTestDomCrash(xvTestNode *node, xvTestDom *dom)
     switch (dom->def->onCrash) {
     case XV_DOMAIN_LIFECYCLE_RESTART:
     case XV_DOMAIN_LIFECYCLE_RENAME_RESTART:
-        testDomRestart(node, dom);
+        testDomRestartEmit(node, dom, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
         return false;
     case XV_DOMAIN_LIFECYCLE_PRESERVE:
         xvTestDomFold(node, dom);
         dom->state = VIR_DOMAIN_CRASHED;
         dom->shutdownToken = 0;
+        xvTestNodeEmit(node, dom, dom->id, VIR_DOMAIN_EVENT_CRASHED,
+                       VIR_DOMAIN_EVENT_CRASHED_PANICKED);
         return false;
     case XV_DOMAIN_LIFECYCLE_DESTROY:
     case XV_DOMAIN_LIFECYCLE_LAST:
     default:
-        return xvTestNodeDomainStop(node, dom);
+        return testDomStopEmit(node, dom, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
     }
 }
 
@@ -558,7 +584,7 @@ xvTestDomShutdown(xvTestNode *node, xvTestDom *dom, bool reboot, bool guest)
     if (dom->state == VIR_DOMAIN_SHUTDOWN)
         return false;
     if (dom->settings.shutdownDelayNs == 0)
-        return xvTestDomGuestStopped(node, dom, reboot);
+        return xvTestDomGuestStopped(node, dom, reboot, guest);
     dom->state = VIR_DOMAIN_SHUTDOWN;
     dom->shutdownToken = ++node->nextToken;
     timer.atNs = node->nowNs + dom->settings.shutdownDelayNs;
@@ -566,6 +592,7 @@ xvTestDomShutdown(xvTestNode *node, xvTestDom *dom, bool reboot, bool guest)
     memcpy(timer.uuid, dom->def->uuid, sizeof(timer.uuid));
     timer.token = dom->shutdownToken;
     timer.reboot = reboot;
+    timer.guest = guest;
     xvTestNodeTimerPush(node, &timer);
     return false;
 }

@@ -88,6 +88,7 @@ int xvTestCallFromString(const char *name);
 typedef struct _xvTestEvent xvTestEvent;
 typedef struct _xvTestTimer xvTestTimer;
 typedef struct _xvTestFault xvTestFault;
+typedef struct _xvTestNodeListen xvTestNodeListen;
 
 /*
  * I/O counters of one disk or interface, in the order of the public
@@ -228,6 +229,9 @@ struct _xvTestNode {
     xvTestDom *lastFound;
     int nextID;
     uint64_t nextToken;
+    xvTestNodeListen *listen;   /* locked: the connections with lifecycle
+                                 * events on, NULL when none (then nothing
+                                 * is queued, watched or timed) */
 };
 
 /* ---- Loading ---------------------------------------------------------- */
@@ -278,6 +282,35 @@ void xvTestNodeRunToNow(xvTestNode *node);
  * simulated time to the journal of a shared node; nothing otherwise.
  * Returns 0 or -1 (error reported). */
 int xvTestNodeRecord(xvTestNode *node, const xvTestJournalEntry *entry);
+
+/* ---- Lifecycle events (test_node_events.c) ------------------------------ *
+ *
+ * A connection with events on (xvDrvConnectEvents) listens to its node: each
+ * change of a domain is queued for every listening connection of the node
+ * (a node of test:///default or of a node file is shared by the
+ * connections of the process; a shared-mode node is its connection's own).
+ * Write calls emit what libvirt 9's test driver emits for them (also when
+ * replayed from the journal); the guest's own doings (scripted crashes,
+ * shutdowns, reboots, and the host's scripted starts and destroys) what
+ * libvirt's libxl driver emits when Xen reports them. While a connection
+ * listens, a timer of the registered event loop brings the node to the next
+ * scripted event or shutdown timer due (none with a frozen clock), and in
+ * shared mode an inotify watch on the journal replays the entries other
+ * processes append: events come without any call of this process. */
+
+/* Locks the node (not the journal) and adds @conn to its listeners; the
+ * first one sets up the loop's timer and journal watch. Returns 0, or -1
+ * with the error reported (no event loop registered, inotify failed). */
+int xvTestNodeEventsAdd(xvTestNode *node, virConnectPtr conn);
+/* Locks the node and removes @conn; after the last one no loop callback
+ * touches the node any more. */
+void xvTestNodeEventsRemove(xvTestNode *node, virConnectPtr conn);
+/* Node locked: queues @event/@detail of @dom (@id: its ID after the change,
+ * -1 when inactive) for every listening connection; nothing when none. */
+void xvTestNodeEmit(xvTestNode *node, const xvTestDom *dom, int id, int event, int detail);
+/* Node locked: sets the loop's timer to the next due time (the node's end
+ * does it for every call while a connection listens). */
+void xvTestNodeEventsRearm(xvTestNode *node);
 
 /* ---- Memory (node locked) --------------------------------------------- */
 

@@ -149,9 +149,14 @@ testNodeFireEvent(xvTestNode *node, const xvTestEvent *ev)
     }
     switch (ev->type) {
     case XV_TEST_EVENT_START:
-        xvTestNodeDomainStart(node, dom, NULL);
+        if (xvTestNodeDomainStart(node, dom, NULL) == 0)
+            xvTestNodeEmit(node, dom, dom->id, VIR_DOMAIN_EVENT_STARTED,
+                           VIR_DOMAIN_EVENT_STARTED_BOOTED);
         break;
     case XV_TEST_EVENT_DESTROY:
+        /* libxl's view of a domain destroyed behind its back */
+        xvTestNodeEmit(node, dom, -1, VIR_DOMAIN_EVENT_STOPPED,
+                       VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
         xvTestNodeDomainStop(node, dom);
         break;
     case XV_TEST_EVENT_CRASH:
@@ -196,7 +201,21 @@ testNodeFireTimer(xvTestNode *node, const xvTestTimer *timer)
 
     if (!dom || dom->state != VIR_DOMAIN_SHUTDOWN || dom->shutdownToken != timer->token)
         return;
-    xvTestDomGuestStopped(node, dom, timer->reboot);
+    xvTestDomGuestStopped(node, dom, timer->reboot, timer->guest);
+}
+
+bool
+xvTestNodeNextDue(const xvTestNode *node, uint64_t *due)
+{
+    bool event = node->nextEvent < node->nevents;
+
+    if (!event && node->ntimers == 0)
+        return false;
+    if (event && (node->ntimers == 0 || node->events[node->nextEvent].atNs <= node->timers[0].atNs))
+        *due = node->events[node->nextEvent].atNs;
+    else
+        *due = node->timers[0].atNs;
+    return true;
 }
 
 /* Fires, in time order and each at its own time, what is due by @now. */
@@ -297,6 +316,8 @@ testNodeLock(xvTestNode *node)
 static void
 testNodeUnlock(xvTestNode *node)
 {
+    if (node->listen)
+        xvTestNodeEventsRearm(node);
     if (node->journal)
         xvTestJournalUnlock(node->journal);
     pthread_mutex_unlock(&node->lock);
@@ -367,6 +388,12 @@ xvTestNodeAddClockOffset(xvTestNode *node, uint64_t ns)
     node->clockOffsetNs = testTimeAdd(node->clockOffsetNs, ns);
 }
 
+uint64_t
+xvTestNodeClockNow(const xvTestNode *node)
+{
+    return testNodeClock(node);
+}
+
 void
 xvTestNodeRunToNow(xvTestNode *node)
 {
@@ -379,5 +406,7 @@ xvTestNodeAdvanceClock(xvTestNode *node, uint64_t ns)
     pthread_mutex_lock(&node->lock);
     node->clockOffsetNs = testTimeAdd(node->clockOffsetNs, ns);
     testNodeRunUntil(node, testNodeClock(node));
+    if (node->listen)
+        xvTestNodeEventsRearm(node);
     pthread_mutex_unlock(&node->lock);
 }

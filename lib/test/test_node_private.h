@@ -49,6 +49,7 @@ struct _xvTestTimer {
     unsigned char uuid[16];
     uint64_t token;             /* must still be the domain's shutdownToken */
     bool reboot;
+    bool guest;                 /* the guest's own shutdown, not the host's request */
 };
 
 typedef enum {
@@ -80,10 +81,15 @@ bool xvTestDomVcpusRun(const xvTestDom *dom);
 /* Accounts the CPU time burnt so far; call before anything that changes
  * whether or how fast vcpus run. */
 void xvTestDomFold(xvTestNode *node, xvTestDom *dom);
-/* Applies on_poweroff (@reboot: on_reboot) once the guest has stopped.
- * Returns true if @dom vanished. */
-bool xvTestDomGuestStopped(xvTestNode *node, xvTestDom *dom, bool reboot);
-/* The guest crashed: applies on_crash. Returns true if @dom vanished. */
+/* Applies on_poweroff (@reboot: on_reboot) once the guest has stopped, and
+ * emits the events: a stop is STOPPED/SHUTDOWN; a restart is STOPPED/SHUTDOWN
+ * then STARTED/BOOTED when the guest itself (@guest) shut down or rebooted
+ * (libxl), nothing when the host asked (libvirt's test driver). Returns true
+ * if @dom vanished. */
+bool xvTestDomGuestStopped(xvTestNode *node, xvTestDom *dom, bool reboot, bool guest);
+/* The guest crashed: applies on_crash, with libxl's events: destroy is
+ * STOPPED/CRASHED, restart STOPPED/CRASHED then STARTED/BOOTED, preserve
+ * CRASHED/PANICKED. Returns true if @dom vanished. */
 bool xvTestDomCrash(xvTestNode *node, xvTestDom *dom);
 /* A shutdown or reboot, asked by the host (@guest false) or decided by the
  * guest itself. Returns true if @dom vanished. */
@@ -97,6 +103,11 @@ void xvTestNodeSetHostFree(xvTestNode *node, unsigned long long freeKiB);
 
 /* Schedules @timer (a shutdown completing) on the node's timer heap. */
 void xvTestNodeTimerPush(xvTestNode *node, const xvTestTimer *timer);
+/* The simulated time of the next scripted event or timer into *@due; false
+ * when nothing is scheduled. */
+bool xvTestNodeNextDue(const xvTestNode *node, uint64_t *due);
+/* The node's clock now (what the next call will bring it to). */
+uint64_t xvTestNodeClockNow(const xvTestNode *node);
 
 /* ---- test_node_io.c ---------------------------------------------------- */
 

@@ -22,6 +22,7 @@ extern const xvshCmdDef xvshCmdDomname;
 extern const xvshCmdDef xvshCmdDomstate;
 extern const xvshCmdDef xvshCmdDomuuid;
 extern const xvshCmdDef xvshCmdDumpxml;
+extern const xvshCmdDef xvshCmdEvent;
 extern const xvshCmdDef xvshCmdExit;
 extern const xvshCmdDef xvshCmdFreecell;
 extern const xvshCmdDef xvshCmdHelp;
@@ -80,6 +81,11 @@ static const xvshCmdDef *const commandsMonitor[] = {
     NULL
 };
 
+static const xvshCmdDef *const commandsEvents[] = {
+    &xvshCmdEvent,
+    NULL
+};
+
 static const xvshCmdDef *const commandsHost[] = {
     &xvshCmdFreecell,
     &xvshCmdNodecpustats,
@@ -99,6 +105,7 @@ static const xvshCmdDef *const commandsShell[] = {
 const xvshCmdGroup xvshCmdGroups[] = {
     { .name = "Domain Management", .keyword = "domain", .cmds = commandsDomain },
     { .name = "Domain Monitoring", .keyword = "monitor", .cmds = commandsMonitor },
+    { .name = "Domain Events", .keyword = "events", .cmds = commandsEvents },
     { .name = "Host and Hypervisor", .keyword = "host", .cmds = commandsHost },
     { .name = "Xvirsh itself", .keyword = "xvirsh", .cmds = commandsShell },
     { .name = NULL }

@@ -147,6 +147,10 @@ completeValue(xvshControl *ctl, completeList *list, const xvshOptDef *opt,
     case XVSH_COMPLETE_COMMAND:
         completeCommands(list, prefix, true);
         break;
+    case XVSH_COMPLETE_EVENT:
+        for (const char *const *type = xvshEventTypes(); *type; type++)
+            completeAdd(list, *type, prefix);
+        break;
     case XVSH_COMPLETE_NONE:
     default:
         break;

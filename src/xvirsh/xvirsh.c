@@ -247,6 +247,11 @@ main(int argc, char **argv)
         xvshError("failed to initialize the library");
         return EXIT_FAILURE;
     }
+    /* the loop of "event", before any connection opens (virsh's order) */
+    if (!xvshEventLoopInit()) {
+        xvshError("failed to initialize the event loop");
+        return EXIT_FAILURE;
+    }
 
     if (optind == argc) {
         ok = xvirshInteractive(&ctl);

@@ -53,6 +53,7 @@ typedef enum {
     XVSH_COMPLETE_DOMAIN_INACTIVE,  /* defined, not running (start) */
     XVSH_COMPLETE_DOMAIN_RUNNING,   /* active and not paused (suspend) */
     XVSH_COMPLETE_DOMAIN_PAUSED,    /* paused (resume) */
+    XVSH_COMPLETE_EVENT,            /* the event types of "event" */
 } xvshCompleter;
 
 typedef struct _xvshOptDef xvshOptDef;
@@ -103,6 +104,12 @@ struct _xvshCmdGroup {
     const char *keyword;
     const xvshCmdDef *const *cmds;  /* NULL-terminated */
 };
+
+/* cmd-event.c: registers the library's default event loop, as virsh does
+ * at start-up, before any connection opens; false if the library fails. */
+bool xvshEventLoopInit(void);
+/* The event types "event" takes, NULL-terminated. */
+const char *const *xvshEventTypes(void);
 
 /* cmd-help.c: the grouped command list of "help" and --help. */
 void xvshPrintCommandList(const xvshCmdGroup *only);
