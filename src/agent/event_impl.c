@@ -237,11 +237,19 @@ implRemoveTimeout(int timer)
 void
 xvEventImplRegister(struct event_base *base)
 {
+    static bool registered;     /* (under implLock) */
+    bool first;
+
     pthread_mutex_lock(&implLock);
     implBase = base;
+    first = !registered;
+    registered = true;
     pthread_mutex_unlock(&implLock);
-    virEventRegisterImpl(implAddHandle, implUpdateHandle, implRemoveHandle,
-                         implAddTimeout, implUpdateTimeout, implRemoveTimeout);
+    /* once per process: libvirt refuses (and logs) a second registration;
+     * the hooks stay and follow implBase */
+    if (first)
+        virEventRegisterImpl(implAddHandle, implUpdateHandle, implRemoveHandle,
+                             implAddTimeout, implUpdateTimeout, implRemoveTimeout);
 }
 
 void
@@ -249,7 +257,8 @@ xvEventImplUnregister(void)
 {
     size_t i;
 
-    virEventRegisterImpl(NULL, NULL, NULL, NULL, NULL, NULL);
+    /* the hooks stay registered (libvirt cannot unregister them); without
+     * a base they refuse every new entry */
     pthread_mutex_lock(&implLock);
     /* entries nobody removed: their free callbacks still run, once */
     for (i = 0; i < implCount; i++)

@@ -18,10 +18,12 @@
 
 struct event_base;
 
-/* Registers the hooks on @base (process-wide: the library has one event
- * loop); the base must outlive every connection with events. */
+/* Makes @base the loop of the hooks, registering them with the library the
+ * first time (process-wide, once: libvirt refuses a second registration);
+ * the base must outlive every connection with events. */
 void xvEventImplRegister(struct event_base *base);
 
-/* Unregisters them and frees what the removed entries left; call after the
- * loop of @base stopped for good. */
+/* Detaches the hooks from their base (they refuse new entries until the
+ * next xvEventImplRegister) and frees the entries left, running their free
+ * callbacks; call after the loop of the base stopped for good. */
 void xvEventImplUnregister(void);

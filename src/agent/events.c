@@ -293,7 +293,8 @@ eventsMain(void *opaque)
 
     virSetErrorFunc(NULL, eventsQuietErrors);
     eventsOnRetry(-1, 0, ev);
-    event_base_dispatch(ev->base);
+    /* (a driver may have no descriptor to watch: libvirt's test driver) */
+    event_base_loop(ev->base, EVLOOP_NO_EXIT_ON_EMPTY);
     eventsUnlisten(ev);
     /* the removals' free callbacks, queued in the loop, run now */
     event_base_loop(ev->base, EVLOOP_NONBLOCK);
