@@ -27,6 +27,7 @@
 #include <libvirt/libvirt.h>
 
 #include "internal.h"
+#include "util/xvclock.h"
 #include "virerror.h"
 
 #define XV_FROM_THIS VIR_FROM_NONE
@@ -153,15 +154,6 @@ static struct {
     bool running;               /* a thread is in poll() */
 } loop = { .lock = PTHREAD_MUTEX_INITIALIZER, .wakeup = { -1, -1 } };
 
-static uint64_t
-loopNowMs(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Loop locked: makes a poll() in progress return, to see a change. */
 static void
 loopWake(void)
@@ -245,7 +237,7 @@ loopAddTimeout(int frequency, virEventTimeoutCallback cb, void *opaque, virFreeC
     }
     timer = ++loop.lastTimer;
     loop.timers[loop.ntimers++] = (xvLoopTimer){
-        timer, frequency, frequency >= 0 ? loopNowMs() + (uint64_t)frequency : 0,
+        timer, frequency, frequency >= 0 ? xvClockMonoMs() + (uint64_t)frequency : 0,
         cb, opaque, ff, false
     };
     loopWake();
@@ -273,7 +265,7 @@ loopUpdateTimeout(int timer, int frequency)
     pthread_mutex_lock(&loop.lock);
     if ((t = loopFindTimer(timer))) {
         t->frequency = frequency;
-        t->dueMs = frequency >= 0 ? loopNowMs() + (uint64_t)frequency : 0;
+        t->dueMs = frequency >= 0 ? xvClockMonoMs() + (uint64_t)frequency : 0;
         loopWake();
     }
     pthread_mutex_unlock(&loop.lock);
@@ -353,7 +345,7 @@ loopFromPoll(short revents)
 static void
 loopRunTimers(void)
 {
-    uint64_t now = loopNowMs();
+    uint64_t now = xvClockMonoMs();
     size_t i;
 
     for (i = 0; i < loop.ntimers; i++) {
@@ -466,7 +458,7 @@ virEventRunDefaultImpl(void)
         fds[nfds++] = (struct pollfd){ .fd = loop.handles[i].fd,
                                        .events = loopToPoll(loop.handles[i].events) };
     }
-    timeout = loopPollTimeout(loopNowMs());
+    timeout = loopPollTimeout(xvClockMonoMs());
     loop.running = true;
     pthread_mutex_unlock(&loop.lock);
 

@@ -25,6 +25,12 @@ xvClockMonoMs(void)
     return clockNs(CLOCK_MONOTONIC) / XV_NS_PER_MS;
 }
 
+struct timespec
+xvClockTimespec(uint64_t ns)
+{
+    return (struct timespec){ (time_t)(ns / XV_NS_PER_SEC), (long)(ns % XV_NS_PER_SEC) };
+}
+
 uint64_t
 xvClockRealNs(void)
 {

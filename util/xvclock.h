@@ -7,6 +7,7 @@
 #pragma once
 
 #include <stdint.h>
+#include <time.h>
 
 #define XV_NS_PER_SEC UINT64_C(1000000000)
 #define XV_NS_PER_MS UINT64_C(1000000)
@@ -19,6 +20,9 @@ uint64_t xvClockMonoMs(void);
 uint64_t xvClockRealNs(void);
 /* CLOCK_REALTIME, in milliseconds since the epoch. */
 uint64_t xvClockRealMs(void);
+/* @ns (e.g. a deadline on one of the clocks above) as a struct timespec,
+ * for pthread_cond_timedwait() and the like. */
+struct timespec xvClockTimespec(uint64_t ns);
 /* CPU time used by the process (CLOCK_PROCESS_CPUTIME_ID), in nanoseconds:
  * for benchmarks. */
 uint64_t xvClockProcessCpuNs(void);

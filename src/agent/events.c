@@ -18,6 +18,7 @@
 
 #include "event_impl.h"
 #include "util/xvalloc.h"
+#include "util/xvclock.h"
 #include "util/xvlog.h"
 
 /* ---- statistics ------------------------------------------------------------ */
@@ -326,6 +327,7 @@ xvAgentEventsStart(const char *uri, uint64_t retryMs, xvEventStats *stats,
                    void (*kick)(void *opaque), void *opaque)
 {
     xvAgentEvents *ev = xvAlloc(sizeof(*ev));
+    pthread_condattr_t attr;
     int rc;
 
     ev->uri = uri ? xvStrdup(uri) : NULL;
@@ -334,7 +336,10 @@ xvAgentEventsStart(const char *uri, uint64_t retryMs, xvEventStats *stats,
     ev->kick = kick;
     ev->kickOpaque = opaque;
     pthread_mutex_init(&ev->doneLock, NULL);
-    pthread_cond_init(&ev->doneCond, NULL);
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&ev->doneCond, &attr);
+    pthread_condattr_destroy(&attr);
     if (!(ev->base = event_base_new())) {
         eventsFree(ev);
         errno = ENOMEM;
@@ -361,13 +366,7 @@ xvAgentEventsStop(xvAgentEvents *ev, uint64_t timeoutMs)
         return;
     atomic_store(&ev->stopping, true);
     event_active(ev->stopEvent, EV_READ, 0);
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += (time_t)(timeoutMs / 1000);
-    deadline.tv_nsec += (long)(timeoutMs % 1000) * 1000000;
-    if (deadline.tv_nsec >= 1000000000) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000;
-    }
+    deadline = xvClockTimespec(xvClockMonoNs() + timeoutMs * XV_NS_PER_MS);
     pthread_mutex_lock(&ev->doneLock);
     while (!atomic_load(&ev->done) &&
            pthread_cond_timedwait(&ev->doneCond, &ev->doneLock, &deadline) == 0)

@@ -189,10 +189,7 @@ workerWait(xvWorker *w)
     /* not sampling (xvWorkerGetProgress, the agent's watchdog) */
     w->waiting = true;
     while (!workerDue(w, xvClockMonoNs())) {
-        uint64_t at = workerWakeAt(w);
-
-        ts.tv_sec = (time_t)(at / 1000000000u);
-        ts.tv_nsec = (long)(at % 1000000000u);
+        ts = xvClockTimespec(workerWakeAt(w));
         pthread_cond_timedwait(&w->wake, &w->lock, &ts);
     }
     w->waiting = false;
@@ -466,8 +463,7 @@ xvWorkerStop(xvWorker *w, uint64_t timeoutMs)
 
     if (!w)
         return 0;
-    ts.tv_sec = (time_t)(deadline / 1000000000u);
-    ts.tv_nsec = (long)(deadline % 1000000000u);
+    ts = xvClockTimespec(deadline);
     pthread_mutex_lock(&w->lock);
     w->stop = true;
     pthread_cond_signal(&w->wake);
