@@ -484,7 +484,7 @@ virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int event
     int id;
 
     virResetLastError();
-    XV_TRACE_CALL("conn=%s eventID=%d", XV_TRACE_CONN(conn), eventID);
+    XV_TRACE_CALL("conn=%s, eventID=%d", XV_TRACE_CONN(conn), eventID);
     xvCheckConnectGoto(conn, error);
     xvCheckNonNullArgGoto(cb, error);
     if (dom) {
@@ -521,7 +521,7 @@ XV_EXPORT int
 virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
 {
     virResetLastError();
-    XV_TRACE_CALL("conn=%s callbackID=%d", XV_TRACE_CONN(conn), callbackID);
+    XV_TRACE_CALL("conn=%s, callbackID=%d", XV_TRACE_CONN(conn), callbackID);
     xvCheckConnectGoto(conn, error);
     xvCheckNonNegativeArgGoto(callbackID, error);
     if (eventRemoveCallback(conn, eventMatchId, &callbackID) < 0) {

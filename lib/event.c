@@ -26,6 +26,7 @@
 
 #include <libvirt/libvirt.h>
 
+#include "debug.h"
 #include "internal.h"
 #include "util/xvclock.h"
 #include "virerror.h"
@@ -57,16 +58,23 @@ eventImplGet(void)
     return copy;
 }
 
+static void
+eventImplSet(xvEventImpl with)
+{
+    pthread_mutex_lock(&implLock);
+    impl = with;
+    pthread_mutex_unlock(&implLock);
+}
+
 XV_EXPORT void
 virEventRegisterImpl(virEventAddHandleFunc addHandle, virEventUpdateHandleFunc updateHandle,
                      virEventRemoveHandleFunc removeHandle, virEventAddTimeoutFunc addTimeout,
                      virEventUpdateTimeoutFunc updateTimeout,
                      virEventRemoveTimeoutFunc removeTimeout)
 {
-    pthread_mutex_lock(&implLock);
-    impl = (xvEventImpl){ addHandle, updateHandle, removeHandle,
-                          addTimeout, updateTimeout, removeTimeout };
-    pthread_mutex_unlock(&implLock);
+    XV_TRACE_CALL("addHandle=%s", addHandle ? "set" : "NULL");
+    eventImplSet((xvEventImpl){ addHandle, updateHandle, removeHandle,
+                                addTimeout, updateTimeout, removeTimeout });
 }
 
 XV_EXPORT int
@@ -75,6 +83,7 @@ virEventAddHandle(int fd, int events, virEventHandleCallback cb, void *opaque,
 {
     xvEventImpl i = eventImplGet();
 
+    XV_TRACE_CALL("fd=%d, events=%d", fd, events);
     return i.addHandle ? i.addHandle(fd, events, cb, opaque, ff) : -1;
 }
 
@@ -83,6 +92,7 @@ virEventUpdateHandle(int watch, int events)
 {
     xvEventImpl i = eventImplGet();
 
+    XV_TRACE_CALL("watch=%d, events=%d", watch, events);
     if (i.updateHandle)
         i.updateHandle(watch, events);
 }
@@ -92,6 +102,7 @@ virEventRemoveHandle(int watch)
 {
     xvEventImpl i = eventImplGet();
 
+    XV_TRACE_CALL("watch=%d", watch);
     return i.removeHandle ? i.removeHandle(watch) : -1;
 }
 
@@ -100,6 +111,7 @@ virEventAddTimeout(int timeout, virEventTimeoutCallback cb, void *opaque, virFre
 {
     xvEventImpl i = eventImplGet();
 
+    XV_TRACE_CALL("timeout=%d", timeout);
     return i.addTimeout ? i.addTimeout(timeout, cb, opaque, ff) : -1;
 }
 
@@ -108,6 +120,7 @@ virEventUpdateTimeout(int timer, int timeout)
 {
     xvEventImpl i = eventImplGet();
 
+    XV_TRACE_CALL("timer=%d, timeout=%d", timer, timeout);
     if (i.updateTimeout)
         i.updateTimeout(timer, timeout);
 }
@@ -117,6 +130,7 @@ virEventRemoveTimeout(int timer)
 {
     xvEventImpl i = eventImplGet();
 
+    XV_TRACE_CALL("timer=%d", timer);
     return i.removeTimeout ? i.removeTimeout(timer) : -1;
 }
 
@@ -289,6 +303,7 @@ XV_EXPORT int
 virEventRegisterDefaultImpl(void)
 {
     virResetLastError();
+    XV_TRACE_CALL("%s", "");
     pthread_mutex_lock(&loop.lock);
     if (!loop.registered) {
         if (pipe2(loop.wakeup, O_CLOEXEC | O_NONBLOCK) < 0) {
@@ -300,8 +315,8 @@ virEventRegisterDefaultImpl(void)
         loop.registered = true;
     }
     pthread_mutex_unlock(&loop.lock);
-    virEventRegisterImpl(loopAddHandle, loopUpdateHandle, loopRemoveHandle,
-                         loopAddTimeout, loopUpdateTimeout, loopRemoveTimeout);
+    eventImplSet((xvEventImpl){ loopAddHandle, loopUpdateHandle, loopRemoveHandle,
+                                loopAddTimeout, loopUpdateTimeout, loopRemoveTimeout });
     return 0;
 }
 
@@ -409,9 +424,9 @@ loopPurge(void)
             pthread_mutex_lock(&loop.lock);
         }
     }
-    /* (a free callback may have added entries: they are past i, kept) */
-    memmove(&loop.handles[j], &loop.handles[i], (loop.nhandles - i) * sizeof(*loop.handles));
-    loop.nhandles = j + (loop.nhandles - i);
+    /* (entries a free callback added went through the same loop: i re-reads
+     * nhandles, so every live entry is below j now) */
+    loop.nhandles = j;
     for (i = 0, j = 0; i < loop.ntimers; i++) {
         xvLoopTimer t = loop.timers[i];
 
@@ -425,8 +440,7 @@ loopPurge(void)
             pthread_mutex_lock(&loop.lock);
         }
     }
-    memmove(&loop.timers[j], &loop.timers[i], (loop.ntimers - i) * sizeof(*loop.timers));
-    loop.ntimers = j + (loop.ntimers - i);
+    loop.ntimers = j;
 }
 
 XV_EXPORT int
@@ -439,6 +453,7 @@ virEventRunDefaultImpl(void)
     int timeout, rc;
 
     virResetLastError();
+    XV_TRACE_CALL("%s", "");
     pthread_mutex_lock(&loop.lock);
     if (!loop.registered) {
         pthread_mutex_unlock(&loop.lock);

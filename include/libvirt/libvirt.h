@@ -907,7 +907,7 @@ typedef enum {
     VIR_EVENT_HANDLE_READABLE = (1 << 0),
     VIR_EVENT_HANDLE_WRITABLE = (1 << 1),
     VIR_EVENT_HANDLE_ERROR = (1 << 2),
-    VIR_EVENT_HANDLE_HANGUP = (1 << 3),
+    VIR_EVENT_HANDLE_HANGUP = (1 << 3)
 } virEventHandleType;
 
 /* Called by the loop when the file descriptor of @watch is ready (@events). */
@@ -946,14 +946,6 @@ void virEventRegisterImpl(virEventAddHandleFunc addHandle,
                           virEventRemoveTimeoutFunc removeTimeout);
 
 /**
- * virEventRegisterDefaultImpl:
- *
- * Registers the library's own event loop (poll(2)), to be run by
- * virEventRunDefaultImpl(). Returns 0, or -1 in case of error.
- */
-int virEventRegisterDefaultImpl(void);
-
-/**
  * virEventRunDefaultImpl:
  *
  * One iteration of the library's own loop: waits for the first file
@@ -961,6 +953,14 @@ int virEventRegisterDefaultImpl(void);
  * in case of error (the default loop not registered, poll failed).
  */
 int virEventRunDefaultImpl(void);
+
+/**
+ * virEventRegisterDefaultImpl:
+ *
+ * Registers the library's own event loop (poll(2)), to be run by
+ * virEventRunDefaultImpl(). Returns 0, or -1 in case of error.
+ */
+int virEventRegisterDefaultImpl(void);
 
 /* The registered loop's hooks, for code that only has the library: each
  * returns -1 (or does nothing) when no loop was registered. */
@@ -986,9 +986,9 @@ typedef enum {
     VIR_DOMAIN_EVENT_STOPPED = 5,
     VIR_DOMAIN_EVENT_SHUTDOWN = 6,
     VIR_DOMAIN_EVENT_PMSUSPENDED = 7,
-    VIR_DOMAIN_EVENT_CRASHED = 8,
+    VIR_DOMAIN_EVENT_CRASHED = 8
 #ifdef VIR_ENUM_SENTINELS
-    VIR_DOMAIN_EVENT_LAST
+    , VIR_DOMAIN_EVENT_LAST
 #endif
 } virDomainEventType;
 
@@ -997,17 +997,17 @@ typedef enum {
     VIR_DOMAIN_EVENT_DEFINED_ADDED = 0,          /* a new configuration */
     VIR_DOMAIN_EVENT_DEFINED_UPDATED = 1,        /* a changed configuration */
     VIR_DOMAIN_EVENT_DEFINED_RENAMED = 2,
-    VIR_DOMAIN_EVENT_DEFINED_FROM_SNAPSHOT = 3,
+    VIR_DOMAIN_EVENT_DEFINED_FROM_SNAPSHOT = 3
 #ifdef VIR_ENUM_SENTINELS
-    VIR_DOMAIN_EVENT_DEFINED_LAST
+    , VIR_DOMAIN_EVENT_DEFINED_LAST
 #endif
 } virDomainEventDefinedDetailType;
 
 typedef enum {
     VIR_DOMAIN_EVENT_UNDEFINED_REMOVED = 0,      /* the configuration is gone */
-    VIR_DOMAIN_EVENT_UNDEFINED_RENAMED = 1,
+    VIR_DOMAIN_EVENT_UNDEFINED_RENAMED = 1
 #ifdef VIR_ENUM_SENTINELS
-    VIR_DOMAIN_EVENT_UNDEFINED_LAST
+    , VIR_DOMAIN_EVENT_UNDEFINED_LAST
 #endif
 } virDomainEventUndefinedDetailType;
 
@@ -1016,9 +1016,9 @@ typedef enum {
     VIR_DOMAIN_EVENT_STARTED_MIGRATED = 1,
     VIR_DOMAIN_EVENT_STARTED_RESTORED = 2,       /* from a save file */
     VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT = 3,
-    VIR_DOMAIN_EVENT_STARTED_WAKEUP = 4,
+    VIR_DOMAIN_EVENT_STARTED_WAKEUP = 4
 #ifdef VIR_ENUM_SENTINELS
-    VIR_DOMAIN_EVENT_STARTED_LAST
+    , VIR_DOMAIN_EVENT_STARTED_LAST
 #endif
 } virDomainEventStartedDetailType;
 
@@ -1031,9 +1031,9 @@ typedef enum {
     VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT = 5,
     VIR_DOMAIN_EVENT_SUSPENDED_API_ERROR = 6,
     VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY = 7,
-    VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY_FAILED = 8,
+    VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY_FAILED = 8
 #ifdef VIR_ENUM_SENTINELS
-    VIR_DOMAIN_EVENT_SUSPENDED_LAST
+    , VIR_DOMAIN_EVENT_SUSPENDED_LAST
 #endif
 } virDomainEventSuspendedDetailType;
 
@@ -1042,9 +1042,9 @@ typedef enum {
     VIR_DOMAIN_EVENT_RESUMED_MIGRATED = 1,
     VIR_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT = 2,
     VIR_DOMAIN_EVENT_RESUMED_POSTCOPY = 3,
-    VIR_DOMAIN_EVENT_RESUMED_POSTCOPY_FAILED = 4,
+    VIR_DOMAIN_EVENT_RESUMED_POSTCOPY_FAILED = 4
 #ifdef VIR_ENUM_SENTINELS
-    VIR_DOMAIN_EVENT_RESUMED_LAST
+    , VIR_DOMAIN_EVENT_RESUMED_LAST
 #endif
 } virDomainEventResumedDetailType;
 
@@ -1055,34 +1055,34 @@ typedef enum {
     VIR_DOMAIN_EVENT_STOPPED_MIGRATED = 3,
     VIR_DOMAIN_EVENT_STOPPED_SAVED = 4,          /* saved to a file */
     VIR_DOMAIN_EVENT_STOPPED_FAILED = 5,         /* the hypervisor failed */
-    VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT = 6,
+    VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT = 6
 #ifdef VIR_ENUM_SENTINELS
-    VIR_DOMAIN_EVENT_STOPPED_LAST
+    , VIR_DOMAIN_EVENT_STOPPED_LAST
 #endif
 } virDomainEventStoppedDetailType;
 
 typedef enum {
     VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED = 0,      /* the guest finished shutting down */
     VIR_DOMAIN_EVENT_SHUTDOWN_GUEST = 1,
-    VIR_DOMAIN_EVENT_SHUTDOWN_HOST = 2,
+    VIR_DOMAIN_EVENT_SHUTDOWN_HOST = 2
 #ifdef VIR_ENUM_SENTINELS
-    VIR_DOMAIN_EVENT_SHUTDOWN_LAST
+    , VIR_DOMAIN_EVENT_SHUTDOWN_LAST
 #endif
 } virDomainEventShutdownDetailType;
 
 typedef enum {
     VIR_DOMAIN_EVENT_PMSUSPENDED_MEMORY = 0,
-    VIR_DOMAIN_EVENT_PMSUSPENDED_DISK = 1,
+    VIR_DOMAIN_EVENT_PMSUSPENDED_DISK = 1
 #ifdef VIR_ENUM_SENTINELS
-    VIR_DOMAIN_EVENT_PMSUSPENDED_LAST
+    , VIR_DOMAIN_EVENT_PMSUSPENDED_LAST
 #endif
 } virDomainEventPMSuspendedDetailType;
 
 typedef enum {
     VIR_DOMAIN_EVENT_CRASHED_PANICKED = 0,       /* the guest panicked (kept crashed) */
-    VIR_DOMAIN_EVENT_CRASHED_CRASHLOADED = 1,
+    VIR_DOMAIN_EVENT_CRASHED_CRASHLOADED = 1
 #ifdef VIR_ENUM_SENTINELS
-    VIR_DOMAIN_EVENT_CRASHED_LAST
+    , VIR_DOMAIN_EVENT_CRASHED_LAST
 #endif
 } virDomainEventCrashedDetailType;
 
@@ -1123,9 +1123,9 @@ int virConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCal
 
 /* The events of virConnectDomainEventRegisterAny() (lifecycle only here). */
 typedef enum {
-    VIR_DOMAIN_EVENT_ID_LIFECYCLE = 0,   /* virConnectDomainEventCallback */
+    VIR_DOMAIN_EVENT_ID_LIFECYCLE = 0   /* virConnectDomainEventCallback */
 #ifdef VIR_ENUM_SENTINELS
-    VIR_DOMAIN_EVENT_ID_LAST
+    , VIR_DOMAIN_EVENT_ID_LAST
 #endif
 } virDomainEventID;
 

@@ -53,6 +53,7 @@ static const xvshCmdDef *const commandsDomain[] = {
     &xvshCmdDomname,
     &xvshCmdDomuuid,
     &xvshCmdDumpxml,
+    &xvshCmdEvent,
     &xvshCmdReboot,
     &xvshCmdRestore,
     &xvshCmdResume,
@@ -81,11 +82,6 @@ static const xvshCmdDef *const commandsMonitor[] = {
     NULL
 };
 
-static const xvshCmdDef *const commandsEvents[] = {
-    &xvshCmdEvent,
-    NULL
-};
-
 static const xvshCmdDef *const commandsHost[] = {
     &xvshCmdFreecell,
     &xvshCmdNodecpustats,
@@ -105,7 +101,6 @@ static const xvshCmdDef *const commandsShell[] = {
 const xvshCmdGroup xvshCmdGroups[] = {
     { .name = "Domain Management", .keyword = "domain", .cmds = commandsDomain },
     { .name = "Domain Monitoring", .keyword = "monitor", .cmds = commandsMonitor },
-    { .name = "Domain Events", .keyword = "events", .cmds = commandsEvents },
     { .name = "Host and Hypervisor", .keyword = "host", .cmds = commandsHost },
     { .name = "Xvirsh itself", .keyword = "xvirsh", .cmds = commandsShell },
     { .name = NULL }

@@ -799,6 +799,20 @@ static const struct {
     { "virDomainBlockStats", "virDomainBlockStats" },
     { "virDomainInterfaceStats", "virDomainInterfaceStats" },
     { "virNodeGetCPUStats", "virNodeGetCPUStats" },
+    { "virEventRegisterImpl", NULL },
+    { "virEventRunDefaultImpl", "virEventRunDefaultImpl" },
+    { "virEventRegisterDefaultImpl", NULL },
+    { "virEventAddHandle", NULL },
+    { "virEventUpdateHandle", NULL },
+    { "virEventRemoveHandle", NULL },
+    { "virEventAddTimeout", NULL },
+    { "virEventUpdateTimeout", NULL },
+    { "virEventRemoveTimeout", NULL },
+    { "virConnectDomainEventRegister", "virConnectDomainEventRegister" },
+    { "virConnectDomainEventDeregister", "virConnectDomainEventDeregister" },
+    { "virConnectDomainEventRegisterAny", "virConnectDomainEventRegisterAny" },
+    { "virConnectDomainEventDeregisterAny", "virConnectDomainEventDeregisterAny" },
+    { "virDomainRef", "virDomainRef" },
 };
 
 static int
@@ -863,6 +877,23 @@ childEveryCall(dbgChild *c)
     CHILD_CHECK(c, virDomainBlockStats(NULL, "xvda", &block, sizeof(block)) == -1);
     CHILD_CHECK(c, virDomainInterfaceStats(NULL, "vif1.0", &net, sizeof(net)) == -1);
     CHILD_CHECK(c, virNodeGetCPUStats(NULL, 0, NULL, &nparams, 0) == -1);
+    /* the loop hooks report nothing of their own: without a loop they fail,
+     * with the library's loop an unknown watch or timer is ignored */
+    virEventRegisterImpl(NULL, NULL, NULL, NULL, NULL, NULL);
+    CHILD_CHECK(c, virEventRunDefaultImpl() == -1);
+    CHILD_CHECK(c, virEventRegisterDefaultImpl() == 0);
+    CHILD_CHECK(c, virEventAddHandle(-1, 0, NULL, NULL, NULL) == -1);
+    virEventUpdateHandle(-1, 0);
+    CHILD_CHECK(c, virEventRemoveHandle(-1) == -1);
+    CHILD_CHECK(c, virEventAddTimeout(-1, NULL, NULL, NULL) == -1);
+    virEventUpdateTimeout(-1, 0);
+    CHILD_CHECK(c, virEventRemoveTimeout(-1) == -1);
+    CHILD_CHECK(c, virConnectDomainEventRegister(NULL, NULL, NULL, NULL) == -1);
+    CHILD_CHECK(c, virConnectDomainEventDeregister(NULL, NULL) == -1);
+    CHILD_CHECK(c, virConnectDomainEventRegisterAny(NULL, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                    NULL, NULL, NULL) == -1);
+    CHILD_CHECK(c, virConnectDomainEventDeregisterAny(NULL, 0) == -1);
+    CHILD_CHECK(c, virDomainRef(NULL) == -1);
     return 0;
 }
 
