@@ -69,7 +69,7 @@ churn_row() {
 
 port=$(free_port)
 URI1="test://$DATA/node-churn.xml?journal=$TMP/journal1"
-write_config "$TMP/churn.yaml" "$port" "$URI1" "sampling:" "  interval: 100ms"
+write_config "$TMP/churn.yaml" "$port" "$URI1" "sampling:" "  interval: 100ms" "  events: false"
 if ! start_stepped_agent churn "$URI1" --config "$TMP/churn.yaml" ||
     ! wait_http "$port" /-/ready 200 10; then
     not_ok "agent becomes ready" "$AGENT_LOG"
@@ -169,7 +169,7 @@ is "part 1: exit status 0" "$EXIT_STATUS" 0
 port=$(free_port)
 URI2="test://$DATA/node-midsample.xml?journal=$TMP/journal2"
 write_config "$TMP/mid.yaml" "$port" "$URI2" \
-    "sampling:" "  interval: 2s" "logging:" "  level: debug"
+    "sampling:" "  interval: 2s" "  events: false" "logging:" "  level: debug"
 if ! start_stepped_agent midsample "$URI2" --config "$TMP/mid.yaml" ||
     ! wait_http "$port" /-/ready 200 10; then
     not_ok "mid-sample: agent becomes ready" "$AGENT_LOG"

@@ -21,7 +21,7 @@ WATCHDOG=90
 
 port=$(free_port)
 URI="test://$DATA/node-hang.xml?journal=$TMP/journal"
-write_config "$TMP/agent.yaml" "$port" "$URI" "sampling:" "  interval: 200ms"
+write_config "$TMP/agent.yaml" "$port" "$URI" "sampling:" "  interval: 200ms" "  events: false"
 
 # one_scrape FILE: scrapes into FILE; sets CODE, SECS, AGE, STAMP.
 one_scrape() {

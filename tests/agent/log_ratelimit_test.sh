@@ -13,7 +13,7 @@ WATCHDOG=120
 
 port=$(free_port)
 URI="test://$DATA/node-failing.xml?journal=$TMP/journal"
-write_config "$TMP/agent.yaml" "$port" "$URI" "sampling:" "  interval: 2s"
+write_config "$TMP/agent.yaml" "$port" "$URI" "sampling:" "  interval: 2s" "  events: false"
 STEP_BY=2s
 WARNING='^<4>sample [0-9]+: 1 hypervisor calls failed \(see xvirt_sample_errors_total\)'
 

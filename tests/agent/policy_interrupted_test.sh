@@ -71,7 +71,7 @@ start_restart_agent() {
     shift 3
     port=$(free_port)
     write_config "$TMP/$name.yaml" "$port" "$uri" \
-        "sampling:" "  interval: 200ms" "state_dir: $sdir" "policies:" \
+        "sampling:" "  interval: 200ms" "  events: false" "state_dir: $sdir" "policies:" \
         "  - name: restart" "    type: restart" "    backoff: 2s" "$@"
     if ! start_stepped_agent "$name" "$uri" --config "$TMP/$name.yaml" ||
         ! wait_http "$port" /-/ready 200 10; then

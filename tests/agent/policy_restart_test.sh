@@ -46,7 +46,7 @@ start_policy_agent() {
     port=$(free_port)
     uri="test://$PDATA/$node?journal=$TMP/journal-${JOURNAL:-$name}"
     write_config "$TMP/$name.yaml" "$port" "$uri" \
-        "sampling:" "  interval: 200ms" "state_dir: $sdir" "policies:" \
+        "sampling:" "  interval: 200ms" "  events: false" "state_dir: $sdir" "policies:" \
         "  - name: restart" "    type: restart" "$@"
     if ! start_stepped_agent "$name" "$uri" --config "$TMP/$name.yaml" ||
         ! wait_http "$port" /-/ready 200 10; then
@@ -407,7 +407,7 @@ else
 fi
 write_policy_config() {
     write_config "$TMP/$1.yaml" "$port" "test://$PDATA/$2?journal=$TMP/journal-$1" \
-        "sampling:" "  interval: 200ms" "state_dir: $3" "policies:" \
+        "sampling:" "  interval: 200ms" "  events: false" "state_dir: $3" "policies:" \
         "  - name: restart" "    type: restart" "${@:4}"
 }
 write_policy_config dryflip node-crashloop.xml "$TMP/state6" "${REAL[@]}"

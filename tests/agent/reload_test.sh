@@ -19,7 +19,7 @@ VCPU_SERIES=3          # alpha 2 + beta 1 (gamma is shut off)
 # config INTERVAL VCPU-ENABLED [PORT]: rewrites $CONF.
 config() {
     write_config "$CONF" "${3:-$port}" "$NODE" \
-        "sampling:" "  interval: $1" "  collectors:" "    vcpu: $2" \
+        "sampling:" "  interval: $1" "  events: false" "  collectors:" "    vcpu: $2" \
         "logging:" "  level: info"
 }
 
@@ -138,7 +138,7 @@ is "vcpu off: two samples in 0.5 s" "$SEQ" $((before + 2))
 # re-enables vcpu, then fails on line 9 (the interval): nothing of it may
 # apply
 write_config "$CONF" "$port" "$NODE" \
-    "sampling:" "  collectors:" "    vcpu: true" "  interval: 15"
+    "sampling:" "  collectors:" "    vcpu: true" "  interval: 15" "  events: false"
 ts_before=$(scrape_value "$port" xvirt_config_last_reload_success_timestamp_seconds)
 before=$SEQ
 reload 3

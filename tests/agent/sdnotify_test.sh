@@ -43,7 +43,7 @@ line_no() {
 
 port=$(free_port)
 CONF=$TMP/agent.yaml
-write_config "$CONF" "$port" "test:///default" "sampling:" "  interval: 200ms"
+write_config "$CONF" "$port" "test:///default" "sampling:" "  interval: 200ms" "  events: false"
 AGENT_ENV=("NOTIFY_SOCKET=$NOTIFY_SOCK" "WATCHDOG_USEC=400000")
 start_agent real --config "$CONF"
 AGENT_ENV=()
@@ -122,7 +122,7 @@ is "no READY=1 after STOPPING=1" \
 
 # without WATCHDOG_USEC: no pings
 : >"$NOTIFY_LOG"
-write_config "$CONF" "$port" "test:///default" "sampling:" "  interval: 200ms"
+write_config "$CONF" "$port" "test:///default" "sampling:" "  interval: 200ms" "  events: false"
 AGENT_ENV=("NOTIFY_SOCKET=$NOTIFY_SOCK")
 start_agent nowatchdog --config "$CONF"
 AGENT_ENV=()
@@ -147,7 +147,7 @@ is "WATCHDOG_PID of another process: no WATCHDOG=1" "$(count 'WATCHDOG=1')" 0
 : >"$NOTIFY_LOG"
 port=$(free_port)
 URI="test://$DATA/node-hang.xml?journal=$TMP/journal"
-write_config "$CONF" "$port" "$URI" "sampling:" "  interval: 200ms"
+write_config "$CONF" "$port" "$URI" "sampling:" "  interval: 200ms" "  events: false"
 STEP_URI=$URI
 CTL=$TMP/hang.sock
 AGENT_ENV=("XVIRT_TEST_CONTROL=$CTL" "NOTIFY_SOCKET=$NOTIFY_SOCK" "WATCHDOG_USEC=400000")

@@ -100,7 +100,7 @@ APORT=$(free_port)
 SRCDIR=${XV_TEST_SRCDIR:-$DATA/../../..}
 python3 "$SRCDIR/bench/gen-node.py" -n 50 -v 4 --nics 1 -o "$TMP/node50.xml"
 write_config "$TMP/a.yaml" "$APORT" "test://$TMP/node50.xml" "  web_config_file: web-a.yml" \
-    "  health_without_auth: true" "sampling:" "  interval: 1h"
+    "  health_without_auth: true" "sampling:" "  interval: 1h" "  events: false"
 start_agent a --config "$TMP/a.yaml"
 A_PID=$AGENT_PID A_LOG=$AGENT_LOG
 if wait_for 15 eval '[ "$(https "$APORT" /-/ready)" = 200 ]'; then
@@ -179,7 +179,7 @@ basic_auth_users:
 EOF
 BPORT=$(free_port)
 write_config "$TMP/b.yaml" "$BPORT" "test:///default" "  web_config_file: $TMP/web-b.yml" \
-    "sampling:" "  interval: 200ms"
+    "sampling:" "  interval: 200ms" "  events: false"
 start_agent b --config "$TMP/b.yaml"
 B_LOG=$AGENT_LOG
 CLIENT=(--cert "$C/client.crt" --key "$C/client.key")
