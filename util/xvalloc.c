@@ -3,6 +3,7 @@
 #include "util/xvalloc.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -107,4 +108,20 @@ xvAsprintf(const char *fmt, ...)
     p = xvVasprintf(fmt, ap);
     va_end(ap);
     return p;
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+# define XV_ASAN 1
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define XV_ASAN 1
+# endif
+#endif
+
+void
+xvMallocTrim(void)
+{
+#ifndef XV_ASAN
+    malloc_trim(0);
+#endif
 }

@@ -29,3 +29,8 @@ char *xvVasprintf(const char *fmt, va_list ap) XV_PRINTF(1, 0);
 /* Prints "PROGRAM: out of memory" and aborts: for an allocation made some
  * other way (a library that returns NULL). */
 void xvAllocFailed(void) __attribute__((noreturn));
+/* Gives the heap's free pages back to the kernel (glibc malloc_trim(0)), for
+ * a program that just freed a large transient structure. Does nothing under
+ * AddressSanitizer: its allocator replaces glibc's, whose never-used arenas
+ * malloc_trim would walk (and crash in, when two threads trim at once). */
+void xvMallocTrim(void);

@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <malloc.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1004,7 +1003,7 @@ xvTestNodeLoadBuffer(const char *xml, size_t len, const char *label, const char 
      * node's few kept blocks scattered among them, so the heap cannot
      * shrink from the top. Hand them back, or a program holding a large
      * node (1000 domains: ~3.5 MB) pays for a parse it has finished. */
-    malloc_trim(0);
+    xvMallocTrim();
     return node;
 }
 

@@ -3,7 +3,6 @@
 #include "worker.h"
 
 #include <errno.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,7 +310,7 @@ workerMain(void *opaque)
          * XML): hand the pages back rather than keep them for months
          * (1,000 domains: 0.4 MiB) */
         if (connected)
-            malloc_trim(0);
+            xvMallocTrim();
         pthread_mutex_lock(&w->lock);
         w->published = seq;
         if (w->clock)
