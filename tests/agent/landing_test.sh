@@ -108,7 +108,7 @@ fi
 port=$(free_port)
 uri="test://$DATA/node-landing.xml?journal=$TMP/journal-landing"
 write_config "$TMP/landing.yaml" "$port" "$uri" \
-    "sampling:" "  interval: 200ms" "state_dir: $TMP/state" "policies:" \
+    "sampling:" "  interval: 200ms" "  events: false" "state_dir: $TMP/state" "policies:" \
     "  - name: restart-dry" "    type: restart" "    dry_run: true" \
     "    domains:" "      names: [\"web*\", \"<b>*\"]" "    backoff: 5s"
 STEP_BY=200ms
