@@ -34,7 +34,7 @@ XV_PRIVATE void xvDomainEventQueue(virConnectPtr conn, const char *name,
                                    const unsigned char *uuid, int id, int event, int detail);
 
 /* True while @conn has at least one callback (the driver's events are on). */
-XV_PRIVATE bool xvDomainEventWanted(virConnectPtr conn);
+bool xvDomainEventWanted(virConnectPtr conn);
 
 /* virConnectClose(): removes every callback left (their free callbacks run
  * from the loop, or at once when none is registered) and turns the driver's

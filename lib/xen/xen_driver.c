@@ -67,12 +67,14 @@
 
 #include "conf/domain_conf.h"
 #include "datatypes.h"
+#include "domain_event.h"
 #include "driver.h"
 #include "util/xvclock.h"
 #include "util/xvuuid.h"
 #include "virerror.h"
 #include "xen/xen_conf.h"
 #include "xen/xen_ctrl.h"
+#include "xen/xen_events.h"
 #include "xen/xen_iostats.h"
 #include "xen/xen_memory.h"
 #include "xen/xen_monitor.h"
@@ -88,6 +90,11 @@
 /* libxl refuses to balloon dom0 below this (LIBXL_MIN_DOM0_MEM). */
 #define XEN_MIN_DOM0_KIB (128ul * 1024)
 #define XEN_PATH_MAX 128
+/* Without a descriptor for the watches (xs_fileno failed), the event loop
+ * looks at them this often: xs_check_watch only reads libxenstore's queue. */
+#define XEN_EVENT_POLL_MS 250
+/* A batch that failed in the event loop is tried again after this. */
+#define XEN_EVENT_RETRY_MS 1000
 
 const xvXenHypervisor xvXenHypervisorReal = {
     .name = "xen",
@@ -141,6 +148,16 @@ struct _xenDom {
 };
 
 typedef struct _xenPriv xenPriv;
+
+/* What the event loop's callbacks share with a connection: freed by the
+ * last of its references (the connection's, one per loop registration). */
+typedef struct _xenEventWatch xenEventWatch;
+struct _xenEventWatch {
+    pthread_mutex_t lock;       /* taken before the connection's lock */
+    xenPriv *priv;              /* NULL once events are off */
+    int refs;                   /* under lock */
+};
+
 struct _xenPriv {
     /* Immutable after connectOpen. */
     const xvXenHypervisor *hv;
@@ -172,6 +189,14 @@ struct _xenPriv {
                                  * (xen_iostats.h), made by the first
                                  * virDomainBlockStats/InterfaceStats */
     unsigned int cpuSlots;      /* max_cpu_id + 1 of the last node info */
+    /* Lifecycle events, while the program listens (xenConnectEvents): */
+    virConnectPtr eventConn;    /* NULL: off */
+    xvXenEventView *events;     /* what each batch is compared with */
+    xenEventWatch *eventWatch;
+    int eventHandle;            /* the loop's watch of xs_fileno, -1: none */
+    int eventTimer;             /* the loop's timer, -1: none */
+    int eventIdleMs;            /* the timer's period when nothing is due:
+                                 * -1, or XEN_EVENT_POLL_MS without a descriptor */
 };
 
 static const char *const xenWatchPaths[] = { "@introduceDomain", "@releaseDomain" };
@@ -203,6 +228,7 @@ xenPrivFree(xenPriv *priv)
     xenCacheClear(priv);
     xvXenMemCacheFree(priv->mem);
     xvXenIoCacheFree(priv->io);
+    xvXenEventViewFree(priv->events);
     free(priv->sysRoot);
     free(priv->batch);
     free(priv->batchUsed);
@@ -427,6 +453,44 @@ xenCacheEnsure(xenPriv *priv, const xvXenDomInfo *info)
     return &priv->doms[pos];
 }
 
+/* ---- Lifecycle events: what a batch or a call tells (xen_events.h) ---------- */
+
+static void
+xenEventEmit(void *opaque, const char *name, const unsigned char *uuid, int id, int event,
+             int detail)
+{
+    xenPriv *priv = opaque;
+
+    xvDomainEventQueue(priv->eventConn, name, uuid, id, event, detail);
+}
+
+static const char *
+xenEventNameOf(void *opaque, uint32_t domid)
+{
+    xenDom *dom = xenCacheFindID(opaque, domid);
+
+    return dom ? dom->name : NULL;
+}
+
+/* A call of ours changed @dom (id @domid) to @state: its event, now. */
+static void
+xenEventNote(xenPriv *priv, uint32_t domid, const unsigned char *uuid, const char *name,
+             xvXenEvState state, int event, int detail)
+{
+    if (priv->events)
+        xvXenEventViewNote(priv->events, domid, uuid, name, state, event, detail,
+                           xenEventEmit, priv);
+}
+
+/* A domain watch fired: the loop's timer takes a batch soon, unless a call
+ * takes one first (the timer then finds nothing to do). */
+static void
+xenEventDue(xenPriv *priv)
+{
+    if (priv->eventTimer >= 0)
+        virEventUpdateTimeout(priv->eventTimer, 0);
+}
+
 /* ---- Watches and batches ----------------------------------------------------- */
 
 /* Consumes the pending watch events; ours mark the cache stale. */
@@ -446,10 +510,13 @@ xenDrainWatches(xenPriv *priv)
                 if (XV_STREQ(event[0], xenWatchPaths[i]) && !priv->primed[i])
                     break;
             }
-            if (i < XV_N_ELEMENTS(xenWatchPaths))
+            if (i < XV_N_ELEMENTS(xenWatchPaths)) {
                 priv->primed[i] = true;
-            else
+            } else {
+                if (!priv->stale)
+                    xenEventDue(priv);
                 priv->stale = true;
+            }
         } else if (!xvXenIoCacheWatchEvent(priv->io, event[0], event[1])) {
             xvXenMemCacheWatchEvent(priv->mem, event[0], event[1]);
         }
@@ -501,6 +568,9 @@ xenBatchTake(xenPriv *priv, bool sample)
     priv->batchListed = false;
     if (xenCacheSync(priv) < 0)
         return -1;
+    if (priv->events)
+        xvXenEventViewUpdate(priv->events, priv->batch, priv->nbatch, xenEventNameOf,
+                             xenEventEmit, priv);
     if (sample) {
         priv->batchNs = xvClockMonoNs();
         if (priv->batchNs == 0)
@@ -976,6 +1046,7 @@ xenConnectOpen(virConnectPtr conn, const char *uri, bool readOnly XV_UNUSED)
      * the toolstack (libxl) is only set up by the first write that uses it. */
     priv = xvAlloc(sizeof(*priv));
     pthread_mutex_init(&priv->lock, NULL);
+    priv->eventHandle = priv->eventTimer = -1;
     priv->hv = __atomic_load_n(&xenHypervisor, __ATOMIC_ACQUIRE);
     priv->chunk = __atomic_load_n(&xenBatchChunk, __ATOMIC_ACQUIRE);
     ttlMs = __atomic_load_n(&xenBatchTtlMs, __ATOMIC_ACQUIRE);
@@ -1000,6 +1071,8 @@ xenConnectOpen(virConnectPtr conn, const char *uri, bool readOnly XV_UNUSED)
     return XV_DRV_OPEN_SUCCESS;
 }
 
+static void xenEventsStop(xenPriv *priv);
+
 static int
 xenConnectClose(virConnectPtr conn)
 {
@@ -1007,10 +1080,171 @@ xenConnectClose(virConnectPtr conn)
 
     if (!priv)
         return 0;
+    /* (virConnectClose turned them off already; this is for safety) */
+    xenEventsStop(priv);
     xenCloseHandles(priv, true);
     xenPrivFree(priv);
     conn->privateData = NULL;
     return 0;
+}
+
+/* ---- Lifecycle events: the event loop's side ----------------------------------------- */
+
+static void
+xenEventWatchUnref(void *opaque)
+{
+    xenEventWatch *watch = opaque;
+    int refs;
+
+    pthread_mutex_lock(&watch->lock);
+    refs = --watch->refs;
+    pthread_mutex_unlock(&watch->lock);
+    if (refs > 0)
+        return;
+    pthread_mutex_destroy(&watch->lock);
+    free(watch);
+}
+
+static xenEventWatch *
+xenEventWatchRef(xenEventWatch *watch)
+{
+    pthread_mutex_lock(&watch->lock);
+    watch->refs++;
+    pthread_mutex_unlock(&watch->lock);
+    return watch;
+}
+
+/*
+ * The watches' descriptor turned readable, or the timer fired: drains the
+ * watches and, if a domain came or went, takes one batch, whose comparison
+ * with the view queues the events. Nothing fired: no hypercall.
+ */
+static void
+xenEventWake(xenEventWatch *watch)
+{
+    xenPriv *priv;
+    int next;
+
+    pthread_mutex_lock(&watch->lock);
+    if ((priv = watch->priv)) {
+        pthread_mutex_lock(&priv->lock);
+        next = priv->eventIdleMs;
+        if (xenDrainWatches(priv) < 0 || (priv->stale && xenBatchTake(priv, false) < 0))
+            next = XEN_EVENT_RETRY_MS;
+        /* nobody to report to: the program's next call will see it too */
+        virResetLastError();
+        if (priv->eventTimer >= 0)
+            virEventUpdateTimeout(priv->eventTimer, next);
+        pthread_mutex_unlock(&priv->lock);
+    }
+    pthread_mutex_unlock(&watch->lock);
+}
+
+static void
+xenEventHandleFired(int handle XV_UNUSED, int fd XV_UNUSED, int events XV_UNUSED, void *opaque)
+{
+    xenEventWake(opaque);
+}
+
+static void
+xenEventTimerFired(int timer XV_UNUSED, void *opaque)
+{
+    xenEventWake(opaque);
+}
+
+/*
+ * Events on: the view starts from one batch (no event for what is there
+ * already), then the loop watches xenstore's descriptor (xs_fileno) and
+ * has a timer for the work a call left due. Without a descriptor the
+ * timer looks at the watches every XEN_EVENT_POLL_MS instead.
+ */
+static int
+xenEventsStart(virConnectPtr conn, xenPriv *priv)
+{
+    xenEventWatch *watch = xvAlloc(sizeof(*watch));
+    int fd, timer, handle = -1;
+
+    pthread_mutex_init(&watch->lock, NULL);
+    watch->priv = priv;
+    watch->refs = 1;
+    pthread_mutex_lock(&priv->lock);
+    if ((fd = priv->hv->store->fileno(priv->xs)) < 0)
+        virResetLastError();
+    /* events queued before the descriptor existed never made it readable */
+    if (xenDrainWatches(priv) < 0 || xenBatchTake(priv, false) < 0) {
+        pthread_mutex_unlock(&priv->lock);
+        xenEventWatchUnref(watch);
+        return -1;
+    }
+    priv->events = xvXenEventViewNew();
+    xvXenEventViewUpdate(priv->events, priv->batch, priv->nbatch, xenEventNameOf, NULL, priv);
+    priv->eventConn = conn;
+    priv->eventWatch = watch;
+    priv->eventIdleMs = fd < 0 ? XEN_EVENT_POLL_MS : -1;
+    pthread_mutex_unlock(&priv->lock);
+
+    /* the loop may run our callbacks at once: not under our lock */
+    timer = virEventAddTimeout(priv->eventIdleMs, xenEventTimerFired, xenEventWatchRef(watch),
+                               xenEventWatchUnref);
+    if (timer >= 0 && fd >= 0)
+        handle = virEventAddHandle(fd, VIR_EVENT_HANDLE_READABLE, xenEventHandleFired,
+                                   xenEventWatchRef(watch), xenEventWatchUnref);
+    pthread_mutex_lock(&priv->lock);
+    priv->eventTimer = timer;
+    priv->eventHandle = handle;
+    pthread_mutex_unlock(&priv->lock);
+    if (timer < 0 || (fd >= 0 && handle < 0)) {
+        xenEventWatchUnref(watch);  /* the failed registration's reference */
+        xenEventsStop(priv);
+        xvReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                      "could not watch xenstore from the event loop");
+        return -1;
+    }
+    return 0;
+}
+
+/* Events off: the callbacks no longer reach @priv once this returns. */
+static void
+xenEventsStop(xenPriv *priv)
+{
+    xenEventWatch *watch;
+    int timer, handle;
+
+    pthread_mutex_lock(&priv->lock);
+    watch = priv->eventWatch;
+    priv->eventWatch = NULL;
+    pthread_mutex_unlock(&priv->lock);
+    if (!watch)
+        return;
+    pthread_mutex_lock(&watch->lock);
+    watch->priv = NULL;
+    pthread_mutex_unlock(&watch->lock);
+
+    pthread_mutex_lock(&priv->lock);
+    timer = priv->eventTimer;
+    handle = priv->eventHandle;
+    priv->eventTimer = priv->eventHandle = -1;
+    xvXenEventViewFree(priv->events);
+    priv->events = NULL;
+    priv->eventConn = NULL;
+    pthread_mutex_unlock(&priv->lock);
+    if (handle >= 0)
+        virEventRemoveHandle(handle);
+    if (timer >= 0)
+        virEventRemoveTimeout(timer);
+    xenEventWatchUnref(watch);
+}
+
+static int
+xenConnectEvents(virConnectPtr conn, bool on)
+{
+    xenPriv *priv = conn->privateData;
+
+    if (!on) {
+        xenEventsStop(priv);
+        return 0;
+    }
+    return xenEventsStart(conn, priv);
 }
 
 /* ---- Listing and looking up -------------------------------------------------------- */
@@ -1105,6 +1339,22 @@ xenStateFind(xenPriv *priv, const char *name, const unsigned char *uuid, xvDomai
 }
 
 /* Our writes to the store, which the index must not miss. */
+/* Does the store hold a config of @uuid? 1, 0 or -1. */
+static int
+xenStateKnows(xenPriv *priv, const unsigned char *uuid)
+{
+    const xvXenStateEntry *entries;
+    size_t n, i;
+
+    if (xvXenStateIndexGet(priv->stateIndex, &entries, &n) < 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        if (memcmp(entries[i].uuid, uuid, XV_UUID_BUFLEN) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int
 xenStateSave(xenPriv *priv, const xvDomainDef *def)
 {
@@ -1619,7 +1869,9 @@ xenDomainSuspend(virDomainPtr domain)
         xvReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is already paused", dom->name);
         goto cleanup;
     }
-    ret = priv->hv->ctrl->domainPause(priv->xc, dom->domid);
+    if ((ret = priv->hv->ctrl->domainPause(priv->xc, dom->domid)) == 0)
+        xenEventNote(priv, dom->domid, dom->uuid, dom->name, XV_XEN_EV_PAUSED,
+                     VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
 
  cleanup:
     xenDomainEnd(priv);
@@ -1641,7 +1893,9 @@ xenDomainResume(virDomainPtr domain)
         xvReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not paused", dom->name);
         goto cleanup;
     }
-    ret = priv->hv->ctrl->domainUnpause(priv->xc, dom->domid);
+    if ((ret = priv->hv->ctrl->domainUnpause(priv->xc, dom->domid)) == 0)
+        xenEventNote(priv, dom->domid, dom->uuid, dom->name, XV_XEN_EV_RUNNING,
+                     VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
 
  cleanup:
     xenDomainEnd(priv);
@@ -1697,6 +1951,8 @@ xenDomainDestroy(virDomainPtr domain)
         goto cleanup;
     if (priv->hv->ctrl->domainDestroy(priv->xc, dom->domid) < 0)
         goto cleanup;
+    xenEventNote(priv, dom->domid, dom->uuid, dom->name, XV_XEN_EV_GONE,
+                 VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     /* The next call that relies on the cache syncs it. */
     priv->stale = true;
     xvDomainSetIDCached(domain, -1);
@@ -1796,6 +2052,7 @@ xenDomainDefineXML(virConnectPtr conn, const char *xml)
     virDomainPtr ret = NULL;
     xenDom *running;
     xvDomainDef *def;
+    int known = 0;
 
     /* Refuse now what the toolstack could not start later. */
     if (!(def = xvDomainDefParseString(xml, xenDomainTypes)))
@@ -1806,8 +2063,16 @@ xenDomainDefineXML(virConnectPtr conn, const char *xml)
     }
     pthread_mutex_lock(&priv->lock);
     if (xenDomainCheckClash(priv, def, &running) == 0 &&
-        xenStateSave(priv, def) == 0)
-        ret = xvDomainNew(conn, def->name, def->uuid, running ? (int)running->domid : -1);
+        (!priv->events || (known = xenStateKnows(priv, def->uuid)) >= 0) &&
+        xenStateSave(priv, def) == 0) {
+        int id = running ? (int)running->domid : -1;
+
+        if (priv->events)
+            xenEventEmit(priv, def->name, def->uuid, id, VIR_DOMAIN_EVENT_DEFINED,
+                         known ? VIR_DOMAIN_EVENT_DEFINED_UPDATED
+                               : VIR_DOMAIN_EVENT_DEFINED_ADDED);
+        ret = xvDomainNew(conn, def->name, def->uuid, id);
+    }
     pthread_mutex_unlock(&priv->lock);
     xvDomainDefFree(def);
     return ret;
@@ -1823,6 +2088,12 @@ xenDomainUndefine(virDomainPtr domain)
 
     pthread_mutex_lock(&priv->lock);
     if ((r = xenStateDelete(priv, domain->uuid)) > 0) {
+        if (priv->events) {
+            xenDom *live = xenCacheFindUUID(priv, domain->uuid);
+
+            xenEventEmit(priv, domain->name, domain->uuid, live ? (int)live->domid : -1,
+                         VIR_DOMAIN_EVENT_UNDEFINED, VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
+        }
         ret = 0;
     } else if (r == 0 && (r = xenDomainLocate(priv, domain, XEN_FIND_CACHED, NULL, &dom)) > 0) {
         xvReportError(VIR_ERR_OPERATION_INVALID, "cannot undefine transient domain '%s'",
@@ -1842,6 +2113,8 @@ xenDomainStart(xenPriv *priv, const xvDomainDef *def, uint32_t *domid)
     xenBatchInvalidate(priv);
     if (priv->hv->ctrl->domainCreate(priv->xc, def, domid) < 0)
         return -1;
+    xenEventNote(priv, *domid, def->uuid, def->name, XV_XEN_EV_RUNNING,
+                 VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
     priv->stale = true;
     xvXenMonitorSpawn(priv->stateDir, def, *domid);
     return 0;
@@ -1946,6 +2219,8 @@ xenDomainSave(virDomainPtr domain, const char *to)
     }
     if (priv->hv->ctrl->domainDestroy(priv->xc, dom->domid) < 0)
         goto cleanup;
+    xenEventNote(priv, dom->domid, dom->uuid, dom->name, XV_XEN_EV_GONE,
+                 VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SAVED);
     priv->stale = true;
     xvDomainSetIDCached(domain, -1);
     ret = 0;
@@ -1972,6 +2247,8 @@ xenDomainRestore(virConnectPtr conn, const char *from)
     xenBatchInvalidate(priv);
     ret = priv->hv->ctrl->domainRestore(priv->xc, fd, &domid, &def);
     if (ret == 0) {
+        xenEventNote(priv, domid, def->uuid, def->name, XV_XEN_EV_RUNNING,
+                     VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_RESTORED);
         priv->stale = true;
         xvXenMonitorSpawn(priv->stateDir, def, domid);
     }
@@ -2244,4 +2521,5 @@ const xvHypervisorDriver xvXenDriver = {
     .domainBlockStats = xenDomainBlockStats,                   /* 0.1.0 */
     .domainInterfaceStats = xenDomainInterfaceStats,           /* 0.1.0 */
     .nodeGetCPUStats = xenNodeGetCPUStats,                     /* 0.1.0 */
+    .connectEvents = xenConnectEvents,                         /* 0.1.0 */
 };

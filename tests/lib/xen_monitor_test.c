@@ -365,13 +365,14 @@ test_new_fails_when_xen_cannot_be_opened(void **state)
 }
 
 static void
-test_the_simulation_has_no_descriptor_to_poll(void **state)
+test_no_descriptor_to_poll_when_xs_fileno_fails(void **state)
 {
     xvXenMonitor *mon;
     uint32_t id;
 
     (void)state;
     mon = startMonitored(NULL, NULL, NULL, &id);
+    xvSimFail(XV_SIM_CALL_STORE_FILENO, ENOSYS, 1);
     assert_int_equal(xvXenMonitorFd(mon), -1);
     xvTestAssertError(VIR_ERR_SYSTEM_ERROR, "xs_fileno failed");
     xvXenMonitorFree(mon);
@@ -975,7 +976,7 @@ static const struct CMUnitTest tests[] = {
     T(test_action_names),
     T(test_new_watches_release_domain_and_free_closes_everything),
     T(test_new_fails_when_xen_cannot_be_opened),
-    T(test_the_simulation_has_no_descriptor_to_poll),
+    T(test_no_descriptor_to_poll_when_xs_fileno_fails),
     T(test_step_on_a_running_domain_does_nothing),
     T(test_step_restarts_a_rebooted_domain_under_a_new_id_with_the_same_uuid),
     T(test_a_restarted_domain_is_handled_again_on_its_next_shutdown),

@@ -6,6 +6,7 @@
 #include "xen_sim.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,11 @@ static struct {
     bool destroyLingers;        /* destroy leaves the domain dying */
 } sim;
 
+/* The descriptor of the watch events (xs_fileno), made by the first
+ * fileno and kept for the process (a reset empties it): as libxenstore's
+ * pipe, it holds one byte while events are pending. */
+static int simWatchPipe[2] = { -1, -1 };
+
 /* ---- counters and faults ------------------------------------------------ */
 
 /* Counts a call; returns the errno it must fail with, or 0. */
@@ -128,9 +134,29 @@ xvSimOpenHandles(void)
 
 /* ---- xenstore ------------------------------------------------------------- */
 
+/* The pipe's byte: written when the queue stops being empty, read when it
+ * is emptied. */
+static void
+simWatchPipeToken(bool pending)
+{
+    char c = 0;
+
+    if (simWatchPipe[0] < 0)
+        return;
+    if (pending) {
+        if (write(simWatchPipe[1], &c, 1) != 1)
+            abort();
+    } else {
+        while (read(simWatchPipe[0], &c, 1) == 1)
+            ;
+    }
+}
+
 static void
 simEventQueue(const char *path, const char *token)
 {
+    if (sim.nevents == 0)
+        simWatchPipeToken(true);
     sim.events = xvReallocN(sim.events, sim.nevents + 1, sizeof(*sim.events));
     sim.events[sim.nevents].path = xvStrdup(path);
     sim.events[sim.nevents].token = xvStrdup(token);
@@ -448,6 +474,7 @@ xvSimReset(void)
     free(sim.txnWrites);
     simClearEvents(sim.watches, sim.nwatches);
     simClearEvents(sim.events, sim.nevents);
+    simWatchPipeToken(false);
     for (i = 0; i < sim.ndoms; i++)
         xvDomainDefFree(sim.doms[i].config);
     free(sim.doms);
@@ -1144,18 +1171,25 @@ simStoreCheckWatch(void *xs XV_UNUSED)
     free(sim.events[0].path);
     free(sim.events[0].token);
     memmove(&sim.events[0], &sim.events[1], (sim.nevents - 1) * sizeof(*sim.events));
-    sim.nevents--;
+    if (--sim.nevents == 0)
+        simWatchPipeToken(false);
     return ret;
 }
 
-/* The simulation has no descriptor: its events are queued in memory, and
- * a test reads them when it steps the code under test. */
 static int
 simStoreFileno(void *xs XV_UNUSED)
 {
     int err = simEnter(XV_SIM_CALL_STORE_FILENO);
 
-    return simStoreFailed(err ? err : ENOSYS, "xs_fileno", NULL);
+    if (err)
+        return simStoreFailed(err, "xs_fileno", NULL);
+    if (simWatchPipe[0] < 0) {
+        if (pipe2(simWatchPipe, O_NONBLOCK | O_CLOEXEC) < 0)
+            abort();
+        if (sim.nevents > 0)
+            simWatchPipeToken(true);
+    }
+    return simWatchPipe[0];
 }
 
 static int
