@@ -14,11 +14,16 @@
 #              above the host's free memory: both domUs shrink to their floor in
 #              xl list, never below it
 #   restart    xl sysrq domu1 c: crashed, then running again with a new domid, the
-#              same UUID and size; prints "# crash->running latency: ..."
+#              same UUID and size, acted on from the crash's lifecycle event with the
+#              default 5 s sample; prints "# crash->running latency: ..." and the times
+#              from xl sysrq to the CRASHED event, to the agent's virDomainCreate* call
+#              and to the STARTED event (xvirsh event --loop --timestamp beside it)
 #   stops      xl shutdown, xl destroy, and a poweroff kept by on_poweroff preserve:
 #              never restarted
 #   crash loop a domU crashing 3 s after each boot: two restarts (burst 2), then the
 #              give-up (metric, error log line, left crashed); SIGHUP clears it
+#   xl restart the same crash of a domU with on_crash="restart", left to xl: the
+#              times from xl sysrq to its CRASHED and STARTED events, for comparison
 # Each scenario first checks its configuration with `xvirt-agent --check-config`.
 #
 # The lab gives: domu1 and domu2 (128 MiB of 256, 2 of 2 vCPUs, on_crash preserve,
@@ -88,6 +93,32 @@ state_has() { grep "^restart uuid=$1 " "$W/state-restart/policy-state" 2>/dev/nu
 captured() { state_has "$1" " xml_id=$2 .* xml="; }   # captured UUID DOMID
 # logged_crash NAME DOMID: the agent's log says it acted on NAME crashed as DOMID
 logged_crash() { grep -q "domain=$1 .*reason=crashed .* crashed(id $2)->" "$AGENT_LOG"; }
+
+# ------------------------------------------------------------------ event times
+# now: the wall clock in seconds with microseconds (busybox date has no %N)
+now() { adjtimex 2>/dev/null | awk '/tv_sec/ {s = $2} /tv_usec/ {u = $2} END {printf "%d.%06d", s, u}'; }
+# epoch_of "2026-12-06 07:40:01.123": that UTC time (virsh's and XVIRT_DEBUG's stamps)
+epoch_of() { echo "$(date -u -d "${1%.*}" +%s 2>/dev/null) ${1##*.}" | awk '{printf "%d.%s", $1, $2}'; }
+# after T0 STAMP: STAMP's seconds after the wall-clock T0 ("" when STAMP is "")
+after() { [ -n "$2" ] && awk -v a="$1" -v b="$(epoch_of "$2")" 'BEGIN {printf "%.3f", b - a}'; }
+# event_stamp DOMAIN WORD: the stamp of the last lifecycle event of DOMAIN that says
+# WORD ("Crashed", "Started"...) from the xvirsh event listener
+EVENTS_LOG=/dev/null EVENTS_PID=""
+event_stamp() { sed -n "s/^\([0-9-]* [0-9:.]*\)+0000: event 'lifecycle' for domain '$1': $2 .*/\1/p" "$EVENTS_LOG" | tail -n 1; }
+# call_stamp FUNCTION: the stamp of the agent's last call of FUNCTION (XVIRT_DEBUG trace)
+call_stamp() { sed -n "s/^\([0-9-]* [0-9:.]*\)+0000: [0-9]*: call $1(.*/\1/p" "$W/restart.trace" | tail -n 1; }
+# events_start: xvirsh listening to every lifecycle event of xen:/// (our library's
+# events on Xen, as an operator would watch them)
+events_start() {
+    EVENTS_LOG=$W/events.log
+    xvirsh -c xen:/// event --loop --event lifecycle --timestamp >"$EVENTS_LOG" 2>&1 &
+    EVENTS_PID=$!
+}
+events_stop() {
+    [ -n "$EVENTS_PID" ] || return 0
+    kill -INT "$EVENTS_PID" 2>/dev/null; wait "$EVENTS_PID" 2>/dev/null; EVENTS_PID=""
+    diag "xvirsh event --loop --event lifecycle --timestamp:" "$(cat "$EVENTS_LOG")"
+}
 
 # ------------------------------------------------------------------ autopin, balloon
 # the agent's last ok pin of each vCPU, from its log: "domain vcpu cpus" lines
@@ -269,11 +300,15 @@ fi
 
 # ================================================================== restart
 section "restart: xl sysrq domu1 c, the agent restarts it"
+events_start
+# the agent's library calls with their times: when its create call starts
+export XVIRT_DEBUG=1 XVIRT_DEBUG_FILE=$W/restart.trace
 if agent_start restart data/policy-restart.yaml; then
     RESTART_UP=1
 else
     RESTART_UP=0
 fi
+unset XVIRT_DEBUG XVIRT_DEBUG_FILE
 if [ $RESTART_UP = 1 ]; then
     id0=$(xlf domu1 2) uuid0=$(xluuid domu1) mem0=$(xlf domu1 3) vcpus0=$(xlf domu1 4)
     b0=$(banners domu1)
@@ -286,7 +321,7 @@ if [ $RESTART_UP = 1 ]; then
             "bookkeeping: $(cut -c1-300 "$W/state-restart/policy-state" 2>&1)"
     fi
     # poll xl list every 0.1 s: when it shows domu1 crashed, then a new domu1
-    t0=$(up)
+    t0=$(up) w0=$(now)
     xl sysrq domu1 c
     tc="" tr="" id1="" tb=""
     while [ "$(since "$t0" | cut -d. -f1)" -lt 60 ]; do
@@ -331,7 +366,28 @@ if [ $RESTART_UP = 1 ]; then
     lat="none, not restarted"; [ -z "$tr" ] || lat=${tr}s
     diag "crash->running latency: $lat (xl sysrq at 0: xl list state c at ${tc:-?}s," \
          "new domid running at ${tr:-?}s, guest init banner at ${tb:-?}s)"
+    # from the crash's lifecycle event, not from the next 5 s sample
+    ev_crash=$(after "$w0" "$(event_stamp domu1 Crashed)")
+    ev_create=$(after "$w0" "$(call_stamp 'virDomainCreate[A-Za-z]*')")
+    ev_start=$(after "$w0" "$(event_stamp domu1 Started)")
+    diag "agent restart (5 s interval): xl sysrq at 0: CRASHED event at ${ev_crash:-?}s," \
+         "the agent's create call at ${ev_create:-?}s, STARTED event at ${ev_start:-?}s"
+    if [ -n "$ev_crash" ]; then ok "restart: xvirsh event saw domu1 Crashed Panicked ${ev_crash}s after xl sysrq"
+    else not_ok "restart: xvirsh event saw domu1 Crashed Panicked" "$(cat "$EVENTS_LOG")"; fi
+    if [ -n "$ev_start" ]; then ok "restart: xvirsh event saw domu1 Started Booted ${ev_start}s after xl sysrq"
+    else not_ok "restart: xvirsh event saw domu1 Started Booted" "$(cat "$EVENTS_LOG")"; fi
+    if [ -n "$ev_create" ] && awk -v t="$ev_create" 'BEGIN {exit !(t >= 0 && t < 5)}'; then
+        ok "restart: the agent's create call started ${ev_create}s after xl sysrq, inside one 5 s interval"
+    else
+        not_ok "restart: the agent's create call started inside one 5 s interval of xl sysrq" \
+            "at ${ev_create:-never}s; trace: $(grep 'call virDomainCreate' "$W/restart.trace" | tail -n 3)"
+    fi
     scrape
+    check "restart: xvirt_events_listening 1" [ "$(metric xvirt_events_listening)" = 1 ]
+    check "restart: xvirt_events_total{type=crashed} counted the crash" \
+        [ "$(metric xvirt_events_total type=crashed)" -ge 1 ]
+    check "restart: the action came from an event (xvirt_event_action_latency_seconds_count 1)" \
+        [ "$(metric xvirt_event_action_latency_seconds_count)" = 1 ]
     is "restart: xvirt_policy_actions_total{policy=restart,action=restart,result=ok} 1" \
        "$(actions restart restart ok)" 1
     is "restart: xvirt_policy_restart_attempts{domain=domu1} 1" \
@@ -367,8 +423,8 @@ if [ $RESTART_UP = 1 ]; then
     check "stops: xl shutdown -w domu2: gone from xl list" xlgone domu2
     xl destroy domu1
     check "stops: xl destroy domu1: gone from xl list" xlgone domu1
-    # four samples of the agent
-    sleep 4
+    # the event samples of these stops, and the next 5 s sample
+    sleep 6
     is "stops: stay powered off, kept by on_poweroff preserve (state $st_stay), not restarted" \
        "$(xlf stay 2) $(xlf stay 5 | tr -d -)" "$id_stay s"
     check "stops: domu2 not restarted" xlgone domu2
@@ -415,8 +471,8 @@ if [ $LOOP_OK = 1 ]; then
     check "crash loop: logged as an error: ${want#<3>}" grep -qxF "$want" "$AGENT_LOG"
     is "crash loop: two restarts logged before it" "$(grep -c 'domain=loop .*result=ok' "$AGENT_LOG")" 2
     check "crash loop: the bookkeeping says gave_up=1" state_has "$LOOP_UUID" " gave_up=1 "
-    # left alone: still crashed, the same domid, a few samples later
-    sleep 3
+    # left alone: still crashed, the same domid, at the next sample
+    sleep 6
     is "crash loop: left crashed in xl list (domid $idg, state c)" \
        "$(xlf loop 2) $(xlf loop 5 | tr -cd c)" "$idg c"
     scrape
@@ -444,6 +500,33 @@ if [ $LOOP_OK = 1 ]; then
 elif [ $RESTART_UP = 1 ]; then
     not_ok "crash loop: xl create loop" "see above"
 fi
+
+# ================================================================== xl's own restart
+section "xl restart: the same crash left to xl (on_crash=\"restart\"), for comparison"
+if xlcreate xlr 'on_crash="restart"' && waitfor 120 booted xlr 1; then
+    idx0=$(xlf xlr 2) w0=$(now)
+    xl sysrq xlr c
+    xlnew() { id_=$(xlf xlr 2) && [ -n "$id_" ] && [ "$id_" != "$idx0" ]; }
+    if waitfor 60 xlnew; then
+        ok "xl restart: xl restarted xlr (domid $idx0 -> $(xlf xlr 2))"
+    else
+        not_ok "xl restart: xl restarted xlr" "$(xl list xlr 2>&1 | tail -n 1)"
+    fi
+    sleep 1
+    xl_crash=$(after "$w0" "$(event_stamp xlr Crashed)")
+    xl_start=$(after "$w0" "$(event_stamp xlr Started)")
+    [ -n "$xl_crash" ] || xl_crash=$(after "$w0" "$(event_stamp xlr Stopped)")
+    diag "xl restart (on_crash=restart): xl sysrq at 0: crash seen at ${xl_crash:-?}s," \
+         "STARTED event of the new domain at ${xl_start:-?}s"
+    if [ -n "$xl_start" ]; then ok "xl restart: xvirsh event saw xlr Started Booted ${xl_start}s after xl sysrq"
+    else not_ok "xl restart: xvirsh event saw xlr Started Booted" "$(cat "$EVENTS_LOG")"; fi
+    is "xl restart: the agent left xlr alone (no policy selects it)" \
+       "$(grep -c 'domain=xlr ' "$AGENT_LOG")" 0
+    xl destroy xlr
+else
+    not_ok "xl restart: xl create xlr with on_crash=restart" "see above"
+fi
 agent_stop
+events_stop
 
 lab_end
