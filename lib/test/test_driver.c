@@ -557,7 +557,7 @@ testApplyDestroy(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *ent
 {
     if (testDomainRequireActive(dom) < 0)
         return -1;
-    xvTestNodeEmit(node, dom, -1, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    xvTestNodeEmitStopped(node, dom, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     xvTestNodeDomainStop(node, dom);
     return 0;
 }
@@ -626,7 +626,7 @@ testApplySave(xvTestNode *node, xvTestDom *dom, const xvTestJournalEntry *entry 
 {
     if (testDomainCheckSave(dom) < 0)
         return -1;
-    xvTestNodeEmit(node, dom, -1, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SAVED);
+    xvTestNodeEmitStopped(node, dom, VIR_DOMAIN_EVENT_STOPPED_SAVED);
     xvTestNodeDomainStop(node, dom);
     return 0;
 }

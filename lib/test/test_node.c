@@ -437,6 +437,7 @@ testDomLaunch(xvTestNode *node, xvTestDom *dom)
     node->activeDoms[node->nactive] = dom;
     node->activeIDs[node->nactive++] = dom->id;   /* the largest so far */
     dom->state = VIR_DOMAIN_RUNNING;
+    dom->persistentLive = dom->persistent;
     dom->nvcpus = dom->def->maxVcpus;
     /* the vcpus and their affinity maps in one block: a map is a few bytes,
      * a block of its own would cost more in malloc's header than in use */
@@ -520,7 +521,7 @@ xvTestNodeDomainStop(xvTestNode *node, xvTestDom *dom)
 static bool
 testDomStopEmit(xvTestNode *node, xvTestDom *dom, int detail)
 {
-    xvTestNodeEmit(node, dom, -1, VIR_DOMAIN_EVENT_STOPPED, detail);
+    xvTestNodeEmitStopped(node, dom, detail);
     return xvTestNodeDomainStop(node, dom);
 }
 
@@ -529,7 +530,7 @@ testDomStopEmit(xvTestNode *node, xvTestDom *dom, int detail)
 static void
 testDomRestartEmit(xvTestNode *node, xvTestDom *dom, int detail)
 {
-    xvTestNodeEmit(node, dom, -1, VIR_DOMAIN_EVENT_STOPPED, detail);
+    xvTestNodeEmitStopped(node, dom, detail);
     testDomRestart(node, dom);
     xvTestNodeEmit(node, dom, dom->id, VIR_DOMAIN_EVENT_STARTED,
                    VIR_DOMAIN_EVENT_STARTED_BOOTED);
@@ -686,6 +687,7 @@ xvTestNodeDomainRedefine(xvTestNode *node XV_UNUSED, xvTestDom *dom, xvDomainDef
     if (xvTestDomIsActive(dom)) {
         xvDomainDefFree(dom->newDef);
         dom->newDef = def;
+        dom->persistentLive = true;
     } else {
         xvDomainDefFree(dom->def);
         dom->def = def;

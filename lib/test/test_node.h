@@ -158,6 +158,9 @@ struct _xvTestDom {
     xvDomainDef *newDef;        /* persistent config to use at the next start,
                                  * when it differs from the live one; or NULL */
     bool persistent;
+    /* the running incarnation has had a persistent config (libvirt's
+     * newDef), even if undefined since: see xvTestNodeEmitStopped */
+    bool persistentLive;
     virDomainState state;       /* SHUTOFF when inactive */
     int id;                     /* -1 when inactive */
     xvTestVcpu *vcpus;          /* def->maxVcpus entries while active */
@@ -308,6 +311,8 @@ void xvTestNodeEventsRemove(xvTestNode *node, virConnectPtr conn);
 /* Node locked: queues @event/@detail of @dom (@id: its ID after the change,
  * -1 when inactive) for every listening connection; nothing when none. */
 void xvTestNodeEmit(xvTestNode *node, const xvTestDom *dom, int id, int event, int detail);
+/* Node locked: queues STOPPED/@detail of the active @dom, before it stops. */
+void xvTestNodeEmitStopped(xvTestNode *node, const xvTestDom *dom, int detail);
 /* Node locked: sets the loop's timer to the next due time (the node's end
  * does it for every call while a connection listens). */
 void xvTestNodeEventsRearm(xvTestNode *node);

@@ -155,8 +155,7 @@ testNodeFireEvent(xvTestNode *node, const xvTestEvent *ev)
         break;
     case XV_TEST_EVENT_DESTROY:
         /* libxl's view of a domain destroyed behind its back */
-        xvTestNodeEmit(node, dom, -1, VIR_DOMAIN_EVENT_STOPPED,
-                       VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+        xvTestNodeEmitStopped(node, dom, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
         xvTestNodeDomainStop(node, dom);
         break;
     case XV_TEST_EVENT_CRASH:

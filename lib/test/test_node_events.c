@@ -64,6 +64,17 @@ xvTestNodeEmit(xvTestNode *node, const xvTestDom *dom, int id, int event, int de
                            detail);
 }
 
+/* The ID is libvirt's test driver's: a domain that has had a persistent
+ * config while running drops its ID when it stops (the persistent config,
+ * whose ID is -1, becomes its definition again); a transient one keeps the
+ * definition it ran with, ID included, in its last event. */
+void
+xvTestNodeEmitStopped(xvTestNode *node, const xvTestDom *dom, int detail)
+{
+    xvTestNodeEmit(node, dom, dom->persistentLive ? -1 : dom->id, VIR_DOMAIN_EVENT_STOPPED,
+                   detail);
+}
+
 /* ---- The loop's callbacks ------------------------------------------------- */
 
 static void

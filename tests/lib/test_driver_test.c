@@ -982,6 +982,90 @@ test_destroy_event_of_a_transient_domain_makes_it_vanish(void **state)
     virConnectClose(conn);
 }
 
+/* ---- lifecycle events ------------------------------------------------------------ */
+
+static char eventsSeen[1024];
+
+static int
+recordEvent(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    char line[128];
+
+    (void)conn;
+    (void)opaque;
+    snprintf(line, sizeof(line), "%s %d %d/%d;", virDomainGetName(dom),
+             (int)virDomainGetID(dom), event, detail);
+    strncat(eventsSeen, line, sizeof(eventsSeen) - strlen(eventsSeen) - 1);
+    return 0;
+}
+
+static void
+keepLoopAwake(int timer, void *opaque)
+{
+    (void)timer;
+    (void)opaque;
+}
+
+/* Delivers the queued events (the dispatch timer has period 0); a timer of
+ * period 0 keeps poll() from blocking once nothing else is due. */
+static void
+deliverEvents(void)
+{
+    int keep = virEventAddTimeout(0, keepLoopAwake, NULL, NULL);
+    int i;
+
+    assert_true(keep > 0);
+    for (i = 0; i < 3; i++)
+        assert_int_equal(virEventRunDefaultImpl(), 0);
+    assert_int_equal(virEventRemoveTimeout(keep), 0);
+}
+
+static void
+destroyByName(virConnectPtr conn, const char *name)
+{
+    virDomainPtr dom = getDom(conn, name);
+
+    if (virDomainDestroy(dom) < 0)
+        fail_msg("virDomainDestroy(%s): %s", name, virGetLastErrorMessage());
+}
+
+/* The ID of a Stopped event is libvirt 9's test driver's: -1 for a domain
+ * that had a persistent config while running (undefined since or not),
+ * the ID it ran with for a transient one. Last of the tests: the node's
+ * next ID moves on. */
+static void
+test_stopped_event_id_is_libvirts(void **state)
+{
+    virConnectPtr conn = openNode(SIM);
+    const char *tempXML = PV_XML("temp", "0a0a0a0a-0000-4000-8000-0000000000ae", "65536");
+    virDomainPtr dom;
+
+    (void)state;
+    assert_int_equal(virEventRegisterDefaultImpl(), 0);
+    assert_int_equal(virConnectDomainEventRegister(conn, recordEvent, NULL, NULL), 0);
+    eventsSeen[0] = '\0';
+
+    assert_non_null(dom = virDomainCreateLinux(conn, tempXML, 0));
+    virDomainFree(dom);
+    destroyByName(conn, "temp");                        /* transient */
+    assert_non_null(dom = virDomainCreateLinux(conn, tempXML, 0));
+    virDomainFree(dom);
+    assert_non_null(dom = virDomainDefineXML(conn, tempXML));
+    virDomainFree(dom);
+    destroyByName(conn, "temp");                        /* made persistent */
+    assert_non_null(dom = virDomainDefineXML(conn, tempXML));
+    assert_int_equal(virDomainCreate(dom), 0);
+    assert_int_equal(virDomainUndefine(dom), 0);
+    virDomainFree(dom);
+    destroyByName(conn, "temp");                        /* undefined while running */
+    deliverEvents();
+    assert_string_equal(eventsSeen, "temp 6 2/0;temp 6 5/1;"
+                                    "temp 7 2/0;temp 7 0/0;temp -1 5/1;"
+                                    "temp -1 0/1;temp 8 2/0;temp 8 1/0;temp -1 5/1;");
+    assert_int_equal(virConnectDomainEventDeregister(conn, recordEvent), 0);
+    virConnectClose(conn);
+}
+
 static void
 test_memory_demand_and_host_use_are_visible_through_hooks(void **state)
 {
@@ -2494,6 +2578,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_fault_fail_holds_only_inside_its_window),
     cmocka_unit_test(test_fault_hang_delays_the_call_without_blocking_the_node),
     cmocka_unit_test(test_thousand_domain_node_lookups_stay_fast),
+    cmocka_unit_test(test_stopped_event_id_is_libvirts),
 };
 
 int
