@@ -8,9 +8,9 @@
  * processes append.
  *
  * Locking: node->listen and what it points to are guarded by node->lock.
- * The loop's callbacks reach the node through a testNodeWatch, whose own
- * mutex is taken before node->lock: turning events off clears its node
- * under that mutex, so no callback touches a node once that returned.
+ * The loop's callbacks reach the node through an xvLoopRef (util/), whose
+ * lock is taken before node->lock: turning events off clears it, so no
+ * callback touches a node once that returned.
  */
 #include "config.h"
 
@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -26,24 +27,15 @@
 
 #include "domain_event.h"
 #include "test/test_node_private.h"
+#include "util/xvloopref.h"
 #include "virerror.h"
 
 #define XV_FROM_THIS VIR_FROM_TEST
 
-/* What the loop's timer and handle callbacks share with the node; freed by
- * the last of its references (the node's, and one per loop registration). */
-typedef struct _testNodeWatch testNodeWatch;
-struct _testNodeWatch {
-    pthread_mutex_t lock;
-    xvTestNode *node;           /* NULL once events are off */
-    int inotifyFd;              /* -1 when not shared */
-    int refs;                   /* guarded by lock */
-};
-
 struct _xvTestNodeListen {
     virConnectPtr *conns;       /* the connections with events on */
     size_t nconns, cap;
-    testNodeWatch *watch;
+    xvLoopRef *watch;           /* the node, for the loop's callbacks */
     int timer;                  /* the loop's timer, -1 when none */
     int timerMs;                /* its period as last set (-1: disabled) */
     int handle;                 /* the loop's watch of inotifyFd, -1 when none */
@@ -77,44 +69,27 @@ xvTestNodeEmitStopped(xvTestNode *node, const xvTestDom *dom, int detail)
 
 /* ---- The loop's callbacks ------------------------------------------------- */
 
+/* The last reference to the watch went: the journal's descriptor too. */
 static void
-testNodeWatchUnref(void *opaque)
+testNodeCloseInotify(void *arg)
 {
-    testNodeWatch *watch = opaque;
-    int refs;
-
-    pthread_mutex_lock(&watch->lock);
-    refs = --watch->refs;
-    pthread_mutex_unlock(&watch->lock);
-    if (refs > 0)
-        return;
-    if (watch->inotifyFd >= 0)
-        close(watch->inotifyFd);
-    pthread_mutex_destroy(&watch->lock);
-    free(watch);
-}
-
-static void
-testNodeWatchRef(testNodeWatch *watch)
-{
-    pthread_mutex_lock(&watch->lock);
-    watch->refs++;
-    pthread_mutex_unlock(&watch->lock);
+    close((int)(intptr_t)arg);
 }
 
 /* Brings the node of @watch to now, which fires (and queues the events of)
  * what became due and replays the journal; the node's end re-arms the timer. */
 static void
-testNodeWatchCatchUp(testNodeWatch *watch)
+testNodeWatchCatchUp(xvLoopRef *watch)
 {
-    pthread_mutex_lock(&watch->lock);
-    if (watch->node) {
-        if (xvTestNodeBegin(watch->node, XV_TEST_CALL_LAST, NULL) == 0)
-            xvTestNodeEnd(watch->node);
+    xvTestNode *node;
+
+    if ((node = xvLoopRefLock(watch))) {
+        if (xvTestNodeBegin(node, XV_TEST_CALL_LAST, NULL) == 0)
+            xvTestNodeEnd(node);
         /* nobody to report a failed journal read to: the next call will */
         virResetLastError();
     }
-    pthread_mutex_unlock(&watch->lock);
+    xvLoopRefUnlock(watch);
 }
 
 static void
@@ -202,35 +177,28 @@ static xvTestNodeListen *
 testNodeListenNew(xvTestNode *node)
 {
     xvTestNodeListen *listen;
-    testNodeWatch *watch;
+    xvLoopRef *watch;
     int fd;
 
     if ((fd = testNodeJournalWatch(node)) == -2)
         return NULL;
-    watch = xvAlloc(sizeof(*watch));
-    pthread_mutex_init(&watch->lock, NULL);
-    watch->node = node;
-    watch->inotifyFd = fd;
-    watch->refs = 1;
+    watch = xvLoopRefNew(node, fd >= 0 ? testNodeCloseInotify : NULL, (void *)(intptr_t)fd);
     listen = xvAlloc(sizeof(*listen));
     listen->watch = watch;
     listen->handle = -1;
     listen->timerMs = -1;
 
-    testNodeWatchRef(watch);
-    if ((listen->timer = virEventAddTimeout(-1, testNodeTimerFired, watch,
-                                            testNodeWatchUnref)) < 0) {
-        testNodeWatchUnref(watch);
+    if ((listen->timer = virEventAddTimeout(-1, testNodeTimerFired, xvLoopRefAcquire(watch),
+                                            xvLoopRefRelease)) < 0) {
+        xvLoopRefRelease(watch);
         goto error;
     }
-    if (fd >= 0) {
-        testNodeWatchRef(watch);
-        if ((listen->handle = virEventAddHandle(fd, VIR_EVENT_HANDLE_READABLE,
-                                                testNodeJournalChanged, watch,
-                                                testNodeWatchUnref)) < 0) {
-            testNodeWatchUnref(watch);
-            goto error;
-        }
+    if (fd >= 0 &&
+        (listen->handle = virEventAddHandle(fd, VIR_EVENT_HANDLE_READABLE,
+                                            testNodeJournalChanged, xvLoopRefAcquire(watch),
+                                            xvLoopRefRelease)) < 0) {
+        xvLoopRefRelease(watch);
+        goto error;
     }
     return listen;
 
@@ -239,8 +207,8 @@ testNodeListenNew(xvTestNode *node)
                   "cannot watch the test node: no event loop is registered");
     if (listen->timer >= 0)
         virEventRemoveTimeout(listen->timer);
-    watch->node = NULL;
-    testNodeWatchUnref(watch);
+    xvLoopRefClear(watch);
+    xvLoopRefRelease(watch);
     free(listen);
     return NULL;
 }
@@ -251,16 +219,12 @@ testNodeListenNew(xvTestNode *node)
 static void
 testNodeListenFree(xvTestNodeListen *listen)
 {
-    testNodeWatch *watch = listen->watch;
-
-    pthread_mutex_lock(&watch->lock);
-    watch->node = NULL;
-    pthread_mutex_unlock(&watch->lock);
+    xvLoopRefClear(listen->watch);
     if (listen->timer >= 0)
         virEventRemoveTimeout(listen->timer);
     if (listen->handle >= 0)
         virEventRemoveHandle(listen->handle);
-    testNodeWatchUnref(watch);
+    xvLoopRefRelease(listen->watch);
     free(listen->conns);
     free(listen);
 }

@@ -70,6 +70,7 @@
 #include "domain_event.h"
 #include "driver.h"
 #include "util/xvclock.h"
+#include "util/xvloopref.h"
 #include "util/xvuuid.h"
 #include "virerror.h"
 #include "xen/xen_conf.h"
@@ -148,16 +149,6 @@ struct _xenDom {
 };
 
 typedef struct _xenPriv xenPriv;
-
-/* What the event loop's callbacks share with a connection: freed by the
- * last of its references (the connection's, one per loop registration). */
-typedef struct _xenEventWatch xenEventWatch;
-struct _xenEventWatch {
-    pthread_mutex_t lock;       /* taken before the connection's lock */
-    xenPriv *priv;              /* NULL once events are off */
-    int refs;                   /* under lock */
-};
-
 struct _xenPriv {
     /* Immutable after connectOpen. */
     const xvXenHypervisor *hv;
@@ -192,7 +183,7 @@ struct _xenPriv {
     /* Lifecycle events, while the program listens (xenConnectEvents): */
     virConnectPtr eventConn;    /* NULL: off */
     xvXenEventView *events;     /* what each batch is compared with */
-    xenEventWatch *eventWatch;
+    xvLoopRef *eventWatch;      /* the connection, for the loop's callbacks */
     int eventHandle;            /* the loop's watch of xs_fileno, -1: none */
     int eventTimer;             /* the loop's timer, -1: none */
     int eventIdleMs;            /* the timer's period when nothing is due:
@@ -1090,43 +1081,18 @@ xenConnectClose(virConnectPtr conn)
 
 /* ---- Lifecycle events: the event loop's side ----------------------------------------- */
 
-static void
-xenEventWatchUnref(void *opaque)
-{
-    xenEventWatch *watch = opaque;
-    int refs;
-
-    pthread_mutex_lock(&watch->lock);
-    refs = --watch->refs;
-    pthread_mutex_unlock(&watch->lock);
-    if (refs > 0)
-        return;
-    pthread_mutex_destroy(&watch->lock);
-    free(watch);
-}
-
-static xenEventWatch *
-xenEventWatchRef(xenEventWatch *watch)
-{
-    pthread_mutex_lock(&watch->lock);
-    watch->refs++;
-    pthread_mutex_unlock(&watch->lock);
-    return watch;
-}
-
 /*
  * The watches' descriptor turned readable, or the timer fired: drains the
  * watches and, if a domain came or went, takes one batch, whose comparison
  * with the view queues the events. Nothing fired: no hypercall.
  */
 static void
-xenEventWake(xenEventWatch *watch)
+xenEventWake(xvLoopRef *watch)
 {
     xenPriv *priv;
     int next;
 
-    pthread_mutex_lock(&watch->lock);
-    if ((priv = watch->priv)) {
+    if ((priv = xvLoopRefLock(watch))) {
         pthread_mutex_lock(&priv->lock);
         next = priv->eventIdleMs;
         if (xenDrainWatches(priv) < 0 || (priv->stale && xenBatchTake(priv, false) < 0))
@@ -1137,7 +1103,7 @@ xenEventWake(xenEventWatch *watch)
             virEventUpdateTimeout(priv->eventTimer, next);
         pthread_mutex_unlock(&priv->lock);
     }
-    pthread_mutex_unlock(&watch->lock);
+    xvLoopRefUnlock(watch);
 }
 
 static void
@@ -1161,19 +1127,16 @@ xenEventTimerFired(int timer XV_UNUSED, void *opaque)
 static int
 xenEventsStart(virConnectPtr conn, xenPriv *priv)
 {
-    xenEventWatch *watch = xvAlloc(sizeof(*watch));
+    xvLoopRef *watch = xvLoopRefNew(priv, NULL, NULL);
     int fd, timer, handle = -1;
 
-    pthread_mutex_init(&watch->lock, NULL);
-    watch->priv = priv;
-    watch->refs = 1;
     pthread_mutex_lock(&priv->lock);
     if ((fd = priv->hv->store->fileno(priv->xs)) < 0)
         virResetLastError();
     /* events queued before the descriptor existed never made it readable */
     if (xenDrainWatches(priv) < 0 || xenBatchTake(priv, false) < 0) {
         pthread_mutex_unlock(&priv->lock);
-        xenEventWatchUnref(watch);
+        xvLoopRefRelease(watch);
         return -1;
     }
     priv->events = xvXenEventViewNew();
@@ -1184,17 +1147,17 @@ xenEventsStart(virConnectPtr conn, xenPriv *priv)
     pthread_mutex_unlock(&priv->lock);
 
     /* the loop may run our callbacks at once: not under our lock */
-    timer = virEventAddTimeout(priv->eventIdleMs, xenEventTimerFired, xenEventWatchRef(watch),
-                               xenEventWatchUnref);
+    timer = virEventAddTimeout(priv->eventIdleMs, xenEventTimerFired, xvLoopRefAcquire(watch),
+                               xvLoopRefRelease);
     if (timer >= 0 && fd >= 0)
         handle = virEventAddHandle(fd, VIR_EVENT_HANDLE_READABLE, xenEventHandleFired,
-                                   xenEventWatchRef(watch), xenEventWatchUnref);
+                                   xvLoopRefAcquire(watch), xvLoopRefRelease);
     pthread_mutex_lock(&priv->lock);
     priv->eventTimer = timer;
     priv->eventHandle = handle;
     pthread_mutex_unlock(&priv->lock);
     if (timer < 0 || (fd >= 0 && handle < 0)) {
-        xenEventWatchUnref(watch);  /* the failed registration's reference */
+        xvLoopRefRelease(watch);    /* the failed registration's reference */
         xenEventsStop(priv);
         xvReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                       "could not watch xenstore from the event loop");
@@ -1207,7 +1170,7 @@ xenEventsStart(virConnectPtr conn, xenPriv *priv)
 static void
 xenEventsStop(xenPriv *priv)
 {
-    xenEventWatch *watch;
+    xvLoopRef *watch;
     int timer, handle;
 
     pthread_mutex_lock(&priv->lock);
@@ -1216,9 +1179,7 @@ xenEventsStop(xenPriv *priv)
     pthread_mutex_unlock(&priv->lock);
     if (!watch)
         return;
-    pthread_mutex_lock(&watch->lock);
-    watch->priv = NULL;
-    pthread_mutex_unlock(&watch->lock);
+    xvLoopRefClear(watch);
 
     pthread_mutex_lock(&priv->lock);
     timer = priv->eventTimer;
@@ -1232,7 +1193,7 @@ xenEventsStop(xenPriv *priv)
         virEventRemoveHandle(handle);
     if (timer >= 0)
         virEventRemoveTimeout(timer);
-    xenEventWatchUnref(watch);
+    xvLoopRefRelease(watch);
 }
 
 static int

@@ -51,27 +51,6 @@ static const char fakeMonitor[] =
     "cat >\"$XV_TEST_MONITOR_OUT/stdin\"\n"
     "exit \"${XV_TEST_MONITOR_EXIT:-0}\"\n";
 
-static void
-removeDir(char *dir)
-{
-    struct dirent *ent;
-    DIR *dp;
-
-    if ((dp = opendir(dir))) {
-        while ((ent = readdir(dp))) {
-            char path[512];
-
-            if (ent->d_name[0] == '.')
-                continue;
-            snprintf(path, sizeof(path), "%s/%s", dir, ent->d_name);
-            unlink(path);
-        }
-        closedir(dp);
-    }
-    rmdir(dir);
-    free(dir);
-}
-
 static int
 setup(void **state)
 {
@@ -79,9 +58,7 @@ setup(void **state)
     FILE *fp;
 
     (void)state;
-    virSetErrorFunc(NULL, xvTestQuietErrors);
-    stateDir = xvTestTempDir();
-    setenv("XVIRT_XEN_STATE_DIR", stateDir, 1);
+    stateDir = xenSimSetUp();
     monitorDir = xvTestTempDir();
     snprintf(path, sizeof(path), "%s/fake-monitor", monitorDir);
     assert_non_null(fp = fopen(path, "w"));
@@ -91,9 +68,6 @@ setup(void **state)
     setenv("XVIRT_XEN_MONITOR", path, 1);
     setenv("XV_TEST_MONITOR_OUT", monitorDir, 1);
     unsetenv("XV_TEST_MONITOR_EXIT");
-    xvSimReset();
-    xvXenDriverSetHypervisor(&xvSimHypervisor);
-    xvXenDriverSetBatchTuning(0, -1);
     return 0;
 }
 
@@ -102,10 +76,8 @@ static int
 teardown(void **state)
 {
     (void)state;
-    assert_int_equal(xvSimOpenHandles(), 0);
-    xvXenDriverSetHypervisor(NULL);
-    removeDir(stateDir);
-    removeDir(monitorDir);
+    xenSimTearDown(stateDir);
+    xvTestRemoveTree(monitorDir);
     return 0;
 }
 

@@ -252,13 +252,8 @@ static int
 setup(void **state)
 {
     (void)state;
-    virSetErrorFunc(NULL, xvTestQuietErrors);
-    stateDir = xvTestTempDir();
-    setenv("XVIRT_XEN_STATE_DIR", stateDir, 1);
+    stateDir = xenSimSetUp();
     setenv("XVIRT_XEN_MONITOR", "/bin/true", 1);
-    xvSimReset();
-    xvXenDriverSetHypervisor(&xvSimHypervisor);
-    xvXenDriverSetBatchTuning(0, -1);
     seen[0] = '\0';
     return 0;
 }
@@ -267,9 +262,7 @@ static int
 teardown(void **state)
 {
     (void)state;
-    assert_int_equal(xvSimOpenHandles(), 0);
-    xvXenDriverSetHypervisor(NULL);
-    xvTestRemoveTree(stateDir);
+    xenSimTearDown(stateDir);
     return 0;
 }
 

@@ -40,13 +40,8 @@ static int
 setup(void **state)
 {
     (void)state;
-    virSetErrorFunc(NULL, xvTestQuietErrors);
-    stateDir = xvTestTempDir();
-    setenv("XVIRT_XEN_STATE_DIR", stateDir, 1);
+    stateDir = xenSimSetUp();
     sysRoot = xvTestTempDir();
-    xvSimReset();
-    xvXenDriverSetHypervisor(&xvSimHypervisor);
-    xvXenDriverSetBatchTuning(0, -1);
     xvXenDriverSetSysRoot(sysRoot);
     return 0;
 }
@@ -55,11 +50,9 @@ static int
 teardown(void **state)
 {
     (void)state;
-    assert_int_equal(xvSimOpenHandles(), 0);
-    xvXenDriverSetHypervisor(NULL);
     xvXenDriverSetSysRoot(NULL);
-    xvTestRemoveTree(stateDir);
     xvTestRemoveTree(sysRoot);
+    xenSimTearDown(stateDir);
     return 0;
 }
 

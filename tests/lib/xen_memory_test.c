@@ -6,7 +6,6 @@
  * their cost in hypercalls and xenstore operations (xenstore is read only
  * when a watch says a key changed).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -36,37 +35,15 @@ static int
 setup(void **state)
 {
     (void)state;
-    virSetErrorFunc(NULL, xvTestQuietErrors);
-    stateDir = xvTestTempDir();
-    setenv("XVIRT_XEN_STATE_DIR", stateDir, 1);
-    xvSimReset();
-    xvXenDriverSetHypervisor(&xvSimHypervisor);
-    xvXenDriverSetBatchTuning(0, -1);
+    stateDir = xenSimSetUp();
     return 0;
 }
 
 static int
 teardown(void **state)
 {
-    struct dirent *ent;
-    DIR *dp;
-
     (void)state;
-    assert_int_equal(xvSimOpenHandles(), 0);
-    xvXenDriverSetHypervisor(NULL);
-    if ((dp = opendir(stateDir))) {
-        while ((ent = readdir(dp))) {
-            char path[512];
-
-            if (ent->d_name[0] == '.')
-                continue;
-            snprintf(path, sizeof(path), "%s/%s", stateDir, ent->d_name);
-            unlink(path);
-        }
-        closedir(dp);
-    }
-    rmdir(stateDir);
-    free(stateDir);
+    xenSimTearDown(stateDir);
     return 0;
 }
 
