@@ -559,9 +559,13 @@ xenBatchTake(xenPriv *priv, bool sample)
     priv->batchListed = false;
     if (xenCacheSync(priv) < 0)
         return -1;
-    if (priv->events)
-        xvXenEventViewUpdate(priv->events, priv->batch, priv->nbatch, xenEventNameOf,
-                             xenEventEmit, priv);
+    if (priv->events) {
+        xvXenEventViewUpdate(priv->events, priv->batch, priv->nbatch, xvClockMonoNs(),
+                             xenEventNameOf, xenEventEmit, priv);
+        /* a domain being built: look again soon (xen_events.h) */
+        if (xvXenEventViewStarting(priv->events) && priv->eventTimer >= 0)
+            virEventUpdateTimeout(priv->eventTimer, XV_XEN_EV_START_POLL_MS);
+    }
     if (sample) {
         priv->batchNs = xvClockMonoNs();
         if (priv->batchNs == 0)
@@ -1083,8 +1087,9 @@ xenConnectClose(virConnectPtr conn)
 
 /*
  * The watches' descriptor turned readable, or the timer fired: drains the
- * watches and, if a domain came or went, takes one batch, whose comparison
- * with the view queues the events. Nothing fired: no hypercall.
+ * watches and, if a domain came or went (or one is being built), takes one
+ * batch, whose comparison with the view queues the events. Nothing fired:
+ * no hypercall.
  */
 static void
 xenEventWake(xvLoopRef *watch)
@@ -1095,8 +1100,12 @@ xenEventWake(xvLoopRef *watch)
     if ((priv = xvLoopRefLock(watch))) {
         pthread_mutex_lock(&priv->lock);
         next = priv->eventIdleMs;
-        if (xenDrainWatches(priv) < 0 || (priv->stale && xenBatchTake(priv, false) < 0))
+        if (xenDrainWatches(priv) < 0 ||
+            ((priv->stale || xvXenEventViewStarting(priv->events)) &&
+             xenBatchTake(priv, false) < 0))
             next = XEN_EVENT_RETRY_MS;
+        else if (xvXenEventViewStarting(priv->events))
+            next = XV_XEN_EV_START_POLL_MS;
         /* nobody to report to: the program's next call will see it too */
         virResetLastError();
         if (priv->eventTimer >= 0)
@@ -1140,7 +1149,8 @@ xenEventsStart(virConnectPtr conn, xenPriv *priv)
         return -1;
     }
     priv->events = xvXenEventViewNew();
-    xvXenEventViewUpdate(priv->events, priv->batch, priv->nbatch, xenEventNameOf, NULL, priv);
+    xvXenEventViewUpdate(priv->events, priv->batch, priv->nbatch, 0, xenEventNameOf, NULL,
+                         priv);
     priv->eventConn = conn;
     priv->eventWatch = watch;
     priv->eventIdleMs = fd < 0 ? XEN_EVENT_POLL_MS : -1;
@@ -1299,7 +1309,6 @@ xenStateFind(xenPriv *priv, const char *name, const unsigned char *uuid, xvDomai
     return 0;
 }
 
-/* Our writes to the store, which the index must not miss. */
 /* Does the store hold a config of @uuid? 1, 0 or -1. */
 static int
 xenStateKnows(xenPriv *priv, const unsigned char *uuid)
@@ -1316,6 +1325,7 @@ xenStateKnows(xenPriv *priv, const unsigned char *uuid)
     return 0;
 }
 
+/* Our writes to the store, which the index must not miss. */
 static int
 xenStateSave(xenPriv *priv, const xvDomainDef *def)
 {

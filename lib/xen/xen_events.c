@@ -16,17 +16,20 @@ typedef struct {
     unsigned char uuid[16];
     char *name;
     xvXenEvState state;
+    uint64_t startingNs;        /* seen new and paused then; 0: not starting */
 } xenEvDom;
 
 struct _xvXenEventView {
     xenEvDom *doms;             /* sorted by domid; no GONE entry */
     size_t ndoms, cap;
+    size_t nstarting;           /* entries with startingNs */
 };
 
 /* What a step of the comparison needs to give events. */
 typedef struct {
     xvXenEventEmitFunc emit;
     void *opaque;
+    uint64_t nowNs;
 } xenEvOut;
 
 xvXenEventView *
@@ -58,6 +61,12 @@ size_t
 xvXenEventViewCount(const xvXenEventView *view)
 {
     return view->ndoms;
+}
+
+bool
+xvXenEventViewStarting(const xvXenEventView *view)
+{
+    return view->nstarting > 0;
 }
 
 xvXenEvState
@@ -169,7 +178,27 @@ xenEvArrive(const xenEvOut *out, xenEvDom *dst, const xvXenDomInfo *info,
     memcpy(dst->uuid, info->handle, 16);
     dst->name = xvStrdup(name ? name : "");
     dst->state = xvXenEvStateOf(info);
+    dst->startingNs = 0;
+    if (dst->state == XV_XEN_EV_PAUSED && out->emit) {
+        /* being built, most likely: wait for its unpause */
+        dst->startingNs = out->nowNs ? out->nowNs : 1;
+        return;
+    }
     xenEvTransition(out, dst, XV_XEN_EV_GONE, dst->state, info);
+}
+
+/* A starting domain in a later batch: started when it no longer is paused,
+ * or when it stayed paused too long; gone, it never started. */
+static void
+xenEvStarting(const xenEvOut *out, xenEvDom *dom, const xvXenDomInfo *info)
+{
+    if (dom->state == XV_XEN_EV_GONE)
+        return;
+    if (dom->state == XV_XEN_EV_PAUSED &&
+        out->nowNs - dom->startingNs < XV_XEN_EV_START_WAIT_NS)
+        return;
+    dom->startingNs = 0;
+    xenEvTransition(out, dom, XV_XEN_EV_GONE, dom->state, info);
 }
 
 /* A domain the view had, under the same id and UUID, in the batch again. */
@@ -186,23 +215,35 @@ xenEvStay(const xenEvOut *out, xenEvDom *dst, xenEvDom *old, const xvXenDomInfo 
         dst->name = xvStrdup(name);
     }
     dst->state = xvXenEvStateOf(info);
-    xenEvTransition(out, dst, old->state, dst->state, info);
+    if (dst->startingNs)
+        xenEvStarting(out, dst, info);
+    else
+        xenEvTransition(out, dst, old->state, dst->state, info);
+}
+
+/* A domain the view had is not in the batch (or is another one now). */
+static void
+xenEvLeave(const xenEvOut *out, const xenEvDom *old)
+{
+    if (!old->startingNs)
+        xenEvTransition(out, old, old->state, XV_XEN_EV_GONE, NULL);
 }
 
 void
 xvXenEventViewUpdate(xvXenEventView *view, const xvXenDomInfo *batch, size_t n,
-                     xvXenEventNameFunc nameOf, xvXenEventEmitFunc emit, void *opaque)
+                     uint64_t nowNs, xvXenEventNameFunc nameOf, xvXenEventEmitFunc emit,
+                     void *opaque)
 {
-    xenEvOut out = { emit, opaque };
+    xenEvOut out = { emit, opaque, nowNs };
     xenEvDom *doms = xvAllocN(n + 1, sizeof(*doms));
-    size_t i = 0, j = 0, k = 0;
+    size_t i = 0, j = 0, k = 0, starting = 0;
 
     while (i < view->ndoms || j < n) {
         xenEvDom *old = i < view->ndoms ? &view->doms[i] : NULL;
         const xvXenDomInfo *info = j < n ? &batch[j] : NULL;
 
         if (old && (!info || old->domid < info->domid)) {
-            xenEvTransition(&out, old, old->state, XV_XEN_EV_GONE, NULL);
+            xenEvLeave(&out, old);
             i++;
             continue;
         }
@@ -212,21 +253,24 @@ xvXenEventViewUpdate(xvXenEventView *view, const xvXenDomInfo *batch, size_t n,
         } else {
             if (old && old->domid == info->domid) {
                 /* another domain under a reused id */
-                xenEvTransition(&out, old, old->state, XV_XEN_EV_GONE, NULL);
+                xenEvLeave(&out, old);
                 i++;
             }
             xenEvArrive(&out, &doms[k], info, nameOf);
         }
         j++;
-        if (doms[k].state == XV_XEN_EV_GONE)
+        if (doms[k].state == XV_XEN_EV_GONE) {
             free(doms[k].name);
-        else
+        } else {
+            starting += doms[k].startingNs != 0;
             k++;
+        }
     }
     xenEvDomsFree(view->doms, view->ndoms);
     view->doms = doms;
     view->ndoms = k;
     view->cap = n + 1;
+    view->nstarting = starting;
 }
 
 /* The index of @domid in the view, or where it would go (*@found false). */
@@ -256,13 +300,17 @@ xvXenEventViewNote(xvXenEventView *view, uint32_t domid, const unsigned char *uu
                    const char *name, xvXenEvState state, int event, int detail,
                    xvXenEventEmitFunc emit, void *opaque)
 {
-    xenEvOut out = { emit, opaque };
+    xenEvOut out = { emit, opaque, 0 };
     xenEvDom note = { .domid = domid, .name = (char *)(name ? name : ""), .state = state };
     bool found;
     size_t pos = xenEvFind(view, domid, &found);
 
     memcpy(note.uuid, uuid, 16);
     xenEvGive(&out, &note, state, event, detail);
+    if (found && view->doms[pos].startingNs) {
+        view->doms[pos].startingNs = 0;
+        view->nstarting--;
+    }
     if (found && state == XV_XEN_EV_GONE) {
         free(view->doms[pos].name);
         memmove(&view->doms[pos], &view->doms[pos + 1],

@@ -10,8 +10,8 @@
  * and lifecycle state as last seen, and compares each full
  * xc_domain_getinfolist batch with it. A change gives libvirt's event:
  *
- *   not seen -> seen                  STARTED BOOTED (then SUSPENDED PAUSED
- *                                     if it is paused already)
+ *   not seen -> seen                  STARTED BOOTED (see below for one
+ *                                     seen paused)
  *   running <-> paused                SUSPENDED PAUSED / RESUMED UNPAUSED
  *   -> shut down (crash reason)       CRASHED PANICKED (Xen keeps the domain,
  *                                     `on_crash = "preserve"`)
@@ -28,8 +28,17 @@
  * the caller knows (a restore is STARTED RESTORED, a save STOPPED SAVED),
  * and the next batch finds nothing new to say about it.
  *
- * Pausing and unpausing fire no xenstore watch: such a change done by
- * another toolstack is seen at the next batch (the next sample).
+ * A toolstack builds a new domain paused and unpauses it when it is ready
+ * (`xl create` takes seconds under emulation). So a new domain seen paused
+ * is "starting": no event yet, and the driver looks again (one batch every
+ * XV_XEN_EV_START_POLL_MS) while xvXenEventViewStarting() says so; when it
+ * runs it is STARTED BOOTED, once; still paused after XV_XEN_EV_START_WAIT_NS
+ * (`xl create -p`) it is STARTED BOOTED then SUSPENDED PAUSED; gone before
+ * either, it never started.
+ *
+ * Otherwise pausing and unpausing fire no xenstore watch: such a change
+ * done by another toolstack is seen at the next batch the driver takes (a
+ * domain coming or going, or a call that lists the domains).
  *
  * Not thread-safe: the driver calls it under its connection lock.
  */
@@ -53,6 +62,11 @@ typedef enum {
 
 typedef struct _xvXenEventView xvXenEventView;
 
+/* How often a starting domain is looked at, and how long it may stay
+ * paused before it is reported started and paused. */
+#define XV_XEN_EV_START_POLL_MS 250
+#define XV_XEN_EV_START_WAIT_NS (10ull * 1000000000ull)
+
 /* Gives one event: @name and @uuid of the domain, @id its id after the
  * change (-1 once it is not running). */
 typedef void (*xvXenEventEmitFunc)(void *opaque, const char *name, const unsigned char *uuid,
@@ -68,12 +82,17 @@ xvXenEvState xvXenEvStateOf(const xvXenDomInfo *info);
 
 /*
  * Compares the @n domains of @batch (in id order, as getinfolist gives
- * them) with the view, gives the events of what changed through @emit, in
- * id order, and makes the view hold @batch. With @emit NULL the view is
- * only set (the baseline when events are turned on).
+ * them, taken at monotonic time @nowNs) with the view, gives the events of
+ * what changed through @emit, in id order, and makes the view hold @batch.
+ * With @emit NULL the view is only set (the baseline when events are turned
+ * on: a paused domain there is paused, not starting).
  */
 void xvXenEventViewUpdate(xvXenEventView *view, const xvXenDomInfo *batch, size_t n,
-                          xvXenEventNameFunc nameOf, xvXenEventEmitFunc emit, void *opaque);
+                          uint64_t nowNs, xvXenEventNameFunc nameOf, xvXenEventEmitFunc emit,
+                          void *opaque);
+
+/* Is a new domain waiting to be reported started (seen paused)? */
+bool xvXenEventViewStarting(const xvXenEventView *view);
 
 /*
  * A call of the driver changed domain @domid (@uuid, @name) to @state:

@@ -70,12 +70,15 @@ info(uint32_t domid, unsigned char uuidByte)
     return di;
 }
 
+/* The monotonic time of the next update (ns). */
+static uint64_t testNow = 1000;
+
 /* Compares @batch with the view; returns what it said. */
 static const char *
 update(xvXenEventView *view, const xvXenDomInfo *batch, size_t n)
 {
     seen[0] = '\0';
-    xvXenEventViewUpdate(view, batch, n, viewName, viewEmit, NULL);
+    xvXenEventViewUpdate(view, batch, n, testNow, viewName, viewEmit, NULL);
     return seen;
 }
 
@@ -87,7 +90,7 @@ test_view_baseline_gives_nothing_then_a_start(void **state)
 
     (void)state;
     seen[0] = '\0';
-    xvXenEventViewUpdate(view, b, 2, viewName, NULL, NULL);
+    xvXenEventViewUpdate(view, b, 2, testNow, viewName, NULL, NULL);
     assert_string_equal(seen, "");
     assert_int_equal(xvXenEventViewCount(view), 2);
     assert_string_equal(update(view, b, 2), "");
@@ -171,19 +174,60 @@ test_view_other_reasons(void **state)
 }
 
 static void
-test_view_new_paused_domain_and_reused_id(void **state)
+test_view_a_domain_being_built_starts_when_unpaused(void **state)
 {
     xvXenEventView *view = xvXenEventViewNew();
     xvXenDomInfo b[1] = { info(9, 9) };
 
     (void)state;
-    b[0].paused = true;
     update(view, NULL, 0);
-    /* `xl create -p`: started, then paused */
+    b[0].paused = true;
+    /* libxl builds it paused: nothing yet, and the driver is told to look */
+    assert_string_equal(update(view, b, 1), "");
+    assert_true(xvXenEventViewStarting(view));
+    testNow += 2000000000ull;
+    assert_string_equal(update(view, b, 1), "");
+    b[0].paused = false;
+    assert_string_equal(update(view, b, 1), "d9/9:2.0");       /* STARTED BOOTED, once */
+    assert_false(xvXenEventViewStarting(view));
+    assert_string_equal(update(view, b, 1), "");
+    xvXenEventViewFree(view);
+}
+
+static void
+test_view_created_paused_is_started_then_suspended(void **state)
+{
+    xvXenEventView *view = xvXenEventViewNew();
+    xvXenDomInfo b[1] = { info(9, 9) };
+
+    (void)state;
+    update(view, NULL, 0);
+    b[0].paused = true;
+    assert_string_equal(update(view, b, 1), "");
+    /* `xl create -p`: still paused when the wait is over */
+    testNow += XV_XEN_EV_START_WAIT_NS;
     assert_string_equal(update(view, b, 1), "d9/9:2.0 d9/9:3.0");
+    assert_false(xvXenEventViewStarting(view));
     /* another domain under the same id: the old one went */
     b[0] = info(9, 0x99);
     assert_string_equal(update(view, b, 1), "d9/-1:5.1 d9/9:2.0");
+    xvXenEventViewFree(view);
+}
+
+static void
+test_view_a_build_that_fails_never_started(void **state)
+{
+    xvXenEventView *view = xvXenEventViewNew();
+    xvXenDomInfo b[1] = { info(9, 9) };
+
+    (void)state;
+    update(view, NULL, 0);
+    b[0].paused = true;
+    assert_string_equal(update(view, b, 1), "");
+    b[0].dying = true;
+    assert_string_equal(update(view, b, 1), "");
+    assert_string_equal(update(view, NULL, 0), "");
+    assert_false(xvXenEventViewStarting(view));
     xvXenEventViewFree(view);
 }
 
@@ -369,6 +413,33 @@ test_start_and_stop_by_another_toolstack(void **state)
 }
 
 static void
+test_a_domain_built_paused_is_started_when_unpaused(void **state)
+{
+    char want[64];
+    virConnectPtr conn;
+    xvSimDom *dom;
+    uint32_t b;
+    int id;
+
+    (void)state;
+    conn = startListening(&id);
+    b = xvSimAddDomain("web", 1, 65536);
+    dom = xvSimGetDomain(b);
+    dom->paused = true;                     /* as libxl builds it */
+    runLoop(NULL);
+    assert_string_equal(seen, "");
+    dom->paused = false;                    /* no watch fires for this */
+    snprintf(want, sizeof(want), "web/%u:2.0", b);
+    runLoop(want);
+    /* then no more looking: nothing is being built */
+    runLoop(NULL);
+    xvSimResetCounts();
+    runLoop(NULL);
+    assert_int_equal(xvSimCount(XV_SIM_CALL_GETINFOLIST), 0);
+    stopListening(conn, id);
+}
+
+static void
 test_nothing_happening_costs_nothing(void **state)
 {
     virConnectPtr conn;
@@ -548,11 +619,14 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_view_crash_seen_only_as_dying),
     cmocka_unit_test(test_view_pause_resume_poweroff),
     cmocka_unit_test(test_view_other_reasons),
-    cmocka_unit_test(test_view_new_paused_domain_and_reused_id),
+    cmocka_unit_test(test_view_a_domain_being_built_starts_when_unpaused),
+    cmocka_unit_test(test_view_created_paused_is_started_then_suspended),
+    cmocka_unit_test(test_view_a_build_that_fails_never_started),
     cmocka_unit_test(test_view_reboot_is_a_stop_and_a_start),
     cmocka_unit_test(test_view_note_is_said_once),
     T(test_crash_reaches_the_callback),
     T(test_start_and_stop_by_another_toolstack),
+    T(test_a_domain_built_paused_is_started_when_unpaused),
     T(test_nothing_happening_costs_nothing),
     T(test_a_listing_that_drains_first_loses_nothing),
     T(test_a_domain_call_that_drains_first_loses_nothing),

@@ -51,12 +51,16 @@ section() {
     SECTION=$1; T_SECTION=$(up)
     diag "--- $1 (t=$(since "$T_START")s)"
 }
-# waitfor SECS COMMAND...: polls COMMAND every 0.5 s; WAITED = seconds taken
+# waitfor SECS COMMAND...: polls COMMAND every 0.5 s for up to SECS seconds; WAITED =
+# seconds taken
 waitfor() {
-    ws_=$1; shift; wt_=$(up); wi_=0
-    while [ $wi_ -le $((ws_ * 2)) ]; do
+    ws_=$1; shift; wt_=$(up)
+    # bounded by the time passed, not by a count of tries: a slow COMMAND (xl
+    # under TCG on a busy host takes seconds) must not stretch SECS tenfold
+    while :; do
         if "$@" >/dev/null 2>&1; then WAITED=$(since "$wt_"); return 0; fi
-        sleep 0.5; wi_=$((wi_ + 1))
+        awk -v a="$wt_" -v b="$(up)" -v s="$ws_" 'BEGIN {exit !(b - a >= s)}' && break
+        sleep 0.5
     done
     # shellcheck disable=SC2034
     WAITED=$(since "$wt_"); return 1

@@ -107,6 +107,14 @@ EVENTS_LOG=/dev/null EVENTS_PID=""
 event_stamp() { sed -n "s/^\([0-9-]* [0-9:.]*\)+0000: event 'lifecycle' for domain '$1': $2 .*/\1/p" "$EVENTS_LOG" | tail -n 1; }
 # call_stamp FUNCTION: the stamp of the agent's last call of FUNCTION (XVIRT_DEBUG trace)
 call_stamp() { sed -n "s/^\([0-9-]* [0-9:.]*\)+0000: [0-9]*: call $1(.*/\1/p" "$W/restart.trace" | tail -n 1; }
+# agent_calls T0: the agent's library calls from the wall-clock T0 to its first
+# create call, as "seconds:function" (a diagnostic; times of day in UTC)
+agent_calls() {
+    awk -v t0="$1" 'BEGIN { t0 = t0 % 86400 }
+        $4 == "call" { split($2, hms, ":"); t = hms[1] * 3600 + hms[2] * 60 + substr(hms[3], 1, 6)
+            if (t < t0) next; fn = $5; sub(/\(.*/, "", fn); printf "%.3f:%s ", t - t0, fn
+            if (fn ~ /^virDomainCreate/) exit }' "$W/restart.trace"
+}
 # events_start: xvirsh listening to every lifecycle event of xen:/// (our library's
 # events on Xen, as an operator would watch them)
 events_start() {
@@ -372,6 +380,7 @@ if [ $RESTART_UP = 1 ]; then
     ev_start=$(after "$w0" "$(event_stamp domu1 Started)")
     diag "agent restart (5 s interval): xl sysrq at 0: CRASHED event at ${ev_crash:-?}s," \
          "the agent's create call at ${ev_create:-?}s, STARTED event at ${ev_start:-?}s"
+    diag "the agent's calls from xl sysrq to its create (s:call): $(agent_calls "$w0")"
     if [ -n "$ev_crash" ]; then ok "restart: xvirsh event saw domu1 Crashed Panicked ${ev_crash}s after xl sysrq"
     else not_ok "restart: xvirsh event saw domu1 Crashed Panicked" "$(cat "$EVENTS_LOG")"; fi
     if [ -n "$ev_start" ]; then ok "restart: xvirsh event saw domu1 Started Booted ${ev_start}s after xl sysrq"
