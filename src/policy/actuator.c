@@ -37,6 +37,7 @@ typedef struct {
 struct _xvActuator {
     char *uri;
     virConnectPtr conn;         /* read-write, opened on first need */
+    bool warmTried;             /* xvActuatorWarmUp() tried this URI */
     xvPolicyCounter *counters;
     size_t ncounters;
     actuatorLast *last;
@@ -118,6 +119,7 @@ xvActuatorSetURI(xvActuator *a, const char *uri)
     }
     free(a->uri);
     a->uri = uri ? xvStrdup(uri) : NULL;
+    a->warmTried = false;
 }
 
 void
@@ -429,6 +431,20 @@ actuatorConnect(xvActuator *a, char **detail)
         virConnSetErrorFunc(a->conn, NULL, actuatorQuietErrors);
     }
     return a->conn;
+}
+
+void
+xvActuatorWarmUp(xvActuator *a)
+{
+    char *detail = NULL;
+
+    if (a->conn || a->warmTried)
+        return;
+    a->warmTried = true;
+    /* a failure is the first action's to report (it tries again) */
+    actuatorConnect(a, &detail);
+    free(detail);
+    virResetLastError();
 }
 
 static xvPolicyResult

@@ -487,6 +487,7 @@ xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro, const xvSnap
                     uint64_t nowMs)
 {
     size_t i, ncounters = 0;
+    bool live = false;          /* a policy that may write is in force */
 
     engineTakePending(engine, nowMs);
     if (xvPolicySetCount(engine->set) > 0) {
@@ -508,7 +509,11 @@ xvPolicyEngineRunAt(xvPolicyEngine *engine, struct _virConnect *ro, const xvSnap
             p->type->decide(&in, &p->common, p->config, &actions);
             xvActuatorApply(engine->actuator, ro, p->name, &p->common, &actions, st, nowMs);
             xvPolicyActionListClear(&actions);
+            live = live || !p->common.dryRun;
         }
+        /* after this sample's actions: the next one may be a crash to act on at once */
+        if (live)
+            xvActuatorWarmUp(engine->actuator);
         engineTidyState(engine, snap, nowMs);
         xvSnapshotUnref(engine->prev);
         engine->prev = snap->connected ? xvSnapshotRef(snap) : NULL;
