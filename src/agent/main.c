@@ -106,7 +106,7 @@ mainVersion(void)
     printf("  build date:       %s\n", xvBuildDate);
     printf("  compiler:         %s\n", xvBuildCompiler);
     printf("  hypervisor API:   %s\n", XV_API_NAME);
-    printf("  features:         %cxen-driver %clibsystemd %ctls %czlib\n",
+    printf("  features:         %cxen-driver %csd-notify %ctls %czlib\n",
            xvBuildXen ? '+' : '-', xvBuildSystemd ? '+' : '-',
            xvBuildTLS ? '+' : '-', xvBuildZlib ? '+' : '-');
 }
