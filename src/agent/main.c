@@ -18,7 +18,7 @@
 #include "agent.h"
 #include "agent_conf.h"
 #include "collectors/collector.h"
-#include "exporters/web_config.h"
+#include "exporters/web.h"
 #include "src/agent/version.h"
 #include "src/policy/engine.h"
 #include "util/xvalloc.h"
@@ -166,12 +166,12 @@ mainCheckWebConfig(const xvAgentConf *conf)
 
     if (!conf->webConfigFile)
         return 0;
-    if (!(web = xvWebConfigOpen(conf->webConfigFile, &msg))) {
+    if (!(web = xvWebOpen(conf->webConfigFile, &msg))) {
         fprintf(stderr, "%s\n", msg);
         free(msg);
         return -1;
     }
-    xvWebConfigFree(web);
+    xvWebFree(web);
     return 0;
 }
 
