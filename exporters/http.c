@@ -18,18 +18,15 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
-#include <openssl/ssl.h>
-
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <event2/util.h>
 
 #include "gzip.h"
 #include "http_parse.h"
-#include "web_config.h"
+#include "web.h"
 #include "util/xvalloc.h"
 #include "util/xvclock.h"
 #include "util/xvlog.h"
@@ -64,7 +61,7 @@ struct _httpConn {
     bool closeAfterReply;
     bool saysKeepAlive;                 /* an HTTP/1.0 client asked to keep it */
     bool lingering;                     /* reply sent, write side shut */
-    SSL *ssl;                           /* TLS: the bufferevent's; else NULL */
+    SSL *ssl;                           /* TLS: the bufferevent's (web.h); else NULL */
     struct event *headTimer;            /* the head deadline, once armed */
     bool headArmed;
     size_t scanned;                     /* input bytes searched for the head's end */
@@ -295,7 +292,7 @@ httpSend(httpConn *c, bool head, int code, const char *contentType,
     if (contentType)
         evbuffer_add_printf(out, "Content-Type: %s\r\n", contentType);
     evbuffer_add_printf(out, "Content-Length: %zu\r\n%s%s%s\r\n", len, extra ? extra : "",
-                        srv->web ? xvWebConfigHeaders(srv->web) : "",
+                        srv->web ? xvWebHeaders(srv->web) : "",
                         c->closeAfterReply ? "Connection: close\r\n" :
                         c->saysKeepAlive ? "Connection: keep-alive\r\n" : "");
     if (body && !head)
@@ -495,15 +492,15 @@ httpAdmitted(httpConn *c, const xvHttpRequest *req, xvHttpRoute route)
 
     if (!srv->web)
         return true;
-    if (!xvWebConfigAdmit(srv->web, now)) {
+    if (!xvWebAdmit(srv->web, now)) {
         httpSendText(c, false, 429, "Retry-After: 1\r\n", "too many requests\n");
         return false;
     }
-    if (!xvWebConfigNeedsAuth(srv->web) ||
+    if (!xvWebNeedsAuth(srv->web) ||
         (srv->healthOpen && (route == XV_HTTP_ROUTE_HEALTHY || route == XV_HTTP_ROUTE_READY)))
         return true;
     xvHttpRequestField(req, "Authorization", &auth);
-    switch (xvWebConfigAuthorize(srv->web, auth.ptr, auth.len, now)) {
+    switch (xvWebAuthorize(srv->web, auth.ptr, auth.len, now)) {
     case XV_WEB_AUTH_OK:
         return true;
     case XV_WEB_AUTH_BUSY:
@@ -651,7 +648,7 @@ httpLinger(httpConn *c)
     evbuffer_drain(in, evbuffer_get_length(in));
     /* TLS: the close_notify alert first, so the client sees a clean end */
     if (c->ssl)
-        SSL_shutdown(c->ssl);
+        xvWebTLSShutdown(c->ssl);
     shutdown(bufferevent_getfd(c->bev), SHUT_WR);
     bufferevent_setwatermark(c->bev, EV_READ, 0, 0);
     bufferevent_set_timeouts(c->bev, &tv, NULL);
@@ -696,7 +693,7 @@ httpConnEvent(struct bufferevent *bev, short what, void *opaque)
     /* the TLS handshake is done: a client certificate must also carry an
      * allowed name, when the web configuration lists some */
     if (what == BEV_EVENT_CONNECTED &&
-        (!c->srv->web || xvWebConfigPeerAllowed(c->srv->web, c->ssl)))
+        (!c->srv->web || xvWebPeerAllowed(c->srv->web, c->ssl)))
         return;
     /* end of file, an error (a failed handshake among them), or the read
      * (idle) or write timeout */
@@ -707,8 +704,6 @@ httpConnEvent(struct bufferevent *bev, short what, void *opaque)
 static struct bufferevent *
 httpConnBufferevent(xvHttpServer *srv, httpConn *c, evutil_socket_t fd)
 {
-    SSL_CTX *ctx;
-    struct bufferevent *bev;
     int one = 1;
 
     /* a reply goes out in several writes (TLS: a record each); without
@@ -716,22 +711,10 @@ httpConnBufferevent(xvHttpServer *srv, httpConn *c, evutil_socket_t fd)
      * 40 ms (bench/RESULTS.md, gzip and TLS) */
     (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     if (srv->web)
-        xvWebConfigRefresh(srv->web);       /* changed files count from now */
-    if (!srv->web || !(ctx = xvWebConfigTLS(srv->web)))
+        xvWebRefresh(srv->web);             /* changed files count from now */
+    if (!srv->web || !xvWebUsesTLS(srv->web))
         return bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
-    if (!(c->ssl = SSL_new(ctx)))
-        return NULL;
-    /* the SSL is the bufferevent's from here: freed with it */
-    bev = bufferevent_openssl_socket_new(srv->base, fd, c->ssl, BUFFEREVENT_SSL_ACCEPTING,
-                                         BEV_OPT_CLOSE_ON_FREE);
-    if (!bev) {
-        SSL_free(c->ssl);
-        c->ssl = NULL;
-        return NULL;
-    }
-    /* a client closing without close_notify has still said all it will */
-    bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-    return bev;
+    return xvWebTLSBufferevent(srv->web, srv->base, fd, &c->ssl);
 }
 
 /* The key of the per-address cap: IPv4 address, or IPv6 /64 prefix
@@ -1030,7 +1013,7 @@ void
 xvHttpServerSetWeb(xvHttpServer *srv, xvWebConfig *web, bool healthOpen)
 {
     if (web != srv->web)
-        xvWebConfigFree(srv->web);
+        xvWebFree(srv->web);
     srv->web = web;
     srv->healthOpen = healthOpen;
 }
@@ -1139,6 +1122,6 @@ xvHttpServerFree(xvHttpServer *srv)
     if (srv->backoffTimer)
         event_free(srv->backoffTimer);
     free(srv->telemetryPath);
-    xvWebConfigFree(srv->web);
+    xvWebFree(srv->web);
     free(srv);
 }

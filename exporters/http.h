@@ -35,7 +35,7 @@
  *    clients in the kernel's backlog;
  *  - accept(2) failing (EMFILE, ENFILE, ...) pauses the listener for 250 ms,
  *    with at most one log line a minute;
- *  - with a web configuration (web_config.h): TLS, basic auth, a request
+ *  - with a web configuration (web.h, web_config.h): TLS, basic auth, a request
  *    rate limit and extra headers; its files are looked at for changes at
  *    every new connection, and read again when they changed;
  *  - a cap on request header bytes, no request bodies, GET and HEAD only,
@@ -49,7 +49,7 @@
 #include <stdint.h>
 
 #include "self_metrics.h"
-#include "web_config.h"
+#include "web.h"
 #include "util/xvbuf.h"
 
 struct event_base;

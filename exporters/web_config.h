@@ -48,6 +48,9 @@
  * busy: past it the answer is "busy" (429).
  *
  * Loop thread only: nothing here is thread-safe.
+ *
+ * This is built into the agent's web module (web_module.h), with OpenSSL
+ * and libcrypt; the agent itself calls it through web.h.
  */
 #pragma once
 
@@ -55,15 +58,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "web_module.h"
+
 typedef struct ssl_ctx_st SSL_CTX;
-typedef struct ssl_st SSL;
+/* (xvWebConfig, SSL and xvWebAuthResult: web_module.h) */
 
 /* bcrypt checks (not answered from the cache) allowed per second, and in
  * one burst. */
 #define XV_WEB_AUTH_CHECKS_PER_SECOND 10
 #define XV_WEB_AUTH_CHECKS_BURST 20
-
-typedef struct _xvWebConfig xvWebConfig;
 
 /*
  * Reads the web configuration file @path. Returns NULL with a message in
@@ -100,12 +103,6 @@ const char *xvWebConfigHeaders(const xvWebConfig *wc);
 
 /* Whether requests must carry basic auth credentials. */
 bool xvWebConfigNeedsAuth(const xvWebConfig *wc);
-
-typedef enum {
-    XV_WEB_AUTH_OK,
-    XV_WEB_AUTH_DENIED,         /* missing, malformed or wrong: 401 */
-    XV_WEB_AUTH_BUSY,           /* too many bcrypt checks right now: 429 */
-} xvWebAuthResult;
 
 /*
  * Checks the Authorization field value @value (@len bytes; NULL: none

@@ -228,6 +228,15 @@ logFormatSyslog(int level, const char *msg, char *line, size_t cap)
     return (size_t)len;
 }
 
+/* Where messages go instead of stderr (xvLogSetSink), or NULL. */
+static void (*logSink)(int level, const char *msg);
+
+void
+xvLogSetSink(void (*sink)(int level, const char *msg))
+{
+    logSink = sink;
+}
+
 void
 xvLogV(int level, const char *fmt, va_list ap)
 {
@@ -240,6 +249,10 @@ xvLogV(int level, const char *fmt, va_list ap)
         return;
     if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
         return;
+    if (logSink) {
+        logSink(level, msg);
+        return;
+    }
     if (format == XV_LOG_FORMAT_SYSLOG)
         len = logFormatSyslog(level, msg, line, sizeof(line));
     else

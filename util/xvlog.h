@@ -49,6 +49,16 @@ xvLogFormat xvLogGetFormat(void);
 /* The format named @name ("logfmt", "json"; "syslog" for the default), or -1. */
 int xvLogFormatFromName(const char *name);
 
+/*
+ * Hands each message that passes the level to @sink(level, message)
+ * instead of writing it (NULL, the default: write it). For a loadable
+ * module that carries its own copy of this file (the agent's web module,
+ * exporters/web_module.h): with its copy's level at XV_LOG_DEBUG and the
+ * host's logger as the sink, its messages come out in the host's level and
+ * format. Set it before any message is logged.
+ */
+void xvLogSetSink(void (*sink)(int level, const char *msg));
+
 /* Writes one message at @level (in the syslog format newlines inside become
  * spaces; a line is cut at 2 KiB). */
 void xvLog(int level, const char *fmt, ...) XV_PRINTF(2, 3);

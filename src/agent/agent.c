@@ -1043,15 +1043,15 @@ agentOpenWeb(const xvAgentConf *conf, xvWebConfig **web)
     *web = NULL;
     if (!conf->webConfigFile)
         return 0;
-    if (!(*web = xvWebConfigOpen(conf->webConfigFile, &msg))) {
+    if (!(*web = xvWebOpen(conf->webConfigFile, &msg))) {
         xvLogError("web config: %s", msg);
         free(msg);
         return -1;
     }
     xvLogInfo("web config: %s: TLS %s, basic auth %s%s", conf->webConfigFile,
-              xvWebConfigTLS(*web) ? "on" : "off",
-              xvWebConfigNeedsAuth(*web) ? "on" : "off",
-              xvWebConfigNeedsAuth(*web) && conf->healthWithoutAuth ?
+              xvWebUsesTLS(*web) ? "on" : "off",
+              xvWebNeedsAuth(*web) ? "on" : "off",
+              xvWebNeedsAuth(*web) && conf->healthWithoutAuth ?
               " (not for /-/healthy and /-/ready)" : "");
     return 0;
 }
@@ -1186,7 +1186,7 @@ agentApplyReload(xvAgent *agent)
     if (rc < 0) {
         agent->reloadOk = false;
         agent->reloadsFailed++;
-        xvWebConfigFree(web);
+        xvWebFree(web);
         xvAgentConfFree(conf);
         xvPolicySetFree(policies);
         xvLogError("config: reload rejected, the running configuration stays in force");
@@ -1373,7 +1373,7 @@ xvAgentNew(const xvAgentOptions *opts)
     event_add(agent->sigint, NULL);
     event_add(agent->sighup, NULL);
     if (agentOpenWeb(agent->conf, &web) < 0 || agentListen(agent, agent->conf) < 0) {
-        xvWebConfigFree(web);
+        xvWebFree(web);
         goto error;
     }
     xvHttpServerSetWeb(agent->http, web, agent->conf->healthWithoutAuth);

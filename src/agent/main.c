@@ -18,7 +18,7 @@
 #include "agent.h"
 #include "agent_conf.h"
 #include "collectors/collector.h"
-#include "exporters/web_config.h"
+#include "exporters/web.h"
 #include "src/agent/version.h"
 #include "src/policy/engine.h"
 #include "util/xvalloc.h"
@@ -106,7 +106,7 @@ mainVersion(void)
     printf("  build date:       %s\n", xvBuildDate);
     printf("  compiler:         %s\n", xvBuildCompiler);
     printf("  hypervisor API:   %s\n", XV_API_NAME);
-    printf("  features:         %cxen-driver %clibsystemd %ctls %czlib\n",
+    printf("  features:         %cxen-driver %csd-notify %ctls %czlib\n",
            xvBuildXen ? '+' : '-', xvBuildSystemd ? '+' : '-',
            xvBuildTLS ? '+' : '-', xvBuildZlib ? '+' : '-');
 }
@@ -166,12 +166,12 @@ mainCheckWebConfig(const xvAgentConf *conf)
 
     if (!conf->webConfigFile)
         return 0;
-    if (!(web = xvWebConfigOpen(conf->webConfigFile, &msg))) {
+    if (!(web = xvWebOpen(conf->webConfigFile, &msg))) {
         fprintf(stderr, "%s\n", msg);
         free(msg);
         return -1;
     }
-    xvWebConfigFree(web);
+    xvWebFree(web);
     return 0;
 }
 

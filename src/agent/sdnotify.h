@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * sdnotify.h: what the agent tells its service manager (sd_notify(3), via
- * libsystemd; every function is a no-op in a build without it, or when
- * the agent was not started by systemd, i.e. NOTIFY_SOCKET is unset):
+ * sdnotify.h: what the agent tells its service manager (the sd_notify(3)
+ * protocol, spoken by sdnotify.c without libsystemd; every function is a
+ * no-op in a build without it (-Dsystemd=disabled), or when the agent was
+ * not started by systemd, i.e. NOTIFY_SOCKET is unset):
  *
  *   READY=1       once /metrics serves a first sample (/-/ready answers 200)
  *                 and again when a reload is over, accepted or rejected

@@ -18,7 +18,8 @@ extern const char xvBuildDate[];
 /* The compiler: "gcc 12.2.0". */
 extern const char xvBuildCompiler[];
 
-/* Features compiled in: the Xen driver module, libsystemd (sd_notify), TLS
+/* Features compiled in: the Xen driver module, sd_notify (spoken
+ * without libsystemd), TLS
  * (OpenSSL), gzip (zlib). */
 extern const bool xvBuildXen;
 extern const bool xvBuildSystemd;

@@ -81,7 +81,7 @@ like "--version: version, branch and revision" "$TMP/version.out" \
 like "--version: build date" "$TMP/version.out" '^  build date: +([0-9]{8}-[0-9]{2}:[0-9]{2}:[0-9]{2}|unknown)$'
 like "--version: compiler" "$TMP/version.out" '^  compiler: +[a-z]+ [0-9]'
 like "--version: features compiled in" "$TMP/version.out" \
-    '^  features: +[-+]xen-driver [-+]libsystemd [-+]tls [-+]zlib$'
+    '^  features: +[-+]xen-driver [-+]sd-notify [-+]tls [-+]zlib$'
 is "-V is --version" "$("$XVIRT_AGENT" -V 2>&1)" "$(cat "$TMP/version.out")"
 
 # ---- 3. --help names every flag -----------------------------------------------

@@ -16,7 +16,7 @@ WATCHDOG=120
 . "$(dirname "${BASH_SOURCE[0]}")/agent_common.sh"
 
 if [ "${XV_WITH_SYSTEMD:-0}" != 1 ]; then
-    skip_all "xvirt-agent built without libsystemd (-Dsystemd=disabled)"
+    skip_all "xvirt-agent built without sd_notify (-Dsystemd=disabled)"
 fi
 
 NOTIFY_SOCK=$TMP/notify.sock
@@ -141,6 +141,40 @@ kill -TERM "$AGENT_PID"
 wait_exit "$AGENT_PID" 15
 wait_log "$NOTIFY_LOG" ' STOPPING=1' 10
 is "WATCHDOG_PID of another process: no WATCHDOG=1" "$(count 'WATCHDOG=1')" 0
+
+# an abstract socket name (NOTIFY_SOCKET=@NAME, as systemd may hand out)
+ABSTRACT=@xvirt-sdnotify-test-$$
+ABSTRACT_LOG=$TMP/notify-abstract.log
+: >"$ABSTRACT_LOG"
+python3 "$(dirname "${BASH_SOURCE[0]}")/notify_socket.py" "$ABSTRACT" "$ABSTRACT_LOG" \
+    </dev/null >/dev/null 2>"$TMP/notify-abstract.err" &
+HELPER_PIDS+=("$!")
+if ! wait_for 20 grep -q " $ABSTRACT\$" /proc/net/unix; then
+    bail_out "the abstract stand-in socket did not come up: $(cat "$TMP/notify-abstract.err")"
+fi
+AGENT_ENV=("NOTIFY_SOCKET=$ABSTRACT")
+start_agent abstract --config "$CONF"
+AGENT_ENV=()
+if wait_log "$ABSTRACT_LOG" ' READY=1' 30; then
+    ok "NOTIFY_SOCKET in the abstract namespace (@NAME): READY=1 sent"
+else
+    not_ok "NOTIFY_SOCKET in the abstract namespace (@NAME): READY=1 sent" "$ABSTRACT_LOG" "$AGENT_LOG"
+fi
+kill -TERM "$AGENT_PID"
+wait_exit "$AGENT_PID" 15
+wait_log "$ABSTRACT_LOG" ' STOPPING=1' 10
+like "abstract namespace: STOPPING=1 sent" "$ABSTRACT_LOG" ' STOPPING=1'
+# a NOTIFY_SOCKET the agent cannot use: one warning, and it serves as usual
+AGENT_ENV=("NOTIFY_SOCKET=vsock:2:1234")
+start_agent badsocket --config "$CONF"
+AGENT_ENV=()
+wait_for 30 test "$(http_code "$port" /-/ready)" = 200
+is "unusable NOTIFY_SOCKET: the agent serves all the same" "$(http_code "$port" /-/ready)" 200
+kill -TERM "$AGENT_PID"
+wait_exit "$AGENT_PID" 15
+is "unusable NOTIFY_SOCKET: exit status 0" "$EXIT_STATUS" 0
+is "unusable NOTIFY_SOCKET: one warning naming it" \
+    "$(grep -c 'sd_notify: NOTIFY_SOCKET=vsock:2:1234: not an absolute path' "$AGENT_LOG")" 1
 
 # ---- 2. a hung hypervisor call --------------------------------------------------------
 

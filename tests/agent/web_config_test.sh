@@ -20,7 +20,14 @@
 #            refused at the handshake; Prometheus scrapes it over TLS with
 #            its client certificate and basic auth: up == 1;
 #   agent C: a bad web configuration at start: exit status 1, file:line:col;
-#            --check-config reads it as the start does.
+#            --check-config reads it as the start does;
+#   agent D: the web module (exporters/web.h): an agent without a web
+#            configuration maps neither the module nor OpenSSL, libcrypt,
+#            libevent_openssl (nor libsystemd); a reload that adds one loads
+#            the module; with the module missing (XVIRT_AGENT_MODULE_DIR
+#            naming an empty directory) or untrusted, a start with a web
+#            configuration fails, --check-config too, and a reload adding
+#            one is rejected, each saying why; the agent serves on.
 WATCHDOG=150
 # shellcheck source=agent_common.sh
 . "$(dirname "$0")/agent_common.sh"
@@ -110,6 +117,8 @@ else
     done_testing
 fi
 like "A: the log says TLS and basic auth are on" "$A_LOG" "TLS on, basic auth on"
+like "A: the build tree's agent loaded the build tree's web module" "/proc/$A_PID/maps" \
+    " $XV_TEST_BUILDDIR/exporters/libxvirt_agent_web\.so\$"
 
 is "A: right credentials: 200" "$(https "$APORT" /metrics -u prom:s3cret)" 200
 like "A: ... with the metrics" "$TMP/body" "^xvirt_domains 50"
@@ -255,5 +264,76 @@ like "C: ... with the same message" "$TMP/check-c.out" \
     "web-c.yml:2:3: unknown key 'cert_fil' in 'tls_server_config'"
 "$XVIRT_AGENT" --check-config "$TMP/b.yaml" >"$TMP/check-b.out" 2>&1
 is "B: --check-config accepts a good one (certificates, CA and hashes read)" "$?" 0
+
+# ---- agent D: the web module --------------------------------------------------------
+
+# libraries only a web configuration (or, before, sd_notify) needed
+WEB_LIBS='/(libxvirt_agent_web|libssl|libcrypto|libcrypt|libevent_openssl[^/]*|libsystemd|libgcrypt)\.so'
+maps_web_libs() {   # maps_web_libs PID: the web libraries PID maps, one a line
+    grep -Eo "$WEB_LIBS[^ ]*\$" "/proc/$1/maps" | sort -u
+}
+printf 'tls_server_config:\n  cert_file: certs/server.crt\n  key_file: certs/server.key\n' \
+    >"$TMP/web-d.yml"
+DPORT=$(free_port)
+write_config "$TMP/d.yaml" "$DPORT" "test:///default" "sampling:" "  events: false"
+start_agent d --config "$TMP/d.yaml"
+D_PID=$AGENT_PID D_LOG=$AGENT_LOG
+wait_http "$DPORT" /-/ready 200 15
+is "D: no web configuration: no web module, OpenSSL, libcrypt or libsystemd mapped" \
+    "$(maps_web_libs "$D_PID")" ""
+write_config "$TMP/d.yaml" "$DPORT" "test:///default" "  web_config_file: web-d.yml" \
+    "sampling:" "  events: false"
+kill -HUP "$D_PID"
+if wait_for 15 eval '[ "$(https "$DPORT" /-/healthy)" = 200 ]'; then
+    ok "D: a reload adding a web configuration turns TLS on"
+else
+    not_ok "D: a reload adding a web configuration turns TLS on" "$D_LOG"
+fi
+like "D: ... with the web module and OpenSSL mapped from then on" <(maps_web_libs "$D_PID") \
+    "libxvirt_agent_web\.so"
+kill -TERM "$D_PID"
+wait_exit "$D_PID" 15
+
+# the module missing: the start fails, --check-config too, a reload is refused
+mkdir -p "$TMP/nomodule"
+MISSING="web-d.yml: a web configuration needs the agent's web module $TMP/nomodule/libxvirt_agent_web.so, which is not installed"
+AGENT_ENV=("XVIRT_AGENT_MODULE_DIR=$TMP/nomodule")
+start_agent d-missing --config "$TMP/d.yaml"
+AGENT_ENV=()
+wait_exit "$AGENT_PID" 15
+is "D: the web module missing, a start with a web configuration: exit status 1" "$EXIT_STATUS" 1
+like "D: ... saying which module is missing" "$AGENT_LOG" "$MISSING"
+XVIRT_AGENT_MODULE_DIR=$TMP/nomodule "$XVIRT_AGENT" --check-config "$TMP/d.yaml" \
+    >"$TMP/check-d.out" 2>&1
+is "D: ... --check-config: exit status 1" "$?" 1
+like "D: ... with the same message" "$TMP/check-d.out" "$MISSING"
+write_config "$TMP/d.yaml" "$DPORT" "test:///default" "sampling:" "  events: false"
+AGENT_ENV=("XVIRT_AGENT_MODULE_DIR=$TMP/nomodule")
+start_agent d-reload --config "$TMP/d.yaml"
+AGENT_ENV=()
+D_PID=$AGENT_PID D_LOG=$AGENT_LOG
+wait_http "$DPORT" /-/ready 200 15
+write_config "$TMP/d.yaml" "$DPORT" "test:///default" "  web_config_file: web-d.yml" \
+    "sampling:" "  events: false"
+kill -HUP "$D_PID"
+wait_log "$D_LOG" "reload rejected" 10
+like "D: the web module missing, a reload adding a web configuration is rejected" "$D_LOG" \
+    "config: reload rejected"
+like "D: ... saying which module is missing" "$D_LOG" "$MISSING"
+is "D: ... and the agent serves on, plain HTTP" "$(http_code "$DPORT" /-/ready)" 200
+kill -TERM "$D_PID"
+wait_exit "$D_PID" 15
+is "D: ... and exits 0 on SIGTERM" "$EXIT_STATUS" 0
+
+# a module others may write is not loaded
+mkdir -p "$TMP/openmodule"
+cp "$XV_TEST_BUILDDIR/exporters/libxvirt_agent_web.so" "$TMP/openmodule/"
+chmod 666 "$TMP/openmodule/libxvirt_agent_web.so"
+write_config "$TMP/d.yaml" "$DPORT" "test:///default" "  web_config_file: web-d.yml"
+XVIRT_AGENT_MODULE_DIR=$TMP/openmodule "$XVIRT_AGENT" --check-config "$TMP/d.yaml" \
+    >"$TMP/check-open.out" 2>&1
+is "D: a web module writable by others: --check-config fails" "$?" 1
+like "D: ... saying it refuses it" "$TMP/check-open.out" \
+    "refusing the agent's web module $TMP/openmodule/libxvirt_agent_web.so"
 
 done_testing

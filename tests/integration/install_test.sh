@@ -136,6 +136,14 @@ else
     not_ok "the Xen driver's monitor is installed where the module looks for it" "installed: ${mon:-none}"
   fi
 fi
+# The agent's web module (TLS, basic auth) is installed in the directory
+# compiled into the agent.
+web=$(find "$tmp/root" -type f -name libxvirt_agent_web.so | head -1)
+if [ -n "$web" ] && [ -n "$agent" ] && grep -aqF "$(dirname "${web#"$tmp/root"}")" "$agent"; then
+  ok "the agent's web module is installed where the agent looks for it (${web#"$tmp/root"})"
+else
+  not_ok "the agent's web module is installed where the agent looks for it" "installed: ${web:-none}"
+fi
 # Syntax only: the staging root has no systemd to resolve units against.
 if ! command -v systemd-analyze >/dev/null; then
   skip "systemd-analyze finds no syntax error in the unit" "no systemd-analyze"
@@ -145,4 +153,4 @@ elif [ -n "$unit" ] && ! systemd-analyze verify --man=no "$unit" 2>&1 |
 else
   not_ok "systemd-analyze finds no syntax error in the unit"
 fi
-done_testing 10
+done_testing 11

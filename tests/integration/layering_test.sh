@@ -27,7 +27,7 @@ src/snapshot/: util/
 collectors/: src/snapshot/ util/
 exporters/: src/snapshot/ util/
 exporters/prom_writer: util/
-exporters/web_config: src/conf/ util/
+exporters/web_config: exporters/web_module src/conf/ util/
 src/conf/: util/
 src/policy/: src/snapshot/ src/conf/ exporters/prom_writer util/
 src/agent/: src/snapshot/ collectors/ exporters/ src/conf/ src/policy/ util/

@@ -155,8 +155,10 @@ is "every alert's runbook_url is in the packaged runbooks.md" "$links" \
     "$(grep -c '^ *- alert: ' "$TMP/alerts.yml") file:///usr/share/doc/xvirt-agent/runbooks.md"
 
 # The library's private helpers (<libexecdir>/xvirt/, e.g. xvirt-xen-monitor)
-# go with the library, whenever the build installs any.
-helpers=$(cd "$SRC/debian/tmp" 2>/dev/null && find "usr/lib/$MA/xvirt" -type f 2>/dev/null | sed 's|^|/|')
+# go with the library, whenever the build installs any; the agent's web
+# module (<libdir>/xvirt/agent/) with the agent, where the agent looks for it.
+helpers=$(cd "$SRC/debian/tmp" 2>/dev/null && find "usr/lib/$MA/xvirt" -type f \
+    -not -path "usr/lib/$MA/xvirt/agent/*" 2>/dev/null | sed 's|^|/|')
 miss=
 for f in $helpers; do
     grep -qxF "$f" "$TMP/libxvirt0.list" || miss="$miss $f"
@@ -175,6 +177,12 @@ if [ -n "$helpers" ]; then
     like_value "the Xen driver module starts the packaged xvirt-xen-monitor (${started:-no path found})" \
         "$(grep -xF "${started:-none}" "$TMP/libxvirt0.list")" .
 fi
+
+webdir=$(dpkg-deb --fsys-tarfile "$(deb xvirt-agent)" | tar -xOf - ./usr/sbin/xvirt-agent |
+    strings | grep -E '^/.*/xvirt/agent$')
+like_value "xvirt-agent carries its web module where the agent loads it from (${webdir:-no directory found})" \
+    "$(grep -xF "${webdir:-none}/libxvirt_agent_web.so" "$TMP/xvirt-agent.list")" .
+unlike "libxvirt0 does not carry the agent's web module" "$TMP/libxvirt0.list" 'libxvirt_agent_web'
 
 field() {
     dpkg-deb -f "$(deb "$1")" "$2"

@@ -10,8 +10,8 @@
 #     MAX_EXPOSURE, the figure the unit reached (README, "The systemd
 #     unit"), and what it still reports exposed is the README's list:
 #     removing a hardening setting fails this test;
-#   - Type=notify and WatchdogSec= when the agent speaks sd_notify (built
-#     with libsystemd), Type=exec without it (a Type=notify unit would wait
+#   - Type=notify and WatchdogSec= when the agent speaks sd_notify (not
+#     built with -Dsystemd=disabled), Type=exec without it (a Type=notify unit would wait
 #     for a READY=1 that never comes).
 # systemd-analyze comes from Debian's systemd package (scripts/deps); a
 # missing one is a failure.
