@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "xen/xen_ctrl.h"
+#include "xen/xen_store.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -365,7 +366,10 @@ xenCtrlToolstack(xenCtrlHandle *h)
     if (h->ctx)
         return h->ctx;
     h->lastError[0] = '\0';
-    if ((rc = libxl_ctx_alloc(&h->ctx, LIBXL_VERSION, 0, &h->logger)) != 0) {
+    xvXenStoreOpenLock();       /* it opens xenstore (xen_store.h) */
+    rc = libxl_ctx_alloc(&h->ctx, LIBXL_VERSION, 0, &h->logger);
+    xvXenStoreOpenUnlock();
+    if (rc != 0) {
         h->ctx = NULL;
         xvReportError(VIR_ERR_OPERATION_FAILED, "libxl_ctx_alloc failed (libxl error %d)%s%s",
                       rc, h->lastError[0] ? ": " : "", h->lastError);

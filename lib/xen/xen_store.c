@@ -6,6 +6,7 @@
 #include "xen/xen_store.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,22 +21,43 @@ _Static_assert(XS_WATCH_PATH == 0 && XS_WATCH_TOKEN == 1,
                "checkWatch returns { path, token }");
 _Static_assert(XV_XEN_XBT_NULL == XBT_NULL, "no transaction");
 
+static pthread_mutex_t xenStoreOpenMutex = PTHREAD_MUTEX_INITIALIZER;
+
+void
+xvXenStoreOpenLock(void)
+{
+    pthread_mutex_lock(&xenStoreOpenMutex);
+}
+
+void
+xvXenStoreOpenUnlock(void)
+{
+    pthread_mutex_unlock(&xenStoreOpenMutex);
+}
+
 static void *
 xenStoreOpen(void)
 {
-    struct xs_handle *xsh;
+    struct xs_handle *xsh = NULL;
+    int err = 0;
 
+    xvXenStoreOpenLock();
     /*
      * Without xenstored's socket, xs_open falls back to the kernel's
      * /dev/xen/xenbus, whose requests in dom0 wait for a xenstored that is
      * not there: refuse instead of hanging. (A xenstore stub domain, which
      * has no socket, is not supported.)
      */
-    if (access(xs_daemon_socket(), F_OK) < 0)
-        return NULL;
-    errno = 0;
-    if (!(xsh = xs_open(0)) && errno == 0)
-        errno = ECONNREFUSED;
+    if (access(xs_daemon_socket(), F_OK) < 0) {
+        err = errno;
+    } else {
+        errno = 0;
+        if (!(xsh = xs_open(0)))
+            err = errno ? errno : ECONNREFUSED;
+    }
+    xvXenStoreOpenUnlock();
+    if (!xsh)
+        errno = err;
     return xsh;
 }
 
