@@ -65,21 +65,16 @@ static int
 webCheckFile(const char *path, const char *config, char **errmsg)
 {
     char why[XV_FILE_WHY_LEN];
-    int fd = xvFileOpenRegular(path, O_RDONLY, why, sizeof(why));
-    int rc;
+    int rc = xvFileCheckModule(path, why, sizeof(why));
 
-    if (fd == -ENOENT) {
+    if (rc == 0)
+        return 0;
+    if (rc == -ENOENT) {
         *errmsg = xvAsprintf("%s: a web configuration needs the agent's web module %s, "
                              "which is not installed (it comes with xvirt-agent; "
                              "XVIRT_AGENT_MODULE_DIR names another directory)",
                              config, path);
         return -1;
-    }
-    if (fd >= 0) {
-        rc = xvFileCheckTrust(path, fd, XV_FILE_TRUST_STRICT, why, sizeof(why));
-        close(fd);
-        if (rc >= 0)
-            return 0;
     }
     *errmsg = xvAsprintf("%s: refusing the agent's web module %s: %s (it must be a regular "
                          "file owned by root or this user, writable by no one else)",

@@ -90,20 +90,15 @@ static int
 xvModuleCheckFile(int code, const char *path)
 {
     char why[XV_FILE_WHY_LEN];
-    int fd = xvFileOpenRegular(path, O_RDONLY, why, sizeof(why));
-    int rc;
+    int rc = xvFileCheckModule(path, why, sizeof(why));
 
-    if (fd == -ENOENT) {
+    if (rc == 0)
+        return 0;
+    if (rc == -ENOENT) {
         xvReportError(code,
                       "the Xen driver module %s is not installed (it comes with "
                       "libxvirt0; XVIRT_DRIVER_DIR names another directory)", path);
         return -1;
-    }
-    if (fd >= 0) {
-        rc = xvFileCheckTrust(path, fd, XV_FILE_TRUST_STRICT, why, sizeof(why));
-        close(fd);
-        if (rc >= 0)
-            return 0;
     }
     xvReportError(code, "refusing the Xen driver module %s: %s (it must be a regular file "
                   "owned by root or this user, writable by no one else)", path, why);

@@ -250,3 +250,16 @@ xvFileCheckTrust(const char *path, int fd, unsigned int flags, char *why, size_t
     free(real);
     return rc;
 }
+
+int
+xvFileCheckModule(const char *path, char *why, size_t whylen)
+{
+    int fd = xvFileOpenRegular(path, O_RDONLY, why, whylen);
+    int rc;
+
+    if (fd < 0)
+        return fd == -ENOENT ? -ENOENT : -1;
+    rc = xvFileCheckTrust(path, fd, XV_FILE_TRUST_STRICT, why, whylen);
+    close(fd);
+    return rc >= 0 ? 0 : -1;
+}

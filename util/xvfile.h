@@ -84,6 +84,14 @@ int xvFileRead(const char *path, size_t maxBytes, char **retData, size_t *retLen
 int xvFileCheckTrust(const char *path, int fd, unsigned int flags, char *why,
                      size_t whylen);
 
+/*
+ * May the shared object @path be loaded as code of this (root) process? A
+ * regular file that passes the trust rule strictly, it and every directory
+ * above it writable by no one else. Returns 0, -ENOENT when there is no
+ * such file (not installed), or another negative value with @why filled.
+ */
+int xvFileCheckModule(const char *path, char *why, size_t whylen);
+
 /* "a FIFO", "a directory", "a socket", "a character device"...: what the
  * file type of @mode is, for messages. */
 const char *xvFileTypeName(unsigned int mode);

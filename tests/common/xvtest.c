@@ -240,3 +240,35 @@ xvTestAssertAbortsOutOfMemory(void (*fn)(void))
     assert_int_equal(WTERMSIG(status), SIGABRT);
     assert_string_equal(got, expected);
 }
+
+void
+xvTestInstallFile(const char *from, const char *dir, const char *name, unsigned int mode)
+{
+    char *path = xvTestPathIn(dir, name);
+    FILE *in = fopen(from, "rb"), *out = fopen(path, "wb");
+    char buf[65536];
+    size_t n;
+
+    assert_non_null(in);
+    assert_non_null(out);
+    while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+        assert_int_equal(fwrite(buf, 1, n, out), n);
+    fclose(in);
+    assert_int_equal(fclose(out), 0);
+    assert_int_equal(chmod(path, (mode_t)mode), 0);
+    free(path);
+}
+
+int
+xvTestMapped(const char *needle)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[4096];
+    int found = 0;
+
+    assert_non_null(f);
+    while (!found && fgets(line, sizeof(line), f))
+        found = strstr(line, needle) != NULL;
+    fclose(f);
+    return found;
+}

@@ -30,6 +30,12 @@ char *xvTestStderrEnd(void);
 char *xvTestTempDir(void);
 /* "@dir/@name", to free(). */
 char *xvTestPathIn(const char *dir, const char *name);
+/* Copies the file @from to @dir/@name, then gives it @mode; fails the test
+ * on error. */
+void xvTestInstallFile(const char *from, const char *dir, const char *name,
+                       unsigned int mode);
+/* Does this process map a file whose path contains @needle (/proc/self/maps)? */
+int xvTestMapped(const char *needle);
 /* Writes @text to @dir/@name (created or truncated); fails the test on error. */
 void xvTestWriteText(const char *dir, const char *name, const char *text);
 /* Makes the directory @dir/@name (mode 0700); fails the test on error. */

@@ -19,21 +19,6 @@
 /* The directory of the web configurations the cases open. */
 static char *confDir;
 
-/* Does this process map a file whose path contains @needle? */
-static bool
-mapped(const char *needle)
-{
-    FILE *f = fopen("/proc/self/maps", "r");
-    char line[4096];
-    bool found = false;
-
-    assert_non_null(f);
-    while (!found && fgets(line, sizeof(line), f))
-        found = strstr(line, needle) != NULL;
-    fclose(f);
-    return found;
-}
-
 /* A module directory of our own for a case, XVIRT_AGENT_MODULE_DIR naming it. */
 static int
 setup_module_dir(void **state)
@@ -57,19 +42,7 @@ teardown_module_dir(void **state)
 static void
 install_module(const char *dir, const char *from, mode_t mode)
 {
-    char *path = xvTestPathIn(dir, MODULE_FILE);
-    FILE *in = fopen(from, "rb"), *out = fopen(path, "wb");
-    char buf[65536];
-    size_t n;
-
-    assert_non_null(in);
-    assert_non_null(out);
-    while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-        assert_int_equal(fwrite(buf, 1, n, out), n);
-    fclose(in);
-    assert_int_equal(fclose(out), 0);
-    assert_int_equal(chmod(path, mode), 0);
-    free(path);
+    xvTestInstallFile(from, dir, MODULE_FILE, mode);
 }
 
 /* The configuration file @name of confDir, with @text. */
@@ -95,19 +68,19 @@ assert_refused(const char *substr)
         fail_msg("'%s' does not say '%s' and name %s", msg, substr, path);
     free(msg);
     free(path);
-    assert_false(mapped(MODULE_FILE));
-    assert_false(mapped("libssl"));
+    assert_false(xvTestMapped(MODULE_FILE));
+    assert_false(xvTestMapped("libssl"));
 }
 
 static void
 test_nothing_of_openssl_is_mapped_before(void **state)
 {
     (void)state;
-    assert_false(mapped(MODULE_FILE));
-    assert_false(mapped("libssl"));
-    assert_false(mapped("libcrypto"));
-    assert_false(mapped("libcrypt."));
-    assert_false(mapped("libevent_openssl"));
+    assert_false(xvTestMapped(MODULE_FILE));
+    assert_false(xvTestMapped("libssl"));
+    assert_false(xvTestMapped("libcrypto"));
+    assert_false(xvTestMapped("libcrypt."));
+    assert_false(xvTestMapped("libevent_openssl"));
 }
 
 static void
@@ -162,7 +135,7 @@ test_the_module_loads_and_reads_configurations(void **state)
     wc = xvWebOpen(good, &msg);
     assert_null(msg);
     assert_non_null(wc);
-    assert_true(mapped(MODULE_FILE));
+    assert_true(xvTestMapped(MODULE_FILE));
     assert_false(xvWebUsesTLS(wc));
     assert_false(xvWebNeedsAuth(wc));
     assert_string_equal(xvWebHeaders(wc), "X-Frame-Options: deny\r\n");

@@ -17,21 +17,6 @@
 
 #define MODULE_FILE "libxvirt_driver_xen.so"
 
-/* Does this process map a file whose path contains @needle? */
-static bool
-mapped(const char *needle)
-{
-    FILE *f = fopen("/proc/self/maps", "r");
-    char line[4096];
-    bool found = false;
-
-    assert_non_null(f);
-    while (!found && fgets(line, sizeof(line), f))
-        found = strstr(line, needle) != NULL;
-    fclose(f);
-    return found;
-}
-
 /* A module directory of our own for a case, XVIRT_DRIVER_DIR pointing to it. */
 static int
 setup_module_dir(void **state)
@@ -55,19 +40,7 @@ teardown_module_dir(void **state)
 static void
 install_module(const char *dir, const char *from, mode_t mode)
 {
-    char *path = xvTestPathIn(dir, MODULE_FILE);
-    FILE *in = fopen(from, "rb"), *out = fopen(path, "wb");
-    char buf[65536];
-    size_t n;
-
-    assert_non_null(in);
-    assert_non_null(out);
-    while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-        assert_int_equal(fwrite(buf, 1, n, out), n);
-    fclose(in);
-    assert_int_equal(fclose(out), 0);
-    assert_int_equal(chmod(path, mode), 0);
-    free(path);
+    xvTestInstallFile(from, dir, MODULE_FILE, mode);
 }
 
 /* Both ways into the Xen driver fail with @substr, and load nothing. */
@@ -83,8 +56,8 @@ assert_xen_refused(const char *substr)
     assert_int_equal(virGetVersion(&lib, "Xen", &ver), -1);
     assert_int_equal(ver, 0);
     assert_last_error(VIR_ERR_NO_SUPPORT, VIR_FROM_NONE, substr);
-    assert_false(mapped(MODULE_FILE));
-    assert_false(mapped("libxenctrl"));
+    assert_false(xvTestMapped(MODULE_FILE));
+    assert_false(xvTestMapped("libxenctrl"));
 }
 
 static void
@@ -98,9 +71,9 @@ test_test_driver_maps_no_xen_library(void **state)
     assert_int_equal(virConnectNumOfDomains(conn), 1);
     assert_int_equal(virGetVersion(&lib, "Test", &ver), 0);
     assert_int_equal(virConnectClose(conn), 0);
-    assert_false(mapped(MODULE_FILE));
-    assert_false(mapped("libxenctrl"));
-    assert_false(mapped("libxenlight"));
+    assert_false(xvTestMapped(MODULE_FILE));
+    assert_false(xvTestMapped("libxenctrl"));
+    assert_false(xvTestMapped("libxenlight"));
 }
 
 static void
@@ -152,8 +125,8 @@ test_first_xen_use_loads_the_module(void **state)
     assert_int_equal(virGetVersion(&lib, "Xen", &ver), 0);
     assert_no_error();
     assert_true(ver >= 3000000UL);
-    assert_true(mapped(MODULE_FILE));
-    assert_true(mapped("libxenctrl"));
+    assert_true(xvTestMapped(MODULE_FILE));
+    assert_true(xvTestMapped("libxenctrl"));
     /* In dom0 the open succeeds; anywhere else it is the Xen driver that
      * answers, not the loader. */
     conn = virConnectOpenReadOnly("xen:///");

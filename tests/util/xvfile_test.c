@@ -392,6 +392,55 @@ test_type_names_for_messages(void **state)
     assert_string_equal(xvFileTypeName(S_IFSOCK), "a socket");
 }
 
+/* ---- modules ----------------------------------------------------------- */
+
+static int
+checkModule(fileFixture *f, const char *name)
+{
+    char *path = fixturePath(f, name);
+    int rc;
+
+    f->why[0] = '\0';
+    rc = xvFileCheckModule(path, f->why, sizeof(f->why));
+    free(path);
+    return rc;
+}
+
+static void
+test_module_missing_is_not_installed(void **state)
+{
+    fileFixture *f = *state;
+
+    assert_int_equal(checkModule(f, "libmod.so"), -ENOENT);
+}
+
+static void
+test_module_trusted_strictly(void **state)
+{
+    fileFixture *f = *state;
+
+    xvTestWriteText(f->dir, "libmod.so", "x");
+    chmodIn(f, "libmod.so", 0644);
+    if (checkModule(f, "libmod.so") != 0)
+        fail_msg("a 0644 module in %s should be trusted: %s", f->dir, f->why);
+    /* a group-writable one, only warned about for a configuration, is refused */
+    chmodIn(f, "libmod.so", 0664);
+    assert_int_equal(checkModule(f, "libmod.so"), -1);
+    assertWhyContains(f, "writable by group");
+}
+
+static void
+test_module_must_be_a_regular_file(void **state)
+{
+    fileFixture *f = *state;
+    char *path = fixturePath(f, "libmod.so");
+
+    assert_int_equal(mkdir(path, 0755), 0);
+    free(path);
+    assert_int_equal(checkModule(f, "libmod.so"), -1);
+    assert_true(f->why[0] != '\0');
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setupDir, teardownDir)
 
 int
@@ -409,6 +458,9 @@ main(void)
         T(test_read_empty_file_gives_an_empty_string),
         T(test_read_holds_the_size_cap_exactly),
         T(test_read_fifo_is_refused_not_waited_on),
+        T(test_module_missing_is_not_installed),
+        T(test_module_trusted_strictly),
+        T(test_module_must_be_a_regular_file),
         T(test_trust_private_file_in_private_directory),
         T(test_trust_refuses_a_world_writable_file),
         T(test_trust_warns_about_a_group_writable_file),
