@@ -174,3 +174,60 @@ xvBufEscapeHTML(xvBuf *buf, const char *s)
 {
     bufEscapeMarkup(buf, s, true);
 }
+
+/* The length of the well-formed UTF-8 sequence at @s, or 0 (RFC 3629: no
+ * overlong form, no surrogate, nothing above U+10FFFF). */
+static size_t
+bufUtf8Len(const unsigned char *s)
+{
+    size_t n, i;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        n = 2;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        n = 3;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        n = 4;
+    else
+        return 0;
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    }
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+        return 0;
+    return n;
+}
+
+void
+xvBufEscapeJSON(xvBuf *buf, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    const unsigned char *run = s;
+
+    while (*s) {
+        size_t len = bufUtf8Len(s);
+        char esc[8];
+
+        if (len > 1 || (len == 1 && *s >= 0x20 && *s != '"' && *s != '\\')) {
+            s += len;
+            continue;
+        }
+        xvBufAdd(buf, (const char *)run, (size_t)(s - run));
+        if (len == 0)
+            xvBufAddStr(buf, "\\ufffd");   /* not UTF-8: the replacement character */
+        else if (*s == '"' || *s == '\\')
+            xvBufAsprintf(buf, "\\%c", *s);
+        else if (*s == '\n')
+            xvBufAddStr(buf, "\\n");
+        else if (*s == '\t')
+            xvBufAddStr(buf, "\\t");
+        else if (snprintf(esc, sizeof(esc), "\\u%04x", *s) > 0)
+            xvBufAddStr(buf, esc);
+        run = ++s;
+    }
+    xvBufAdd(buf, (const char *)run, (size_t)(s - run));
+}

@@ -110,6 +110,10 @@ void xvBufEscapeXML(xvBuf *buf, const char *s);
  * become U+FFFD) into the buffer: safe in element content and in quoted
  * attribute values. */
 void xvBufEscapeHTML(xvBuf *buf, const char *s);
+/* JSON-escapes @s into the buffer (the inside of a string: " and \ escaped,
+ * control characters as \n, \t or \u00XX; a byte that is not part of
+ * well-formed UTF-8 becomes \ufffd). */
+void xvBufEscapeJSON(xvBuf *buf, const char *s);
 
 /* ---- inline definitions ---- */
 

@@ -1333,6 +1333,58 @@ xvTestDriverGetTimeNs(virConnectPtr conn, unsigned long long *ns)
 }
 
 int
+xvTestDriverFreezeClock(virConnectPtr conn)
+{
+    xvTestNode *node = testHookNode(conn);
+    int ret;
+
+    if (!node || xvTestNodeBegin(node, XV_TEST_CALL_LAST, NULL) < 0)
+        return -1;
+    if ((ret = xvTestNodeFreezeClock(node)) < 0)
+        xvReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                      "the clock of a shared node runs at its journal's rate");
+    xvTestNodeEnd(node);
+    return ret;
+}
+
+int
+xvTestDriverNextDueNs(virConnectPtr conn, unsigned long long *ns)
+{
+    xvTestNode *node = testHookNode(conn);
+    uint64_t due;
+    int ret;
+
+    if (!node || xvTestNodeBegin(node, XV_TEST_CALL_LAST, NULL) < 0)
+        return -1;
+    ret = xvTestNodeNextDue(node, &due) ? 1 : 0;
+    if (ret)
+        *ns = due;
+    xvTestNodeEnd(node);
+    return ret;
+}
+
+int
+xvTestDriverAddEvents(virConnectPtr conn, const char *path)
+{
+    xvTestNode *node = testHookNode(conn);
+    int ret;
+
+    if (!node)
+        return -1;
+    if (!path || path[0] != '/') {
+        xvReportError(VIR_ERR_INVALID_ARG, "%s", "the events file needs an absolute path");
+        return -1;
+    }
+    if (xvTestNodeBegin(node, XV_TEST_CALL_LAST, NULL) < 0)
+        return -1;
+    ret = xvTestNodeAddEventsFile(node, path, node->nowNs);
+    if (ret == 0)
+        xvTestNodeRunToNow(node);    /* what is due at once (at='0') */
+    xvTestNodeEnd(node);
+    return ret;
+}
+
+int
 xvTestDriverGetMemoryDemand(virDomainPtr domain, long long *kib)
 {
     xvTestDom *dom;

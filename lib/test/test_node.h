@@ -245,6 +245,19 @@ xvTestNode *xvTestNodeLoadDefault(void);
  * resolved against its directory). Reports VIR_ERR_OPEN_FAILED or
  * VIR_ERR_XML_ERROR naming the file and the element at fault. */
 xvTestNode *xvTestNodeLoadFile(const char *path);
+
+/*
+ * Node locked: adds the events of an events document (@xml, @len bytes;
+ * @label names it in messages): a root <xvirt:events> holding what a node
+ * file's <xvirt:events> holds, each at='T' counting from @baseNs instead of
+ * from 0. Every event is checked before any is added. Returns 0, or -1
+ * with VIR_ERR_XML_ERROR reported ("events 'LABEL' line N: ...").
+ */
+int xvTestNodeAddEvents(xvTestNode *node, const char *xml, size_t len, const char *label,
+                        uint64_t baseNs);
+/* The same from the file at @path (VIR_ERR_OPEN_FAILED if it cannot be
+ * read, as a node file). */
+int xvTestNodeAddEventsFile(xvTestNode *node, const char *path, uint64_t baseNs);
 /* A node document in memory; @label names it in errors; @dir resolves
  * <domain file='...'/> (NULL: such elements are an error). */
 xvTestNode *xvTestNodeLoadString(const char *xml, const char *label,
@@ -274,6 +287,13 @@ int xvTestNodeShare(xvTestNode *node, const char *journalPath, xvTestNodeApplyFn
  * with the node unlocked, then proceeds. XV_TEST_CALL_LAST: no faults. */
 int xvTestNodeBegin(xvTestNode *node, xvTestCall call, const char *domName);
 void xvTestNodeEnd(xvTestNode *node);
+/* The simulated time of the next scripted event or timer into *@due; false
+ * when nothing is scheduled. */
+bool xvTestNodeNextDue(const xvTestNode *node, uint64_t *due);
+/* Node locked: stops the clock where it is (rate 0), so that only the test
+ * hook moves it. Returns 0, or -1 for a shared node, whose rate is its
+ * journal's (the other processes would run on). */
+int xvTestNodeFreezeClock(xvTestNode *node);
 /* Test hook: moves the clock forward by @ns and fires what became due.
  * Locks the node itself; not journaled. */
 void xvTestNodeAdvanceClock(xvTestNode *node, uint64_t ns);

@@ -181,7 +181,12 @@ testNodeFireEvent(xvTestNode *node, const xvTestEvent *ev)
         testNodeFireIo(node, dom, &ev->io);
         break;
     case XV_TEST_EVENT_HOST_FREE:
-        xvTestNodeSetHostFree(node, (unsigned long long)ev->kib);
+        if (ev->drop)   /* the free memory never goes below 0 anyway */
+            node->hostUsedKiB = node->hostUsedKiB > node->memoryKiB
+                                    ? node->hostUsedKiB
+                                    : node->hostUsedKiB + (unsigned long long)ev->kib;
+        else
+            xvTestNodeSetHostFree(node, (unsigned long long)ev->kib);
         break;
     case XV_TEST_EVENT_HOST_USED:
         node->hostUsedKiB = (unsigned long long)ev->kib;
@@ -397,6 +402,22 @@ void
 xvTestNodeRunToNow(xvTestNode *node)
 {
     testNodeRunUntil(node, testNodeClock(node));
+}
+
+int
+xvTestNodeFreezeClock(xvTestNode *node)
+{
+    uint64_t now;
+
+    if (node->clockRate == 0)
+        return 0;
+    if (node->journal)
+        return -1;
+    now = testNodeClock(node);
+    node->clockRate = 0;
+    /* the same reading from now on: start + 0 + offset */
+    node->clockStartNs = now >= node->clockOffsetNs ? now - node->clockOffsetNs : 0;
+    return 0;
 }
 
 void

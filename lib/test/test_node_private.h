@@ -25,7 +25,8 @@ typedef enum {
     XV_TEST_EVENT_DESTROY,      /* the host destroys a running domain */
     XV_TEST_EVENT_VCPU_LOAD,
     XV_TEST_EVENT_MEMORY_DEMAND,
-    XV_TEST_EVENT_HOST_FREE,    /* sets hostUsedKiB so that free memory is kib */
+    XV_TEST_EVENT_HOST_FREE,    /* sets hostUsedKiB so that free memory is kib, or
+                                 * (drop) adds kib to hostUsedKiB */
     XV_TEST_EVENT_HOST_USED,    /* sets hostUsedKiB */
     XV_TEST_EVENT_IO,           /* changes the rates of one device */
     XV_TEST_EVENT_FAULT,        /* not a timed event: parsed into node->faults */
@@ -40,6 +41,7 @@ struct _xvTestEvent {
     int vcpu;                   /* vcpu-load: -1 for all */
     double load;                /* vcpu-load */
     long long kib;              /* memory-demand, host-free, host-used */
+    bool drop;                  /* host-free drop-kib: free memory falls by kib */
     xvTestIoRates io;           /* io: the device and the rates given */
 };
 
@@ -103,9 +105,6 @@ void xvTestNodeSetHostFree(xvTestNode *node, unsigned long long freeKiB);
 
 /* Schedules @timer (a shutdown completing) on the node's timer heap. */
 void xvTestNodeTimerPush(xvTestNode *node, const xvTestTimer *timer);
-/* The simulated time of the next scripted event or timer into *@due; false
- * when nothing is scheduled. */
-bool xvTestNodeNextDue(const xvTestNode *node, uint64_t *due);
 /* The node's clock now (what the next call will bring it to). */
 uint64_t xvTestNodeClockNow(const xvTestNode *node);
 

@@ -441,14 +441,22 @@ xvTestDomSettingsParse(const xvDomainDef *def, xvTestDomSettings *settings)
 /* ---- Node XML ---------------------------------------------------------- */
 
 typedef struct {
+    const char *kind;           /* "node" or "events": what the messages name */
     const char *label;          /* names the node in messages */
     const char *dir;            /* resolves <domain file>, or NULL */
+    uint64_t baseNs;            /* what an event's at='T' counts from */
     xvTestNode *node;
     size_t eventsCap;
     size_t seq;
     xmlNodePtr *starts;         /* <xvirt:start> elements, checked once the */
     size_t nstarts;             /* domains are loaded */
 } testNodeLoader;
+
+static const char *
+testLoadKind(const testNodeLoader *ld)
+{
+    return ld->kind ? ld->kind : "node";
+}
 
 static void XV_PRINTF(3, 4)
 testLoadError(const testNodeLoader *ld, xmlNodePtr el, const char *fmt, ...)
@@ -461,10 +469,10 @@ testLoadError(const testNodeLoader *ld, xmlNodePtr el, const char *fmt, ...)
     detail = xvVasprintf(fmt, ap);
     va_end(ap);
     if (el)
-        xvReportError(VIR_ERR_XML_ERROR, "node '%s' line %ld: %s: %s",
+        xvReportError(VIR_ERR_XML_ERROR, "%s '%s' line %ld: %s: %s", testLoadKind(ld),
                       ld->label, xmlGetLineNo(el), elname, detail);
     else
-        xvReportError(VIR_ERR_XML_ERROR, "node '%s': %s", ld->label, detail);
+        xvReportError(VIR_ERR_XML_ERROR, "%s '%s': %s", testLoadKind(ld), ld->label, detail);
 }
 
 /* Re-reports the error raised by a callee with the node and element. */
@@ -558,7 +566,38 @@ testLoadHypervisor(const testNodeLoader *ld, xmlNodePtr el)
     return 0;
 }
 
-/* An optional attribute of seconds; *@ret unchanged when absent. */
+/* "H:MM" or "H:MM:SS[.frac]" (a time of day on the simulated clock, or
+ * since the start of an events file) in seconds; -1 if it is not one. */
+static int
+testParseClockTime(const char *text, double *ret)
+{
+    unsigned long long h, m;
+    double sec = 0;
+    char *end;
+
+    if (*text < '0' || *text > '9')
+        return -1;
+    errno = 0;
+    h = strtoull(text, &end, 10);
+    if (errno || *end != ':' || end[1] < '0' || end[1] > '5' || end[2] < '0' || end[2] > '9')
+        return -1;
+    m = (unsigned long long)(end[1] - '0') * 10 + (unsigned long long)(end[2] - '0');
+    end += 3;
+    if (*end == ':') {
+        if (end[1] < '0' || end[1] > '5' || end[2] < '0' || end[2] > '9' ||
+            (end[3] != '\0' && end[3] != '.') || testParseDouble(end + 1, &sec) < 0)
+            return -1;
+    } else if (*end != '\0') {
+        return -1;
+    }
+    if (h > (unsigned long long)(TEST_MAX_SECONDS / 3600))
+        return -1;
+    *ret = (double)h * 3600 + (double)m * 60 + sec;
+    return 0;
+}
+
+/* An optional attribute of seconds ("90", "1.5") or of H:MM[:SS] ("0:10",
+ * "01:00:30"); *@ret unchanged when absent. */
 static int
 testLoadSeconds(const testNodeLoader *ld, xmlNodePtr el, const char *attr, double *ret)
 {
@@ -567,9 +606,11 @@ testLoadSeconds(const testNodeLoader *ld, xmlNodePtr el, const char *attr, doubl
 
     if (!text)
         return 0;
-    if (testParseDouble(text, &val) < 0 || val < 0 || val > TEST_MAX_SECONDS) {
-        testLoadError(ld, el, "attribute '%s' ('%s') must be a number of seconds",
-                      attr, text);
+    if ((strchr(text, ':') ? testParseClockTime(text, &val)
+                           : testParseDouble(text, &val)) < 0 ||
+        val < 0 || val > TEST_MAX_SECONDS) {
+        testLoadError(ld, el, "attribute '%s' ('%s') must be a number of seconds or "
+                      "H:MM[:SS]", attr, text);
         return -1;
     }
     *ret = val;
@@ -598,17 +639,34 @@ testLoadClock(const testNodeLoader *ld, xmlNodePtr el)
 }
 
 static int
-testLoadKiB(const testNodeLoader *ld, xmlNodePtr el, long long *ret)
+testLoadKiB(const testNodeLoader *ld, xmlNodePtr el, const char *attr, long long *ret)
 {
-    XV_AUTOFREE(char *) kib = testXMLProp(el, "kib");
+    XV_AUTOFREE(char *) kib = testXMLProp(el, attr);
     unsigned long long val;
 
     if (!kib || testParseULL(kib, &val) < 0 || val > LLONG_MAX) {
-        testLoadError(ld, el, "attribute 'kib' must be a number of KiB");
+        testLoadError(ld, el, "attribute '%s' must be a number of KiB", attr);
         return -1;
     }
     *ret = (long long)val;
     return 0;
+}
+
+/* <xvirt:host-free kib='N'/> (the free memory becomes N KiB) or
+ * drop-kib='N' (it falls by N KiB): one of the two. */
+static int
+testLoadHostFree(const testNodeLoader *ld, xmlNodePtr el, xvTestEvent *ev)
+{
+    bool hasKib = xmlHasProp(el, BAD_CAST "kib") != NULL;
+    bool hasDrop = xmlHasProp(el, BAD_CAST "drop-kib") != NULL;
+
+    if (hasKib && hasDrop) {
+        testLoadError(ld, el, "give 'kib' (the free memory then) or 'drop-kib' (how much "
+                      "it falls), not both");
+        return -1;
+    }
+    ev->drop = hasDrop;
+    return testLoadKiB(ld, el, hasDrop ? "drop-kib" : "kib", &ev->kib);
 }
 
 static int
@@ -651,8 +709,8 @@ testLoadFault(const testNodeLoader *ld, xmlNodePtr el, double at, char **domain)
         }
         fault.remaining = (long long)n;
     }
-    fault.fromNs = testSecondsToNs(at);
-    fault.untilNs = until >= 0 ? testSecondsToNs(until) : UINT64_MAX;
+    fault.fromNs = ld->baseNs + testSecondsToNs(at);
+    fault.untilNs = until >= 0 ? ld->baseNs + testSecondsToNs(until) : UINT64_MAX;
     fault.domain = XV_STEAL_PTR(*domain);
     ld->node->faults[c] = xvReallocN(ld->node->faults[c], ld->node->nfaults[c] + 1,
                                      sizeof(xvTestFault));
@@ -719,9 +777,13 @@ testLoadEvent(testNodeLoader *ld, xmlNodePtr el)
         testLoadError(ld, el, "%s", errmsg);
         return -1;
     }
-    if ((ev.type == XV_TEST_EVENT_MEMORY_DEMAND || hostEvent) &&
-        testLoadKiB(ld, el, &ev.kib) < 0)
+    if (ev.type == XV_TEST_EVENT_HOST_FREE) {
+        if (testLoadHostFree(ld, el, &ev) < 0)
+            return -1;
+    } else if ((ev.type == XV_TEST_EVENT_MEMORY_DEMAND || hostEvent) &&
+               testLoadKiB(ld, el, "kib", &ev.kib) < 0) {
         return -1;
+    }
     if (ev.type == XV_TEST_EVENT_IO) {
         static const char *const eventAttrs[] = { "at", "domain", "type", NULL };
 
@@ -735,7 +797,7 @@ testLoadEvent(testNodeLoader *ld, xmlNodePtr el)
         ld->starts = xvReallocN(ld->starts, ld->nstarts + 1, sizeof(*ld->starts));
         ld->starts[ld->nstarts++] = el;
     }
-    ev.atNs = testSecondsToNs(at);
+    ev.atNs = ld->baseNs + testSecondsToNs(at);
     ev.seq = ld->seq++;
     ev.domain = XV_STEAL_PTR(domain);
     if (ld->node->nevents == ld->eventsCap) {
@@ -1030,6 +1092,89 @@ xvTestNodeLoadFile(const char *path)
         return NULL;
     node->path = xvStrdup(path);
     return node;
+}
+
+/* Moves the events and faults @from holds (just loaded) to the end of
+ * @node's, leaving @from without them. */
+static void
+testMoveEvents(xvTestNode *node, xvTestNode *from)
+{
+    size_t c;
+
+    if (from->nevents > 0) {
+        node->events = xvReallocN(node->events, node->nevents + from->nevents,
+                                  sizeof(xvTestEvent));
+        memcpy(node->events + node->nevents, from->events, from->nevents * sizeof(xvTestEvent));
+        node->nevents += from->nevents;
+        from->nevents = 0;
+    }
+    for (c = 0; c < XV_TEST_CALL_LAST; c++) {
+        if (from->nfaults[c] == 0)
+            continue;
+        node->faults[c] = xvReallocN(node->faults[c], node->nfaults[c] + from->nfaults[c],
+                                     sizeof(xvTestFault));
+        memcpy(node->faults[c] + node->nfaults[c], from->faults[c],
+               from->nfaults[c] * sizeof(xvTestFault));
+        node->nfaults[c] += from->nfaults[c];
+        from->nfaults[c] = 0;
+    }
+}
+
+int
+xvTestNodeAddEvents(xvTestNode *node, const char *xml, size_t len, const char *label,
+                    uint64_t baseNs)
+{
+    testNodeLoader ld = { .kind = "events", .label = label, .baseNs = baseNs };
+    testNodeLoader check;
+    XV_AUTOFREE(char *) errmsg = NULL;
+    xmlNodePtr root;
+    xmlDocPtr doc;
+    int ret = -1;
+
+    if (!(doc = testXMLParse(xml, len, label, &errmsg))) {
+        xvReportError(VIR_ERR_XML_ERROR, "events '%s': %s", label, errmsg);
+        return -1;
+    }
+    root = xmlDocGetRootElement(doc);
+    if (!root || !testXMLIsNS(root, XV_TEST_NS) ||
+        !XV_STREQ((const char *)root->name, "events")) {
+        testLoadError(&ld, root, "the root element must be <events> in the namespace %s",
+                      XV_TEST_NS);
+        goto cleanup;
+    }
+    /* into a scratch node first, so that a bad event adds nothing; ties
+     * with the events there are broken after them */
+    ld.node = xvTestNodeNew();
+    ld.seq = node->nevents + node->nextEvent + 1;
+    if (testLoadEvents(&ld, root) < 0)
+        goto cleanup;
+    /* a start names a domain of @node */
+    check = ld;
+    check.node = node;
+    if (testLoadCheckStarts(&check) < 0)
+        goto cleanup;
+    ret = 0;
+    testMoveEvents(node, ld.node);
+    /* only what has not fired moves: everything new is due at @baseNs or later */
+    qsort(node->events + node->nextEvent, node->nevents - node->nextEvent,
+          sizeof(xvTestEvent), testEventCompare);
+
+ cleanup:
+    free(ld.starts);
+    xvTestNodeFree(ld.node);
+    xmlFreeDoc(doc);
+    return ret;
+}
+
+int
+xvTestNodeAddEventsFile(xvTestNode *node, const char *path, uint64_t baseNs)
+{
+    XV_AUTOFREE(char *) data = NULL;
+    size_t len;
+
+    if (!(data = xvTestNodeReadFile(path, "events file", VIR_ERR_OPEN_FAILED, &len)))
+        return -1;
+    return xvTestNodeAddEvents(node, data, len, path, baseNs);
 }
 
 /* The node of test:///default: libvirt's default test node, in our words,

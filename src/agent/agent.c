@@ -743,6 +743,7 @@ xvAgentOptionsInit(xvAgentOptions *opts)
     memset(opts, 0, sizeof(*opts));
     memset(opts->collector, -1, sizeof(opts->collector));
     opts->logFormat = -1;
+    opts->whatIfJSON = -1;
 }
 
 /* Replaces the string *@field with a copy of @value. */
@@ -805,10 +806,8 @@ xvAgentApplyFlags(const xvAgentOptions *opts, xvAgentConf *conf, char **errmsg)
     return -1;
 }
 
-/* Loads the configuration named in the options and applies the command
- * line overrides. Returns 0 or -1 (logged). */
-static int
-agentLoadConf(const xvAgentOptions *opts, xvAgentConf **ret)
+int
+xvAgentLoadConf(const xvAgentOptions *opts, xvAgentConf **ret)
 {
     xvConfError err = { 0 };
     xvAgentConf *conf = NULL;
@@ -838,9 +837,8 @@ agentLoadConf(const xvAgentOptions *opts, xvAgentConf **ret)
     return 0;
 }
 
-/* Parses the policies of @conf (logged when they are wrong). */
-static int
-agentParsePolicies(const xvAgentConf *conf, xvPolicySet **ret)
+int
+xvAgentParsePolicies(const xvAgentConf *conf, xvPolicySet **ret)
 {
     xvConfError err = { 0 };
 
@@ -876,17 +874,23 @@ agentRunPolicies(struct _virConnect *conn, const xvSnapshot *snap, uint64_t real
 static void
 agentWorkerSettings(xvAgent *agent, const xvAgentConf *conf, xvWorkerSettings *s)
 {
-    size_t i;
-
     memset(s, 0, sizeof(*s));
     s->uri = conf->uri;
     s->afterSample = agentRunPolicies;
     s->afterSampleFree = agentNotesFree;
     s->afterSampleOpaque = agent->policy;
     s->intervalMs = conf->intervalMs;
+    xvAgentCollectorsEnabled(conf, s->enabled);
+}
+
+void
+xvAgentCollectorsEnabled(const xvAgentConf *conf, bool *enabled)
+{
+    size_t i;
+
     for (i = 0; xvCollectors[i] && i < XV_COLLECTORS_MAX; i++)
-        s->enabled[i] = xvAgentConfCollectorEnabled(conf, xvCollectors[i]->name,
-                                                    xvCollectors[i]->defaultEnabled);
+        enabled[i] = xvAgentConfCollectorEnabled(conf, xvCollectors[i]->name,
+                                                 xvCollectors[i]->defaultEnabled);
 }
 
 static void
@@ -1170,8 +1174,8 @@ agentApplyReload(xvAgent *agent)
 
     xvLogInfo("config: reloading %s", agent->opts.configPath ?
               agent->opts.configPath : "(built-in defaults)");
-    if (agentLoadConf(&agent->opts, &conf) < 0 ||
-        agentParsePolicies(conf, &policies) < 0 ||
+    if (xvAgentLoadConf(&agent->opts, &conf) < 0 ||
+        xvAgentParsePolicies(conf, &policies) < 0 ||
         agentOpenWeb(conf, &web) < 0) {
         xvAgentConfFree(conf);
         xvPolicySetFree(policies);
@@ -1339,8 +1343,8 @@ xvAgentNew(const xvAgentOptions *opts)
 
     agent->opts = *opts;
     pthread_mutex_init(&agent->pubLock, NULL);
-    if (agentLoadConf(opts, &agent->conf) < 0 ||
-        agentParsePolicies(agent->conf, &policies) < 0)
+    if (xvAgentLoadConf(opts, &agent->conf) < 0 ||
+        xvAgentParsePolicies(agent->conf, &policies) < 0)
         goto error;
     agent->policy = xvPolicyEngineNew(agent->conf->stateDir ? agent->conf->stateDir :
                                       XV_AGENT_DEFAULT_STATE_DIR);

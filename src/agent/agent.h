@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "agent_conf.h"
+#include "src/policy/engine.h"
 
 typedef struct _xvAgent xvAgent;
 
@@ -31,6 +32,11 @@ struct _xvAgentOptions {
     signed char collector[XV_COLLECTORS_MAX];
     int logLevel;               /* --log.level: logging.level; 0: not given */
     int logFormat;              /* --log.format: logging.format; -1: not given */
+    /* --what-if: run the policies on a simulated copy (whatif.h) instead */
+    bool whatIf;
+    uint64_t whatIfForMs;       /* --for; 0: not given */
+    const char *whatIfEvents;   /* --events */
+    int whatIfJSON;             /* --output: 1 json, 0 text, -1 not given */
     /* XVIRT_TEST_CONTROL: the test control's socket (NULL: real clocks) */
     const char *testControl;
     uint64_t testClockStartMs;  /* XVIRT_TEST_CLOCK_START; 0: real time */
@@ -45,6 +51,18 @@ void xvAgentOptionsInit(xvAgentOptions *opts);
  * is wrong.
  */
 int xvAgentApplyFlags(const xvAgentOptions *opts, xvAgentConf *conf, char **errmsg);
+
+/* Loads the configuration the options name (built-in defaults without
+ * one) and applies their overrides. Returns 0, or -1 after logging why. */
+int xvAgentLoadConf(const xvAgentOptions *opts, xvAgentConf **ret);
+
+/* Parses the policies of @conf. Returns 0, or -1 after logging why
+ * (file:line:col). */
+int xvAgentParsePolicies(const xvAgentConf *conf, xvPolicySet **ret);
+
+/* Which collectors of the registry @conf enables (an array of
+ * XV_COLLECTORS_MAX, indexed as xvCollectors). */
+void xvAgentCollectorsEnabled(const xvAgentConf *conf, bool *enabled);
 
 /*
  * Loads the configuration, binds the HTTP port and starts sampling. On

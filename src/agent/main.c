@@ -21,6 +21,8 @@
 #include "exporters/web.h"
 #include "src/agent/version.h"
 #include "src/policy/engine.h"
+#include "src/conf/conf_value.h"
+#include "whatif.h"
 #include "util/xvalloc.h"
 #include "util/xvbuf.h"
 #include "util/xvlog.h"
@@ -80,6 +82,18 @@ mainUsage(FILE *out)
             "                                   (logging.level; default: info)\n"
             "      --log.format=FORMAT          syslog (\"<6>message\", for journald), logfmt\n"
             "                                   or json (logging.format; default: syslog)\n"
+            "\n"
+            "What-if (no HTTP; prints a timeline of what the policies do, then exits):\n"
+            "      --what-if                    run the configuration's policies against the\n"
+            "                                   simulated copy --connect names (test:///ABS/\n"
+            "                                   host.xml, e.g. from `xvirsh nodedump`), time\n"
+            "                                   fast-forwarded; dry-run policies act too\n"
+            "      --for=DURATION               how much simulated time to run (6h, 90m...)\n"
+            "      --events=FILE                scripted events (<xvirt:events>, at= counted\n"
+            "                                   from the start: crash, host-free, vcpu-load...)\n"
+            "      --output=FORMAT              text (default) or json\n"
+            "                                   exit 0, 1 if a policy gave up or an action\n"
+            "                                   failed, 2 on wrong input, 3 if it cannot run\n"
             "\n"
             "Other:\n"
             "  -V, --version                    print the version and build details, and exit\n"
@@ -252,6 +266,10 @@ enum {
     OPT_TELEMETRY_PATH,
     OPT_LOG_LEVEL,
     OPT_LOG_FORMAT,
+    OPT_WHAT_IF,
+    OPT_WHAT_IF_FOR,
+    OPT_WHAT_IF_EVENTS,
+    OPT_WHAT_IF_OUTPUT,
     OPT_COLLECTOR,           /* OPT_COLLECTOR + 2 * index (+ 1: --no-) */
 };
 
@@ -266,6 +284,10 @@ static const struct option mainFixedOptions[] = {
     { "web.config.file", required_argument, NULL, OPT_WEB_CONFIG },
     { "log.level", required_argument, NULL, OPT_LOG_LEVEL },
     { "log.format", required_argument, NULL, OPT_LOG_FORMAT },
+    { "what-if", no_argument, NULL, OPT_WHAT_IF },
+    { "for", required_argument, NULL, OPT_WHAT_IF_FOR },
+    { "events", required_argument, NULL, OPT_WHAT_IF_EVENTS },
+    { "output", required_argument, NULL, OPT_WHAT_IF_OUTPUT },
     { "version", no_argument, NULL, 'V' },
     { "help", no_argument, NULL, 'h' },
 };
@@ -342,6 +364,18 @@ mainSetOption(xvAgentOptions *opts, int opt, const char *arg)
         if ((opts->logFormat = xvLogFormatFromName(arg)) < 0)
             rc = mainBadValue("--log.format", "expected logfmt, json or syslog");
         break;
+    case OPT_WHAT_IF: opts->whatIf = true; break;
+    case OPT_WHAT_IF_FOR:
+        if (xvConfParseDuration(arg, &opts->whatIfForMs) < 0 || opts->whatIfForMs == 0)
+            rc = mainBadValue("--for", "expected a duration such as 90m or 6h");
+        break;
+    case OPT_WHAT_IF_EVENTS: opts->whatIfEvents = arg; break;
+    case OPT_WHAT_IF_OUTPUT:
+        if (strcmp(arg, "json") == 0 || strcmp(arg, "text") == 0)
+            opts->whatIfJSON = strcmp(arg, "json") == 0;
+        else
+            rc = mainBadValue("--output", "expected text or json");
+        break;
     default:
         /* --collector.NAME / --no-collector.NAME, the last one wins */
         opts->collector[(opt - OPT_COLLECTOR) / 2] = (opt - OPT_COLLECTOR) % 2 ? 0 : 1;
@@ -349,6 +383,49 @@ mainSetOption(xvAgentOptions *opts, int opt, const char *arg)
     }
     free(msg);
     return rc;
+}
+
+/* --for, --events and --output go with --what-if, which needs --for.
+ * Returns -1 to go on, or the exit status 2 after saying what is wrong. */
+static int
+mainCheckWhatIf(const xvAgentOptions *opts)
+{
+    if (opts->whatIf && opts->whatIfForMs == 0)
+        return mainBadValue("--what-if", "needs --for=DURATION (how much simulated time)");
+    if (!opts->whatIf && (opts->whatIfForMs || opts->whatIfEvents || opts->whatIfJSON >= 0))
+        return mainBadValue(opts->whatIfForMs ? "--for" : opts->whatIfEvents ? "--events"
+                                                                            : "--output",
+                            "only goes with --what-if");
+    if (opts->whatIf && (opts->nlisten || opts->webConfigFile || opts->telemetryPath))
+        return mainBadValue("--what-if", "serves nothing: it takes no --web.* flag");
+    return -1;
+}
+
+/* xvirt-agent --what-if: the policies on a copy, then the exit status. */
+static int
+mainWhatIf(const xvAgentOptions *opts)
+{
+    xvWhatIfOptions w = {
+        .forMs = opts->whatIfForMs,
+        .eventsPath = opts->whatIfEvents,
+        .json = opts->whatIfJSON == 1,
+    };
+    xvAgentConf *conf = NULL;
+    int status;
+
+    if (opts->testControl) {
+        fprintf(stderr, "xvirt-agent: --what-if steps its own clock: unset XVIRT_TEST_CONTROL\n");
+        return XV_WHATIF_EXIT_USAGE;
+    }
+    /* the timeline is the output: the actions' own log lines only with --log.level */
+    if (opts->logLevel == 0)
+        xvLogSetLevel(XV_LOG_WARNING);
+    if (xvAgentLoadConf(opts, &conf) < 0)
+        return XV_WHATIF_EXIT_USAGE;
+    w.conf = conf;
+    status = xvWhatIfRun(&w, stdout);
+    xvAgentConfFree(conf);
+    return status;
 }
 
 /*
@@ -388,6 +465,8 @@ mainParseArgs(int argc, char **argv, xvAgentOptions *opts)
         fprintf(stderr, "Try 'xvirt-agent --help' for more information.\n");
         status = 2;
     }
+    if (status < 0)
+        status = mainCheckWhatIf(opts);
 
  cleanup:
     for (size_t i = 0; names && names[i]; i++)
@@ -426,6 +505,10 @@ main(int argc, char **argv)
         goto out;
     }
     virSetErrorFunc(NULL, mainQuietErrors);
+    if (opts.whatIf) {
+        status = mainWhatIf(&opts);
+        goto out;
+    }
     if (!(agent = xvAgentNew(&opts)))
         goto out;
     xvLogNotice("xvirt-agent %s started", PACKAGE_VERSION);

@@ -54,6 +54,8 @@ struct _xvActuator {
     void *clockOpaque;
     xvActuatorObserver observer;        /* NULL: none */
     void *observerOpaque;
+    xvActuatorRecorder recorder;        /* NULL: none */
+    void *recorderOpaque;
     /* read by the loop thread while the sampler acts */
     atomic_bool stopping;       /* no new action starts */
     atomic_bool acting;         /* a write action is in progress */
@@ -331,6 +333,14 @@ actuatorRemember(xvActuator *a, const char *policy, const xvPolicyAction *act,
         .result = result,
     };
 
+    if (a->recorder) {
+        xvPolicyOutcome outcome = {
+            .atMs = rec.atMs, .policy = policy, .action = act, .result = result,
+            .before = before, .after = after, .detail = detail,
+        };
+
+        a->recorder(&outcome, a->recorderOpaque);
+    }
     actuatorVcpuField(act, vcpu, sizeof(vcpu));
     text = xvAsprintf("%s%sreason=%s %s->%s%s%s", vcpu + (vcpu[0] == ' '), vcpu[0] ? " " : "", act->reason, before, after,
                       detail ? ": " : "", detail ? detail : "");
@@ -343,6 +353,13 @@ xvActuatorSetObserver(xvActuator *a, xvActuatorObserver fn, void *opaque)
 {
     a->observer = fn;
     a->observerOpaque = opaque;
+}
+
+void
+xvActuatorSetRecorder(xvActuator *a, xvActuatorRecorder fn, void *opaque)
+{
+    a->recorder = fn;
+    a->recorderOpaque = opaque;
 }
 
 const xvPolicyHistory *

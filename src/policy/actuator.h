@@ -83,6 +83,24 @@ typedef void (*xvActuatorObserver)(const unsigned char *uuid, xvPolicyResult res
                                    void *opaque);
 void xvActuatorSetObserver(xvActuator *a, xvActuatorObserver fn, void *opaque);
 
+/* One outcome, as it is logged, for whoever keeps them all (the agent's
+ * what-if timeline); everything borrowed for the call only. */
+typedef struct _xvPolicyOutcome xvPolicyOutcome;
+struct _xvPolicyOutcome {
+    uint64_t atMs;              /* realtime ms (the actuator's clock) */
+    const char *policy;
+    const xvPolicyAction *action;
+    xvPolicyResult result;
+    const char *before;         /* "crashed(id 3)", "cpus 0-7", "1048576KiB"... */
+    const char *after;
+    const char *detail;         /* why it failed or was refused; NULL: nothing more */
+};
+
+/* Called (sampler thread) with every outcome logged: actions, dry runs and
+ * refusals. NULL: none. */
+typedef void (*xvActuatorRecorder)(const xvPolicyOutcome *outcome, void *opaque);
+void xvActuatorSetRecorder(xvActuator *a, xvActuatorRecorder fn, void *opaque);
+
 /*
  * Restarts interrupted by a stop of the agent (the intents found in
  * @state, state.h) are finished, at most one create each, and every other

@@ -540,6 +540,26 @@ xvPolicyEngineSetObserver(xvPolicyEngine *engine,
     xvActuatorSetObserver(engine->actuator, fn, opaque);
 }
 
+void
+xvPolicyEngineSetRecorder(xvPolicyEngine *engine, xvActuatorRecorder fn, void *opaque)
+{
+    xvActuatorSetRecorder(engine->actuator, fn, opaque);
+}
+
+size_t
+xvPolicySetIgnoreDryRun(xvPolicySet *set)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < set->n; i++) {
+        if (set->policies[i].common.enabled && set->policies[i].common.dryRun) {
+            set->policies[i].common.dryRun = false;
+            n++;
+        }
+    }
+    return n;
+}
+
 bool
 xvPolicyEngineStop(xvPolicyEngine *engine)
 {

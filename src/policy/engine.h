@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "actuator.h"
 #include "policy.h"
 #include "report.h"
 #include "src/conf/conf.h"
@@ -92,6 +93,14 @@ void xvPolicyEngineSetObserver(xvPolicyEngine *engine,
                                void (*fn)(const unsigned char *uuid, xvPolicyResult result,
                                           void *opaque),
                                void *opaque);
+
+/* Loop thread, before the sampler starts: told of every outcome, see
+ * xvActuatorSetRecorder(). */
+void xvPolicyEngineSetRecorder(xvPolicyEngine *engine, xvActuatorRecorder fn, void *opaque);
+
+/* Makes the enabled dry-run policies of @set act (a what-if run on a copy
+ * of the host shows what they would do). Returns how many it changed. */
+size_t xvPolicySetIgnoreDryRun(xvPolicySet *set);
 
 /*
  * Any thread (SIGTERM): no new action starts. Returns whether one is in

@@ -21,81 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* virsh's names of the events and of their details (its translations
- * aside), indexed by the API's values; "unknown" past them. */
-static const char *const eventNames[] = {
-    [VIR_DOMAIN_EVENT_DEFINED] = "Defined",
-    [VIR_DOMAIN_EVENT_UNDEFINED] = "Undefined",
-    [VIR_DOMAIN_EVENT_STARTED] = "Started",
-    [VIR_DOMAIN_EVENT_SUSPENDED] = "Suspended",
-    [VIR_DOMAIN_EVENT_RESUMED] = "Resumed",
-    [VIR_DOMAIN_EVENT_STOPPED] = "Stopped",
-    [VIR_DOMAIN_EVENT_SHUTDOWN] = "Shutdown",
-    [VIR_DOMAIN_EVENT_PMSUSPENDED] = "PMSuspended",
-    [VIR_DOMAIN_EVENT_CRASHED] = "Crashed",
-};
-
-static const char *const eventDefinedNames[] = { "Added", "Updated", "Renamed", "Snapshot" };
-static const char *const eventUndefinedNames[] = { "Removed", "Renamed" };
-static const char *const eventStartedNames[] = {
-    "Booted", "Migrated", "Restored", "Snapshot", "Event wakeup",
-};
-static const char *const eventSuspendedNames[] = {
-    "Paused", "Migrated", "I/O Error", "Watchdog", "Restored", "Snapshot", "API error",
-    "Post-copy", "Post-copy Error",
-};
-static const char *const eventResumedNames[] = {
-    "Unpaused", "Migrated", "Snapshot", "Post-copy", "Post-copy Error",
-};
-static const char *const eventStoppedNames[] = {
-    "Shutdown", "Destroyed", "Crashed", "Migrated", "Saved", "Failed", "Snapshot",
-};
-static const char *const eventShutdownNames[] = {
-    "Finished", "Finished after guest request", "Finished after host request",
-};
-static const char *const eventPMSuspendedNames[] = { "Memory", "Disk" };
-static const char *const eventCrashedNames[] = { "Panicked", "Crashloaded" };
-
-typedef struct _eventDetailTable eventDetailTable;
-struct _eventDetailTable {
-    const char *const *names;
-    size_t n;
-};
-
-#define EVENT_DETAILS(a) { a, XV_N_ELEMENTS(a) }
-static const eventDetailTable eventDetails[] = {
-    [VIR_DOMAIN_EVENT_DEFINED] = EVENT_DETAILS(eventDefinedNames),
-    [VIR_DOMAIN_EVENT_UNDEFINED] = EVENT_DETAILS(eventUndefinedNames),
-    [VIR_DOMAIN_EVENT_STARTED] = EVENT_DETAILS(eventStartedNames),
-    [VIR_DOMAIN_EVENT_SUSPENDED] = EVENT_DETAILS(eventSuspendedNames),
-    [VIR_DOMAIN_EVENT_RESUMED] = EVENT_DETAILS(eventResumedNames),
-    [VIR_DOMAIN_EVENT_STOPPED] = EVENT_DETAILS(eventStoppedNames),
-    [VIR_DOMAIN_EVENT_SHUTDOWN] = EVENT_DETAILS(eventShutdownNames),
-    [VIR_DOMAIN_EVENT_PMSUSPENDED] = EVENT_DETAILS(eventPMSuspendedNames),
-    [VIR_DOMAIN_EVENT_CRASHED] = EVENT_DETAILS(eventCrashedNames),
-};
-_Static_assert(XV_N_ELEMENTS(eventDetails) == XV_N_ELEMENTS(eventNames),
-               "every event needs its details");
+#include "util/xvevent.h"
 
 /* The event types "event --list" shows and --event takes. */
 static const char *const eventTypes[] = { "lifecycle", NULL };
-
-static const char *
-eventName(int event)
-{
-    if (event < 0 || (size_t)event >= XV_N_ELEMENTS(eventNames))
-        return "unknown";
-    return eventNames[event];
-}
-
-static const char *
-eventDetailName(int event, int detail)
-{
-    if (event < 0 || (size_t)event >= XV_N_ELEMENTS(eventDetails) || detail < 0 ||
-        (size_t)detail >= eventDetails[event].n)
-        return "unknown";
-    return eventDetails[event].names[detail];
-}
 
 /* ---- Waiting -------------------------------------------------------------- */
 
@@ -191,7 +120,7 @@ eventLifecycle(virConnectPtr conn XV_UNUSED, virDomainPtr dom, int event, int de
     if (wait->timestamp)
         eventPrintTimestamp();
     xvshPrint("event 'lifecycle' for domain '%s': %s %s\n", virDomainGetName(dom),
-              eventName(event), eventDetailName(event, detail));
+              xvEventName(event), xvEventDetailName(event, detail));
     fflush(stdout);
     wait->count++;
     if (!wait->loop)
