@@ -816,6 +816,13 @@ whatIfOpenCopy(whatIfRun *run)
     }
     if (!run->opts->eventsPath)
         return XV_WHATIF_EXIT_OK;
+    /* each connection to a shared node has its own copy of it: events
+     * added to this one would never reach the sampler's */
+    if (strstr(uri, "journal=")) {
+        fprintf(stderr, "xvirt-agent: --events cannot go with a shared copy (?journal=): "
+                "put the events in the node file's <xvirt:events>\n");
+        return XV_WHATIF_EXIT_USAGE;
+    }
     if (!(abs = realpath(run->opts->eventsPath, NULL))) {
         fprintf(stderr, "xvirt-agent: --events: cannot read '%s': %s\n",
                 run->opts->eventsPath, strerror(errno));
