@@ -2480,6 +2480,193 @@ test_thousand_domain_node_lookups_stay_fast(void **state)
     removeTemp(dir, path);
 }
 
+/* ---- what-if hooks: a stopped clock, the next instant, events files ------ */
+
+#define WHATIF_NODE(rate, start, events) \
+    "<node xmlns:xvirt='http://xvirt.dev/schemas/test/1.0'>" \
+    "<memory>8388608</memory>" \
+    "<xvirt:clock rate='" rate "' start='" start "'/>" \
+    "<xvirt:events>" events "</xvirt:events>" \
+    "<domain type='xen'><name>db</name><uuid>0a0a0a0a-0000-4000-8000-0000000000d1</uuid>" \
+    "<memory>1048576</memory><vcpu>2</vcpu><on_crash>preserve</on_crash>" \
+    "<os><type>linux</type><kernel>/boot/vmlinuz</kernel></os></domain>" \
+    "<domain type='xen'><name>spare</name><uuid>0a0a0a0a-0000-4000-8000-0000000000d2</uuid>" \
+    "<memory>524288</memory><vcpu>1</vcpu>" \
+    "<os><type>linux</type><kernel>/boot/vmlinuz</kernel></os>" \
+    "<test:runstate xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>5</test:runstate>" \
+    "</domain></node>"
+
+#define EVENTS_DOC(body) \
+    "<xvirt:events xmlns:xvirt='http://xvirt.dev/schemas/test/1.0'>" body "</xvirt:events>"
+
+/* A connection to the node @xml written in @dir. */
+static virConnectPtr
+openTempNode(const char *dir, const char *xml)
+{
+    char *path = xvTestPathIn(dir, "node.xml");
+    char *uri;
+    virConnectPtr conn;
+
+    xvTestWriteText(dir, "node.xml", xml);
+    assert_true(asprintf(&uri, "test://%s", path) > 0);
+    if (!(conn = virConnectOpen(uri)))
+        fail_msg("cannot open %s: %s", uri, virGetLastErrorMessage());
+    free(uri);
+    free(path);
+    return conn;
+}
+
+static unsigned long long
+nowNs(virConnectPtr conn)
+{
+    unsigned long long ns;
+
+    assert_int_equal(xvTestDriverGetTimeNs(conn, &ns), 0);
+    return ns;
+}
+
+static void
+test_frozen_clock_moves_only_with_the_hook(void **state)
+{
+    char *dir = xvTestTempDir();
+    virConnectPtr conn = openTempNode(dir, WHATIF_NODE("1000", "100",
+        "<xvirt:host-used at='150' kib='1024'/><xvirt:crash at='0:03:20' domain='db'/>"));
+    struct timespec pause = { 0, 20 * 1000 * 1000 };
+    unsigned long long t, due = 0;
+
+    (void)state;
+    assert_int_equal(xvTestDriverFreezeClock(conn), 0);
+    t = nowNs(conn);
+    assert_true(t >= 100000000000ULL && t < 150000000000ULL);
+    nanosleep(&pause, NULL);            /* 20 s of the node's time, had it run */
+    assert_int_equal(nowNs(conn), t);
+    assert_int_equal(xvTestDriverFreezeClock(conn), 0);    /* again: nothing changes */
+    assert_int_equal(nowNs(conn), t);
+    /* the next instant: host-used at 150 s, then the crash at 0:03:20 */
+    assert_int_equal(xvTestDriverNextDueNs(conn, &due), 1);
+    assert_int_equal(due, 150000000000ULL);
+    advance(conn, (double)(due - t) / 1e9);
+    assert_int_equal(nowNs(conn), 150000000000ULL);
+    assert_int_equal(xvTestDriverNextDueNs(conn, &due), 1);
+    assert_int_equal(due, 200000000000ULL);
+    advance(conn, 50);
+    assert_int_equal(stateOf(conn, "db"), VIR_DOMAIN_CRASHED);
+    /* nothing left */
+    due = 7;
+    assert_int_equal(xvTestDriverNextDueNs(conn, &due), 0);
+    assert_int_equal(due, 7);
+    assert_int_equal(xvTestDriverFreezeClock(NULL), -1);
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "not a test driver connection");
+    virConnectClose(conn);
+    xvTestRemoveTree(dir);
+}
+
+static void
+test_shared_running_clock_cannot_be_frozen(void **state)
+{
+    char *dir = xvTestTempDir();
+    char *node = xvTestPathIn(dir, "node.xml");
+    char *journal = xvTestPathIn(dir, "journal");
+    char *uri;
+    virConnectPtr conn;
+
+    (void)state;
+    xvTestWriteText(dir, "node.xml", WHATIF_NODE("1", "0", ""));
+    assert_true(asprintf(&uri, "test://%s?journal=%s", node, journal) > 0);
+    assert_non_null(conn = virConnectOpen(uri));
+    assert_int_equal(xvTestDriverFreezeClock(conn), -1);
+    xvTestAssertError(VIR_ERR_OPERATION_INVALID, "runs at its journal's rate");
+    virConnectClose(conn);
+    free(uri);
+    free(journal);
+    free(node);
+    xvTestRemoveTree(dir);
+}
+
+static void
+test_events_file_counts_from_the_nodes_time(void **state)
+{
+    char *dir = xvTestTempDir();
+    virConnectPtr conn = openTempNode(dir, WHATIF_NODE("0", "100", ""));
+    char *events = xvTestPathIn(dir, "events.xml");
+    unsigned long long free0, due = 0;
+
+    (void)state;
+    advance(conn, 50);                  /* the node reads 150 s */
+    free0 = virNodeGetFreeMemory(conn);
+    assert_int_equal(xvTestDriverNextDueNs(conn, &due), 0);
+    xvTestWriteText(dir, "events.xml", EVENTS_DOC(
+        "<xvirt:crash at='0:01' domain='db'/>"
+        "<xvirt:host-free at='90' drop-kib='1048576'/>"
+        "<xvirt:start at='00:00:30.5' domain='spare'/>"));
+    assert_int_equal(xvTestDriverAddEvents(conn, events), 0);
+    assert_int_equal(xvTestDriverNextDueNs(conn, &due), 1);
+    assert_int_equal(due, 180500000000ULL);
+    advance(conn, 30.5);
+    assert_int_equal(stateOf(conn, "spare"), VIR_DOMAIN_RUNNING);
+    assert_int_equal(virNodeGetFreeMemory(conn), free0 - 524288ULL * 1024);
+    advance(conn, 29.5);                /* 210 s: 0:01 after the file came */
+    assert_int_equal(stateOf(conn, "db"), VIR_DOMAIN_CRASHED);
+    advance(conn, 30);                  /* 240 s: the host takes 1 GiB more */
+    assert_int_equal(virNodeGetFreeMemory(conn), free0 - (524288ULL + 1048576) * 1024);
+    /* events at 0 are due at once */
+    xvTestWriteText(dir, "events.xml", EVENTS_DOC("<xvirt:destroy domain='spare'/>"));
+    assert_int_equal(xvTestDriverAddEvents(conn, events), 0);
+    assert_int_equal(stateOf(conn, "spare"), VIR_DOMAIN_SHUTOFF);
+    free(events);
+    virConnectClose(conn);
+    xvTestRemoveTree(dir);
+}
+
+static void
+test_bad_events_file_adds_nothing_and_names_the_line(void **state)
+{
+    static const struct {
+        const char *doc;
+        int code;
+        const char *message;
+    } bad[] = {
+        { "<events/>", VIR_ERR_XML_ERROR, "the root element must be <events> in the namespace" },
+        { EVENTS_DOC("<xvirt:crash at='60' domain='db'/>\n<xvirt:crash at='1:60' domain='db'/>"),
+          VIR_ERR_XML_ERROR, "line 2: <xvirt:crash>: attribute 'at' ('1:60') must be a number "
+          "of seconds or H:MM[:SS]" },
+        { EVENTS_DOC("<xvirt:start at='1' domain='nosuch'/>"), VIR_ERR_XML_ERROR,
+          "<xvirt:start>: no domain named 'nosuch' in the node" },
+        { EVENTS_DOC("<xvirt:host-free kib='1' drop-kib='2'/>"), VIR_ERR_XML_ERROR,
+          "give 'kib' (the free memory then) or 'drop-kib' (how much it falls), not both" },
+        { EVENTS_DOC("<xvirt:host-free drop-kib='-2'/>"), VIR_ERR_XML_ERROR,
+          "attribute 'drop-kib' must be a number of KiB" },
+        { EVENTS_DOC("<xvirt:crash at='1' domain='db'/><xvirt:fault call='virNoSuchCall' "
+                     "mode='fail'/>"), VIR_ERR_XML_ERROR, "must name a public call" },
+        { "<!DOCTYPE x [<!ENTITY a 'b'>]><x/>", VIR_ERR_XML_ERROR, "document type" },
+    };
+    char *dir = xvTestTempDir();
+    virConnectPtr conn = openTempNode(dir, WHATIF_NODE("0", "0", ""));
+    char *events = xvTestPathIn(dir, "events.xml");
+    unsigned long long due;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < XV_N_ELEMENTS(bad); i++) {
+        xvTestWriteText(dir, "events.xml", bad[i].doc);
+        if (xvTestDriverAddEvents(conn, events) != -1)
+            fail_msg("accepted: %s", bad[i].doc);
+        xvTestAssertError(bad[i].code, bad[i].message);
+        if (!strstr(virGetLastErrorMessage(), "events '"))
+            fail_msg("%s: %s", bad[i].doc, virGetLastErrorMessage());
+        assert_int_equal(xvTestDriverNextDueNs(conn, &due), 0);    /* nothing added */
+    }
+    assert_int_equal(xvTestDriverAddEvents(conn, "events.xml"), -1);
+    xvTestAssertError(VIR_ERR_INVALID_ARG, "absolute path");
+    free(events);
+    events = xvTestPathIn(dir, "none.xml");
+    assert_int_equal(xvTestDriverAddEvents(conn, events), -1);
+    xvTestAssertError(VIR_ERR_OPEN_FAILED, "none.xml");
+    free(events);
+    virConnectClose(conn);
+    xvTestRemoveTree(dir);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_default_uri_is_libvirts_default_node),
     cmocka_unit_test(test_node_file_reports_its_hypervisor_version),
@@ -2579,6 +2766,10 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_fault_hang_delays_the_call_without_blocking_the_node),
     cmocka_unit_test(test_thousand_domain_node_lookups_stay_fast),
     cmocka_unit_test(test_stopped_event_id_is_libvirts),
+    cmocka_unit_test(test_frozen_clock_moves_only_with_the_hook),
+    cmocka_unit_test(test_shared_running_clock_cannot_be_frozen),
+    cmocka_unit_test(test_events_file_counts_from_the_nodes_time),
+    cmocka_unit_test(test_bad_events_file_adds_nothing_and_names_the_line),
 };
 
 int

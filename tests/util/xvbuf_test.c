@@ -422,6 +422,45 @@ test_at_and_commit_write_in_place(void **state)
     free(s);
 }
 
+/* The JSON string of @in, through the escaper. */
+static char *
+jsonOf(const char *in)
+{
+    xvBuf buf = XV_BUF_INIT;
+
+    xvBufEscapeJSON(&buf, in);
+    return xvBufSteal(&buf, NULL);
+}
+
+static void
+test_escape_json_quotes_backslashes_and_controls(void **state)
+{
+    char *out;
+
+    (void)state;
+    out = jsonOf("a\"b\\c\nd\te\x01\x1f" "f\x7f");
+    assert_string_equal(out, "a\\\"b\\\\c\\nd\\te\\u0001\\u001ff\x7f");
+    free(out);
+    out = jsonOf("");
+    assert_string_equal(out, "");
+    free(out);
+}
+
+static void
+test_escape_json_keeps_utf8_and_replaces_what_is_not(void **state)
+{
+    char *out;
+
+    (void)state;
+    out = jsonOf("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");   /* é € 😀 */
+    assert_string_equal(out, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+    free(out);
+    /* a lone continuation byte, an overlong '/', a surrogate, a cut sequence */
+    out = jsonOf("a\x80" "b\xc0\xaf" "c\xed\xa0\x80" "d\xe2\x82");
+    assert_string_equal(out, "a\\ufffdb\\ufffd\\ufffdc\\ufffd\\ufffd\\ufffdd\\ufffd\\ufffd");
+    free(out);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_empty_buffer_steals_an_empty_string),
     cmocka_unit_test(test_add_appends_exactly_len_bytes),
@@ -442,6 +481,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_reserve_grows_the_capacity_geometrically),
     cmocka_unit_test(test_reserve_and_at_abort_when_the_size_overflows),
     cmocka_unit_test(test_at_and_commit_write_in_place),
+    cmocka_unit_test(test_escape_json_quotes_backslashes_and_controls),
+    cmocka_unit_test(test_escape_json_keeps_utf8_and_replaces_what_is_not),
 };
 
 XV_TEST_MAIN(tests)
