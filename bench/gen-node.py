@@ -10,8 +10,12 @@ with restart, guest reboots) so that domains change IDs while an agent
 samples (until --churn-until, default an hour), and --faults makes a few
 calls fail now and then; the simulated clock then runs at real-time speed.
 
+--demand gives each guest a memory demand (30% to 95% of its memory), for
+balloon policies.
+
 Usage: gen-node.py -n N [-v V] [-m MIB] [--paused K] [--shutoff K]
-                   [--churn SECONDS [--churn-until SECONDS]] [--faults] [-o FILE]
+                   [--churn SECONDS [--churn-until SECONDS]] [--faults]
+                   [--demand] [-o FILE]
 """
 import argparse
 import sys
@@ -110,6 +114,9 @@ def write_node(a, out):
         emit("    <on_crash>restart</on_crash><on_reboot>restart</on_reboot>")
         write_devices(a, i, name, emit)
         emit(f"    <xvirt:vcpu-load vcpu='all' load='{(i % 10) / 10 + 0.05:.2f}'/>")
+        if a.demand:
+            # what the guest wants: 30% to 95% of its memory, by domain
+            emit(f"    <xvirt:memory-demand kib='{kib * (30 + (i * 7) % 66) // 100}'/>")
         if i >= first_off:
             emit("    <test:runstate>5</test:runstate>")
         elif i >= first_paused:
@@ -131,6 +138,7 @@ def main():
     ap.add_argument("--churn", type=int, default=0, metavar="SECONDS")
     ap.add_argument("--churn-until", type=int, default=3600, metavar="SECONDS")
     ap.add_argument("--faults", action="store_true")
+    ap.add_argument("--demand", action="store_true")
     ap.add_argument("-o", "--output", default="-")
     a = ap.parse_args()
     if a.domains < 1 or a.domains > 99999 or a.vcpus < 1 or a.memory_mib < 1:

@@ -53,6 +53,12 @@ autopinStepsFrom(autopinModel *m, unsigned int s, size_t *n)
     for (i = 0; i < nv; i++) {
         autopinVcpu *v = on[i];
 
+        /* a step lowers @s by at most v's load (a swap by less): a vcpu
+         * no heavier than the hysteresis has none worth making, and in a
+         * balanced model that is most of them (the search is vcpus x
+         * vcpus otherwise, at every sample) */
+        if (v->load <= m->hysteresis)
+            continue;
         for (d = 0; d < m->ncpus; d++) {
             if (d == s || !m->allowed[d] || !autopinAffords(m, !v->touched))
                 continue;
@@ -66,8 +72,10 @@ autopinStepsFrom(autopinModel *m, unsigned int s, size_t *n)
             autopinVcpu *w = &m->vcpus[j];
             int64_t delta = v->load - w->load;
 
-            if (!w->movable || w->pos < 0 || (unsigned int)w->pos == s || delta <= 0 ||
-                !autopinAffords(m, (uint64_t)!v->touched + !w->touched))
+            /* (the swap leaves w's pCPU at least as loaded as it is now) */
+            if (delta <= m->hysteresis || w->pos < 0 ||
+                m->load[w->pos] >= m->load[s] - m->hysteresis || !w->movable ||
+                (unsigned int)w->pos == s || !autopinAffords(m, (uint64_t)!v->touched + !w->touched))
                 continue;
             st = (autopinStep){ v, w, s, (unsigned int)w->pos, m->load[s] - delta, 0 };
             if (m->load[st.to] + delta > st.newMax)
