@@ -119,38 +119,52 @@ ndDevsFree(ndDev *devs, size_t n)
     free(devs);
 }
 
-/* Whether @node is a setting nodedump writes itself: the measures in the
- * xvirt namespace and libvirt's <test:runstate>. The guest's other
- * settings (shutdown-delay, ignore-shutdown) stay as the host has them. */
-static bool
-ndIsMeasured(xmlNodePtr node)
+/* The kinds of settings the samples can measure, as bits. */
+typedef enum {
+    ND_SET_LOADS = 1 << 0,      /* <xvirt:vcpu-load> */
+    ND_SET_PINS = 1 << 1,       /* <xvirt:vcpupin> */
+    ND_SET_DEMAND = 1 << 2,     /* <xvirt:memory-demand> */
+    ND_SET_IO = 1 << 3,         /* <xvirt:io> */
+    ND_SET_RUNSTATE = 1 << 4,   /* <test:runstate> */
+} ndSetting;
+
+/* The ndSetting @node is, or 0 for anything else (the guest's behaviour:
+ * shutdown-delay, ignore-shutdown). */
+static unsigned int
+ndSettingOf(xmlNodePtr node)
 {
-    static const char *const measured[] = { "vcpu-load", "memory-demand", "io", "vcpupin" };
+    static const struct {
+        const char *name;
+        ndSetting setting;
+    } xvirt[] = {
+        { "vcpu-load", ND_SET_LOADS }, { "vcpupin", ND_SET_PINS },
+        { "memory-demand", ND_SET_DEMAND }, { "io", ND_SET_IO },
+    };
     const char *href = node->ns ? (const char *)node->ns->href : NULL;
     const char *name = (const char *)node->name;
     size_t i;
 
     if (node->type != XML_ELEMENT_NODE || !href)
-        return false;
+        return 0;
     if (XV_STREQ(href, ND_TEST_NS))
-        return XV_STREQ(name, "runstate");
-    for (i = 0; XV_STREQ(href, ND_XVIRT_NS) && i < XV_N_ELEMENTS(measured); i++) {
-        if (XV_STREQ(name, measured[i]))
-            return true;
+        return XV_STREQ(name, "runstate") ? ND_SET_RUNSTATE : 0;
+    for (i = 0; XV_STREQ(href, ND_XVIRT_NS) && i < XV_N_ELEMENTS(xvirt); i++) {
+        if (XV_STREQ(name, xvirt[i].name))
+            return xvirt[i].setting;
     }
-    return false;
+    return 0;
 }
 
-/* Takes the measured settings out of <domain> @root, each with the blanks
- * before it. */
+/* Takes the settings of the kinds @measured (the samples' figures replace
+ * them) out of <domain> @root, each with the blanks before it. */
 static void
-ndStripMeasured(xmlNodePtr root)
+ndStripMeasured(xmlNodePtr root, unsigned int measured)
 {
     xmlNodePtr child = root->children, next;
 
     for (; child; child = next) {
         next = child->next;
-        if (!ndIsMeasured(child))
+        if (!(ndSettingOf(child) & measured))
             continue;
         if (child->prev && xmlIsBlankNode(child->prev)) {
             xmlNodePtr blank = child->prev;
@@ -164,12 +178,12 @@ ndStripMeasured(xmlNodePtr root)
 }
 
 /*
- * Appends the domain XML @xml without its measured settings and without
- * its closing tag ("...</devices>\n"). Returns false if it does not
- * parse, or its root is not a <domain> with content.
+ * Appends the domain XML @xml without its settings of the kinds @measured
+ * and without its closing tag ("...</devices>\n"). Returns false if it
+ * does not parse, or its root is not a <domain> with content.
  */
 static bool
-ndAddDomainOpen(xvBuf *buf, const char *xml)
+ndAddDomainOpen(xvBuf *buf, const char *xml, unsigned int measured)
 {
     static const char close[] = "</domain>";
     xmlDocPtr doc = ndParse(xml);
@@ -181,7 +195,7 @@ ndAddDomainOpen(xvBuf *buf, const char *xml)
 
     if (!doc || !(root = xmlDocGetRootElement(doc)) || !ndIsElement(root, "domain"))
         goto cleanup;
-    ndStripMeasured(root);
+    ndStripMeasured(root, measured);
     out = xmlBufferCreate();
     if (xmlNodeDump(out, doc, root, 0, 0) < 0)
         goto cleanup;
@@ -204,10 +218,12 @@ ndAddDomainOpen(xvBuf *buf, const char *xml)
 
 /* ---- Measured settings ---------------------------------------------------- */
 
-/* <xvirt:vcpu-load> of each vcpu with a measured load, 3 decimals. */
-static void
+/* <xvirt:vcpu-load> of each vcpu with a measured load, 3 decimals;
+ * ND_SET_LOADS if there is one. */
+static unsigned int
 ndAddLoads(xvBuf *buf, const nodedumpState *st, const ndDom *rec)
 {
+    unsigned int measured = 0;
     double perSec;
     size_t v;
 
@@ -220,11 +236,14 @@ ndAddLoads(xvBuf *buf, const nodedumpState *st, const ndDom *rec)
         milli = perSec >= 1e9 ? 1000 : (long)(perSec / 1e6 + 0.5);
         xvBufAsprintf(buf, "  <xvirt:vcpu-load vcpu='%zu' load='%ld.%03ld'/>\n", v,
                       milli / 1000, milli % 1000);
+        measured = ND_SET_LOADS;
     }
+    return measured;
 }
 
-/* <xvirt:vcpupin> of each vcpu whose affinity is not every CPU of the node. */
-static void
+/* <xvirt:vcpupin> of each vcpu whose affinity is not every CPU of the node;
+ * ND_SET_PINS if the affinities were read. */
+static unsigned int
 ndAddPins(xvBuf *buf, const nodedumpState *st, const ndDom *rec)
 {
     size_t i, count;
@@ -241,16 +260,18 @@ ndAddPins(xvBuf *buf, const nodedumpState *st, const ndDom *rec)
                       cpus);
         free(cpus);
     }
+    return rec->nmaps > 0 ? ND_SET_PINS : 0;
 }
 
 /* <xvirt:io> of @dev: the rate of each counter the samples measured,
- * rounded; nothing when none. */
-static void
+ * rounded; nothing when none. Returns ND_SET_IO if it wrote it. */
+static unsigned int
 ndAddIo(xvBuf *buf, const nodedumpState *st, const ndDev *dev)
 {
     const char *const *names = dev->net ? ndNetFields : ndDiskFields;
     size_t f, nfields = dev->net ? ND_NET_FIELDS : ND_DISK_FIELDS;
     xvBuf attrs = XV_BUF_INIT;
+    unsigned int measured = 0;
     double perSec;
 
     for (f = 0; f < nfields; f++) {
@@ -263,8 +284,27 @@ ndAddIo(xvBuf *buf, const nodedumpState *st, const ndDev *dev)
         xvBufAddStr(buf, "  <xvirt:io device='");
         xvBufEscapeXML(buf, dev->target);
         xvBufAsprintf(buf, "'%s/>\n", attrs.data);
+        measured = ND_SET_IO;
     }
     xvBufFree(&attrs);
+    return measured;
+}
+
+/* What the samples measured of the active @rec, as settings; returns the
+ * ndSetting kinds measured. */
+static unsigned int
+ndAddMeasures(xvBuf *buf, const nodedumpState *st, const ndDom *rec)
+{
+    unsigned int measured = ndAddLoads(buf, st, rec) | ndAddPins(buf, st, rec);
+    size_t d;
+
+    if (rec->demandKiB >= 0) {
+        xvBufAsprintf(buf, "  <xvirt:memory-demand kib='%lld'/>\n", rec->demandKiB);
+        measured |= ND_SET_DEMAND;
+    }
+    for (d = 0; d < rec->ndevs; d++)
+        measured |= ndAddIo(buf, st, &rec->devs[d]);
+    return measured;
 }
 
 /* The test driver's runstate of a domain in @state, or 0 when it is
@@ -282,29 +322,32 @@ ndRunstate(int state)
     }
 }
 
-/* A domain: its XML, then what the samples measured (an inactive domain
- * has its runstate only). */
+/*
+ * A domain: its XML, then what the samples measured, which replaces the
+ * host's own settings of those kinds (a test-driver host has them). What
+ * was not measured stays as the host has it: an inactive domain's whole
+ * definition, a paused domain's loads (it did not run).
+ */
 static bool
 ndAddDomain(xvBuf *buf, const nodedumpState *st, const ndDom *rec)
 {
-    size_t d;
+    xvBuf settings = XV_BUF_INIT;
+    unsigned int measured = ND_SET_RUNSTATE;
+    bool ok;
 
-    if (!ndAddDomainOpen(buf, rec->xml)) {
-        xvshError("failed to parse the XML description of domain '%s'", rec->name);
-        return false;
-    }
-    if (rec->id >= 0) {
-        ndAddLoads(buf, st, rec);
-        ndAddPins(buf, st, rec);
-        if (rec->demandKiB >= 0)
-            xvBufAsprintf(buf, "  <xvirt:memory-demand kib='%lld'/>\n", rec->demandKiB);
-        for (d = 0; d < rec->ndevs; d++)
-            ndAddIo(buf, st, &rec->devs[d]);
-    }
+    if (rec->id >= 0)
+        measured |= ndAddMeasures(&settings, st, rec);
     if (ndRunstate(rec->state))
-        xvBufAsprintf(buf, "  <test:runstate>%d</test:runstate>\n", ndRunstate(rec->state));
-    xvBufAddStr(buf, "</domain>\n");
-    return true;
+        xvBufAsprintf(&settings, "  <test:runstate>%d</test:runstate>\n",
+                      ndRunstate(rec->state));
+    if ((ok = ndAddDomainOpen(buf, rec->xml, measured))) {
+        xvBufAdd(buf, settings.data, settings.len);
+        xvBufAddStr(buf, "</domain>\n");
+    } else {
+        xvshError("failed to parse the XML description of domain '%s'", rec->name);
+    }
+    xvBufFree(&settings);
+    return ok;
 }
 
 /* ---- The node ------------------------------------------------------------- */
