@@ -21,7 +21,9 @@
 
 #define NODEDUMP_DEFAULT_SAMPLES 5
 #define NODEDUMP_DEFAULT_INTERVAL_MS 1000
-/* Longer intervals are surely a mistake (and would overflow time_t maths). */
+/* Beyond these, surely a mistake; and samples * interval stays far below
+ * 2^64 ns. */
+#define NODEDUMP_MAX_SAMPLES 100000
 #define NODEDUMP_MAX_INTERVAL_MS (UINT64_C(24) * 3600 * 1000)
 
 static const xvshOptDef nodedumpOpts[] = {
@@ -48,6 +50,10 @@ nodedumpOptions(const xvshCmd *cmd, unsigned int *samples, uint64_t *intervalMs)
     if (rc > 0 && *samples < 2) {
         xvshError("--samples %u: at least 2 samples are needed (loads and rates are "
                   "measured between two)", *samples);
+        return false;
+    }
+    if (*samples > NODEDUMP_MAX_SAMPLES) {
+        xvshError("--samples %u: at most %u samples", *samples, NODEDUMP_MAX_SAMPLES);
         return false;
     }
     if (interval && (xvParseDuration(interval, intervalMs) < 0 ||

@@ -236,6 +236,8 @@ fails "--samples 1 is refused: loads need two" \
     -c "$HOST" nodedump --samples 1 --file "$TMP/old.xml"
 fails "--samples 0 is refused" "error: --samples 0: at least 2 .*" \
     -c "$HOST" nodedump --samples 0
+fails "--samples past 100000 is refused" "error: --samples 100001: at most 100000 samples" \
+    -c "$HOST" nodedump --samples 100001
 fails "--samples x is malformed" \
     "error: Numeric value 'x' for <samples> option is malformed or out of range" \
     -c "$HOST" nodedump --samples x

@@ -51,6 +51,18 @@ loadString(const char *xml)
     return node;
 }
 
+/* The definition @xml of a domain of type 'test'; the test fails if it
+ * does not parse. */
+static xvDomainDef *
+parseDef(const char *xml)
+{
+    xvDomainDef *def = xvDomainDefParseString(xml, (const char *const[]){ "test", NULL });
+
+    if (!def)
+        fail_msg("%s", virGetLastErrorMessage());
+    return def;
+}
+
 /* Brings the node's clock to now and fires due events. */
 static void
 tick(xvTestNode *node)
@@ -895,15 +907,13 @@ test_bad_vcpupin_is_a_load_error_at_its_line(void **state)
 static void
 test_vcpupin_of_a_definition_is_checked_against_the_node(void **state)
 {
-    xvDomainDef *def = xvDomainDefParseString(
+    xvDomainDef *def = parseDef(
         "<domain type='test' xmlns:x='http://xvirt.dev/schemas/test/1.0'>"
         "<name>s</name><memory>65536</memory><vcpu>2</vcpu><os><type>hvm</type></os>"
-        "<x:vcpupin vcpu='1' cpuset='6-7'/></domain>", (const char *const[]){ "test", NULL });
+        "<x:vcpupin vcpu='1' cpuset='6-7'/></domain>");
     xvTestDomSettings settings;
 
     (void)state;
-    if (!def)
-        fail_msg("%s", virGetLastErrorMessage());
     assert_int_equal(xvTestDomSettingsParse(def, 8, &settings), 0);
     assert_null(settings.pins[0]);
     assert_string_equal(settings.pins[1], "6-7");
@@ -1014,17 +1024,15 @@ test_fault_matches_call_domain_window_and_count(void **state)
 static void
 test_domain_settings_parse_from_test_extra(void **state)
 {
-    xvDomainDef *def = xvDomainDefParseString(
+    xvDomainDef *def = parseDef(
         "<domain type='test' xmlns:x='http://xvirt.dev/schemas/test/1.0'>"
         "<name>s</name><memory>65536</memory><vcpu>3</vcpu><os><type>hvm</type></os>"
         "<x:vcpu-load vcpu='all' load='0.5'/><x:vcpu-load vcpu='2' load='0.125'/>"
         "<x:memory-demand kib='777'/><x:shutdown-delay seconds='1.5'/>"
-        "<x:ignore-shutdown/></domain>", (const char *const[]){ "test", NULL });
+        "<x:ignore-shutdown/></domain>");
     xvTestDomSettings settings;
 
     (void)state;
-    if (!def)
-        fail_msg("%s", virGetLastErrorMessage());
     assert_int_equal(xvTestDomSettingsParse(def, 16, &settings), 0);
     assert_int_equal(settings.nloads, 3);
     assert_true(settings.loads[0] == 0.5);
