@@ -155,6 +155,87 @@ xvFileRead(const char *path, size_t maxBytes, char **retData, size_t *retLen, ch
     return rc;
 }
 
+/* ---- writing ----------------------------------------------------------- */
+
+/* Writes all @len bytes at @data to @fd: 0 or -errno. */
+static int
+fileWriteAll(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -errno;
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* fsync()s the directory @dir, so that a rename in it lasts; best effort:
+ * some file systems cannot sync a directory, and the file is in place. */
+static void
+fileSyncDir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0)
+        return;
+    (void)fsync(fd);
+    close(fd);
+}
+
+/* "@what @name: REASON" of errno @err into @why; returns -@err. */
+static int
+fileWhyFailed(char *why, size_t whylen, int err, const char *what, const char *name)
+{
+    char buf[128];
+
+    fileWhy(why, whylen, "%s %s: %s", what, name, strerror_r(err, buf, sizeof(buf)));
+    return -err;
+}
+
+/* Fills the temporary file @fd (@tmp; closed here) and puts it in place
+ * of @path. */
+static int
+fileReplaceWith(int fd, const char *tmp, const char *path, const void *data, size_t len,
+                unsigned int mode, char *why, size_t whylen)
+{
+    int rc = fileWriteAll(fd, data, len);
+
+    if (rc == 0 && (fchmod(fd, (mode_t)mode) < 0 || fsync(fd) < 0))
+        rc = -errno;
+    if (close(fd) < 0 && rc == 0)
+        rc = -errno;
+    if (rc < 0)
+        return fileWhyFailed(why, whylen, -rc, "cannot write", tmp);
+    if (rename(tmp, path) < 0)
+        return fileWhyFailed(why, whylen, errno, "cannot rename", tmp);
+    return 0;
+}
+
+int
+xvFileWriteAtomic(const char *path, const void *data, size_t len, unsigned int mode,
+                  char *why, size_t whylen)
+{
+    const char *slash = strrchr(path, '/');
+    XV_AUTOFREE(char *) dir = slash ? xvStrndup(path, (size_t)(slash - path) + 1) : NULL;
+    XV_AUTOFREE(char *) tmp = NULL;
+    int fd, rc;
+
+    tmp = xvAsprintf("%s.%s.XXXXXX", dir ? dir : "", slash ? slash + 1 : path);
+    if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
+        return fileWhyFailed(why, whylen, errno, "cannot create a file in", dir ? dir : ".");
+    if ((rc = fileReplaceWith(fd, tmp, path, data, len, mode, why, whylen)) < 0) {
+        unlink(tmp);
+        return rc;
+    }
+    fileSyncDir(dir ? dir : ".");
+    return 0;
+}
+
 /* ---- trust ------------------------------------------------------------- */
 
 /*

@@ -66,6 +66,19 @@ int xvFileReadFd(int fd, size_t maxBytes, char **retData, size_t *retLen,
 int xvFileRead(const char *path, size_t maxBytes, char **retData, size_t *retLen,
                char *why, size_t whylen);
 
+/*
+ * Replaces @path with the @len bytes at @data, all or nothing: they go to
+ * a new file in the same directory (".NAME.XXXXXX"), which gets @mode,
+ * is flushed to disk (fsync) and renamed over @path; the directory is
+ * then synced (where the file system can). A reader sees the old file or
+ * the whole new one, and a crash leaves one of the two. On failure @path
+ * is untouched, the temporary file removed, and -errno returned with
+ * @why filled ("cannot create a file in DIR: REASON", "cannot write
+ * TMP: REASON", "cannot rename TMP: REASON"); 0 on success.
+ */
+int xvFileWriteAtomic(const char *path, const void *data, size_t len, unsigned int mode,
+                      char *why, size_t whylen);
+
 /* Flags of xvFileCheckTrust(). */
 #define XV_FILE_TRUST_STRICT 0x1   /* writable by the group is refused too */
 

@@ -416,9 +416,22 @@ xvTestNodeSetHostFree(xvTestNode *node, unsigned long long freeKiB)
 
 /* ---- Life cycle primitives --------------------------------------------- */
 
-/* Gives @dom (without an ID) a new ID and fresh vcpus, running. */
+/* The ID of a domain that starts: @id (above every active ID) or, when
+ * -1, the next one; later starts get IDs above it. */
+static int
+testNodeTakeID(xvTestNode *node, int id)
+{
+    if (id < 0)
+        return node->nextID++;
+    if (id >= node->nextID)
+        node->nextID = id + 1;
+    return id;
+}
+
+/* Gives @dom (without an ID) the ID @id (-1: a new one) and fresh vcpus,
+ * running. */
 static void
-testDomLaunch(xvTestNode *node, xvTestDom *dom)
+testDomLaunch(xvTestNode *node, xvTestDom *dom, int id)
 {
     unsigned char *maps;
     size_t i;
@@ -426,16 +439,17 @@ testDomLaunch(xvTestNode *node, xvTestDom *dom)
     xvTestNodePcpuFold(node);
     xvTestDomSettingsClear(&dom->settings);
     /* Checked when the def was given to us; defaults if that ever changes. */
-    if (xvTestDomSettingsParse(dom->def, &dom->settings) < 0)
+    if (xvTestDomSettingsParse(dom->def, node->maxCpus, &dom->settings) < 0)
         xvTestDomSettingsInit(&dom->settings, dom->def->maxVcpus);
-    dom->id = node->nextID++;
+    dom->id = testNodeTakeID(node, id);
     if (node->nactive == node->activeIDsCap) {
         node->activeIDsCap = node->activeIDsCap ? node->activeIDsCap * 2 : 64;
         node->activeIDs = xvReallocN(node->activeIDs, node->activeIDsCap, sizeof(int));
         node->activeDoms = xvReallocN(node->activeDoms, node->activeIDsCap, sizeof(dom));
     }
     node->activeDoms[node->nactive] = dom;
-    node->activeIDs[node->nactive++] = dom->id;   /* the largest so far */
+    node->activeIDs[node->nactive++] = dom->id;   /* the largest so far: a node
+                                                   * file's ids come ascending */
     dom->state = VIR_DOMAIN_RUNNING;
     dom->persistentLive = dom->persistent;
     dom->nvcpus = dom->def->maxVcpus;
@@ -450,7 +464,9 @@ testDomLaunch(xvTestNode *node, xvTestDom *dom)
         v->sinceNs = node->nowNs;
         v->load = i < dom->settings.nloads ? dom->settings.loads[i] : 1.0;
         v->affinity = maps + i * (size_t)node->maplen;
-        testCpusetParse(node, dom->def->cpuset, v->affinity);
+        /* <xvirt:vcpupin> of the vcpu, else <vcpu cpuset> */
+        testCpusetParse(node, i < dom->settings.nloads && dom->settings.pins[i]
+                              ? dom->settings.pins[i] : dom->def->cpuset, v->affinity);
     }
     dom->memDemandKiB = dom->settings.memDemandKiB;
     dom->shutdownToken = 0;
@@ -498,7 +514,7 @@ testDomRestart(xvTestNode *node, xvTestDom *dom)
         xvDomainDefFree(dom->def);
         dom->def = XV_STEAL_PTR(dom->newDef);
     }
-    testDomLaunch(node, dom);
+    testDomLaunch(node, dom, -1);
 }
 
 bool
@@ -632,7 +648,7 @@ xvTestNodeDomainAdd(xvTestNode *node, xvDomainDef *def, bool persistent, xvTestD
     xvTestDomSettings settings;
     xvTestDom *dom;
 
-    if (xvTestDomSettingsParse(def, &settings) < 0)
+    if (xvTestDomSettingsParse(def, node->maxCpus, &settings) < 0)
         return -1;
     xvTestDomSettingsClear(&settings);
     dom = xvAlloc(sizeof(*dom));
@@ -677,11 +693,11 @@ xvTestNodeDomainRemove(xvTestNode *node, xvTestDom *dom)
 }
 
 int
-xvTestNodeDomainRedefine(xvTestNode *node XV_UNUSED, xvTestDom *dom, xvDomainDef *def)
+xvTestNodeDomainRedefine(xvTestNode *node, xvTestDom *dom, xvDomainDef *def)
 {
     xvTestDomSettings settings;
 
-    if (xvTestDomSettingsParse(def, &settings) < 0)
+    if (xvTestDomSettingsParse(def, node->maxCpus, &settings) < 0)
         return -1;
     xvTestDomSettingsClear(&settings);
     if (xvTestDomIsActive(dom)) {
@@ -702,7 +718,7 @@ xvTestNodeDomainStart(xvTestNode *node, xvTestDom *dom, xvDomainDef *liveDef)
     if (liveDef) {
         xvTestDomSettings settings;
 
-        if (xvTestDomSettingsParse(liveDef, &settings) < 0)
+        if (xvTestDomSettingsParse(liveDef, node->maxCpus, &settings) < 0)
             return -1;
         xvTestDomSettingsClear(&settings);
         if (dom->persistent) {
@@ -713,8 +729,14 @@ xvTestNodeDomainStart(xvTestNode *node, xvTestDom *dom, xvDomainDef *liveDef)
         }
         dom->def = liveDef;
     }
-    testDomLaunch(node, dom);
+    testDomLaunch(node, dom, -1);
     return 0;
+}
+
+void
+xvTestNodeDomainStartAs(xvTestNode *node, xvTestDom *dom, int id)
+{
+    testDomLaunch(node, dom, id);
 }
 
 void

@@ -135,6 +135,9 @@ typedef struct _xvTestDomSettings xvTestDomSettings;
 struct _xvTestDomSettings {
     double *loads;              /* def->maxVcpus entries, 1.0 by default */
     size_t nloads;
+    char **pins;                /* nloads entries: the cpuset of the vcpu's
+                                 * <xvirt:vcpupin>, checked against the
+                                 * node's CPUs; NULL: none (<vcpu cpuset>) */
     xvTestIoRates *io;          /* one per <xvirt:io>, document order */
     size_t nio;
     long long memDemandKiB;     /* -1: none */
@@ -355,9 +358,11 @@ xvTestDomIsActive(const xvTestDom *dom)
     return dom->id >= 0;
 }
 
-/* Reads the xvirt settings of @def; reports VIR_ERR_XML_ERROR naming the
- * element when one is wrong. */
-int xvTestDomSettingsParse(const xvDomainDef *def, xvTestDomSettings *settings);
+/* Reads the xvirt settings of @def for a node of @maxCpus CPUs (a
+ * <xvirt:vcpupin> must name CPUs below it); reports VIR_ERR_XML_ERROR
+ * naming the element when one is wrong. */
+int xvTestDomSettingsParse(const xvDomainDef *def, unsigned int maxCpus,
+                           xvTestDomSettings *settings);
 void xvTestDomSettingsClear(xvTestDomSettings *settings);
 
 /* Adds an inactive domain owning @def (the caller checked for clashes).

@@ -96,6 +96,10 @@ bool xvTestDomCrash(xvTestNode *node, xvTestDom *dom);
 /* A shutdown or reboot, asked by the host (@guest false) or decided by the
  * guest itself. Returns true if @dom vanished. */
 bool xvTestDomShutdown(xvTestNode *node, xvTestDom *dom, bool reboot, bool guest);
+/* Starts the inactive @dom as a node file's running domain starts at load:
+ * with ID @id, above every active ID (the loader checked), or the next
+ * free one when -1; later starts get IDs above it. */
+void xvTestNodeDomainStartAs(xvTestNode *node, xvTestDom *dom, int id);
 /* <xvirt:host-free>: the host takes (or gives back) what makes the free
  * memory @freeKiB with the domains' current sizes; it never uses less than
  * nothing, so a @freeKiB above what the domains leave gives all of that. */

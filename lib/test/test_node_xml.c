@@ -24,6 +24,7 @@
 #include "conf/xml_read.h"
 #include "test/test_node_private.h"
 #include "util/xvclock.h"
+#include "util/xvcpulist.h"
 #include "util/xvuuid.h"
 #include "virerror.h"
 
@@ -163,8 +164,11 @@ xvTestDomSettingsClear(xvTestDomSettings *settings)
 
     for (i = 0; i < settings->nio; i++)
         xvTestIoRatesClear(&settings->io[i]);
+    for (i = 0; settings->pins && i < settings->nloads; i++)
+        free(settings->pins[i]);
     free(settings->io);
     free(settings->loads);
+    free(settings->pins);
     memset(settings, 0, sizeof(*settings));
     settings->memDemandKiB = -1;
 }
@@ -340,12 +344,90 @@ testSettingsParseIo(const xvDomainDef *def, xmlNodePtr el, xvTestDomSettings *se
     return -1;
 }
 
+/* A vcpu='N' attribute: N below @maxVcpus into *@ret, or -1 with *@errmsg set. */
 static int
-testSettingsParseElement(const xvDomainDef *def, xmlNodePtr el, xvTestDomSettings *settings)
+testParseVcpuNumber(xmlNodePtr el, unsigned int maxVcpus, unsigned int *ret, char **errmsg)
+{
+    XV_AUTOFREE(char *) vcpu = testXMLProp(el, "vcpu");
+    unsigned long long n;
+
+    if (!vcpu) {
+        *errmsg = xvStrdup("missing attribute 'vcpu'");
+        return -1;
+    }
+    if (testParseULL(vcpu, &n) < 0 || n >= maxVcpus) {
+        *errmsg = maxVcpus == 0
+            ? xvAsprintf("vcpu '%s': the domain has no vcpu", vcpu)
+            : xvAsprintf("vcpu '%s' is not a number from 0 to %u", vcpu, maxVcpus - 1);
+        return -1;
+    }
+    *ret = (unsigned int)n;
+    return 0;
+}
+
+/* A cpuset='LIST' of the node's @maxCpus CPUs, in libvirt's syntax, that
+ * leaves at least one. Returns 0, or -1 with *@errmsg set. */
+static int
+testParseNodeCpuset(xmlNodePtr el, unsigned int maxCpus, char **ret, char **errmsg)
+{
+    XV_AUTOFREE(char *) cpuset = testXMLProp(el, "cpuset");
+    XV_AUTOFREE(unsigned char *) map = NULL;
+    xvCpuListError err;
+    int n;
+
+    if (!cpuset) {
+        *errmsg = xvStrdup("missing attribute 'cpuset'");
+        return -1;
+    }
+    map = xvAllocN((maxCpus + 7) / 8 + 1, 1);
+    if ((n = xvCpuListParse(cpuset, XV_CPULIST_LIBVIRT, maxCpus, map, &err)) < 0) {
+        *errmsg = err.fault == XV_CPULIST_FAULT_RANGE
+            ? xvAsprintf("cpuset '%s' names a CPU past the node's %u (0 to %u)", cpuset,
+                         maxCpus, maxCpus - 1)
+            : xvAsprintf("cpuset '%s' is not a CPU list such as '0-3,^2,6'", cpuset);
+        return -1;
+    }
+    if (n == 0) {
+        *errmsg = xvAsprintf("cpuset '%s' leaves no CPU", cpuset);
+        return -1;
+    }
+    *ret = XV_STEAL_PTR(cpuset);
+    return 0;
+}
+
+/* <xvirt:vcpupin vcpu='N' cpuset='LIST'/>: the initial affinity of vcpu N,
+ * once per vcpu. */
+static int
+testSettingsParsePin(const xvDomainDef *def, xmlNodePtr el, unsigned int maxCpus,
+                     xvTestDomSettings *settings)
+{
+    XV_AUTOFREE(char *) errmsg = NULL;
+    unsigned int vcpu;
+    char *cpuset;
+
+    if (testParseVcpuNumber(el, def->maxVcpus, &vcpu, &errmsg) < 0 ||
+        testParseNodeCpuset(el, maxCpus, &cpuset, &errmsg) < 0) {
+        testSettingsError(def, el, "%s", errmsg);
+        return -1;
+    }
+    if (settings->pins[vcpu]) {
+        free(cpuset);
+        testSettingsError(def, el, "vcpu %u is already pinned", vcpu);
+        return -1;
+    }
+    settings->pins[vcpu] = cpuset;
+    return 0;
+}
+
+static int
+testSettingsParseElement(const xvDomainDef *def, xmlNodePtr el, unsigned int maxCpus,
+                         xvTestDomSettings *settings)
 {
     const char *name = (const char *)el->name;
     XV_AUTOFREE(char *) errmsg = NULL;
 
+    if (XV_STREQ(name, "vcpupin"))
+        return testSettingsParsePin(def, el, maxCpus, settings);
     if (XV_STREQ(name, "vcpu-load")) {
         double load;
         int vcpu = testParseVcpuLoad(el, def->maxVcpus, &load, &errmsg);
@@ -397,19 +479,28 @@ xvTestDomSettingsInit(xvTestDomSettings *settings, unsigned int maxVcpus)
     settings->memDemandKiB = -1;
     settings->nloads = maxVcpus;
     settings->loads = xvAllocN(maxVcpus ? maxVcpus : 1, sizeof(double));
+    settings->pins = xvAllocN(maxVcpus ? maxVcpus : 1, sizeof(char *));
     for (i = 0; i < settings->nloads; i++)
         settings->loads[i] = 1.0;
 }
 
-int
-xvTestDomSettingsParse(const xvDomainDef *def, xvTestDomSettings *settings)
+/*
+ * xvTestDomSettingsParse(), telling which element was wrong: *@badAt is
+ * its position among the xvirt elements of @def (0 for the first), in
+ * document order, or SIZE_MAX when the elements do not parse at all.
+ */
+static int
+testSettingsParse(const xvDomainDef *def, unsigned int maxCpus, xvTestDomSettings *settings,
+                  size_t *badAt)
 {
     XV_AUTOFREE(char *) wrapped = NULL;
     XV_AUTOFREE(char *) errmsg = NULL;
     xmlDocPtr doc;
     xmlNodePtr el;
+    size_t at = 0;
     int ret = -1;
 
+    *badAt = SIZE_MAX;
     xvTestDomSettingsInit(settings, def->maxVcpus);
     if (!def->testExtra || !def->testExtra[0])
         return 0;
@@ -426,8 +517,11 @@ xvTestDomSettingsParse(const xvDomainDef *def, xvTestDomSettings *settings)
     for (el = xmlDocGetRootElement(doc)->children; el; el = el->next) {
         if (el->type != XML_ELEMENT_NODE || !testXMLIsNS(el, XV_TEST_NS))
             continue;
-        if (testSettingsParseElement(def, el, settings) < 0)
+        if (testSettingsParseElement(def, el, maxCpus, settings) < 0) {
+            *badAt = at;
             goto cleanup;
+        }
+        at++;
     }
     ret = 0;
 
@@ -436,6 +530,15 @@ xvTestDomSettingsParse(const xvDomainDef *def, xvTestDomSettings *settings)
     if (ret < 0)
         xvTestDomSettingsClear(settings);
     return ret;
+}
+
+int
+xvTestDomSettingsParse(const xvDomainDef *def, unsigned int maxCpus,
+                       xvTestDomSettings *settings)
+{
+    size_t badAt;
+
+    return testSettingsParse(def, maxCpus, settings, &badAt);
 }
 
 /* ---- Node XML ---------------------------------------------------------- */
@@ -458,21 +561,32 @@ testLoadKind(const testNodeLoader *ld)
     return ld->kind ? ld->kind : "node";
 }
 
+/* "node 'LABEL' line N: <el>: @detail", N the line of @lineEl (an element
+ * inside @el, or @el itself); "node 'LABEL': @detail" without @el ("events"
+ * instead of "node" for an events file). */
+static void
+testLoadErrorAt(const testNodeLoader *ld, xmlNodePtr el, xmlNodePtr lineEl,
+                const char *detail)
+{
+    XV_AUTOFREE(char *) elname = el ? testXMLElName(el) : NULL;
+
+    if (el)
+        xvReportError(VIR_ERR_XML_ERROR, "%s '%s' line %ld: %s: %s", testLoadKind(ld),
+                      ld->label, xmlGetLineNo(lineEl), elname, detail);
+    else
+        xvReportError(VIR_ERR_XML_ERROR, "%s '%s': %s", testLoadKind(ld), ld->label, detail);
+}
+
 static void XV_PRINTF(3, 4)
 testLoadError(const testNodeLoader *ld, xmlNodePtr el, const char *fmt, ...)
 {
-    XV_AUTOFREE(char *) elname = el ? testXMLElName(el) : NULL;
     XV_AUTOFREE(char *) detail = NULL;
     va_list ap;
 
     va_start(ap, fmt);
     detail = xvVasprintf(fmt, ap);
     va_end(ap);
-    if (el)
-        xvReportError(VIR_ERR_XML_ERROR, "%s '%s' line %ld: %s: %s", testLoadKind(ld),
-                      ld->label, xmlGetLineNo(el), elname, detail);
-    else
-        xvReportError(VIR_ERR_XML_ERROR, "%s '%s': %s", testLoadKind(ld), ld->label, detail);
+    testLoadErrorAt(ld, el, el, detail);
 }
 
 /* Re-reports the error raised by a callee with the node and element. */
@@ -481,7 +595,7 @@ testLoadErrorWrap(const testNodeLoader *ld, xmlNodePtr el)
 {
     XV_AUTOFREE(char *) msg = xvStrdup(virGetLastErrorMessage());
 
-    testLoadError(ld, el, "%s", msg);
+    testLoadErrorAt(ld, el, el, msg);
 }
 
 static int
@@ -855,25 +969,89 @@ testLoadRunstate(const testNodeLoader *ld, xmlNodePtr domEl, virDomainState *ret
     return 0;
 }
 
-/* Brings a just-added node-file domain into its initial state at time 0. */
+/* Brings a just-added node-file domain into its initial state at time 0,
+ * an active one with ID @id (-1: the next free one). */
 static void
-testLoadDomainState(xvTestNode *node, xvTestDom *dom, virDomainState state)
+testLoadDomainState(xvTestNode *node, xvTestDom *dom, virDomainState state, int id)
 {
     if (state == VIR_DOMAIN_SHUTOFF)
         return;
-    xvTestNodeDomainStart(node, dom, NULL);
+    xvTestNodeDomainStartAs(node, dom, id);
     if (state == VIR_DOMAIN_PAUSED || state == VIR_DOMAIN_CRASHED)
         xvTestNodeDomainSetState(node, dom, state);
     else if (state == VIR_DOMAIN_SHUTDOWN)
         xvTestDomShutdown(node, dom, false, true);
 }
 
+/* The @at-th child element of @domEl in the xvirt namespace, or @domEl. */
+static xmlNodePtr
+testLoadNthSetting(xmlNodePtr domEl, size_t at)
+{
+    xmlNodePtr el;
+
+    for (el = domEl->children; el; el = el->next) {
+        if (el->type == XML_ELEMENT_NODE && testXMLIsNS(el, XV_TEST_NS) && at-- == 0)
+            return el;
+    }
+    return domEl;
+}
+
+/* Reports why xvTestNodeDomainAdd() refused @def (its xvirt settings) at
+ * the line of the element at fault when @domEl, the inline <domain>, has
+ * it, else at that of @el. */
+static void
+testLoadSettingsError(const testNodeLoader *ld, xmlNodePtr el, xmlNodePtr domEl,
+                      const xvDomainDef *def)
+{
+    XV_AUTOFREE(char *) msg = xvStrdup(virGetLastErrorMessage());
+    xvTestDomSettings settings;
+    xmlNodePtr lineEl = el;
+    size_t badAt;
+
+    if (domEl) {
+        /* the same parse fails the same way, and tells where */
+        if (testSettingsParse(def, ld->node->maxCpus, &settings, &badAt) == 0)
+            xvTestDomSettingsClear(&settings);
+        else if (badAt != SIZE_MAX)
+            lineEl = testLoadNthSetting(domEl, badAt);
+    }
+    testLoadErrorAt(ld, el, lineEl, msg);
+}
+
+/*
+ * The ID of a node-file domain that runs (paused or crashed too): its id
+ * attribute must be above the IDs of the running domains before it, so
+ * that the node's IDs stay in ascending order, and leave room for later
+ * starts. Returns the ID (-1: none given), or -2 with the error reported.
+ */
 static int
-testLoadDomainDef(const testNodeLoader *ld, xmlNodePtr el, xvDomainDef *def,
-                  virDomainState state)
+testLoadDomainID(const testNodeLoader *ld, xmlNodePtr el, const xvDomainDef *def)
+{
+    const xvTestNode *node = ld->node;
+    int last = node->nactive > 0 ? node->activeIDs[node->nactive - 1] : -1;
+
+    if (def->id < 0)
+        return -1;
+    if (def->id <= last) {
+        testLoadError(ld, el, "id %d is not above %d, the ID of a running domain before it "
+                      "(running domains with an id come in ascending ID order)", def->id,
+                      last);
+        return -2;
+    }
+    if (def->id == INT_MAX) {
+        testLoadError(ld, el, "id %d leaves no ID for later starts", def->id);
+        return -2;
+    }
+    return def->id;
+}
+
+static int
+testLoadDomainDef(const testNodeLoader *ld, xmlNodePtr el, xmlNodePtr domEl,
+                  xvDomainDef *def, virDomainState state)
 {
     char uuidstr[XV_UUID_STRING_BUFLEN];
     xvTestDom *dom;
+    int id = -1;
 
     if (xvTestNodeFindByName(ld->node, def->name)) {
         testLoadError(ld, el, "duplicate domain name '%s'", def->name);
@@ -884,11 +1062,13 @@ testLoadDomainDef(const testNodeLoader *ld, xmlNodePtr el, xvDomainDef *def,
         testLoadError(ld, el, "duplicate domain uuid '%s'", uuidstr);
         return -1;
     }
+    if (state != VIR_DOMAIN_SHUTOFF && (id = testLoadDomainID(ld, el, def)) == -2)
+        return -1;
     if (xvTestNodeDomainAdd(ld->node, def, true, &dom) < 0) {
-        testLoadErrorWrap(ld, el);
+        testLoadSettingsError(ld, el, domEl, def);
         return -1;
     }
-    testLoadDomainState(ld->node, dom, state);
+    testLoadDomainState(ld->node, dom, state, id);
     return 0;
 }
 
@@ -927,7 +1107,7 @@ testLoadDomain(const testNodeLoader *ld, xmlDocPtr doc, xmlNodePtr el)
         goto cleanup;
     }
     if (testLoadRunstate(ld, domEl, &state) < 0 ||
-        testLoadDomainDef(ld, el, def, state) < 0)
+        testLoadDomainDef(ld, el, fdoc ? NULL : domEl, def, state) < 0)
         goto cleanup;
     def = NULL;
     ret = 0;

@@ -10,6 +10,7 @@
 
 #include "util/xvalloc.h"
 #include "util/xvmacros.h"
+#include "util/xvunits.h"
 
 static const char *
 confNodeName(const xvConfNode *node)
@@ -97,64 +98,16 @@ xvConfNodeGetInt(const xvConfNode *node, const char *file, long long min, long l
     return 0;
 }
 
-/* A unit of a quantity: its name and how many of the base unit it is. */
-typedef struct {
-    const char *name;
-    uint64_t factor;
-} confUnit;
-
-static const confUnit confDurationUnits[] = {
-    { "ms", 1 }, { "s", 1000 }, { "m", 60 * 1000 }, { "h", 60 * 60 * 1000 },
-};
-static const confUnit confSizeUnits[] = {
+static const xvUnit confSizeUnits[] = {
     { "KiB", 1 }, { "K", 1 }, { "MiB", 1024 }, { "M", 1024 },
     { "GiB", 1024 * 1024 }, { "G", 1024 * 1024 },
     { "TiB", UINT64_C(1024) * 1024 * 1024 }, { "T", UINT64_C(1024) * 1024 * 1024 },
 };
 
-/*
- * An unsigned decimal immediately followed by one of the @n @units, in the
- * base unit (a bare 0 too when @bareZero): 0, -EINVAL if @text is not that,
- * -ERANGE if it does not fit in 64 bits.
- */
-static int
-confParseUnits(const char *text, const confUnit *units, size_t n, bool bareZero,
-               uint64_t *ret)
-{
-    uint64_t value = 0;
-    bool overflow = false;
-    const char *p = text;
-    size_t i;
-
-    if (*p < '0' || *p > '9')
-        return -EINVAL;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        unsigned int digit = (unsigned int)(*p - '0');
-
-        if (value > (UINT64_MAX - digit) / 10)
-            overflow = true;
-        else
-            value = value * 10 + digit;
-    }
-    if (bareZero && *p == '\0' && value == 0 && !overflow) {
-        *ret = 0;
-        return 0;
-    }
-    for (i = 0; i < n; i++) {
-        if (strcmp(p, units[i].name) != 0)
-            continue;
-        if (overflow || value > UINT64_MAX / units[i].factor)
-            return -ERANGE;
-        *ret = value * units[i].factor;
-        return 0;
-    }
-    return -EINVAL;
-}
-
 /* Writes @value with the largest of the @n @units (largest first) that
  * divides it exactly, else with @base, the name of the base unit. */
 static void
-confFormatUnits(uint64_t value, const confUnit *units, size_t n, const char *base, char *buf,
+confFormatUnits(uint64_t value, const xvUnit *units, size_t n, const char *base, char *buf,
                 size_t buflen)
 {
     size_t i;
@@ -171,14 +124,13 @@ confFormatUnits(uint64_t value, const confUnit *units, size_t n, const char *bas
 int
 xvConfParseDuration(const char *text, uint64_t *retMs)
 {
-    return confParseUnits(text, confDurationUnits, XV_N_ELEMENTS(confDurationUnits), false,
-                          retMs);
+    return xvParseDuration(text, retMs);
 }
 
 void
 xvConfFormatDuration(uint64_t ms, char *buf, size_t buflen)
 {
-    static const confUnit units[] = {
+    static const xvUnit units[] = {
         { "h", 60 * 60 * 1000 }, { "m", 60 * 1000 }, { "s", 1000 },
     };
 
@@ -249,13 +201,13 @@ xvConfNodeGetDuration(const xvConfNode *node, const char *file, uint64_t minMs,
 int
 xvConfParseSize(const char *text, uint64_t *retKiB)
 {
-    return confParseUnits(text, confSizeUnits, XV_N_ELEMENTS(confSizeUnits), true, retKiB);
+    return xvParseUnits(text, confSizeUnits, XV_N_ELEMENTS(confSizeUnits), true, retKiB);
 }
 
 void
 xvConfFormatSize(uint64_t kib, char *buf, size_t buflen)
 {
-    static const confUnit units[] = {
+    static const xvUnit units[] = {
         { "TiB", UINT64_C(1024) * 1024 * 1024 }, { "GiB", 1024 * 1024 }, { "MiB", 1024 },
     };
 

@@ -28,6 +28,7 @@ extern const xvshCmdDef xvshCmdFreecell;
 extern const xvshCmdDef xvshCmdHelp;
 extern const xvshCmdDef xvshCmdList;
 extern const xvshCmdDef xvshCmdNodecpustats;
+extern const xvshCmdDef xvshCmdNodedump;
 extern const xvshCmdDef xvshCmdNodeinfo;
 extern const xvshCmdDef xvshCmdQuit;
 extern const xvshCmdDef xvshCmdReboot;
@@ -85,6 +86,7 @@ static const xvshCmdDef *const commandsMonitor[] = {
 static const xvshCmdDef *const commandsHost[] = {
     &xvshCmdFreecell,
     &xvshCmdNodecpustats,
+    &xvshCmdNodedump,
     &xvshCmdNodeinfo,
     &xvshCmdVersion,
     NULL

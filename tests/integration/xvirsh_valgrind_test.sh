@@ -68,6 +68,12 @@ vg device-stats-errors 1 -c "test://$DATA/node-io.xml" \
     "domblkstat web01 xvdz; domifstat web01 eth9; domblkstat backup xvda;
      nodecpustats --cpu 4; nodecpustats --cpu x"
 vg argv-mode 0 -c "$NODE" vcpupin --domain web01 --vcpu 0 --cpulist 1
+vg nodedump 0 -c "test://$DATA/nodedump-node.xml" \
+    "nodedump --samples 2 --interval 0ms; nodedump --samples 2 --interval 10ms --file $TMP/dump.xml"
+vg nodedump-of-a-dump 0 -c "test://$TMP/dump.xml" "nodedump --samples 2 --interval 0ms"
+vg nodedump-errors 1 -c "$NODE" \
+    "nodedump --samples 1; nodedump --interval 5; nodedump --file $TMP/none/dump.xml;
+     nodedump --samples 2 --interval 0ms --file $TMP"
 vg unknown-domain 1 -c "$NODE" dominfo nosuch
 vg readonly-denied 1 -r -c "$NODE" "destroy web01; setmem web01 1G; vcpupin web01 0 1"
 vg bad-arguments 1 -c "$NODE" \

@@ -51,6 +51,18 @@ loadString(const char *xml)
     return node;
 }
 
+/* The definition @xml of a domain of type 'test'; the test fails if it
+ * does not parse. */
+static xvDomainDef *
+parseDef(const char *xml)
+{
+    xvDomainDef *def = xvDomainDefParseString(xml, (const char *const[]){ "test", NULL });
+
+    if (!def)
+        fail_msg("%s", virGetLastErrorMessage());
+    return def;
+}
+
 /* Brings the node's clock to now and fires due events. */
 static void
 tick(xvTestNode *node)
@@ -809,6 +821,179 @@ test_cpuset_past_the_node_malformed_or_empty_allows_what_it_can(void **state)
     }
 }
 
+/* A node of 16 CPUs (lines 1 and 2), then @domains from line 3. */
+#define NODE16(domains) \
+    NODE_HEAD "<cpu><nodes>1</nodes><sockets>1</sockets><cores>4</cores>" \
+    "<threads>4</threads></cpu>\n" domains "</node>"
+
+static void
+test_vcpupin_sets_the_initial_affinity_of_its_vcpu_at_each_start(void **state)
+{
+    xvTestNode *node = loadString(NODE16(
+        "<domain type='test'><name>p</name><memory>65536</memory>"
+        "<vcpu cpuset='0-7'>3</vcpu><os><type>hvm</type></os>"
+        "<xvirt:vcpupin vcpu='1' cpuset='3,9-10'/>"
+        "<xvirt:vcpupin vcpu='2' cpuset=' 12 - 15 ,^13,'/></domain>\n"));
+    xvTestDom *dom = xvTestNodeFindByName(node, "p");
+
+    (void)state;
+    /* vcpu 0 has the domain's cpuset, 1 and 2 their own */
+    assert_int_equal(dom->vcpus[0].affinity[0], 0xff);
+    assert_int_equal(dom->vcpus[0].affinity[1], 0x00);
+    assert_int_equal(dom->vcpus[1].affinity[0], 0x08);
+    assert_int_equal(dom->vcpus[1].affinity[1], 0x06);
+    assert_int_equal(dom->vcpus[2].affinity[0], 0x00);
+    assert_int_equal(dom->vcpus[2].affinity[1], 0xd0);
+    /* a live pin lasts until the domain stops; the next start pins again */
+    assert_int_equal(xvTestNodeBegin(node, XV_TEST_CALL_LAST, NULL), 0);
+    dom->vcpus[1].affinity[0] = 0x01;
+    dom->vcpus[1].affinity[1] = 0x00;
+    assert_false(xvTestNodeDomainStop(node, dom));
+    assert_int_equal(xvTestNodeDomainStart(node, dom, NULL), 0);
+    assert_int_equal(dom->vcpus[1].affinity[0], 0x08);
+    assert_int_equal(dom->vcpus[1].affinity[1], 0x06);
+    xvTestNodeEnd(node);
+    xvTestNodeFree(node);
+}
+
+/* Each wrong <xvirt:vcpupin> is named with its own line (5), under the
+ * <domain> it belongs to (the domain's error is wrapped, its code too). */
+static void
+test_bad_vcpupin_is_a_load_error_at_its_line(void **state)
+{
+    static const struct {
+        const char *attrs;
+        const char *error;
+    } cases[] = {
+        { "vcpu='2' cpuset='1'", "vcpu '2' is not a number from 0 to 1" },
+        { "vcpu='all' cpuset='1'", "vcpu 'all' is not a number from 0 to 1" },
+        { "cpuset='1'", "missing attribute 'vcpu'" },
+        { "vcpu='0'", "missing attribute 'cpuset'" },
+        { "vcpu='0' cpuset='4,16'", "cpuset '4,16' names a CPU past the node's 16 (0 to 15)" },
+        { "vcpu='0' cpuset='3-1'", "cpuset '3-1' is not a CPU list" },
+        { "vcpu='0' cpuset=''", "cpuset '' is not a CPU list" },
+        { "vcpu='0' cpuset='1,^1'", "cpuset '1,^1' leaves no CPU" },
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < XV_N_ELEMENTS(cases); i++) {
+        char *xml = xvAsprintf(NODE16("%s\n<xvirt:vcpu-load vcpu='all' load='0.5'/>\n"
+                                      "<xvirt:vcpupin %s/>\n</domain>\n"),
+                               "<domain type='test'><name>d</name><memory>65536</memory>"
+                               "<vcpu>2</vcpu><os><type>hvm</type></os>", cases[i].attrs);
+        char *want = xvAsprintf("bad.xml' line 5: <domain>: XML error: domain 'd': "
+                                "<xvirt:vcpupin>: %s",
+                                cases[i].error);
+
+        assertBadNode(xml, want);
+        free(want);
+        free(xml);
+    }
+    /* twice for one vcpu */
+    assertBadNode(NODE16(DOMAIN("d", "000000000001",
+                                "\n<xvirt:vcpupin vcpu='1' cpuset='1'/>"
+                                "\n<xvirt:vcpupin vcpu='1' cpuset='2'/>")),
+                  "line 5: <domain>: XML error: domain 'd': <xvirt:vcpupin>: vcpu 1 is "
+                  "already pinned");
+    /* the other settings are named at their line too */
+    assertBadNode(NODE16(DOMAIN("d", "000000000001",
+                                "\n<xvirt:vcpupin vcpu='1' cpuset='1'/>"
+                                "\n\n<xvirt:turbo/>")),
+                  "line 6: <domain>: XML error: domain 'd': <xvirt:turbo>: unknown element");
+}
+
+/* Outside a node file (virDomainDefineXML...) the same checks apply. */
+static void
+test_vcpupin_of_a_definition_is_checked_against_the_node(void **state)
+{
+    xvDomainDef *def = parseDef(
+        "<domain type='test' xmlns:x='http://xvirt.dev/schemas/test/1.0'>"
+        "<name>s</name><memory>65536</memory><vcpu>2</vcpu><os><type>hvm</type></os>"
+        "<x:vcpupin vcpu='1' cpuset='6-7'/></domain>");
+    xvTestDomSettings settings;
+
+    (void)state;
+    assert_int_equal(xvTestDomSettingsParse(def, 8, &settings), 0);
+    assert_null(settings.pins[0]);
+    assert_string_equal(settings.pins[1], "6-7");
+    xvTestDomSettingsClear(&settings);
+    virResetLastError();
+    assert_int_equal(xvTestDomSettingsParse(def, 7, &settings), -1);
+    xvTestAssertError(VIR_ERR_XML_ERROR,
+                      "domain 's': <x:vcpupin>: cpuset '6-7' names a CPU past the node's 7");
+    xvDomainDefFree(def);
+}
+
+/* A domain's <domain id='N'>, as a dump of a host gives it. */
+#define DOMAIN_ID(id, name, uuidTail, extra) \
+    "<domain type='test' id='" id "'><name>" name "</name>" \
+    "<uuid>99999999-0000-4000-8000-" uuidTail "</uuid>" \
+    "<memory>65536</memory><vcpu>2</vcpu><os><type>hvm</type></os>" extra "</domain>\n"
+
+static void
+test_node_file_domains_keep_their_ids_and_the_others_take_the_next_free(void **state)
+{
+    xvTestNode *node = loadString(NODE16(
+        DOMAIN_ID("0", "dom0", "000000000001", "")
+        DOMAIN("plain", "000000000002", "")
+        DOMAIN_ID("7", "paused", "000000000003", "<test:runstate>3</test:runstate>")
+        DOMAIN_ID("3", "off", "000000000004", "<test:runstate>5</test:runstate>")
+        DOMAIN("crashed", "000000000005", "<test:runstate>6</test:runstate>")
+        DOMAIN_ID("20", "last", "000000000006", "")));
+    static const struct {
+        const char *name;
+        int id;
+    } want[] = {
+        { "dom0", 0 }, { "plain", 1 }, { "paused", 7 }, { "off", -1 }, { "crashed", 8 },
+        { "last", 20 },
+    };
+    static const int ids[] = { 0, 1, 7, 8, 20 };
+    xvTestDom *off = xvTestNodeFindByName(node, "off");
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < XV_N_ELEMENTS(want); i++) {
+        xvTestDom *dom = xvTestNodeFindByName(node, want[i].name);
+
+        assert_int_equal(dom->id, want[i].id);
+        if (want[i].id >= 0)
+            assert_ptr_equal(xvTestNodeFindByID(node, want[i].id), dom);
+    }
+    assert_int_equal(xvTestNodeFindByName(node, "paused")->state, VIR_DOMAIN_PAUSED);
+    assert_int_equal(xvTestNodeFindByName(node, "crashed")->state, VIR_DOMAIN_CRASHED);
+    /* the index stays sorted: virConnectListDomains lists ascending IDs */
+    assert_int_equal(node->nactive, XV_N_ELEMENTS(ids));
+    assert_memory_equal(node->activeIDs, ids, sizeof(ids));
+    /* an inactive domain's id is ignored; later starts come above every ID */
+    assert_int_equal(xvTestNodeBegin(node, XV_TEST_CALL_LAST, NULL), 0);
+    assert_int_equal(xvTestNodeDomainStart(node, off, NULL), 0);
+    xvTestNodeEnd(node);
+    assert_int_equal(off->id, 21);
+    assert_ptr_equal(xvTestNodeFindByID(node, 21), off);
+    xvTestNodeFree(node);
+}
+
+static void
+test_node_file_ids_out_of_order_are_a_load_error_at_the_domain(void **state)
+{
+    (void)state;
+    assertBadNode(NODE16(DOMAIN_ID("5", "a", "000000000001", "")
+                         DOMAIN_ID("3", "b", "000000000002", "")),
+                  "bad.xml' line 4: <domain>: id 3 is not above 5, the ID of a running "
+                  "domain before it");
+    assertBadNode(NODE16(DOMAIN_ID("5", "a", "000000000001", "")
+                         DOMAIN_ID("5", "b", "000000000002", "")),
+                  "line 4: <domain>: id 5 is not above 5");
+    /* a domain without an id took 1 */
+    assertBadNode(NODE16(DOMAIN("a", "000000000001", "")
+                         DOMAIN_ID("1", "b", "000000000002", "<test:runstate>3</test:runstate>")),
+                  "line 4: <domain>: id 1 is not above 1");
+    assertBadNode(NODE16(DOMAIN_ID("2147483647", "a", "000000000001", "")),
+                  "line 3: <domain>: id 2147483647 leaves no ID for later starts");
+    assertBadNode(NODE16(DOMAIN_ID("x", "a", "000000000001", "")), "<domain id>");
+}
+
 static void
 test_fault_matches_call_domain_window_and_count(void **state)
 {
@@ -839,18 +1024,16 @@ test_fault_matches_call_domain_window_and_count(void **state)
 static void
 test_domain_settings_parse_from_test_extra(void **state)
 {
-    xvDomainDef *def = xvDomainDefParseString(
+    xvDomainDef *def = parseDef(
         "<domain type='test' xmlns:x='http://xvirt.dev/schemas/test/1.0'>"
         "<name>s</name><memory>65536</memory><vcpu>3</vcpu><os><type>hvm</type></os>"
         "<x:vcpu-load vcpu='all' load='0.5'/><x:vcpu-load vcpu='2' load='0.125'/>"
         "<x:memory-demand kib='777'/><x:shutdown-delay seconds='1.5'/>"
-        "<x:ignore-shutdown/></domain>", (const char *const[]){ "test", NULL });
+        "<x:ignore-shutdown/></domain>");
     xvTestDomSettings settings;
 
     (void)state;
-    if (!def)
-        fail_msg("%s", virGetLastErrorMessage());
-    assert_int_equal(xvTestDomSettingsParse(def, &settings), 0);
+    assert_int_equal(xvTestDomSettingsParse(def, 16, &settings), 0);
     assert_int_equal(settings.nloads, 3);
     assert_true(settings.loads[0] == 0.5);
     assert_true(settings.loads[1] == 0.5);
@@ -955,6 +1138,11 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_shutdown_runstate_finishes_after_the_delay),
     cmocka_unit_test(test_cpuset_sets_the_initial_affinity),
     cmocka_unit_test(test_cpuset_past_the_node_malformed_or_empty_allows_what_it_can),
+    cmocka_unit_test(test_vcpupin_sets_the_initial_affinity_of_its_vcpu_at_each_start),
+    cmocka_unit_test(test_bad_vcpupin_is_a_load_error_at_its_line),
+    cmocka_unit_test(test_vcpupin_of_a_definition_is_checked_against_the_node),
+    cmocka_unit_test(test_node_file_domains_keep_their_ids_and_the_others_take_the_next_free),
+    cmocka_unit_test(test_node_file_ids_out_of_order_are_a_load_error_at_the_domain),
     cmocka_unit_test(test_fault_matches_call_domain_window_and_count),
     cmocka_unit_test(test_domain_settings_parse_from_test_extra),
     cmocka_unit_test(test_shipped_example_node_loads),

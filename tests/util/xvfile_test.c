@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* xvfile_test.c: regular files only, read whole, and the trust check (util/xvfile.c). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -13,6 +14,7 @@
 
 #include "xvtest.h"
 
+#include "util/xvalloc.h"
 #include "util/xvfile.h"
 
 typedef struct {
@@ -441,6 +443,102 @@ test_module_must_be_a_regular_file(void **state)
     assert_true(f->why[0] != '\0');
 }
 
+/* ---- writing ------------------------------------------------------------ */
+
+/* The names in the fixture's directory, sorted, joined by spaces. */
+static char *
+dirListing(const fileFixture *f)
+{
+    struct dirent **names;
+    char *out = xvStrdup("");
+    int n, i;
+
+    n = scandir(f->dir, &names, NULL, alphasort);
+    assert_true(n >= 0);
+    for (i = 0; i < n; i++) {
+        if (strcmp(names[i]->d_name, ".") != 0 && strcmp(names[i]->d_name, "..") != 0) {
+            char *next = xvAsprintf("%s%s%s", out, *out ? " " : "", names[i]->d_name);
+
+            free(out);
+            out = next;
+        }
+        free(names[i]);
+    }
+    free(names);
+    return out;
+}
+
+static void
+assertListing(const fileFixture *f, const char *want)
+{
+    char *got = dirListing(f);
+
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void
+test_write_atomic_creates_the_file_with_its_mode_and_nothing_else(void **state)
+{
+    fileFixture *f = *state;
+    char *path = fixturePath(f, "dump.xml");
+    char *data;
+    struct stat sb;
+
+    assert_int_equal(xvFileWriteAtomic(path, "<node/>\n", 8, 0640, f->why, sizeof(f->why)), 0);
+    data = xvTestReadFile(path);
+    assert_string_equal(data, "<node/>\n");
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 07777, 0640);
+    assertListing(f, "dump.xml");
+    free(data);
+    free(path);
+}
+
+static void
+test_write_atomic_replaces_an_existing_file(void **state)
+{
+    fileFixture *f = *state;
+    char *path = fixturePath(f, "dump.xml");
+    char *data;
+
+    xvTestWriteText(f->dir, "dump.xml", "an old, longer content\n");
+    assert_int_equal(xvFileWriteAtomic(path, "new", 3, 0644, f->why, sizeof(f->why)), 0);
+    data = xvTestReadFile(path);
+    assert_string_equal(data, "new");
+    assertListing(f, "dump.xml");
+    free(data);
+    free(path);
+}
+
+static void
+test_write_atomic_into_a_missing_directory_says_so(void **state)
+{
+    fileFixture *f = *state;
+    char *path = fixturePath(f, "no/dump.xml");
+
+    assert_int_equal(xvFileWriteAtomic(path, "x", 1, 0644, f->why, sizeof(f->why)), -ENOENT);
+    assertWhyContains(f, "cannot create a file in ");
+    assertWhyContains(f, "/no/: No such file or directory");
+    assertListing(f, "");
+    free(path);
+}
+
+/* The rename fails: the old entry is untouched and the new file gone. */
+static void
+test_write_atomic_over_a_directory_leaves_nothing_behind(void **state)
+{
+    fileFixture *f = *state;
+    char *path = fixturePath(f, "sub");
+
+    assert_int_equal(mkdir(path, 0700), 0);
+    assert_int_equal(xvFileWriteAtomic(path, "x", 1, 0644, f->why, sizeof(f->why)), -EISDIR);
+    assertWhyContains(f, "cannot rename ");
+    assertWhyContains(f, "/.sub.");
+    assertListing(f, "sub");
+    free(path);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setupDir, teardownDir)
 
 int
@@ -458,6 +556,10 @@ main(void)
         T(test_read_empty_file_gives_an_empty_string),
         T(test_read_holds_the_size_cap_exactly),
         T(test_read_fifo_is_refused_not_waited_on),
+        T(test_write_atomic_creates_the_file_with_its_mode_and_nothing_else),
+        T(test_write_atomic_replaces_an_existing_file),
+        T(test_write_atomic_into_a_missing_directory_says_so),
+        T(test_write_atomic_over_a_directory_leaves_nothing_behind),
         T(test_module_missing_is_not_installed),
         T(test_module_trusted_strictly),
         T(test_module_must_be_a_regular_file),
