@@ -610,15 +610,20 @@ whatIfTextSummary(const whatIfRun *run, xvBuf *out)
                       snap && m->lastSeq != snap->seq ? ", not running at the end" : "");
     }
     if (snap && snap->nodeOk) {
+        size_t pinned = 0;
+
         xvBufAddStr(out, "  vcpus pinned to one pCPU at the end:\n");
         for (unsigned int cpu = 0; cpu < snap->node.cpus; cpu++) {
             xvBuf names;
 
             xvBufInit(&names);
-            n = whatIfPinnedTo(snap, cpu, &names, false);
-            xvBufAsprintf(out, "    pCPU %-3u %zu%s\n", cpu, n, names.len ? names.data : "");
+            if ((n = whatIfPinnedTo(snap, cpu, &names, false)) > 0)
+                xvBufAsprintf(out, "    pCPU %-3u %zu:%s\n", cpu, n, names.data);
+            pinned += n;
             xvBufFree(&names);
         }
+        xvBufAsprintf(out, "    %s%zu of %zu vcpus may run on more than one pCPU\n",
+                      pinned ? "" : "none; ", snap->nvcpus - pinned, snap->nvcpus);
     }
 }
 

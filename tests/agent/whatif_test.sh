@@ -156,7 +156,7 @@ like "text: actions per policy" "$TMP/file.txt" '^    restart-crashed \(restart\
 like "text: the restarts" "$TMP/file.txt" '^  Restarts: db01 at 00:10:00\.000;$'
 like "text: nothing gave up" "$TMP/file.txt" '^  Gave up or failed: none$'
 like "text: memory per domain" "$TMP/file.txt" '^    batch01 +1048576 -> [0-9]+ \([0-9]+\.\.1048576\)$'
-like "text: the placement" "$TMP/file.txt" '^    pCPU 0 +0$'
+like "text: the placement" "$TMP/file.txt" '^    pCPU 2 +1: batch01/0$'
 
 # ---- 3. a crash loop ------------------------------------------------------------------
 
