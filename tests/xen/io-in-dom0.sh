@@ -300,6 +300,75 @@ else
     done
 fi
 
+# ================================================================== nodedump
+section "xvirsh nodedump: the lab host as a test-driver node, and a what-if on it"
+COPY=$W/host.xml
+CURI="test://$COPY"
+xvirsh -r -c "$URI" nodedump --samples 3 --interval 2s --file "$COPY" >"$W/nodedump.out" 2>&1
+is "nodedump of the lab host: exit status 0" "$?" 0
+diag "$(cat "$W/nodedump.out")" "$(grep -c '<domain ' "$COPY" 2>/dev/null) domains in $COPY"
+# view URI CMD...: xvirsh's output with what a copy cannot have made alike: the
+# CPU time (the copy's starts at 0), Xen's idle (blocked) guests, which run on
+# the copy, a vcpu's current pCPU, and runs of blanks
+view() {
+    vu_=$1; shift
+    xvirsh -r -c "$vu_" "$@" 2>&1 | grep -v '^CPU time:' | grep -v '^CPU: ' |
+        sed -e 's/ idle$/ running/' -e 's/ blocked$/ running/' -e 's/  */ /g'
+}
+# same_view NAME CMD...: CMD shows the same on the host and on its copy
+same_view() {
+    sv_=$1; shift
+    view "$URI" "$@" >"$W/host.view"
+    view "$CURI" "$@" >"$W/copy.view"
+    if cmp -s "$W/host.view" "$W/copy.view"; then
+        ok "$sv_"
+    else
+        not_ok "$sv_" "host:" "$(cat "$W/host.view")" "copy:" "$(cat "$W/copy.view")"
+    fi
+}
+same_view "the copy lists the host's domains, IDs and states" list --all
+for d in Domain-0 $DOMUS; do
+    same_view "$d: dominfo on the copy = on the host (but CPU time)" dominfo "$d"
+    same_view "$d: vcpuinfo on the copy = on the host (affinities; not CPU time, pCPU)" \
+        vcpuinfo "$d"
+    same_view "$d: dommemstat on the copy = on the host" dommemstat "$d"
+done
+# the free memory moves by a few pages while dom0 runs: within 1 MiB
+hf=$(xvirsh -r -c "$URI" freecell 2>&1 | awk '$1 == "Total:" {print $2}')
+cf=$(xvirsh -r -c "$CURI" freecell 2>&1 | awk '$1 == "Total:" {print $2}')
+if [ -n "$hf" ] && [ -n "$cf" ] && [ $((hf - cf)) -le 1024 ] && [ $((cf - hf)) -le 1024 ]; then
+    ok "freecell on the copy = on the host ($cf KiB, host $hf KiB)"
+else
+    not_ok "freecell on the copy = on the host" "host '$hf' KiB, copy '$cf' KiB"
+fi
+like "the vcpus' loads were measured" "$COPY" "<xvirt:vcpu-load vcpu=.0. load="
+like "the disks' I/O rates were measured" "$COPY" "<xvirt:io device=.xvda. rd-req="
+
+# a what-if of six hours on the copy: a crash of domu2 at 0:10, the host's free
+# memory 64 MiB lower at 1:00
+printf '%s\n' "sampling:" "  interval: 5s" "policies:" "  - name: restart" \
+    "    type: restart" "  - name: autopin" "    type: autopin" "    strategy: spread" \
+    >"$W/whatif.yaml"
+printf '%s\n' '<xvirt:events xmlns:xvirt="http://xvirt.dev/schemas/test/1.0">' \
+    "  <xvirt:crash at='00:10' domain='domu2'/>" \
+    "  <xvirt:host-free at='01:00' drop-kib='65536'/>" '</xvirt:events>' \
+    >"$W/whatif-events.xml"
+t0=$(up)
+xvirt-agent --what-if --config "$W/whatif.yaml" --connect "$CURI" --for 6h \
+    --events "$W/whatif-events.xml" >"$W/whatif.out" 2>"$W/whatif.err"
+wrc=$?
+diag "the what-if took $(since "$t0")s:" "$(cat "$W/whatif.out" "$W/whatif.err")"
+case $wrc in
+0|1) ok "a six-hour what-if on the copy ran (exit status $wrc)" ;;
+*) not_ok "a six-hour what-if on the copy ran" "exit status $wrc" ;;
+esac
+like "what-if: 4321 samples, every 5 s for 6 h" "$W/whatif.out" \
+    "^What-if on $CURI: 2 policies, 6h of simulated time, a sample every 5s and at each lifecycle event; 4321 samples"
+like "what-if: domu2's crash at 0:10 is in the timeline" "$W/whatif.out" \
+    '^  00:10:00\.000  \(event\) +domu2 +(Crashed|Stopped) '
+like "what-if: the summary counts the actions of both policies" "$W/whatif.out" \
+    '^    autopin \(autopin\): '
+
 # ================================================================== reboot
 section "xl reboot: new backends, counters from zero"
 d=domu1
