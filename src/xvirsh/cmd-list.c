@@ -45,7 +45,7 @@ listCollect(xvshControl *ctl, bool active, bool inactive, listDomains *list)
     if (active) {
         int *ids = NULL;
 
-        if ((n = xvshListActiveIds(conn, &ids)) < 0) {
+        if ((n = xvApiListActiveIds(conn, &ids)) < 0) {
             xvshError("Failed to list active domains");
             return false;
         }
@@ -59,7 +59,7 @@ listCollect(xvshControl *ctl, bool active, bool inactive, listDomains *list)
     if (inactive) {
         char **names = NULL;
 
-        if ((n = xvshListInactiveNames(conn, &names)) < 0) {
+        if ((n = xvApiListInactiveNames(conn, &names)) < 0) {
             xvshError("Failed to list inactive domains");
             return false;
         }

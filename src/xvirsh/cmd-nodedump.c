@@ -6,7 +6,7 @@
  */
 #include "config.h"
 
-#include "nodedump.h"
+#include "xvirsh.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "util/xvclock.h"
+#include "src/nodedump/nodedump.h"
 #include "util/xvfile.h"
 #include "util/xvunits.h"
 
@@ -81,32 +81,6 @@ nodedumpCheckDir(const char *path)
     return ok;
 }
 
-/* Sleeps until CLOCK_MONOTONIC reads @deadlineNs. */
-static void
-nodedumpSleepUntil(uint64_t deadlineNs)
-{
-    struct timespec ts = xvClockTimespec(deadlineNs);
-
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
-    }
-}
-
-/* Takes the samples, each st->intervalMs after the start of the one before. */
-static bool
-nodedumpSampleAll(nodedumpState *st)
-{
-    uint64_t start = xvClockMonoNs();
-
-    for (st->sample = 1; st->sample <= st->samples; st->sample++) {
-        if (st->sample > 1)
-            nodedumpSleepUntil(start + (st->sample - 1) * st->intervalMs * XV_NS_PER_MS);
-        if (!ndSample(st))
-            return false;
-    }
-    st->sample = st->samples;
-    return true;
-}
-
 /* The node file to stdout, or atomically to @path. */
 static bool
 nodedumpWrite(const char *text, const char *path)
@@ -124,27 +98,35 @@ nodedumpWrite(const char *text, const char *path)
     return true;
 }
 
+/* xvirsh keeps its own copy of the last error: a call whose failure only
+ * costs a measure must clear that too. */
+static void
+nodedumpResetError(void *opaque)
+{
+    xvshResetError(opaque);
+}
+
 static bool
 cmdNodedump(xvshControl *ctl, const xvshCmd *cmd)
 {
     const char *path = xvshOptString(cmd, "file");
-    nodedumpState st;
+    xvNodeDumpHooks hooks = {
+        .program = "xvirsh nodedump", .resetError = nodedumpResetError, .opaque = ctl,
+    };
     unsigned int samples;
     uint64_t intervalMs;
-    char *text = NULL;
-    bool ok = false;
+    char *text, *failed = NULL;
+    bool ok;
 
     if (!nodedumpOptions(cmd, &samples, &intervalMs) || (path && !nodedumpCheckDir(path)))
         return false;
-    if (!ndStateInit(&st, ctl, samples, intervalMs) || !nodedumpSampleAll(&st))
-        goto cleanup;
-    if (!(text = ndFormatNode(&st, ctl->uri, time(NULL))))
-        goto cleanup;
+    if (!(text = xvNodeDumpTake(ctl->conn, ctl->uri, samples, intervalMs, &hooks, &failed))) {
+        xvshError("%s", failed);
+        free(failed);
+        return false;
+    }
     ok = nodedumpWrite(text, path);
-
- cleanup:
     free(text);
-    ndStateFree(&st);
     return ok;
 }
 

@@ -31,7 +31,7 @@ cmdVcpuinfo(xvshControl *ctl, const xvshCmd *cmd)
     }
     maxcpu = VIR_NODEINFO_MAXCPUS(node);
     maplen = VIR_CPU_MAPLEN(maxcpu);
-    if ((n = xvshDomainGetVcpus(dom, dinfo.nrVirtCpu, maplen, &info, &maps)) < 0)
+    if ((n = xvApiDomainGetVcpus(dom, dinfo.nrVirtCpu, maplen, &info, &maps)) < 0)
         goto cleanup;
 
     for (i = 0; i < n; i++) {

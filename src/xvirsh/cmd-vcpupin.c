@@ -25,7 +25,7 @@ vcpupinQuery(virDomainPtr dom, unsigned int maxcpu, bool oneVcpu, unsigned int v
 
     if (virDomainGetInfo(dom, &dinfo) < 0)
         return false;
-    if ((n = xvshDomainGetVcpus(dom, dinfo.nrVirtCpu, maplen, &info, &maps)) < 0)
+    if ((n = xvApiDomainGetVcpus(dom, dinfo.nrVirtCpu, maplen, &info, &maps)) < 0)
         return false;
     if (oneVcpu && vcpu >= (unsigned int)n) {
         xvshError("vcpu %u is out of range of live cpu count %d", vcpu, n);

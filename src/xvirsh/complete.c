@@ -110,7 +110,7 @@ completeDomains(xvshControl *ctl, completeList *list, const char *prefix,
     if (!conn)
         return;
     if (active)
-        n = xvshListActiveIds(conn, &ids);
+        n = xvApiListActiveIds(conn, &ids);
     for (i = 0; i < n; i++) {
         virDomainPtr dom = virDomainLookupByID(conn, ids[i]);
         virDomainInfo info;
@@ -123,7 +123,7 @@ completeDomains(xvshControl *ctl, completeList *list, const char *prefix,
             virDomainFree(dom);
     }
     free(ids);
-    n = inactive ? xvshListInactiveNames(conn, &names) : 0;
+    n = inactive ? xvApiListInactiveNames(conn, &names) : 0;
     for (i = 0; i < n; i++) {
         completeAdd(list, names[i], prefix);
         free(names[i]);

@@ -21,7 +21,6 @@
 /* The largest XML file create/define accept, as virsh. */
 #define XVSH_MAX_XML_FILE (10 * 1024 * 1024)
 /* Inactive domains are listed with this many name slots first. */
-#define XVSH_INITIAL_NAMES 16
 
 /* -q: informational messages and table headers are left out. */
 static bool utilQuiet;
@@ -66,64 +65,6 @@ xvshError(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-}
-
-/*
- * IDs of the active domains. The count may grow between the two calls;
- * a full array means we may have missed some, so ask again, bigger.
- */
-int
-xvshListActiveIds(virConnectPtr conn, int **retIds)
-{
-    int *ids = NULL;
-    int n;
-    int got;
-
-    if ((n = virConnectNumOfDomains(conn)) < 0)
-        return -1;
-    while (true) {
-        n = n + 1;
-        ids = xvReallocN(ids, n, sizeof(*ids));
-        if ((got = virConnectListDomains(conn, ids, n)) < 0) {
-            free(ids);
-            return -1;
-        }
-        if (got < n)
-            break;
-        n *= 2;
-    }
-    *retIds = ids;
-    return got;
-}
-
-/*
- * Names of the defined, inactive domains (new strings). The API has no
- * count call, so the array is doubled until it is not filled up.
- */
-int
-xvshListInactiveNames(virConnectPtr conn, char ***retNames)
-{
-    char **names = NULL;
-    int n = XVSH_INITIAL_NAMES;
-    int got;
-    int i;
-
-    while (true) {
-        names = xvReallocN(names, n, sizeof(*names));
-        /* The seed API declares the array const char **, later libvirt
-         * char **const: a void * suits both. */
-        if ((got = virConnectListDefinedDomains(conn, (void *)names, n)) < 0) {
-            free(names);
-            return -1;
-        }
-        if (got < n)
-            break;
-        for (i = 0; i < got; i++)
-            free(names[i]);
-        n *= 2;
-    }
-    *retNames = names;
-    return got;
 }
 
 /* A whole-string, non-negative decimal int. */
@@ -229,37 +170,6 @@ xvshReadFile(const char *path)
         return NULL;
     }
     return buf;
-}
-
-/* vCPU arrays start at the domain's vCPU count and double up to this. */
-#define UTIL_MAX_VCPUS 65536
-
-/* The domain's maximum vCPU count may exceed its current one and the
- * early API cannot tell it, so the arrays grow until not filled up. */
-int
-xvshDomainGetVcpus(virDomainPtr dom, unsigned int nrVirtCpu, int maplen,
-                   virVcpuInfoPtr *retInfo, unsigned char **retMaps)
-{
-    virVcpuInfoPtr info = NULL;
-    unsigned char *maps = NULL;
-    int max = nrVirtCpu > 0 ? nrVirtCpu : 1;
-    int got;
-
-    while (true) {
-        info = xvReallocN(info, max, sizeof(*info));
-        maps = xvReallocN(maps, max, maplen);
-        if ((got = virDomainGetVcpus(dom, info, max, maps, maplen)) < 0) {
-            free(info);
-            free(maps);
-            return -1;
-        }
-        if (got < max || max >= UTIL_MAX_VCPUS)
-            break;
-        max *= 2;
-    }
-    *retInfo = info;
-    *retMaps = maps;
-    return got;
 }
 
 /* virsh's rules: "r" for all; else blanks around any token and "^N"

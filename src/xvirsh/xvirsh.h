@@ -8,6 +8,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "src/apiutil/apiutil.h"
 #include "util/xvalloc.h"
 #include "util/xvmacros.h"
 
@@ -198,24 +199,10 @@ typedef enum {
 virDomainPtr xvshCommandOptDomain(xvshControl *ctl, const xvshCmd *cmd,
                                   unsigned int flags, const char **retName);
 
-/*
- * IDs of the active domains (*@retIds to free()), or names of the defined,
- * inactive ones (*@retNames, each and the array to free()). Return the
- * count, or -1 if the library fails (its error stays as the last error).
- */
-int xvshListActiveIds(virConnectPtr conn, int **retIds);
-int xvshListInactiveNames(virConnectPtr conn, char ***retNames);
 
 const char *xvshDomainStateToString(int state);
 const char *xvshVcpuStateToString(int state);
 
-/*
- * Every vCPU of an active domain with its CPU map (@maplen bytes each),
- * starting with @nrVirtCpu entries (virDomainInfo.nrVirtCpu). Returns the
- * count, *@retInfo and *@retMaps to free(); -1 if virDomainGetVcpus fails.
- */
-int xvshDomainGetVcpus(virDomainPtr dom, unsigned int nrVirtCpu, int maplen,
-                       virVcpuInfoPtr *retInfo, unsigned char **retMaps);
 
 /* Reads a whole (XML) regular file, to free(); NULL (reported) on error: a
  * FIFO, device or directory is refused without reading (util/xvfile.h). */

@@ -30,8 +30,10 @@ exporters/prom_writer: util/
 exporters/web_config: exporters/web_module src/conf/ util/
 src/conf/: util/
 src/policy/: src/snapshot/ src/conf/ exporters/prom_writer util/
-src/agent/: src/snapshot/ collectors/ exporters/ src/conf/ src/policy/ util/
-src/xvirsh/: util/
+src/agent/: src/snapshot/ collectors/ exporters/ src/conf/ src/policy/ src/nodedump/ src/apiutil/ util/
+src/apiutil/: util/
+src/nodedump/: src/apiutil/ util/
+src/xvirsh/: src/nodedump/ src/apiutil/ util/
 '
 # Where the checked sources are (relative to the tree).
 SCAN='util lib src collectors exporters'

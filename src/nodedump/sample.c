@@ -8,11 +8,36 @@
 
 #include "nodedump.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/apiutil/apiutil.h"
+#include "util/xvalloc.h"
 #include "util/xvclock.h"
+
+/* A call whose failure costs a measure only: its error is not the dump's. */
+static void
+ndResetError(nodedumpState *st)
+{
+    if (st->hooks && st->hooks->resetError)
+        st->hooks->resetError(st->hooks->opaque);
+    else
+        virResetLastError();
+}
+
+void
+ndFail(nodedumpState *st, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (st->error)
+        return;
+    va_start(ap, fmt);
+    st->error = xvVasprintf(fmt, ap);
+    va_end(ap);
+}
 
 /* ---- Clocks ------------------------------------------------------------ */
 
@@ -63,7 +88,7 @@ ndClockProbe(nodedumpState *st)
         st->ncpuStats = n;
         st->nodeClock = ndNodeUptime(st, &uptime);
     }
-    xvshResetError(st->ctl);
+    ndResetError(st);
 }
 
 /* Both clocks now; a failed reading of the hypervisor's leaves the
@@ -75,7 +100,7 @@ ndClockRead(nodedumpState *st)
 
     if (st->nodeClock && !ndNodeUptime(st, &t.node)) {
         st->nodeClock = false;
-        xvshResetError(st->ctl);
+        ndResetError(st);
     }
     t.mono = xvClockMonoNs();
     return t;
@@ -197,10 +222,10 @@ ndVanished(nodedumpState *st, const char *name)
     virErrorPtr err = virGetLastError();
 
     if (err && err->code == VIR_ERR_NO_DOMAIN) {
-        xvshResetError(st->ctl);
+        ndResetError(st);
         return 0;
     }
-    xvshError("failed to read domain '%s'", name);
+    ndFail(st, "failed to read domain '%s'", name);
     return -1;
 }
 
@@ -246,7 +271,7 @@ ndReadDemand(nodedumpState *st, virDomainPtr dom)
     int n, i;
 
     if ((n = virDomainMemoryStats(dom, stats, VIR_DOMAIN_MEMORY_STAT_NR, 0)) < 0) {
-        xvshResetError(st->ctl);    /* not running: no statistics */
+        ndResetError(st);    /* not running: no statistics */
         return -1;
     }
     for (i = 0; i < n; i++) {
@@ -274,7 +299,7 @@ ndReadDev(nodedumpState *st, virDomainPtr dom, const ndDev *dev, long long *out)
     else
         rc = virDomainBlockStats(dom, dev->target, &disk, sizeof(disk));
     if (rc < 0) {
-        xvshResetError(st->ctl);
+        ndResetError(st);
         return false;
     }
     if (dev->net) {
@@ -308,10 +333,10 @@ ndRead(nodedumpState *st, virDomainPtr dom, const ndDom *rec, ndReading *r)
 
     r->demandKiB = ndReadDemand(st, dom);
     before = ndClockRead(st);
-    if ((r->nvcpus = xvshDomainGetVcpus(dom, r->info.nrVirtCpu, st->maplen, &r->vcpus,
+    if ((r->nvcpus = xvApiDomainGetVcpus(dom, r->info.nrVirtCpu, st->maplen, &r->vcpus,
                                         &r->maps)) < 0) {
         r->vcpus = NULL;
-        xvshResetError(st->ctl);
+        ndResetError(st);
     }
     after = ndClockRead(st);
     r->vcpusAt = ndTimeMid(before, after);
@@ -405,7 +430,7 @@ ndFollow(nodedumpState *st, ndDom *rec, virDomainPtr dom, int id)
     rec->xml = xml;
     if (fresh) {
         if ((n = ndDomainDevices(xml, &rec->devs)) < 0) {
-            xvshError("failed to read domain '%s'", rec->name);
+            ndFail(st, "failed to read domain '%s'", rec->name);
             return -1;
         }
         rec->ndevs = (size_t)n;
@@ -506,8 +531,8 @@ ndReadInactive(nodedumpState *st)
     bool ok = true;
     int n, i;
 
-    if ((n = xvshListInactiveNames(st->conn, &names)) < 0) {
-        xvshError("Failed to list inactive domains");
+    if ((n = xvApiListInactiveNames(st->conn, &names)) < 0) {
+        ndFail(st, "Failed to list inactive domains");
         return false;
     }
     qsort(names, (size_t)n, sizeof(*names), ndCompareName);
@@ -527,7 +552,7 @@ ndReadFreeMemory(nodedumpState *st)
 
     /* 0 is the call's error value */
     if (bytes == 0) {
-        xvshError("failed to get the free memory of the host");
+        ndFail(st, "failed to get the free memory of the host");
         return false;
     }
     st->freeKiB = bytes / 1024;
@@ -552,8 +577,8 @@ ndSample(nodedumpState *st)
     bool ok = false;
     int n, i;
 
-    if ((n = xvshListActiveIds(st->conn, &ids)) < 0) {
-        xvshError("Failed to list active domains");
+    if ((n = xvApiListActiveIds(st->conn, &ids)) < 0) {
+        ndFail(st, "Failed to list active domains");
         return false;
     }
     qsort(ids, (size_t)n, sizeof(*ids), ndCompareID);
@@ -569,23 +594,24 @@ ndSample(nodedumpState *st)
 }
 
 bool
-ndStateInit(nodedumpState *st, xvshControl *ctl, unsigned int samples, uint64_t intervalMs)
+ndStateInit(nodedumpState *st, virConnectPtr conn, const xvNodeDumpHooks *hooks,
+            unsigned int samples, uint64_t intervalMs)
 {
     const char *type;
 
     memset(st, 0, sizeof(*st));
-    st->ctl = ctl;
-    st->conn = ctl->conn;
+    st->hooks = hooks;
+    st->conn = conn;
     st->samples = samples;
     st->intervalMs = intervalMs;
     st->byUUID = xvHashNew();
     if (virNodeGetInfo(st->conn, &st->info) < 0) {
-        xvshError("failed to get node information");
+        ndFail(st, "failed to get node information");
         return false;
     }
     if (!(type = virConnectGetType(st->conn)) ||
         virConnectGetVersion(st->conn, &st->hvVersion) < 0) {
-        xvshError("failed to get the hypervisor type and version");
+        ndFail(st, "failed to get the hypervisor type and version");
         return false;
     }
     st->hvType = xvStrdup(type);
@@ -607,6 +633,7 @@ ndStateFree(nodedumpState *st)
     free(st->inactive);
     free(st->cpuStats);
     free(st->hvType);
+    free(st->error);
     xvHashFree(st->byUUID);
     memset(st, 0, sizeof(*st));
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * nodedump.h: what "nodedump" (cmd-nodedump.c) shares between its sampling
- * (nodedump-sample.c) and the node file it writes (nodedump-format.c).
+ * nodedump.h: the host as a test-driver node file, for `xvirsh nodedump`
+ * and the agent's /debug/nodedump: xvNodeDumpTake() reads the host N
+ * times (sample.c) and writes what it saw as a node file (format.c).
+ * Public API only (<libvirt/libvirt.h>).
  *
- * The command reads the host N times and writes it as a test-driver node
+ * The dump reads the host N times and writes it as a test-driver node
  * file. Every domain is one record, found by UUID (a hash table: one
  * lookup per domain and sample, whatever the number of domains). A record
  * follows one incarnation of its domain, the ID it runs with: a new ID
@@ -28,9 +30,38 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "xvirsh.h"
+#include <libvirt/libvirt.h>
+
 #include "util/xvhash.h"
+#include "util/xvmacros.h"
 #include "util/xvuuid.h"
+
+/* What the program taking a dump decides. */
+typedef struct _xvNodeDumpHooks xvNodeDumpHooks;
+struct _xvNodeDumpHooks {
+    /* "xvirsh nodedump"...: who took it, for the file's comment */
+    const char *program;
+    /* Forgets the library error of a call whose failure costs a measure
+     * only (a program keeping its own copy of the last error clears that
+     * too); NULL: virResetLastError(). */
+    void (*resetError)(void *opaque);
+    /* Waits until CLOCK_MONOTONIC reads @monoNs; false stops the dump
+     * (the program is stopping). NULL: sleeps. */
+    bool (*sleepUntil)(uint64_t monoNs, void *opaque);
+    void *opaque;
+};
+
+/*
+ * Reads the host of @conn (@uri names it in the file's comment; NULL: the
+ * default) @samples times (at least 2), @intervalMs apart, and returns its
+ * node file (to free()). NULL on failure with *@errmsg (to free()) saying
+ * what failed ("failed to read domain 'web'"); the library's last error
+ * then says why.
+ */
+char *xvNodeDumpTake(virConnectPtr conn, const char *uri, unsigned int samples,
+                     uint64_t intervalMs, const xvNodeDumpHooks *hooks, char **errmsg);
+
+/* ---- the parts (sample.c, format.c) ---------------------------------------- */
 
 /* The time of a reading on the two clocks, in ns. */
 typedef struct _ndTime ndTime;
@@ -87,9 +118,9 @@ struct _ndDom {
 /* The command's state: the host and every domain seen. */
 typedef struct _nodedumpState nodedumpState;
 struct _nodedumpState {
-    xvshControl *ctl;       /* its connection; its error is reset after a call
-                             * whose failure costs a measure only */
+    const xvNodeDumpHooks *hooks;   /* may be NULL */
     virConnectPtr conn;
+    char *error;            /* the first failure, "failed to ..." */
     virNodeInfo info;
     unsigned long hvVersion;    /* virConnectGetVersion() */
     char *hvType;               /* virConnectGetType() */
@@ -112,16 +143,16 @@ struct _nodedumpState {
     unsigned long long freeKiB; /* the host's free memory, last sample */
 };
 
-/* ---- nodedump-sample.c ------------------------------------------------- */
+/* ---- sample.c ------------------------------------------------------- */
 
 /*
  * Reads the host's CPUs, memory, hypervisor type and version, and probes
  * the hypervisor's clock (virNodeGetCPUStats of pCPU 0 must have user,
  * kernel and idle times; Xen has idle only, and is timed by the monotonic
- * clock). Returns false with the error reported.
+ * clock). Returns false with st->error set.
  */
-bool ndStateInit(nodedumpState *st, xvshControl *ctl, unsigned int samples,
-                 uint64_t intervalMs);
+bool ndStateInit(nodedumpState *st, virConnectPtr conn, const xvNodeDumpHooks *hooks,
+                 unsigned int samples, uint64_t intervalMs);
 void ndStateFree(nodedumpState *st);
 
 /*
@@ -129,7 +160,7 @@ void ndStateFree(nodedumpState *st);
  * last sample (st->sample == st->samples) also keeps their list in
  * st->active, reads the defined, inactive domains into st->inactive and
  * the free memory. Domains that vanish meanwhile are skipped. Returns
- * false with the error reported.
+ * false with st->error set.
  */
 bool ndSample(nodedumpState *st);
 
@@ -138,19 +169,22 @@ bool ndSample(nodedumpState *st);
  * clock that did not move). */
 bool ndTrackRate(const nodedumpState *st, const ndTrack *track, double *perSec);
 
-/* ---- nodedump-format.c ------------------------------------------------- */
+/* ---- format.c ------------------------------------------------------- */
 
 /*
  * The <target dev> of each disk (then each interface; those without one
  * are skipped) of the domain XML @xml, into *@retDevs (counters empty).
- * Returns the count, or -1 if @xml does not parse (reported).
+ * Returns the count, or -1 if @xml does not parse.
  */
 int ndDomainDevices(const char *xml, ndDev **retDevs);
 void ndDevsFree(ndDev *devs, size_t n);
 
 /*
  * The node file of the host @st has sampled, to free(); NULL with the
- * error reported when a domain's XML does not parse. @uri (NULL: the
+ * st->error set when a domain's XML does not parse. @uri (NULL: the
  * default) and @when (UTC, seconds since the epoch) go into its comment.
  */
-char *ndFormatNode(const nodedumpState *st, const char *uri, time_t when);
+char *ndFormatNode(nodedumpState *st, const char *uri, time_t when);
+
+/* Keeps the first failure in st->error (later ones follow from it). */
+void ndFail(nodedumpState *st, const char *fmt, ...) XV_PRINTF(2, 3);

@@ -17,6 +17,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "util/xvalloc.h"
 #include "util/xvbuf.h"
 #include "util/xvcpulist.h"
 
@@ -329,7 +330,7 @@ ndRunstate(int state)
  * definition, a paused domain's loads (it did not run).
  */
 static bool
-ndAddDomain(xvBuf *buf, const nodedumpState *st, const ndDom *rec)
+ndAddDomain(xvBuf *buf, nodedumpState *st, const ndDom *rec)
 {
     xvBuf settings = XV_BUF_INIT;
     unsigned int measured = ND_SET_RUNSTATE;
@@ -344,7 +345,7 @@ ndAddDomain(xvBuf *buf, const nodedumpState *st, const ndDom *rec)
         xvBufAdd(buf, settings.data, settings.len);
         xvBufAddStr(buf, "</domain>\n");
     } else {
-        xvshError("failed to parse the XML description of domain '%s'", rec->name);
+        ndFail(st, "failed to parse the XML description of domain '%s'", rec->name);
     }
     xvBufFree(&settings);
     return ok;
@@ -376,7 +377,8 @@ ndAddComment(xvBuf *buf, const nodedumpState *st, const char *uri, time_t when)
         snprintf(host, sizeof(host), "%s", "?");
     if (gmtime_r(&when, &tm))
         strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    xvBufAddStr(buf, "<!--\n  Captured by xvirsh nodedump on ");
+    xvBufAsprintf(buf, "<!--\n  Captured by %s on ",
+                  st->hooks && st->hooks->program ? st->hooks->program : "xvirsh nodedump");
     ndAddCommentText(buf, host);
     xvBufAddStr(buf, " from ");
     ndAddCommentText(buf, uri ? uri : "the default URI");
@@ -420,7 +422,7 @@ ndAddHost(xvBuf *buf, const nodedumpState *st)
 }
 
 char *
-ndFormatNode(const nodedumpState *st, const char *uri, time_t when)
+ndFormatNode(nodedumpState *st, const char *uri, time_t when)
 {
     xvBuf buf = XV_BUF_INIT;
     size_t i;
