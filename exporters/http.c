@@ -62,9 +62,16 @@ struct _httpConn {
     bool saysKeepAlive;                 /* an HTTP/1.0 client asked to keep it */
     bool lingering;                     /* reply sent, write side shut */
     SSL *ssl;                           /* TLS: the bufferevent's (web.h); else NULL */
+    bool local;                         /* the client is on the loopback interface */
+    xvHttpPending *pending;             /* a reply the source gives later, or NULL */
     struct event *headTimer;            /* the head deadline, once armed */
     bool headArmed;
     size_t scanned;                     /* input bytes searched for the head's end */
+};
+
+struct _xvHttpPending {
+    httpConn *c;                        /* NULL once the connection is gone */
+    bool head;
 };
 
 /* One bound address. A server's listeners share its connections and limits:
@@ -193,7 +200,9 @@ httpConnFree(httpConn *c)
     xvHttpServer *srv = c->srv;
 
     httpWaitRemove(c);
-    if (c->writing && srv->inflight > 0)
+    if (c->pending)
+        c->pending->c = NULL;           /* the source's reply is dropped */
+    else if (c->writing && srv->inflight > 0)
         srv->inflight--;
     if (c->prev)
         c->prev->next = c->next;
@@ -255,12 +264,14 @@ httpReason(int code)
     case 200: return "OK";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 413: return "Content Too Large";
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 501: return "Not Implemented";
+    case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
     case 505: return "HTTP Version Not Supported";
     default: return "Error";
@@ -478,6 +489,62 @@ httpServeReady(httpConn *c, bool head)
 }
 
 /*
+ * /debug/nodedump: the whole host, so only for a client on this host or
+ * one that proved who it is (basic auth, checked before). The connection
+ * then waits for the source's reply, reading nothing more.
+ */
+static void
+httpServeNodeDump(httpConn *c, const xvHttpRequest *req, bool head)
+{
+    xvHttpServer *srv = c->srv;
+    xvHttpPending *p;
+
+    if (!srv->source.nodedump) {
+        httpSendText(c, head, 404, NULL, "not found: no node dump here\n");
+        return;
+    }
+    if (!c->local && !(srv->web && xvWebNeedsAuth(srv->web))) {
+        httpSendText(c, head, 403, NULL, "forbidden: the node dump is served to clients on "
+                     "this host, or to any with basic auth (listen.web_config_file)\n");
+        return;
+    }
+    p = xvAlloc(sizeof(*p));
+    p->c = c;
+    p->head = head;
+    c->pending = p;
+    c->writing = true;                  /* nothing else is read meanwhile */
+    bufferevent_disable(c->bev, EV_READ);
+    srv->source.nodedump(srv->source.opaque, req->target.ptr, req->target.len, head, p);
+}
+
+bool
+xvHttpPendingAlive(const xvHttpPending *p)
+{
+    return p->c != NULL;
+}
+
+void
+xvHttpPendingFinish(xvHttpPending *p, int code, const char *contentType, const char *extra,
+                    xvBuf *body)
+{
+    httpConn *c = p->c;
+
+    if (c) {
+        struct evbuffer *buf = evbuffer_new();
+
+        c->pending = NULL;
+        c->writing = false;
+        evbuffer_add(buf, body->data ? body->data : "", body->len);
+        if (code != 200)
+            c->closeAfterReply = true;
+        httpSend(c, p->head, code, contentType, extra, buf);
+        evbuffer_free(buf);
+    }
+    xvBufClear(body);
+    free(p);
+}
+
+/*
  * What the web configuration asks of a request before it is answered:
  * under the rate limit (429), and with basic auth credentials that match
  * (401, the same whichever part was wrong), except for the health
@@ -555,6 +622,9 @@ httpHandle(httpConn *c, const xvHttpRequest *req)
         break;
     case XV_HTTP_ROUTE_READY:
         httpServeReady(c, head);
+        break;
+    case XV_HTTP_ROUTE_NODEDUMP:
+        httpServeNodeDump(c, req, head);
         break;
     case XV_HTTP_ROUTE_NOT_FOUND:
     default: {
@@ -790,6 +860,21 @@ httpMakeRoom(xvHttpServer *srv, const unsigned char *key)
     return true;
 }
 
+/* 127.0.0.0/8, ::1, or an IPv4-mapped 127.x address. */
+static bool
+httpIsLoopback(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr) >> 24) ==
+               127;
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+
+        return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+    }
+    return false;
+}
+
 static void
 httpAccept(struct evconnlistener *listener, evutil_socket_t fd,
            struct sockaddr *sa, int salen, void *opaque)
@@ -811,6 +896,7 @@ httpAccept(struct evconnlistener *listener, evutil_socket_t fd,
     c = xvAlloc(sizeof(*c));
     c->srv = srv;
     memcpy(c->addr, key, sizeof(key));
+    c->local = httpIsLoopback(sa);
     if (!(c->bev = httpConnBufferevent(srv, c, fd))) {
         evutil_closesocket(fd);
         free(c);

@@ -101,6 +101,23 @@ struct _xvScrapeBody {
     void *opaque;
 };
 
+/*
+ * A reply given later: the connection waits (reading nothing more) until
+ * the source calls xvHttpPendingFinish(), from the loop thread. If the
+ * connection went meanwhile (the client left, the server stopped), the
+ * reply is dropped; the pending reply is freed either way.
+ */
+typedef struct _xvHttpPending xvHttpPending;
+
+/* Sends the reply of @p: @code with @body (text, taken: emptied) of
+ * @contentType, and the header lines @extra (each ending in CRLF; NULL:
+ * none). Loop thread. */
+void xvHttpPendingFinish(xvHttpPending *p, int code, const char *contentType,
+                         const char *extra, xvBuf *body);
+
+/* Whether the client of @p is still there to be answered (loop thread). */
+bool xvHttpPendingAlive(const xvHttpPending *p);
+
 /* Where scrapes come from; every callback runs in the loop thread. */
 typedef struct _xvScrapeSource xvScrapeSource;
 struct _xvScrapeSource {
@@ -115,6 +132,15 @@ struct _xvScrapeSource {
     /* The landing page (HTML) into @page; @metricsPath is the path that
      * serves the metrics, for its link. */
     void (*landing)(void *opaque, const char *metricsPath, xvBuf *page);
+    /*
+     * GET /debug/nodedump?QUERY (NULL: 404): the host as a test-driver
+     * node file. Asked only for a client on the loopback interface, or
+     * one that passed basic auth (others get 403). @target is the request
+     * target, whose query the source reads (xvHttpQueryParam(),
+     * http_parse.h). The source answers through @pending, now or later.
+     */
+    void (*nodedump)(void *opaque, const char *target, size_t targetLen, bool head,
+                     xvHttpPending *pending);
     void *opaque;
 };
 

@@ -321,6 +321,7 @@ xvHttpRoutePath(const char *path, size_t len)
         { "/metrics", XV_HTTP_ROUTE_METRICS },
         { "/-/healthy", XV_HTTP_ROUTE_HEALTHY },
         { "/-/ready", XV_HTTP_ROUTE_READY },
+        { "/debug/nodedump", XV_HTTP_ROUTE_NODEDUMP },
     };
     size_t i;
 
@@ -329,6 +330,81 @@ xvHttpRoutePath(const char *path, size_t len)
             return routes[i].route;
     }
     return XV_HTTP_ROUTE_NOT_FOUND;
+}
+
+/* ---- query parameters ---------------------------------------------------- */
+
+/* The query of @target (after its first '?'); false when it has none. */
+static bool
+httpQuery(xvHttpSpan target, xvHttpSpan *query)
+{
+    const char *q = target.len ? memchr(target.ptr, '?', target.len) : NULL;
+
+    if (!q)
+        return false;
+    query->ptr = q + 1;
+    query->len = target.len - (size_t)(query->ptr - target.ptr);
+    return true;
+}
+
+/* The next parameter of @query from *@pos: its name and value; false at
+ * the end. */
+static bool
+httpQueryNext(xvHttpSpan query, size_t *pos, xvHttpSpan *name, xvHttpSpan *value)
+{
+    const char *start, *end, *eq;
+
+    if (*pos > query.len || (*pos == query.len && (query.len == 0 || query.ptr[*pos - 1] != '&')))
+        return false;
+    start = query.ptr + *pos;
+    end = memchr(start, '&', query.len - *pos);
+    if (!end)
+        end = query.ptr + query.len;
+    eq = memchr(start, '=', (size_t)(end - start));
+    name->ptr = start;
+    name->len = (size_t)((eq ? eq : end) - start);
+    value->ptr = eq ? eq + 1 : end;
+    value->len = eq ? (size_t)(end - eq - 1) : 0;
+    *pos = (size_t)(end - query.ptr) + 1;
+    return true;
+}
+
+bool
+xvHttpQueryParam(xvHttpSpan target, const char *name, xvHttpSpan *value)
+{
+    xvHttpSpan query, n, v;
+    size_t pos = 0;
+
+    if (!httpQuery(target, &query))
+        return false;
+    while (httpQueryNext(query, &pos, &n, &v)) {
+        if (n.len == strlen(name) && memcmp(n.ptr, name, n.len) == 0) {
+            *value = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool
+xvHttpQueryOnly(xvHttpSpan target, const char *const *names, xvHttpSpan *unknown)
+{
+    xvHttpSpan query, n, v;
+    size_t pos = 0, i;
+
+    if (!httpQuery(target, &query))
+        return true;
+    while (httpQueryNext(query, &pos, &n, &v)) {
+        for (i = 0; names[i]; i++) {
+            if (n.len > 0 && n.len == strlen(names[i]) && memcmp(n.ptr, names[i], n.len) == 0)
+                break;
+        }
+        if (!names[i]) {
+            *unknown = n;
+            return false;
+        }
+    }
+    return true;
 }
 
 /* ---- lists with parameters (Accept, Accept-Encoding) ------------------ */

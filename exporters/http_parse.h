@@ -86,10 +86,25 @@ typedef enum {
     XV_HTTP_ROUTE_METRICS,      /* "/metrics" */
     XV_HTTP_ROUTE_HEALTHY,      /* "/-/healthy" */
     XV_HTTP_ROUTE_READY,        /* "/-/ready" */
+    XV_HTTP_ROUTE_NODEDUMP,     /* "/debug/nodedump" */
 } xvHttpRoute;
 
 /* The route of @path (exact bytes: no decoding, no slash folding). */
 xvHttpRoute xvHttpRoutePath(const char *path, size_t len);
+
+/*
+ * The query of a request target (what follows the first '?', up to the
+ * end): "a=1&b=2". Parameters are split on '&' and named by the bytes
+ * before their first '='; a parameter without '=' has an empty value.
+ * Nothing is decoded: a name or value holding '%' or '+' is the caller's
+ * to refuse.
+ */
+/* The value of the first parameter named @name in @target's query, or false. */
+bool xvHttpQueryParam(xvHttpSpan target, const char *name, xvHttpSpan *value);
+/* True when every parameter of @target's query is named in @names
+ * (NULL-terminated); else false with the first other one in @unknown. An
+ * empty parameter ("a=1&&b=2", a trailing '&') counts as unknown. */
+bool xvHttpQueryOnly(xvHttpSpan target, const char *const *names, xvHttpSpan *unknown);
 
 /* q-values are kept in thousandths: 0..1000. */
 #define XV_HTTP_Q_MAX 1000

@@ -502,7 +502,9 @@ domainDefParseOS(xmlNodePtr root, xvDomainDef *def)
 }
 
 /* A paravirtualized guest boots a kernel or a bootloader; the test driver
- * boots nothing, so its domains (as in libvirt's node files) need neither. */
+ * boots nothing, so its domains (as in libvirt's node files) need neither,
+ * nor do those of a node file (xvDomainDefParseNode): a captured Xen host's
+ * Domain-0 has none. */
 static int
 domainDefCheckKernel(const xvDomainDef *def)
 {
@@ -890,7 +892,7 @@ xvDomainDefParseNode(xmlDocPtr doc, xmlNodePtr root, const char *const *allowedT
         goto error;
     def->bootloader = domainDefChildContent(root, "bootloader");
     def->bootloaderArgs = domainDefChildContent(root, "bootloader_args");
-    if (domainDefParseOS(root, def) < 0 || domainDefCheckKernel(def) < 0)
+    if (domainDefParseOS(root, def) < 0)
         goto error;
     domainDefParseFeatures(root, def);
     if (domainDefParseLifecycle(root, "on_poweroff", XV_DOMAIN_LIFECYCLE_DESTROY,
@@ -937,6 +939,10 @@ xvDomainDefParseBuffer(const char *xml, size_t len, const char *const *allowedTy
         return NULL;
     def = xvDomainDefParseNode(doc, xmlDocGetRootElement(doc), allowedTypes);
     xmlFreeDoc(doc);
+    if (def && domainDefCheckKernel(def) < 0) {
+        xvDomainDefFree(def);
+        return NULL;
+    }
     return def;
 }
 

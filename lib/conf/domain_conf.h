@@ -158,7 +158,9 @@ XV_PRIVATE xvDomainDef *xvDomainDefParseString(const char *xml,
  */
 xvDomainDef *xvDomainDefParseBuffer(const char *xml, size_t len,
                                     const char *const *allowedTypes);
-/* Same, from a <domain> element of an already parsed document (node files). */
+/* Same, from a <domain> element of an already parsed document (node files),
+ * without the kernel check: a node file's domains boot nothing, and a
+ * captured Xen host's Domain-0 has no <kernel>. */
 xvDomainDef *xvDomainDefParseNode(xmlDocPtr doc, xmlNodePtr root,
                                   const char *const *allowedTypes);
 

@@ -23,6 +23,7 @@
 
 #include "collectors/collector.h"
 #include "events.h"
+#include "nodedump_http.h"
 #include "exporters/gzip.h"
 #include "exporters/http.h"
 #include "exporters/landing.h"
@@ -121,6 +122,7 @@ struct _xvAgent {
     xvWorker *worker;
     xvPolicyEngine *policy;       /* used by the sampler thread once started */
     xvHttpServer *http;
+    xvNodeDumpHttp *nodedump;     /* GET /debug/nodedump */
     agentAddrs listen;            /* where http listens, as its listeners */
     /* guards pending, current (written by the loop, read by the sampler)
      * and the publications' body pointers */
@@ -1060,6 +1062,18 @@ agentOpenWeb(const xvAgentConf *conf, xvWebConfig **web)
     return 0;
 }
 
+/* GET /debug/nodedump (local or authenticated clients): the host of the
+ * configuration in force. */
+static void
+agentNodeDump(void *opaque, const char *target, size_t targetLen, bool head,
+              xvHttpPending *pending)
+{
+    xvAgent *agent = opaque;
+
+    (void)head;                 /* the server drops a HEAD reply's body */
+    xvNodeDumpHttpServe(agent->nodedump, agent->conf->uri, target, targetLen, pending);
+}
+
 /* Starts the HTTP server on every wanted address. Returns 0 or -1 (logged). */
 static int
 agentListen(xvAgent *agent, const xvAgentConf *conf)
@@ -1069,6 +1083,7 @@ agentListen(xvAgent *agent, const xvAgentConf *conf)
         .self = agentScrapeSelf,
         .ready = agentScrapeReady,
         .landing = agentLanding,
+        .nodedump = agentNodeDump,
         .opaque = agent,
     };
     xvHttpLimits limits;
@@ -1369,6 +1384,7 @@ xvAgentNew(const xvAgentOptions *opts)
         xvLogError("cannot create the event loop");
         goto error;
     }
+    agent->nodedump = xvNodeDumpHttpNew(agent->base);
     agent->pubEvent = event_new(agent->base, -1, 0, agentOnPublication, agent);
     agent->sigterm = evsignal_new(agent->base, SIGTERM, agentOnSignal, agent);
     agent->sigint = evsignal_new(agent->base, SIGINT, agentOnSignal, agent);
@@ -1427,6 +1443,7 @@ xvAgentFree(xvAgent *agent)
     }
     agent->worker = NULL;
     xvPolicyEngineFree(agent->policy);
+    xvNodeDumpHttpFree(agent->nodedump);
     xvHttpServerFree(agent->http);
     agentAddrsClear(&agent->listen);
     if (agent->pubEvent)

@@ -199,6 +199,70 @@ test_routes_are_exact(void **state)
     assert_int_equal(xvHttpRoutePath("/Metrics", 8), XV_HTTP_ROUTE_NOT_FOUND);
     assert_int_equal(xvHttpRoutePath("/metricsx", 9), XV_HTTP_ROUTE_NOT_FOUND);
     assert_int_equal(xvHttpRoutePath("", 0), XV_HTTP_ROUTE_NOT_FOUND);
+    assert_int_equal(xvHttpRoutePath("/debug/nodedump", 15), XV_HTTP_ROUTE_NODEDUMP);
+    assert_int_equal(xvHttpRoutePath("/debug/nodedump/", 16), XV_HTTP_ROUTE_NOT_FOUND);
+}
+
+/* ---- query parameters ---- */
+
+static xvHttpSpan
+span(const char *s)
+{
+    return (xvHttpSpan){ s, strlen(s) };
+}
+
+/* The value of @name in @target, "(none)" when absent (static buffer). */
+static const char *
+param(const char *target, const char *name)
+{
+    static char out[64];
+    xvHttpSpan v;
+
+    if (!xvHttpQueryParam(span(target), name, &v))
+        return "(none)";
+    snprintf(out, sizeof(out), "%.*s", (int)v.len, v.ptr);
+    return out;
+}
+
+static void
+test_query_params_are_split_on_ampersands_and_equals(void **state)
+{
+    (void)state;
+    assert_string_equal(param("/d?samples=3&interval=2s", "samples"), "3");
+    assert_string_equal(param("/d?samples=3&interval=2s", "interval"), "2s");
+    assert_string_equal(param("/d?samples=3&samples=4", "samples"), "3");     /* the first */
+    assert_string_equal(param("/d?a=b=c", "a"), "b=c");
+    assert_string_equal(param("/d?flag&x=1", "flag"), "");
+    assert_string_equal(param("/d?x=", "x"), "");
+    assert_string_equal(param("/d?samples=3", "sample"), "(none)");
+    assert_string_equal(param("/d?xsamples=3", "samples"), "(none)");
+    assert_string_equal(param("/d", "samples"), "(none)");
+    assert_string_equal(param("/d?", "samples"), "(none)");
+    assert_string_equal(param("/d?&&samples=9&", "samples"), "9");
+    /* nothing is decoded */
+    assert_string_equal(param("/d?samples=%33", "samples"), "%33");
+    assert_string_equal(param("/d?s%61mples=3", "samples"), "(none)");
+    /* only the first '?' starts the query */
+    assert_string_equal(param("/d?a=1?b=2", "a"), "1?b=2");
+}
+
+static void
+test_query_only_names_the_first_unknown_parameter(void **state)
+{
+    static const char *const known[] = { "samples", "interval", NULL };
+    xvHttpSpan bad = { NULL, 0 };
+
+    (void)state;
+    assert_true(xvHttpQueryOnly(span("/d"), known, &bad));
+    assert_true(xvHttpQueryOnly(span("/d?"), known, &bad));
+    assert_true(xvHttpQueryOnly(span("/d?samples=2&interval=1s"), known, &bad));
+    assert_false(xvHttpQueryOnly(span("/d?samples=2&secret=1&x=2"), known, &bad));
+    assert_true(bad.len == 6 && memcmp(bad.ptr, "secret", 6) == 0);
+    /* empty parameters are not known names */
+    assert_false(xvHttpQueryOnly(span("/d?samples=2&"), known, &bad));
+    assert_int_equal(bad.len, 0);
+    assert_false(xvHttpQueryOnly(span("/d?&samples=2"), known, &bad));
+    assert_false(xvHttpQueryOnly(span("/d?=2"), known, &bad));
 }
 
 /* ---- Accept ---- */
@@ -303,6 +367,8 @@ test_accept_encoding_quality(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_query_params_are_split_on_ampersands_and_equals),
+    cmocka_unit_test(test_query_only_names_the_first_unknown_parameter),
     cmocka_unit_test(test_head_end_is_the_first_empty_line),
     cmocka_unit_test(test_a_plain_get_is_parsed_into_spans),
     cmocka_unit_test(test_versions_other_than_1_0_and_1_1_are_refused),

@@ -33,6 +33,19 @@ fuzzCheckSpan(xvHttpSpan span, const char *what)
         fuzzFail(what);
 }
 
+/* The query parameters (/debug/nodedump's) lie in the target. */
+static void
+fuzzCheckQuery(xvHttpSpan target)
+{
+    static const char *const names[] = { "samples", "interval", NULL };
+    xvHttpSpan v = { NULL, 0 };
+
+    if (xvHttpQueryParam(target, "samples", &v))
+        fuzzCheckSpan(v, "query value");
+    if (!xvHttpQueryOnly(target, names, &v))
+        fuzzCheckSpan(v, "unknown query parameter");
+}
+
 static void
 fuzzCheckAccept(const char *data, size_t len)
 {
@@ -79,6 +92,7 @@ fuzzCheckRequest(const xvHttpRequest *req)
         fuzzCheckSpan(req->fields[i].value, "field value");
     }
     (void)xvHttpRoutePath(req->path.ptr, req->path.len);
+    fuzzCheckQuery(req->target);
     if (xvHttpRequestField(req, "Accept", &value)) {
         fuzzCheckSpan(value, "Accept");
         fuzzCheckAccept(value.ptr, value.len);

@@ -974,6 +974,29 @@ test_node_file_domains_keep_their_ids_and_the_others_take_the_next_free(void **s
     xvTestNodeFree(node);
 }
 
+/* A captured Xen host's Domain-0 is a PV domain without a kernel: a node
+ * file takes it (the test driver boots nothing); the API still asks for one. */
+static void
+test_node_file_pv_domain_needs_no_kernel(void **state)
+{
+    xvTestNode *node = loadString(NODE16(
+        "<domain type='xen' id='0'><name>Domain-0</name>"
+        "<uuid>00000000-0000-0000-0000-000000000000</uuid>"
+        "<memory>524288</memory><vcpu>2</vcpu><os><type>linux</type></os></domain>\n"));
+    xvTestDom *dom0 = xvTestNodeFindByName(node, "Domain-0");
+
+    (void)state;
+    assert_non_null(dom0);
+    assert_int_equal(dom0->id, 0);
+    assert_int_equal(dom0->state, VIR_DOMAIN_RUNNING);
+    xvTestNodeFree(node);
+    assert_null(xvDomainDefParseString("<domain type='xen'><name>pv</name>"
+                                       "<memory>65536</memory><vcpu>1</vcpu>"
+                                       "<os><type>linux</type></os></domain>",
+                                       (const char *const[]){ "xen", NULL }));
+    xvTestAssertError(VIR_ERR_NO_KERNEL, "missing <kernel> in <os>");
+}
+
 static void
 test_node_file_ids_out_of_order_are_a_load_error_at_the_domain(void **state)
 {
@@ -1143,6 +1166,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_vcpupin_of_a_definition_is_checked_against_the_node),
     cmocka_unit_test(test_node_file_domains_keep_their_ids_and_the_others_take_the_next_free),
     cmocka_unit_test(test_node_file_ids_out_of_order_are_a_load_error_at_the_domain),
+    cmocka_unit_test(test_node_file_pv_domain_needs_no_kernel),
     cmocka_unit_test(test_fault_matches_call_domain_window_and_count),
     cmocka_unit_test(test_domain_settings_parse_from_test_extra),
     cmocka_unit_test(test_shipped_example_node_loads),
