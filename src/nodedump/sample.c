@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libvirt/virterror.h>
+
 #include "src/apiutil/apiutil.h"
 #include "util/xvalloc.h"
 #include "util/xvclock.h"

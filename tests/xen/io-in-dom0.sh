@@ -343,6 +343,20 @@ else
 fi
 like "the vcpus' loads were measured" "$COPY" "<xvirt:vcpu-load vcpu=.0. load="
 like "the disks' I/O rates were measured" "$COPY" "<xvirt:io device=.xvda. rd-req="
+# the same from the running agent, over HTTP from dom0 itself (loopback)
+if timeout 30 wget -q -O "$W/agent-dump.xml" "$AGENT_URL/debug/nodedump?samples=2&interval=1s"; then
+    ok "the agent's /debug/nodedump answers 200 on loopback"
+else
+    not_ok "the agent's /debug/nodedump answers 200 on loopback" "$(tail -n 5 "$W/agent.log")"
+fi
+view "$URI" list --all >"$W/host.view"
+view "test://$W/agent-dump.xml" list --all >"$W/copy.view"
+if cmp -s "$W/host.view" "$W/copy.view"; then
+    ok "the agent's dump lists the host's domains, IDs and states"
+else
+    not_ok "the agent's dump lists the host's domains, IDs and states" \
+        "host:" "$(cat "$W/host.view")" "dump:" "$(cat "$W/copy.view")"
+fi
 
 # a what-if of six hours on the copy: a crash of domu2 at 0:10, the host's free
 # memory 64 MiB lower at 1:00
