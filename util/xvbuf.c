@@ -175,41 +175,52 @@ xvBufEscapeHTML(xvBuf *buf, const char *s)
     bufEscapeMarkup(buf, s, true);
 }
 
-/* The length of the well-formed UTF-8 sequence at @s, or 0 (RFC 3629: no
- * overlong form, no surrogate, nothing above U+10FFFF). */
-static size_t
-bufUtf8Len(const unsigned char *s)
+size_t
+xvUtf8Length(const unsigned char *s, size_t n)
 {
-    size_t n, i;
+    unsigned char lo = 0x80, hi = 0xbf;
+    size_t len, i;
 
     if (s[0] < 0x80)
         return 1;
     if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        n = 2;
+        len = 2;
     else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        n = 3;
+        len = 3;
     else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        n = 4;
+        len = 4;
     else
         return 0;
-    for (i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
+    if (len > n)
+        return 0;
+    /* no overlong forms, no surrogates, nothing above U+10FFFF */
+    if (s[0] == 0xe0)
+        lo = 0xa0;
+    else if (s[0] == 0xed)
+        hi = 0x9f;
+    else if (s[0] == 0xf0)
+        lo = 0x90;
+    else if (s[0] == 0xf4)
+        hi = 0x8f;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (i = 2; i < len; i++) {
+        if (s[i] < 0x80 || s[i] > 0xbf)
             return 0;
     }
-    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-        return 0;
-    return n;
+    return len;
 }
+
 
 void
 xvBufEscapeJSON(xvBuf *buf, const char *str)
 {
     const unsigned char *s = (const unsigned char *)str;
+    const unsigned char *end = s + strlen(str);
     const unsigned char *run = s;
 
     while (*s) {
-        size_t len = bufUtf8Len(s);
+        size_t len = xvUtf8Length(s, (size_t)(end - s));
         char esc[8];
 
         if (len > 1 || (len == 1 && *s >= 0x20 && *s != '"' && *s != '\\')) {

@@ -115,6 +115,10 @@ void xvBufEscapeHTML(xvBuf *buf, const char *s);
  * well-formed UTF-8 becomes \ufffd). */
 void xvBufEscapeJSON(xvBuf *buf, const char *s);
 
+/* The length of the well-formed UTF-8 sequence at @s (@n bytes left), or 0
+ * (RFC 3629: no overlong form, no surrogate, nothing above U+10FFFF). */
+size_t xvUtf8Length(const unsigned char *s, size_t n);
+
 /* ---- inline definitions ---- */
 
 static inline char *

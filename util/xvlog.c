@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/xvbuf.h"
 #include "util/xvclock.h"
 
 static int logLevel = XV_LOG_INFO;   /* atomic access only */
@@ -83,43 +84,6 @@ logKitLevelName(int level)
     }
 }
 
-/* The length of the well-formed UTF-8 sequence at @s (@n bytes left), or 0. */
-static size_t
-logUtf8Length(const unsigned char *s, size_t n)
-{
-    unsigned char lo = 0x80, hi = 0xbf;
-    size_t len, i;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        len = 2;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        len = 3;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        len = 4;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    /* no overlong forms, no surrogates, nothing above U+10FFFF */
-    if (s[0] == 0xe0)
-        lo = 0xa0;
-    else if (s[0] == 0xed)
-        hi = 0x9f;
-    else if (s[0] == 0xf0)
-        lo = 0x90;
-    else if (s[0] == 0xf4)
-        hi = 0x8f;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (i = 2; i < len; i++) {
-        if (s[i] < 0x80 || s[i] > 0xbf)
-            return 0;
-    }
-    return len;
-}
-
 /*
  * Appends @msg to @out (at *@pos, @cap bytes) as the inside of a quoted
  * string that both logfmt and JSON read back: \" \\ \n \r \t, other
@@ -149,7 +113,7 @@ logAppendEscaped(char *out, size_t cap, size_t *pos, const char *msg)
         } else if (s[i] < 0x20 || s[i] == 0x7f) {
             snprintf(esc, sizeof(esc), "\\u%04x", s[i]);
             addLen = 6;
-        } else if ((step = logUtf8Length(s + i, n - i)) > 0) {
+        } else if ((step = xvUtf8Length(s + i, n - i)) > 0) {
             add = msg + i;
             addLen = step;
         } else {
