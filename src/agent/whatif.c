@@ -112,6 +112,7 @@ typedef struct {
     const xvWhatIfOptions *opts;
     whatIfHooks hooks;
     virConnectPtr ctl;      /* the run's own connection: clock, events */
+    int callbackID;         /* its lifecycle callback; -1: none */
     xvAgentClock *clock;
     uint64_t startMonoNs;
     uint64_t startRealMs;
@@ -917,9 +918,9 @@ whatIfDrive(whatIfRun *run, struct event_base *base)
     uint64_t endNs = run->opts->forMs * NS_PER_MS;
     int rc;
 
-    if (virConnectDomainEventRegisterAny(run->ctl, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                         VIR_DOMAIN_EVENT_CALLBACK(whatIfOnEvent), run,
-                                         NULL) < 0) {
+    if ((run->callbackID = virConnectDomainEventRegisterAny(
+             run->ctl, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+             VIR_DOMAIN_EVENT_CALLBACK(whatIfOnEvent), run, NULL)) < 0) {
         fprintf(stderr, "xvirt-agent: cannot follow the copy's events: %s\n",
                 virGetLastErrorMessage());
         return XV_WHATIF_EXIT_CANNOT_RUN;
@@ -936,7 +937,7 @@ whatIfDrive(whatIfRun *run, struct event_base *base)
 int
 xvWhatIfRun(const xvWhatIfOptions *opts, FILE *out)
 {
-    whatIfRun run = { .opts = opts };
+    whatIfRun run = { .opts = opts, .callbackID = -1 };
     struct event_base *base = NULL;
     uint64_t realStart = xvClockMonoNs();
     int status;
@@ -979,10 +980,16 @@ xvWhatIfRun(const xvWhatIfOptions *opts, FILE *out)
     }
 
  cleanup:
+    /* the callback and its dispatch timer hold the connection: they go,
+     * and the loop runs their removals (the last reference), before the
+     * loop does */
+    if (run.ctl && run.callbackID >= 0)
+        virConnectDomainEventDeregisterAny(run.ctl, run.callbackID);
     if (run.ctl)
         virConnectClose(run.ctl);
     run.ctl = NULL;
     if (base) {
+        whatIfPumpEvents(&run, base, 0);
         xvEventImplUnregister();
         event_base_free(base);
     }
