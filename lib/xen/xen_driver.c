@@ -2282,6 +2282,20 @@ xenDomainFillVifs(xenPriv *priv, xvDomainDef *def, uint32_t domid)
     }
 }
 
+/* A running domain's vcpus as Xen runs them: libxl's configuration of
+ * Domain-0 says one vcpu, whatever Xen gave it (seen in the lab: the
+ * XML said 1 where dominfo said 2). */
+static void
+xenDomainLiveVcpus(xvDomainDef *live, const xenDom *dom, const xvXenDomInfo *info)
+{
+    if (dom->maxVcpus > 0)
+        live->maxVcpus = dom->maxVcpus;
+    if (info->onlineVcpus > 0 && info->onlineVcpus <= live->maxVcpus)
+        live->vcpus = info->onlineVcpus;
+    if (live->vcpus == 0 || live->vcpus > live->maxVcpus)
+        live->vcpus = live->maxVcpus;
+}
+
 /* A running domain: its live configuration from the toolstack; a defined
  * one that is not running: its stored config. */
 static char *
@@ -2302,6 +2316,7 @@ xenDomainGetXMLDesc(virDomainPtr domain, int flags XV_UNUSED)
             virResetLastError();
             live = xenDomainMinimalDef(dom, &di);
         }
+        xenDomainLiveVcpus(live, dom, &di);
         xenDomainFillVifs(priv, live, dom->domid);
         ret = xvDomainDefFormat(live, (int)dom->domid);
     }

@@ -2085,6 +2085,16 @@ test_get_xml_desc_of_a_running_domain_is_its_live_config(void **state)
     assert_non_null(strstr(xml, "<memory unit='KiB'>524288</memory>"));
     assert_non_null(strstr(xml, "<vcpu>2</vcpu>"));
     free(xml);
+    /* libxl's configuration of Domain-0 says one vcpu (Xen 4.17): the XML
+     * says what Xen runs, as dominfo does */
+    xvSimGetDomain(0)->config = xvDomainDefParseString(
+        "<domain type='xen'><name>Domain-0</name><memory>524288</memory><vcpu>1</vcpu>"
+        "<os><type>linux</type><kernel>/k</kernel></os></domain>",
+        (const char *const[]){ "xen", NULL });
+    assert_non_null(xvSimGetDomain(0)->config);
+    assert_non_null(xml = virDomainGetXMLDesc(dom, 0));
+    assert_non_null(strstr(xml, "<vcpu>2</vcpu>"));
+    free(xml);
     virDomainFree(dom);
     closeConn(conn);
 }
