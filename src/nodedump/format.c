@@ -178,13 +178,61 @@ ndStripMeasured(xmlNodePtr root, unsigned int measured)
     }
 }
 
+/* <memory> @el in KiB (no unit, or unit='KiB'); 0 when it is not that. */
+static unsigned long
+ndMemoryKiB(xmlNodePtr el)
+{
+    xmlChar *unit = xmlGetProp(el, BAD_CAST "unit");
+    xmlChar *text = xmlNodeGetContent(el);
+    unsigned long kib = 0;
+
+    if ((!unit || XV_STREQ((const char *)unit, "KiB")) && text)
+        kib = strtoul((const char *)text, NULL, 10);
+    xmlFree(unit);
+    xmlFree(text);
+    return kib;
+}
+
+/*
+ * The active domain's memory as virDomainGetInfo reads it (@memKiB) in
+ * <currentMemory>: the copy has one figure for dominfo, dommemstat and
+ * the free memory, and Xen's XML may give the balloon target, a few KiB
+ * off what the domain holds (Domain-0 in the lab: 524287 against 524288).
+ */
+static void
+ndSetCurrentMemory(xmlNodePtr root, unsigned long memKiB)
+{
+    xmlNodePtr child, memory = NULL, current = NULL;
+    char text[32];
+
+    for (child = root->children; child; child = child->next) {
+        if (child->type != XML_ELEMENT_NODE || child->ns)
+            continue;
+        if (XV_STREQ((const char *)child->name, "memory"))
+            memory = child;
+        else if (XV_STREQ((const char *)child->name, "currentMemory"))
+            current = child;
+    }
+    /* a current memory above <memory> would not load; none is <memory> */
+    if (!memory || ndMemoryKiB(memory) < memKiB || (!current && ndMemoryKiB(memory) == memKiB))
+        return;
+    snprintf(text, sizeof(text), "%lu", memKiB);
+    if (!current) {
+        current = xmlNewNode(NULL, BAD_CAST "currentMemory");
+        xmlAddNextSibling(memory, current);
+    }
+    xmlNodeSetContent(current, BAD_CAST text);
+    xmlSetProp(current, BAD_CAST "unit", BAD_CAST "KiB");
+}
+
 /*
  * Appends the domain XML @xml without its settings of the kinds @measured
- * and without its closing tag ("...</devices>\n"). Returns false if it
- * does not parse, or its root is not a <domain> with content.
+ * and without its closing tag ("...</devices>\n"), with @memKiB as its
+ * current memory when not 0. Returns false if it does not parse, or its
+ * root is not a <domain> with content.
  */
 static bool
-ndAddDomainOpen(xvBuf *buf, const char *xml, unsigned int measured)
+ndAddDomainOpen(xvBuf *buf, const char *xml, unsigned int measured, unsigned long memKiB)
 {
     static const char close[] = "</domain>";
     xmlDocPtr doc = ndParse(xml);
@@ -197,6 +245,8 @@ ndAddDomainOpen(xvBuf *buf, const char *xml, unsigned int measured)
     if (!doc || !(root = xmlDocGetRootElement(doc)) || !ndIsElement(root, "domain"))
         goto cleanup;
     ndStripMeasured(root, measured);
+    if (memKiB > 0)
+        ndSetCurrentMemory(root, memKiB);
     out = xmlBufferCreate();
     if (xmlNodeDump(out, doc, root, 0, 0) < 0)
         goto cleanup;
@@ -341,7 +391,7 @@ ndAddDomain(xvBuf *buf, nodedumpState *st, const ndDom *rec)
     if (ndRunstate(rec->state))
         xvBufAsprintf(&settings, "  <test:runstate>%d</test:runstate>\n",
                       ndRunstate(rec->state));
-    if ((ok = ndAddDomainOpen(buf, rec->xml, measured))) {
+    if ((ok = ndAddDomainOpen(buf, rec->xml, measured, rec->id >= 0 ? rec->memKiB : 0))) {
         xvBufAdd(buf, settings.data, settings.len);
         xvBufAddStr(buf, "</domain>\n");
     } else {
