@@ -417,7 +417,9 @@ mainWhatIf(const xvAgentOptions *opts)
         fprintf(stderr, "xvirt-agent: --what-if steps its own clock: unset XVIRT_TEST_CONTROL\n");
         return XV_WHATIF_EXIT_USAGE;
     }
-    /* the timeline is the output: the actions' own log lines only with --log.level */
+    /* the configuration's warnings and errors; the run itself is quiet
+     * unless --log.level says otherwise (whatif.h) */
+    w.quiet = opts->logLevel == 0;
     if (opts->logLevel == 0)
         xvLogSetLevel(XV_LOG_WARNING);
     if (xvAgentLoadConf(opts, &conf) < 0)

@@ -80,6 +80,7 @@ whatIfFindHooks(whatIfHooks *h)
 typedef enum {
     WHATIF_ACTION = 0,      /* a policy's outcome */
     WHATIF_EVENT,           /* a lifecycle event of the copy */
+    WHATIF_WAIT,            /* a crashed domain a restart policy leaves for its back-off */
 } whatIfKind;
 
 typedef struct {
@@ -99,6 +100,8 @@ typedef struct {
     /* WHATIF_EVENT */
     int event;              /* virDomainEventType */
     int eventDetail;
+    /* WHATIF_WAIT (with policy, domain, uuid) */
+    uint64_t untilNs;       /* the next attempt, since the start */
 } whatIfEntry;
 
 /* How one domain's memory went, from the samples. */
@@ -136,6 +139,8 @@ typedef struct {
     uint64_t freeMinBytes, freeMaxBytes, freeLastBytes;
     uint64_t freeMinAtNs, freeMaxAtNs;
     xvHash *memIndex;       /* name -> position + 1 in mem */
+    xvHash *waits;          /* uuid -> the next attempt last reported (ms since the
+                             * epoch, as a pointer): a back-off is said once */
     whatIfMemory *mem;
     size_t nmem;
     const xvSnapshot *last; /* the last sample (a reference) */
@@ -272,6 +277,78 @@ whatIfNoteFree(whatIfRun *run, const xvSnapshot *snap, uint64_t atNs)
     run->haveFree = true;
 }
 
+/* The restart policy's name, when the configuration has one (the
+ * bookkeeping of restarts is the domain's, whichever policy made them). */
+static const char *
+whatIfRestartPolicy(const whatIfRun *run)
+{
+    const char *name = NULL;
+    size_t i;
+
+    for (i = 0; i < run->npolicies; i++) {
+        if (run->policies[i].enabled && strcmp(run->policies[i].type, "restart") == 0) {
+            if (name)
+                return "restart";
+            name = run->policies[i].name;
+        }
+    }
+    return name ? name : "restart";
+}
+
+/* Whether the policies acted on @uuid in the sample of @atNs (their
+ * outcomes are the last entries). Lock held. */
+static bool
+whatIfActedOn(const whatIfRun *run, const char *uuid, uint64_t atNs)
+{
+    size_t i;
+
+    for (i = run->nentries; i > 0; i--) {
+        const whatIfEntry *e = &run->entries[i - 1];
+
+        if (e->atNs / NS_PER_MS < atNs / NS_PER_MS)
+            break;
+        if (e->kind == WHATIF_ACTION && strcmp(e->uuid, uuid) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A crashed domain in a restart back-off: said once per back-off, with
+ * when the next attempt comes (the policy acts then, or gives up). Lock held. */
+static void
+whatIfNoteWaits(whatIfRun *run, const xvSnapshot *snap, const xvPolicyReport *report,
+                uint64_t atNs)
+{
+    size_t i, d;
+
+    for (i = 0; report && i < report->nrestarts; i++) {
+        const xvPolicyReportRestart *x = &report->restarts[i];
+        uint64_t until = atNs + x->backoffMs * NS_PER_MS;
+        whatIfEntry *e;
+
+        if (x->backoffMs == 0 || x->gaveUp)
+            continue;
+        for (d = 0; d < snap->ndomains; d++) {
+            if (strcmp(snap->domains[d].uuidstr, x->uuidstr) == 0)
+                break;
+        }
+        if (d == snap->ndomains || snap->domains[d].state != VIR_DOMAIN_CRASHED ||
+            whatIfActedOn(run, x->uuidstr, atNs))
+            continue;
+        /* the same back-off, seen again at a later sample: said already */
+        if ((uintptr_t)xvHashLookupStr(run->waits, x->uuidstr) == (uintptr_t)(until / NS_PER_MS))
+            continue;
+        xvHashRemoveStr(run->waits, x->uuidstr);
+        xvHashAddStr(run->waits, x->uuidstr, (void *)(uintptr_t)(until / NS_PER_MS));
+        e = whatIfAddEntry(run, WHATIF_WAIT, atNs);
+        e->domain = xvStrdup(x->domain);
+        snprintf(e->uuid, sizeof(e->uuid), "%s", x->uuidstr);
+        e->policy = xvStrdup(whatIfRestartPolicy(run));
+        e->action = XV_POLICY_ACTION_RESTART;
+        e->untilNs = until;
+    }
+}
+
 /* The policies of the first report, for the summary. */
 static void
 whatIfNotePolicies(whatIfRun *run, const xvPolicyReport *report)
@@ -320,6 +397,7 @@ whatIfPublish(const xvSnapshot *snap, void *report, void *opaque)
     whatIfNoteMemory(run, snap);
     whatIfNoteFree(run, snap, atNs);
     whatIfNotePolicies(run, report);
+    whatIfNoteWaits(run, snap, report, atNs);
     xvSnapshotUnref(run->last);
     run->last = snap;
     pthread_mutex_unlock(&run->lock);
@@ -531,6 +609,14 @@ whatIfTextTimeline(const whatIfRun *run, xvBuf *out)
                           xvEventName(e->event), xvEventDetailName(e->event, e->eventDetail));
             continue;
         }
+        if (e->kind == WHATIF_WAIT) {
+            char until[32];
+
+            whatIfFormatTime(e->untilNs, until, sizeof(until));
+            xvBufAsprintf(out, "  %s  %-*s  %-16s restart waits: crashed, back-off until %s\n",
+                          at, width, e->policy, e->domain, until);
+            continue;
+        }
         xvBufAsprintf(out, "  %s  %-*s  %-16s %s", at, width, e->policy, e->domain,
                       xvPolicyActionKindName(e->action));
         if (e->vcpu >= 0)
@@ -671,7 +757,8 @@ static void
 whatIfJSONEntry(const whatIfEntry *e, xvBuf *out)
 {
     xvBufAsprintf(out, "{\"t\":%.3f", (double)e->atNs / 1e9);
-    whatIfJSONString(out, "kind", e->kind == WHATIF_EVENT ? "event" : "action", false);
+    whatIfJSONString(out, "kind", e->kind == WHATIF_EVENT ? "event" :
+                                  e->kind == WHATIF_WAIT ? "wait" : "action", false);
     whatIfJSONString(out, "domain", e->domain, false);
     whatIfJSONString(out, "uuid", e->uuid, false);
     if (e->kind == WHATIF_EVENT) {
@@ -682,6 +769,10 @@ whatIfJSONEntry(const whatIfEntry *e, xvBuf *out)
     }
     whatIfJSONString(out, "policy", e->policy, false);
     whatIfJSONString(out, "action", xvPolicyActionKindName(e->action), false);
+    if (e->kind == WHATIF_WAIT) {
+        xvBufAsprintf(out, ",\"until\":%.3f}", (double)e->untilNs / 1e9);
+        return;
+    }
     if (e->vcpu >= 0)
         xvBufAsprintf(out, ",\"vcpu\":%d", e->vcpu);
     else
@@ -898,6 +989,7 @@ whatIfFree(whatIfRun *run)
         free(run->mem[i].name);
     free(run->mem);
     xvHashFree(run->memIndex);
+    xvHashFree(run->waits);
     for (i = 0; i < run->npolicies; i++)
         free(run->policies[i].name);
     free(run->policies);
@@ -946,6 +1038,7 @@ xvWhatIfRun(const xvWhatIfOptions *opts, FILE *out)
     pthread_mutex_init(&run.lock, NULL);
     pthread_cond_init(&run.idleCond, NULL);
     run.memIndex = xvHashNew();
+    run.waits = xvHashNew();
     run.eventGapNs = opts->conf->eventMinGapMs * NS_PER_MS;
     /* the stepped clock starts at the real time now: the policies' deadlines
      * are real times, and the timeline counts from here */
@@ -959,8 +1052,11 @@ xvWhatIfRun(const xvWhatIfOptions *opts, FILE *out)
     }
     xvEventImplRegister(base);
     if ((status = whatIfOpenCopy(&run)) != XV_WHATIF_EXIT_OK ||
-        (status = whatIfMakeEngine(&run)) != XV_WHATIF_EXIT_OK ||
-        (status = whatIfDrive(&run, base)) != XV_WHATIF_EXIT_OK)
+        (status = whatIfMakeEngine(&run)) != XV_WHATIF_EXIT_OK)
+        goto cleanup;
+    if (opts->quiet)
+        xvLogSetLevel(XV_LOG_ERR - 1);
+    if ((status = whatIfDrive(&run, base)) != XV_WHATIF_EXIT_OK)
         goto cleanup;
     for (i = 0; i < run.nentries; i++) {
         if (whatIfBad(&run.entries[i]))

@@ -38,6 +38,10 @@ struct _xvWhatIfOptions {
     uint64_t forMs;             /* how much simulated time to run */
     const char *eventsPath;     /* an events file (<xvirt:events>), or NULL */
     bool json;                  /* --output json */
+    /* once the configuration is read, the simulated run's own log lines
+     * (its actions; a give-up at error level too) are dropped: the
+     * timeline says it all (no --log.level given) */
+    bool quiet;
 };
 
 /*

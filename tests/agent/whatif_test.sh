@@ -177,6 +177,16 @@ is "the restart policy gave up on db01 after its burst of 5" \
     "[('db01', 'gave_up')]"
 is "5 restarts before that" \
     "$(json_field "$TMP/loop.json" 'd["policies"][3]["actions"].get("restart/ok")')" 5
+is "the crash met during the back-off is in the timeline, with when the next attempt comes" \
+    "$(json_field "$TMP/loop.json" \
+        '[(e["t"], e["domain"], e["until"]) for e in d["timeline"] if e["kind"] == "wait"]')" \
+    "[(360.0, 'db01', 380.0)]"
+is "... and the give-up comes then" \
+    "$(json_field "$TMP/loop.json" \
+        '[e["t"] for e in d["timeline"] if e["kind"] == "action" and e["result"] == "gave_up"]')" \
+    "[380.0]"
+is "the simulated run's own log lines stay out of stderr (its give-up at error level too)" \
+    "$(cat "$TMP/loop.err")" ""
 
 # ---- 4. wrong input ----------------------------------------------------------------------
 
