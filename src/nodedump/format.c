@@ -272,13 +272,13 @@ ndAddDomainOpen(xvBuf *buf, const char *xml, unsigned int measured, unsigned lon
 /* <xvirt:vcpu-load> of each vcpu with a measured load, 3 decimals;
  * ND_SET_LOADS if there is one. */
 static unsigned int
-ndAddLoads(xvBuf *buf, const nodedumpState *st, const ndDom *rec)
+ndAddLoads(xvBuf *buf, const nodedumpState *st, const ndDom *rec, unsigned int maxVcpus)
 {
     unsigned int measured = 0;
     double perSec;
     size_t v;
 
-    for (v = 0; v < rec->nvcpus; v++) {
+    for (v = 0; v < rec->nvcpus && v < maxVcpus; v++) {
         long milli;
 
         if (!ndTrackRate(st, &rec->vcpus[v], &perSec))
@@ -295,7 +295,7 @@ ndAddLoads(xvBuf *buf, const nodedumpState *st, const ndDom *rec)
 /* <xvirt:vcpupin> of each vcpu whose affinity is not every CPU of the node;
  * ND_SET_PINS if the affinities were read. */
 static unsigned int
-ndAddPins(xvBuf *buf, const nodedumpState *st, const ndDom *rec)
+ndAddPins(xvBuf *buf, const nodedumpState *st, const ndDom *rec, unsigned int maxVcpus)
 {
     size_t i, count;
 
@@ -303,6 +303,8 @@ ndAddPins(xvBuf *buf, const nodedumpState *st, const ndDom *rec)
         const unsigned char *map = rec->maps + i * (size_t)st->maplen;
         char *cpus;
 
+        if (rec->mapVcpus[i] >= maxVcpus)
+            continue;
         count = xvCpuMapCount(map, st->maxcpu);
         if (count == st->maxcpu || count == 0)
             continue;
@@ -341,12 +343,40 @@ ndAddIo(xvBuf *buf, const nodedumpState *st, const ndDev *dev)
     return measured;
 }
 
+/* The <vcpu> count of the domain XML @xml; UINT_MAX when it cannot be read
+ * (then nothing is left out). */
+static unsigned int
+ndXmlVcpus(const char *xml)
+{
+    xmlDocPtr doc = ndParse(xml);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL, child;
+    unsigned int n = UINT_MAX;
+
+    for (child = root ? root->children : NULL; child; child = child->next) {
+        if (child->type == XML_ELEMENT_NODE && !child->ns &&
+            XV_STREQ((const char *)child->name, "vcpu")) {
+            xmlChar *text = xmlNodeGetContent(child);
+            unsigned long v = text ? strtoul((const char *)text, NULL, 10) : 0;
+
+            if (v > 0 && v < UINT_MAX)
+                n = (unsigned int)v;
+            xmlFree(text);
+            break;
+        }
+    }
+    xmlFreeDoc(doc);
+    return n;
+}
+
 /* What the samples measured of the active @rec, as settings; returns the
  * ndSetting kinds measured. */
 static unsigned int
 ndAddMeasures(xvBuf *buf, const nodedumpState *st, const ndDom *rec)
 {
-    unsigned int measured = ndAddLoads(buf, st, rec) | ndAddPins(buf, st, rec);
+    /* a vcpu the XML does not have would make the copy refuse the file */
+    unsigned int maxVcpus = ndXmlVcpus(rec->xml);
+    unsigned int measured = ndAddLoads(buf, st, rec, maxVcpus) |
+                            ndAddPins(buf, st, rec, maxVcpus);
     size_t d;
 
     if (rec->demandKiB >= 0) {
