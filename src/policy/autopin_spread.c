@@ -130,16 +130,46 @@ autopinApplyStep(autopinModel *m, const autopinStep *st)
         autopinSetSingle(m, st->w, st->from);
 }
 
+/* The least load a step can leave on its target: the lowest of the
+ * allowed pCPUs (a move's) and of those holding a movable vcpu (a swap's). */
+static int64_t
+autopinLowestTarget(const autopinModel *m)
+{
+    int64_t low = INT64_MAX;
+    unsigned int cpu;
+    size_t j;
+
+    for (cpu = 0; cpu < m->ncpus; cpu++) {
+        if (m->allowed[cpu] && m->load[cpu] < low)
+            low = m->load[cpu];
+    }
+    for (j = 0; j < m->nvcpus; j++) {
+        const autopinVcpu *w = &m->vcpus[j];
+
+        if (w->movable && w->pos >= 0 && m->load[w->pos] < low)
+            low = m->load[w->pos];
+    }
+    return low;
+}
+
 /* One step off the busiest pCPU that has one worth making. */
 static bool
 autopinSpreadStep(autopinModel *m)
 {
     unsigned int n, i;
     unsigned int *order = autopinCpusByLoad(m, &n);
+    int64_t low = autopinLowestTarget(m);
     autopinStep st;
     bool done = false;
 
     for (i = 0; i < n && !done; i++) {
+        /* a step leaves its target above @low, so it lowers pCPU s by less
+         * than load[s] - low: once that is within the hysteresis, no pCPU
+         * from here on (less loaded) has a step worth making. In a
+         * balanced host that is at once, instead of vcpus x vcpus pairs
+         * per pCPU at every sample. */
+        if (m->load[order[i]] - low <= m->hysteresis)
+            break;
         if ((done = autopinBestStepFrom(m, order[i], &st)))
             autopinApplyStep(m, &st);
     }
