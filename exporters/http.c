@@ -452,14 +452,16 @@ httpRoute(const xvHttpServer *srv, const xvHttpRequest *req)
     return route == XV_HTTP_ROUTE_METRICS ? XV_HTTP_ROUTE_NOT_FOUND : route;
 }
 
-/* Replies with what the source rendered into @text, a page or a line. */
+/* Replies with what the source rendered into @text, a page, a line or a
+ * node dump, with the header lines @extra (NULL: none). */
 static void
-httpSendRendered(httpConn *c, bool head, int code, const char *contentType, xvBuf *text)
+httpSendRendered(httpConn *c, bool head, int code, const char *contentType,
+                 const char *extra, xvBuf *text)
 {
     struct evbuffer *buf = evbuffer_new();
 
     evbuffer_add(buf, text->data ? text->data : "", text->len);
-    httpSend(c, head, code, contentType, NULL, buf);
+    httpSend(c, head, code, contentType, extra, buf);
     evbuffer_free(buf);
 }
 
@@ -470,7 +472,7 @@ httpServeLanding(httpConn *c, bool head)
     xvBuf page = XV_BUF_INIT;
 
     c->srv->source.landing(c->srv->source.opaque, c->srv->telemetryPath, &page);
-    httpSendRendered(c, head, 200, "text/html; charset=utf-8", &page);
+    httpSendRendered(c, head, 200, "text/html; charset=utf-8", NULL, &page);
     xvBufFree(&page);
 }
 
@@ -483,7 +485,7 @@ httpServeReady(httpConn *c, bool head)
         httpSendText(c, head, 200, NULL, "xvirt-agent is ready.\n");
     } else {
         xvBufAddStr(&reason, "\n");
-        httpSendRendered(c, head, 503, "text/plain; charset=utf-8", &reason);
+        httpSendRendered(c, head, 503, "text/plain; charset=utf-8", NULL, &reason);
     }
     xvBufFree(&reason);
 }
@@ -530,15 +532,11 @@ xvHttpPendingFinish(xvHttpPending *p, int code, const char *contentType, const c
     httpConn *c = p->c;
 
     if (c) {
-        struct evbuffer *buf = evbuffer_new();
-
         c->pending = NULL;
         c->writing = false;
-        evbuffer_add(buf, body->data ? body->data : "", body->len);
         if (code != 200)
             c->closeAfterReply = true;
-        httpSend(c, p->head, code, contentType, extra, buf);
-        evbuffer_free(buf);
+        httpSendRendered(c, p->head, code, contentType, extra, body);
     }
     xvBufClear(body);
     free(p);

@@ -226,23 +226,22 @@ ndSetCurrentMemory(xmlNodePtr root, unsigned long memKiB)
 }
 
 /*
- * Appends the domain XML @xml without its settings of the kinds @measured
- * and without its closing tag ("...</devices>\n"), with @memKiB as its
- * current memory when not 0. Returns false if it does not parse, or its
- * root is not a <domain> with content.
+ * Appends the domain XML @doc (parsed) without its settings of the kinds
+ * @measured and without its closing tag ("...</devices>\n"), with @memKiB
+ * as its current memory when not 0. Returns false if its root is not a
+ * <domain> with content.
  */
 static bool
-ndAddDomainOpen(xvBuf *buf, const char *xml, unsigned int measured, unsigned long memKiB)
+ndAddDomainOpen(xvBuf *buf, xmlDocPtr doc, unsigned int measured, unsigned long memKiB)
 {
     static const char close[] = "</domain>";
-    xmlDocPtr doc = ndParse(xml);
     xmlBufferPtr out = NULL;
     xmlNodePtr root;
     const char *text;
     size_t len;
     bool ok = false;
 
-    if (!doc || !(root = xmlDocGetRootElement(doc)) || !ndIsElement(root, "domain"))
+    if (!(root = xmlDocGetRootElement(doc)) || !ndIsElement(root, "domain"))
         goto cleanup;
     ndStripMeasured(root, measured);
     if (memKiB > 0)
@@ -263,7 +262,6 @@ ndAddDomainOpen(xvBuf *buf, const char *xml, unsigned int measured, unsigned lon
 
  cleanup:
     xmlBufferFree(out);
-    xmlFreeDoc(doc);
     return ok;
 }
 
@@ -343,12 +341,11 @@ ndAddIo(xvBuf *buf, const nodedumpState *st, const ndDev *dev)
     return measured;
 }
 
-/* The <vcpu> count of the domain XML @xml; UINT_MAX when it cannot be read
+/* The <vcpu> count of the domain XML @doc (NULL: unread); UINT_MAX when it cannot be read
  * (then nothing is left out). */
 static unsigned int
-ndXmlVcpus(const char *xml)
+ndXmlVcpus(xmlDocPtr doc)
 {
-    xmlDocPtr doc = ndParse(xml);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL, child;
     unsigned int n = UINT_MAX;
 
@@ -364,17 +361,16 @@ ndXmlVcpus(const char *xml)
             break;
         }
     }
-    xmlFreeDoc(doc);
     return n;
 }
 
 /* What the samples measured of the active @rec, as settings; returns the
  * ndSetting kinds measured. */
 static unsigned int
-ndAddMeasures(xvBuf *buf, const nodedumpState *st, const ndDom *rec)
+ndAddMeasures(xvBuf *buf, const nodedumpState *st, const ndDom *rec, xmlDocPtr doc)
 {
     /* a vcpu the XML does not have would make the copy refuse the file */
-    unsigned int maxVcpus = ndXmlVcpus(rec->xml);
+    unsigned int maxVcpus = ndXmlVcpus(doc);
     unsigned int measured = ndAddLoads(buf, st, rec, maxVcpus) |
                             ndAddPins(buf, st, rec, maxVcpus);
     size_t d;
@@ -414,19 +410,21 @@ ndAddDomain(xvBuf *buf, nodedumpState *st, const ndDom *rec)
 {
     xvBuf settings = XV_BUF_INIT;
     unsigned int measured = ND_SET_RUNSTATE;
+    xmlDocPtr doc = ndParse(rec->xml);      /* once, for the measures and the XML */
     bool ok;
 
     if (rec->id >= 0)
-        measured |= ndAddMeasures(&settings, st, rec);
+        measured |= ndAddMeasures(&settings, st, rec, doc);
     if (ndRunstate(rec->state))
         xvBufAsprintf(&settings, "  <test:runstate>%d</test:runstate>\n",
                       ndRunstate(rec->state));
-    if ((ok = ndAddDomainOpen(buf, rec->xml, measured, rec->id >= 0 ? rec->memKiB : 0))) {
+    if ((ok = doc && ndAddDomainOpen(buf, doc, measured, rec->id >= 0 ? rec->memKiB : 0))) {
         xvBufAdd(buf, settings.data, settings.len);
         xvBufAddStr(buf, "</domain>\n");
     } else {
         ndFail(st, "failed to parse the XML description of domain '%s'", rec->name);
     }
+    xmlFreeDoc(doc);
     xvBufFree(&settings);
     return ok;
 }
